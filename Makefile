@@ -1,0 +1,103 @@
+# crm: a customer relationship manager as Unix tools.
+# One Makefile, no generator: lib/*.c becomes build/libcrm.a, every cmd/X.c
+# becomes build/bin/X linked against it.
+
+VERSION   = 0.1.0
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+
+CC       ?= cc
+B        ?= build
+PKGS      = sqlite3 yaml-0.1
+CFLAGS   ?= -O2 -g
+WARN      = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DCRM_VERSION='"$(VERSION)"' -Ilib
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lyaml) -lcsv -lm
+
+ifdef SANITIZE
+CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=$(SANITIZE) -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+LIB_SRC  = $(sort $(wildcard lib/*.c))
+LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o)
+CMD_SRC  = $(sort $(wildcard cmd/*.c))
+BIN      = $(notdir $(CMD_SRC:.c=))
+BIN_OUT  = $(BIN:%=$(B)/bin/%)
+UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_OUT = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+MAN1     = $(sort $(wildcard man/man1/*.1))
+MAN5     = $(sort $(wildcard man/man5/*.5))
+MAN7     = $(sort $(wildcard man/man7/*.7))
+MANS     = $(MAN1) $(MAN5) $(MAN7)
+
+DEB_PKGS = libsqlite3-dev libyaml-dev libcsv-dev pkg-config libcmocka-dev \
+           bats bats-assert bats-support mandoc sqlite3 gnuplot-nox fonts-noto-cjk
+
+.PHONY: all deps demo check test unit cli lint install uninstall clean bench fuzz
+
+all: $(BIN_OUT)
+
+$(B)/lib/%.o: lib/%.c $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
+
+$(B)/cmd/%.o: cmd/%.c $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
+
+$(B)/libcrm.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/bin/%: $(B)/cmd/%.o $(B)/libcrm.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(B)/libcrm.a $(LDLIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libcrm.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libcrm.a $(LDLIBS) -lcmocka
+
+deps:
+	@sh tests/deps.sh $(DEB_PKGS)
+
+demo: deps all
+	@sh examples/demo.sh $(B)/bin
+
+# make check: unit and command-line tests, the man page lint, then the same
+# tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+check:
+	@$(MAKE) --no-print-directory all units B=$(B) >/dev/null
+	@$(MAKE) --no-print-directory all units B=build-san SANITIZE=address,undefined CFLAGS='-O1 -g' >/dev/null
+	@sh tests/run.sh $(B) build-san $(MANS)
+
+units: $(UNIT_OUT)
+
+test: all units
+	@sh tests/run.sh $(B) "" $(MANS)
+
+lint:
+	@sh tests/lint-man.sh $(MANS)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+	install -m 755 $(BIN_OUT) $(DESTDIR)$(BINDIR)
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
+	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	for b in $(BIN); do install -m 644 completions/bash/crm $(DESTDIR)$(BASHCOMPDIR)/$$b; done
+	install -m 644 completions/zsh/_crm $(DESTDIR)$(ZSHCOMPDIR)/_crm
+	install -m 644 completions/fish/*.fish $(DESTDIR)$(FISHCOMPDIR)
+
+uninstall:
+	for b in $(BIN); do rm -f $(DESTDIR)$(BINDIR)/$$b $(DESTDIR)$(BASHCOMPDIR)/$$b $(DESTDIR)$(FISHCOMPDIR)/$$b.fish; done
+	rm -f $(MAN1:man/man1/%=$(DESTDIR)$(MANDIR)/man1/%) $(MAN5:man/man5/%=$(DESTDIR)$(MANDIR)/man5/%) \
+	      $(MAN7:man/man7/%=$(DESTDIR)$(MANDIR)/man7/%) $(DESTDIR)$(ZSHCOMPDIR)/_crm
+
+clean:
+	rm -rf build build-san

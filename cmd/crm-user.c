@@ -1,0 +1,284 @@
+/* crm-user: manage users, teams, roles and managers */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctx.h"
+#include "err.h"
+#include "opts.h"
+#include "out.h"
+#include "user.h"
+
+static void usage(FILE *fp)
+{
+	if (fp == stderr) {
+		crm_usage_error();
+		return;
+	}
+	fputs("Usage:\n"
+	      "  crm-user add --login LOGIN --name NAME [--email E] [--team T] [--role R]\n"
+	      "               [--manager LOGIN] [--weight N] [--capacity N]\n"
+	      "  crm-user list [--team T] [--all]\n"
+	      "  crm-user show LOGIN\n"
+	      "  crm-user update LOGIN [--name N] [--email E] [--team T] [--role R] ...\n"
+	      "  crm-user deactivate LOGIN\n"
+	      "  crm-user activate LOGIN\n"
+	      "  crm-user away LOGIN (--until DATE | --back)\n"
+	      "  crm-user team add NAME [--manager LOGIN]\n"
+	      "  crm-user team list\n"
+	      "\n"
+	      "Manage the people who use crm: their team, role (rep, manager or admin),\n"
+	      "manager, round-robin weight and lead capacity.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -l, --login <login>     the user's login name\n"
+	      "  -N, --name <name>       full name\n"
+	      "  -e, --email <address>   e-mail address\n"
+	      "  -t, --team <team>       team (created with 'team add')\n"
+	      "  -r, --role <role>       rep (default), manager or admin\n"
+	      "  -m, --manager <login>   the user's manager\n"
+	      "      --weight <n>        share in round-robin assignment (default 1)\n"
+	      "      --capacity <n>      most open leads the user may hold (empty: no cap)\n"
+	      "  -a, --all               list deactivated users too\n"
+	      "      --until <date>      away until this date (inclusive)\n"
+	      "      --back              no longer away\n"
+	      "  -d, --db <path>         database (default $CRM_DB)\n"
+	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
+	      "  -f, --format <fmt>      output as tsv, csv or table\n"
+	      "  -H, --no-header         print no header line\n"
+	      "  -n, --dry-run           check and show, but write nothing\n"
+	      "      --as <login>        act as this user\n"
+	      "  -q, --quiet             print less\n"
+	      "  -h, --help              display this help\n"
+	      "  -V, --version           display version\n"
+	      "\n"
+	      "See crm-user(1).\n", fp);
+}
+
+enum { OPT_WEIGHT = CRM_OPT_TOOL, OPT_CAPACITY, OPT_UNTIL, OPT_BACK };
+
+static const char short_opts[] = CRM_SHORTOPTS "l:N:e:t:r:m:a";
+static const struct option long_opts[] = {
+	CRM_LONGOPTS,
+	{"login", required_argument, NULL, 'l'},
+	{"name", required_argument, NULL, 'N'},
+	{"email", required_argument, NULL, 'e'},
+	{"team", required_argument, NULL, 't'},
+	{"role", required_argument, NULL, 'r'},
+	{"manager", required_argument, NULL, 'm'},
+	{"weight", required_argument, NULL, OPT_WEIGHT},
+	{"capacity", required_argument, NULL, OPT_CAPACITY},
+	{"all", no_argument, NULL, 'a'},
+	{"until", required_argument, NULL, OPT_UNTIL},
+	{"back", no_argument, NULL, OPT_BACK},
+	{0},
+};
+
+struct args {
+	struct crm_user_input in;
+	bool all, back;
+	const char *until;
+};
+
+/* Parse every option; each subcommand then checks it got only its own. */
+static int parse(struct crm_opts *o, int *argc, char ***argv, struct args *a)
+{
+	int c;
+	memset(a, 0, sizeof *a);
+	while ((c = crm_getopt(o, *argc, *argv, short_opts, long_opts)) != -1) {
+		switch (c) {
+		case 'l': a->in.login = optarg; break;
+		case 'N': a->in.name = optarg; break;
+		case 'e': a->in.email = optarg; break;
+		case 't': a->in.team = optarg; break;
+		case 'r': a->in.role = optarg; break;
+		case 'm': a->in.manager = optarg; break;
+		case OPT_WEIGHT: a->in.weight = optarg; break;
+		case OPT_CAPACITY: a->in.capacity = optarg; break;
+		case 'a': a->all = true; break;
+		case OPT_UNTIL: a->until = optarg; break;
+		case OPT_BACK: a->back = true; break;
+		default: return crm_usage_error();
+		}
+	}
+	*argc -= optind;
+	*argv += optind;
+	return 0;
+}
+
+static int operands(int argc, int want, const char *what)
+{
+	if (argc < want)
+		return crm_usage_fail("missing %s", what);
+	if (argc > want)
+		return crm_usage_fail("unexpected argument");
+	return 0;
+}
+
+static struct crm_out *output(struct crm_opts *o)
+{
+	return crm_out_new(stdout, o->format, !o->no_header);
+}
+
+static int with_ctx(struct crm_opts *o, struct crm_ctx *ctx)
+{
+	return crm_ctx_open(ctx, o);
+}
+
+static int cmd_add(struct crm_opts *o, int argc, char **argv)
+{
+	struct args a;
+	struct crm_ctx ctx;
+	int st;
+	if ((st = parse(o, &argc, &argv, &a)) || (st = operands(argc, 0, "")))
+		return st;
+	if (!a.in.login || !a.in.name)
+		return crm_usage_fail("add needs --login and --name");
+	if ((st = with_ctx(o, &ctx)))
+		return st;
+	struct crm_out *out = output(o);
+	st = crm_user_add(&ctx, &a.in, out);
+	crm_out_end(out);
+	crm_ctx_close(&ctx);
+	return st;
+}
+
+static int cmd_list(struct crm_opts *o, int argc, char **argv)
+{
+	struct args a;
+	struct crm_ctx ctx;
+	int st;
+	if ((st = parse(o, &argc, &argv, &a)) || (st = operands(argc, 0, "")))
+		return st;
+	if ((st = with_ctx(o, &ctx)))
+		return st;
+	struct crm_out *out = output(o);
+	st = crm_user_list(&ctx, a.in.team, a.all, out);
+	crm_out_end(out);
+	crm_ctx_close(&ctx);
+	return st;
+}
+
+static int cmd_show(struct crm_opts *o, int argc, char **argv)
+{
+	struct args a;
+	struct crm_ctx ctx;
+	int st;
+	if ((st = parse(o, &argc, &argv, &a)) || (st = operands(argc, 1, "login")))
+		return st;
+	if ((st = with_ctx(o, &ctx)))
+		return st;
+	struct crm_out *out = output(o);
+	st = crm_user_show(&ctx, argv[0], out);
+	crm_out_end(out);
+	crm_ctx_close(&ctx);
+	return st;
+}
+
+static int cmd_update(struct crm_opts *o, int argc, char **argv)
+{
+	struct args a;
+	struct crm_ctx ctx;
+	int st;
+	if ((st = parse(o, &argc, &argv, &a)) || (st = operands(argc, 1, "login")))
+		return st;
+	if (a.in.login)
+		return crm_usage_fail("a login cannot be changed");
+	if ((st = with_ctx(o, &ctx)))
+		return st;
+	st = crm_user_update(&ctx, argv[0], &a.in);
+	crm_ctx_close(&ctx);
+	return st;
+}
+
+static int set_active(struct crm_opts *o, int argc, char **argv, bool active)
+{
+	struct args a;
+	struct crm_ctx ctx;
+	int st;
+	if ((st = parse(o, &argc, &argv, &a)) || (st = operands(argc, 1, "login")))
+		return st;
+	if ((st = with_ctx(o, &ctx)))
+		return st;
+	st = active ? crm_user_activate(&ctx, argv[0]) : crm_user_deactivate(&ctx, argv[0]);
+	crm_ctx_close(&ctx);
+	return st;
+}
+
+static int cmd_deactivate(struct crm_opts *o, int argc, char **argv) { return set_active(o, argc, argv, false); }
+static int cmd_activate(struct crm_opts *o, int argc, char **argv) { return set_active(o, argc, argv, true); }
+
+static int cmd_away(struct crm_opts *o, int argc, char **argv)
+{
+	struct args a;
+	struct crm_ctx ctx;
+	int st;
+	if ((st = parse(o, &argc, &argv, &a)) || (st = operands(argc, 1, "login")))
+		return st;
+	if (!a.until == !a.back)
+		return crm_usage_fail("away needs --until DATE or --back");
+	if ((st = with_ctx(o, &ctx)))
+		return st;
+	st = crm_user_away(&ctx, argv[0], a.until);
+	crm_ctx_close(&ctx);
+	return st;
+}
+
+static int cmd_team(struct crm_opts *o, int argc, char **argv)
+{
+	struct args a;
+	struct crm_ctx ctx;
+	int st;
+	if ((st = parse(o, &argc, &argv, &a)))
+		return st;
+	if (argc == 0)
+		return crm_usage_fail("team needs 'add' or 'list'");
+	bool add = strcmp(argv[0], "add") == 0;
+	if (!add && strcmp(argv[0], "list") != 0)
+		return crm_usage_fail("unknown team command '%s'", argv[0]);
+	if ((st = operands(argc - 1, add ? 1 : 0, "team name")))
+		return st;
+	if ((st = with_ctx(o, &ctx)))
+		return st;
+	if (add) {
+		st = crm_team_add(&ctx, argv[1], a.in.manager);
+	} else {
+		struct crm_out *out = output(o);
+		st = crm_team_list(&ctx, out);
+		crm_out_end(out);
+	}
+	crm_ctx_close(&ctx);
+	return st;
+}
+
+static int complete(struct crm_opts *o, int argc, char **argv)
+{
+	struct crm_ctx ctx;
+	int st;
+	if (strcmp(o->complete, "subcommands") == 0) {
+		puts("add\nlist\nshow\nupdate\ndeactivate\nactivate\naway\nteam");
+		return 0;
+	}
+	if ((st = crm_ctx_open(&ctx, o)))
+		return st;
+	st = crm_user_complete(&ctx, o->complete);
+	crm_ctx_close(&ctx);
+	return st;
+}
+
+static const struct crm_subcmd cmds[] = {
+	{"add", cmd_add},
+	{"list", cmd_list},
+	{"show", cmd_show},
+	{"update", cmd_update},
+	{"deactivate", cmd_deactivate},
+	{"activate", cmd_activate},
+	{"away", cmd_away},
+	{"team", cmd_team},
+	{NULL, complete},
+};
+
+int main(int argc, char **argv)
+{
+	return crm_main(argc, argv, cmds, usage);
+}

@@ -1,0 +1,194 @@
+/* crm: set up, check and back up the crm database, and run crm-NOUN tools */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "admin.h"
+#include "ctx.h"
+#include "err.h"
+#include "opts.h"
+
+static void usage(FILE *fp)
+{
+	if (fp == stderr) {
+		crm_usage_error();
+		return;
+	}
+	fputs("Usage:\n"
+	      "  crm init [--group]\n"
+	      "  crm check\n"
+	      "  crm backup FILE\n"
+	      "  crm help [NOUN]\n"
+	      "  crm version\n"
+	      "  crm NOUN [ARGS...]\n"
+	      "\n"
+	      "Create, check and back up the crm database; 'crm NOUN ARGS' runs\n"
+	      "crm-NOUN ARGS (crm lead list = crm-lead list).\n"
+	      "\n"
+	      "Commands:\n"
+	      "  init      create the database (mode 0600) and bring its schema up to date\n"
+	      "  check     integrity, foreign keys, schema version and config validation\n"
+	      "  backup    copy the database to FILE while others keep writing\n"
+	      "  help      list the tools, or show NOUN's help\n"
+	      "  version   print the version and schema version\n"
+	      "\n"
+	      "Options:\n"
+	      "  -g, --group             init: make the database group-writable (0660)\n"
+	      "  -d, --db <path>         database (default $CRM_DB)\n"
+	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
+	      "      --as <login>        act as this user\n"
+	      "  -q, --quiet             print less\n"
+	      "  -h, --help              display this help\n"
+	      "  -V, --version           display version\n"
+	      "\n"
+	      "See crm(1) and crm(7).\n", fp);
+}
+
+static const char short_opts[] = CRM_SHORTOPTS "g";
+static const struct option long_opts[] = {
+	CRM_LONGOPTS,
+	{"group", no_argument, NULL, 'g'},
+	{0},
+};
+
+static int cmd_init(struct crm_opts *o, int argc, char **argv)
+{
+	bool group = false;
+	int c, st;
+	while ((c = crm_getopt(o, argc, argv, short_opts, long_opts)) != -1) {
+		if (c != 'g')
+			return crm_usage_error();
+		group = true;
+	}
+	if (optind != argc)
+		return crm_usage_fail("unexpected argument '%s'", argv[optind]);
+	struct crm_ctx ctx;
+	if ((st = crm_ctx_open(&ctx, o)))
+		return st;
+	st = crm_admin_init(&ctx, group);
+	crm_ctx_close(&ctx);
+	return st;
+}
+
+static int no_operands(struct crm_opts *o, int argc, char **argv, int want)
+{
+	int c;
+	while ((c = crm_getopt(o, argc, argv, short_opts, long_opts)) != -1)
+		return crm_usage_error();
+	if (argc - optind < want)
+		return crm_usage_fail("missing operand");
+	if (argc - optind > want)
+		return crm_usage_fail("unexpected argument '%s'", argv[optind + want]);
+	return 0;
+}
+
+static int cmd_check(struct crm_opts *o, int argc, char **argv)
+{
+	int st;
+	struct crm_ctx ctx;
+	if ((st = no_operands(o, argc, argv, 0)) || (st = crm_ctx_open(&ctx, o)))
+		return st;
+	st = crm_admin_check(&ctx);
+	crm_ctx_close(&ctx);
+	return st;
+}
+
+static int cmd_backup(struct crm_opts *o, int argc, char **argv)
+{
+	int st;
+	struct crm_ctx ctx;
+	if ((st = no_operands(o, argc, argv, 1)) || (st = crm_ctx_open(&ctx, o)))
+		return st;
+	st = crm_admin_backup(&ctx, argv[optind]);
+	crm_ctx_close(&ctx);
+	return st;
+}
+
+static int cmd_version(struct crm_opts *o, int argc, char **argv)
+{
+	int st = no_operands(o, argc, argv, 0);
+	if (!st)
+		printf("crm %s (schema version %d)\n", CRM_VERSION, crm_admin_schema_version());
+	return st;
+}
+
+/* Directory holding this binary, so "crm lead" finds the crm-lead beside it
+ * before any other on PATH. */
+static char *self_dir(void)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	return crm_xstrdup(buf);
+}
+
+static int run_tool(const char *noun, char **argv)
+{
+	char *name = crm_xasprintf("crm-%s", noun);
+	char *dir = self_dir();
+	if (dir) {
+		char *path = crm_xasprintf("%s/%s", dir, name);
+		if (access(path, X_OK) == 0) {
+			argv[0] = name;
+			execv(path, argv);
+		}
+		free(path);
+		free(dir);
+	}
+	argv[0] = name;
+	execvp(name, argv);
+	if (errno == ENOENT) {
+		crm_warn("'%s' is not a crm command; see 'crm help'", noun);
+		free(name);
+		return EX_USAGE;
+	}
+	crm_warn_errno("cannot run '%s'", name);
+	free(name);
+	return EX_UNAVAILABLE;
+}
+
+static int cmd_help(struct crm_opts *o, int argc, char **argv)
+{
+	if (argc > 1) {
+		char *args[] = {argv[1], "--help", NULL};
+		return run_tool(argv[1], args);
+	}
+	usage(stdout);
+	fputs("\nTools:\n", stdout);
+	crm_admin_list_tools(stdout);
+	return 0;
+}
+
+static const struct crm_subcmd cmds[] = {
+	{"init", cmd_init},
+	{"check", cmd_check},
+	{"backup", cmd_backup},
+	{"help", cmd_help},
+	{"version", cmd_version},
+	{NULL, NULL},
+};
+
+int main(int argc, char **argv)
+{
+	/* "crm NOUN ..." for any NOUN that is not one of ours runs crm-NOUN */
+	if (argc > 1 && argv[1][0] != '-') {
+		const struct crm_subcmd *sc = cmds;
+		while (sc->name && strcmp(sc->name, argv[1]) != 0)
+			sc++;
+		if (!sc->name) {
+			crm_set_progname(argv[0]);
+			return run_tool(argv[1], argv + 1);
+		}
+	}
+	return crm_main(argc, argv, cmds, usage);
+}

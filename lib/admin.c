@@ -1,0 +1,93 @@
+/* admin.c: see admin.h */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+
+#include "admin.h"
+#include "db.h"
+#include "err.h"
+
+int crm_admin_schema_version(void) { return crm_db_schema_version(); }
+
+int crm_admin_init(struct crm_ctx *ctx, bool group)
+{
+	const char *path = crm_db_path(ctx->db);
+	if (group && chmod(path, 0660) != 0) {
+		crm_warn_errno("cannot make '%s' group-writable", path);
+		return EX_CANTCREAT;
+	}
+	if (!ctx->opts->quiet)
+		printf("%s\tschema version %d\n", path, crm_db_schema_version());
+	return 0;
+}
+
+static bool target_exists(struct crm_ctx *ctx, const struct crm_rule *r)
+{
+	const char *sql = r->user ? "SELECT 1 FROM users WHERE login = ? AND active"
+				  : "SELECT 1 FROM teams WHERE name = ?";
+	sqlite3_stmt *st = crm_db_stmt(ctx->db, sql);
+	if (!st)
+		return false;
+	sqlite3_bind_text(st, 1, r->user ? r->user : r->team, -1, SQLITE_STATIC);
+	return sqlite3_step(st) == SQLITE_ROW;
+}
+
+int crm_admin_check_rules(struct crm_ctx *ctx)
+{
+	int bad = 0;
+	const char *file = ctx->cfg->path ? ctx->cfg->path : "config";
+	for (size_t i = 0; i <= ctx->cfg->nrules; i++) {
+		const struct crm_rule *r = i < ctx->cfg->nrules ? &ctx->cfg->rules[i] : ctx->cfg->default_rule;
+		if (!r || target_exists(ctx, r))
+			continue;
+		crm_warn("%s:%d: rule '%s': unknown %s '%s'", file, r->line, r->name,
+			 r->user ? "user" : "team", r->user ? r->user : r->team);
+		bad++;
+	}
+	return bad ? EX_CONFIG : 0;
+}
+
+int crm_admin_check(struct crm_ctx *ctx)
+{
+	int db_st = crm_db_check(ctx->db);
+	int rule_st = crm_admin_check_rules(ctx);
+	printf("database\t%s\n", crm_db_path(ctx->db));
+	printf("schema_version\t%d\n", crm_db_schema_version());
+	printf("integrity\t%s\n", db_st ? "failed" : "ok");
+	printf("config\t%s\n", ctx->cfg->path ? ctx->cfg->path : "(built-in defaults)");
+	printf("rules\t%s\n", rule_st ? "failed" : "ok");
+	return db_st ? db_st : rule_st;
+}
+
+int crm_admin_backup(struct crm_ctx *ctx, const char *path)
+{
+	struct stat sb;
+	if (stat(path, &sb) == 0) {
+		crm_warn("%s: backup file already exists", path);
+		return EX_CANTCREAT;
+	}
+	int st = crm_db_backup(ctx->db, path);
+	if (!st && !ctx->opts->quiet)
+		fprintf(stderr, "%s: backed up %s to %s\n", crm_progname, crm_db_path(ctx->db), path);
+	return st;
+}
+
+void crm_admin_list_tools(FILE *fp)
+{
+	static const char *const tools[][2] = {
+		{"crm-lead", "leads: add, import, list, show, update, dupes, merge, forget"},
+		{"crm-user", "users, teams, roles and managers"},
+		{"crm-assign", "assign leads by rules, hand over, reclaim to the pool"},
+		{"crm-log", "the interaction log and timelines"},
+		{"crm-task", "tasks and the daily reminders"},
+		{"crm-stage", "deals and their pipeline"},
+		{"crm-account", "customers and the 360-degree view"},
+		{"crm-contact", "the people at customers"},
+		{"crm-report", "funnel, forecast, KPIs and more"},
+		{"crm-roi", "channel costs and ROI"},
+	};
+	for (size_t i = 0; i < sizeof tools / sizeof tools[0]; i++)
+		fprintf(fp, "  %-12s %s\n", tools[i][0], tools[i][1]);
+}

@@ -1,0 +1,162 @@
+/* config.h: the one YAML configuration (SPEC §4 "Configuration"), read
+ * with libyaml, validated on load, with built-in defaults for everything
+ * left out.  Every error names file:line:column and exits 78 through the
+ * caller.  The file format is documented in crm.yaml(5) and shown whole in
+ * examples/crm.yaml. */
+#ifndef CRM_CONFIG_H
+#define CRM_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum crm_stage_kind { CRM_STAGE_OPEN, CRM_STAGE_WON, CRM_STAGE_LOST };
+
+struct crm_stage {
+	char *id;		/* "proposal" */
+	char *name;		/* display name, may be Chinese */
+	int probability;	/* win probability in percent, 0..100 */
+	enum crm_stage_kind kind;
+};
+
+struct crm_pipeline {
+	char *id;		/* "default" for the unnamed one */
+	struct crm_stage *stages;	/* in order; exactly one won and one lost */
+	size_t nstages;
+};
+
+struct crm_choice {		/* an id with a display name (sources, ...) */
+	char *id;
+	char *name;		/* = id when the config gives none */
+};
+
+enum crm_field_type {
+	CRM_FIELD_TEXT, CRM_FIELD_NUMBER, CRM_FIELD_MONEY, CRM_FIELD_DATE, CRM_FIELD_ENUM
+};
+
+struct crm_custom_field {
+	char *entity;		/* "lead", "account", "contact", "deal" */
+	char *name;		/* lower_snake_case, not a built-in field */
+	enum crm_field_type type;
+	char **values;		/* enum only */
+	size_t nvalues;
+	bool required;
+};
+
+struct crm_alias {
+	char *header;		/* as written in a CSV header, e.g. "手机" */
+	char *field;		/* our field or custom field name, e.g. "phone" */
+};
+
+/* One condition of a rule: the lead's field equals one of values, each of
+ * which may be a glob (fnmatch(3)) when it holds * ? or [. */
+struct crm_match {
+	char *field;		/* lead field or custom field */
+	char **values;
+	size_t nvalues;
+};
+
+enum crm_assign_method { CRM_ASSIGN_ROUND_ROBIN, CRM_ASSIGN_LEAST_LOADED };
+
+struct crm_rule {
+	char *name;		/* "rule 2" when the config names none */
+	struct crm_match *match;	/* all must hold; none = matches every lead */
+	size_t nmatch;
+	char *user;		/* exactly one of user and team */
+	char *team;
+	enum crm_assign_method method;
+	int capacity;		/* max open leads per user; 0 = unlimited */
+	int line;		/* where it was defined, for --explain */
+};
+
+struct crm_score_rule {
+	char *field;
+	char *value;		/* may be a glob */
+	int points;
+};
+
+struct crm_kind_points {
+	char *kind;		/* interaction kind */
+	int points;
+};
+
+struct crm_heat_level {
+	char *id;		/* "hot" */
+	int min_score;		/* derived heat: highest level whose min_score <= score; -1 = none */
+};
+
+/* The built-in lead fields, NULL-terminated: what rules, scoring and
+ * import aliases may name besides lead custom fields. */
+extern const char *const crm_lead_fields[];
+
+struct crm_config {
+	char *path;		/* NULL for built-in defaults */
+	char *currency;		/* "CNY" */
+	char *timezone;		/* NULL = TZ / system */
+
+	struct crm_pipeline *pipelines;	/* [0] is the default pipeline */
+	size_t npipelines;
+	struct crm_choice *loss_reasons;
+	size_t nloss_reasons;
+	struct crm_choice *sources;	/* empty = any source accepted */
+	size_t nsources;
+	struct crm_heat_level *heat;	/* default hot, warm, cold */
+	size_t nheat;
+	char **interaction_kinds;	/* call email meeting visit wechat note + extra */
+	size_t ninteraction_kinds;
+	struct crm_custom_field *custom_fields;
+	size_t ncustom_fields;
+	struct crm_alias *aliases;	/* from import.aliases, added to built-ins */
+	size_t naliases;
+
+	struct crm_rule *rules;		/* assignment.rules in order */
+	size_t nrules;
+	struct crm_rule *default_rule;	/* assignment.default, NULL if none */
+
+	struct {
+		char *first_contact_title;	/* "first contact" */
+		int first_contact_within;	/* days, default 3 */
+		int remind_after;		/* days, default 3 */
+		int escalate_after;		/* days, default 7 */
+		int reclaim_after_first;	/* days, -1 = off (default) */
+		int reclaim_after_idle;		/* days, -1 = off (default) */
+	} followup;
+	struct {
+		int claim_limit;		/* default 0 = unlimited */
+		int reclaim_cooldown;		/* days, default 0 */
+	} pool;
+	struct {
+		struct crm_score_rule *rules;
+		size_t nrules;
+		struct crm_kind_points *kinds;
+		size_t nkinds;
+	} scoring;
+};
+
+/* Load path, or the built-in defaults when path is NULL.  explicit_path
+ * says whether the user named the file (-c or CRM_CONFIG): a missing named
+ * file is an error (66), a missing default file means defaults.  On error
+ * reports "crm.yaml:12:5: ..." and returns NULL with *status (78, or 66). */
+struct crm_config *crm_config_load(const char *path, bool explicit_path, int *status);
+void crm_config_free(struct crm_config *cfg);
+
+/* The default config path: $XDG_CONFIG_HOME/crm/crm.yaml or
+ * ~/.config/crm/crm.yaml (malloc'd). */
+char *crm_config_default_path(void);
+
+/* Look-ups; NULL when absent.  A NULL pipeline id means the default. */
+const struct crm_pipeline *crm_config_pipeline(const struct crm_config *c, const char *id);
+const struct crm_stage *crm_pipeline_stage(const struct crm_pipeline *p, const char *id);
+int crm_pipeline_stage_index(const struct crm_pipeline *p, const char *id);
+const struct crm_custom_field *crm_config_custom_field(const struct crm_config *c,
+		const char *entity, const char *name);
+bool crm_config_has_loss_reason(const struct crm_config *c, const char *id);
+bool crm_config_has_kind(const struct crm_config *c, const char *kind);
+bool crm_config_has_heat(const struct crm_config *c, const char *id);
+/* The field a CSV header maps to (config aliases first, then built-ins),
+ * or NULL.  Matching ignores case and surrounding spaces. */
+const char *crm_config_alias(const struct crm_config *c, const char *entity, const char *header);
+
+/* Validate a custom field value; 0 or -1 with a reason in *why. */
+int crm_custom_field_check(const struct crm_custom_field *f, const char *value, const char **why);
+
+#endif

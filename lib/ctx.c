@@ -1,0 +1,184 @@
+/* ctx.c: see ctx.h */
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "ctx.h"
+#include "db.h"
+#include "err.h"
+
+static const char *const role_names[] = {"rep", "manager", "admin"};
+
+const char *crm_role_name(enum crm_role r) { return role_names[r]; }
+
+int crm_role_parse(const char *s)
+{
+	for (int i = 0; i < 3; i++)
+		if (strcmp(s, role_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static const char *login_name(const char *as_user)
+{
+	if (as_user && *as_user)
+		return as_user;
+	const char *s = getenv("LOGNAME");
+	if (!s || !*s)
+		s = getenv("USER");
+	if (!s || !*s) {
+		struct passwd *pw = getpwuid(getuid());
+		s = pw ? pw->pw_name : "unknown";
+	}
+	return s;
+}
+
+static int resolve_actor(struct crm_ctx *ctx)
+{
+	struct crm_actor *a = &ctx->actor;
+	const char *login = login_name(ctx->opts->as_user);
+	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+		"SELECT (SELECT count(*) FROM users), id, role, team_id, active FROM users WHERE login = ?"
+		" UNION ALL SELECT (SELECT count(*) FROM users), NULL, NULL, NULL, NULL LIMIT 1");
+	if (!st)
+		return EX_SOFTWARE;
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return crm_db_fail(ctx->db, "cannot read users");
+	a->login = crm_xstrdup(login);
+	if (sqlite3_column_int64(st, 0) == 0) {
+		a->single_user = true;
+		a->role = CRM_ROLE_ADMIN;
+		return 0;
+	}
+	if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
+		crm_warn("unknown user '%s' (set --as or CRM_USER)", login);
+		return EX_NOPERM;
+	}
+	if (!sqlite3_column_int(st, 4)) {
+		crm_warn("user '%s' is deactivated", login);
+		return EX_NOPERM;
+	}
+	a->id = sqlite3_column_int64(st, 1);
+	a->role = (enum crm_role)crm_role_parse(crm_col_text(st, 2));
+	a->team_id = sqlite3_column_int64(st, 3);
+	return 0;
+}
+
+int crm_ctx_open_config(struct crm_ctx *ctx, struct crm_opts *opts)
+{
+	int st;
+	memset(ctx, 0, sizeof *ctx);
+	ctx->opts = opts;
+	char *path = NULL;
+	if (!opts->config_path)
+		path = crm_config_default_path();
+	ctx->cfg = crm_config_load(path ? path : opts->config_path, opts->config_explicit, &st);
+	free(path);
+	if (!ctx->cfg)
+		return st;
+	if (ctx->cfg->timezone)
+		crm_time_set_zone(ctx->cfg->timezone);
+	if ((st = crm_now(&ctx->now))) {
+		crm_config_free(ctx->cfg);
+		ctx->cfg = NULL;
+		return st;
+	}
+	crm_time_iso(ctx->now, ctx->now_iso);
+	return 0;
+}
+
+int crm_ctx_open(struct crm_ctx *ctx, struct crm_opts *opts)
+{
+	int st = crm_ctx_open_config(ctx, opts);
+	if (st)
+		return st;
+	char *path = opts->db_path && *opts->db_path ? crm_xstrdup(opts->db_path) : crm_db_default_path();
+	st = crm_db_open(path, &ctx->db);
+	free(path);
+	if (!st)
+		st = resolve_actor(ctx);
+	if (st) {
+		crm_ctx_close(ctx);
+		return st;
+	}
+	crm_db_set_origin(ctx->db, ctx->actor.login, crm_progname, ctx->now_iso);
+	return 0;
+}
+
+void crm_ctx_close(struct crm_ctx *ctx)
+{
+	crm_db_close(ctx->db);
+	crm_config_free(ctx->cfg);
+	free(ctx->actor.login);
+	memset(ctx, 0, sizeof *ctx);
+}
+
+void crm_ctx_bind_actor(struct crm_ctx *ctx, sqlite3_stmt *st)
+{
+	int i;
+	if ((i = sqlite3_bind_parameter_index(st, ":actor_id")))
+		sqlite3_bind_int64(st, i, ctx->actor.id);
+	if ((i = sqlite3_bind_parameter_index(st, ":actor_role")))
+		sqlite3_bind_int(st, i, (int)ctx->actor.role);
+	if ((i = sqlite3_bind_parameter_index(st, ":actor_team")))
+		sqlite3_bind_int64(st, i, ctx->actor.team_id);
+}
+
+/* Is owner_id the actor, or in the actor's team / reporting to them? */
+static bool manages(struct crm_ctx *ctx, int64_t owner_id)
+{
+	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+		"SELECT 1 FROM users WHERE id = ?1 AND (team_id = ?2 OR manager_id = ?3)");
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, owner_id);
+	sqlite3_bind_int64(st, 2, ctx->actor.team_id);
+	sqlite3_bind_int64(st, 3, ctx->actor.id);
+	return sqlite3_step(st) == SQLITE_ROW;
+}
+
+static bool may_touch(struct crm_ctx *ctx, int64_t owner_id, bool change)
+{
+	const struct crm_actor *a = &ctx->actor;
+	if (a->role == CRM_ROLE_ADMIN || (owner_id && owner_id == a->id))
+		return true;
+	if (!owner_id)
+		return !change || a->role == CRM_ROLE_MANAGER;
+	return a->role == CRM_ROLE_MANAGER && manages(ctx, owner_id);
+}
+
+int crm_ctx_may_see(struct crm_ctx *ctx, int64_t owner_id, const char *what)
+{
+	if (may_touch(ctx, owner_id, false))
+		return 0;
+	crm_warn("permission denied: %s is not visible to '%s'", what, ctx->actor.login);
+	return EX_NOPERM;
+}
+
+int crm_ctx_may_change(struct crm_ctx *ctx, int64_t owner_id, const char *what)
+{
+	if (may_touch(ctx, owner_id, true))
+		return 0;
+	crm_warn("permission denied: '%s' may not change %s", ctx->actor.login, what);
+	return EX_NOPERM;
+}
+
+int crm_ctx_require_admin(struct crm_ctx *ctx, const char *what)
+{
+	if (ctx->actor.role == CRM_ROLE_ADMIN)
+		return 0;
+	crm_warn("permission denied: only an admin may %s", what);
+	return EX_NOPERM;
+}
+
+int64_t crm_ctx_user_id(struct crm_ctx *ctx, const char *login)
+{
+	sqlite3_stmt *st = crm_db_stmt(ctx->db, "SELECT id FROM users WHERE login = ?");
+	if (!st)
+		return 0;
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	return sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+}

@@ -1,0 +1,76 @@
+/* ctx.h: what every command works with once its options are read: the
+ * loaded config, the open database, "now", and the acting user with the
+ * visibility rules of SPEC §4 "Identity and visibility".
+ *
+ * Visibility: with no users the database is in single-user mode and the
+ * actor is an admin.  Otherwise a rep sees and changes the records they
+ * own, a manager those owned by anyone in their team or reporting to them,
+ * an admin everything.  Unowned leads (the pool, 公海) are visible to all;
+ * only managers and admins change them (reps claim them). */
+#ifndef CRM_CTX_H
+#define CRM_CTX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "date.h"
+#include "opts.h"
+
+struct crm_db;
+
+enum crm_role { CRM_ROLE_REP, CRM_ROLE_MANAGER, CRM_ROLE_ADMIN };
+
+struct crm_actor {
+	int64_t id;		/* users.id; 0 in single-user mode */
+	char *login;
+	enum crm_role role;
+	int64_t team_id;	/* 0 when none */
+	bool single_user;
+};
+
+struct crm_ctx {
+	struct crm_opts *opts;
+	struct crm_config *cfg;
+	struct crm_db *db;
+	struct crm_actor actor;
+	crm_time now;
+	char now_iso[CRM_ISO_LEN];
+};
+
+/* Read CRM_NOW, load the config (78 on a bad one), open or create the
+ * database and resolve the actor (77 for an unknown or inactive user).
+ * Returns 0 or an exit status after reporting; on failure nothing needs
+ * closing. */
+int crm_ctx_open(struct crm_ctx *ctx, struct crm_opts *opts);
+/* Only the config and now, for commands that must not touch the database. */
+int crm_ctx_open_config(struct crm_ctx *ctx, struct crm_opts *opts);
+void crm_ctx_close(struct crm_ctx *ctx);
+
+const char *crm_role_name(enum crm_role r);
+int crm_role_parse(const char *s);	/* -1 when unknown */
+
+/* May the actor see / change a record owned by owner_id (0 = unowned)?
+ * Returns 0, or 77 after reporting "permission denied: ..." with what. */
+int crm_ctx_may_see(struct crm_ctx *ctx, int64_t owner_id, const char *what);
+int crm_ctx_may_change(struct crm_ctx *ctx, int64_t owner_id, const char *what);
+/* Only admins (or single-user mode) may: manage users, teams, ... */
+int crm_ctx_require_admin(struct crm_ctx *ctx, const char *what);
+
+/* SQL for "the actor may see rows whose owner column is OWNER": use the
+ * named parameters :actor_id, :actor_role (0 rep, 1 manager, 2 admin) and
+ * :actor_team, bound by crm_ctx_bind_actor(). */
+#define CRM_SQL_VISIBLE(owner) \
+	"(:actor_role = 2 OR " owner " = :actor_id OR (:actor_role = 1 AND " owner \
+	" IN (SELECT u.id FROM users u WHERE u.team_id = :actor_team OR u.manager_id = :actor_id)))"
+/* Leads add the pool: unowned leads are visible to everyone. */
+#define CRM_SQL_VISIBLE_LEAD(owner) "(" owner " IS NULL OR " CRM_SQL_VISIBLE(owner) ")"
+
+struct sqlite3_stmt;
+/* Bind :actor_id, :actor_role, :actor_team where the statement has them. */
+void crm_ctx_bind_actor(struct crm_ctx *ctx, struct sqlite3_stmt *st);
+
+/* User id of an active or inactive login, 0 when unknown. */
+int64_t crm_ctx_user_id(struct crm_ctx *ctx, const char *login);
+
+#endif

@@ -1,0 +1,410 @@
+/* db.c: see db.h */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "err.h"
+#include "schema.h"
+
+#define STMT_CACHE 128	/* power of two */
+
+struct crm_db {
+	sqlite3 *h;
+	char *path;
+	char *actor, *tool, *now;
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cache[STMT_CACHE];
+};
+
+sqlite3 *crm_db_handle(struct crm_db *db) { return db->h; }
+const char *crm_db_path(const struct crm_db *db) { return db->path; }
+const char *crm_db_now(const struct crm_db *db) { return db->now; }
+int crm_db_schema_version(void) { return crm_schema_count(); }
+
+int crm_db_fail(struct crm_db *db, const char *what)
+{
+	int rc = sqlite3_extended_errcode(db->h);
+	const char *msg = sqlite3_errmsg(db->h);
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		crm_warn("%s: %s: database is locked (busy timeout expired)", db->path, what);
+		return EX_UNAVAILABLE;
+	case SQLITE_FULL:
+		crm_warn("%s: %s: %s", db->path, what, msg);
+		return EX_IOERR;
+	case SQLITE_IOERR:
+		crm_warn("%s: %s: %s", db->path, what, msg);
+		return EX_IOERR;
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PERM:
+		crm_warn("%s: %s: %s", db->path, what, msg);
+		return EX_CANTCREAT;
+	case SQLITE_CONSTRAINT:
+		crm_warn("%s: %s", what, msg);
+		return EX_DATAERR;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		crm_warn("%s: %s: %s", db->path, what, msg);
+		return EX_DATAERR;
+	default:
+		crm_warn("%s: %s: %s", db->path, what, msg);
+		return EX_SOFTWARE;
+	}
+}
+
+int crm_db_exec(struct crm_db *db, const char *sql)
+{
+	if (sqlite3_exec(db->h, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return crm_db_fail(db, "cannot run statement");
+	return 0;
+}
+
+char *crm_db_default_path(void)
+{
+	const char *xdg = getenv("XDG_DATA_HOME");
+	if (xdg && *xdg == '/')
+		return crm_xasprintf("%s/crm/crm.db", xdg);
+	const char *home = getenv("HOME");
+	return crm_xasprintf("%s/.local/share/crm/crm.db", home ? home : ".");
+}
+
+/* mkdir -p for the directory part of path, mode 0700 (it holds personal data). */
+static int make_parent(const char *path)
+{
+	char *dir = crm_xstrdup(path);
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+			crm_warn_errno("cannot create directory '%s'", dir);
+			free(dir);
+			return EX_CANTCREAT;
+		}
+		*p = '/';
+	}
+	free(dir);
+	return 0;
+}
+
+/* Create the file ourselves so that it is born 0600, whatever the umask. */
+static int create_file(const char *path)
+{
+	if (access(path, F_OK) == 0 || strcmp(path, ":memory:") == 0)
+		return 0;
+	int st = make_parent(path);
+	if (st)
+		return st;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0 && errno != EEXIST) {
+		crm_warn_errno("cannot create database '%s'", path);
+		return EX_CANTCREAT;
+	}
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+static int user_version(struct crm_db *db, int *v)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return crm_db_fail(db, "cannot read schema version");
+	int rc = sqlite3_step(st);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return crm_db_fail(db, "cannot read schema version");
+	return 0;
+}
+
+static int too_new(struct crm_db *db, int v)
+{
+	crm_warn("%s: database schema version %d is newer than this tool's (%d); "
+		 "upgrade crm", db->path, v, crm_schema_count());
+	return EX_DATAERR;
+}
+
+static int migrate(struct crm_db *db)
+{
+	int v, st;
+	if ((st = user_version(db, &v)))
+		return st;
+	if (v > crm_schema_count())
+		return too_new(db, v);
+	if (v == crm_schema_count())
+		return 0;
+	if ((st = crm_db_begin(db)))
+		return st;
+	/* another process may have migrated while we waited for the lock */
+	if ((st = user_version(db, &v)))
+		goto fail;
+	for (; v < crm_schema_count(); v++) {
+		if (sqlite3_exec(db->h, crm_schema_step(v), NULL, NULL, NULL) != SQLITE_OK) {
+			char what[64];
+			snprintf(what, sizeof what, "migration to schema version %d", v + 1);
+			st = crm_db_fail(db, what);
+			goto fail;
+		}
+	}
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
+	if ((st = crm_db_exec(db, sql)))
+		goto fail;
+	return crm_db_commit(db);
+fail:
+	crm_db_rollback(db);
+	return st;
+}
+
+static int busy_timeout_ms(void)
+{
+	const char *s = getenv("CRM_BUSY_TIMEOUT");
+	if (s && *s) {
+		char *end;
+		long v = strtol(s, &end, 10);
+		if (*end == '\0' && v >= 0 && v < 3600000)
+			return (int)v;
+		crm_warn("ignoring invalid CRM_BUSY_TIMEOUT '%s'", s);
+	}
+	return 5000;
+}
+
+int crm_db_open(const char *path, struct crm_db **out)
+{
+	int st;
+	*out = NULL;
+	if ((st = create_file(path)))
+		return st;
+	struct crm_db *db = crm_xcalloc(1, sizeof *db);
+	db->path = crm_xstrdup(path);
+	db->tool = crm_xstrdup(crm_progname);
+	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		st = db->h ? crm_db_fail(db, "cannot open database") : EX_SOFTWARE;
+		crm_db_close(db);
+		return st;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, busy_timeout_ms());
+	/* journal_mode is persistent; setting it again costs a lock, so look first */
+	if ((st = crm_db_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"))) {
+		crm_db_close(db);
+		return st;
+	}
+	sqlite3_stmt *jm;
+	if (sqlite3_prepare_v2(db->h, "PRAGMA journal_mode", -1, &jm, NULL) != SQLITE_OK ||
+	    sqlite3_step(jm) != SQLITE_ROW) {
+		st = crm_db_fail(db, "cannot open database");
+		sqlite3_finalize(jm);
+		crm_db_close(db);
+		return st;
+	}
+	int is_wal = strcmp((const char *)sqlite3_column_text(jm, 0), "wal") == 0;
+	sqlite3_finalize(jm);
+	if (!is_wal && strcmp(path, ":memory:") != 0 &&
+	    (st = crm_db_exec(db, "PRAGMA journal_mode = WAL"))) {
+		crm_db_close(db);
+		return st;
+	}
+	if ((st = migrate(db))) {
+		crm_db_close(db);
+		return st;
+	}
+	*out = db;
+	return 0;
+}
+
+void crm_db_close(struct crm_db *db)
+{
+	if (!db)
+		return;
+	for (size_t i = 0; i < STMT_CACHE; i++)
+		sqlite3_finalize(db->cache[i].st);
+	sqlite3_close(db->h);
+	free(db->path);
+	free(db->actor);
+	free(db->tool);
+	free(db->now);
+	free(db);
+}
+
+void crm_db_set_origin(struct crm_db *db, const char *actor, const char *tool, const char *now_iso)
+{
+	free(db->actor);
+	free(db->tool);
+	free(db->now);
+	db->actor = actor ? crm_xstrdup(actor) : NULL;
+	db->tool = crm_xstrdup(tool);
+	db->now = crm_xstrdup(now_iso);
+}
+
+int crm_db_begin(struct crm_db *db)
+{
+	if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return crm_db_fail(db, "cannot start transaction");
+	return 0;
+}
+
+int crm_db_commit(struct crm_db *db)
+{
+	if (sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		int st = crm_db_fail(db, "cannot commit");
+		crm_db_rollback(db);
+		return st;
+	}
+	return 0;
+}
+
+void crm_db_rollback(struct crm_db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+sqlite3_stmt *crm_db_stmt(struct crm_db *db, const char *sql)
+{
+	size_t i = ((uintptr_t)sql >> 3) & (STMT_CACHE - 1);
+	for (size_t n = 0; n < STMT_CACHE; n++, i = (i + 1) & (STMT_CACHE - 1)) {
+		if (db->cache[i].sql == sql) {
+			sqlite3_reset(db->cache[i].st);
+			sqlite3_clear_bindings(db->cache[i].st);
+			return db->cache[i].st;
+		}
+		if (!db->cache[i].sql)
+			break;
+	}
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		crm_warn("internal error: cannot prepare statement: %s", sqlite3_errmsg(db->h));
+		return NULL;
+	}
+	if (!db->cache[i].sql) {
+		db->cache[i].sql = sql;
+		db->cache[i].st = st;
+	} else {
+		/* cache full: keep the statement for this call only */
+		crm_warn("internal error: statement cache full");
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+int crm_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (!s || !*s)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+int crm_bind_id(sqlite3_stmt *st, int i, int64_t id)
+{
+	return id ? sqlite3_bind_int64(st, i, id) : sqlite3_bind_null(st, i);
+}
+
+const char *crm_col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? (const char *)s : "";
+}
+
+int crm_db_audit(struct crm_db *db, const char *entity, int64_t id, const char *action,
+		 const char *field, const char *old_value, const char *new_value)
+{
+	static const char sql[] =
+		"INSERT INTO audit (at, actor, tool, entity, entity_id, action, field, old_value, new_value)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = crm_db_stmt(db, sql);
+	if (!st)
+		return EX_SOFTWARE;
+	sqlite3_bind_text(st, 1, db->now ? db->now : "", -1, SQLITE_STATIC);
+	crm_bind_text(st, 2, db->actor);
+	sqlite3_bind_text(st, 3, db->tool, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, entity, -1, SQLITE_STATIC);
+	crm_bind_id(st, 5, id);
+	sqlite3_bind_text(st, 6, action, -1, SQLITE_STATIC);
+	crm_bind_text(st, 7, field);
+	if (old_value)
+		sqlite3_bind_text(st, 8, old_value, -1, SQLITE_TRANSIENT);
+	if (new_value)
+		sqlite3_bind_text(st, 9, new_value, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return crm_db_fail(db, "cannot write audit row");
+	return 0;
+}
+
+static int check_pragma(struct crm_db *db, const char *sql, const char *what)
+{
+	sqlite3_stmt *st;
+	int problems = 0;
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+		return crm_db_fail(db, what);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int n = sqlite3_column_count(st);
+		if (n == 1 && strcmp(crm_col_text(st, 0), "ok") == 0)
+			continue;
+		char line[512] = "";
+		size_t len = 0;
+		for (int i = 0; i < n && len < sizeof line - 1; i++)
+			len += (size_t)snprintf(line + len, sizeof line - len, "%s%s",
+						i ? " " : "", crm_col_text(st, i));
+		crm_warn("%s: %s: %s", db->path, what, line);
+		problems++;
+	}
+	if (rc != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return crm_db_fail(db, what);
+	}
+	sqlite3_finalize(st);
+	return problems ? EX_DATAERR : 0;
+}
+
+int crm_db_check(struct crm_db *db)
+{
+	int a = check_pragma(db, "PRAGMA integrity_check", "integrity check");
+	int b = check_pragma(db, "PRAGMA foreign_key_check", "foreign key check");
+	return a ? a : b;
+}
+
+int crm_db_backup(struct crm_db *db, const char *path)
+{
+	sqlite3 *dst;
+	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		crm_warn("%s: cannot create backup: %s", path, sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		return EX_CANTCREAT;
+	}
+	chmod(path, 0600);
+	sqlite3_busy_timeout(dst, busy_timeout_ms());
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", db->h, "main");
+	if (!b) {
+		crm_warn("%s: cannot start backup: %s", path, sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		return EX_CANTCREAT;
+	}
+	/* one step: in WAL mode this is one read transaction, which writers in
+	 * other processes do not wait for, and which a write cannot restart */
+	int rc;
+	while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		sqlite3_sleep(10);
+	sqlite3_backup_finish(b);
+	int st = 0;
+	if (rc != SQLITE_DONE) {
+		crm_warn("%s: backup failed: %s", path, sqlite3_errstr(rc));
+		st = (rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR ? EX_IOERR : EX_CANTCREAT;
+	}
+	if (sqlite3_close(dst) != SQLITE_OK && !st)
+		st = EX_IOERR;
+	return st;
+}

@@ -1,0 +1,62 @@
+/* db.h: the SQLite database: open or create (mode 0600), pragmas, busy
+ * timeout, the versioned schema and its forward migrations, transactions,
+ * statement cache and the audit trail.  Only lib/ includes this header;
+ * cmd/ files never see sqlite3 types. */
+#ifndef CRM_DB_H
+#define CRM_DB_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct crm_db;
+
+/* Open path (creating it, mode 0600, and its directory when missing) and
+ * bring the schema up to date; refuses a database newer than this tool.
+ * Returns 0 or an exit status after reporting. */
+int crm_db_open(const char *path, struct crm_db **out);
+void crm_db_close(struct crm_db *db);
+sqlite3 *crm_db_handle(struct crm_db *db);
+const char *crm_db_path(const struct crm_db *db);
+int crm_db_schema_version(void);	/* the version this tool writes */
+/* The default path: $XDG_DATA_HOME/crm/crm.db or ~/.local/share/crm/crm.db. */
+char *crm_db_default_path(void);
+
+/* Who and what the audit rows name. */
+void crm_db_set_origin(struct crm_db *db, const char *actor, const char *tool, const char *now_iso);
+const char *crm_db_now(const struct crm_db *db);	/* ISO-8601 UTC "now" */
+
+/* BEGIN IMMEDIATE (waits up to the busy timeout), COMMIT, ROLLBACK. */
+int crm_db_begin(struct crm_db *db);
+int crm_db_commit(struct crm_db *db);
+void crm_db_rollback(struct crm_db *db);
+
+/* A prepared statement for sql, cached by the address of the string (pass
+ * string literals), reset and with bindings cleared; NULL after reporting. */
+sqlite3_stmt *crm_db_stmt(struct crm_db *db, const char *sql);
+/* Turn a SQLite result code into an exit status after reporting it with
+ * context: BUSY/LOCKED => 69 "database is locked", FULL => 74, READONLY,
+ * CANTOPEN, PERM => 73, CONSTRAINT => 65, others => 70. */
+int crm_db_fail(struct crm_db *db, const char *what);
+/* Run sql without results (no parameters); 0 or exit status. */
+int crm_db_exec(struct crm_db *db, const char *sql);
+
+/* Bind text, NULL for NULL or "" (an empty field is "no value"). */
+int crm_bind_text(sqlite3_stmt *st, int i, const char *s);
+int crm_bind_id(sqlite3_stmt *st, int i, int64_t id);	/* 0 binds NULL */
+/* Column as text, "" for NULL. */
+const char *crm_col_text(sqlite3_stmt *st, int i);
+
+/* Write one audit row: entity ("lead"), id, action ("create", "update",
+ * "delete", "merge", "assign", ...), field and old/new values (may be NULL). */
+int crm_db_audit(struct crm_db *db, const char *entity, int64_t id, const char *action,
+		 const char *field, const char *old_value, const char *new_value);
+
+/* Integrity: PRAGMA integrity_check and foreign_key_check; reports each
+ * problem and returns 0 or 65. */
+int crm_db_check(struct crm_db *db);
+/* Online backup into path with the backup API, a few pages at a time so
+ * writers are not held up. */
+int crm_db_backup(struct crm_db *db, const char *path);
+
+#endif

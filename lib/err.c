@@ -1,0 +1,107 @@
+/* err.c: see err.h */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+
+const char *crm_progname = "crm";
+
+void crm_set_progname(const char *argv0)
+{
+	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+	if (argv0)
+		crm_progname = slash ? slash + 1 : argv0;
+}
+
+static void vwarn(int errnum, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: ", crm_progname);
+	vfprintf(stderr, fmt, ap);
+	if (errnum)
+		fprintf(stderr, ": %s", strerror(errnum));
+	fputc('\n', stderr);
+}
+
+void crm_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn(0, fmt, ap);
+	va_end(ap);
+}
+
+void crm_warn_errno(const char *fmt, ...)
+{
+	int e = errno;
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn(e, fmt, ap);
+	va_end(ap);
+}
+
+void crm_die(int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn(0, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void crm_die_errno(int status, const char *fmt, ...)
+{
+	int e = errno;
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn(e, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+int crm_finish(int status)
+{
+	int failed = ferror(stdout);
+	if (fflush(stdout) != 0)
+		failed = 1;
+	if (fclose(stdout) != 0)
+		failed = 1;
+	if (failed) {
+		if (errno == EPIPE)
+			return status;
+		crm_warn_errno("write error");
+		return status ? status : EX_IOERR;
+	}
+	return status;
+}
+
+static void *oom(void *p)
+{
+	if (!p)
+		crm_die(EX_SOFTWARE, "out of memory");
+	return p;
+}
+
+void *crm_xmalloc(size_t n) { return oom(malloc(n ? n : 1)); }
+void *crm_xcalloc(size_t n, size_t size) { return oom(calloc(n ? n : 1, size ? size : 1)); }
+void *crm_xrealloc(void *p, size_t n) { return oom(realloc(p, n ? n : 1)); }
+char *crm_xstrdup(const char *s) { return oom(strdup(s)); }
+char *crm_xstrndup(const char *s, size_t n) { return oom(strndup(s, n)); }
+
+char *crm_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		crm_die(EX_SOFTWARE, "bad format '%s'", fmt);
+	char *s = crm_xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}

@@ -1,0 +1,36 @@
+/* err.h: messages for people and exit statuses for scripts.
+ * Every message is "prog: where: what 'value'" on stderr; every exit status
+ * is one of sysexits(3), plus CRM_EX_NOTFOUND for "no such record".
+ * Library functions report their own errors with crm_warn() and return the
+ * exit status (0 on success), so a cmd/ file only passes it on. */
+#ifndef CRM_ERR_H
+#define CRM_ERR_H
+
+#include <sysexits.h>
+
+enum {
+	CRM_EX_OK = 0,
+	CRM_EX_NOTFOUND = 1,	/* the record asked for does not exist */
+};
+
+extern const char *crm_progname;
+
+void crm_set_progname(const char *argv0);
+void crm_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void crm_warn_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void crm_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+_Noreturn void crm_die_errno(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Flush and close stdout; on failure report "write error: ..." and return
+ * EX_IOERR, else return status unchanged.  Every main() ends with it. */
+int crm_finish(int status);
+
+/* Allocation that never returns NULL: out of memory ends the program (70). */
+void *crm_xmalloc(size_t n);
+void *crm_xcalloc(size_t n, size_t size);
+void *crm_xrealloc(void *p, size_t n);
+char *crm_xstrdup(const char *s);
+char *crm_xstrndup(const char *s, size_t n);
+char *crm_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,139 @@
+/* opts.c: see opts.h */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "err.h"
+#include "opts.h"
+
+static void (*tool_usage)(FILE *);
+
+int crm_usage_error(void)
+{
+	fprintf(stderr, "Try '%s --help'.\n", crm_progname);
+	return EX_USAGE;
+}
+
+int crm_usage_fail(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", crm_progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return crm_usage_error();
+}
+
+long crm_opt_long(const char *opt, const char *arg)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < 0)
+		exit(crm_usage_fail("invalid number for %s '%s'", opt, arg));
+	return v;
+}
+
+static void opts_from_env(struct crm_opts *o)
+{
+	if (!o->db_path)
+		o->db_path = getenv("CRM_DB");
+	if (!o->config_path) {
+		o->config_path = getenv("CRM_CONFIG");
+		o->config_explicit = o->config_path && *o->config_path;
+		if (!o->config_explicit)
+			o->config_path = NULL;
+	}
+	if (!o->as_user)
+		o->as_user = getenv("CRM_USER");
+}
+
+/* 1 when c was a shared option and has been taken. */
+static int take_common(struct crm_opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case 'd': o->db_path = arg; return 1;
+	case 'c': o->config_path = arg; o->config_explicit = true; return 1;
+	case 'H': o->no_header = true; return 1;
+	case 'n': o->dry_run = true; return 1;
+	case 'q': o->quiet = true; return 1;
+	case CRM_OPT_AS: o->as_user = arg; return 1;
+	case CRM_OPT_COMPLETE: o->complete = arg; return 1;
+	case 'f': {
+		int f = crm_format_parse(arg);
+		if (f < 0)
+			exit(crm_usage_fail("unknown format '%s' (tsv, csv, table)", arg));
+		o->format = (enum crm_format)f;
+		o->format_set = true;
+		return 1;
+	}
+	case 'h':
+		if (tool_usage)
+			tool_usage(stdout);
+		exit(crm_finish(0));
+	case '?':
+		exit(crm_usage_error());
+	}
+	return 0;
+}
+
+int crm_getopt(struct crm_opts *o, int argc, char **argv,
+	       const char *short_opts, const struct option *long_opts)
+{
+	int c;
+	/* skip the '+' of CRM_SHORTOPTS: subcommand options may follow operands */
+	if (short_opts[0] == '+')
+		short_opts++;
+	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1)
+		if (!take_common(o, c, optarg))
+			return c;
+	opts_from_env(o);
+	return -1;
+}
+
+static const struct option main_long_opts[] = {
+	CRM_LONGOPTS,
+	{"version", no_argument, NULL, 'V'},
+	{0},
+};
+
+int crm_main(int argc, char **argv, const struct crm_subcmd *cmds,
+	     void (*usage)(FILE *))
+{
+	static struct crm_opts opts;
+	int c;
+
+	crm_set_progname(argv[0]);
+	tool_usage = usage;
+	opterr = 1;
+	while ((c = getopt_long(argc, argv, CRM_SHORTOPTS "V", main_long_opts, NULL)) != -1) {
+		if (c == 'V') {
+			printf("%s %s\n", crm_progname, CRM_VERSION);
+			return crm_finish(0);
+		}
+		take_common(&opts, c, optarg);
+	}
+	argc -= optind;
+	argv += optind;
+	const struct crm_subcmd *sc = cmds;
+	if (argc == 0) {
+		while (sc->name)
+			sc++;
+		if (opts.complete && sc->run) {
+			opts_from_env(&opts);
+			return crm_finish(sc->run(&opts, argc, argv));
+		}
+		usage(stderr);
+		return EX_USAGE;
+	}
+	for (; sc->name; sc++)
+		if (strcmp(sc->name, argv[0]) == 0)
+			break;
+	if (!sc->name)
+		return crm_usage_fail("unknown command '%s'", argv[0]);
+	optind = 0;	/* glibc: 0 restarts the scan of a new argv from scratch */
+	return crm_finish(sc->run(&opts, argc, argv));
+}

@@ -1,0 +1,80 @@
+/* opts.h: the options every tool shares (-d -c -f -H -n -q --as, -h, -V)
+ * and the subcommand dispatch, so each cmd/ file only lists its own.
+ *
+ *   static const char short_opts[] = CRM_SHORTOPTS "s:";
+ *   static const struct option long_opts[] = { CRM_LONGOPTS,
+ *           {"status", required_argument, NULL, 's'}, {0} };
+ *   while ((c = crm_getopt(o, argc, argv, short_opts, long_opts)) != -1)
+ *           switch (c) { case 's': ...; default: return crm_usage_error(); }
+ */
+#ifndef CRM_OPTS_H
+#define CRM_OPTS_H
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "out.h"
+
+struct crm_opts {
+	const char *db_path;		/* -d, else CRM_DB, else the XDG default */
+	const char *config_path;	/* -c, else CRM_CONFIG, else the XDG default */
+	bool config_explicit;		/* named by -c or CRM_CONFIG */
+	const char *as_user;		/* --as, else CRM_USER, else the login name */
+	enum crm_format format;		/* -f, default tsv */
+	bool format_set;
+	bool no_header;			/* -H */
+	bool dry_run;			/* -n */
+	bool quiet;			/* -q */
+	const char *complete;		/* hidden --complete=KIND */
+};
+
+/* Long-only option values; a tool's own start at CRM_OPT_TOOL. */
+enum {
+	CRM_OPT_AS = CHAR_MAX + 1,
+	CRM_OPT_COMPLETE,
+	CRM_OPT_TOOL = CHAR_MAX + 16,
+};
+
+#define CRM_SHORTOPTS "+d:c:f:Hnqh"
+#define CRM_LONGOPTS \
+	{"db", required_argument, NULL, 'd'}, \
+	{"config", required_argument, NULL, 'c'}, \
+	{"format", required_argument, NULL, 'f'}, \
+	{"no-header", no_argument, NULL, 'H'}, \
+	{"dry-run", no_argument, NULL, 'n'}, \
+	{"quiet", no_argument, NULL, 'q'}, \
+	{"as", required_argument, NULL, CRM_OPT_AS}, \
+	{"complete", required_argument, NULL, CRM_OPT_COMPLETE}, \
+	{"help", no_argument, NULL, 'h'}
+
+struct crm_subcmd {
+	const char *name;
+	int (*run)(struct crm_opts *o, int argc, char **argv);
+};
+
+/* The whole main() of a tool with subcommands: sets the program name,
+ * takes the shared options and -h/-V before the subcommand, then runs it
+ * with argv[0] = the subcommand name; ends with crm_finish().  A NULL-named
+ * entry ends cmds; its run (may be NULL) handles "--complete" with no
+ * subcommand. */
+int crm_main(int argc, char **argv, const struct crm_subcmd *cmds,
+	     void (*usage)(FILE *));
+
+/* getopt_long that handles the shared options itself (and -h: full usage
+ * to stdout, exit 0; an unknown option: the short hint, exit 64), returning
+ * only the tool's own options, '?' never, and -1 at the end.  Options may
+ * follow operands ("import x.csv --skip-bad"). */
+int crm_getopt(struct crm_opts *o, int argc, char **argv,
+	       const char *short_opts, const struct option *long_opts);
+
+/* "Try 'crm-lead --help'." on stderr; returns EX_USAGE. */
+int crm_usage_error(void);
+/* Report "msg" then the hint; returns EX_USAGE. */
+int crm_usage_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Parse a non-negative integer option value; exits 64 naming the option. */
+long crm_opt_long(const char *opt, const char *arg);
+
+#endif

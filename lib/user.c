@@ -1,0 +1,420 @@
+/* user.c: see user.h */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "db.h"
+#include "err.h"
+#include "normalise.h"
+#include "user.h"
+
+static bool valid_login(const char *s)
+{
+	if (!*s || strlen(s) > 64 || !(isalnum((unsigned char)*s)))
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("._-@", *s))
+			return false;
+	return true;
+}
+
+static bool valid_positive(const char *s, bool zero_ok)
+{
+	if (!*s || strlen(s) > 9)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!isdigit((unsigned char)*p))
+			return false;
+	return zero_ok || atol(s) > 0;
+}
+
+static int64_t team_id(struct crm_ctx *ctx, const char *name)
+{
+	sqlite3_stmt *st = crm_db_stmt(ctx->db, "SELECT id FROM teams WHERE name = ?");
+	if (!st)
+		return 0;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	return sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+}
+
+/* Check every given field; returns 0 or 65 after naming the first fault. */
+static int check_input(struct crm_ctx *ctx, const struct crm_user_input *in, bool adding)
+{
+	if (adding && (!in->login || !valid_login(in->login))) {
+		crm_warn("invalid login '%s' (letters, digits and . _ - @)", in->login ? in->login : "");
+		return EX_DATAERR;
+	}
+	if ((adding && (!in->name || !*in->name)) || (in->name && !*in->name)) {
+		crm_warn("a user needs a name (--name)");
+		return EX_DATAERR;
+	}
+	if (in->email && *in->email) {
+		char *norm = crm_xmalloc(strlen(in->email) + 1);
+		int ok = crm_norm_email(in->email, norm) > 0;
+		free(norm);
+		if (!ok) {
+			crm_warn("invalid email '%s'", in->email);
+			return EX_DATAERR;
+		}
+	}
+	if (in->role && crm_role_parse(in->role) < 0) {
+		crm_warn("unknown role '%s' (rep, manager or admin)", in->role);
+		return EX_DATAERR;
+	}
+	if (in->team && *in->team && !team_id(ctx, in->team)) {
+		crm_warn("unknown team '%s' (create it with 'crm-user team add')", in->team);
+		return EX_DATAERR;
+	}
+	if (in->manager && *in->manager) {
+		if (!crm_ctx_user_id(ctx, in->manager)) {
+			crm_warn("unknown manager '%s'", in->manager);
+			return EX_DATAERR;
+		}
+		if (in->login && strcmp(in->manager, in->login) == 0) {
+			crm_warn("user '%s' cannot be their own manager", in->login);
+			return EX_DATAERR;
+		}
+	}
+	if (in->weight && !valid_positive(in->weight, false)) {
+		crm_warn("invalid weight '%s' (a whole number from 1)", in->weight);
+		return EX_DATAERR;
+	}
+	if (in->capacity && *in->capacity && !valid_positive(in->capacity, true)) {
+		crm_warn("invalid capacity '%s' (a whole number)", in->capacity);
+		return EX_DATAERR;
+	}
+	return 0;
+}
+
+#define USER_SELECT \
+	"SELECT u.id, u.login, u.name, u.email, t.name, u.role, m.login, u.active, u.weight,"\
+	" u.capacity, u.away_until,"\
+	" (SELECT count(*) FROM leads l WHERE l.owner_id = u.id"\
+	"   AND l.status NOT IN ('converted', 'disqualified')), u.created_at"\
+	" FROM users u LEFT JOIN teams t ON t.id = u.team_id LEFT JOIN users m ON m.id = u.manager_id"
+
+static const char *const user_cols[] = {
+	"id", "login", "name", "email", "team", "role", "manager", "active", "weight",
+	"capacity", "away_until", "open_leads", "created_at",
+};
+#define NUSER_COLS (sizeof user_cols / sizeof user_cols[0])
+
+static void declare_user_cols(struct crm_out *out)
+{
+	for (size_t i = 0; i < NUSER_COLS; i++)
+		crm_out_col(out, user_cols[i], i == 0 || i == 8 || i == 9 || i == 11 ? CRM_COL_INT : CRM_COL_TEXT);
+}
+
+static void emit_user(sqlite3_stmt *st, struct crm_out *out)
+{
+	const char *f[NUSER_COLS];
+	for (size_t i = 0; i < NUSER_COLS; i++)
+		f[i] = crm_col_text(st, (int)i);
+	crm_out_row(out, f);
+}
+
+/* Print the rows of sql (user_cols_sql + a WHERE) with login bound to ?1. */
+static int print_users(struct crm_ctx *ctx, const char *sql, const char *arg1,
+		       const char *arg2, struct crm_out *out, int *count)
+{
+	sqlite3_stmt *st = crm_db_stmt(ctx->db, sql);
+	if (!st)
+		return EX_SOFTWARE;
+	crm_bind_text(st, 1, arg1);
+	crm_bind_text(st, 2, arg2);
+	int rc;
+	*count = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		emit_user(st, out);
+		(*count)++;
+	}
+	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot list users");
+}
+
+static const char show_sql[] =
+	USER_SELECT " WHERE u.login = ?1 AND ?2 IS NULL";
+
+int crm_user_show(struct crm_ctx *ctx, const char *login, struct crm_out *out)
+{
+	int n;
+	if (!crm_ctx_user_id(ctx, login)) {
+		crm_warn("user '%s' not found", login);
+		return CRM_EX_NOTFOUND;
+	}
+	declare_user_cols(out);
+	return print_users(ctx, show_sql, login, NULL, out, &n);
+}
+
+static const char list_sql[] =
+	USER_SELECT " WHERE (?1 IS NULL OR t.name = ?1) AND (?2 IS NOT NULL OR u.active) ORDER BY u.login";
+
+int crm_user_list(struct crm_ctx *ctx, const char *team, bool all, struct crm_out *out)
+{
+	int n;
+	if (team && !team_id(ctx, team)) {
+		crm_warn("unknown team '%s'", team);
+		return EX_DATAERR;
+	}
+	declare_user_cols(out);
+	return print_users(ctx, list_sql, team, all ? "all" : NULL, out, &n);
+}
+
+/* Set one column of a user, with its audit row, when the value changes. */
+static int set_field(struct crm_ctx *ctx, int64_t id, const char *field, const char *sql_get,
+		     const char *sql_set, const char *value, int64_t value_id, const char *action)
+{
+	sqlite3_stmt *st = crm_db_stmt(ctx->db, sql_get);
+	if (!st)
+		return EX_SOFTWARE;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return crm_db_fail(ctx->db, "cannot read user");
+	char *old = crm_xstrdup(crm_col_text(st, 0));
+	int rc = 0;
+	if (strcmp(old, value ? value : "") != 0) {
+		st = crm_db_stmt(ctx->db, sql_set);
+		if (!st) {
+			free(old);
+			return EX_SOFTWARE;
+		}
+		if (value_id)
+			sqlite3_bind_int64(st, 1, value_id);
+		else
+			crm_bind_text(st, 1, value);
+		sqlite3_bind_int64(st, 2, id);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = crm_db_fail(ctx->db, "cannot update user");
+		else
+			rc = crm_db_audit(ctx->db, "user", id, action, field, *old ? old : NULL,
+					  value && *value ? value : NULL);
+	}
+	free(old);
+	return rc;
+}
+
+#define GET(expr) "SELECT " expr " FROM users u WHERE u.id = ?1"
+#define SET(col) "UPDATE users SET " col " = ?1 WHERE id = ?2"
+
+static int apply_input(struct crm_ctx *ctx, int64_t id, const struct crm_user_input *in,
+		       const char *action)
+{
+	int st = 0;
+	if (!st && in->name)
+		st = set_field(ctx, id, "name", GET("u.name"), SET("name"), in->name, 0, action);
+	if (!st && in->email)
+		st = set_field(ctx, id, "email", GET("u.email"), SET("email"), in->email, 0, action);
+	if (!st && in->role)
+		st = set_field(ctx, id, "role", GET("u.role"), SET("role"), in->role, 0, action);
+	if (!st && in->team)
+		st = set_field(ctx, id, "team", GET("(SELECT name FROM teams WHERE id = u.team_id)"),
+			       SET("team_id"), in->team, *in->team ? team_id(ctx, in->team) : 0, action);
+	if (!st && in->manager)
+		st = set_field(ctx, id, "manager", GET("(SELECT login FROM users m WHERE m.id = u.manager_id)"),
+			       SET("manager_id"), in->manager,
+			       *in->manager ? crm_ctx_user_id(ctx, in->manager) : 0, action);
+	if (!st && in->weight)
+		st = set_field(ctx, id, "weight", GET("u.weight"), SET("weight"), in->weight, 0, action);
+	if (!st && in->capacity)
+		st = set_field(ctx, id, "capacity", GET("u.capacity"), SET("capacity"), in->capacity, 0, action);
+	return st;
+}
+
+/* Run body in a transaction, rolling back on failure or dry run. */
+static int finish_tx(struct crm_ctx *ctx, int st)
+{
+	if (st || ctx->opts->dry_run) {
+		crm_db_rollback(ctx->db);
+		return st;
+	}
+	return crm_db_commit(ctx->db);
+}
+
+static int64_t user_for_change(struct crm_ctx *ctx, const char *login, int *st)
+{
+	int64_t id = crm_ctx_user_id(ctx, login);
+	*st = 0;
+	if (!id) {
+		crm_warn("user '%s' not found", login);
+		*st = CRM_EX_NOTFOUND;
+	}
+	return id;
+}
+
+int crm_user_add(struct crm_ctx *ctx, const struct crm_user_input *in, struct crm_out *out)
+{
+	int st;
+	if ((st = crm_ctx_require_admin(ctx, "add users")) || (st = check_input(ctx, in, true)))
+		return st;
+	if ((st = crm_db_begin(ctx->db)))
+		return st;
+	if (ctx->actor.single_user && (!in->role || strcmp(in->role, "admin") != 0)) {
+		crm_warn("the first user must be an admin (--role admin): "
+			 "after it only admins can add users");
+		crm_db_rollback(ctx->db);
+		return EX_DATAERR;
+	}
+	if (crm_ctx_user_id(ctx, in->login)) {
+		crm_warn("user '%s' already exists", in->login);
+		crm_db_rollback(ctx->db);
+		return EX_DATAERR;
+	}
+	sqlite3_stmt *ins = crm_db_stmt(ctx->db,
+		"INSERT INTO users (login, name, role, created_at) VALUES (?1, ?2, ?3, ?4)");
+	if (!ins) {
+		crm_db_rollback(ctx->db);
+		return EX_SOFTWARE;
+	}
+	sqlite3_bind_text(ins, 1, in->login, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 2, in->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 3, in->role ? in->role : "rep", -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 4, ctx->now_iso, -1, SQLITE_STATIC);
+	if (sqlite3_step(ins) != SQLITE_DONE)
+		return finish_tx(ctx, crm_db_fail(ctx->db, "cannot add user"));
+	int64_t id = sqlite3_last_insert_rowid(crm_db_handle(ctx->db));
+	st = crm_db_audit(ctx->db, "user", id, "create", "login", NULL, in->login);
+	struct crm_user_input rest = *in;
+	rest.name = rest.role = NULL;
+	if (!st)
+		st = apply_input(ctx, id, &rest, "create");
+	if (!st)
+		st = crm_user_show(ctx, in->login, out);
+	return finish_tx(ctx, st);
+}
+
+int crm_user_update(struct crm_ctx *ctx, const char *login, const struct crm_user_input *in)
+{
+	int st;
+	if ((st = crm_ctx_require_admin(ctx, "change users")))
+		return st;
+	struct crm_user_input chk = *in;
+	chk.login = login;
+	if ((st = check_input(ctx, &chk, false)) || (st = crm_db_begin(ctx->db)))
+		return st;
+	int64_t id = user_for_change(ctx, login, &st);
+	if (!st)
+		st = apply_input(ctx, id, in, "update");
+	return finish_tx(ctx, st);
+}
+
+static int set_active(struct crm_ctx *ctx, const char *login, bool active)
+{
+	int st;
+	if ((st = crm_ctx_require_admin(ctx, active ? "activate users" : "deactivate users")) ||
+	    (st = crm_db_begin(ctx->db)))
+		return st;
+	int64_t id = user_for_change(ctx, login, &st);
+	if (!st)
+		st = set_field(ctx, id, "active", GET("u.active"), SET("active"), active ? "1" : "0", 0,
+			       active ? "activate" : "deactivate");
+	return finish_tx(ctx, st);
+}
+
+int crm_user_deactivate(struct crm_ctx *ctx, const char *login) { return set_active(ctx, login, false); }
+int crm_user_activate(struct crm_ctx *ctx, const char *login) { return set_active(ctx, login, true); }
+
+int crm_user_away(struct crm_ctx *ctx, const char *login, const char *until)
+{
+	int st;
+	char until_iso[CRM_ISO_LEN] = "";
+	if (until) {
+		crm_time t;
+		if (crm_time_parse_future(until, ctx->now, &t) != 0) {
+			crm_warn("invalid date '%s'", until);
+			return EX_DATAERR;
+		}
+		/* away "until 2026-03-09" means back on the morning of the 10th */
+		crm_time_iso(crm_time_add_days(crm_time_day_start(t), 1), until_iso);
+		if (strcmp(until_iso, ctx->now_iso) <= 0) {
+			crm_warn("date '%s' is in the past", until);
+			return EX_DATAERR;
+		}
+	}
+	int64_t self = crm_ctx_user_id(ctx, login);
+	if (!(self && self == ctx->actor.id) && ctx->actor.role == CRM_ROLE_REP) {
+		crm_warn("permission denied: '%s' may not mark '%s' away", ctx->actor.login, login);
+		return EX_NOPERM;
+	}
+	if ((st = crm_db_begin(ctx->db)))
+		return st;
+	int64_t id = user_for_change(ctx, login, &st);
+	if (!st)
+		st = set_field(ctx, id, "away_from", GET("u.away_from"), SET("away_from"),
+			       until ? ctx->now_iso : NULL, 0, "away");
+	if (!st)
+		st = set_field(ctx, id, "away_until", GET("u.away_until"), SET("away_until"),
+			       until ? until_iso : NULL, 0, "away");
+	return finish_tx(ctx, st);
+}
+
+int crm_team_add(struct crm_ctx *ctx, const char *name, const char *manager)
+{
+	int st;
+	if ((st = crm_ctx_require_admin(ctx, "add teams")))
+		return st;
+	if (!*name || strlen(name) > 100) {
+		crm_warn("invalid team name '%s'", name);
+		return EX_DATAERR;
+	}
+	int64_t mid = 0;
+	if (manager && *manager && !(mid = crm_ctx_user_id(ctx, manager))) {
+		crm_warn("unknown manager '%s'", manager);
+		return EX_DATAERR;
+	}
+	if ((st = crm_db_begin(ctx->db)))
+		return st;
+	if (team_id(ctx, name)) {
+		crm_warn("team '%s' already exists", name);
+		return finish_tx(ctx, EX_DATAERR);
+	}
+	sqlite3_stmt *ins = crm_db_stmt(ctx->db,
+		"INSERT INTO teams (name, manager_id, created_at) VALUES (?1, ?2, ?3)");
+	if (!ins)
+		return finish_tx(ctx, EX_SOFTWARE);
+	sqlite3_bind_text(ins, 1, name, -1, SQLITE_STATIC);
+	crm_bind_id(ins, 2, mid);
+	sqlite3_bind_text(ins, 3, ctx->now_iso, -1, SQLITE_STATIC);
+	if (sqlite3_step(ins) != SQLITE_DONE)
+		return finish_tx(ctx, crm_db_fail(ctx->db, "cannot add team"));
+	int64_t id = sqlite3_last_insert_rowid(crm_db_handle(ctx->db));
+	return finish_tx(ctx, crm_db_audit(ctx->db, "team", id, "create", "name", NULL, name));
+}
+
+int crm_team_list(struct crm_ctx *ctx, struct crm_out *out)
+{
+	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+		"SELECT t.id, t.name, m.login,"
+		" (SELECT count(*) FROM users u WHERE u.team_id = t.id AND u.active)"
+		" FROM teams t LEFT JOIN users m ON m.id = t.manager_id ORDER BY t.name");
+	if (!st)
+		return EX_SOFTWARE;
+	crm_out_col(out, "id", CRM_COL_INT);
+	crm_out_col(out, "name", CRM_COL_TEXT);
+	crm_out_col(out, "manager", CRM_COL_TEXT);
+	crm_out_col(out, "members", CRM_COL_INT);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *f[4];
+		for (int i = 0; i < 4; i++)
+			f[i] = crm_col_text(st, i);
+		crm_out_row(out, f);
+	}
+	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot list teams");
+}
+
+int crm_user_complete(struct crm_ctx *ctx, const char *kind)
+{
+	const char *sql = strcmp(kind, "teams") == 0 ? "SELECT name FROM teams ORDER BY 1"
+		: "SELECT login FROM users WHERE active ORDER BY 1";
+	if (strcmp(kind, "roles") == 0) {
+		puts("rep\nmanager\nadmin");
+		return 0;
+	}
+	sqlite3_stmt *st = crm_db_stmt(ctx->db, sql);
+	if (!st)
+		return EX_SOFTWARE;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		puts(crm_col_text(st, 0));
+	return 0;
+}

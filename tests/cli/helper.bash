@@ -1,0 +1,52 @@
+# Shared set-up for the command-line tests: a fresh database, no config,
+# a fixed "now", and must_fail, which accepts only the documented status.
+bats_load_library bats-support
+bats_load_library bats-assert
+
+TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+FIXTURES=$TOP/tests/fixtures
+
+setup() {
+	export CRM_DB=$BATS_TEST_TMPDIR/crm.db
+	export XDG_CONFIG_HOME=$BATS_TEST_TMPDIR/config
+	export XDG_DATA_HOME=$BATS_TEST_TMPDIR/data
+	export CRM_NOW=2026-03-02T09:00:00Z
+	export TZ=Asia/Shanghai
+	export LC_ALL=C.UTF-8
+	unset CRM_CONFIG CRM_USER CRM_BUSY_TIMEOUT
+	export LOGNAME=tester
+	cd "$BATS_TEST_TMPDIR"
+}
+
+# must_fail STATUS command...: run it; pass only when it exits with STATUS.
+# A crash (128 + signal) or any other status fails the test.
+must_fail() {
+	local want=$1
+	shift
+	run "$@"
+	if [ "$status" -ge 128 ]; then
+		echo "crashed with status $status: $*" >&2
+		echo "$output" >&2
+		return 1
+	fi
+	if [ "$status" -ne "$want" ]; then
+		echo "expected status $want, got $status: $*" >&2
+		echo "$output" >&2
+		return 1
+	fi
+}
+
+
+# hold_lock SECONDS: hold a write lock on $CRM_DB in the background.
+hold_lock() {
+	python3 - "$CRM_DB" "$1" <<'PY' &
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open(sys.argv[1] + ".locked", "w").close()
+time.sleep(float(sys.argv[2]))
+c.execute("ROLLBACK")
+PY
+	LOCK_PID=$!
+	while [ ! -e "$CRM_DB.locked" ]; do sleep 0.05; done
+}
