@@ -3,10 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "complete.h"
 #include "ctx.h"
 #include "err.h"
 #include "opts.h"
 #include "out.h"
+#include "rows.h"
 #include "user.h"
 
 static void usage(FILE *fp)
@@ -21,11 +23,13 @@ static void usage(FILE *fp)
 	      "  crm-user list [--team T] [--all]\n"
 	      "  crm-user show LOGIN\n"
 	      "  crm-user update LOGIN [--name N] [--email E] [--team T] [--role R] ...\n"
-	      "  crm-user deactivate LOGIN\n"
+	      "  crm-user deactivate LOGIN [--handover-to LOGIN]\n"
 	      "  crm-user activate LOGIN\n"
 	      "  crm-user away LOGIN (--until DATE | --back)\n"
 	      "  crm-user team add NAME [--manager LOGIN]\n"
 	      "  crm-user team list\n"
+	      "  crm-user import [--csv|--tsv] [--map H=F,...] [--skip-bad [--reject FILE]]\n"
+	      "                  [FILE...]\n"
 	      "\n"
 	      "Manage the people who use crm: their team, role (rep, manager or admin),\n"
 	      "manager, round-robin weight and lead capacity.\n"
@@ -42,6 +46,12 @@ static void usage(FILE *fp)
 	      "  -a, --all               list deactivated users too\n"
 	      "      --until <date>      away until this date (inclusive)\n"
 	      "      --back              no longer away\n"
+	      "      --handover-to <login> deactivate: give all their open work to this user\n"
+	      "      --csv               import: read CSV whatever the file name\n"
+	      "      --tsv               import: read TSV whatever the file name\n"
+	      "      --map <H=field,...> import: take field from the column headed H\n"
+	      "      --skip-bad          import: add the good rows, reject the bad ones\n"
+	      "      --reject <file>     import: where rejected rows go (default stderr)\n"
 	      "  -d, --db <path>         database (default $CRM_DB)\n"
 	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
 	      "  -f, --format <fmt>      output as tsv, csv or table\n"
@@ -55,7 +65,10 @@ static void usage(FILE *fp)
 	      "See crm-user(1).\n", fp);
 }
 
-enum { OPT_WEIGHT = CRM_OPT_TOOL, OPT_CAPACITY, OPT_UNTIL, OPT_BACK };
+enum {
+	OPT_WEIGHT = CRM_OPT_TOOL, OPT_CAPACITY, OPT_UNTIL, OPT_BACK, OPT_CSV, OPT_TSV, OPT_MAP,
+	OPT_SKIP_BAD, OPT_REJECT, OPT_HANDOVER_TO
+};
 
 static const char short_opts[] = CRM_SHORTOPTS "l:N:e:t:r:m:a";
 static const struct option long_opts[] = {
@@ -71,6 +84,12 @@ static const struct option long_opts[] = {
 	{"all", no_argument, NULL, 'a'},
 	{"until", required_argument, NULL, OPT_UNTIL},
 	{"back", no_argument, NULL, OPT_BACK},
+	{"csv", no_argument, NULL, OPT_CSV},
+	{"tsv", no_argument, NULL, OPT_TSV},
+	{"map", required_argument, NULL, OPT_MAP},
+	{"skip-bad", no_argument, NULL, OPT_SKIP_BAD},
+	{"reject", required_argument, NULL, OPT_REJECT},
+	{"handover-to", required_argument, NULL, OPT_HANDOVER_TO},
 	{0},
 };
 
@@ -78,6 +97,9 @@ struct args {
 	struct crm_user_input in;
 	bool all, back;
 	const char *until;
+	const char *handover_to;
+	struct crm_user_import_opts import;
+	bool csv, tsv;
 };
 
 /* Parse every option; each subcommand then checks it got only its own. */
@@ -98,6 +120,12 @@ static int parse(struct crm_opts *o, int *argc, char ***argv, struct args *a)
 		case 'a': a->all = true; break;
 		case OPT_UNTIL: a->until = optarg; break;
 		case OPT_BACK: a->back = true; break;
+		case OPT_HANDOVER_TO: a->handover_to = optarg; break;
+		case OPT_CSV: a->csv = true; break;
+		case OPT_TSV: a->tsv = true; break;
+		case OPT_MAP: a->import.map = optarg; break;
+		case OPT_SKIP_BAD: a->import.skip_bad = true; break;
+		case OPT_REJECT: a->import.reject = optarg; break;
 		default: return crm_usage_error();
 		}
 	}
@@ -198,9 +226,17 @@ static int set_active(struct crm_opts *o, int argc, char **argv, bool active)
 	int st;
 	if ((st = parse(o, &argc, &argv, &a)) || (st = operands(argc, 1, "login")))
 		return st;
+	if (active && a.handover_to)
+		return crm_usage_fail("--handover-to belongs to 'deactivate'");
 	if ((st = with_ctx(o, &ctx)))
 		return st;
-	st = active ? crm_user_activate(&ctx, argv[0]) : crm_user_deactivate(&ctx, argv[0]);
+	if (a.handover_to) {
+		struct crm_out *out = output(o);
+		st = crm_user_deactivate_handover(&ctx, argv[0], a.handover_to, out);
+		crm_out_end(out);
+	} else {
+		st = active ? crm_user_activate(&ctx, argv[0]) : crm_user_deactivate(&ctx, argv[0]);
+	}
 	crm_ctx_close(&ctx);
 	return st;
 }
@@ -251,19 +287,30 @@ static int cmd_team(struct crm_opts *o, int argc, char **argv)
 	return st;
 }
 
-static int complete(struct crm_opts *o, int argc, char **argv)
+static int cmd_import(struct crm_opts *o, int argc, char **argv)
 {
+	struct args a;
 	struct crm_ctx ctx;
 	int st;
-	if (strcmp(o->complete, "subcommands") == 0) {
-		puts("add\nlist\nshow\nupdate\ndeactivate\nactivate\naway\nteam");
-		return 0;
-	}
-	if ((st = crm_ctx_open(&ctx, o)))
+	if ((st = parse(o, &argc, &argv, &a)))
 		return st;
-	st = crm_user_complete(&ctx, o->complete);
+	if (a.csv && a.tsv)
+		return crm_usage_fail("--csv and --tsv exclude each other");
+	a.import.format = a.csv ? CRM_ROWS_CSV : a.tsv ? CRM_ROWS_TSV : CRM_ROWS_GUESS;
+	if ((st = with_ctx(o, &ctx)))
+		return st;
+	st = crm_user_import(&ctx, &a.import, argv, argc, stdout);
 	crm_ctx_close(&ctx);
 	return st;
+}
+
+static int complete(struct crm_opts *o, int argc, char **argv)
+{
+	static const char *const words[] = {
+		"add", "list", "show", "update", "deactivate", "activate", "away", "team", "import",
+		NULL
+	};
+	return crm_complete(o, words);
 }
 
 static const struct crm_subcmd cmds[] = {
@@ -275,6 +322,7 @@ static const struct crm_subcmd cmds[] = {
 	{"activate", cmd_activate},
 	{"away", cmd_away},
 	{"team", cmd_team},
+	{"import", cmd_import},
 	{NULL, complete},
 };
 

@@ -174,6 +174,15 @@ int crm_ctx_require_admin(struct crm_ctx *ctx, const char *what)
 	return EX_NOPERM;
 }
 
+int crm_ctx_end(struct crm_ctx *ctx, int st)
+{
+	if (st || ctx->opts->dry_run) {
+		crm_db_rollback(ctx->db);
+		return st;
+	}
+	return crm_db_commit(ctx->db);
+}
+
 int64_t crm_ctx_user_id(struct crm_ctx *ctx, const char *login)
 {
 	sqlite3_stmt *st = crm_db_stmt(ctx->db, "SELECT id FROM users WHERE login = ?");

@@ -70,6 +70,10 @@ struct sqlite3_stmt;
 /* Bind :actor_id, :actor_role, :actor_team where the statement has them. */
 void crm_ctx_bind_actor(struct crm_ctx *ctx, struct sqlite3_stmt *st);
 
+/* End the command's transaction: roll back after an error (st != 0) or
+ * for a dry run (-n), else commit.  Returns st or the commit's status. */
+int crm_ctx_end(struct crm_ctx *ctx, int st);
+
 /* User id of an active or inactive login, 0 when unknown. */
 int64_t crm_ctx_user_id(struct crm_ctx *ctx, const char *login);
 

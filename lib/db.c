@@ -180,6 +180,23 @@ static int busy_timeout_ms(void)
 	return 5000;
 }
 
+/* Switching to WAL needs a moment alone with the file, and the busy
+ * handler is not consulted for it: two tools opening a new database at the
+ * same time must take turns by hand, within the busy timeout. */
+static int set_wal(struct crm_db *db)
+{
+	int waited = 0, limit = busy_timeout_ms();
+	for (;;) {
+		int rc = sqlite3_exec(db->h, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			return 0;
+		if ((rc & 0xff) != SQLITE_BUSY || waited >= limit)
+			return crm_db_fail(db, "cannot switch to WAL");
+		sqlite3_sleep(20);
+		waited += 20;
+	}
+}
+
 int crm_db_open(const char *path, struct crm_db **out)
 {
 	int st;
@@ -211,8 +228,7 @@ int crm_db_open(const char *path, struct crm_db **out)
 	}
 	int is_wal = strcmp((const char *)sqlite3_column_text(jm, 0), "wal") == 0;
 	sqlite3_finalize(jm);
-	if (!is_wal && strcmp(path, ":memory:") != 0 &&
-	    (st = crm_db_exec(db, "PRAGMA journal_mode = WAL"))) {
+	if (!is_wal && strcmp(path, ":memory:") != 0 && (st = set_wal(db))) {
 		crm_db_close(db);
 		return st;
 	}
@@ -248,8 +264,19 @@ void crm_db_set_origin(struct crm_db *db, const char *actor, const char *tool, c
 	db->now = crm_xstrdup(now_iso);
 }
 
+void crm_db_reset_statements(struct crm_db *db)
+{
+	for (sqlite3_stmt *s = sqlite3_next_stmt(db->h, NULL); s; s = sqlite3_next_stmt(db->h, s))
+		if (sqlite3_stmt_busy(s))
+			sqlite3_reset(s);
+}
+
 int crm_db_begin(struct crm_db *db)
 {
+	/* a cached statement stopped half-way holds a read snapshot: BEGIN
+	 * IMMEDIATE would then fail at once with SQLITE_BUSY_SNAPSHOT instead
+	 * of waiting for the busy timeout, whenever another process wrote */
+	crm_db_reset_statements(db);
 	if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return crm_db_fail(db, "cannot start transaction");
 	return 0;

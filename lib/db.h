@@ -26,7 +26,11 @@ char *crm_db_default_path(void);
 void crm_db_set_origin(struct crm_db *db, const char *actor, const char *tool, const char *now_iso);
 const char *crm_db_now(const struct crm_db *db);	/* ISO-8601 UTC "now" */
 
-/* BEGIN IMMEDIATE (waits up to the busy timeout), COMMIT, ROLLBACK. */
+/* BEGIN IMMEDIATE (waits up to the busy timeout), COMMIT, ROLLBACK.
+ * crm_db_begin first resets every statement left half-way through its
+ * rows (crm_db_reset_statements), since such a statement pins an old
+ * snapshot. */
+void crm_db_reset_statements(struct crm_db *db);
 int crm_db_begin(struct crm_db *db);
 int crm_db_commit(struct crm_db *db);
 void crm_db_rollback(struct crm_db *db);

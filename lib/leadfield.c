@@ -6,6 +6,7 @@
 #include "err.h"
 #include "leadfield.h"
 #include "normalise.h"
+#include "record.h"
 
 const struct crm_lead_field_def crm_lead_fields_def[CRM_LEAD_NFIELDS] = {
 	[CRM_LF_NAME]     = {"name", "name", true, 200},
@@ -77,53 +78,6 @@ char *crm_trim(char *s)
 	return s;
 }
 
-/* Length of a tag separator at s (, ， ; ；), or 0. */
-static size_t tag_sep(const char *s)
-{
-	if (*s == ',' || *s == ';')
-		return 1;
-	if (strncmp(s, "\xef\xbc\x8c", 3) == 0 || strncmp(s, "\xef\xbc\x9b", 3) == 0)
-		return 3;
-	return 0;
-}
-
-/* Split buf on separators, trim, drop empties and repeats, join with ",".
- * The result is never longer than the input, so it is built in place. */
-static void canonical_tags(char *buf)
-{
-	char *copy = crm_xstrdup(buf), *p = copy;
-	size_t outlen = 0;
-	buf[0] = '\0';
-	while (*p) {
-		char *start = p;
-		size_t n;
-		while (*p && !(n = tag_sep(p)))
-			p++;
-		char save = *p;
-		*p = '\0';
-		char *tag = crm_trim(start);
-		if (*tag) {
-			/* skip a repeat: look for ",tag," in ",buf," */
-			bool seen = false;
-			for (char *q = buf; *q && !seen; q = strchr(q, ',') ? strchr(q, ',') + 1 : q + strlen(q)) {
-				size_t tl = strlen(tag);
-				if (strncmp(q, tag, tl) == 0 && (q[tl] == ',' || q[tl] == '\0'))
-					seen = true;
-			}
-			if (!seen) {
-				if (outlen)
-					buf[outlen++] = ',';
-				memcpy(buf + outlen, tag, strlen(tag) + 1);
-				outlen += strlen(tag);
-			}
-		}
-		if (!save)
-			break;
-		p += n;
-	}
-	free(copy);
-}
-
 static int check_score(const char *v)
 {
 	const char *p = v;
@@ -156,9 +110,8 @@ int crm_lead_value_check(const struct crm_config *cfg, int f, const char *value,
 	}
 	switch (f) {
 	case CRM_LF_PHONE: {
-		char *norm = crm_xmalloc(len + 1);
+		char norm[256];		/* len <= max_len: the import loop allocates nothing */
 		int ok = crm_norm_phone(buf, norm) > 0;
-		free(norm);
 		if (!ok) {
 			*why = "invalid phone";
 			return -1;
@@ -166,9 +119,8 @@ int crm_lead_value_check(const struct crm_config *cfg, int f, const char *value,
 		break;
 	}
 	case CRM_LF_EMAIL: {
-		char *norm = crm_xmalloc(len + 1);
+		char norm[256];
 		int ok = crm_norm_email(buf, norm) > 0;
-		free(norm);
 		if (!ok) {
 			*why = "invalid email";
 			return -1;
@@ -207,7 +159,7 @@ int crm_lead_value_check(const struct crm_config *cfg, int f, const char *value,
 		}
 		break;
 	case CRM_LF_TAGS:
-		canonical_tags(buf);
+		crm_tags_canonical(buf);	/* shared with accounts and contacts */
 		break;
 	}
 	return 0;

@@ -384,7 +384,10 @@ void crm_out_end(struct crm_out *o)
 {
 	if (!o)
 		return;
-	if (o->fmt == CRM_FMT_TABLE)
+	/* no columns declared: the command failed before its output began */
+	if (o->ncols == 0)
+		;
+	else if (o->fmt == CRM_FMT_TABLE)
 		print_table(o);
 	else if (!o->header_done)
 		put_header(o);

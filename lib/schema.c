@@ -126,6 +126,119 @@ static const char *const migrations[] = {
 	"CREATE INDEX pool_events_user ON pool_events(user_id, action, at);"
 	"ALTER TABLE users ADD COLUMN away_from TEXT;"
 	"ALTER TABLE leads ADD COLUMN claimed_at TEXT;",
+
+	/* 4: accounts and contacts (crm-account, crm-contact) */
+	"CREATE TABLE accounts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT,"				/* NULL only once forgotten */
+	"  name_norm TEXT,"
+	"  industry TEXT, size TEXT, region TEXT, city TEXT, address TEXT, website TEXT,"
+	"  phone TEXT, phone_norm TEXT, email TEXT, email_norm TEXT,"
+	"  source TEXT, tags TEXT, notes TEXT,"
+	"  custom TEXT,"			/* JSON object of custom fields */
+	"  owner_id INTEGER REFERENCES users(id),"
+	"  parent_id INTEGER REFERENCES accounts(id),"
+	"  lead_id INTEGER,"			/* the lead it was converted from */
+	"  created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
+	"  last_activity_at TEXT, forgotten_at TEXT"
+	");"
+	"CREATE INDEX accounts_owner ON accounts(owner_id);"
+	"CREATE INDEX accounts_name ON accounts(name_norm);"
+	"CREATE INDEX accounts_phone ON accounts(phone_norm) WHERE phone_norm IS NOT NULL;"
+	"CREATE INDEX accounts_email ON accounts(email_norm) WHERE email_norm IS NOT NULL;"
+	"CREATE TABLE contacts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account_id INTEGER REFERENCES accounts(id),"
+	"  name TEXT, name_norm TEXT, title TEXT,"
+	"  phone TEXT, phone_norm TEXT, email TEXT, email_norm TEXT,"
+	"  wechat TEXT, region TEXT, city TEXT,"
+	"  tags TEXT, notes TEXT, custom TEXT,"
+	"  owner_id INTEGER REFERENCES users(id),"
+	"  lead_id INTEGER,"
+	"  created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
+	"  last_activity_at TEXT, forgotten_at TEXT"
+	");"
+	"CREATE INDEX contacts_account ON contacts(account_id);"
+	"CREATE INDEX contacts_owner ON contacts(owner_id);"
+	"CREATE INDEX contacts_phone ON contacts(phone_norm) WHERE phone_norm IS NOT NULL;"
+	"CREATE INDEX contacts_email ON contacts(email_norm) WHERE email_norm IS NOT NULL;"
+	"CREATE INDEX contacts_name ON contacts(name_norm);"
+	"CREATE INDEX accounts_parent ON accounts(parent_id) WHERE parent_id IS NOT NULL;"
+	"CREATE INDEX accounts_created ON accounts(created_at);"
+	"CREATE INDEX accounts_industry ON accounts(industry);"
+	"CREATE INDEX accounts_region ON accounts(region);",
+
+	/* 5: deals, their stage history, and lead conversion (crm-stage) */
+	"CREATE TABLE deals ("
+	"  id INTEGER PRIMARY KEY,"
+	"  title TEXT NOT NULL,"
+	"  account_id INTEGER REFERENCES accounts(id),"
+	"  contact_id INTEGER REFERENCES contacts(id),"
+	"  pipeline TEXT NOT NULL DEFAULT 'default',"
+	"  stage TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'won', 'lost')),"
+	"  amount INTEGER NOT NULL DEFAULT 0 CHECK (amount >= 0),"	/* cents */
+	"  currency TEXT,"
+	"  expected_close TEXT,"		/* YYYY-MM-DD */
+	"  closed_at TEXT,"
+	"  owner_id INTEGER REFERENCES users(id),"
+	"  source TEXT, campaign TEXT, product TEXT,"
+	"  lead_id INTEGER,"
+	"  loss_reason TEXT, loss_note TEXT,"
+	"  external_id TEXT,"			/* the id in the CRM it was imported from */
+	"  custom TEXT,"
+	"  created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
+	"  stage_changed_at TEXT NOT NULL,"
+	"  last_activity_at TEXT"
+	");"
+	"CREATE INDEX deals_stage ON deals(pipeline, stage);"
+	"CREATE INDEX deals_owner ON deals(owner_id, status);"
+	"CREATE INDEX deals_status ON deals(status, expected_close);"
+	"CREATE INDEX deals_closed ON deals(closed_at);"
+	"CREATE INDEX deals_created ON deals(created_at);"
+	"CREATE INDEX deals_account ON deals(account_id);"
+	"CREATE INDEX deals_lead ON deals(lead_id);"
+	"CREATE INDEX deals_source ON deals(source, campaign);"
+	"CREATE INDEX deals_stuck ON deals(status, stage_changed_at);"
+	"CREATE TABLE deal_stages ("		/* one row per stage a deal entered */
+	"  id INTEGER PRIMARY KEY,"
+	"  deal_id INTEGER NOT NULL REFERENCES deals(id),"
+	"  from_stage TEXT,"
+	"  to_stage TEXT NOT NULL,"
+	"  at TEXT NOT NULL,"
+	"  actor TEXT,"
+	"  reason TEXT"
+	");"
+	"CREATE INDEX deal_stages_deal ON deal_stages(deal_id, at);"
+	"CREATE INDEX deal_stages_to ON deal_stages(to_stage, at);"
+	"ALTER TABLE leads ADD COLUMN account_id INTEGER;"
+	"ALTER TABLE leads ADD COLUMN contact_id INTEGER;"
+	"ALTER TABLE leads ADD COLUMN deal_id INTEGER;"
+	"ALTER TABLE leads ADD COLUMN converted_at TEXT;",
+
+	/* 6: channel costs and forecast snapshots (crm-roi, crm-report) */
+	"CREATE TABLE costs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  source TEXT NOT NULL,"
+	"  campaign TEXT,"
+	"  period_start TEXT NOT NULL,"		/* YYYY-MM-DD, inclusive */
+	"  period_end TEXT NOT NULL,"		/* YYYY-MM-DD, inclusive */
+	"  amount INTEGER NOT NULL CHECK (amount >= 0),"	/* cents */
+	"  note TEXT,"
+	"  created_at TEXT NOT NULL"
+	");"
+	"CREATE INDEX costs_source ON costs(source, campaign, period_start);"
+	"CREATE TABLE forecast_snapshots ("
+	"  id INTEGER PRIMARY KEY,"
+	"  taken_at TEXT NOT NULL,"
+	"  period TEXT NOT NULL,"		/* '2026-03', '2026-Q1', '2026-W10' */
+	"  owner_id INTEGER REFERENCES users(id),"
+	"  team_id INTEGER REFERENCES teams(id),"
+	"  deals INTEGER NOT NULL,"
+	"  amount INTEGER NOT NULL,"
+	"  weighted INTEGER NOT NULL"
+	");"
+	"CREATE INDEX forecast_snapshots_period ON forecast_snapshots(period, owner_id);",
 };
 
 int crm_schema_count(void)

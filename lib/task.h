@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ctx.h"
 #include "out.h"
@@ -34,8 +35,9 @@ struct crm_task_input {
 	const char *owner;		/* login; NULL = the actor */
 };
 
-/* Add a task and print it as crm_task_list does. */
-int crm_task_add(struct crm_ctx *ctx, const struct crm_task_input *in, struct crm_out *out);
+/* Add a task and print it as crm_task_list does on out (NULL: print
+ * nothing). */
+int crm_task_add(struct crm_ctx *ctx, const struct crm_task_input *in, FILE *out);
 
 enum crm_task_who { CRM_TASK_DEFAULT, CRM_TASK_MINE, CRM_TASK_OWNER, CRM_TASK_ALL };
 enum crm_task_when { CRM_TASK_ANY, CRM_TASK_OVERDUE, CRM_TASK_TODAY, CRM_TASK_WEEK };
@@ -56,14 +58,15 @@ int crm_task_list(struct crm_ctx *ctx, const struct crm_task_filter *f, struct c
 enum crm_task_op { CRM_TASK_DONE, CRM_TASK_REOPEN, CRM_TASK_SNOOZE };
 
 /* Mark tasks done, open them again, or move their due date to until
- * (snooze); all or nothing, in one transaction; prints the changed tasks. */
+ * (snooze); all or nothing, in one transaction; prints the tasks on out
+ * (NULL: print nothing). */
 int crm_task_set(struct crm_ctx *ctx, enum crm_task_op op, const int64_t *ids, size_t n,
-		 const char *until, struct crm_out *out);
+		 const char *until, FILE *out);
 
 /* The reminder list (columns recipient, email, subject_type, subject_id,
  * subject_name, reason, days, title), described in crm-task(1).  mark
  * records the rows as sent today; unsent leaves out those already sent. */
-int crm_task_remind(struct crm_ctx *ctx, bool mark, bool unsent, struct crm_out *out);
+int crm_task_remind(struct crm_ctx *ctx, bool mark, bool unsent, FILE *out);
 
 /* Print completion values: "statuses", "logins". */
 int crm_task_complete(struct crm_ctx *ctx, const char *kind);

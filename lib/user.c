@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "handover.h"
 #include "normalise.h"
 #include "user.h"
 
@@ -221,16 +222,6 @@ static int apply_input(struct crm_ctx *ctx, int64_t id, const struct crm_user_in
 	return st;
 }
 
-/* Run body in a transaction, rolling back on failure or dry run. */
-static int finish_tx(struct crm_ctx *ctx, int st)
-{
-	if (st || ctx->opts->dry_run) {
-		crm_db_rollback(ctx->db);
-		return st;
-	}
-	return crm_db_commit(ctx->db);
-}
-
 static int64_t user_for_change(struct crm_ctx *ctx, const char *login, int *st)
 {
 	int64_t id = crm_ctx_user_id(ctx, login);
@@ -271,7 +262,7 @@ int crm_user_add(struct crm_ctx *ctx, const struct crm_user_input *in, struct cr
 	sqlite3_bind_text(ins, 3, in->role ? in->role : "rep", -1, SQLITE_STATIC);
 	sqlite3_bind_text(ins, 4, ctx->now_iso, -1, SQLITE_STATIC);
 	if (sqlite3_step(ins) != SQLITE_DONE)
-		return finish_tx(ctx, crm_db_fail(ctx->db, "cannot add user"));
+		return crm_ctx_end(ctx, crm_db_fail(ctx->db, "cannot add user"));
 	int64_t id = sqlite3_last_insert_rowid(crm_db_handle(ctx->db));
 	st = crm_db_audit(ctx->db, "user", id, "create", "login", NULL, in->login);
 	struct crm_user_input rest = *in;
@@ -280,7 +271,7 @@ int crm_user_add(struct crm_ctx *ctx, const struct crm_user_input *in, struct cr
 		st = apply_input(ctx, id, &rest, "create");
 	if (!st)
 		st = crm_user_show(ctx, in->login, out);
-	return finish_tx(ctx, st);
+	return crm_ctx_end(ctx, st);
 }
 
 int crm_user_update(struct crm_ctx *ctx, const char *login, const struct crm_user_input *in)
@@ -295,7 +286,7 @@ int crm_user_update(struct crm_ctx *ctx, const char *login, const struct crm_use
 	int64_t id = user_for_change(ctx, login, &st);
 	if (!st)
 		st = apply_input(ctx, id, in, "update");
-	return finish_tx(ctx, st);
+	return crm_ctx_end(ctx, st);
 }
 
 static int set_active(struct crm_ctx *ctx, const char *login, bool active)
@@ -308,11 +299,30 @@ static int set_active(struct crm_ctx *ctx, const char *login, bool active)
 	if (!st)
 		st = set_field(ctx, id, "active", GET("u.active"), SET("active"), active ? "1" : "0", 0,
 			       active ? "activate" : "deactivate");
-	return finish_tx(ctx, st);
+	return crm_ctx_end(ctx, st);
 }
 
 int crm_user_deactivate(struct crm_ctx *ctx, const char *login) { return set_active(ctx, login, false); }
 int crm_user_activate(struct crm_ctx *ctx, const char *login) { return set_active(ctx, login, true); }
+
+int crm_user_deactivate_handover(struct crm_ctx *ctx, const char *login, const char *to,
+				 struct crm_out *out)
+{
+	int st;
+	if ((st = crm_ctx_require_admin(ctx, "deactivate users")) || (st = crm_db_begin(ctx->db)))
+		return st;
+	int64_t id = user_for_change(ctx, login, &st), to_id = 0;
+	if (!st && !(to_id = crm_ctx_user_id(ctx, to))) {
+		crm_warn("unknown user '%s'", to);
+		st = EX_DATAERR;
+	}
+	if (!st)
+		st = crm_handover(ctx, id, to_id, 0, out);
+	if (!st)
+		st = set_field(ctx, id, "active", GET("u.active"), SET("active"), "0", 0,
+			       "deactivate");
+	return crm_ctx_end(ctx, st);
+}
 
 int crm_user_away(struct crm_ctx *ctx, const char *login, const char *until)
 {
@@ -345,7 +355,7 @@ int crm_user_away(struct crm_ctx *ctx, const char *login, const char *until)
 	if (!st)
 		st = set_field(ctx, id, "away_until", GET("u.away_until"), SET("away_until"),
 			       until ? until_iso : NULL, 0, "away");
-	return finish_tx(ctx, st);
+	return crm_ctx_end(ctx, st);
 }
 
 int crm_team_add(struct crm_ctx *ctx, const char *name, const char *manager)
@@ -366,19 +376,19 @@ int crm_team_add(struct crm_ctx *ctx, const char *name, const char *manager)
 		return st;
 	if (team_id(ctx, name)) {
 		crm_warn("team '%s' already exists", name);
-		return finish_tx(ctx, EX_DATAERR);
+		return crm_ctx_end(ctx, EX_DATAERR);
 	}
 	sqlite3_stmt *ins = crm_db_stmt(ctx->db,
 		"INSERT INTO teams (name, manager_id, created_at) VALUES (?1, ?2, ?3)");
 	if (!ins)
-		return finish_tx(ctx, EX_SOFTWARE);
+		return crm_ctx_end(ctx, EX_SOFTWARE);
 	sqlite3_bind_text(ins, 1, name, -1, SQLITE_STATIC);
 	crm_bind_id(ins, 2, mid);
 	sqlite3_bind_text(ins, 3, ctx->now_iso, -1, SQLITE_STATIC);
 	if (sqlite3_step(ins) != SQLITE_DONE)
-		return finish_tx(ctx, crm_db_fail(ctx->db, "cannot add team"));
+		return crm_ctx_end(ctx, crm_db_fail(ctx->db, "cannot add team"));
 	int64_t id = sqlite3_last_insert_rowid(crm_db_handle(ctx->db));
-	return finish_tx(ctx, crm_db_audit(ctx->db, "team", id, "create", "name", NULL, name));
+	return crm_ctx_end(ctx, crm_db_audit(ctx->db, "team", id, "create", "name", NULL, name));
 }
 
 int crm_team_list(struct crm_ctx *ctx, struct crm_out *out)
@@ -401,20 +411,4 @@ int crm_team_list(struct crm_ctx *ctx, struct crm_out *out)
 		crm_out_row(out, f);
 	}
 	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot list teams");
-}
-
-int crm_user_complete(struct crm_ctx *ctx, const char *kind)
-{
-	const char *sql = strcmp(kind, "teams") == 0 ? "SELECT name FROM teams ORDER BY 1"
-		: "SELECT login FROM users WHERE active ORDER BY 1";
-	if (strcmp(kind, "roles") == 0) {
-		puts("rep\nmanager\nadmin");
-		return 0;
-	}
-	sqlite3_stmt *st = crm_db_stmt(ctx->db, sql);
-	if (!st)
-		return EX_SOFTWARE;
-	while (sqlite3_step(st) == SQLITE_ROW)
-		puts(crm_col_text(st, 0));
-	return 0;
 }

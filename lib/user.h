@@ -5,6 +5,7 @@
 #define CRM_USER_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "ctx.h"
 #include "out.h"
@@ -21,15 +22,28 @@ int crm_user_update(struct crm_ctx *ctx, const char *login, const struct crm_use
 int crm_user_list(struct crm_ctx *ctx, const char *team, bool all, struct crm_out *out);
 int crm_user_show(struct crm_ctx *ctx, const char *login, struct crm_out *out);
 int crm_user_deactivate(struct crm_ctx *ctx, const char *login);
+/* Deactivate login and, in the same transaction, hand everything it owns
+ * to the user to (crm_handover), printing the moved records to out. */
+int crm_user_deactivate_handover(struct crm_ctx *ctx, const char *login, const char *to,
+				 struct crm_out *out);
 int crm_user_activate(struct crm_ctx *ctx, const char *login);
 /* Mark a user away from now until the start of the day after until
  * (NULL = back now). */
 int crm_user_away(struct crm_ctx *ctx, const char *login, const char *until);
 
+/* crm-user import (user_import.c): users from CSV or TSV with their team
+ * (made when missing) and manager (a login or a name; made as a manager
+ * when no user has it); all-or-nothing unless skip_bad. */
+struct crm_user_import_opts {
+	int format;		/* enum crm_rows_format */
+	const char *map;	/* "Header=field,..." */
+	bool skip_bad;
+	const char *reject;	/* with skip_bad; NULL = stderr */
+};
+int crm_user_import(struct crm_ctx *ctx, const struct crm_user_import_opts *o,
+		    char **files, int nfiles, FILE *out);
+
 int crm_team_add(struct crm_ctx *ctx, const char *name, const char *manager);
 int crm_team_list(struct crm_ctx *ctx, struct crm_out *out);
-
-/* Print completion values of kind "logins" or "teams", one a line. */
-int crm_user_complete(struct crm_ctx *ctx, const char *kind);
 
 #endif

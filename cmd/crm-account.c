@@ -1,0 +1,163 @@
+/* crm-account: customers, their import, and the 360-degree view of one */
+#include <stdio.h>
+
+#include "account.h"
+#include "err.h"
+#include "opts.h"
+#include "record.h"
+
+static void usage(FILE *fp)
+{
+	if (fp == stderr) {
+		crm_usage_error();
+		return;
+	}
+	fputs("Usage:\n"
+	      "  crm-account add --name NAME [field options] [--set FIELD=VALUE]...\n"
+	      "  crm-account import [--csv|--tsv] [--map H=F,...] [--on-duplicate POLICY]\n"
+	      "                     [--skip-bad [--reject FILE]] [FILE...]\n"
+	      "  crm-account list [filter options] [--fields F,...] [--sort [-]FIELD]\n"
+	      "                   [--limit N]\n"
+	      "  crm-account show ID\n"
+	      "  crm-account update ID [field options] [--set FIELD=VALUE]...\n"
+	      "  crm-account update < TSV\n"
+	      "  crm-account tag ID TAG...\n"
+	      "  crm-account untag ID TAG...\n"
+	      "  crm-account dupes\n"
+	      "  crm-account merge KEEP DUP...\n"
+	      "  crm-account forget [--person] ID\n"
+	      "\n"
+	      "Keep the customers: their profile, tags and custom fields, duplicates\n"
+	      "merged, and everything about one of them in one view (show).\n"
+	      "\n"
+	      "Field options (add, update):\n"
+	      "      --name <name>         the company's (or person's) name\n"
+	      "      --industry <name>     industry\n"
+	      "      --size <size>         size, e.g. the number of employees\n"
+	      "      --region <region>     region, province or country\n"
+	      "      --city <city>         city\n"
+	      "      --address <text>      address\n"
+	      "      --website <url>       web site\n"
+	      "      --phone <phone>       phone (checked and normalised)\n"
+	      "      --email <address>     e-mail address\n"
+	      "      --source <id>         source (channel)\n"
+	      "      --tags <a,b>          tags, separated by commas\n"
+	      "      --owner <login>       owner; an empty value leaves it unowned\n"
+	      "      --parent <id>         the account this one belongs to\n"
+	      "      --notes <text>        notes\n"
+	      "      --set <field=value>   any field, custom fields included\n"
+	      "\n"
+	      "Import options:\n"
+	      "      --csv                 read CSV whatever the file name\n"
+	      "      --tsv                 read TSV whatever the file name\n"
+	      "      --map <H=field,...>   take field from the column headed H\n"
+	      "      --on-duplicate <p>    skip (default), update or error\n"
+	      "      --skip-bad            import the good rows, reject the bad ones\n"
+	      "      --reject <file>       where rejected rows go (default stderr)\n"
+	      "\n"
+	      "List options (also --owner, --industry, --region, --source and\n"
+	      "--parent, as filters):\n"
+	      "      --unowned             only accounts nobody owns\n"
+	      "      --tag <tag>           only accounts with this tag\n"
+	      "      --since <date>        created at or after date\n"
+	      "      --until <date>        created before date\n"
+	      "      --search <text>       text in the name, e-mail or phone\n"
+	      "      --fields <a,b,...>    columns to print\n"
+	      "      --sort <[-]field>     order by field (- for descending)\n"
+	      "      --limit <n>           print at most n accounts\n"
+	      "      --person              forget: the account is a person; erase its\n"
+	      "                            name and address too\n"
+	      "\n"
+	      "Common options:\n"
+	      "  -d, --db <path>           database (default $CRM_DB)\n"
+	      "  -c, --config <path>       config file (default $CRM_CONFIG)\n"
+	      "  -f, --format <fmt>        output as tsv, csv or table\n"
+	      "  -H, --no-header           print no header line\n"
+	      "  -n, --dry-run             check and show what would change, write nothing\n"
+	      "      --as <login>          act as this user\n"
+	      "  -q, --quiet               print no summary\n"
+	      "  -h, --help                display this help\n"
+	      "  -V, --version             display version\n"
+	      "\n"
+	      "See crm-account(1).\n", fp);
+}
+
+static const char short_opts[] = CRM_SHORTOPTS;
+static const struct option long_opts[] = {
+	CRM_LONGOPTS,
+	{"name", required_argument, NULL, CRM_RT_FIELD + 0},
+	{"industry", required_argument, NULL, CRM_RT_FIELD + 1},
+	{"size", required_argument, NULL, CRM_RT_FIELD + 2},
+	{"region", required_argument, NULL, CRM_RT_FIELD + 3},
+	{"city", required_argument, NULL, CRM_RT_FIELD + 4},
+	{"address", required_argument, NULL, CRM_RT_FIELD + 5},
+	{"website", required_argument, NULL, CRM_RT_FIELD + 6},
+	{"phone", required_argument, NULL, CRM_RT_FIELD + 7},
+	{"email", required_argument, NULL, CRM_RT_FIELD + 8},
+	{"source", required_argument, NULL, CRM_RT_FIELD + 9},
+	{"tags", required_argument, NULL, CRM_RT_FIELD + 10},
+	{"owner", required_argument, NULL, CRM_RT_FIELD + 11},
+	{"parent", required_argument, NULL, CRM_RT_FIELD + 12},
+	{"notes", required_argument, NULL, CRM_RT_FIELD + 13},
+	{"set", required_argument, NULL, CRM_RT_SET},
+	{"csv", no_argument, NULL, CRM_RT_CSV},
+	{"tsv", no_argument, NULL, CRM_RT_TSV},
+	{"map", required_argument, NULL, CRM_RT_MAP},
+	{"on-duplicate", required_argument, NULL, CRM_RT_ON_DUP},
+	{"skip-bad", no_argument, NULL, CRM_RT_SKIP_BAD},
+	{"reject", required_argument, NULL, CRM_RT_REJECT},
+	{"unowned", no_argument, NULL, CRM_RT_UNOWNED},
+	{"tag", required_argument, NULL, CRM_RT_TAG},
+	{"since", required_argument, NULL, CRM_RT_SINCE},
+	{"until", required_argument, NULL, CRM_RT_UNTIL},
+	{"search", required_argument, NULL, CRM_RT_SEARCH},
+	{"fields", required_argument, NULL, CRM_RT_FIELDS},
+	{"sort", required_argument, NULL, CRM_RT_SORT},
+	{"limit", required_argument, NULL, CRM_RT_LIMIT},
+	{"person", no_argument, NULL, CRM_RT_PERSON},
+	{0},
+};
+
+static const char *const subcommands[] = {
+	"add", "import", "list", "show", "update", "tag", "untag", "dupes", "merge", "forget", NULL
+};
+
+/* A company's name and address are not personal; a person's are. */
+static const char *const person_fields[] = {"name", "address", NULL};
+
+static const struct crm_rec_tool tool = {
+	&crm_account_kind, short_opts, long_opts, subcommands, crm_account_show, person_fields,
+};
+
+#define RUN(f) static int cmd_##f(struct crm_opts *o, int argc, char **argv) \
+	{ return crm_rt_##f(&tool, o, argc, argv); }
+RUN(add)
+RUN(import)
+RUN(list)
+RUN(show)
+RUN(update)
+RUN(tag)
+RUN(untag)
+RUN(dupes)
+RUN(merge)
+RUN(forget)
+RUN(complete)
+
+static const struct crm_subcmd cmds[] = {
+	{"add", cmd_add},
+	{"import", cmd_import},
+	{"list", cmd_list},
+	{"show", cmd_show},
+	{"update", cmd_update},
+	{"tag", cmd_tag},
+	{"untag", cmd_untag},
+	{"dupes", cmd_dupes},
+	{"merge", cmd_merge},
+	{"forget", cmd_forget},
+	{NULL, cmd_complete},
+};
+
+int main(int argc, char **argv)
+{
+	return crm_main(argc, argv, cmds, usage);
+}

@@ -1,0 +1,150 @@
+/* crm-contact: the people at customers, and their import */
+#include <stdio.h>
+
+#include "contact.h"
+#include "err.h"
+#include "opts.h"
+#include "record.h"
+
+static void usage(FILE *fp)
+{
+	if (fp == stderr) {
+		crm_usage_error();
+		return;
+	}
+	fputs("Usage:\n"
+	      "  crm-contact add --name NAME [field options] [--set FIELD=VALUE]...\n"
+	      "  crm-contact import [--csv|--tsv] [--map H=F,...] [--on-duplicate POLICY]\n"
+	      "                     [--skip-bad [--reject FILE]] [FILE...]\n"
+	      "  crm-contact list [filter options] [--fields F,...] [--sort [-]FIELD]\n"
+	      "                   [--limit N]\n"
+	      "  crm-contact show ID\n"
+	      "  crm-contact update ID [field options] [--set FIELD=VALUE]...\n"
+	      "  crm-contact update < TSV\n"
+	      "  crm-contact tag ID TAG...\n"
+	      "  crm-contact untag ID TAG...\n"
+	      "  crm-contact dupes\n"
+	      "  crm-contact merge KEEP DUP...\n"
+	      "  crm-contact forget ID\n"
+	      "\n"
+	      "Keep the people at customers: who they are, which account they belong\n"
+	      "to, how to reach them; merge duplicates and erase a person on request.\n"
+	      "\n"
+	      "Field options (add, update):\n"
+	      "      --name <name>         the person's name\n"
+	      "      --account <id>        the account the contact belongs to\n"
+	      "      --title <title>       job title\n"
+	      "      --phone <phone>       phone (checked and normalised)\n"
+	      "      --email <address>     e-mail address\n"
+	      "      --wechat <id>         WeChat id\n"
+	      "      --region <region>     region or province\n"
+	      "      --city <city>         city\n"
+	      "      --tags <a,b>          tags, separated by commas\n"
+	      "      --owner <login>       owner (default: the account's owner)\n"
+	      "      --notes <text>        notes\n"
+	      "      --set <field=value>   any field, custom fields included\n"
+	      "\n"
+	      "Import options:\n"
+	      "      --csv                 read CSV whatever the file name\n"
+	      "      --tsv                 read TSV whatever the file name\n"
+	      "      --map <H=field,...>   take field from the column headed H\n"
+	      "      --on-duplicate <p>    skip (default), update or error\n"
+	      "      --skip-bad            import the good rows, reject the bad ones\n"
+	      "      --reject <file>       where rejected rows go (default stderr)\n"
+	      "\n"
+	      "List options (also --owner and --account, as filters):\n"
+	      "      --unowned             only contacts nobody owns\n"
+	      "      --tag <tag>           only contacts with this tag\n"
+	      "      --since <date>        created at or after date\n"
+	      "      --until <date>        created before date\n"
+	      "      --search <text>       text in the name, e-mail or phone\n"
+	      "      --fields <a,b,...>    columns to print\n"
+	      "      --sort <[-]field>     order by field (- for descending)\n"
+	      "      --limit <n>           print at most n contacts\n"
+	      "\n"
+	      "Common options:\n"
+	      "  -d, --db <path>           database (default $CRM_DB)\n"
+	      "  -c, --config <path>       config file (default $CRM_CONFIG)\n"
+	      "  -f, --format <fmt>        output as tsv, csv or table\n"
+	      "  -H, --no-header           print no header line\n"
+	      "  -n, --dry-run             check and show what would change, write nothing\n"
+	      "      --as <login>          act as this user\n"
+	      "  -q, --quiet               print no summary\n"
+	      "  -h, --help                display this help\n"
+	      "  -V, --version             display version\n"
+	      "\n"
+	      "See crm-contact(1).\n", fp);
+}
+
+static const char short_opts[] = CRM_SHORTOPTS;
+static const struct option long_opts[] = {
+	CRM_LONGOPTS,
+	{"name", required_argument, NULL, CRM_RT_FIELD + 0},
+	{"account", required_argument, NULL, CRM_RT_FIELD + 1},
+	{"title", required_argument, NULL, CRM_RT_FIELD + 2},
+	{"phone", required_argument, NULL, CRM_RT_FIELD + 3},
+	{"email", required_argument, NULL, CRM_RT_FIELD + 4},
+	{"wechat", required_argument, NULL, CRM_RT_FIELD + 5},
+	{"region", required_argument, NULL, CRM_RT_FIELD + 6},
+	{"city", required_argument, NULL, CRM_RT_FIELD + 7},
+	{"tags", required_argument, NULL, CRM_RT_FIELD + 8},
+	{"owner", required_argument, NULL, CRM_RT_FIELD + 9},
+	{"notes", required_argument, NULL, CRM_RT_FIELD + 10},
+	{"set", required_argument, NULL, CRM_RT_SET},
+	{"csv", no_argument, NULL, CRM_RT_CSV},
+	{"tsv", no_argument, NULL, CRM_RT_TSV},
+	{"map", required_argument, NULL, CRM_RT_MAP},
+	{"on-duplicate", required_argument, NULL, CRM_RT_ON_DUP},
+	{"skip-bad", no_argument, NULL, CRM_RT_SKIP_BAD},
+	{"reject", required_argument, NULL, CRM_RT_REJECT},
+	{"unowned", no_argument, NULL, CRM_RT_UNOWNED},
+	{"tag", required_argument, NULL, CRM_RT_TAG},
+	{"since", required_argument, NULL, CRM_RT_SINCE},
+	{"until", required_argument, NULL, CRM_RT_UNTIL},
+	{"search", required_argument, NULL, CRM_RT_SEARCH},
+	{"fields", required_argument, NULL, CRM_RT_FIELDS},
+	{"sort", required_argument, NULL, CRM_RT_SORT},
+	{"limit", required_argument, NULL, CRM_RT_LIMIT},
+	{0},
+};
+
+static const char *const subcommands[] = {
+	"add", "import", "list", "show", "update", "tag", "untag", "dupes", "merge", "forget", NULL
+};
+
+static const struct crm_rec_tool tool = {
+	&crm_contact_kind, short_opts, long_opts, subcommands, NULL, NULL,
+};
+
+#define RUN(f) static int cmd_##f(struct crm_opts *o, int argc, char **argv) \
+	{ return crm_rt_##f(&tool, o, argc, argv); }
+RUN(add)
+RUN(import)
+RUN(list)
+RUN(show)
+RUN(update)
+RUN(tag)
+RUN(untag)
+RUN(dupes)
+RUN(merge)
+RUN(forget)
+RUN(complete)
+
+static const struct crm_subcmd cmds[] = {
+	{"add", cmd_add},
+	{"import", cmd_import},
+	{"list", cmd_list},
+	{"show", cmd_show},
+	{"update", cmd_update},
+	{"tag", cmd_tag},
+	{"untag", cmd_untag},
+	{"dupes", cmd_dupes},
+	{"merge", cmd_merge},
+	{"forget", cmd_forget},
+	{NULL, cmd_complete},
+};
+
+int main(int argc, char **argv)
+{
+	return crm_main(argc, argv, cmds, usage);
+}

@@ -1,0 +1,18 @@
+# fish completion for crm-assign (written by completions/generate.sh)
+complete -c crm-assign -f
+complete -c crm-assign -n '__fish_use_subcommand' -a '(crm-assign --complete=subcommands 2>/dev/null)'
+complete -c crm-assign -l unassigned -s u -d 'every open lead without an owner, not stdin'
+complete -c crm-assign -l to -x -a '(crm-assign --complete=logins 2>/dev/null)' -d 'give the leads to this user, whatever the rules say'
+complete -c crm-assign -l reassign -s r -d 'change the owner of owned leads too'
+complete -c crm-assign -l explain -s e -d 'print each rule tried and why, on stderr'
+complete -c crm-assign -l from -x -a '(crm-assign --complete=logins 2>/dev/null)' -d 'handover: whose records move'
+complete -c crm-assign -l team -x -a '(crm-assign --complete=teams 2>/dev/null)' -d 'handover: spread them over this team'
+complete -c crm-assign -l db -s d -r -F -d 'database (default $CRM_DB)'
+complete -c crm-assign -l config -s c -r -F -d 'config file (default $CRM_CONFIG)'
+complete -c crm-assign -l format -s f -x -a '(crm-assign --complete=formats 2>/dev/null)' -d 'output as tsv, csv or table'
+complete -c crm-assign -l no-header -s H -d 'print no header line'
+complete -c crm-assign -l dry-run -s n -d 'show what would happen, but write nothing'
+complete -c crm-assign -l as -x -a '(crm-assign --complete=logins 2>/dev/null)' -d 'act as this user'
+complete -c crm-assign -l quiet -s q -d 'do not report leads left unassigned'
+complete -c crm-assign -l help -s h -d 'display this help'
+complete -c crm-assign -l version -s V -d 'display version'

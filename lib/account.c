@@ -1,0 +1,187 @@
+/* account.c: accounts as a kind of record (fields, columns, duplicate key),
+ * the tables that refer to an account, and linking a converted lead to an
+ * existing account or a new one.  The 360-degree view is account_show.c. */
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "account.h"
+#include "db.h"
+#include "err.h"
+#include "normalise.h"
+
+static const struct crm_field fields[] = {
+	{"name", "name", CRM_FK_TEXT, 300, false},
+	{"industry", "industry", CRM_FK_TEXT, 100, false},
+	{"size", "size", CRM_FK_TEXT, 50, false},
+	{"region", "region", CRM_FK_TEXT, 100, false},
+	{"city", "city", CRM_FK_TEXT, 100, false},
+	{"address", "address", CRM_FK_TEXT, 500, false},
+	{"website", "website", CRM_FK_TEXT, 300, false},
+	{"phone", "phone", CRM_FK_PHONE, 64, true},
+	{"email", "email", CRM_FK_EMAIL, 254, true},
+	{"source", "source", CRM_FK_SOURCE, 100, false},
+	{"tags", "tags", CRM_FK_TAGS, 1000, false},
+	{"owner", "owner_id", CRM_FK_OWNER, 100, false},
+	{"parent", "parent_id", CRM_FK_ACCOUNT, 20, false},
+	{"notes", "notes", CRM_FK_TEXT, 65536, true},
+};
+
+static const struct crm_col cols[] = {
+	{"id", "t.id", true},
+	{"name", "t.name", true},
+	{"industry", "t.industry", true},
+	{"size", "t.size", true},
+	{"region", "t.region", true},
+	{"city", "t.city", true},
+	{"address", "t.address", false},
+	{"website", "t.website", false},
+	{"phone", "t.phone", true},
+	{"email", "t.email", true},
+	{"source", "t.source", true},
+	{"tags", "t.tags", true},
+	{"owner", "u.login", true},
+	{"parent", "t.parent_id", true},
+	{"parent_name", "(SELECT p.name FROM accounts p WHERE p.id = t.parent_id)", false},
+	{"notes", "t.notes", false},
+	{"contacts", "(SELECT count(*) FROM contacts c WHERE c.account_id = t.id)", false},
+	{"lead", "t.lead_id", false},
+	{"created_at", "t.created_at", true},
+	{"updated_at", "t.updated_at", false},
+	{"last_activity_at", "t.last_activity_at", false},
+	{"forgotten_at", "t.forgotten_at", false},
+};
+
+const struct crm_kind crm_account_kind = {
+	.entity = "account",
+	.table = "accounts",
+	.fields = fields,
+	.nfields = (int)(sizeof fields / sizeof fields[0]),
+	.cols = cols,
+	.ncols = (int)(sizeof cols / sizeof cols[0]),
+	.company = true,
+	.custom_personal = false,	/* a company's custom fields are not a person's */
+	.name_key = "t.name_norm",
+	.name_match = "name",
+	.repoint = crm_account_repoint,
+};
+
+int crm_account_repoint(struct crm_db *db, int64_t from, int64_t to)
+{
+	/* Every table that names an account.  reminders_sent is keyed by its
+	 * subject, so a row the kept account already has is dropped. */
+	static const char *const sql[] = {
+		"UPDATE contacts SET account_id = ?2 WHERE account_id = ?1",
+		"UPDATE accounts SET parent_id = ?2 WHERE parent_id = ?1 AND id <> ?2",
+		"UPDATE accounts SET parent_id = NULL WHERE parent_id = ?1",
+		"UPDATE deals SET account_id = ?2 WHERE account_id = ?1",
+		"UPDATE leads SET account_id = ?2 WHERE account_id = ?1",
+		"UPDATE interactions SET subject_id = ?2 WHERE subject_type = 'account' AND subject_id = ?1",
+		"UPDATE tasks SET subject_id = ?2 WHERE subject_type = 'account' AND subject_id = ?1",
+		"UPDATE OR IGNORE reminders_sent SET subject_id = ?2"
+		" WHERE subject_type = 'account' AND subject_id = ?1",
+		"DELETE FROM reminders_sent WHERE subject_type = 'account' AND subject_id = ?1",
+		"UPDATE audit SET entity_id = ?2 WHERE entity = 'account' AND entity_id = ?1",
+	};
+	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+		sqlite3_stmt *s = crm_db_stmt(db, sql[i]);
+		if (!s)
+			return EX_SOFTWARE;
+		sqlite3_bind_int64(s, 1, from);
+		sqlite3_bind_int64(s, 2, to);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			return crm_db_fail(db, "cannot re-point account references");
+	}
+	return 0;
+}
+
+/* A key of text (normalised by norm), bound to st at i; NULL when none. */
+static void bind_key(sqlite3_stmt *st, int i, const char *text, int kind)
+{
+	if (!text || !*text) {
+		sqlite3_bind_null(st, i);
+		return;
+	}
+	char *out = crm_xmalloc(strlen(text) + 1);
+	long n = kind == 0 ? (long)crm_norm_company(text, out)
+		: kind == 1 ? crm_norm_phone(text, out) : crm_norm_email(text, out);
+	if (n > 0) {
+		sqlite3_bind_text(st, i, out, -1, free);
+	} else {
+		sqlite3_bind_null(st, i);
+		free(out);
+	}
+}
+
+/* Put value into field name of r; 0 or 65 after reporting with where. */
+static int seed_put(struct crm_rec *r, const char *name, const char *value, const char *where)
+{
+	if (!value || !*value)
+		return 0;
+	int st = crm_rec_put(r, crm_rec_field(r, name), value);
+	if (st)
+		crm_warn("%s: %s", where, crm_rec_error(r));
+	return st;
+}
+
+/* The login of user id, for the owner field ("" when none). */
+static char *login_of(struct crm_ctx *ctx, int64_t id)
+{
+	sqlite3_stmt *s = crm_db_stmt(ctx->db, "SELECT login FROM users WHERE id = ?1");
+	if (!s || !id)
+		return crm_xstrdup("");
+	sqlite3_bind_int64(s, 1, id);
+	char *login = crm_xstrdup(sqlite3_step(s) == SQLITE_ROW ? crm_col_text(s, 0) : "");
+	sqlite3_reset(s);
+	return login;
+}
+
+int crm_account_link_or_create(struct crm_ctx *ctx, const struct crm_account_seed *seed,
+			       int64_t *id, bool *created)
+{
+	static const char find_sql[] =
+		"SELECT id FROM accounts WHERE forgotten_at IS NULL"
+		" AND (name_norm = ?1 OR phone_norm = ?2 OR email_norm = ?3)"
+		" ORDER BY coalesce(name_norm = ?1, 0) DESC, coalesce(phone_norm = ?2, 0) DESC, id LIMIT 1";
+	char where[64];
+	int st;
+
+	if (seed->lead_id)
+		snprintf(where, sizeof where, "lead %lld: account", (long long)seed->lead_id);
+	else
+		snprintf(where, sizeof where, "account");
+	*created = false;
+	sqlite3_stmt *s = crm_db_stmt(ctx->db, find_sql);
+	if (!s)
+		return EX_SOFTWARE;
+	bind_key(s, 1, seed->name, 0);
+	bind_key(s, 2, seed->phone, 1);
+	bind_key(s, 3, seed->email, 2);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		return 0;
+	}
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(ctx->db, "cannot look for accounts");
+	struct crm_rec *r = crm_rec_new(ctx, &crm_account_kind);
+	char *owner = login_of(ctx, seed->owner_id);
+	if (!(st = seed_put(r, "name", seed->name, where)) &&
+	    !(st = seed_put(r, "industry", seed->industry, where)) &&
+	    !(st = seed_put(r, "region", seed->region, where)) &&
+	    !(st = seed_put(r, "city", seed->city, where)) &&
+	    !(st = seed_put(r, "phone", seed->phone, where)) &&
+	    !(st = seed_put(r, "email", seed->email, where)) &&
+	    !(st = seed_put(r, "source", seed->source, where)) &&
+	    !(st = seed_put(r, "owner", owner, where))) {
+		crm_rec_set_lead(r, seed->lead_id);
+		if ((st = crm_rec_check_new(r)))
+			crm_warn("%s: %s", where, crm_rec_error(r));
+		else if (!(st = crm_rec_insert(r, false, true, id)))
+			*created = true;
+	}
+	free(owner);
+	crm_rec_free(r);
+	return st;
+}

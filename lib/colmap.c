@@ -1,0 +1,179 @@
+/* colmap.c: see colmap.h */
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "colmap.h"
+#include "config_yaml.h"
+#include "err.h"
+#include "opts.h"
+
+struct map_entry {
+	char *header;
+	int handle;
+	bool used;
+};
+
+struct crm_colmap {
+	struct crm_colmap_fields f;
+	struct map_entry *map;
+	size_t nmap;
+};
+
+void crm_colmap_free(struct crm_colmap *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->nmap; i++)
+		free(m->map[i].header);
+	free(m->map);
+	free(m);
+}
+
+int crm_colmap_new(const char *map, const struct crm_colmap_fields *f, struct crm_colmap **out)
+{
+	struct crm_colmap *m = crm_xcalloc(1, sizeof *m);
+	char *copy = crm_xstrdup(map ? map : ""), *save = NULL;
+	int st = 0;
+	m->f = *f;
+	for (char *tok = strtok_r(copy, ",", &save); tok && !st; tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strrchr(tok, '=');
+		if (!eq || eq == tok) {
+			st = crm_usage_fail("--map wants Header=field, not '%s'", tok);
+			break;
+		}
+		*eq = '\0';
+		int h = f->handle(f->arg, eq + 1);
+		if (h < 0) {
+			st = crm_usage_fail("unknown field '%s' in --map", eq + 1);
+			break;
+		}
+		m->map = crm_xrealloc(m->map, (m->nmap + 1) * sizeof *m->map);
+		m->map[m->nmap++] = (struct map_entry){crm_xstrdup(tok), h, false};
+	}
+	free(copy);
+	if (st) {
+		crm_colmap_free(m);
+		return st;
+	}
+	*out = m;
+	return 0;
+}
+
+static bool in_variants(const char *norm, const char *variants)
+{
+	size_t len = strlen(norm);
+	for (const char *p = variants; *p; ) {
+		size_t n = strcspn(p, "|");
+		if (n == len && memcmp(p, norm, n) == 0)
+			return true;
+		p += n + (p[n] == '|');
+	}
+	return false;
+}
+
+/* The handle a column header gives, -1 for none. */
+static int column_handle(struct crm_colmap *m, const char *col, const char *entity,
+			 const struct crm_config *cfg, const struct crm_colmap_alias *aliases)
+{
+	const char *field;
+	int h;
+	for (size_t i = 0; i < m->nmap; i++) {
+		if (strcmp(m->map[i].header, col) == 0) {
+			m->map[i].used = true;
+			return m->map[i].handle;
+		}
+	}
+	if ((h = m->f.handle(m->f.arg, col)) >= 0)
+		return h;
+	if ((field = crm_config_alias(cfg, entity, col)) && (h = m->f.handle(m->f.arg, field)) >= 0)
+		return h;
+	char *norm = crm_config_header_normalise(col);
+	for (const struct crm_colmap_alias *a = aliases; a && a->field && h < 0; a++)
+		if (in_variants(norm, a->headers))
+			h = m->f.handle(m->f.arg, a->field);
+	free(norm);
+	return h;
+}
+
+int crm_colmap_columns(struct crm_colmap *m, const struct crm_rows *rows, const char *entity,
+		       const struct crm_config *cfg, const struct crm_colmap_alias *aliases,
+		       bool quiet, int *handle)
+{
+	const char *name = crm_rows_name(rows);
+	size_t ncols = crm_rows_ncols(rows);
+	bool any = false;
+
+	for (size_t i = 0; i < m->nmap; i++)
+		m->map[i].used = false;
+	for (size_t i = 0; i < ncols; i++) {
+		const char *col = crm_rows_colname(rows, i);
+		int h = handle[i] = column_handle(m, col, entity, cfg, aliases);
+		if (h < 0) {
+			if (!quiet)
+				crm_warn("%s: ignoring column '%s'", name, col);
+			continue;
+		}
+		for (size_t j = 0; j < i; j++) {
+			if (handle[j] == h) {
+				crm_warn("%s:1: columns '%s' and '%s' both give '%s'", name,
+					 crm_rows_colname(rows, j), col, m->f.name(m->f.arg, h));
+				return EX_DATAERR;
+			}
+		}
+		any = true;
+	}
+	for (size_t i = 0; i < m->nmap; i++) {
+		if (!m->map[i].used) {
+			crm_warn("%s:1: no column '%s' (named in --map)", name, m->map[i].header);
+			return EX_DATAERR;
+		}
+	}
+	if (!any) {
+		crm_warn("%s:1: no column names %s %s field", name,
+			 strchr("aeio", entity[0]) ? "an" : "a", entity);
+		return EX_DATAERR;
+	}
+	return 0;
+}
+
+int crm_rejects_open(struct crm_rejects *rj, bool skip_bad, const char *path)
+{
+	memset(rj, 0, sizeof *rj);
+	rj->skip_bad = skip_bad;
+	rj->fp = stderr;
+	if (path && !(rj->fp = fopen(path, "w"))) {
+		crm_warn_errno("cannot create '%s'", path);
+		rj->fp = NULL;
+		return EX_CANTCREAT;
+	}
+	return 0;
+}
+
+int crm_rejects_close(struct crm_rejects *rj, const char *path)
+{
+	if (!rj->fp || rj->fp == stderr)
+		return 0;
+	int bad = fclose(rj->fp) != 0;
+	rj->fp = NULL;
+	if (bad) {
+		crm_warn_errno("%s: write error", path);
+		return EX_IOERR;
+	}
+	return 0;
+}
+
+void crm_reject(struct crm_rejects *rj, const struct crm_rows *rows, const char *why)
+{
+	rj->bad++;
+	if (!rj->skip_bad) {
+		if (why)
+			crm_warn("%s:%ld: %s", crm_rows_name(rows), crm_rows_line(rows), why);
+		return;
+	}
+	if (rj->header_of != rows) {
+		crm_rows_put_header(rows, rj->fp, "error");
+		rj->header_of = rows;
+	}
+	crm_rows_put_current(rows, rj->fp, why ? why : "malformed row");
+}

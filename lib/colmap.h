@@ -1,0 +1,62 @@
+/* colmap.h: what the importers share: which field each column of a CSV or
+ * TSV file fills (--map first, then the field's own name, then the
+ * config's import aliases, then the importer's built-in aliases), and the
+ * bad rows (reported with file:line, or with --skip-bad written unchanged
+ * with an "error" column to the reject file). */
+#ifndef CRM_COLMAP_H
+#define CRM_COLMAP_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "rows.h"
+
+/* Built-in header variants of a field, normalised as by
+ * crm_config_header_normalise(), separated by '|'; a NULL field ends a
+ * list. */
+struct crm_colmap_alias {
+	const char *field;
+	const char *headers;
+};
+
+/* The fields an importer knows: handle of a name (-1 when unknown) and
+ * name of a handle. */
+struct crm_colmap_fields {
+	void *arg;
+	int (*handle)(void *arg, const char *name);
+	const char *(*name)(void *arg, int handle);
+};
+
+struct crm_colmap;
+
+/* Parse --map ("Header=field,...", may be NULL); 64 after reporting an
+ * unknown field or a malformed entry. */
+int crm_colmap_new(const char *map, const struct crm_colmap_fields *f, struct crm_colmap **out);
+void crm_colmap_free(struct crm_colmap *m);
+
+/* Fill handle[i] for each column of rows (-1: ignored, with a warning
+ * unless quiet).  65 after reporting two columns giving one field, a
+ * --map header the file lacks, or no column naming a field at all. */
+int crm_colmap_columns(struct crm_colmap *m, const struct crm_rows *rows, const char *entity,
+		       const struct crm_config *cfg, const struct crm_colmap_alias *aliases,
+		       bool quiet, int *handle);
+
+/* Bad rows of one import. */
+struct crm_rejects {
+	bool skip_bad;
+	FILE *fp;		/* the reject file (stderr by default) */
+	long bad;
+	const struct crm_rows *header_of;	/* the file whose header was written */
+};
+
+/* Open the reject file (NULL path = stderr); 73 after reporting. */
+int crm_rejects_open(struct crm_rejects *rj, bool skip_bad, const char *path);
+/* 0, or 74 when writing the reject file failed. */
+int crm_rejects_close(struct crm_rejects *rj, const char *path);
+/* Count the current row of rows as bad: report "file:line: why" (why NULL:
+ * the reader has reported it), or with skip_bad write it to the reject
+ * file with why in its error column. */
+void crm_reject(struct crm_rejects *rj, const struct crm_rows *rows, const char *why);
+
+#endif

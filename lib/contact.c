@@ -1,0 +1,178 @@
+/* contact.c: contacts as a kind of record (fields, columns, duplicate
+ * key), the tables that refer to a contact, and linking a converted lead's
+ * person to an existing contact or a new one. */
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "contact.h"
+#include "db.h"
+#include "err.h"
+#include "normalise.h"
+
+static const struct crm_field fields[] = {
+	{"name", "name", CRM_FK_TEXT, 200, true},
+	{"account", "account_id", CRM_FK_ACCOUNT, 20, false},
+	{"title", "title", CRM_FK_TEXT, 200, false},
+	{"phone", "phone", CRM_FK_PHONE, 64, true},
+	{"email", "email", CRM_FK_EMAIL, 254, true},
+	{"wechat", "wechat", CRM_FK_TEXT, 100, true},
+	{"region", "region", CRM_FK_TEXT, 100, false},
+	{"city", "city", CRM_FK_TEXT, 100, false},
+	{"tags", "tags", CRM_FK_TAGS, 1000, false},
+	{"owner", "owner_id", CRM_FK_OWNER, 100, false},
+	{"notes", "notes", CRM_FK_TEXT, 65536, true},
+};
+
+static const struct crm_col cols[] = {
+	{"id", "t.id", true},
+	{"name", "t.name", true},
+	{"account", "t.account_id", true},
+	{"account_name", "(SELECT a.name FROM accounts a WHERE a.id = t.account_id)", true},
+	{"title", "t.title", true},
+	{"phone", "t.phone", true},
+	{"email", "t.email", true},
+	{"wechat", "t.wechat", true},
+	{"region", "t.region", false},
+	{"city", "t.city", false},
+	{"tags", "t.tags", true},
+	{"owner", "u.login", true},
+	{"notes", "t.notes", false},
+	{"lead", "t.lead_id", false},
+	{"created_at", "t.created_at", true},
+	{"updated_at", "t.updated_at", false},
+	{"last_activity_at", "t.last_activity_at", false},
+	{"forgotten_at", "t.forgotten_at", false},
+};
+
+const struct crm_kind crm_contact_kind = {
+	.entity = "contact",
+	.table = "contacts",
+	.fields = fields,
+	.nfields = (int)(sizeof fields / sizeof fields[0]),
+	.cols = cols,
+	.ncols = (int)(sizeof cols / sizeof cols[0]),
+	.company = false,
+	.custom_personal = true,
+	.name_key = "CASE WHEN t.account_id IS NOT NULL AND t.name_norm IS NOT NULL"
+		    " THEN t.account_id || char(9) || t.name_norm END",
+	.name_match = "account+name",
+	.repoint = crm_contact_repoint,
+};
+
+int crm_contact_repoint(struct crm_db *db, int64_t from, int64_t to)
+{
+	static const char *const sql[] = {
+		"UPDATE deals SET contact_id = ?2 WHERE contact_id = ?1",
+		"UPDATE leads SET contact_id = ?2 WHERE contact_id = ?1",
+		"UPDATE interactions SET subject_id = ?2 WHERE subject_type = 'contact' AND subject_id = ?1",
+		"UPDATE tasks SET subject_id = ?2 WHERE subject_type = 'contact' AND subject_id = ?1",
+		"UPDATE OR IGNORE reminders_sent SET subject_id = ?2"
+		" WHERE subject_type = 'contact' AND subject_id = ?1",
+		"DELETE FROM reminders_sent WHERE subject_type = 'contact' AND subject_id = ?1",
+		"UPDATE audit SET entity_id = ?2 WHERE entity = 'contact' AND entity_id = ?1",
+	};
+	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+		sqlite3_stmt *s = crm_db_stmt(db, sql[i]);
+		if (!s)
+			return EX_SOFTWARE;
+		sqlite3_bind_int64(s, 1, from);
+		sqlite3_bind_int64(s, 2, to);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			return crm_db_fail(db, "cannot re-point contact references");
+	}
+	return 0;
+}
+
+enum { KEY_NAME, KEY_PHONE, KEY_EMAIL };
+
+static void bind_key(sqlite3_stmt *st, int i, const char *text, int kind)
+{
+	if (!text || !*text) {
+		sqlite3_bind_null(st, i);
+		return;
+	}
+	char *out = crm_xmalloc(strlen(text) + 1);
+	long n = kind == KEY_NAME ? (long)crm_norm_name(text, out)
+		: kind == KEY_PHONE ? crm_norm_phone(text, out) : crm_norm_email(text, out);
+	if (n > 0) {
+		sqlite3_bind_text(st, i, out, -1, free);
+	} else {
+		sqlite3_bind_null(st, i);
+		free(out);
+	}
+}
+
+static int seed_put(struct crm_rec *r, const char *name, const char *value, const char *where)
+{
+	if (!value || !*value)
+		return 0;
+	int st = crm_rec_put(r, crm_rec_field(r, name), value);
+	if (st)
+		crm_warn("%s: %s", where, crm_rec_error(r));
+	return st;
+}
+
+static const char *first_of(const char *a, const char *b, const char *c)
+{
+	return a && *a ? a : b && *b ? b : c;
+}
+
+int crm_contact_link_or_create(struct crm_ctx *ctx, const struct crm_contact_seed *seed,
+			       int64_t *id, bool *created)
+{
+	static const char find_sql[] =
+		"SELECT id FROM contacts WHERE forgotten_at IS NULL"
+		" AND (phone_norm = ?2 OR email_norm = ?3 OR (account_id = ?4 AND name_norm = ?1))"
+		" ORDER BY coalesce(phone_norm = ?2, 0) DESC, coalesce(email_norm = ?3, 0) DESC, id LIMIT 1";
+	char where[64], account[24];
+	int st;
+
+	if (seed->lead_id)
+		snprintf(where, sizeof where, "lead %lld: contact", (long long)seed->lead_id);
+	else
+		snprintf(where, sizeof where, "contact");
+	*created = false;
+	sqlite3_stmt *s = crm_db_stmt(ctx->db, find_sql);
+	if (!s)
+		return EX_SOFTWARE;
+	bind_key(s, 1, seed->name, KEY_NAME);
+	bind_key(s, 2, seed->phone, KEY_PHONE);
+	bind_key(s, 3, seed->email, KEY_EMAIL);
+	crm_bind_id(s, 4, seed->account_id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		return 0;
+	}
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(ctx->db, "cannot look for contacts");
+	struct crm_rec *r = crm_rec_new(ctx, &crm_contact_kind);
+	char *owner = NULL;
+	sqlite3_stmt *u = crm_db_stmt(ctx->db, "SELECT login FROM users WHERE id = ?1");
+	if (u && seed->owner_id) {
+		sqlite3_bind_int64(u, 1, seed->owner_id);
+		if (sqlite3_step(u) == SQLITE_ROW)
+			owner = crm_xstrdup(crm_col_text(u, 0));
+		sqlite3_reset(u);
+	}
+	snprintf(account, sizeof account, "%lld", (long long)seed->account_id);
+	/* the caller has just linked or made the account */
+	crm_rec_trust_refs(r, true);
+	if (!(st = seed_put(r, "name", first_of(seed->name, seed->email, seed->phone), where)) &&
+	    !(st = seed_put(r, "account", seed->account_id ? account : NULL, where)) &&
+	    !(st = seed_put(r, "title", seed->title, where)) &&
+	    !(st = seed_put(r, "phone", seed->phone, where)) &&
+	    !(st = seed_put(r, "email", seed->email, where)) &&
+	    !(st = seed_put(r, "owner", owner, where))) {
+		crm_rec_set_lead(r, seed->lead_id);
+		if ((st = crm_rec_check_new(r)))
+			crm_warn("%s: %s", where, crm_rec_error(r));
+		else if (!(st = crm_rec_insert(r, false, true, id)))
+			*created = true;
+	}
+	free(owner);
+	crm_rec_free(r);
+	return st;
+}

@@ -1,0 +1,708 @@
+/* import.c: see import.h.
+ *
+ * The plan, for a million rows within a small factor of a bare loader:
+ * 1. one transaction; when leads is empty, drop its secondary indexes
+ *    (DDL is transactional, so all-or-nothing still holds);
+ * 2. stream each file once: every row goes through the lead record's
+ *    checks (the same ones add and update use) in a reader thread, and
+ *    through one reused prepared insert in the database's thread; the
+ *    records are reused, nothing is allocated per row;
+ * 3. build the indexes again, then find duplicates set-wise (see
+ *    find_dups) for the ids above the largest one before the import;
+ * 4. apply --on-duplicate to that set, write one audit row for the batch.
+ * Ids are consecutive within the transaction, so the line of any new id
+ * is kept as runs (first id, line - id) that change only at rejected rows,
+ * multi-line CSV records and file boundaries. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "colmap.h"
+#include "db.h"
+#include "err.h"
+#include "import.h"
+#include "lead.h"
+#include "leadfield.h"
+#include "schema.h"
+
+#define PROGRESS_EVERY 50000
+
+struct run {
+	int64_t first_id;
+	long long offset;	/* line = id + offset */
+	int file;
+};
+
+struct imp {
+	struct crm_ctx *ctx;
+	const struct crm_import_opts *o;
+	struct crm_lead_rec *rec;
+	char **files;
+	int nfiles;
+	int64_t max_before;
+	bool empty_start;
+	long rows, bad;
+	struct run *runs;
+	size_t nruns, capruns;
+	bool **mapped;		/* per file: which handles its columns fill */
+	struct crm_colmap *map;
+	FILE *reject;
+	bool progress;
+	struct pipeline *pipe;
+	struct crm_lead_owners *owners;
+};
+
+static const char *const match_names[] = {"", "phone", "email", "company and name"};
+
+int crm_dup_policy_parse(const char *s)
+{
+	static const char *const names[] = {"skip", "update", "error", "allow"};
+	for (int i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* ---- line numbers of new ids ---- */
+
+static void note_line(struct imp *im, int64_t id, long line, int file)
+{
+	long long off = (long long)line - id;
+	struct run *last = im->nruns ? &im->runs[im->nruns - 1] : NULL;
+	if (last && last->file == file && last->offset == off)
+		return;
+	if (im->nruns == im->capruns) {
+		im->capruns = im->capruns ? 2 * im->capruns : 64;
+		im->runs = crm_xrealloc(im->runs, im->capruns * sizeof *im->runs);
+	}
+	im->runs[im->nruns++] = (struct run){id, off, file};
+}
+
+static long line_of(const struct imp *im, int64_t id, int *file)
+{
+	size_t lo = 0, hi = im->nruns;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (im->runs[mid].first_id <= id)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*file = im->runs[lo].file;
+	return (long)(id + im->runs[lo].offset);
+}
+
+/* ---- columns ---- */
+
+/* The column mapping is lib/colmap.c's, shared with the other importers. */
+static int field_handle(void *rec, const char *name) { return crm_lead_rec_field(rec, name); }
+static const char *field_name(void *rec, int h) { return crm_lead_rec_field_name(rec, h); }
+
+static int parse_map(struct imp *im)
+{
+	struct crm_colmap_fields f = {im->rec, field_handle, field_name};
+	return crm_colmap_new(im->o->map, &f, &im->map);
+}
+
+/* The handle each column fills, -1 for none. */
+static int map_columns(struct imp *im, struct crm_rows *rows, int *handle, bool *mapped)
+{
+	int st = crm_colmap_columns(im->map, rows, "lead", im->ctx->cfg, NULL, im->ctx->opts->quiet,
+				    handle);
+	for (size_t i = 0; !st && i < crm_rows_ncols(rows); i++)
+		if (handle[i] >= 0)
+			mapped[handle[i]] = true;
+	return st;
+}
+
+/* ---- reading ---- */
+
+/* Rows travel in batches of reused records from the reader thread, which
+ * parses and checks them, to the loader (the thread that owns the
+ * database), which inserts them: checking overlaps with SQLite's work. */
+#define BATCH 256
+#define NBATCH 4
+
+struct batch {
+	struct crm_lead_rec *rec[BATCH];
+	long line[BATCH];
+	int file[BATCH];
+	int n;
+};
+
+struct pipeline {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch batch[NBATCH];
+	long filled, loaded;	/* batches handed over and done; a ring */
+	bool done;		/* the reader has handed over its last batch */
+	int st;			/* the first failure on either side stops both */
+};
+
+static const char *file_name(const struct imp *im, int file)
+{
+	return strcmp(im->files[file], "-") ? im->files[file] : "stdin";
+}
+
+static void bad_row(struct imp *im, struct crm_rows *rows, const char *why, bool *header_done)
+{
+	im->bad++;
+	if (!im->o->skip_bad) {
+		if (why)	/* else the reader has said what is wrong */
+			crm_warn("%s:%ld: %s", crm_rows_name(rows), crm_rows_line(rows), why);
+		return;
+	}
+	if (!*header_done) {
+		crm_rows_put_header(rows, im->reject, "error");
+		*header_done = true;
+	}
+	crm_rows_put_current(rows, im->reject, why ? why : "malformed row");
+}
+
+static void progress(struct imp *im, const char *name, bool done)
+{
+	if (!im->progress)
+		return;
+	if (done)
+		fputs("\r\033[K", stderr);
+	else
+		fprintf(stderr, "\r%s: %s: %ld rows", crm_progname, name, im->rows);
+	fflush(stderr);
+}
+
+/* Fill r from the current row and check it; 0 or 65 with the reason. */
+static int read_row(struct imp *im, struct crm_lead_rec *r, struct crm_rows *rows,
+		    const int *handle, size_t ncols)
+{
+	const char *v;
+	crm_lead_rec_clear(r);
+	for (size_t i = 0; i < ncols; i++)
+		if (handle[i] >= 0 && crm_lead_rec_put(r, handle[i], crm_rows_field(rows, i)))
+			return EX_DATAERR;
+	if (im->o->source && (!(v = crm_lead_rec_get(r, CRM_LF_SOURCE)) || !*v) &&
+	    crm_lead_rec_put(r, CRM_LF_SOURCE, im->o->source))
+		return EX_DATAERR;
+	if (im->o->campaign && (!(v = crm_lead_rec_get(r, CRM_LF_CAMPAIGN)) || !*v) &&
+	    crm_lead_rec_put(r, CRM_LF_CAMPAIGN, im->o->campaign))
+		return EX_DATAERR;
+	return crm_lead_rec_check_new(r);
+}
+
+/* Hand the batch being filled to the loader; the next one to fill, or
+ * NULL when the loader has failed. */
+static struct batch *hand_over(struct pipeline *p, struct batch *b, bool last)
+{
+	pthread_mutex_lock(&p->mu);
+	if (b && b->n)
+		p->filled++;
+	p->done = last;
+	pthread_cond_broadcast(&p->cv);
+	while (!last && !p->st && p->filled - p->loaded == NBATCH)
+		pthread_cond_wait(&p->cv, &p->mu);
+	b = p->st || last ? NULL : &p->batch[p->filled % NBATCH];
+	pthread_mutex_unlock(&p->mu);
+	if (b)
+		b->n = 0;
+	return b;
+}
+
+static int stopped(struct pipeline *p)
+{
+	pthread_mutex_lock(&p->mu);
+	int st = p->st;
+	pthread_mutex_unlock(&p->mu);
+	return st;
+}
+
+static int read_file(struct imp *im, struct pipeline *p, struct batch **bp, int fi)
+{
+	struct crm_rows *rows;
+	bool reject_header = false;
+	int st, rc;
+
+	if (!(rows = crm_rows_open(im->files[fi], im->o->format, &st)))
+		return st;
+	const char *name = crm_rows_name(rows);
+	size_t ncols = crm_rows_ncols(rows);
+	int *handle = crm_xcalloc(ncols, sizeof *handle);
+	im->mapped[fi] = crm_xcalloc((size_t)crm_lead_rec_nfields(im->rec), sizeof **im->mapped);
+	if ((st = map_columns(im, rows, handle, im->mapped[fi])))
+		goto out;
+	while ((rc = crm_rows_next(rows)) != 0) {
+		if (++im->rows % PROGRESS_EVERY == 0)
+			progress(im, name, false);
+		if (im->rows % BATCH == 0 && (st = stopped(p)))
+			break;
+		if (rc < 0) {
+			if (-rc != EX_DATAERR) {
+				st = -rc;
+				break;
+			}
+			bad_row(im, rows, NULL, &reject_header);
+			continue;
+		}
+		struct batch *b = *bp;
+		struct crm_lead_rec *r = b->rec[b->n];
+		if (read_row(im, r, rows, handle, ncols)) {
+			bad_row(im, rows, crm_lead_rec_error(r), &reject_header);
+			continue;
+		}
+		if (im->bad && !im->o->skip_bad)
+			continue;	/* nothing will be written: only check the rest */
+		crm_lead_rec_prepare(r);
+		b->line[b->n] = crm_rows_line(rows);
+		b->file[b->n++] = fi;
+		if (b->n == BATCH && !(*bp = hand_over(p, b, false))) {
+			st = stopped(p);
+			break;
+		}
+	}
+	progress(im, name, true);
+out:
+	free(handle);
+	crm_rows_close(rows);
+	return st;
+}
+
+static void *reader(void *arg)
+{
+	struct imp *im = arg;
+	struct pipeline *p = im->pipe;
+	struct batch *b = &p->batch[0];
+	int st = 0;
+	for (int i = 0; i < im->nfiles && !st && b; i++)
+		st = read_file(im, p, &b, i);
+	hand_over(p, b, true);
+	if (st) {
+		pthread_mutex_lock(&p->mu);
+		if (!p->st)
+			p->st = st;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return NULL;
+}
+
+/* ---- loading ---- */
+
+static int insert_batch(struct imp *im, struct batch *b)
+{
+	char where[512];
+	int st;
+	for (int i = 0; i < b->n; i++) {
+		int64_t id;
+		const char *what = file_name(im, b->file[i]);
+		if (im->ctx->actor.role != CRM_ROLE_ADMIN) {
+			snprintf(where, sizeof where, "%s:%ld", what, b->line[i]);
+			what = where;
+		}
+		if ((st = crm_lead_insert(b->rec[i], false, what, &id)))
+			return st;
+		note_line(im, id, b->line[i], b->file[i]);
+	}
+	return 0;
+}
+
+/* Insert what the reader hands over until it is done or either fails. */
+static int load(struct imp *im)
+{
+	struct pipeline *p = im->pipe;
+	pthread_t tid;
+	int st;
+
+	if ((st = pthread_create(&tid, NULL, reader, im))) {
+		errno = st;
+		crm_warn_errno("cannot start the reader thread");
+		return EX_OSERR;
+	}
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		while (p->loaded == p->filled && !p->done && !p->st)
+			pthread_cond_wait(&p->cv, &p->mu);
+		struct batch *b = p->loaded < p->filled && !p->st ? &p->batch[p->loaded % NBATCH] : NULL;
+		pthread_mutex_unlock(&p->mu);
+		if (!b)
+			break;
+		st = insert_batch(im, b);
+		pthread_mutex_lock(&p->mu);
+		p->loaded++;
+		if (st && !p->st)
+			p->st = st;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	pthread_join(tid, NULL);
+	return p->st;
+}
+
+static void pipeline_init(struct imp *im, struct pipeline *p)
+{
+	memset(p, 0, sizeof *p);
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	im->owners = crm_lead_owners_load(im->ctx);
+	for (int i = 0; i < NBATCH; i++) {
+		for (int j = 0; j < BATCH; j++) {
+			struct crm_lead_rec *r = crm_lead_rec_new(im->ctx);
+			crm_lead_rec_trust_utf8(r, true);	/* both readers refuse invalid UTF-8 */
+			crm_lead_rec_use_owners(r, im->owners);
+			p->batch[i].rec[j] = r;
+		}
+	}
+	im->pipe = p;
+}
+
+static void pipeline_free(struct imp *im)
+{
+	struct pipeline *p = im->pipe;
+	if (!p)
+		return;
+	for (int i = 0; i < NBATCH; i++)
+		for (int j = 0; j < BATCH; j++)
+			crm_lead_rec_free(p->batch[i].rec[j]);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	crm_lead_owners_free(im->owners);
+}
+
+/* ---- duplicates ---- */
+
+/* DDL fails with SQLITE_LOCKED while a statement of the connection is
+ * still half-way through its rows (cached ones may be). */
+static int schema_change(struct crm_db *db, const char *sql)
+{
+	crm_db_reset_statements(db);
+	return crm_db_exec(db, sql);
+}
+
+/* Duplicates among the new rows, set-wise, in statements whose memory does
+ * not grow with the rows.  first is the smallest id sharing the key, so an
+ * existing lead is preferred to an earlier row of the file; a row matching
+ * on several keys is recorded once, for the first of phone, e-mail,
+ * company and name (INSERT OR IGNORE, in that order).
+ * Into a new table: per key, a streaming GROUP BY over the key's index
+ * finds the groups with more than one lead, joined back to their members.
+ * Into a filled one: each new row looks its keys up in the indexes. */
+#define DUP_GROUPS(keys, cond, k, join) \
+	"INSERT OR IGNORE INTO temp.import_dups (id, first, k) SELECT l.id, g.first, " k \
+	" FROM (SELECT " keys ", min(id) AS first FROM leads WHERE " cond " GROUP BY " keys \
+	" HAVING count(*) > 1 AND max(id) > ?1) g JOIN leads l ON " join \
+	" WHERE l.id > ?1 AND l.id > g.first"
+static const char *const dups_all_sql[] = {
+	DUP_GROUPS("phone_norm", "phone_norm IS NOT NULL", "1", "l.phone_norm = g.phone_norm"),
+	DUP_GROUPS("email_norm", "email_norm IS NOT NULL", "2", "l.email_norm = g.email_norm"),
+	DUP_GROUPS("company_norm, name_norm", "company_norm IS NOT NULL AND name_norm IS NOT NULL",
+		   "3", "l.company_norm = g.company_norm AND l.name_norm = g.name_norm"),
+};
+static const char dups_new_sql[] =
+	"INSERT INTO temp.import_dups (id, first, k)"
+	" SELECT id, CASE WHEN fp < id THEN fp WHEN fe < id THEN fe ELSE fc END,"
+	"  CASE WHEN fp < id THEN 1 WHEN fe < id THEN 2 ELSE 3 END FROM ("
+	"  SELECT n.id,"
+	"   (SELECT min(o.id) FROM leads o WHERE o.phone_norm = n.phone_norm) AS fp,"
+	"   (SELECT min(o.id) FROM leads o WHERE o.email_norm = n.email_norm) AS fe,"
+	"   (SELECT min(o.id) FROM leads o WHERE o.company_norm = n.company_norm"
+	"    AND o.name_norm = n.name_norm) AS fc"
+	"  FROM leads n WHERE n.id > ?1 LIMIT -1)"	/* a co-routine: each look-up runs once */
+	" WHERE fp < id OR fe < id OR fc < id";
+
+static int find_dups(struct imp *im, long *ndups)
+{
+	struct crm_db *db = im->ctx->db;
+	int st = schema_change(db, "CREATE TEMP TABLE IF NOT EXISTS import_dups ("
+			       "id INTEGER PRIMARY KEY, first INTEGER NOT NULL, k INTEGER NOT NULL);"
+			       "DELETE FROM temp.import_dups;");
+	if (st)
+		return st;
+	*ndups = 0;
+	for (size_t i = 0; i < (im->empty_start ? 3 : 1); i++) {
+		sqlite3_stmt *s = crm_db_stmt(db, im->empty_start ? dups_all_sql[i] : dups_new_sql);
+		if (!s)
+			return EX_SOFTWARE;
+		sqlite3_bind_int64(s, 1, im->max_before);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			return crm_db_fail(db, "cannot find duplicates");
+		*ndups += (long)sqlite3_changes(crm_db_handle(db));
+	}
+	return 0;
+}
+
+/* Delete the duplicates in slices of ids: one DELETE ... IN over them all
+ * would collect every id in memory first. */
+static int delete_dups(struct imp *im)
+{
+	static const char sql[] = "DELETE FROM leads WHERE id IN (SELECT id FROM temp.import_dups"
+				  " WHERE id BETWEEN ?1 AND ?1 + 65535)";
+	static const char max_sql[] = "SELECT coalesce(max(id), 0) FROM temp.import_dups";
+	sqlite3_stmt *s = crm_db_stmt(im->ctx->db, max_sql);
+	if (!s)
+		return EX_SOFTWARE;
+	if (sqlite3_step(s) != SQLITE_ROW)
+		return crm_db_fail(im->ctx->db, "cannot read duplicates");
+	int64_t last = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	for (int64_t lo = im->max_before + 1; lo <= last; lo += 65536) {
+		if (!(s = crm_db_stmt(im->ctx->db, sql)))
+			return EX_SOFTWARE;
+		sqlite3_bind_int64(s, 1, lo);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			return crm_db_fail(im->ctx->db, "cannot delete duplicates");
+	}
+	return 0;
+}
+
+/* Fold new row id into target: the values its file gave replace the
+ * target's (through crm_lead_apply, audited), then the row goes. */
+static int update_target(struct imp *im, struct crm_lead_rec *nr, int64_t id, int file,
+			 int64_t target)
+{
+	static const char del_sql[] = "DELETE FROM leads WHERE id = ?1";
+	struct crm_lead_rec *chg = im->rec;
+	int st;
+	if ((st = crm_lead_load(nr, id, false)))
+		return st;
+	crm_lead_rec_clear(chg);
+	for (int h = 0; h < crm_lead_rec_nfields(chg); h++) {
+		const char *v = crm_lead_rec_get(nr, h);
+		if (im->mapped[file][h] && *v && (st = crm_lead_rec_put(chg, h, v))) {
+			crm_warn("%s", crm_lead_rec_error(chg));
+			return st;
+		}
+	}
+	if ((st = crm_lead_apply(chg, target, "import", NULL)))
+		return st;
+	sqlite3_stmt *s = crm_db_stmt(im->ctx->db, del_sql);
+	if (!s)
+		return EX_SOFTWARE;
+	sqlite3_bind_int64(s, 1, id);
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : crm_db_fail(im->ctx->db, "cannot delete lead");
+}
+
+/* A new row merged away earlier hands its duplicates on to its own target. */
+static int64_t final_target(struct imp *im, int64_t first)
+{
+	static const char sql[] = "SELECT first FROM temp.import_dups WHERE id = ?1";
+	while (first > im->max_before) {
+		sqlite3_stmt *s = crm_db_stmt(im->ctx->db, sql);
+		if (!s)
+			break;
+		sqlite3_bind_int64(s, 1, first);
+		if (sqlite3_step(s) != SQLITE_ROW)
+			break;
+		first = sqlite3_column_int64(s, 0);
+	}
+	return first;
+}
+
+static int handle_dups(struct imp *im)
+{
+	static const char list_sql[] = "SELECT id, first, k FROM temp.import_dups ORDER BY id";
+	static const char *const outcome[] = {"skipped", "merged", "", "imported anyway"};
+	enum crm_dup_policy policy = im->o->on_duplicate;
+	struct crm_lead_rec *nr = policy == CRM_DUP_UPDATE ? crm_lead_rec_new(im->ctx) : NULL;
+	int st = 0, rc;
+	char target[600];
+
+	sqlite3_stmt *s = crm_db_stmt(im->ctx->db, list_sql);
+	if (!s)
+		return EX_SOFTWARE;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0), first = sqlite3_column_int64(s, 1);
+		int k = sqlite3_column_int(s, 2), file, tfile;
+		long line = line_of(im, id, &file);
+		if (first <= im->max_before) {
+			snprintf(target, sizeof target, "lead %lld", (long long)first);
+		} else {
+			long tline = line_of(im, first, &tfile);
+			if (tfile == file)
+				snprintf(target, sizeof target, "line %ld", tline);
+			else
+				snprintf(target, sizeof target, "%s:%ld", file_name(im, tfile), tline);
+		}
+		crm_warn("%s:%ld: duplicate of %s (same %s)%s%s", file_name(im, file), line, target,
+			 match_names[k], *outcome[policy] ? ", " : "", outcome[policy]);
+		if (policy == CRM_DUP_UPDATE &&
+		    (st = update_target(im, nr, id, file, final_target(im, first))))
+			break;
+	}
+	crm_lead_rec_free(nr);
+	if (st)
+		return st;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_db_fail(im->ctx->db, "cannot read duplicates");
+	return policy == CRM_DUP_SKIP ? delete_dups(im) : 0;
+}
+
+/* ---- the whole import ---- */
+
+
+static int start(struct imp *im)
+{
+	static const char sql[] =
+		"SELECT coalesce(max(id), 0), NOT EXISTS (SELECT 1 FROM leads) FROM leads";
+	struct crm_db *db = im->ctx->db;
+	int st = crm_db_begin(db);
+	if (st)
+		return st;
+	sqlite3_stmt *s = crm_db_stmt(db, sql);
+	if (!s)
+		return EX_SOFTWARE;
+	if (sqlite3_step(s) != SQLITE_ROW)
+		return crm_db_fail(db, "cannot read leads");
+	im->max_before = sqlite3_column_int64(s, 0);
+	im->empty_start = sqlite3_column_int(s, 1);
+	sqlite3_reset(s);
+	return im->empty_start ? schema_change(db, CRM_LEAD_DROP_INDEXES) : 0;
+}
+
+/* The new ids into a temporary file, printed only once committed; the
+ * count and range for the summary and the audit row. */
+static int collect(struct imp *im, FILE *ids, long *n, int64_t *lo, int64_t *hi)
+{
+	static const char sql[] = "SELECT id FROM leads WHERE id > ?1 ORDER BY id";
+	sqlite3_stmt *s = crm_db_stmt(im->ctx->db, sql);
+	int rc;
+	if (!s)
+		return EX_SOFTWARE;
+	sqlite3_bind_int64(s, 1, im->max_before);
+	*n = 0;
+	if (ids && !im->ctx->opts->no_header)
+		fputs("id\n", ids);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+		if (!(*n)++)
+			*lo = id;
+		*hi = id;
+		if (ids)
+			fprintf(ids, "%lld\n", (long long)id);
+	}
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(im->ctx->db, "cannot read leads");
+	if (ids && (fflush(ids) != 0 || ferror(ids))) {
+		crm_warn_errno("cannot write temporary file");
+		return EX_IOERR;
+	}
+	return 0;
+}
+
+static int audit_batch(struct imp *im, long n, int64_t lo, int64_t hi)
+{
+	size_t len = 64;
+	for (int i = 0; i < im->nfiles; i++)
+		len += strlen(im->files[i]) + 2;
+	char *text = crm_xmalloc(len);
+	int off = snprintf(text, len, "%ld leads, ids %lld-%lld, from ", n, (long long)lo, (long long)hi);
+	for (int i = 0; i < im->nfiles; i++)
+		off += snprintf(text + off, len - (size_t)off, "%s%s", i ? ", " : "",
+				strcmp(im->files[i], "-") ? im->files[i] : "stdin");
+	int st = crm_db_audit(im->ctx->db, "lead", 0, "import", NULL, NULL, text);
+	free(text);
+	return st;
+}
+
+static int copy_out(FILE *from, FILE *to)
+{
+	char buf[65536];
+	size_t n;
+	rewind(from);
+	while ((n = fread(buf, 1, sizeof buf, from)) > 0)
+		if (fwrite(buf, 1, n, to) != n)
+			break;
+	return 0;
+}
+
+static int run_import(struct imp *im, FILE *ids, long *ndups, long *n)
+{
+	struct crm_db *db = im->ctx->db;
+	int64_t lo = 0, hi = 0;
+	int st;
+
+	struct pipeline p;
+
+	if ((st = start(im)))
+		return st;
+	pipeline_init(im, &p);
+	st = load(im);
+	pipeline_free(im);
+	if (st)
+		return st;
+	if (im->bad && !im->o->skip_bad) {
+		crm_warn("%ld bad %s, nothing imported", im->bad, im->bad == 1 ? "row" : "rows");
+		return EX_DATAERR;
+	}
+	if (im->empty_start && (st = schema_change(db, CRM_LEAD_INDEXES)))
+		return st;
+	if ((st = find_dups(im, ndups)) || (st = handle_dups(im)))
+		return st;
+	if (*ndups && im->o->on_duplicate == CRM_DUP_ERROR) {
+		crm_warn("%ld %s, nothing imported", *ndups, *ndups == 1 ? "duplicate" : "duplicates");
+		return EX_DATAERR;
+	}
+	if ((st = collect(im, ids, n, &lo, &hi)))
+		return st;
+	return *n ? audit_batch(im, *n, lo, hi) : 0;
+}
+
+int crm_lead_import(struct crm_ctx *ctx, const struct crm_import_opts *o,
+		    char **files, int nfiles, FILE *out)
+{
+	static char *stdin_only[] = {"-"};
+	struct imp im = {.ctx = ctx, .o = o, .files = nfiles ? files : stdin_only,
+			 .nfiles = nfiles ? nfiles : 1};
+	bool dry = ctx->opts->dry_run;
+	long ndups = 0, n = 0;
+	FILE *ids = NULL;
+	int st;
+
+	im.rec = crm_lead_rec_new(ctx);
+	im.mapped = crm_xcalloc((size_t)im.nfiles, sizeof *im.mapped);
+	im.progress = !ctx->opts->quiet && isatty(STDERR_FILENO);
+	im.reject = stderr;
+	if ((st = parse_map(&im)))
+		goto out;
+	if (o->reject && !o->skip_bad) {
+		st = crm_usage_fail("--reject goes with --skip-bad");
+		goto out;
+	}
+	/* check the defaults once, as the rows will */
+	if ((o->source && (st = crm_lead_rec_set(im.rec, "source", o->source))) ||
+	    (o->campaign && (st = crm_lead_rec_set(im.rec, "campaign", o->campaign))))
+		goto out;
+	if (o->reject && !(im.reject = fopen(o->reject, "w"))) {
+		crm_warn_errno("cannot create '%s'", o->reject);
+		st = EX_CANTCREAT;
+		goto out;
+	}
+	if (!dry && !(ids = tmpfile())) {
+		crm_warn_errno("cannot create a temporary file");
+		st = EX_CANTCREAT;
+		goto out;
+	}
+	st = run_import(&im, ids, &ndups, &n);
+	if (st || dry)
+		crm_db_rollback(ctx->db);
+	else
+		st = crm_db_commit(ctx->db);
+	if (!st && ids)
+		copy_out(ids, out);
+	if (!st && !ctx->opts->quiet)
+		crm_warn("%s %ld, duplicates %ld, rejected %ld", dry ? "would import" : "imported",
+			 n, ndups, im.bad);
+out:
+	if (ids)
+		fclose(ids);
+	if (im.reject && im.reject != stderr && fclose(im.reject) != 0 && !st) {
+		crm_warn_errno("%s: write error", o->reject);
+		st = EX_IOERR;
+	}
+	for (int i = 0; i < im.nfiles; i++)
+		free(im.mapped[i]);
+	free(im.mapped);
+	crm_colmap_free(im.map);
+	free(im.runs);
+	crm_lead_rec_free(im.rec);
+	return st;
+}

@@ -1,0 +1,609 @@
+/* interaction.c: see interaction.h */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "db.h"
+#include "err.h"
+#include "interaction.h"
+#include "record.h"
+#include "score.h"
+#include "task.h"
+#include "tsv.h"
+#include "utf8.h"
+
+#define SUMMARY_MAX 65536	/* bytes */
+#define NEXT_MAX 1000
+
+/* Where each kind of subject lives.  A later table plugs in here; it needs
+ * an id, an owner (an expression over alias s) and a last_activity_at
+ * column, which every interaction on it moves forward. */
+struct subject_def {
+	const char *type, *table;
+	const char *name;	/* SQL over alias s */
+	const char *visible;	/* SQL over alias s, with :actor_* */
+	const char *find;	/* owner, name of id ?1 */
+	const char *touch;	/* last_activity_at of id ?1 = ?2 when later */
+};
+
+#define SUBJECT(type, table, owner, name, visible) { type, table, name, visible, \
+	"SELECT " owner ", " name " FROM " table " s WHERE s.id = ?1", \
+	"UPDATE " table " SET last_activity_at = ?2 WHERE id = ?1" \
+	" AND (last_activity_at IS NULL OR last_activity_at < ?2)" }
+
+static const struct subject_def subjects[] = {
+	SUBJECT("lead", "leads", "s.owner_id", "coalesce(s.name, s.company)",
+		CRM_SQL_VISIBLE_LEAD("s.owner_id")),
+	/* unowned accounts and contacts: managers and admins only (record.h) */
+	SUBJECT("account", "accounts", "s.owner_id", "s.name", CRM_SQL_VISIBLE_OWNED("s.owner_id")),
+	SUBJECT("contact", "contacts", "s.owner_id", "s.name", CRM_SQL_VISIBLE_OWNED("s.owner_id")),
+	SUBJECT("deal", "deals", "s.owner_id", "s.title", CRM_SQL_VISIBLE("s.owner_id")),
+};
+#define NSUBJECTS (sizeof subjects / sizeof subjects[0])
+
+static const struct subject_def *subject_def(const char *type)
+{
+	for (size_t i = 0; type && i < NSUBJECTS; i++)
+		if (strcmp(subjects[i].type, type) == 0)
+			return &subjects[i];
+	return NULL;
+}
+
+const char *crm_subject_type(const char *s)
+{
+	const struct subject_def *d = subject_def(s);
+	return d ? d->type : NULL;
+}
+
+static bool table_exists(struct crm_ctx *ctx, const char *table)
+{
+	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+		"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
+	if (!st)
+		return false;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	return sqlite3_step(st) == SQLITE_ROW;
+}
+
+int crm_subject_find(struct crm_ctx *ctx, const char *type, int64_t id, struct crm_subject *out)
+{
+	const struct subject_def *d = subject_def(type);
+	memset(out, 0, sizeof *out);
+	if (!d || !table_exists(ctx, d->table))
+		return EX_DATAERR;
+	sqlite3_stmt *st = crm_db_stmt(ctx->db, d->find);
+	if (!st)
+		return EX_SOFTWARE;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		return CRM_EX_NOTFOUND;
+	if (rc != SQLITE_ROW)
+		return crm_db_fail(ctx->db, "cannot read subject");
+	out->type = d->type;
+	out->id = id;
+	out->owner_id = sqlite3_column_int64(st, 0);
+	out->name = crm_xstrdup(crm_col_text(st, 1));
+	return 0;
+}
+
+void crm_subject_free(struct crm_subject *s)
+{
+	free(s->name);
+	s->name = NULL;
+}
+
+void crm_subject_report(const char *where, const char *type, int64_t id, int status)
+{
+	const struct subject_def *d = subject_def(type);
+	char place[300] = "";
+	if (where)
+		snprintf(place, sizeof place, "%s: ", where);
+	if (status == CRM_EX_NOTFOUND)
+		crm_warn("%s%s %lld not found", place, type, (long long)id);
+	else if (status == EX_DATAERR && d)
+		crm_warn("%s%s do not exist yet", place, d->table);
+	else if (status == EX_DATAERR)
+		crm_warn("%sunknown subject type '%s'", place, type ? type : "");
+}
+
+char *crm_subject_sql(struct crm_ctx *ctx, enum crm_subject_expr what, const char *type_col,
+		      const char *id_col)
+{
+	size_t len = 0, cap = 256;
+	char *s = crm_xmalloc(cap);
+	len = (size_t)snprintf(s, cap, "(CASE %s", type_col);
+	for (size_t i = 0; i < NSUBJECTS; i++) {
+		const struct subject_def *d = &subjects[i];
+		if (!table_exists(ctx, d->table))
+			continue;
+		char *part;
+		if (what == CRM_SUBJECT_VISIBLE)
+			part = crm_xasprintf(" WHEN '%s' THEN EXISTS (SELECT 1 FROM %s s WHERE s.id = %s AND %s)",
+					     d->type, d->table, id_col, d->visible);
+		else
+			part = crm_xasprintf(" WHEN '%s' THEN (SELECT %s FROM %s s WHERE s.id = %s)", d->type,
+					     what == CRM_SUBJECT_NAME ? d->name : "s.owner_id", d->table, id_col);
+		size_t n = strlen(part);
+		while (len + n + 32 > cap)
+			s = crm_xrealloc(s, cap *= 2);
+		memcpy(s + len, part, n + 1);
+		len += n;
+		free(part);
+	}
+	snprintf(s + len, cap - len, " ELSE %s END)", what == CRM_SUBJECT_VISIBLE ? "0" : "NULL");
+	return s;
+}
+
+/* Output */
+
+static const char *const log_cols[] = {
+	"id", "at", "subject_type", "subject_id", "subject_name", "kind", "summary", "next_step", "user",
+};
+#define NLOG_COLS (sizeof log_cols / sizeof log_cols[0])
+
+static void declare_log_cols(struct crm_out *out)
+{
+	for (size_t i = 0; out && i < NLOG_COLS; i++)
+		crm_out_col(out, log_cols[i], i == 0 || i == 3 ? CRM_COL_INT : CRM_COL_TEXT);
+}
+
+static char *log_sql(struct crm_ctx *ctx, const char *where)
+{
+	char *name = crm_subject_sql(ctx, CRM_SUBJECT_NAME, "i.subject_type", "i.subject_id");
+	char *vis = crm_subject_sql(ctx, CRM_SUBJECT_VISIBLE, "i.subject_type", "i.subject_id");
+	char *sql = crm_xasprintf(
+		"SELECT i.id, i.at, i.subject_type, i.subject_id, %s, i.kind, i.summary, i.next_step, u.login"
+		" FROM interactions i LEFT JOIN users u ON u.id = i.user_id"
+		" WHERE %s%s ORDER BY i.at, i.id", name, vis, where);
+	free(name);
+	free(vis);
+	return sql;
+}
+
+static int prepare(struct crm_ctx *ctx, const char *sql, sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v2(crm_db_handle(ctx->db), sql, -1, st, NULL) != SQLITE_OK) {
+		crm_warn("internal error: cannot prepare statement: %s",
+			 sqlite3_errmsg(crm_db_handle(ctx->db)));
+		return EX_SOFTWARE;
+	}
+	crm_ctx_bind_actor(ctx, *st);
+	return 0;
+}
+
+static int print_rows(struct crm_ctx *ctx, sqlite3_stmt *st, struct crm_out *out)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *f[NLOG_COLS];
+		for (size_t i = 0; i < NLOG_COLS; i++)
+			f[i] = crm_col_text(st, (int)i);
+		crm_out_row(out, f);
+	}
+	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot list interactions");
+}
+
+/* Print what was written: only once all of it has been, so that a failed
+ * command prints nothing on stdout. */
+static int print_ids(struct crm_ctx *ctx, const int64_t *ids, size_t n, FILE *fp)
+{
+	static char *sql;	/* built once: which subject tables exist does not change */
+	sqlite3_stmt *st;
+	int rc = 0;
+	if (!fp)
+		return 0;
+	if (!sql)
+		sql = log_sql(ctx, " AND i.id = :id");
+	if ((rc = prepare(ctx, sql, &st)))
+		return rc;
+	struct crm_out *out = crm_out_new(fp, ctx->opts->format, !ctx->opts->no_header);
+	declare_log_cols(out);
+	for (size_t i = 0; i < n && !rc; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), ids[i]);
+		rc = print_rows(ctx, st, out);
+	}
+	crm_out_end(out);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Checking one interaction */
+
+/* A parsed, checked interaction, ready to insert. */
+struct checked {
+	struct crm_subject subj;
+	const char *kind, *summary, *next_step;
+	char at[CRM_ISO_LEN];
+};
+
+static int check_text(const char *where, const char *what, const char *s, size_t max)
+{
+	size_t len = s ? strlen(s) : 0;
+	if (!crm_utf8_valid(s ? s : "", len, NULL)) {
+		crm_warn("%sinvalid UTF-8 in %s", where, what);
+		return EX_DATAERR;
+	}
+	if (len > max) {
+		crm_warn("%s%s too long (%zu bytes, at most %zu)", where, what, len, max);
+		return EX_DATAERR;
+	}
+	return 0;
+}
+
+/* Check *in into *c; where ("stdin:3: " or "") prefixes messages.  A missing subject
+ * is status notfound. */
+static int check(struct crm_ctx *ctx, const struct crm_interaction *in, const char *where,
+		 int notfound, struct checked *c)
+{
+	int st;
+	crm_time at = ctx->now;
+	memset(c, 0, sizeof *c);
+	if (!in->kind || !crm_config_has_kind(ctx->cfg, in->kind)) {
+		crm_warn("%sunknown interaction kind '%s'", where, in->kind ? in->kind : "");
+		return EX_DATAERR;
+	}
+	if (in->at && *in->at && crm_time_parse(in->at, ctx->now, &at) != 0) {
+		crm_warn("%sinvalid date '%s'", where, in->at);
+		return EX_DATAERR;
+	}
+	if (at > ctx->now) {
+		crm_warn("%sdate '%s' is in the future", where, in->at);
+		return EX_DATAERR;
+	}
+	if ((st = check_text(where, "summary", in->summary, SUMMARY_MAX)) ||
+	    (st = check_text(where, "next step", in->next_step, NEXT_MAX)))
+		return st;
+	crm_time_iso(at, c->at);
+	c->kind = in->kind;
+	c->summary = in->summary;
+	c->next_step = in->next_step;
+	/* where without its ": " */
+	char *place = *where ? crm_xstrndup(where, strlen(where) - 2) : NULL;
+	if ((st = crm_subject_find(ctx, in->subject_type, in->subject_id, &c->subj))) {
+		crm_subject_report(place, in->subject_type, in->subject_id, st);
+		free(place);
+		return st == CRM_EX_NOTFOUND ? notfound : st;
+	}
+	char *what = place ? crm_xasprintf("%s %lld (%s)", c->subj.type, (long long)c->subj.id, place)
+		: crm_xasprintf("%s %lld", c->subj.type, (long long)c->subj.id);
+	free(place);
+	st = crm_ctx_may_change(ctx, c->subj.owner_id, what);
+	free(what);
+	if (st)
+		crm_subject_free(&c->subj);
+	return st;
+}
+
+/* Writing one interaction */
+
+static int audit_lead(struct crm_ctx *ctx, int64_t id, const char *field, const char *old, const char *new)
+{
+	return crm_db_audit(ctx->db, "lead", id, "update", field, *old ? old : NULL, new);
+}
+
+/* What an interaction at time at does to lead id. */
+static int touch_lead(struct crm_ctx *ctx, int64_t id, const char *at)
+{
+	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+		"SELECT status, first_contact_at, last_activity_at FROM leads WHERE id = ?1");
+	if (!st)
+		return EX_SOFTWARE;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return crm_db_fail(ctx->db, "cannot read lead");
+	char status[16], first[CRM_ISO_LEN], last[CRM_ISO_LEN];
+	snprintf(status, sizeof status, "%s", crm_col_text(st, 0));
+	snprintf(first, sizeof first, "%s", crm_col_text(st, 1));
+	snprintf(last, sizeof last, "%s", crm_col_text(st, 2));
+
+	/* a back-dated interaction can be the earliest contact, never the latest activity */
+	bool new_status = strcmp(status, "new") == 0;
+	bool new_first = !*first || strcmp(at, first) < 0;
+	bool new_last = !*last || strcmp(at, last) > 0;
+	int rc = 0;
+	if (!new_status && !new_first && !new_last)
+		return 0;
+	if (!(st = crm_db_stmt(ctx->db,
+		"UPDATE leads SET status = ?2, first_contact_at = ?3, last_activity_at = ?4, updated_at = ?5"
+		" WHERE id = ?1")))
+		return EX_SOFTWARE;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, new_status ? "contacted" : status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, new_first ? at : first, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, new_last ? at : last, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, ctx->now_iso, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return crm_db_fail(ctx->db, "cannot update lead");
+	if (new_status)
+		rc = audit_lead(ctx, id, "status", status, "contacted");
+	if (!rc && new_first)
+		rc = audit_lead(ctx, id, "first_contact_at", first, at);
+	if (!rc && new_last)
+		rc = audit_lead(ctx, id, "last_activity_at", last, at);
+	return rc;
+}
+
+static int touch_other(struct crm_ctx *ctx, const struct crm_subject *s, const char *at)
+{
+	sqlite3_stmt *st = crm_db_stmt(ctx->db, subject_def(s->type)->touch);
+	if (!st)
+		return EX_SOFTWARE;
+	sqlite3_bind_int64(st, 1, s->id);
+	sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return crm_db_fail(ctx->db, "cannot update last activity");
+	if (sqlite3_changes(crm_db_handle(ctx->db)) == 0)
+		return 0;
+	return crm_db_audit(ctx->db, s->type, s->id, "update", "last_activity_at", NULL, at);
+}
+
+static int insert(struct crm_ctx *ctx, const struct checked *c, int64_t *id)
+{
+	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+		"INSERT INTO interactions (subject_type, subject_id, kind, at, summary, next_step,"
+		" user_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	if (!st)
+		return EX_SOFTWARE;
+	sqlite3_bind_text(st, 1, c->subj.type, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, c->subj.id);
+	sqlite3_bind_text(st, 3, c->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, c->at, -1, SQLITE_STATIC);
+	crm_bind_text(st, 5, c->summary);
+	crm_bind_text(st, 6, c->next_step);
+	crm_bind_id(st, 7, ctx->actor.id);
+	sqlite3_bind_text(st, 8, ctx->now_iso, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return crm_db_fail(ctx->db, "cannot add interaction");
+	*id = sqlite3_last_insert_rowid(crm_db_handle(ctx->db));
+
+	char subject[64];
+	snprintf(subject, sizeof subject, "%s %lld", c->subj.type, (long long)c->subj.id);
+	int rc = crm_db_audit(ctx->db, "interaction", *id, "create", "subject", NULL, subject);
+	if (!rc)
+		rc = crm_db_audit(ctx->db, "interaction", *id, "create", "kind", NULL, c->kind);
+	if (!rc)
+		rc = strcmp(c->subj.type, "lead") == 0 ? touch_lead(ctx, c->subj.id, c->at)
+			: touch_other(ctx, &c->subj, c->at);
+	if (!rc)
+		rc = crm_task_close_first_contact(ctx, c->subj.type, c->subj.id);
+	if (!rc && strcmp(c->subj.type, "lead") == 0)
+		rc = crm_score_lead(ctx, c->subj.id);
+	return rc;
+}
+
+/* Commit (or with -n roll back) and print what was written. */
+static int finish_tx(struct crm_ctx *ctx, int status, const int64_t *ids, size_t n, FILE *out)
+{
+	if (status) {
+		crm_db_rollback(ctx->db);
+		return status;
+	}
+	if (ctx->opts->dry_run) {
+		status = print_ids(ctx, ids, n, out);
+		crm_db_rollback(ctx->db);
+		return status;
+	}
+	if ((status = crm_db_commit(ctx->db)))
+		return status;
+	return print_ids(ctx, ids, n, out);
+}
+
+int crm_log_add(struct crm_ctx *ctx, const struct crm_interaction *in, FILE *out)
+{
+	struct checked c;
+	int64_t id;
+	int st = crm_db_begin(ctx->db);
+	if (st)
+		return st;
+	if ((st = check(ctx, in, "", CRM_EX_NOTFOUND, &c)))
+		return finish_tx(ctx, st, NULL, 0, NULL);
+	st = insert(ctx, &c, &id);
+	crm_subject_free(&c.subj);
+	return finish_tx(ctx, st, &id, 1, out);
+}
+
+/* Bulk */
+
+enum { C_TYPE, C_ID, C_KIND, C_AT, C_SUMMARY, C_NEXT, NBULK };
+static const char *const bulk_cols[NBULK] = {
+	"subject_type", "subject_id", "kind", "at", "summary", "next_step"
+};
+
+static int bulk_columns(struct crm_tsv *t, const struct crm_interaction *defaults, int col[NBULK])
+{
+	for (int i = 0; i < NBULK; i++) {
+		col[i] = crm_tsv_col(t, bulk_cols[i]);
+		bool required = i == C_TYPE || i == C_ID || (i == C_KIND && !defaults->kind);
+		if (col[i] < 0 && required) {
+			crm_warn("%s: missing column '%s'", crm_tsv_name(t), bulk_cols[i]);
+			return EX_DATAERR;
+		}
+	}
+	return 0;
+}
+
+static const char *field(struct crm_tsv *t, int col, const char *dflt)
+{
+	return col >= 0 ? crm_tsv_field(t, (size_t)col, NULL) : dflt;
+}
+
+/* Read row into in; 0 or 65 after reporting. */
+static int bulk_row(struct crm_tsv *t, const int col[NBULK], const struct crm_interaction *defaults,
+		    const char *where, struct crm_interaction *in)
+{
+	const char *type = field(t, col[C_TYPE], NULL), *id = field(t, col[C_ID], NULL);
+	char *end;
+	in->subject_type = crm_subject_type(type);
+	if (!in->subject_type) {
+		crm_warn("%sunknown subject type '%s' (lead, account, contact or deal)", where, type);
+		return EX_DATAERR;
+	}
+	long long v = strtoll(id, &end, 10);
+	if (!*id || *end || v <= 0) {
+		crm_warn("%sinvalid subject_id '%s'", where, id);
+		return EX_DATAERR;
+	}
+	in->subject_id = v;
+	in->kind = field(t, col[C_KIND], defaults->kind);
+	if (!*in->kind && defaults->kind)
+		in->kind = defaults->kind;
+	in->at = field(t, col[C_AT], defaults->at);
+	if (!in->at || !*in->at)
+		in->at = defaults->at;
+	in->summary = field(t, col[C_SUMMARY], NULL);
+	in->next_step = field(t, col[C_NEXT], NULL);
+	return 0;
+}
+
+int crm_log_add_tsv(struct crm_ctx *ctx, FILE *fp, const char *name,
+		    const struct crm_interaction *defaults, FILE *out)
+{
+	int st, col[NBULK];
+	struct crm_tsv *t = crm_tsv_open(fp, name, &st);
+	if (!t)
+		return st;
+	if ((st = bulk_columns(t, defaults, col)) || (st = crm_db_begin(ctx->db))) {
+		crm_tsv_close(t);
+		return st;
+	}
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	int bad = 0, rc;
+	/* go on after a bad row, to report every bad row; write nothing then */
+	while ((rc = crm_tsv_next(t)) != 0) {
+		if (rc < 0) {
+			if (!bad)
+				bad = -rc;
+			if (-rc != EX_DATAERR)
+				break;	/* a read error: the rest cannot be read */
+			continue;
+		}
+		char where[300];
+		struct crm_interaction in;
+		struct checked c;
+		snprintf(where, sizeof where, "%s:%ld: ", crm_tsv_name(t), crm_tsv_line(t));
+		if ((st = bulk_row(t, col, defaults, where, &in)) ||
+		    (st = check(ctx, &in, where, EX_DATAERR, &c))) {
+			if (!bad)
+				bad = st;
+			if (st != EX_DATAERR && st != EX_NOPERM)
+				break;
+			continue;
+		}
+		if (!bad) {
+			if (n == cap)
+				ids = crm_xrealloc(ids, (cap = cap ? 2 * cap : 64) * sizeof *ids);
+			bad = insert(ctx, &c, &ids[n]);
+			n++;
+		}
+		crm_subject_free(&c.subj);
+		if (bad && bad != EX_DATAERR && bad != EX_NOPERM)
+			break;
+	}
+	crm_tsv_close(t);
+	bad = finish_tx(ctx, bad, ids, n, out);
+	free(ids);
+	return bad;
+}
+
+/* Listing */
+
+static int bind_time(struct crm_ctx *ctx, sqlite3_stmt *st, const char *param, const char *s, bool until)
+{
+	crm_time t;
+	char iso[CRM_ISO_LEN];
+	if (!s)
+		return 0;
+	if (crm_time_parse(s, ctx->now, &t) != 0) {
+		crm_warn("invalid date '%s'", s);
+		return EX_DATAERR;
+	}
+	/* "--until 2026-03-05" takes in the whole of that day */
+	if (until && t == crm_time_day_start(t))
+		t = crm_time_add_days(t, 1);
+	crm_time_iso(t, iso);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, param), iso, -1, SQLITE_TRANSIENT);
+	return 0;
+}
+
+static int64_t user_param(struct crm_ctx *ctx, const char *login, int *st)
+{
+	int64_t id = 0;
+	if (login && !(id = crm_ctx_user_id(ctx, login))) {
+		crm_warn("unknown user '%s'", login);
+		*st = EX_DATAERR;
+	}
+	return id;
+}
+
+int crm_log_list(struct crm_ctx *ctx, const struct crm_log_filter *f, struct crm_out *out)
+{
+	int st = 0;
+	char where[512] = "";
+	if (f->kind && !crm_config_has_kind(ctx->cfg, f->kind)) {
+		crm_warn("unknown interaction kind '%s'", f->kind);
+		return EX_DATAERR;
+	}
+	int64_t owner = user_param(ctx, f->owner, &st), by = user_param(ctx, f->by, &st);
+	if (st)
+		return st;
+	char *owner_expr = crm_subject_sql(ctx, CRM_SUBJECT_OWNER, "i.subject_type", "i.subject_id");
+	if (f->subject_type)
+		strcat(where, " AND i.subject_type = :stype AND i.subject_id = :sid");
+	if (f->by)
+		strcat(where, " AND i.user_id = :by");
+	if (f->kind)
+		strcat(where, " AND i.kind = :kind");
+	if (f->since)
+		strcat(where, " AND i.at >= :since");
+	if (f->until)
+		strcat(where, " AND i.at < :until");
+	char *cond = f->owner ? crm_xasprintf("%s AND %s = :owner", where, owner_expr) : crm_xstrdup(where);
+	char *sql = log_sql(ctx, cond);
+	free(owner_expr);
+	free(cond);
+	sqlite3_stmt *stmt;
+	st = prepare(ctx, sql, &stmt);
+	free(sql);
+	if (st)
+		return st;
+	int i;
+	if ((i = sqlite3_bind_parameter_index(stmt, ":stype")))
+		sqlite3_bind_text(stmt, i, f->subject_type, -1, SQLITE_STATIC);
+	if ((i = sqlite3_bind_parameter_index(stmt, ":sid")))
+		sqlite3_bind_int64(stmt, i, f->subject_id);
+	if ((i = sqlite3_bind_parameter_index(stmt, ":by")))
+		sqlite3_bind_int64(stmt, i, by);
+	if ((i = sqlite3_bind_parameter_index(stmt, ":owner")))
+		sqlite3_bind_int64(stmt, i, owner);
+	if ((i = sqlite3_bind_parameter_index(stmt, ":kind")))
+		sqlite3_bind_text(stmt, i, f->kind, -1, SQLITE_STATIC);
+	if (!(st = bind_time(ctx, stmt, ":since", f->since, false)) &&
+	    !(st = bind_time(ctx, stmt, ":until", f->until, true))) {
+		declare_log_cols(out);
+		st = print_rows(ctx, stmt, out);
+	}
+	sqlite3_finalize(stmt);
+	return st;
+}
+
+int crm_log_complete(struct crm_ctx *ctx, const char *kind)
+{
+	if (strcmp(kind, "kinds") == 0) {
+		for (size_t i = 0; i < ctx->cfg->ninteraction_kinds; i++)
+			puts(ctx->cfg->interaction_kinds[i]);
+	} else if (strcmp(kind, "subjects") == 0) {
+		for (size_t i = 0; i < NSUBJECTS; i++)
+			puts(subjects[i].type);
+	} else if (strcmp(kind, "logins") == 0) {
+		sqlite3_stmt *st = crm_db_stmt(ctx->db, "SELECT login FROM users WHERE active ORDER BY 1");
+		if (!st)
+			return EX_SOFTWARE;
+		while (sqlite3_step(st) == SQLITE_ROW)
+			puts(crm_col_text(st, 0));
+	}
+	return 0;
+}

@@ -1,0 +1,131 @@
+/* lead.h: leads, the first records of the lifecycle: add, update (by flags
+ * or as TSV on stdin), list, show, tag, disqualify, dupes, merge, forget.
+ * Every write goes through one record of field values (struct
+ * crm_lead_rec), filled field by field through the same checks, then one
+ * insert or one apply function; visibility is enforced here, not in cmd/. */
+#ifndef CRM_LEAD_H
+#define CRM_LEAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ctx.h"
+
+/* A record of lead field values being built: built-in fields, the
+ * disqualify reason and the config's custom lead fields, each either set
+ * (possibly to "no value") or not.  Buffers are reused from row to row, so
+ * a bulk path allocates nothing per row. */
+struct crm_lead_rec;
+
+struct crm_lead_rec *crm_lead_rec_new(struct crm_ctx *ctx);
+void crm_lead_rec_free(struct crm_lead_rec *r);
+void crm_lead_rec_clear(struct crm_lead_rec *r);
+
+/* The handle of a settable field (built-in, "disqualify_reason", or a
+ * custom lead field of the config), or -1. */
+int crm_lead_rec_field(const struct crm_lead_rec *r, const char *name);
+const char *crm_lead_rec_field_name(const struct crm_lead_rec *r, int handle);
+int crm_lead_rec_nfields(const struct crm_lead_rec *r);
+/* Check value and keep its canonical form.  Returns 0, or 65 with the
+ * reason in crm_lead_rec_error() ("invalid phone '138-abc'"), nothing
+ * reported.  The owner is a login, resolved here ("unknown user 'x'"). */
+int crm_lead_rec_put(struct crm_lead_rec *r, int handle, const char *value);
+/* The same for "field=value" or field and value from options: reports
+ * "unknown field 'x'" (64) or the check's reason (65) itself. */
+int crm_lead_rec_set(struct crm_lead_rec *r, const char *field, const char *value);
+int crm_lead_rec_set_pair(struct crm_lead_rec *r, const char *pair);
+const char *crm_lead_rec_error(const struct crm_lead_rec *r);
+/* Value of a set field ("" for no value), or NULL when it is not set. */
+const char *crm_lead_rec_get(const struct crm_lead_rec *r, int handle);
+/* Input known to be valid UTF-8 (a file reader checked it) skips the check. */
+void crm_lead_rec_trust_utf8(struct crm_lead_rec *r, bool trusted);
+/* The place messages about this record start with ("leads.csv:14"), or
+ * NULL; the string must outlive its use. */
+void crm_lead_rec_where(struct crm_lead_rec *r, const char *where);
+
+/* Every login with its user id, read once, so that records can resolve
+ * owners without the database (from a thread that must not use it). */
+struct crm_lead_owners;
+struct crm_lead_owners *crm_lead_owners_load(struct crm_ctx *ctx);
+void crm_lead_owners_free(struct crm_lead_owners *o);
+void crm_lead_rec_use_owners(struct crm_lead_rec *r, const struct crm_lead_owners *o);
+/* Compute the duplicate keys and the custom JSON now (crm_lead_insert
+ * does it otherwise), so another thread can do that work. */
+void crm_lead_rec_prepare(struct crm_lead_rec *r);
+
+/* What a new lead must have: required custom fields, and at least one of
+ * name, company, phone, email.  0 or 65 with crm_lead_rec_error(). */
+int crm_lead_rec_check_new(struct crm_lead_rec *r);
+
+/* Insert the record as a new lead (status new unless set).  A rep's lead
+ * with no owner becomes the rep's.  audit: one audit row per value (add);
+ * the importer writes one row for its whole batch instead.  Needs an open
+ * transaction.  Returns 0 or an exit status after reporting (what names
+ * the place in messages, e.g. "leads.csv:14"; NULL for none). */
+int crm_lead_insert(struct crm_lead_rec *r, bool audit, const char *what, int64_t *id);
+
+/* Where changes are reported: a TSV of id, field, old_value, new_value
+ * (what -n prints).  fp NULL = count only. */
+struct crm_lead_diff {
+	FILE *fp;
+	bool header;		/* print the header line before the first row */
+	long leads;		/* leads that changed */
+	long fields;		/* fields that changed */
+};
+void crm_lead_diff_row(struct crm_lead_diff *d, int64_t id, const char *field,
+		       const char *old_value, const char *new_value);
+
+/* Apply the fields set in chg to lead id: check visibility and permission
+ * (77), compare with the stored values, write only what differs, one
+ * audit row (action) per changed field.  Needs an open transaction.
+ * Returns 0 or an exit status after reporting (1: "lead 42 not found"). */
+int crm_lead_apply(struct crm_lead_rec *chg, int64_t id, const char *action,
+		   struct crm_lead_diff *diff);
+/* Load the stored values of lead id into r (every field set), checking
+ * that the actor may see it (change, when for_change). */
+int crm_lead_load(struct crm_lead_rec *r, int64_t id, bool for_change);
+
+/* "42" => 42; reports "invalid lead id 'x'" and returns 64 otherwise. */
+int crm_lead_parse_id(const char *s, int64_t *id);
+
+/* The commands.  Each opens and ends its own transaction, honours -n
+ * (ctx->opts->dry_run: validate, print what would change, write nothing)
+ * and returns 0 or an exit status after reporting. */
+int crm_lead_add(struct crm_ctx *ctx, struct crm_lead_rec *r, FILE *out);
+int crm_lead_update(struct crm_ctx *ctx, int64_t id, struct crm_lead_rec *r, FILE *out);
+/* Bulk update from TSV: an id column plus field columns (custom fields by
+ * name); unknown columns ignored; an empty cell clears the field. */
+int crm_lead_update_tsv(struct crm_ctx *ctx, FILE *in, const char *name, FILE *out);
+/* crm_lead_apply() in a transaction of its own, -n printing the changes. */
+int crm_lead_change(struct crm_ctx *ctx, int64_t id, struct crm_lead_rec *r,
+		    const char *action, FILE *out);
+
+struct crm_lead_filter {
+	const char *status, *owner, *source, *campaign, *region, *industry;
+	const char *tag, *heat, *since, *until, *search;
+	bool unassigned;
+	int64_t id;		/* 0 = any */
+	const char *fields;	/* "a,b,c", NULL = the default columns */
+	const char *sort;	/* field, "-field" for descending; NULL = id */
+	long limit;		/* < 0 = none */
+};
+void crm_lead_filter_init(struct crm_lead_filter *f);
+int crm_lead_list(struct crm_ctx *ctx, const struct crm_lead_filter *f, FILE *out);
+int crm_lead_show(struct crm_ctx *ctx, int64_t id, FILE *out);
+/* Values for shell completion, one a line: subcommands, fields, statuses,
+ * sources, heat, owners.  ctx->db may be NULL (then no owners). */
+int crm_lead_complete(struct crm_ctx *ctx, const char *kind, FILE *out);
+
+/* lead_merge.c */
+int crm_lead_tag(struct crm_ctx *ctx, int64_t id, char **tags, int ntags, bool remove, FILE *out);
+int crm_lead_disqualify(struct crm_ctx *ctx, int64_t id, const char *reason, FILE *out);
+int crm_lead_dupes(struct crm_ctx *ctx, FILE *out);
+int crm_lead_merge(struct crm_ctx *ctx, int64_t keep, const int64_t *dups, int ndups, FILE *out);
+int crm_lead_forget(struct crm_ctx *ctx, int64_t id, FILE *out);
+/* Point everything that refers to lead from at lead to instead: the one
+ * list of tables with a lead reference (interactions, tasks, pool events,
+ * reminders, audit rows); a new table with a lead reference joins it. */
+int crm_lead_repoint(struct crm_db *db, int64_t from, int64_t to);
+
+#endif

@@ -1,0 +1,509 @@
+/* lead_list.c: reading leads: list with filters (each one an indexed
+ * column, see CRM_LEAD_INDEXES), show with the audit history, and the
+ * values shell completion asks for.  Lists stream from SQLite to lib/out.h:
+ * memory does not grow with the number of rows. */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "db.h"
+#include "err.h"
+#include "lead.h"
+#include "leadfield.h"
+#include "out.h"
+#include "record.h"
+
+struct col {
+	const char *name;
+	const char *expr;
+	enum crm_col_kind kind;
+	bool listed;		/* one of the default columns of list */
+};
+
+static const struct col cols[] = {
+	{"id", "l.id", CRM_COL_INT, true},
+	{"name", "l.name", CRM_COL_TEXT, true},
+	{"company", "l.company", CRM_COL_TEXT, true},
+	{"title", "l.title", CRM_COL_TEXT, true},
+	{"phone", "l.phone", CRM_COL_TEXT, true},
+	{"email", "l.email", CRM_COL_TEXT, true},
+	{"region", "l.region", CRM_COL_TEXT, true},
+	{"city", "l.city", CRM_COL_TEXT, true},
+	{"industry", "l.industry", CRM_COL_TEXT, true},
+	{"source", "l.source", CRM_COL_TEXT, true},
+	{"campaign", "l.campaign", CRM_COL_TEXT, true},
+	{"tags", "l.tags", CRM_COL_TEXT, true},
+	{"heat", "l.heat", CRM_COL_TEXT, true},
+	{"score", "l.score", CRM_COL_INT, true},
+	{"status", "l.status", CRM_COL_TEXT, true},
+	{"owner", "u.login", CRM_COL_TEXT, true},
+	{"created_at", "l.created_at", CRM_COL_TEXT, true},
+	{"notes", "l.notes", CRM_COL_TEXT, false},
+	{"updated_at", "l.updated_at", CRM_COL_TEXT, false},
+	{"assigned_at", "l.assigned_at", CRM_COL_TEXT, false},
+	{"first_contact_at", "l.first_contact_at", CRM_COL_TEXT, false},
+	{"last_activity_at", "l.last_activity_at", CRM_COL_TEXT, false},
+	{"disqualify_reason", "l.disqualify_reason", CRM_COL_TEXT, false},
+	{"claimed_at", "l.claimed_at", CRM_COL_TEXT, false},
+	{"created_by", "l.created_by", CRM_COL_TEXT, false},
+	{"forgotten_at", "l.forgotten_at", CRM_COL_TEXT, false},
+};
+#define NCOLS (sizeof cols / sizeof cols[0])
+
+/* A selected column: a built-in one, or custom field k of the config. */
+struct pick {
+	const struct col *col;		/* NULL for a custom field */
+	const struct crm_custom_field *cf;
+};
+
+/* Growing SQL text; only our own fragments go in, values are bound. */
+struct sql {
+	char *s;
+	size_t len, cap;
+};
+
+static void sql_add(struct sql *q, const char *s)
+{
+	size_t n = strlen(s);
+	if (q->len + n + 1 > q->cap) {
+		q->cap = (q->len + n + 1) * 2;
+		q->s = crm_xrealloc(q->s, q->cap);
+	}
+	memcpy(q->s + q->len, s, n + 1);
+	q->len += n;
+}
+
+static const struct crm_custom_field *custom_field(struct crm_ctx *ctx, const char *name)
+{
+	return crm_config_custom_field(ctx->cfg, "lead", name);
+}
+
+/* Find a selectable field by name. */
+static int pick_field(struct crm_ctx *ctx, const char *name, struct pick *p)
+{
+	for (size_t i = 0; i < NCOLS; i++) {
+		if (strcmp(cols[i].name, name) == 0) {
+			p->col = &cols[i];
+			p->cf = NULL;
+			return 0;
+		}
+	}
+	p->col = NULL;
+	p->cf = custom_field(ctx, name);
+	return p->cf ? 0 : -1;
+}
+
+static size_t default_picks(struct crm_ctx *ctx, struct pick **out)
+{
+	const struct crm_config *cfg = ctx->cfg;
+	struct pick *p = crm_xcalloc(NCOLS + cfg->ncustom_fields, sizeof *p);
+	size_t n = 0;
+	for (size_t i = 0; i < NCOLS; i++)
+		if (cols[i].listed)
+			p[n++].col = &cols[i];
+	for (size_t i = 0; i < cfg->ncustom_fields; i++)
+		if (strcmp(cfg->custom_fields[i].entity, "lead") == 0)
+			p[n++].cf = &cfg->custom_fields[i];
+	*out = p;
+	return n;
+}
+
+static int parse_fields(struct crm_ctx *ctx, const char *spec, struct pick **out, size_t *n)
+{
+	if (!spec) {
+		*n = default_picks(ctx, out);
+		return 0;
+	}
+	char *copy = crm_xstrdup(spec), *save = NULL;
+	size_t cap = 1;
+	for (const char *p = spec; *p; p++)
+		cap += *p == ',';
+	struct pick *p = crm_xcalloc(cap, sizeof *p);
+	*n = 0;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (pick_field(ctx, tok, &p[*n]) != 0) {
+			int st = crm_usage_fail("unknown field '%s' in --fields", tok);
+			free(copy);
+			free(p);
+			return st;
+		}
+		(*n)++;
+	}
+	free(copy);
+	if (*n == 0) {
+		free(p);
+		return crm_usage_fail("--fields wants at least one field");
+	}
+	*out = p;
+	return 0;
+}
+
+/* The SQL expression of a pick; custom fields use the parameter :cfN.
+ * They are stored as JSON strings, so numbers sort as numbers. */
+static void add_expr(struct sql *q, const struct pick *p, int *ncf, bool sort)
+{
+	if (p->col) {
+		sql_add(q, p->col->expr);
+		return;
+	}
+	char buf[64];
+	bool numeric = sort && (p->cf->type == CRM_FIELD_NUMBER || p->cf->type == CRM_FIELD_MONEY);
+	snprintf(buf, sizeof buf, numeric ? "CAST(json_extract(l.custom, :cf%d) AS REAL)"
+		 : "json_extract(l.custom, :cf%d)", (*ncf)++);
+	sql_add(q, buf);
+}
+
+static void bind_cf_paths(sqlite3_stmt *st, const struct pick *picks, size_t n, int ncf_start)
+{
+	int k = ncf_start;
+	for (size_t i = 0; i < n; i++) {
+		if (picks[i].col)
+			continue;
+		char name[24];
+		snprintf(name, sizeof name, ":cf%d", k++);
+		char *path = crm_xasprintf("$.\"%s\"", picks[i].cf->name);
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), path, -1, free);
+	}
+}
+
+static void bind_named(sqlite3_stmt *st, const char *name, const char *value)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+	if (i)
+		sqlite3_bind_text(st, i, value, -1, SQLITE_TRANSIENT);
+}
+
+void crm_lead_filter_init(struct crm_lead_filter *f)
+{
+	memset(f, 0, sizeof *f);
+	f->limit = -1;
+}
+
+/* Check the filters and turn them into SQL; values are bound later. */
+static int add_filters(struct crm_ctx *ctx, const struct crm_lead_filter *f, struct sql *q,
+		       char since[CRM_ISO_LEN], char until[CRM_ISO_LEN], int64_t *owner)
+{
+	static const struct { size_t off; const char *sql; } eq[] = {
+		{offsetof(struct crm_lead_filter, campaign), " AND l.campaign = :campaign"},
+		{offsetof(struct crm_lead_filter, region), " AND l.region = :region"},
+		{offsetof(struct crm_lead_filter, industry), " AND l.industry = :industry"},
+		{offsetof(struct crm_lead_filter, source), " AND l.source = :source"},
+		{offsetof(struct crm_lead_filter, tag),
+		 " AND instr(',' || l.tags || ',', ',' || :tag || ',') > 0"},
+		{offsetof(struct crm_lead_filter, search),
+		 " AND (instr(lower(l.name), lower(:search)) > 0"
+		 " OR instr(lower(l.company), lower(:search)) > 0)"},
+	};
+	crm_time t;
+
+	if (f->id)
+		sql_add(q, " AND l.id = :id");
+	if (f->status) {
+		if (!crm_lead_status_valid(f->status))
+			return crm_usage_fail("unknown status '%s'", f->status);
+		sql_add(q, " AND l.status = :status");
+	}
+	if (f->heat) {
+		if (!crm_config_has_heat(ctx->cfg, f->heat))
+			return crm_usage_fail("unknown heat level '%s'", f->heat);
+		sql_add(q, " AND l.heat = :heat");
+	}
+	if (f->owner && f->unassigned)
+		return crm_usage_fail("--owner and --unassigned exclude each other");
+	if (f->owner) {
+		if (!(*owner = crm_ctx_user_id(ctx, f->owner))) {
+			crm_warn("unknown user '%s'", f->owner);
+			return EX_DATAERR;
+		}
+		sql_add(q, " AND l.owner_id = :owner");
+	}
+	if (f->unassigned)
+		sql_add(q, " AND l.owner_id IS NULL");
+	for (size_t i = 0; i < sizeof eq / sizeof eq[0]; i++)
+		if (*(const char *const *)((const char *)f + eq[i].off))
+			sql_add(q, eq[i].sql);
+	/* both bounds, always: with one SQLite prefers a scan in id order to
+	 * the created_at index; "~" sorts after any ISO-8601 text */
+	strcpy(until, "~");
+	if (f->since) {
+		if (crm_time_parse(f->since, ctx->now, &t) != 0)
+			return crm_usage_fail("invalid date for --since '%s'", f->since);
+		crm_time_iso(t, since);
+	}
+	if (f->until) {
+		if (crm_time_parse(f->until, ctx->now, &t) != 0)
+			return crm_usage_fail("invalid date for --until '%s'", f->until);
+		crm_time_iso(t, until);
+	}
+	if (f->since || f->until)
+		sql_add(q, " AND l.created_at >= :since AND l.created_at < :until");
+	return 0;
+}
+
+static void bind_filters(struct crm_ctx *ctx, sqlite3_stmt *st, const struct crm_lead_filter *f,
+			 const char *since, const char *until, int64_t owner)
+{
+	int i;
+	if ((i = sqlite3_bind_parameter_index(st, ":id")))
+		sqlite3_bind_int64(st, i, f->id);
+	if ((i = sqlite3_bind_parameter_index(st, ":owner")))
+		sqlite3_bind_int64(st, i, owner);
+	if ((i = sqlite3_bind_parameter_index(st, ":limit")))
+		sqlite3_bind_int64(st, i, f->limit);
+	if (f->source) {
+		/* a source may be named by its display name, as on input */
+		const char *id = f->source;
+		for (size_t k = 0; k < ctx->cfg->nsources; k++)
+			if (strcmp(ctx->cfg->sources[k].name, f->source) == 0)
+				id = ctx->cfg->sources[k].id;
+		bind_named(st, ":source", id);
+	}
+	bind_named(st, ":status", f->status ? f->status : "");
+	bind_named(st, ":heat", f->heat ? f->heat : "");
+	bind_named(st, ":campaign", f->campaign ? f->campaign : "");
+	bind_named(st, ":region", f->region ? f->region : "");
+	bind_named(st, ":industry", f->industry ? f->industry : "");
+	bind_named(st, ":tag", f->tag ? f->tag : "");
+	bind_named(st, ":search", f->search ? f->search : "");
+	bind_named(st, ":since", since);
+	bind_named(st, ":until", until);
+	crm_ctx_bind_actor(ctx, st);
+}
+
+static int add_sort(struct crm_ctx *ctx, const char *sort, struct sql *q, struct pick *p, int *ncf)
+{
+	bool desc = sort && *sort == '-';
+	const char *name = sort ? sort + desc : "id";
+	if (pick_field(ctx, name, p) != 0)
+		return crm_usage_fail("unknown field '%s' in --sort", name);
+	sql_add(q, " ORDER BY ");
+	add_expr(q, p, ncf, true);
+	sql_add(q, desc ? " DESC, l.id DESC" : ", l.id");
+	return 0;
+}
+
+static const char *pick_name(const struct pick *p) { return p->col ? p->col->name : p->cf->name; }
+
+static enum crm_col_kind pick_kind(const struct pick *p)
+{
+	if (p->col)
+		return p->col->kind;
+	return p->cf->type == CRM_FIELD_MONEY ? CRM_COL_MONEY :
+	       p->cf->type == CRM_FIELD_NUMBER ? CRM_COL_NUM : CRM_COL_TEXT;
+}
+
+static int prepare(struct crm_ctx *ctx, const char *sql, sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v2(crm_db_handle(ctx->db), sql, -1, st, NULL) != SQLITE_OK)
+		return crm_db_fail(ctx->db, "cannot read leads");
+	return 0;
+}
+
+int crm_lead_list(struct crm_ctx *ctx, const struct crm_lead_filter *f, FILE *out)
+{
+	struct sql q = {0};
+	struct pick *picks = NULL, sortpick;
+	size_t n = 0;
+	char since[CRM_ISO_LEN] = "", until[CRM_ISO_LEN] = "";
+	int64_t owner = 0;
+	int ncf = 0, st, rc;
+	sqlite3_stmt *s = NULL;
+
+	if ((st = parse_fields(ctx, f->fields, &picks, &n)))
+		return st;
+	sql_add(&q, "SELECT ");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sql_add(&q, ", ");
+		add_expr(&q, &picks[i], &ncf, false);
+	}
+	sql_add(&q, " FROM leads l LEFT JOIN users u ON u.id = l.owner_id WHERE "
+		CRM_SQL_VISIBLE_LEAD("l.owner_id"));
+	if ((st = add_filters(ctx, f, &q, since, until, &owner)))
+		goto out;
+	if ((st = add_sort(ctx, f->sort, &q, &sortpick, &ncf)))
+		goto out;
+	if (f->limit >= 0)
+		sql_add(&q, " LIMIT :limit");
+	if ((st = prepare(ctx, q.s, &s)))
+		goto out;
+	bind_cf_paths(s, picks, n, 0);
+	bind_cf_paths(s, &sortpick, 1, ncf - !sortpick.col);
+	bind_filters(ctx, s, f, since, until, owner);
+
+	struct crm_out *o = crm_out_new(out, ctx->opts->format, !ctx->opts->no_header);
+	for (size_t i = 0; i < n; i++)
+		crm_out_col(o, pick_name(&picks[i]), pick_kind(&picks[i]));
+	const char **row = crm_xcalloc(n, sizeof *row);
+	long rows = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		for (size_t i = 0; i < n; i++)
+			row[i] = (const char *)sqlite3_column_text(s, (int)i);
+		crm_out_row(o, row);
+		/* a full disk or closed pipe: stop early, crm_finish() reports it */
+		if ((++rows & 1023) == 0 && ferror(out))
+			break;
+	}
+	free(row);
+	crm_out_end(o);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		st = crm_db_fail(ctx->db, "cannot read leads");
+out:
+	sqlite3_finalize(s);
+	free(picks);
+	free(q.s);
+	return st;
+}
+
+/* ---- show ---- */
+
+static int show_fields(struct crm_ctx *ctx, int64_t id, FILE *out, struct crm_out *o, bool vertical)
+{
+	static const char extra_sql[] =
+		"SELECT key, value FROM leads, json_each(leads.custom) WHERE leads.id = ?1 ORDER BY key";
+	struct sql q = {0};
+	sqlite3_stmt *s = NULL;
+	char what[48];
+	int st, rc;
+
+	sql_add(&q, "SELECT ");
+	for (size_t i = 0; i < NCOLS; i++) {
+		sql_add(&q, cols[i].expr);
+		sql_add(&q, ", ");
+	}
+	sql_add(&q, "l.owner_id, " CRM_SQL_VISIBLE_LEAD("l.owner_id")
+		" FROM leads l LEFT JOIN users u ON u.id = l.owner_id WHERE l.id = :id");
+	st = prepare(ctx, q.s, &s);
+	free(q.s);
+	if (st)
+		return st;
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	crm_ctx_bind_actor(ctx, s);
+	snprintf(what, sizeof what, "lead %lld", (long long)id);
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+		if (rc == SQLITE_DONE)
+			crm_warn("lead %lld not found", (long long)id);
+		st = rc == SQLITE_DONE ? CRM_EX_NOTFOUND : crm_db_fail(ctx->db, "cannot read lead");
+		sqlite3_finalize(s);
+		return st;
+	}
+	if (!sqlite3_column_int(s, NCOLS + 1) &&
+	    (st = crm_ctx_may_see(ctx, sqlite3_column_int64(s, NCOLS), what))) {
+		sqlite3_finalize(s);
+		return st;
+	}
+
+	if (!vertical)
+		fputs("# lead\n", out);
+	/* names and values: the built-in columns, then the custom fields */
+	size_t cap = NCOLS + 8, n = 0;
+	char **names = crm_xcalloc(cap, sizeof *names), **values = crm_xcalloc(cap, sizeof *values);
+	for (size_t i = 0; i < NCOLS; i++, n++) {
+		names[n] = crm_xstrdup(cols[i].name);
+		values[n] = crm_xstrdup(crm_col_text(s, (int)i));
+	}
+	sqlite3_finalize(s);
+	const struct crm_config *cfg = ctx->cfg;
+	size_t first_custom = n;
+	for (size_t i = 0; i < cfg->ncustom_fields; i++) {
+		if (strcmp(cfg->custom_fields[i].entity, "lead") != 0)
+			continue;
+		if (n == cap) {
+			cap *= 2;
+			names = crm_xrealloc(names, cap * sizeof *names);
+			values = crm_xrealloc(values, cap * sizeof *values);
+		}
+		names[n] = crm_xstrdup(cfg->custom_fields[i].name);
+		values[n++] = crm_xstrdup("");
+	}
+	if (!(s = crm_db_stmt(ctx->db, extra_sql))) {
+		st = EX_SOFTWARE;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *key = crm_col_text(s, 0);
+		size_t k = first_custom;
+		while (k < n && strcmp(names[k], key) != 0)
+			k++;
+		if (k == n) {	/* a field the config no longer declares */
+			if (n == cap) {
+				cap *= 2;
+				names = crm_xrealloc(names, cap * sizeof *names);
+				values = crm_xrealloc(values, cap * sizeof *values);
+			}
+			names[n] = crm_xstrdup(key);
+			values[n++] = NULL;
+		}
+		free(values[k]);
+		values[k] = crm_xstrdup(crm_col_text(s, 1));
+	}
+	if (rc != SQLITE_DONE)
+		st = crm_db_fail(ctx->db, "cannot read custom fields");
+
+	if (!st && vertical) {
+		crm_out_col(o, "field", CRM_COL_TEXT);
+		crm_out_col(o, "value", CRM_COL_TEXT);
+		for (size_t i = 0; i < n; i++)
+			crm_out_row(o, (const char *[]){names[i], values[i]});
+	} else if (!st) {
+		crm_out_cols(o, (const char *const *)names, n);
+		crm_out_row(o, (const char *const *)values);
+	}
+out:
+	for (size_t i = 0; i < n; i++) {
+		free(names[i]);
+		free(values[i]);
+	}
+	free(names);
+	free(values);
+	return st;
+}
+
+int crm_lead_show(struct crm_ctx *ctx, int64_t id, FILE *out)
+{
+	bool table = ctx->opts->format == CRM_FMT_TABLE, header = !ctx->opts->no_header;
+	int st;
+	struct crm_out *o = crm_out_new(out, ctx->opts->format, header || table);
+	st = show_fields(ctx, id, out, o, table);
+	crm_out_end(o);
+	if (st)
+		return st;
+	fputs(table ? "\n" : "\n# history\n", out);
+	o = crm_out_new(out, ctx->opts->format, header || table);
+	st = crm_history_print(ctx, "lead", id, o);	/* show_fields checked visibility */
+	crm_out_end(o);
+	return st;
+}
+
+/* ---- completion ---- */
+
+int crm_lead_complete(struct crm_ctx *ctx, const char *kind, FILE *out)
+{
+	const struct crm_config *cfg = ctx->cfg;
+	if (strcmp(kind, "fields") == 0) {
+		for (size_t i = 0; i < NCOLS; i++)
+			fprintf(out, "%s\n", cols[i].name);
+		for (size_t i = 0; i < cfg->ncustom_fields; i++)
+			if (strcmp(cfg->custom_fields[i].entity, "lead") == 0)
+				fprintf(out, "%s\n", cfg->custom_fields[i].name);
+	} else if (strcmp(kind, "statuses") == 0) {
+		for (const char *const *p = crm_lead_statuses; *p; p++)
+			fprintf(out, "%s\n", *p);
+	} else if (strcmp(kind, "sources") == 0) {
+		for (size_t i = 0; i < cfg->nsources; i++)
+			fprintf(out, "%s\n", cfg->sources[i].id);
+	} else if (strcmp(kind, "heat") == 0) {
+		for (size_t i = 0; i < cfg->nheat; i++)
+			fprintf(out, "%s\n", cfg->heat[i].id);
+	} else if (strcmp(kind, "owners") == 0) {
+		static const char sql[] = "SELECT login FROM users WHERE active ORDER BY login";
+		sqlite3_stmt *s = ctx->db ? crm_db_stmt(ctx->db, sql) : NULL;
+		while (s && sqlite3_step(s) == SQLITE_ROW)
+			fprintf(out, "%s\n", crm_col_text(s, 0));
+	} else {
+		return crm_usage_fail("unknown completion '%s'", kind);
+	}
+	return 0;
+}

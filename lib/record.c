@@ -1,0 +1,725 @@
+/* record.c: the record of field values of an account or a contact: its
+ * checks, insert, load and audited apply.  The commands built on them are
+ * in record_cmd.c, listing and show in record_list.c, dupes, merge and
+ * forget in record_merge.c, import in record_import.c, and the pieces
+ * leads share in record_util.c. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "db.h"
+#include "err.h"
+#include "leadfield.h"
+#include "normalise.h"
+#include "record.h"
+#include "utf8.h"
+
+#define CUSTOM_MAX 10000
+
+int crm_kind_field(const struct crm_kind *k, const char *name)
+{
+	for (int i = 0; i < k->nfields; i++)
+		if (strcmp(k->fields[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* ---- the record ---- */
+
+struct slot {
+	char *s;
+	size_t cap;
+	bool set;
+};
+
+struct crm_rec {
+	struct crm_ctx *ctx;
+	const struct crm_kind *k;
+	int nslots;			/* k->nfields, then the custom fields */
+	struct slot *v;
+	const struct crm_custom_field **cf;	/* [h - k->nfields] */
+	int64_t owner_id;		/* the owner slot, resolved */
+	int64_t ref_owner;		/* owner of the account an account slot names */
+	int64_t lead_id;
+	char *cached_login;
+	int64_t cached_id;
+	bool trusted_utf8;
+	bool trusted_refs;		/* account references need not be visible */
+	const char *where;
+	char err[512];
+	struct crm_buf json;
+	sqlite3_stmt *ins, *upd, *sel;	/* built from the kind's fields */
+	struct crm_rec *cur;		/* apply's copy of the stored record */
+};
+
+static void slot_copy(struct slot *sl, const char *s, size_t n)
+{
+	if (sl->cap < n + 1) {
+		sl->cap = n + 1 < 32 ? 32 : 2 * (n + 1);
+		sl->s = crm_xrealloc(sl->s, sl->cap);
+	}
+	memmove(sl->s, s, n);
+	sl->s[n] = '\0';
+	sl->set = true;
+}
+
+struct crm_rec *crm_rec_new(struct crm_ctx *ctx, const struct crm_kind *k)
+{
+	struct crm_rec *r = crm_xcalloc(1, sizeof *r);
+	const struct crm_config *cfg = ctx->cfg;
+	size_t ncustom = 0;
+	r->ctx = ctx;
+	r->k = k;
+	for (size_t i = 0; i < cfg->ncustom_fields; i++)
+		ncustom += strcmp(cfg->custom_fields[i].entity, k->entity) == 0;
+	r->nslots = k->nfields + (int)ncustom;
+	r->v = crm_xcalloc((size_t)r->nslots, sizeof *r->v);
+	r->cf = crm_xcalloc(ncustom ? ncustom : 1, sizeof *r->cf);
+	ncustom = 0;
+	for (size_t i = 0; i < cfg->ncustom_fields; i++)
+		if (strcmp(cfg->custom_fields[i].entity, k->entity) == 0)
+			r->cf[ncustom++] = &cfg->custom_fields[i];
+	return r;
+}
+
+void crm_rec_free(struct crm_rec *r)
+{
+	if (!r)
+		return;
+	for (int i = 0; i < r->nslots; i++)
+		free(r->v[i].s);
+	free(r->v);
+	free(r->cf);
+	free(r->cached_login);
+	free(r->json.s);
+	sqlite3_finalize(r->ins);
+	sqlite3_finalize(r->upd);
+	sqlite3_finalize(r->sel);
+	crm_rec_free(r->cur);
+	free(r);
+}
+
+void crm_rec_clear(struct crm_rec *r)
+{
+	for (int i = 0; i < r->nslots; i++)
+		r->v[i].set = false;
+	r->owner_id = r->ref_owner = r->lead_id = 0;
+	r->err[0] = '\0';
+}
+
+const struct crm_kind *crm_rec_kind(const struct crm_rec *r) { return r->k; }
+int crm_rec_nfields(const struct crm_rec *r) { return r->nslots; }
+const char *crm_rec_error(const struct crm_rec *r) { return r->err; }
+void crm_rec_trust_utf8(struct crm_rec *r, bool trusted) { r->trusted_utf8 = trusted; }
+void crm_rec_trust_refs(struct crm_rec *r, bool trusted) { r->trusted_refs = trusted; }
+void crm_rec_where(struct crm_rec *r, const char *where) { r->where = where; }
+void crm_rec_set_lead(struct crm_rec *r, int64_t lead_id) { r->lead_id = lead_id; }
+
+int crm_rec_field(const struct crm_rec *r, const char *name)
+{
+	int h = crm_kind_field(r->k, name);
+	if (h >= 0)
+		return h;
+	for (h = r->k->nfields; h < r->nslots; h++)
+		if (strcmp(r->cf[h - r->k->nfields]->name, name) == 0)
+			return h;
+	return -1;
+}
+
+const char *crm_rec_field_name(const struct crm_rec *r, int h)
+{
+	return h < r->k->nfields ? r->k->fields[h].name : r->cf[h - r->k->nfields]->name;
+}
+
+const char *crm_rec_get(const struct crm_rec *r, int h)
+{
+	return h >= 0 && h < r->nslots && r->v[h].set ? r->v[h].s : NULL;
+}
+
+void crm_rec_unset_empty(struct crm_rec *r)
+{
+	for (int h = 0; h < r->nslots; h++)
+		if (r->v[h].set && !r->v[h].s[0])
+			r->v[h].set = false;
+}
+
+bool crm_rec_any_set(const struct crm_rec *r)
+{
+	for (int h = 0; h < r->nslots; h++)
+		if (r->v[h].set)
+			return true;
+	return false;
+}
+
+static const char *val(const struct crm_rec *r, int h)
+{
+	return r->v[h].set ? r->v[h].s : "";
+}
+
+static bool has_value(const struct crm_rec *r, int h)
+{
+	return h >= 0 && r->v[h].set && r->v[h].s[0];
+}
+
+/* "why 'value'", the value cut on a character boundary when long. */
+static int fail(struct crm_rec *r, int status, const char *why, const char *value)
+{
+	size_t n = strlen(value);
+	bool cut = n > 80;
+	if (cut)
+		for (n = 80; n > 0 && ((unsigned char)value[n] & 0xc0) == 0x80; n--)
+			;
+	snprintf(r->err, sizeof r->err, "%s '%.*s%s'", why, (int)n, value, cut ? "..." : "");
+	return status;
+}
+
+static int resolve_owner(struct crm_rec *r, const char *login)
+{
+	if (!*login) {
+		r->owner_id = 0;
+		return 0;
+	}
+	if (!r->cached_login || strcmp(r->cached_login, login) != 0) {
+		int64_t id = crm_ctx_user_id(r->ctx, login);
+		if (!id)
+			return -1;
+		free(r->cached_login);
+		r->cached_login = crm_xstrdup(login);
+		r->cached_id = id;
+	}
+	r->owner_id = r->cached_id;
+	return 0;
+}
+
+/* An account reference: it must exist and be visible to the actor.  A
+ * contact's account lends its owner to a new contact that has none. */
+static int resolve_account(struct crm_rec *r, const struct crm_field *f, const char *text)
+{
+	static const char sql[] =
+		"SELECT t.owner_id, " CRM_SQL_VISIBLE_OWNED("t.owner_id")
+		" FROM accounts t WHERE t.id = :id";
+	char *end;
+	errno = 0;
+	long long id = strtoll(text, &end, 10);
+	if (errno || end == text || *end || id <= 0 || *text == '+')
+		return fail(r, EX_DATAERR, "invalid account id", text);
+	sqlite3_stmt *s = crm_db_stmt(r->ctx->db, sql);
+	if (!s)
+		return EX_SOFTWARE;
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	crm_ctx_bind_actor(r->ctx, s);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE)
+		return fail(r, EX_DATAERR, "unknown account", text);
+	if (rc != SQLITE_ROW)
+		return crm_db_fail(r->ctx->db, "cannot read account");
+	if (!r->trusted_refs && !sqlite3_column_int(s, 1)) {
+		snprintf(r->err, sizeof r->err, "permission denied: account %lld is not visible to '%s'",
+			 id, r->ctx->actor.login);
+		return EX_NOPERM;
+	}
+	if (strcmp(f->name, "account") == 0)
+		r->ref_owner = sqlite3_column_int64(s, 0);
+	return 0;
+}
+
+/* The built-in field checks, on the trimmed value in sl. */
+static int check_builtin(struct crm_rec *r, int h, struct slot *sl)
+{
+	const struct crm_field *f = &r->k->fields[h];
+	const struct crm_config *cfg = r->ctx->cfg;
+	size_t len = strlen(sl->s);
+	char *norm;
+	int ok;
+	if (f->kind == CRM_FK_OWNER && !len)
+		r->owner_id = 0;
+	if (!len)
+		return 0;
+	if (len > f->max_len) {
+		char toolong[96];
+		snprintf(toolong, sizeof toolong, "too long (%zu bytes, at most %zu)", len, f->max_len);
+		return fail(r, EX_DATAERR, toolong, sl->s);
+	}
+	switch (f->kind) {
+	case CRM_FK_PHONE:
+	case CRM_FK_EMAIL:
+		norm = crm_xmalloc(len + 1);
+		ok = (f->kind == CRM_FK_PHONE ? crm_norm_phone(sl->s, norm) : crm_norm_email(sl->s, norm)) > 0;
+		free(norm);
+		if (!ok)
+			return fail(r, EX_DATAERR, f->kind == CRM_FK_PHONE ? "invalid phone" : "invalid email", sl->s);
+		break;
+	case CRM_FK_TAGS:
+		crm_tags_canonical(sl->s);
+		break;
+	case CRM_FK_SOURCE:
+		for (size_t i = 0; i < cfg->nsources; i++) {
+			if (strcmp(cfg->sources[i].id, sl->s) == 0)
+				return 0;
+			if (strcmp(cfg->sources[i].name, sl->s) == 0) {
+				slot_copy(sl, cfg->sources[i].id, strlen(cfg->sources[i].id));
+				return 0;
+			}
+		}
+		if (cfg->nsources)
+			return fail(r, EX_DATAERR, "unknown source", sl->s);
+		break;
+	case CRM_FK_OWNER:
+		if (resolve_owner(r, sl->s) != 0)
+			return fail(r, EX_DATAERR, "unknown user", sl->s);
+		break;
+	case CRM_FK_ACCOUNT:
+		return resolve_account(r, f, sl->s);
+	case CRM_FK_TEXT:
+		break;
+	}
+	return 0;
+}
+
+int crm_rec_put(struct crm_rec *r, int h, const char *value)
+{
+	struct slot *sl = &r->v[h];
+	size_t len = strlen(value);
+	const char *why;
+	int st;
+	sl->set = false;
+	if (!r->trusted_utf8 && !crm_utf8_valid(value, len, NULL)) {
+		snprintf(r->err, sizeof r->err, "invalid UTF-8 in %s", crm_rec_field_name(r, h));
+		return EX_DATAERR;
+	}
+	slot_copy(sl, value, len);
+	sl->set = false;
+	crm_trim(sl->s);
+	if (h < r->k->nfields) {
+		if ((st = check_builtin(r, h, sl)))
+			return st;
+	} else {
+		size_t n = strlen(sl->s);
+		if (n > CUSTOM_MAX) {
+			char toolong[96];
+			snprintf(toolong, sizeof toolong, "too long (%zu bytes, at most %d)", n, CUSTOM_MAX);
+			return fail(r, EX_DATAERR, toolong, sl->s);
+		}
+		if (n && crm_custom_field_check(r->cf[h - r->k->nfields], sl->s, &why))
+			return fail(r, EX_DATAERR, why, sl->s);
+	}
+	sl->set = true;
+	return 0;
+}
+
+int crm_rec_set(struct crm_rec *r, const char *field, const char *value)
+{
+	int h = crm_rec_field(r, field);
+	if (h < 0)
+		return crm_usage_fail("unknown field '%s'", field);
+	int st = crm_rec_put(r, h, value);
+	if (st)
+		crm_warn("%s", r->err);
+	return st;
+}
+
+int crm_rec_set_pair(struct crm_rec *r, const char *pair)
+{
+	const char *eq = strchr(pair, '=');
+	if (!eq || eq == pair)
+		return crm_usage_fail("--set wants FIELD=VALUE, not '%s'", pair);
+	char *field = crm_xstrndup(pair, (size_t)(eq - pair));
+	int st = crm_rec_set(r, field, eq + 1);
+	free(field);
+	return st;
+}
+
+int crm_rec_check_new(struct crm_rec *r)
+{
+	for (int h = r->k->nfields; h < r->nslots; h++) {
+		if (r->cf[h - r->k->nfields]->required && !has_value(r, h)) {
+			snprintf(r->err, sizeof r->err, "missing required field '%s'", crm_rec_field_name(r, h));
+			return EX_DATAERR;
+		}
+	}
+	if (!has_value(r, crm_kind_field(r->k, "name"))) {
+		snprintf(r->err, sizeof r->err, "%s has no name", r->k->entity);
+		return EX_DATAERR;
+	}
+	return 0;
+}
+
+/* ---- statements built from the kind ---- */
+
+static int prepare(struct crm_rec *r, sqlite3_stmt **st, struct crm_buf *q)
+{
+	int rc = sqlite3_prepare_v2(crm_db_handle(r->ctx->db), q->s, -1, st, NULL);
+	free(q->s);
+	if (rc != SQLITE_OK)
+		return crm_db_fail(r->ctx->db, "cannot prepare statement");
+	return 0;
+}
+
+/* INSERT INTO t (fields..., custom, phone_norm, email_norm, name_norm,
+ * lead_id, created_at, updated_at): parameters 1..n for the fields, then
+ * n+1.. for the rest (created_at and updated_at share one). */
+static int insert_stmt(struct crm_rec *r)
+{
+	struct crm_buf q = {0};
+	char num[16];
+	if (r->ins)
+		return 0;
+	crm_buf_add(&q, "INSERT INTO ");
+	crm_buf_add(&q, r->k->table);
+	crm_buf_add(&q, " (");
+	for (int i = 0; i < r->k->nfields; i++) {
+		crm_buf_add(&q, r->k->fields[i].column);
+		crm_buf_add(&q, ", ");
+	}
+	crm_buf_add(&q, "custom, phone_norm, email_norm, name_norm, lead_id, created_at, updated_at)"
+		    " VALUES (");
+	for (int i = 1; i <= r->k->nfields + 6; i++) {
+		snprintf(num, sizeof num, "?%d, ", i);
+		crm_buf_add(&q, num);
+	}
+	snprintf(num, sizeof num, "?%d)", r->k->nfields + 6);
+	crm_buf_add(&q, num);
+	return prepare(r, &r->ins, &q);
+}
+
+static void bind_value(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s && *s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Bind the fields to 1..n and the duplicate keys to n+2..n+4. */
+static void bind_fields(struct crm_rec *r, sqlite3_stmt *st)
+{
+	const struct crm_kind *k = r->k;
+	int n = k->nfields, keys[3] = {-1, -1, -1};
+	for (int i = 0; i < n; i++) {
+		const struct crm_field *f = &k->fields[i];
+		if (f->kind == CRM_FK_OWNER)
+			crm_bind_id(st, i + 1, r->owner_id);
+		else if (f->kind == CRM_FK_ACCOUNT)
+			crm_bind_id(st, i + 1, has_value(r, i) ? strtoll(val(r, i), NULL, 10) : 0);
+		else
+			bind_value(st, i + 1, val(r, i));
+		if (f->kind == CRM_FK_PHONE)
+			keys[0] = i;
+		else if (f->kind == CRM_FK_EMAIL)
+			keys[1] = i;
+		else if (strcmp(f->name, "name") == 0)
+			keys[2] = i;
+	}
+	for (int j = 0; j < 3; j++) {
+		const char *in = keys[j] >= 0 ? val(r, keys[j]) : "";
+		char *out = crm_xmalloc(strlen(in) + 1);
+		long len = 0;
+		if (*in && j == 0)
+			len = crm_norm_phone(in, out);
+		else if (*in && j == 1)
+			len = crm_norm_email(in, out);
+		else if (*in)
+			len = (long)(k->company ? crm_norm_company(in, out) : crm_norm_name(in, out));
+		if (len > 0)
+			sqlite3_bind_text(st, n + 2 + j, out, -1, free);
+		else {
+			sqlite3_bind_null(st, n + 2 + j);
+			free(out);
+		}
+	}
+}
+
+static const char *custom_json(struct crm_rec *r)
+{
+	r->json.len = 0;
+	for (int h = r->k->nfields; h < r->nslots; h++)
+		if (has_value(r, h))
+			crm_json_member(&r->json, crm_rec_field_name(r, h), r->v[h].s);
+	crm_json_end(&r->json);
+	return r->json.s;
+}
+
+static const char *login_of(struct crm_ctx *ctx, int64_t id)
+{
+	static char login[128];
+	sqlite3_stmt *s = crm_db_stmt(ctx->db, "SELECT login FROM users WHERE id = ?1");
+	login[0] = '\0';
+	if (s) {
+		sqlite3_bind_int64(s, 1, id);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			snprintf(login, sizeof login, "%s", crm_col_text(s, 0));
+	}
+	return login;
+}
+
+int crm_rec_insert(struct crm_rec *r, bool check, bool audit, int64_t *id)
+{
+	struct crm_ctx *ctx = r->ctx;
+	const struct crm_actor *a = &ctx->actor;
+	int ho = crm_kind_field(r->k, "owner"), st;
+
+	if (!has_value(r, ho)) {
+		int64_t owner = r->ref_owner;
+		if (!owner && a->role == CRM_ROLE_REP && !a->single_user)
+			owner = a->id;
+		if (owner) {
+			r->owner_id = owner;
+			const char *login = login_of(ctx, owner);
+			slot_copy(&r->v[ho], login, strlen(login));
+		}
+	}
+	if (check && a->role != CRM_ROLE_ADMIN) {
+		char whose[200];
+		snprintf(whose, sizeof whose, "%s%s%ss of '%.100s'", r->where ? r->where : "",
+			 r->where ? ": " : "", r->k->entity, r->owner_id ? val(r, ho) : "nobody");
+		if ((st = crm_ctx_may_change(ctx, r->owner_id, whose)))
+			return st;
+	}
+	if ((st = insert_stmt(r)))
+		return st;
+	sqlite3_stmt *s = r->ins;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	bind_fields(r, s);
+	int n = r->k->nfields;
+	bind_value(s, n + 1, custom_json(r));
+	crm_bind_id(s, n + 5, r->lead_id);
+	sqlite3_bind_text(s, n + 6, ctx->now_iso, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return crm_db_fail(ctx->db, "cannot insert record");
+	*id = sqlite3_last_insert_rowid(crm_db_handle(ctx->db));
+	sqlite3_reset(s);
+	if (!audit)
+		return 0;
+	for (int h = 0; h < r->nslots; h++)
+		if (has_value(r, h) && (st = crm_db_audit(ctx->db, r->k->entity, *id, "create",
+				crm_rec_field_name(r, h), NULL, r->v[h].s)))
+			return st;
+	return 0;
+}
+
+/* ---- load and apply ---- */
+
+/* SELECT fields..., owner_id, custom, visible FROM t WHERE id = :id */
+static int select_stmt(struct crm_rec *r)
+{
+	struct crm_buf q = {0};
+	if (r->sel)
+		return 0;
+	crm_buf_add(&q, "SELECT ");
+	for (int i = 0; i < r->k->nfields; i++) {
+		const struct crm_field *f = &r->k->fields[i];
+		if (f->kind == CRM_FK_OWNER) {
+			crm_buf_add(&q, "(SELECT login FROM users u WHERE u.id = t.owner_id)");
+		} else {
+			crm_buf_add(&q, "t.");
+			crm_buf_add(&q, f->column);
+		}
+		crm_buf_add(&q, ", ");
+	}
+	crm_buf_add(&q, "t.owner_id, t.custom, " CRM_SQL_VISIBLE_OWNED("t.owner_id") " FROM ");
+	crm_buf_add(&q, r->k->table);
+	crm_buf_add(&q, " t WHERE t.id = :id");
+	return prepare(r, &r->sel, &q);
+}
+
+int crm_rec_load(struct crm_rec *r, int64_t id, bool for_change)
+{
+	static const char custom_sql[] = "SELECT key, value FROM json_each(?1)";
+	struct crm_ctx *ctx = r->ctx;
+	int n = r->k->nfields, st, rc;
+	char what[64];
+
+	if ((st = select_stmt(r)))
+		return st;
+	sqlite3_stmt *s = r->sel;
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	crm_ctx_bind_actor(ctx, s);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		crm_warn("%s%s%s %lld not found", r->where ? r->where : "", r->where ? ": " : "",
+			 r->k->entity, (long long)id);
+		return CRM_EX_NOTFOUND;
+	}
+	if (rc != SQLITE_ROW)
+		return crm_db_fail(ctx->db, "cannot read record");
+	int64_t owner = sqlite3_column_int64(s, n);
+	snprintf(what, sizeof what, "%s %lld", r->k->entity, (long long)id);
+	if (!sqlite3_column_int(s, n + 2)) {
+		crm_warn("permission denied: %s is not visible to '%s'", what, ctx->actor.login);
+		sqlite3_reset(s);
+		return EX_NOPERM;
+	}
+	if (for_change && (st = crm_ctx_may_change(ctx, owner, what))) {
+		sqlite3_reset(s);
+		return st;
+	}
+	crm_rec_clear(r);
+	for (int h = 0; h < n; h++)
+		slot_copy(&r->v[h], crm_col_text(s, h), strlen(crm_col_text(s, h)));
+	r->owner_id = owner;
+	for (int h = n; h < r->nslots; h++)
+		slot_copy(&r->v[h], "", 0);
+	char *custom = sqlite3_column_type(s, n + 1) == SQLITE_NULL ? NULL
+		: crm_xstrdup(crm_col_text(s, n + 1));
+	sqlite3_reset(s);
+	if (!custom)
+		return 0;
+	sqlite3_stmt *c = crm_db_stmt(ctx->db, custom_sql);
+	if (!c) {
+		free(custom);
+		return EX_SOFTWARE;
+	}
+	sqlite3_bind_text(c, 1, custom, -1, free);
+	while ((rc = sqlite3_step(c)) == SQLITE_ROW)
+		for (int h = n; h < r->nslots; h++)
+			if (strcmp(crm_rec_field_name(r, h), crm_col_text(c, 0)) == 0)
+				slot_copy(&r->v[h], crm_col_text(c, 1), strlen(crm_col_text(c, 1)));
+	sqlite3_reset(c);
+	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot read custom fields");
+}
+
+/* UPDATE t SET fields... = ?1..?n, norms ?n+2..?n+4, updated_at ?n+6 WHERE id ?n+7 */
+static int update_stmt(struct crm_rec *r)
+{
+	struct crm_buf q = {0};
+	char num[96];
+	int n = r->k->nfields;
+	if (r->upd)
+		return 0;
+	crm_buf_add(&q, "UPDATE ");
+	crm_buf_add(&q, r->k->table);
+	crm_buf_add(&q, " SET ");
+	for (int i = 0; i < n; i++) {
+		crm_buf_add(&q, r->k->fields[i].column);
+		snprintf(num, sizeof num, " = ?%d, ", i + 1);
+		crm_buf_add(&q, num);
+	}
+	snprintf(num, sizeof num, "phone_norm = ?%d, email_norm = ?%d, ", n + 2, n + 3);
+	crm_buf_add(&q, num);
+	snprintf(num, sizeof num, "name_norm = ?%d, updated_at = ?%d WHERE id = ?%d", n + 4, n + 6, n + 7);
+	crm_buf_add(&q, num);
+	return prepare(r, &r->upd, &q);
+}
+
+static int write_row(struct crm_rec *cur, int64_t id)
+{
+	int st, n = cur->k->nfields;
+	if ((st = update_stmt(cur)))
+		return st;
+	sqlite3_stmt *s = cur->upd;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	bind_fields(cur, s);
+	sqlite3_bind_text(s, n + 6, cur->ctx->now_iso, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, n + 7, id);
+	st = sqlite3_step(s) == SQLITE_DONE ? 0 : crm_db_fail(cur->ctx->db, "cannot update record");
+	sqlite3_reset(s);
+	return st;
+}
+
+static int write_custom(struct crm_rec *cur, int64_t id, int h, const char *value)
+{
+	/* the table name comes from the kind, never from input */
+	char *sql = crm_xasprintf("UPDATE %s SET custom = nullif(CASE WHEN ?2 IS NULL"
+				  " THEN json_remove(coalesce(custom, '{}'), ?1)"
+				  " ELSE json_set(coalesce(custom, '{}'), ?1, ?2) END, '{}') WHERE id = ?3",
+				  cur->k->table);
+	sqlite3_stmt *s;
+	int rc = sqlite3_prepare_v2(crm_db_handle(cur->ctx->db), sql, -1, &s, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return crm_db_fail(cur->ctx->db, "cannot update custom field");
+	sqlite3_bind_text(s, 1, crm_xasprintf("$.\"%s\"", crm_rec_field_name(cur, h)), -1, free);
+	bind_value(s, 2, value);
+	sqlite3_bind_int64(s, 3, id);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : crm_db_fail(cur->ctx->db, "cannot update custom field");
+}
+
+/* Would making parent the parent of account id close a loop? */
+static bool parent_loop(struct crm_ctx *ctx, int64_t id, int64_t parent)
+{
+	static const char sql[] =
+		"WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT a.parent_id FROM accounts a"
+		" JOIN up ON a.id = up.id WHERE a.parent_id IS NOT NULL)"
+		" SELECT 1 FROM up WHERE id = ?2";
+	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	if (!s)
+		return true;
+	sqlite3_bind_int64(s, 1, parent);
+	sqlite3_bind_int64(s, 2, id);
+	bool loop = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	return loop;
+}
+
+/* May field h of chg take its new value on record id?  0 or a status. */
+static int check_change(struct crm_rec *chg, int64_t id, int h)
+{
+	struct crm_ctx *ctx = chg->ctx;
+	const char *name = crm_rec_field_name(chg, h), *nv = chg->v[h].s;
+	const char *where = chg->where ? chg->where : "", *sep = chg->where ? ": " : "";
+	if (!*nv && (strcmp(name, "name") == 0 ||
+		     (h >= chg->k->nfields && chg->cf[h - chg->k->nfields]->required))) {
+		crm_warn("%s%s%s %lld: %s cannot be empty", where, sep, chg->k->entity, (long long)id, name);
+		return EX_DATAERR;
+	}
+	if (h >= chg->k->nfields)
+		return 0;
+	const struct crm_field *f = &chg->k->fields[h];
+	if (f->kind == CRM_FK_OWNER) {
+		char whose[200];
+		snprintf(whose, sizeof whose, "%ss of '%.100s'", chg->k->entity, *nv ? nv : "nobody");
+		return crm_ctx_may_change(ctx, chg->owner_id, whose);
+	}
+	if (f->kind == CRM_FK_ACCOUNT && *nv && strcmp(chg->k->table, "accounts") == 0 &&
+	    parent_loop(ctx, id, strtoll(nv, NULL, 10))) {
+		crm_warn("%s%saccount %lld cannot be under account %s: they would contain each other",
+			 where, sep, (long long)id, nv);
+		return EX_DATAERR;
+	}
+	return 0;
+}
+
+static const char *nonempty(const char *s) { return s && *s ? s : NULL; }
+
+int crm_rec_apply(struct crm_rec *chg, int64_t id, const char *action, struct crm_diff *diff)
+{
+	struct crm_ctx *ctx = chg->ctx;
+	bool changed = false;
+	int st;
+
+	if (!chg->cur)
+		chg->cur = crm_rec_new(ctx, chg->k);
+	struct crm_rec *cur = chg->cur;
+	cur->where = chg->where;
+	if ((st = crm_rec_load(cur, id, true)))
+		return st;
+	for (int h = 0; h < chg->nslots; h++) {
+		if (!chg->v[h].set || strcmp(chg->v[h].s, cur->v[h].s) == 0)
+			continue;
+		const char *name = crm_rec_field_name(chg, h), *nv = chg->v[h].s;
+		if ((st = check_change(chg, id, h)))
+			return st;
+		if (h < chg->k->nfields && chg->k->fields[h].kind == CRM_FK_OWNER)
+			cur->owner_id = chg->owner_id;
+		if ((st = crm_db_audit(ctx->db, chg->k->entity, id, action, name,
+				       nonempty(cur->v[h].s), nonempty(nv))))
+			return st;
+		if (diff)
+			crm_diff_row(diff, id, name, cur->v[h].s, nv);
+		if (h >= chg->k->nfields && (st = write_custom(cur, id, h, nv)))
+			return st;
+		slot_copy(&cur->v[h], nv, strlen(nv));
+		changed = true;
+	}
+	if (!changed)
+		return 0;
+	if (diff)
+		diff->records++;
+	return write_row(cur, id);
+}

@@ -1,0 +1,188 @@
+/* record_cmd.c: the writing commands on accounts and contacts built on the
+ * record (record.c): add, update, bulk update from TSV, tag and untag.
+ * Each runs in one transaction; -n prints what would change and rolls
+ * back. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "db.h"
+#include "err.h"
+#include "record.h"
+#include "tsv.h"
+
+static int end_transaction(struct crm_ctx *ctx, int st)
+{
+	if (st || ctx->opts->dry_run) {
+		crm_db_rollback(ctx->db);
+		return st;
+	}
+	return crm_db_commit(ctx->db);
+}
+
+static struct crm_diff new_diff(struct crm_ctx *ctx, FILE *out)
+{
+	return (struct crm_diff){ctx->opts->dry_run ? out : NULL, !ctx->opts->no_header, 0, 0};
+}
+
+int crm_rec_add(struct crm_ctx *ctx, struct crm_rec *r, FILE *out)
+{
+	struct crm_rec_filter f;
+	int64_t id;
+	int st;
+	if (crm_rec_check_new(r)) {
+		crm_warn("%s", crm_rec_error(r));
+		return EX_DATAERR;
+	}
+	if ((st = crm_db_begin(ctx->db)))
+		return st;
+	st = crm_rec_insert(r, true, true, &id);
+	crm_rec_filter_init(&f);
+	f.id = id;
+	if (!st && ctx->opts->dry_run)
+		st = crm_rec_list(ctx, crm_rec_kind(r), &f, out);
+	if ((st = end_transaction(ctx, st)))
+		return st;
+	return ctx->opts->dry_run ? 0 : crm_rec_list(ctx, crm_rec_kind(r), &f, out);
+}
+
+int crm_rec_update(struct crm_ctx *ctx, int64_t id, struct crm_rec *r, FILE *out)
+{
+	struct crm_diff diff = new_diff(ctx, out);
+	int st;
+	if (!crm_rec_any_set(r))
+		return crm_usage_fail("update: nothing to change (give a field option or --set)");
+	if ((st = crm_db_begin(ctx->db)))
+		return st;
+	return end_transaction(ctx, crm_rec_apply(r, id, "update", &diff));
+}
+
+int crm_rec_tag(struct crm_ctx *ctx, const struct crm_kind *k, int64_t id, char **tags,
+		int ntags, bool remove, FILE *out)
+{
+	struct crm_rec *r = crm_rec_new(ctx, k), *given = crm_rec_new(ctx, k);
+	struct crm_buf joined = {0};
+	struct crm_diff diff = new_diff(ctx, out);
+	char *edited = NULL;
+	int ht = crm_kind_field(k, "tags"), st;
+
+	if ((st = crm_db_begin(ctx->db)))
+		goto out;
+	if ((st = crm_rec_load(r, id, true)))
+		goto out;
+	for (int i = 0; i < ntags; i++) {
+		crm_buf_add(&joined, i ? "," : "");
+		crm_buf_add(&joined, tags[i]);
+	}
+	/* the given tags in canonical form, through the same check as --tags */
+	if ((st = crm_rec_set(given, "tags", joined.s)))
+		goto out;
+	edited = crm_tags_edit(crm_rec_get(r, ht), crm_rec_get(given, ht), remove);
+	crm_rec_clear(given);
+	if ((st = crm_rec_set(given, "tags", edited)))
+		goto out;
+	st = crm_rec_apply(given, id, remove ? "untag" : "tag", &diff);
+out:
+	st = end_transaction(ctx, st);
+	free(joined.s);
+	free(edited);
+	crm_rec_free(r);
+	crm_rec_free(given);
+	return st;
+}
+
+/* ---- bulk update from TSV ---- */
+
+struct bulk {
+	struct crm_ctx *ctx;
+	struct crm_tsv *t;
+	struct crm_rec *r, *probe;
+	int *handle;		/* per column, -1 = ignored */
+	int idcol;
+	long bad;
+};
+
+/* One row: 0 applied (or only checked after an earlier bad row), 65 bad,
+ * another status = stop. */
+static int bulk_row(struct bulk *b, struct crm_diff *diff)
+{
+	const char *name = crm_tsv_name(b->t), *entity = crm_rec_kind(b->r)->entity;
+	long line = crm_tsv_line(b->t);
+	const char *idtext = crm_tsv_field(b->t, (size_t)b->idcol, NULL);
+	char *end, where[300];
+	errno = 0;
+	long long id = strtoll(idtext, &end, 10);
+	if (errno || end == idtext || *end || id <= 0) {
+		crm_warn("%s:%ld: invalid %s id '%s'", name, line, entity, idtext);
+		return EX_DATAERR;
+	}
+	crm_rec_clear(b->r);
+	for (size_t i = 0; i < crm_tsv_ncols(b->t); i++) {
+		int st;
+		if (b->handle[i] >= 0 && (st = crm_rec_put(b->r, b->handle[i], crm_tsv_field(b->t, i, NULL)))) {
+			crm_warn("%s:%ld: %s", name, line, crm_rec_error(b->r));
+			return st == EX_NOPERM ? st : EX_DATAERR;
+		}
+	}
+	snprintf(where, sizeof where, "%s:%ld", name, line);
+	int st;
+	if (b->bad) {
+		/* nothing will be written: only check that the record is there */
+		if (!b->probe)
+			b->probe = crm_rec_new(b->ctx, crm_rec_kind(b->r));
+		crm_rec_where(b->probe, where);
+		st = crm_rec_load(b->probe, id, true);
+		crm_rec_where(b->probe, NULL);
+		return st == CRM_EX_NOTFOUND ? EX_DATAERR : st;
+	}
+	crm_rec_where(b->r, where);
+	st = crm_rec_apply(b->r, id, "update", diff);
+	crm_rec_where(b->r, NULL);
+	return st == CRM_EX_NOTFOUND ? EX_DATAERR : st;	/* a bad row: go on checking */
+}
+
+int crm_rec_update_tsv(struct crm_ctx *ctx, const struct crm_kind *k, FILE *in,
+		       const char *name, FILE *out)
+{
+	struct bulk b = {.ctx = ctx};
+	struct crm_diff diff = new_diff(ctx, out);
+	int st, rc;
+
+	if (!(b.t = crm_tsv_open(in, name, &st)))
+		return st;
+	if ((b.idcol = crm_tsv_col(b.t, "id")) < 0) {
+		crm_warn("%s:1: missing column 'id'", crm_tsv_name(b.t));
+		crm_tsv_close(b.t);
+		return EX_DATAERR;
+	}
+	b.r = crm_rec_new(ctx, k);
+	crm_rec_trust_utf8(b.r, true);	/* the TSV reader refuses invalid UTF-8 */
+	b.handle = crm_xcalloc(crm_tsv_ncols(b.t), sizeof *b.handle);
+	for (size_t i = 0; i < crm_tsv_ncols(b.t); i++)
+		b.handle[i] = crm_rec_field(b.r, crm_tsv_colname(b.t, i));
+	if ((st = crm_db_begin(ctx->db)))
+		goto out;
+	while ((rc = crm_tsv_next(b.t)) != 0) {
+		st = rc < 0 ? -rc : bulk_row(&b, &diff);
+		if (st == EX_DATAERR)
+			b.bad++;
+		else if (st)
+			break;
+		st = 0;
+	}
+	if (!st && b.bad) {
+		crm_warn("%ld bad %s, nothing updated", b.bad, b.bad == 1 ? "row" : "rows");
+		st = EX_DATAERR;
+	}
+	if (!(st = end_transaction(ctx, st)) && !ctx->opts->quiet)
+		crm_warn("%s %ld %s%s, %ld %s", ctx->opts->dry_run ? "would update" : "updated",
+			 diff.records, k->entity, diff.records == 1 ? "" : "s",
+			 diff.fields, diff.fields == 1 ? "field" : "fields");
+out:
+	free(b.handle);
+	crm_rec_free(b.r);
+	crm_rec_free(b.probe);
+	crm_tsv_close(b.t);
+	return st;
+}

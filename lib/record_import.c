@@ -1,0 +1,421 @@
+/* record_import.c: bulk import of accounts or contacts from CSV or TSV
+ * files, one transaction.  Every row goes through the record's checks; a
+ * duplicate (an account of the same normalised name; a contact of the same
+ * phone, e-mail, or name at the same account) is skipped, updated or an
+ * error.  References are by name: a contact's account must exist, an
+ * account's parent may come later in the same files, so parents are linked
+ * once every row is in. */
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "colmap.h"
+#include "db.h"
+#include "err.h"
+#include "normalise.h"
+#include "record.h"
+
+static const struct crm_colmap_alias account_aliases[] = {
+	{"name", "account|account name|公司|公司名称|客户|客户名称|企业|企业名称|单位|company|company name|organization|organisation|customer"},
+	{"industry", "sector|行业|所属行业"},
+	{"size", "employees|员工|员工数|人数|规模|headcount"},
+	{"region", "office location|location|country|地区|省份|区域|province|state"},
+	{"city", "城市"},
+	{"address", "地址"},
+	{"website", "网站|官网|url|web"},
+	{"phone", "电话|联系电话|总机|tel|telephone"},
+	{"email", "邮箱|电子邮箱|e-mail|mail"},
+	{"source", "来源|渠道|channel"},
+	{"tags", "标签|tag"},
+	{"owner", "负责人|销售|owner login|sales rep"},
+	{"parent", "subsidiary of|parent account|parent company|上级公司|母公司"},
+	{"notes", "备注|说明|note|remarks|comments"},
+	{NULL, NULL}
+};
+
+static const struct crm_colmap_alias contact_aliases[] = {
+	{"name", "姓名|名字|联系人|full name|contact|contact name"},
+	{"account", "account name|公司|公司名称|客户|客户名称|单位|company|company name|organization|organisation"},
+	{"title", "职位|职务|岗位|job title|position"},
+	{"phone", "手机|手机号|手机号码|电话|联系电话|mobile|tel|telephone|phone number"},
+	{"email", "邮箱|电子邮箱|电子邮件|邮件|e-mail|mail"},
+	{"wechat", "微信|微信号|wechat id|weixin"},
+	{"region", "地区|省份|区域|province|state"},
+	{"city", "城市"},
+	{"tags", "标签|tag"},
+	{"owner", "负责人|销售|owner login|sales rep"},
+	{"notes", "备注|说明|note|remarks|comments"},
+	{NULL, NULL}
+};
+
+/* An account link to make once every row is in. */
+struct link {
+	int64_t id;
+	char *parent;		/* name, or id as text */
+	char *where;		/* file:line */
+};
+
+struct imp {
+	struct crm_ctx *ctx;
+	const struct crm_kind *k;
+	const struct crm_rec_import_opts *o;
+	struct crm_rec *rec;
+	struct crm_colmap *map;
+	struct crm_rejects rj;
+	int64_t *ids;		/* id and status of each row written, printed at the end */
+	char *status;
+	size_t nids, capids;
+	long created, dups;
+	struct link *links;
+	size_t nlinks;
+};
+
+static int field_handle(void *arg, const char *name) { return crm_rec_field(arg, name); }
+static const char *field_name(void *arg, int h) { return crm_rec_field_name(arg, h); }
+
+static void note(struct imp *im, int64_t id, char status)
+{
+	if (im->nids == im->capids) {
+		im->capids = im->capids ? 2 * im->capids : 64;
+		im->ids = crm_xrealloc(im->ids, im->capids * sizeof *im->ids);
+		im->status = crm_xrealloc(im->status, im->capids);
+	}
+	im->ids[im->nids] = id;
+	im->status[im->nids++] = status;
+}
+
+/* The account called name (normalised), else the one whose id name is;
+ * 0 when none. */
+static int64_t account_by_name(struct crm_ctx *ctx, const char *name)
+{
+	static const char sql[] =
+		"SELECT id FROM accounts WHERE forgotten_at IS NULL AND name_norm = ?1"
+		" UNION ALL SELECT id FROM accounts WHERE id = ?2 ORDER BY 1 LIMIT 1";
+	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	char *norm = crm_xmalloc(strlen(name) + 1), *end;
+	if (!s) {
+		free(norm);
+		return 0;
+	}
+	if (crm_norm_company(name, norm) > 0)
+		sqlite3_bind_text(s, 1, norm, -1, free);
+	else
+		free(norm);
+	long long id = strtoll(name, &end, 10);
+	if (*name && !*end && id > 0)
+		sqlite3_bind_int64(s, 2, id);
+	int64_t found = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	return found;
+}
+
+/* The existing record the current one duplicates, 0 when none; *why
+ * names the key. */
+static int64_t find_dup(struct imp *im, const char **why)
+{
+	static const char account_sql[] =
+		"SELECT id FROM accounts WHERE forgotten_at IS NULL AND name_norm = ?1 ORDER BY id LIMIT 1";
+	static const char contact_sql[] =
+		"SELECT id, CASE WHEN phone_norm = ?2 THEN 'phone' WHEN email_norm = ?3 THEN 'email'"
+		" ELSE 'name at the same account' END FROM contacts WHERE forgotten_at IS NULL"
+		" AND (phone_norm = ?2 OR email_norm = ?3 OR (account_id = ?4 AND name_norm = ?1))"
+		" ORDER BY id LIMIT 1";
+	bool account = strcmp(im->k->entity, "account") == 0;
+	struct crm_rec *r = im->rec;
+	const char *v[4] = {
+		crm_rec_get(r, crm_rec_field(r, "name")), crm_rec_get(r, crm_rec_field(r, "phone")),
+		crm_rec_get(r, crm_rec_field(r, "email")), crm_rec_get(r, crm_rec_field(r, "account")),
+	};
+	sqlite3_stmt *s = crm_db_stmt(im->ctx->db, account ? account_sql : contact_sql);
+	if (!s)
+		return 0;
+	for (int i = 0; i < 3; i++) {
+		if (!v[i] || !*v[i])
+			continue;
+		char *out = crm_xmalloc(strlen(v[i]) + 1);
+		long n = i == 1 ? crm_norm_phone(v[i], out) : i == 2 ? crm_norm_email(v[i], out)
+			: (long)(account ? crm_norm_company(v[i], out) : crm_norm_name(v[i], out));
+		if (n > 0 && (i == 0 || !account))
+			sqlite3_bind_text(s, i + 1, out, -1, free);
+		else
+			free(out);
+	}
+	if (!account && v[3] && *v[3])
+		sqlite3_bind_int64(s, 4, strtoll(v[3], NULL, 10));
+	int64_t id = 0;
+	*why = "name";
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		if (!account) {
+			static char key[32];
+			snprintf(key, sizeof key, "%s", crm_col_text(s, 1));
+			*why = key;
+		}
+	}
+	sqlite3_reset(s);
+	return id;
+}
+
+/* Fill the record from the current row.  0, 65 with the reason in *why,
+ * or another status to stop.  A parent's name is kept in *parent. */
+static int read_row(struct imp *im, struct crm_rows *rows, const int *handle, char *why,
+		    size_t whylen, const char **parent)
+{
+	struct crm_rec *r = im->rec;
+	int hacc = crm_rec_field(r, "account"), hpar = crm_rec_field(r, "parent"), st;
+	char idtext[24];
+	*parent = NULL;
+	crm_rec_clear(r);
+	for (size_t i = 0; i < crm_rows_ncols(rows); i++) {
+		const char *v = crm_rows_field(rows, i);
+		if (handle[i] < 0)
+			continue;
+		if (handle[i] == hpar && hpar >= 0) {
+			*parent = *v ? v : NULL;
+			continue;
+		}
+		if (handle[i] == hacc && hacc >= 0 && *v) {
+			int64_t a = account_by_name(im->ctx, v);
+			if (!a) {
+				snprintf(why, whylen, "unknown account '%s'", v);
+				return EX_DATAERR;
+			}
+			snprintf(idtext, sizeof idtext, "%lld", (long long)a);
+			v = idtext;
+		}
+		if ((st = crm_rec_put(r, handle[i], v))) {
+			snprintf(why, whylen, "%s", crm_rec_error(r));
+			return st == EX_NOPERM || st == EX_DATAERR ? EX_DATAERR : st;
+		}
+	}
+	if (crm_rec_check_new(r)) {
+		snprintf(why, whylen, "%s", crm_rec_error(r));
+		return EX_DATAERR;
+	}
+	return 0;
+}
+
+/* Write the row read: insert, or deal with the duplicate it is.  After a
+ * bad row nothing is written (unless skip_bad), but duplicates are still
+ * looked for, so --on-duplicate error reports every one. */
+static int write_row(struct imp *im, struct crm_rows *rows, int64_t *id, char *why, size_t whylen)
+{
+	const char *key;
+	int64_t dup = find_dup(im, &key);
+	bool writing = im->rj.bad == 0 || im->rj.skip_bad;
+	char where[300];
+	int st;
+	snprintf(where, sizeof where, "%s:%ld", crm_rows_name(rows), crm_rows_line(rows));
+	if (dup && im->o->on_duplicate == CRM_IMPORT_ERROR) {
+		snprintf(why, whylen, "duplicate of %s %lld (same %s)", im->k->entity, (long long)dup, key);
+		im->dups++;
+		return EX_DATAERR;
+	}
+	if (!writing)
+		return 0;
+	if (!dup) {
+		crm_rec_where(im->rec, where);
+		st = crm_rec_insert(im->rec, true, false, id);
+		crm_rec_where(im->rec, NULL);
+		if (!st) {
+			im->created++;
+			note(im, *id, 'n');
+		}
+		return st;
+	}
+	*id = dup;
+	im->dups++;
+	if (!im->ctx->opts->quiet)
+		crm_warn("%s: duplicate of %s %lld (same %s), %s", where, im->k->entity, (long long)dup,
+			 key, im->o->on_duplicate == CRM_IMPORT_SKIP ? "skipped" : "updated");
+	if (im->o->on_duplicate == CRM_IMPORT_SKIP) {
+		note(im, dup, 'd');
+		return 0;
+	}
+	/* update: the row's values, the empty ones left alone */
+	crm_rec_unset_empty(im->rec);
+	crm_rec_where(im->rec, where);
+	st = crm_rec_apply(im->rec, dup, "import", NULL);
+	crm_rec_where(im->rec, NULL);
+	if (!st)
+		note(im, dup, 'u');
+	return st;
+}
+
+static int import_file(struct imp *im, const char *file)
+{
+	const struct crm_colmap_alias *aliases =
+		strcmp(im->k->entity, "account") == 0 ? account_aliases : contact_aliases;
+	struct crm_rows *rows;
+	char why[600];
+	int st, rc;
+
+	if (!(rows = crm_rows_open(file, (enum crm_rows_format)im->o->format, &st)))
+		return st;
+	int *handle = crm_xcalloc(crm_rows_ncols(rows), sizeof *handle);
+	im->rj.header_of = NULL;	/* a new file has its own header in the reject file */
+	if ((st = crm_colmap_columns(im->map, rows, im->k->entity, im->ctx->cfg, aliases,
+				     im->ctx->opts->quiet, handle)))
+		goto out;
+	crm_rec_trust_utf8(im->rec, true);	/* both readers refuse invalid UTF-8 */
+	while ((rc = crm_rows_next(rows)) != 0) {
+		const char *parent;
+		int64_t id;
+		if (rc < 0) {
+			if ((st = -rc) != EX_DATAERR)
+				break;
+			crm_reject(&im->rj, rows, NULL);
+			st = 0;
+			continue;
+		}
+		bool writing = im->rj.bad == 0 || im->rj.skip_bad;
+		st = read_row(im, rows, handle, why, sizeof why, &parent);
+		if (!st)
+			st = write_row(im, rows, &id, why, sizeof why);
+		if (st == EX_DATAERR) {
+			crm_reject(&im->rj, rows, why);
+			st = 0;
+			continue;
+		}
+		if (st)
+			break;
+		/* a skipped duplicate keeps its parent */
+		if (parent && writing && im->status[im->nids - 1] != 'd') {
+			im->links = crm_xrealloc(im->links, (im->nlinks + 1) * sizeof *im->links);
+			im->links[im->nlinks++] = (struct link){id, crm_xstrdup(parent),
+				crm_xasprintf("%s:%ld", crm_rows_name(rows), crm_rows_line(rows))};
+		}
+	}
+out:
+	free(handle);
+	crm_rows_close(rows);
+	return st;
+}
+
+/* Link each account to its parent, now that every row is in: through the
+ * record, so each link is checked (no loops) and audited. */
+static int link_parents(struct imp *im)
+{
+	struct crm_rec *r = im->rec;
+	int hpar = crm_rec_field(r, "parent"), st;
+	for (size_t i = 0; i < im->nlinks; i++) {
+		struct link *l = &im->links[i];
+		int64_t parent = account_by_name(im->ctx, l->parent);
+		char text[24];
+		if (!parent && im->rj.skip_bad) {
+			crm_warn("%s: unknown parent account '%s', imported without it", l->where, l->parent);
+			continue;
+		}
+		if (!parent || parent == l->id) {
+			crm_warn("%s: %s '%s'", l->where, parent ? "an account cannot be its own parent"
+				 : "unknown parent account", l->parent);
+			im->rj.bad++;
+			continue;
+		}
+		if (im->rj.bad && !im->rj.skip_bad)
+			continue;	/* nothing will be written */
+		snprintf(text, sizeof text, "%lld", (long long)parent);
+		crm_rec_clear(r);
+		if ((st = crm_rec_put(r, hpar, text))) {
+			crm_warn("%s: %s", l->where, crm_rec_error(r));
+			return st;
+		}
+		crm_rec_where(r, l->where);
+		st = crm_rec_apply(r, l->id, "import", NULL);
+		crm_rec_where(r, NULL);
+		if (st == EX_DATAERR)
+			im->rj.bad++;
+		else if (st)
+			return st;
+	}
+	return 0;
+}
+
+static int audit_batch(struct imp *im, char **files, int nfiles)
+{
+	struct crm_buf b = {0};
+	char head[96];
+	if (!im->created)
+		return 0;
+	snprintf(head, sizeof head, "%ld %ss from ", im->created, im->k->entity);
+	crm_buf_add(&b, head);
+	for (int i = 0; i < nfiles; i++) {
+		crm_buf_add(&b, i ? ", " : "");
+		crm_buf_add(&b, strcmp(files[i], "-") ? files[i] : "stdin");
+	}
+	int st = crm_db_audit(im->ctx->db, im->k->entity, 0, "import", NULL, NULL, b.s);
+	free(b.s);
+	return st;
+}
+
+static int run(struct imp *im, char **files, int nfiles)
+{
+	int st = 0;
+	for (int i = 0; i < nfiles && !st; i++)
+		st = import_file(im, files[i]);
+	if (!st)
+		st = link_parents(im);
+	if (!st && im->rj.bad && !im->rj.skip_bad) {
+		crm_warn("%ld bad %s, nothing imported", im->rj.bad, im->rj.bad == 1 ? "row" : "rows");
+		st = EX_DATAERR;
+	}
+	return st ? st : audit_batch(im, files, nfiles);
+}
+
+static void print_ids(struct imp *im, FILE *out)
+{
+	static const char *const cols[] = {"id", "status"};
+	struct crm_out *o = crm_out_new(out, im->ctx->opts->format, !im->ctx->opts->no_header);
+	char id[24];
+	crm_out_col(o, cols[0], CRM_COL_INT);
+	crm_out_col(o, cols[1], CRM_COL_TEXT);
+	for (size_t i = 0; i < im->nids; i++) {
+		snprintf(id, sizeof id, "%lld", (long long)im->ids[i]);
+		const char *row[] = {id, im->status[i] == 'n' ? "new" : im->status[i] == 'u' ? "updated"
+				     : "duplicate"};
+		crm_out_row(o, row);
+	}
+	crm_out_end(o);
+}
+
+int crm_rec_import(struct crm_ctx *ctx, const struct crm_kind *k,
+		   const struct crm_rec_import_opts *o, char **files, int nfiles, FILE *out)
+{
+	static char *stdin_only[] = {"-"};
+	struct imp im = {.ctx = ctx, .k = k, .o = o};
+	int st;
+
+	if (!nfiles) {
+		files = stdin_only;
+		nfiles = 1;
+	}
+	im.rec = crm_rec_new(ctx, k);
+	struct crm_colmap_fields f = {im.rec, field_handle, field_name};
+	if ((st = crm_colmap_new(o->map, &f, &im.map)) ||
+	    (st = crm_rejects_open(&im.rj, o->skip_bad, o->reject)))
+		goto out;
+	if (!(st = crm_db_begin(ctx->db)))
+		st = run(&im, files, nfiles);
+	if (st || ctx->opts->dry_run)
+		crm_db_rollback(ctx->db);
+	else
+		st = crm_db_commit(ctx->db);
+	if (!st)
+		print_ids(&im, out);
+	if (!st && !ctx->opts->quiet)
+		crm_warn("%s %ld, duplicates %ld, rejected %ld", ctx->opts->dry_run ? "would import"
+			 : "imported", im.created, im.dups, im.rj.bad);
+out:
+	if (crm_rejects_close(&im.rj, o->reject) && !st)
+		st = EX_IOERR;
+	for (size_t i = 0; i < im.nlinks; i++) {
+		free(im.links[i].parent);
+		free(im.links[i].where);
+	}
+	free(im.links);
+	free(im.ids);
+	free(im.status);
+	crm_colmap_free(im.map);
+	crm_rec_free(im.rec);
+	return st;
+}

@@ -1,0 +1,415 @@
+/* record_list.c: reading accounts and contacts: list with filters, fields,
+ * sort and limit; the profile of one record (every column and custom
+ * field) and show; completion of field names.  Rows stream from SQLite to
+ * lib/out.h. */
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "db.h"
+#include "err.h"
+#include "record.h"
+
+/* A selected column: one of the kind's, or a custom field. */
+struct pick {
+	const struct crm_col *col;
+	const struct crm_custom_field *cf;
+};
+
+static int pick_field(struct crm_ctx *ctx, const struct crm_kind *k, const char *name,
+		      struct pick *p)
+{
+	for (int i = 0; i < k->ncols; i++) {
+		if (strcmp(k->cols[i].name, name) == 0) {
+			p->col = &k->cols[i];
+			p->cf = NULL;
+			return 0;
+		}
+	}
+	p->col = NULL;
+	p->cf = crm_config_custom_field(ctx->cfg, k->entity, name);
+	return p->cf ? 0 : -1;
+}
+
+static int parse_fields(struct crm_ctx *ctx, const struct crm_kind *k, const char *spec,
+			struct pick **out, size_t *n)
+{
+	const struct crm_config *cfg = ctx->cfg;
+	size_t cap = (size_t)k->ncols + cfg->ncustom_fields + 1;
+	for (const char *p = spec ? spec : ""; *p; p++)
+		cap += *p == ',';
+	struct pick *p = crm_xcalloc(cap, sizeof *p);
+	*n = 0;
+	if (!spec) {
+		for (int i = 0; i < k->ncols; i++)
+			if (k->cols[i].listed)
+				p[(*n)++].col = &k->cols[i];
+		for (size_t i = 0; i < cfg->ncustom_fields; i++)
+			if (strcmp(cfg->custom_fields[i].entity, k->entity) == 0)
+				p[(*n)++].cf = &cfg->custom_fields[i];
+		*out = p;
+		return 0;
+	}
+	char *copy = crm_xstrdup(spec), *save = NULL;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (pick_field(ctx, k, tok, &p[*n]) != 0) {
+			int st = crm_usage_fail("unknown field '%s' in --fields", tok);
+			free(copy);
+			free(p);
+			return st;
+		}
+		(*n)++;
+	}
+	free(copy);
+	if (*n == 0) {
+		free(p);
+		return crm_usage_fail("--fields wants at least one field");
+	}
+	*out = p;
+	return 0;
+}
+
+/* The SQL of a pick; a custom field's JSON path is the parameter :cfN. */
+static void add_expr(struct crm_buf *q, const struct pick *p, int *ncf)
+{
+	char buf[48];
+	if (p->col) {
+		crm_buf_add(q, p->col->expr);
+		return;
+	}
+	snprintf(buf, sizeof buf, "json_extract(t.custom, :cf%d)", (*ncf)++);
+	crm_buf_add(q, buf);
+}
+
+static void bind_cf_paths(sqlite3_stmt *st, const struct pick *picks, size_t n, int *k)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (picks[i].col)
+			continue;
+		char name[24];
+		snprintf(name, sizeof name, ":cf%d", (*k)++);
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name),
+				  crm_xasprintf("$.\"%s\"", picks[i].cf->name), -1, free);
+	}
+}
+
+void crm_rec_filter_init(struct crm_rec_filter *f)
+{
+	memset(f, 0, sizeof *f);
+	f->limit = -1;
+}
+
+static const char *account_column(const struct crm_kind *k)
+{
+	for (int i = 0; i < k->nfields; i++)
+		if (k->fields[i].kind == CRM_FK_ACCOUNT)
+			return k->fields[i].column;
+	return NULL;
+}
+
+/* Check the filters and add their SQL; values are bound later. */
+static int add_filters(struct crm_ctx *ctx, const struct crm_kind *k,
+		       const struct crm_rec_filter *f, struct crm_buf *q,
+		       char since[CRM_ISO_LEN], char until[CRM_ISO_LEN], int64_t *owner)
+{
+	crm_time t;
+	if (f->id)
+		crm_buf_add(q, " AND t.id = :id");
+	if (f->owner && f->unowned)
+		return crm_usage_fail("--owner and --unowned exclude each other");
+	if (f->owner) {
+		if (!(*owner = crm_ctx_user_id(ctx, f->owner))) {
+			crm_warn("unknown user '%s'", f->owner);
+			return EX_DATAERR;
+		}
+		crm_buf_add(q, " AND t.owner_id = :owner");
+	}
+	if (f->unowned)
+		crm_buf_add(q, " AND t.owner_id IS NULL");
+	if (f->account && account_column(k)) {
+		crm_buf_add(q, " AND t.");
+		crm_buf_add(q, account_column(k));
+		crm_buf_add(q, " = :account");
+	}
+	if (f->industry)
+		crm_buf_add(q, " AND t.industry = :industry");
+	if (f->region)
+		crm_buf_add(q, " AND t.region = :region");
+	if (f->source)
+		crm_buf_add(q, " AND t.source = :source");
+	if (f->tag)
+		crm_buf_add(q, " AND instr(',' || t.tags || ',', ',' || :tag || ',') > 0");
+	if (f->search)
+		crm_buf_add(q, " AND (instr(lower(t.name), lower(:search)) > 0"
+			    " OR instr(lower(t.email), lower(:search)) > 0"
+			    " OR instr(t.phone, :search) > 0)");
+	if (f->since) {
+		if (crm_time_parse(f->since, ctx->now, &t) != 0)
+			return crm_usage_fail("invalid date for --since '%s'", f->since);
+		crm_time_iso(t, since);
+		crm_buf_add(q, " AND t.created_at >= :since");
+	}
+	if (f->until) {
+		if (crm_time_parse(f->until, ctx->now, &t) != 0)
+			return crm_usage_fail("invalid date for --until '%s'", f->until);
+		crm_time_iso(t, until);
+		crm_buf_add(q, " AND t.created_at < :until");
+	}
+	return 0;
+}
+
+static void bind_named(sqlite3_stmt *st, const char *name, const char *value)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+	if (i && value)
+		sqlite3_bind_text(st, i, value, -1, SQLITE_TRANSIENT);
+}
+
+static void bind_filters(struct crm_ctx *ctx, sqlite3_stmt *st, const struct crm_rec_filter *f,
+			 const char *since, const char *until, int64_t owner)
+{
+	int i;
+	if ((i = sqlite3_bind_parameter_index(st, ":id")))
+		sqlite3_bind_int64(st, i, f->id);
+	if ((i = sqlite3_bind_parameter_index(st, ":owner")))
+		sqlite3_bind_int64(st, i, owner);
+	if ((i = sqlite3_bind_parameter_index(st, ":account")))
+		sqlite3_bind_int64(st, i, f->account);
+	if ((i = sqlite3_bind_parameter_index(st, ":limit")))
+		sqlite3_bind_int64(st, i, f->limit);
+	bind_named(st, ":industry", f->industry);
+	bind_named(st, ":region", f->region);
+	bind_named(st, ":source", f->source);
+	bind_named(st, ":tag", f->tag);
+	bind_named(st, ":search", f->search);
+	bind_named(st, ":since", since);
+	bind_named(st, ":until", until);
+	crm_ctx_bind_actor(ctx, st);
+}
+
+static const char *pick_name(const struct pick *p) { return p->col ? p->col->name : p->cf->name; }
+
+static enum crm_col_kind pick_kind(const struct pick *p)
+{
+	return p->col && strcmp(p->col->name, "id") == 0 ? CRM_COL_INT : CRM_COL_TEXT;
+}
+
+static void from_where(struct crm_buf *q, const struct crm_kind *k)
+{
+	crm_buf_add(q, " FROM ");
+	crm_buf_add(q, k->table);
+	crm_buf_add(q, " t LEFT JOIN users u ON u.id = t.owner_id WHERE "
+		    CRM_SQL_VISIBLE_OWNED("t.owner_id"));
+}
+
+int crm_rec_list(struct crm_ctx *ctx, const struct crm_kind *k, const struct crm_rec_filter *f,
+		 FILE *out)
+{
+	struct crm_buf q = {0};
+	struct pick *picks = NULL, sortpick;
+	size_t n = 0;
+	char since[CRM_ISO_LEN] = "", until[CRM_ISO_LEN] = "";
+	int64_t owner = 0;
+	int ncf = 0, st, rc;
+	sqlite3_stmt *s = NULL;
+
+	if ((st = parse_fields(ctx, k, f->fields, &picks, &n)))
+		return st;
+	crm_buf_add(&q, "SELECT ");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			crm_buf_add(&q, ", ");
+		add_expr(&q, &picks[i], &ncf);
+	}
+	from_where(&q, k);
+	if ((st = add_filters(ctx, k, f, &q, since, until, &owner)))
+		goto out;
+	bool desc = f->sort && *f->sort == '-';
+	const char *sort = f->sort ? f->sort + desc : "id";
+	if (pick_field(ctx, k, sort, &sortpick) != 0) {
+		st = crm_usage_fail("unknown field '%s' in --sort", sort);
+		goto out;
+	}
+	crm_buf_add(&q, " ORDER BY ");
+	add_expr(&q, &sortpick, &ncf);
+	crm_buf_add(&q, desc ? " DESC, t.id DESC" : ", t.id");
+	if (f->limit >= 0)
+		crm_buf_add(&q, " LIMIT :limit");
+	if (sqlite3_prepare_v2(crm_db_handle(ctx->db), q.s, -1, &s, NULL) != SQLITE_OK) {
+		st = crm_db_fail(ctx->db, "cannot read records");
+		goto out;
+	}
+	int kcf = 0;
+	bind_cf_paths(s, picks, n, &kcf);
+	bind_cf_paths(s, &sortpick, 1, &kcf);
+	bind_filters(ctx, s, f, since, until, owner);
+
+	struct crm_out *o = crm_out_new(out, ctx->opts->format, !ctx->opts->no_header);
+	for (size_t i = 0; i < n; i++)
+		crm_out_col(o, pick_name(&picks[i]), pick_kind(&picks[i]));
+	const char **row = crm_xcalloc(n, sizeof *row);
+	long rows = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		for (size_t i = 0; i < n; i++)
+			row[i] = (const char *)sqlite3_column_text(s, (int)i);
+		crm_out_row(o, row);
+		if ((++rows & 1023) == 0 && ferror(out))
+			break;	/* a full disk or a closed pipe: crm_finish() reports it */
+	}
+	free(row);
+	crm_out_end(o);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		st = crm_db_fail(ctx->db, "cannot read records");
+out:
+	sqlite3_finalize(s);
+	free(picks);
+	free(q.s);
+	return st;
+}
+
+/* ---- profile and show ---- */
+
+struct pairs {
+	char **names, **values;
+	size_t n, cap;
+};
+
+static void pair_add(struct pairs *p, const char *name, const char *value)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 32;
+		p->names = crm_xrealloc(p->names, p->cap * sizeof *p->names);
+		p->values = crm_xrealloc(p->values, p->cap * sizeof *p->values);
+	}
+	p->names[p->n] = crm_xstrdup(name);
+	p->values[p->n++] = crm_xstrdup(value);
+}
+
+static void pairs_free(struct pairs *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->names[i]);
+		free(p->values[i]);
+	}
+	free(p->names);
+	free(p->values);
+}
+
+/* The custom fields the config declares, then any others the JSON holds
+ * (a field the config no longer declares is still shown). */
+static int custom_pairs(struct crm_ctx *ctx, const struct crm_kind *k, const char *json,
+			struct pairs *p)
+{
+	static const char sql[] = "SELECT key, value FROM json_each(?1) ORDER BY key";
+	const struct crm_config *cfg = ctx->cfg;
+	size_t first = p->n;
+	int rc;
+	for (size_t i = 0; i < cfg->ncustom_fields; i++)
+		if (strcmp(cfg->custom_fields[i].entity, k->entity) == 0)
+			pair_add(p, cfg->custom_fields[i].name, "");
+	if (!*json)
+		return 0;
+	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	if (!s)
+		return EX_SOFTWARE;
+	sqlite3_bind_text(s, 1, json, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *key = crm_col_text(s, 0);
+		size_t i = first;
+		while (i < p->n && strcmp(p->names[i], key) != 0)
+			i++;
+		if (i == p->n)
+			pair_add(p, key, "");
+		free(p->values[i]);
+		p->values[i] = crm_xstrdup(crm_col_text(s, 1));
+	}
+	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot read custom fields");
+}
+
+int crm_rec_profile(struct crm_ctx *ctx, const struct crm_kind *k, int64_t id, bool vertical,
+		    struct crm_out *o)
+{
+	struct crm_buf q = {0};
+	struct pairs p = {0};
+	sqlite3_stmt *s = NULL;
+	int st = 0, rc;
+
+	crm_buf_add(&q, "SELECT ");
+	for (int i = 0; i < k->ncols; i++) {
+		crm_buf_add(&q, k->cols[i].expr);
+		crm_buf_add(&q, ", ");
+	}
+	crm_buf_add(&q, "t.custom, " CRM_SQL_VISIBLE_OWNED("t.owner_id"));
+	crm_buf_add(&q, " FROM ");
+	crm_buf_add(&q, k->table);
+	crm_buf_add(&q, " t LEFT JOIN users u ON u.id = t.owner_id WHERE t.id = :id");
+	rc = sqlite3_prepare_v2(crm_db_handle(ctx->db), q.s, -1, &s, NULL);
+	free(q.s);
+	if (rc != SQLITE_OK)
+		return crm_db_fail(ctx->db, "cannot read record");
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	crm_ctx_bind_actor(ctx, s);
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+		if (rc == SQLITE_DONE)
+			crm_warn("%s %lld not found", k->entity, (long long)id);
+		st = rc == SQLITE_DONE ? CRM_EX_NOTFOUND : crm_db_fail(ctx->db, "cannot read record");
+	} else if (!sqlite3_column_int(s, k->ncols + 1)) {
+		crm_warn("permission denied: %s %lld is not visible to '%s'", k->entity,
+			 (long long)id, ctx->actor.login);
+		st = EX_NOPERM;
+	}
+	if (st) {
+		sqlite3_finalize(s);
+		return st;
+	}
+	for (int i = 0; i < k->ncols; i++)
+		pair_add(&p, k->cols[i].name, crm_col_text(s, i));
+	char *json = crm_xstrdup(crm_col_text(s, k->ncols));
+	sqlite3_finalize(s);
+	st = custom_pairs(ctx, k, json, &p);
+	free(json);
+	if (!st && vertical) {
+		crm_out_col(o, "field", CRM_COL_TEXT);
+		crm_out_col(o, "value", CRM_COL_TEXT);
+		for (size_t i = 0; i < p.n; i++)
+			crm_out_row(o, (const char *[]){p.names[i], p.values[i]});
+	} else if (!st) {
+		for (size_t i = 0; i < p.n; i++)
+			crm_out_col(o, p.names[i], i == 0 ? CRM_COL_INT : CRM_COL_TEXT);
+		crm_out_row(o, (const char *const *)p.values);
+	}
+	pairs_free(&p);
+	return st;
+}
+
+int crm_rec_show(struct crm_ctx *ctx, const struct crm_kind *k, int64_t id, FILE *out)
+{
+	bool table = ctx->opts->format == CRM_FMT_TABLE, header = !ctx->opts->no_header || table;
+	struct crm_rec *r = crm_rec_new(ctx, k);
+	int st = crm_rec_load(r, id, false);	/* nothing printed for a record not there */
+	crm_rec_free(r);
+	if (st)
+		return st;
+	if (!table)
+		fprintf(out, "# %s\n", k->entity);
+	struct crm_out *o = crm_out_new(out, ctx->opts->format, header);
+	st = crm_rec_profile(ctx, k, id, table, o);
+	crm_out_end(o);
+	if (st)
+		return st;
+	fputs(table ? "\nhistory\n" : "\n# history\n", out);
+	o = crm_out_new(out, ctx->opts->format, header);
+	st = crm_history_print(ctx, k->entity, id, o);
+	crm_out_end(o);
+	return st;
+}
+
+void crm_rec_complete_fields(struct crm_ctx *ctx, const struct crm_kind *k, FILE *out)
+{
+	const struct crm_config *cfg = ctx->cfg;
+	for (int i = 0; i < k->ncols; i++)
+		fprintf(out, "%s\n", k->cols[i].name);
+	for (size_t i = 0; i < cfg->ncustom_fields; i++)
+		if (strcmp(cfg->custom_fields[i].entity, k->entity) == 0)
+			fprintf(out, "%s\n", cfg->custom_fields[i].name);
+}

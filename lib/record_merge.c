@@ -1,0 +1,272 @@
+/* record_merge.c: duplicates and privacy for accounts and contacts: dupes
+ * (groups sharing a phone, an e-mail or a name key, found set-wise),
+ * merge (fold duplicates into one record, re-point what referred to them,
+ * keep a snapshot in the audit trail) and forget (erase personal data,
+ * keep the row for aggregate figures). */
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "db.h"
+#include "err.h"
+#include "record.h"
+
+static int prepare(struct crm_ctx *ctx, struct crm_buf *q, sqlite3_stmt **s, const char *what)
+{
+	int rc = sqlite3_prepare_v2(crm_db_handle(ctx->db), q->s, -1, s, NULL);
+	free(q->s);
+	q->s = NULL;
+	q->len = q->cap = 0;
+	return rc == SQLITE_OK ? 0 : crm_db_fail(ctx->db, what);
+}
+
+int crm_rec_dupes(struct crm_ctx *ctx, const struct crm_kind *k, FILE *out)
+{
+	static const char *const names[] = {"group", "id", "name", "phone", "email", "match"};
+	struct crm_buf q = {0};
+	sqlite3_stmt *s;
+	const char *row[6];
+	int st, rc;
+
+	/* one group per shared key; both sides must be visible to the actor */
+	crm_buf_add(&q, "WITH v AS (SELECT t.id, t.phone_norm, t.email_norm, ");
+	crm_buf_add(&q, k->name_key);
+	crm_buf_add(&q, " AS name_key FROM ");
+	crm_buf_add(&q, k->table);
+	crm_buf_add(&q, " t WHERE t.forgotten_at IS NULL AND " CRM_SQL_VISIBLE_OWNED("t.owner_id") "),"
+		" k AS (SELECT id, 1 AS m, phone_norm AS key FROM v WHERE phone_norm IS NOT NULL"
+		"  UNION ALL SELECT id, 2, email_norm FROM v WHERE email_norm IS NOT NULL"
+		"  UNION ALL SELECT id, 3, name_key FROM v WHERE name_key IS NOT NULL),"
+		" c AS (SELECT id, m, count(*) OVER w AS n, min(id) OVER w AS first FROM k"
+		"  WINDOW w AS (PARTITION BY m, key))"
+		" SELECT dense_rank() OVER (ORDER BY c.first, c.m), c.id, t.name, t.phone, t.email,"
+		"  CASE c.m WHEN 1 THEN 'phone' WHEN 2 THEN 'email' ELSE :name_match END FROM c JOIN ");
+	crm_buf_add(&q, k->table);
+	crm_buf_add(&q, " t ON t.id = c.id WHERE c.n > 1 ORDER BY 1, c.id");
+	if ((st = prepare(ctx, &q, &s, "cannot find duplicates")))
+		return st;
+	crm_ctx_bind_actor(ctx, s);
+	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":name_match"), k->name_match, -1,
+			  SQLITE_STATIC);
+	struct crm_out *o = crm_out_new(out, ctx->opts->format, !ctx->opts->no_header);
+	crm_out_col(o, names[0], CRM_COL_INT);
+	crm_out_col(o, names[1], CRM_COL_INT);
+	crm_out_cols(o, names + 2, 4);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		for (int i = 0; i < 6; i++)
+			row[i] = (const char *)sqlite3_column_text(s, i);
+		crm_out_row(o, row);
+	}
+	crm_out_end(o);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot find duplicates");
+}
+
+/* ---- merge ---- */
+
+/* What keep lacks, taken from dup, into chg: empty fields filled, tags
+ * united; the owner stays keep's. */
+static int fill_from(struct crm_rec *chg, const struct crm_rec *keep, const struct crm_rec *dup,
+		     int64_t keep_id, int64_t dup_id)
+{
+	const struct crm_kind *k = crm_rec_kind(chg);
+	int tags = crm_rec_field(chg, "tags"), owner = crm_rec_field(chg, "owner");
+	crm_rec_clear(chg);
+	for (int h = 0; h < crm_rec_nfields(chg); h++) {
+		const char *kv = crm_rec_get(keep, h), *dv = crm_rec_get(dup, h);
+		char *both = NULL;
+		if (!*dv || (h == owner && *kv))
+			continue;
+		/* an account does not become its own parent */
+		if (h < k->nfields && k->fields[h].kind == CRM_FK_ACCOUNT &&
+		    strcmp(k->table, "accounts") == 0 && strtoll(dv, NULL, 10) == keep_id)
+			continue;
+		if (h == tags && *kv)
+			dv = both = crm_xasprintf("%s,%s", kv, dv);
+		else if (*kv)
+			continue;
+		int st = crm_rec_put(chg, h, dv);
+		free(both);
+		if (st) {
+			crm_warn("%s %lld: %s", crm_rec_kind(chg)->entity, (long long)dup_id,
+				 crm_rec_error(chg));
+			return st;
+		}
+	}
+	return 0;
+}
+
+/* An audit row on the duplicate with all it held, then delete it. */
+static int snapshot_and_delete(struct crm_ctx *ctx, const struct crm_kind *k, int64_t dup,
+			       int64_t keep)
+{
+	struct crm_buf q = {0};
+	sqlite3_stmt *s;
+	char keep_text[24];
+	int st;
+
+	crm_buf_add(&q, "SELECT json_object(");
+	for (int i = 0; i < k->ncols; i++) {
+		crm_buf_add(&q, i ? ", '" : "'");
+		crm_buf_add(&q, k->cols[i].name);
+		crm_buf_add(&q, "', ");
+		crm_buf_add(&q, k->cols[i].expr);
+	}
+	crm_buf_add(&q, ", 'custom', json(t.custom)) FROM ");
+	crm_buf_add(&q, k->table);
+	crm_buf_add(&q, " t LEFT JOIN users u ON u.id = t.owner_id WHERE t.id = ?1");
+	if ((st = prepare(ctx, &q, &s, "cannot read record")))
+		return st;
+	sqlite3_bind_int64(s, 1, dup);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return crm_db_fail(ctx->db, "cannot read record");
+	}
+	char *snapshot = crm_xstrdup(crm_col_text(s, 0));
+	sqlite3_finalize(s);
+	snprintf(keep_text, sizeof keep_text, "%lld", (long long)keep);
+	st = crm_db_audit(ctx->db, k->entity, dup, "merge", "merged_into", snapshot, keep_text);
+	free(snapshot);
+	if (st)
+		return st;
+	crm_buf_add(&q, "DELETE FROM ");
+	crm_buf_add(&q, k->table);
+	crm_buf_add(&q, " WHERE id = ?1");
+	if ((st = prepare(ctx, &q, &s, "cannot delete record")))
+		return st;
+	sqlite3_bind_int64(s, 1, dup);
+	st = sqlite3_step(s) == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot delete record");
+	sqlite3_finalize(s);
+	return st;
+}
+
+int crm_rec_merge(struct crm_ctx *ctx, const struct crm_kind *k, int64_t keep,
+		  const int64_t *dups, int ndups, FILE *out)
+{
+	struct crm_diff diff = {ctx->opts->dry_run ? out : NULL, !ctx->opts->no_header, 0, 0};
+	char keep_text[24];
+	int st;
+
+	for (int i = 0; i < ndups; i++) {
+		if (dups[i] == keep)
+			return crm_usage_fail("merge: %s %lld cannot be merged into itself", k->entity,
+					      (long long)keep);
+		for (int j = 0; j < i; j++)
+			if (dups[j] == dups[i])
+				return crm_usage_fail("merge: %s %lld given twice", k->entity,
+						      (long long)dups[i]);
+	}
+	if ((st = crm_db_begin(ctx->db)))
+		return st;
+	struct crm_rec *rk = crm_rec_new(ctx, k), *rd = crm_rec_new(ctx, k), *chg = crm_rec_new(ctx, k);
+	snprintf(keep_text, sizeof keep_text, "%lld", (long long)keep);
+	for (int i = 0; i < ndups && !st; i++) {
+		if ((st = crm_rec_load(rk, keep, true)) || (st = crm_rec_load(rd, dups[i], true)) ||
+		    (st = fill_from(chg, rk, rd, keep, dups[i])) || (st = crm_rec_apply(chg, keep, "merge", &diff)) ||
+		    (st = k->repoint(ctx->db, dups[i], keep)) ||
+		    (st = snapshot_and_delete(ctx, k, dups[i], keep)))
+			break;
+		crm_diff_row(&diff, dups[i], "merged_into", NULL, keep_text);
+	}
+	crm_rec_free(rk);
+	crm_rec_free(rd);
+	crm_rec_free(chg);
+	if (st || ctx->opts->dry_run) {
+		crm_db_rollback(ctx->db);
+		return st;
+	}
+	return crm_db_commit(ctx->db);
+}
+
+/* ---- forget ---- */
+
+static bool listed(const char *const *more, const char *name)
+{
+	for (; more && *more; more++)
+		if (strcmp(*more, name) == 0)
+			return true;
+	return false;
+}
+
+/* Run sql with ?1 = id, ?2 = text (may be NULL). */
+static int run(struct crm_ctx *ctx, const char *sql, int64_t id, const char *text)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(crm_db_handle(ctx->db), sql, -1, &s, NULL) != SQLITE_OK)
+		return crm_db_fail(ctx->db, "cannot erase personal data");
+	sqlite3_bind_int64(s, 1, id);
+	if (text)
+		sqlite3_bind_text(s, 2, text, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot erase personal data");
+}
+
+int crm_rec_forget(struct crm_ctx *ctx, const struct crm_kind *k, int64_t id,
+		   const char *const *more, FILE *out)
+{
+	struct crm_diff diff = {ctx->opts->dry_run ? out : NULL, !ctx->opts->no_header, 0, 0};
+	struct crm_buf set = {0}, fields = {0};
+	char *sql = NULL;
+	int st;
+
+	if ((st = crm_db_begin(ctx->db)))
+		return st;
+	struct crm_rec *r = crm_rec_new(ctx, k);
+	if ((st = crm_rec_load(r, id, true)))
+		goto out;
+	/* the columns come from the kind's table, never from input */
+	crm_buf_add(&set, "UPDATE ");
+	crm_buf_add(&set, k->table);
+	crm_buf_add(&set, " SET phone_norm = NULL, email_norm = NULL");
+	crm_buf_add(&fields, "[\"\"");
+	for (int h = 0; h < crm_rec_nfields(r); h++) {
+		bool custom = h >= k->nfields;
+		const char *name = crm_rec_field_name(r, h);
+		if (custom ? !k->custom_personal : !k->fields[h].personal && !listed(more, name))
+			continue;
+		crm_buf_add(&fields, ",\"");
+		crm_buf_add(&fields, name);
+		crm_buf_add(&fields, "\"");
+		if (*crm_rec_get(r, h))
+			crm_diff_row(&diff, id, name, crm_rec_get(r, h), NULL);
+		if (custom)
+			continue;
+		crm_buf_add(&set, ", ");
+		crm_buf_add(&set, k->fields[h].column);
+		crm_buf_add(&set, " = NULL");
+		if (strcmp(name, "name") == 0)
+			crm_buf_add(&set, ", name_norm = NULL");
+	}
+	crm_buf_add(&fields, "]");
+	if (k->custom_personal)
+		crm_buf_add(&set, ", custom = NULL");
+	crm_buf_add(&set, ", forgotten_at = ?2, updated_at = ?2 WHERE id = ?1");
+	if ((st = run(ctx, set.s, id, ctx->now_iso)))
+		goto out;
+	sql = crm_xasprintf("UPDATE interactions SET summary = NULL, next_step = NULL"
+			    " WHERE subject_type = '%s' AND subject_id = ?1", k->entity);
+	if ((st = run(ctx, sql, id, NULL)))
+		goto out;
+	free(sql);
+	sql = crm_xasprintf("UPDATE audit SET old_value = NULL, new_value = NULL WHERE entity = '%s'"
+			    " AND entity_id = ?1 AND field IN (SELECT value FROM json_each(?2))", k->entity);
+	if ((st = run(ctx, sql, id, fields.s)))
+		goto out;
+	free(sql);
+	/* snapshots of duplicates merged into this one */
+	sql = crm_xasprintf("UPDATE audit SET old_value = NULL WHERE entity = '%s' AND action = 'merge'"
+			    " AND field = 'merged_into' AND new_value = CAST(?1 AS TEXT)", k->entity);
+	if (!(st = run(ctx, sql, id, NULL)))
+		st = crm_db_audit(ctx->db, k->entity, id, "forget", NULL, NULL, NULL);
+out:
+	free(sql);
+	free(set.s);
+	free(fields.s);
+	crm_rec_free(r);
+	if (st || ctx->opts->dry_run) {
+		crm_db_rollback(ctx->db);
+		return st;
+	}
+	return crm_db_commit(ctx->db);
+}

@@ -1,0 +1,203 @@
+/* remind.c: crm-task remind, the list that cron mails each morning (see
+ * task.h).  Days are counted in whole local calendar days and a task is
+ * overdue only from the day after its due date, so the list depends on the
+ * date of "now", not on the hour it runs: twice on one day gives one list. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "db.h"
+#include "err.h"
+#include "interaction.h"
+#include "task.h"
+
+/* When a lead was last touched: its last interaction, or its (re)assignment
+ * or claim when that came later, or its creation. */
+#define TOUCHED "max(coalesce(l.last_activity_at, ''), coalesce(l.assigned_at, '')," \
+	" coalesce(l.claimed_at, ''), l.created_at)"
+#define OPEN_LEAD "l.status IN ('new', 'contacted', 'qualified')"
+#define NEXT_STEP "(SELECT i.next_step FROM interactions i WHERE i.subject_type = 'lead'" \
+	" AND i.subject_id = l.id ORDER BY i.at DESC, i.id DESC LIMIT 1)"
+/* Leave out what was already sent today (with --unsent). */
+#define UNSENT(recipient, type, id, reason) \
+	" AND NOT (:unsent AND EXISTS (SELECT 1 FROM reminders_sent r WHERE r.day = :day" \
+	" AND r.recipient_id = " recipient " AND r.subject_type = " type \
+	" AND r.subject_id = " id " AND r.reason = '" reason "'))"
+
+/* Columns: the nine of the output less days, then since (the instant days
+ * count from), and the key recorded by --mark: recipient id, type, id. */
+static const char remind_sql[] =
+	"SELECT u.login, u.email, t.subject_type, t.subject_id, %s, 'overdue', 1,"
+	"   t.title, t.due, u.id, 'task', t.id"
+	" FROM tasks t JOIN users u ON u.id = t.owner_id"
+	" WHERE t.status = 'open' AND t.due < :today AND " CRM_SQL_VISIBLE("t.owner_id")
+	UNSENT("u.id", "'task'", "t.id", "overdue")
+	" UNION ALL"
+	" SELECT u.login, u.email, 'lead', l.id, coalesce(l.name, l.company), 'idle', 2,"
+	"   " NEXT_STEP ", " TOUCHED ", u.id, 'lead', l.id"
+	" FROM leads l JOIN users u ON u.id = l.owner_id"
+	" WHERE " OPEN_LEAD " AND " TOUCHED " < :idle_before AND " CRM_SQL_VISIBLE("l.owner_id")
+	UNSENT("u.id", "'lead'", "l.id", "idle")
+	" UNION ALL"
+	" SELECT m.login, m.email, 'lead', l.id, coalesce(l.name, l.company), 'escalation', 3,"
+	"   " NEXT_STEP ", " TOUCHED ", m.id, 'lead', l.id"
+	" FROM leads l JOIN users o ON o.id = l.owner_id LEFT JOIN teams tm ON tm.id = o.team_id"
+	" JOIN users m ON m.id = coalesce(o.manager_id, tm.manager_id)"
+	" WHERE " OPEN_LEAD " AND " TOUCHED " < :escalate_before AND m.id <> o.id"
+	"   AND " CRM_SQL_VISIBLE("l.owner_id")
+	UNSENT("m.id", "'lead'", "l.id", "escalation")
+	" UNION ALL"
+	/* bare e.reason comes from the row of max(e.at): the latest reclaim */
+	" SELECT u.login, u.email, 'lead', e.lead_id, coalesce(l.name, l.company), 'reclaimed', 4,"
+	"   e.reason, max(e.at), u.id, 'lead', e.lead_id"
+	" FROM pool_events e JOIN users u ON u.id = e.user_id LEFT JOIN leads l ON l.id = e.lead_id"
+	" WHERE e.action = 'reclaim' AND " CRM_SQL_VISIBLE("e.user_id")
+	"   AND (e.notified = 0 OR (NOT :unsent AND EXISTS (SELECT 1 FROM reminders_sent r"
+	"     WHERE r.day = :day AND r.recipient_id = u.id AND r.subject_type = 'lead'"
+	"     AND r.subject_id = e.lead_id AND r.reason = 'reclaimed')))"
+	" GROUP BY u.id, e.lead_id"
+	" ORDER BY 1, 7, 3, 4, 12";
+
+enum { R_LOGIN, R_EMAIL, R_STYPE, R_SID, R_SNAME, R_REASON, R_RANK, R_TITLE, R_SINCE,
+       R_RID, R_KTYPE, R_KID };
+
+struct sent {
+	int64_t recipient, id;
+	const char *type, *reason;	/* static strings */
+};
+
+static void bind(sqlite3_stmt *st, const char *name, const char *value)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+	if (i)
+		sqlite3_bind_text(st, i, value, -1, SQLITE_TRANSIENT);
+}
+
+static void bind_days_before(sqlite3_stmt *st, const char *name, crm_time today, int days)
+{
+	/* idle for at least days <=> touched before the start of day today - days + 1 */
+	char iso[CRM_ISO_LEN];
+	crm_time_iso(crm_time_add_days(today, 1 - days), iso);
+	bind(st, name, iso);
+}
+
+static const char *const reasons[] = {"overdue", "idle", "escalation", "reclaimed"};
+
+static int mark(struct crm_ctx *ctx, const char *day, const struct sent *s)
+{
+	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+		"INSERT OR IGNORE INTO reminders_sent (day, recipient_id, subject_type, subject_id,"
+		" reason, sent_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	if (!st)
+		return EX_SOFTWARE;
+	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, s->recipient);
+	sqlite3_bind_text(st, 3, s->type, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, s->id);
+	sqlite3_bind_text(st, 5, s->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, ctx->now_iso, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return crm_db_fail(ctx->db, "cannot record reminder");
+	if (sqlite3_changes(crm_db_handle(ctx->db)) == 0)
+		return 0;	/* already recorded today */
+	if (strcmp(s->reason, "reclaimed") == 0) {
+		if (!(st = crm_db_stmt(ctx->db,
+			"UPDATE pool_events SET notified = 1"
+			" WHERE action = 'reclaim' AND user_id = ?1 AND lead_id = ?2 AND notified = 0")))
+			return EX_SOFTWARE;
+		sqlite3_bind_int64(st, 1, s->recipient);
+		sqlite3_bind_int64(st, 2, s->id);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return crm_db_fail(ctx->db, "cannot record reminder");
+	}
+	char what[64];
+	snprintf(what, sizeof what, "%s %lld", s->type, (long long)s->id);
+	return crm_db_audit(ctx->db, "reminder", s->recipient, "mark", s->reason, NULL, what);
+}
+
+static const char *const remind_cols[] = {
+	"recipient", "email", "subject_type", "subject_id", "subject_name", "reason", "days", "title",
+};
+
+/* Print the rows; with sent != NULL, keep the key of each in *sent. */
+static int list(struct crm_ctx *ctx, sqlite3_stmt *st, struct crm_out *out,
+		struct sent **sent, size_t *nsent)
+{
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		crm_time since;
+		char days[24] = "";
+		if (crm_time_parse_iso(crm_col_text(st, R_SINCE), &since) == 0)
+			snprintf(days, sizeof days, "%ld", crm_task_days(since, ctx->now));
+		const char *f[] = {
+			crm_col_text(st, R_LOGIN), crm_col_text(st, R_EMAIL), crm_col_text(st, R_STYPE),
+			crm_col_text(st, R_SID), crm_col_text(st, R_SNAME), crm_col_text(st, R_REASON),
+			days, crm_col_text(st, R_TITLE),
+		};
+		if (out)
+			crm_out_row(out, f);
+		if (!sent)
+			continue;
+		if (*nsent == cap)
+			*sent = crm_xrealloc(*sent, (cap = cap ? 2 * cap : 64) * sizeof **sent);
+		struct sent *s = &(*sent)[(*nsent)++];
+		s->recipient = sqlite3_column_int64(st, R_RID);
+		s->id = sqlite3_column_int64(st, R_KID);
+		s->type = strcmp(crm_col_text(st, R_KTYPE), "task") == 0 ? "task" : "lead";
+		s->reason = reasons[sqlite3_column_int(st, R_RANK) - 1];
+	}
+	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot list reminders");
+}
+
+int crm_task_remind(struct crm_ctx *ctx, bool do_mark, bool unsent, FILE *fp)
+{
+	static char *sql;
+	char day[CRM_DATE_LEN], today_iso[CRM_ISO_LEN];
+	crm_time today = crm_time_day_start(ctx->now);
+	crm_time_date(ctx->now, day);
+	crm_time_iso(today, today_iso);
+
+	if (!sql) {
+		char *name = crm_subject_sql(ctx, CRM_SUBJECT_NAME, "t.subject_type", "t.subject_id");
+		sql = crm_xasprintf(remind_sql, name);
+		free(name);
+	}
+	int rc;
+	if (do_mark && (rc = crm_db_begin(ctx->db)))
+		return rc;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(crm_db_handle(ctx->db), sql, -1, &st, NULL) != SQLITE_OK) {
+		crm_warn("internal error: cannot prepare statement: %s",
+			 sqlite3_errmsg(crm_db_handle(ctx->db)));
+		crm_db_rollback(ctx->db);
+		return EX_SOFTWARE;
+	}
+	crm_ctx_bind_actor(ctx, st);
+	bind(st, ":today", today_iso);
+	bind(st, ":day", day);
+	bind_days_before(st, ":idle_before", today, ctx->cfg->followup.remind_after);
+	bind_days_before(st, ":escalate_before", today, ctx->cfg->followup.escalate_after);
+	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":unsent"), unsent);
+
+	struct crm_out *out = fp ? crm_out_new(fp, ctx->opts->format, !ctx->opts->no_header) : NULL;
+	for (size_t i = 0; out && i < sizeof remind_cols / sizeof remind_cols[0]; i++)
+		crm_out_col(out, remind_cols[i], i == 3 || i == 6 ? CRM_COL_INT : CRM_COL_TEXT);
+	struct sent *sent = NULL;
+	size_t nsent = 0;
+	rc = list(ctx, st, out, do_mark ? &sent : NULL, &nsent);
+	sqlite3_finalize(st);
+	crm_out_end(out);
+	/* marked after the query is done with the tables it reads */
+	for (size_t i = 0; i < nsent && !rc; i++)
+		rc = mark(ctx, day, &sent[i]);
+	free(sent);
+	if (!do_mark)
+		return rc;
+	if (rc || ctx->opts->dry_run) {
+		crm_db_rollback(ctx->db);
+		return rc;
+	}
+	return crm_db_commit(ctx->db);
+}

@@ -1,0 +1,49 @@
+/* report.h: the sales reports of crm-report(1): funnel, forecast (and its
+ * snapshots and accuracy), kpi, leaderboard, lost, activity, cycle, rfm.
+ * Each is one SQL query streamed to lib/out.h or drawn with lib/gnuplot.h;
+ * all share the window (--since/--until/--period), the filters (owner,
+ * team, source, campaign, region), one level of grouping (--by) and the
+ * visibility rules of ctx.h.  crm-report(1) says which date each report
+ * windows on and how each figure is computed. */
+#ifndef CRM_REPORT_H
+#define CRM_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "ctx.h"
+#include "out.h"
+
+struct crm_report_opts {
+	const char *since, *until;	/* as for crm_time_parse; a bare date of
+					 * until takes in that whole day */
+	const char *period;		/* "2026", "2026-03", "2026-Q1", "2026-W10" */
+	const char *owner, *team;	/* login, team name */
+	const char *source, *campaign, *region;
+	const char *by;			/* one of crm_report_dimensions */
+	const char *metric;		/* leaderboard: one of crm_report_metrics */
+	const char *pipeline;		/* funnel, cycle: NULL = the default one */
+	bool snapshot;			/* forecast: store it for the current period */
+	bool dry_run;			/* forecast --snapshot: show, store nothing */
+	enum crm_format format;
+	bool header;
+};
+
+/* Every report: 0, or an exit status after reporting (64 for an option
+ * the report does not take, 65 for an unknown user, team, pipeline or a
+ * bad date, 77 for --owner naming someone the actor may not see). */
+int crm_report_funnel(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
+int crm_report_forecast(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
+int crm_report_accuracy(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
+int crm_report_kpi(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
+int crm_report_leaderboard(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
+int crm_report_lost(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
+int crm_report_activity(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
+int crm_report_cycle(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
+int crm_report_rfm(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
+
+/* NULL-terminated names, for --help, checks and completion. */
+extern const char *const crm_report_dimensions[];
+extern const char *const crm_report_metrics[];
+
+#endif

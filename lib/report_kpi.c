@@ -1,0 +1,121 @@
+/* report_kpi.c: crm-report kpi.  Each figure counts the events of its own
+ * kind whose time falls in the period: leads created, leads first
+ * contacted (and the median time it took them), deals created, deals won
+ * and lost (closed_at), and for the deals won, the days since their lead
+ * came in.  The median is taken in SQL with window functions: the one or
+ * two middle values of each period's ordered times. */
+#include <stdint.h>
+#include <string.h>
+
+#include "report_int.h"
+
+/* the figures of a period, in the order of the query's columns 1..10 */
+enum { LEADS, CONTACTED, MID_SUM, MID_N, OPENED, WON, AMOUNT, LOST, DAYS_SUM, DAYS_N, NKPI };
+
+static void kpi_sql(struct crm_rep *r)
+{
+	crm_rep_sql(r, "WITH ev(g, new_leads, contacted, fc, opened, won, amount, lost, l2w) AS (SELECT ");
+	crm_rep_group(r, &crm_rep_leads, "l.created_at", CRM_TIME_INSTANT);
+	crm_rep_sql(r, ", 1, 0, NULL, 0, 0, 0, 0, NULL FROM leads l WHERE 1");
+	crm_rep_where(r, &crm_rep_leads, "l.created_at", CRM_TIME_INSTANT);
+	crm_rep_sql(r, " UNION ALL SELECT ");
+	crm_rep_group(r, &crm_rep_leads, "l.first_contact_at", CRM_TIME_INSTANT);
+	crm_rep_sql(r, ", 0, 1, unixepoch(l.first_contact_at) - unixepoch(l.created_at), 0, 0, 0, 0, NULL"
+		    " FROM leads l WHERE l.first_contact_at IS NOT NULL");
+	crm_rep_where(r, &crm_rep_leads, "l.first_contact_at", CRM_TIME_INSTANT);
+	crm_rep_sql(r, " UNION ALL SELECT ");
+	crm_rep_group(r, &crm_rep_deals, "d.created_at", CRM_TIME_INSTANT);
+	crm_rep_sql(r, ", 0, 0, NULL, 1, 0, 0, 0, NULL FROM deals d WHERE 1");
+	crm_rep_where(r, &crm_rep_deals, "d.created_at", CRM_TIME_INSTANT);
+	crm_rep_sql(r, " UNION ALL SELECT ");
+	crm_rep_group(r, &crm_rep_deals, "d.closed_at", CRM_TIME_INSTANT);
+	crm_rep_sql(r, ", 0, 0, NULL, 0, d.status = 'won', CASE WHEN d.status = 'won' THEN d.amount"
+		    " ELSE 0 END, d.status = 'lost', CASE WHEN d.status = 'won' THEN unixepoch(d.closed_at)"
+		    " - (SELECT unixepoch(l.created_at) FROM leads l WHERE l.id = d.lead_id) END"
+		    " FROM deals d WHERE d.status IN ('won', 'lost') AND d.closed_at IS NOT NULL");
+	crm_rep_where(r, &crm_rep_deals, "d.closed_at", CRM_TIME_INSTANT);
+	crm_rep_sql(r, "), med AS (SELECT g, fc, row_number() OVER (PARTITION BY g ORDER BY fc) AS rn,"
+		    " count(*) OVER (PARTITION BY g) AS cnt FROM ev WHERE fc IS NOT NULL),"
+		    " mid AS (SELECT g, sum(fc) AS s, count(*) AS n FROM med"
+		    " WHERE rn IN ((cnt + 1) / 2, (cnt + 2) / 2) GROUP BY g)"
+		    " SELECT e.g, sum(new_leads), sum(contacted), coalesce(m.s, 0), coalesce(m.n, 0),"
+		    " sum(opened), sum(won), sum(amount), sum(lost), coalesce(sum(l2w), 0), count(l2w)"
+		    " FROM ev e LEFT JOIN mid m ON m.g IS e.g GROUP BY e.g ORDER BY e.g");
+}
+
+static void kpi_row(struct crm_rep *r, const char *g, const int64_t *k)
+{
+	char f[10][32];
+	crm_rep_count(k[LEADS], f[0]);
+	crm_rep_count(k[CONTACTED], f[1]);
+	crm_rep_mean(k[MID_SUM], k[MID_N], 3600, f[2]);
+	crm_rep_count(k[OPENED], f[3]);
+	crm_rep_count(k[WON], f[4]);
+	crm_rep_money(k[AMOUNT], f[5]);
+	crm_rep_count(k[LOST], f[6]);
+	crm_rep_rate(k[WON], k[WON] + k[LOST], f[7]);
+	f[8][0] = '\0';
+	if (k[WON])	/* in cents, halves up */
+		crm_rep_money((2 * k[AMOUNT] + k[WON]) / (2 * k[WON]), f[8]);
+	crm_rep_mean(k[DAYS_SUM], k[DAYS_N], 86400, f[9]);
+	const char *row[] = { g, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9] };
+	if (g)
+		crm_rep_row(r, row);
+	else
+		crm_rep_footer(r, (const char *[]){ "total", f[0], f[1], "", f[3], f[4], f[5], f[6],
+						    f[7], f[8], f[9] });
+	if (!g)
+		return;
+	crm_rep_point(r, g, "new leads", f[0]);
+	crm_rep_point(r, g, "contacted", f[1]);
+	crm_rep_point(r, g, "deals opened", f[3]);
+	crm_rep_point(r, g, "deals won", f[4]);
+}
+
+static void kpi_empty(struct crm_rep *r, const char *key)
+{
+	static const int64_t zero[NKPI];
+	kpi_row(r, key, zero);
+}
+
+int crm_report_kpi(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp)
+{
+	struct crm_rep r;
+	int64_t all[NKPI] = { 0 };
+	int st, k;
+	if ((st = crm_rep_open(&r, ctx, o, fp, "kpi", CRM_DIMS_COMMON, CRM_DIM_MONTH)))
+		return st;
+	kpi_sql(&r);
+	if (!(st = crm_rep_prepare(&r))) {
+		static const char *const names[] = {
+			"new_leads", "contacted", "median_hours_to_contact", "deals_opened", "deals_won",
+			"won_amount", "deals_lost", "win_rate", "avg_deal_size", "avg_days_to_win",
+		};
+		static const enum crm_col_kind kinds[] = {
+			CRM_COL_INT, CRM_COL_INT, CRM_COL_NUM, CRM_COL_INT, CRM_COL_INT, CRM_COL_MONEY,
+			CRM_COL_INT, CRM_COL_RATE, CRM_COL_NUM, CRM_COL_NUM,
+		};
+		crm_rep_cols_begin(&r);
+		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+			crm_rep_col(&r, names[i], kinds[i]);
+		crm_rep_chart(&r, crm_dim_is_period(r.dim) ? CRM_PLOT_LINES : CRM_PLOT_BARS, "KPIs",
+			      r.dim_name, "count");
+		while ((k = crm_rep_step(&r)) > 0) {
+			int64_t v[NKPI];
+			for (int i = 0; i < NKPI; i++) {
+				v[i] = crm_rep_col_int(&r, i + 1);
+				all[i] += v[i];
+			}
+			crm_rep_gap(&r, crm_rep_col_text(&r, 0), kpi_empty);
+			kpi_row(&r, crm_rep_col_text(&r, 0), v);
+		}
+		if (k < 0) {
+			st = -k;
+		} else {
+			crm_rep_gap_end(&r, kpi_empty);
+			kpi_row(&r, NULL, all);
+		}
+	}
+	crm_rep_close(&r);
+	return st;
+}

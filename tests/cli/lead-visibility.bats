@@ -1,0 +1,113 @@
+#!/usr/bin/env bats
+# crm-lead and roles: a rep sees and changes only their own leads, a manager
+# their team's, an admin all; the pool is seen by all and changed by
+# managers and admins.  A refused change exits 77 and changes nothing.
+
+load helper
+
+# Teams east (manager mia, rep rob) and west (rep wes); admin ada.
+# Leads: 1 rob's, 2 wes's, 3 the pool's, 4 mia's, 5 rob's (a duplicate of 2).
+setup_people() {
+	crm-user add --login ada --name Ada --role admin >/dev/null
+	export CRM_USER=ada
+	crm-user team add east
+	crm-user team add west
+	crm-user add --login mia --name Mia --role manager --team east >/dev/null
+	crm-user add --login rob --name Rob --team east >/dev/null
+	crm-user add --login wes --name Wes --team west >/dev/null
+	crm-lead add --name 罗伯 --phone 13800000001 --owner rob >/dev/null
+	crm-lead add --name 韦斯 --phone 13800000002 --owner wes >/dev/null
+	crm-lead add --name 公海 --phone 13800000003 >/dev/null
+	crm-lead add --name 米娅 --phone 13800000004 --owner mia >/dev/null
+	crm-lead add --name 韦斯2 --phone 13800000002 --owner rob >/dev/null
+	unset CRM_USER
+}
+
+ids() { crm-lead list -H --fields id "$@" | tr '\n' ' '; }
+snapshot() { sqlite3 "$CRM_DB" "SELECT * FROM leads; SELECT count(*) FROM audit"; }
+
+@test "list shows a rep their own and the pool, a manager their team's, an admin all" {
+	setup_people
+	[ "$(ids --as ada)" = "1 2 3 4 5 " ]
+	[ "$(ids --as mia)" = "1 3 4 5 " ]
+	[ "$(ids --as rob)" = "1 3 5 " ]
+	[ "$(ids --as wes)" = "2 3 " ]
+	[ "$(ids --as rob --owner wes)" = "" ]
+	[ "$(ids --as mia --owner rob)" = "1 5 " ]
+	[ "$(ids --as wes --unassigned)" = "3 " ]
+	must_fail 77 crm-lead list --as nobody
+	assert_output "crm-lead: unknown user 'nobody' (set --as or CRM_USER)"
+}
+
+@test "show: a lead out of sight is refused with 77" {
+	setup_people
+	must_fail 77 crm-lead show 2 --as rob
+	assert_output "crm-lead: permission denied: lead 2 is not visible to 'rob'"
+	run crm-lead show 3 --as rob
+	assert_success
+	run crm-lead show 1 --as mia
+	assert_success
+	must_fail 77 crm-lead show 4 --as wes
+}
+
+@test "update, tag, untag, disqualify, forget, merge: refused changes are 77 and change nothing" {
+	setup_people
+	before=$(snapshot)
+	for cmd in "update 2 --city x" "tag 2 vip" "untag 2 vip" "disqualify 2 --reason no" \
+		   "forget 2" "merge 1 2" "merge 2 1" "update 3 --city x" "tag 3 vip" \
+		   "update 1 --owner wes" "update 1 --owner="; do
+		# shellcheck disable=SC2086
+		must_fail 77 crm-lead --as rob $cmd
+	done
+	must_fail 77 crm-lead --as mia update 2 --city x
+	must_fail 77 crm-lead --as mia update 1 --owner wes
+	must_fail 77 crm-lead --as wes forget 4
+	# the bulk path is held to the same rules
+	must_fail 77 bash -c "printf 'id\tcity\n1\tx\n2\ty\n' | crm-lead --as rob update"
+	assert_output "crm-lead: permission denied: lead 2 is not visible to 'rob'"
+	[ "$(snapshot)" = "$before" ]
+}
+
+@test "the allowed changes go through for each role" {
+	setup_people
+	crm-lead --as rob update 1 --city 杭州
+	crm-lead --as rob tag 5 mine
+	crm-lead --as mia update 3 --owner rob	# a manager hands out a pool lead
+	crm-lead --as mia update 1 --heat hot
+	crm-lead --as ada update 2 --owner mia
+	run sqlite3 "$CRM_DB" "SELECT l.id, coalesce(l.city, ''), coalesce(l.heat, ''), coalesce(l.tags, ''),
+		u.login, l.assigned_at FROM leads l JOIN users u ON u.id = l.owner_id WHERE l.id IN (1, 2, 3, 5)"
+	assert_output "1|杭州|hot||rob|2026-03-02T09:00:00Z
+2||||mia|2026-03-02T09:00:00Z
+3||||rob|2026-03-02T09:00:00Z
+5|||mine|rob|2026-03-02T09:00:00Z"
+	run sqlite3 "$CRM_DB" "SELECT actor, field, coalesce(old_value, ''), new_value FROM audit
+		WHERE action != 'create' ORDER BY id"
+	assert_output "rob|city||杭州
+rob|tags||mine
+mia|owner||rob
+mia|heat||hot
+ada|owner|wes|mia"
+}
+
+@test "a rep's new lead is their own; a rep cannot give one to someone else" {
+	setup_people
+	run crm-lead --as rob add --name 新客户 -H
+	assert_success
+	assert_output --regexp "^6	新客户	.*	rob	2026-03-02T09:00:00Z$"
+	must_fail 77 crm-lead --as rob add --name x --owner wes
+	assert_output "crm-lead: permission denied: 'rob' may not change leads of 'wes'"
+	run crm-lead --as mia add --name y --owner rob -H
+	assert_success
+}
+
+@test "dupes only pairs leads the actor can see" {
+	setup_people
+	run crm-lead dupes --as ada -H
+	assert_output "1	2	韦斯		13800000002		phone
+1	5	韦斯2		13800000002		phone"
+	run crm-lead dupes --as rob -H
+	assert_output ""
+	run crm-lead dupes --as wes -H
+	assert_output ""
+}
