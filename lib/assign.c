@@ -416,7 +416,7 @@ static bool rule_matches(struct assigner *a, const struct rule *r, sqlite3_stmt 
 	}
 	if (r->cfg->line)
 		explain(a, "rule '%s' (line %d): yes%s%s", r->cfg->name, r->cfg->line,
-			r->cfg->nmatch ? ", " : "", r->cfg->nmatch ? strchr(a->label.s, ':') + 2 : "");
+			r->cfg->nmatch ? ", " : "", r->cfg->nmatch ? a->label.s + strlen(r->cfg->name) + 2 : "");
 	buf_puts(&a->label, " -> ");
 	buf_puts(&a->label, r->target);
 	return true;
@@ -610,7 +610,7 @@ static int process(struct assigner *a, sqlite3_stmt *lead, const char **owner)
 
 /* Carry out the queued decisions: one UPDATE and one audit INSERT for all
  * of them (a statement per lead costs several times more in SQLite), then
- * the first-contact task of each. */
+ * the first-contact tasks, set-wise too. */
 static int write_queue(struct assigner *a)
 {
 	struct crm_ctx *ctx = a->ctx;
@@ -622,7 +622,6 @@ static int write_queue(struct assigner *a)
 		" SELECT ?1, ?2, ?3, 'lead', d.lead_id, 'assign', 'owner', o.login, n.login"
 		" FROM temp.crm_assigned d JOIN users n ON n.id = d.owner_id"
 		" LEFT JOIN users o ON o.id = d.old_owner_id ORDER BY d.lead_id";
-	static const char each[] = "SELECT lead_id, owner_id FROM temp.crm_assigned ORDER BY lead_id";
 	sqlite3_stmt *st = crm_db_stmt(ctx->db, update);
 	if (!st)
 		return EX_SOFTWARE;
@@ -636,16 +635,7 @@ static int write_queue(struct assigner *a)
 	sqlite3_bind_text(st, 3, crm_progname, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return crm_db_fail(ctx->db, "cannot write audit rows");
-	/* a statement of its own: crm_db_stmt hands out one per SQL text */
-	if (sqlite3_prepare_v2(crm_db_handle(ctx->db), each, -1, &st, NULL) != SQLITE_OK)
-		return crm_db_fail(ctx->db, "cannot read assignments");
-	int rc, status = 0;
-	while (!status && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		status = crm_task_first_contact(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1));
-	if (!status && rc != SQLITE_DONE)
-		status = crm_db_fail(ctx->db, "cannot read assignments");
-	sqlite3_finalize(st);
-	return status;
+	return crm_task_first_contact_assigned(ctx);
 }
 
 /* "SELECT l.id, owner" LEAD_FIELDS, the custom fields, then rest. */

@@ -35,18 +35,18 @@ struct record {
 static int move_leads(struct handover *h);
 static int move_accounts(struct handover *h);
 static int move_contacts(struct handover *h);
+static int move_deals(struct handover *h);
 static int move_tasks(struct handover *h);
 
 /* The handover steps, in order.  Each moves one kind of record from
  * h->from to the takers, writing an audit row with the previous owner and
- * an output row per record.  Accounts and open deals plug in here when
- * crm-account and crm-stage exist, before tasks, so that a task on a
- * record follows the record to its new owner. */
+ * an output row per record.  Tasks come last, so that a task on a record
+ * follows the record to its new owner. */
 static int (*const steps[])(struct handover *h) = {
 	move_leads,
 	move_accounts,
 	move_contacts,
-	/* move_deals, */
+	move_deals,
 	move_tasks,
 };
 
@@ -176,6 +176,24 @@ static int move_contacts(struct handover *h)
 	return st;
 }
 
+/* An open deal goes with its account when that went to a taker; a closed
+ * one stays with who won or lost it, for the figures. */
+static int move_deals(struct handover *h)
+{
+	struct record *r;
+	size_t n;
+	int st = collect(h, "SELECT id, title, '', coalesce(account_id, 0) FROM deals"
+			    " WHERE owner_id = ?1 AND status = 'open' ORDER BY id", &r, &n);
+	for (size_t i = 0; !st && i < n; i++) {
+		struct taker *t = taker_by_id(h, int_of(h->ctx, "SELECT owner_id FROM accounts WHERE id = ?1",
+							 r[i].subject_id));
+		st = give(h, "deal", "UPDATE deals SET owner_id = ?2, updated_at = ?3 WHERE id = ?1",
+			  &r[i], t ? t : least_loaded(h));
+	}
+	free_records(r, n);
+	return st;
+}
+
 /* A task on a lead that went to a taker goes with it; others are spread. */
 static int move_tasks(struct handover *h)
 {
@@ -193,6 +211,9 @@ static int move_tasks(struct handover *h)
 						   r[i].subject_id));
 		else if (strcmp(r[i].type, "contact") == 0)
 			t = taker_by_id(h, int_of(h->ctx, "SELECT owner_id FROM contacts WHERE id = ?1",
+						   r[i].subject_id));
+		else if (strcmp(r[i].type, "deal") == 0)
+			t = taker_by_id(h, int_of(h->ctx, "SELECT owner_id FROM deals WHERE id = ?1",
 						   r[i].subject_id));
 		st = give(h, "task", "UPDATE tasks SET owner_id = ?2 WHERE id = ?1",
 			  &r[i], t ? t : least_loaded(h));

@@ -27,6 +27,7 @@
 #include "lead.h"
 #include "leadfield.h"
 #include "schema.h"
+#include "score.h"
 
 #define PROGRESS_EVERY 50000
 
@@ -643,6 +644,10 @@ static int run_import(struct imp *im, FILE *ids, long *ndups, long *n)
 	}
 	if ((st = collect(im, ids, n, &lo, &hi)))
 		return st;
+	/* scores follow the imported values (a no-op without scoring rules) */
+	for (int64_t id = lo; *n && id <= hi; id++)
+		if ((st = crm_score_lead(im->ctx, id)) > 1)
+			return st;
 	return *n ? audit_batch(im, *n, lo, hi) : 0;
 }
 

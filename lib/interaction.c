@@ -35,10 +35,10 @@ struct subject_def {
 static const struct subject_def subjects[] = {
 	SUBJECT("lead", "leads", "s.owner_id", "coalesce(s.name, s.company)",
 		CRM_SQL_VISIBLE_LEAD("s.owner_id")),
-	/* unowned accounts and contacts: managers and admins only (record.h) */
+	/* unowned accounts, contacts and deals: managers and admins only (record.h) */
 	SUBJECT("account", "accounts", "s.owner_id", "s.name", CRM_SQL_VISIBLE_OWNED("s.owner_id")),
 	SUBJECT("contact", "contacts", "s.owner_id", "s.name", CRM_SQL_VISIBLE_OWNED("s.owner_id")),
-	SUBJECT("deal", "deals", "s.owner_id", "s.title", CRM_SQL_VISIBLE("s.owner_id")),
+	SUBJECT("deal", "deals", "s.owner_id", "s.title", CRM_SQL_VISIBLE_OWNED("s.owner_id")),
 };
 #define NSUBJECTS (sizeof subjects / sizeof subjects[0])
 

@@ -10,6 +10,7 @@
 #include "db.h"
 #include "err.h"
 #include "lead.h"
+#include "score.h"
 #include "leadfield.h"
 #include "money.h"
 #include "normalise.h"
@@ -393,6 +394,25 @@ static const char *val(const struct crm_lead_rec *r, int h)
 	return r->v[h].set ? r->v[h].s : "";
 }
 
+/* A heat given by hand stays until cleared; a cleared one is derived from
+ * the score again (score.c honours heat_manual). */
+static int mark_heat_manual(struct crm_ctx *ctx, int64_t id)
+{
+	sqlite3_stmt *s = crm_db_stmt(ctx->db,
+		"UPDATE leads SET heat_manual = (heat IS NOT NULL) WHERE id = ?1");
+	if (!s)
+		return EX_SOFTWARE;
+	sqlite3_bind_int64(s, 1, id);
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot update lead");
+}
+
+/* The score follows every change of the fields it is computed from. */
+static int score(struct crm_ctx *ctx, int64_t id)
+{
+	int st = crm_score_lead(ctx, id);
+	return st == 1 ? 0 : st;
+}
+
 int crm_lead_insert(struct crm_lead_rec *r, bool audit, const char *what, int64_t *id)
 {
 	static const char sql[] =
@@ -440,13 +460,15 @@ int crm_lead_insert(struct crm_lead_rec *r, bool audit, const char *what, int64_
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return crm_db_fail(ctx->db, "cannot insert lead");
 	*id = sqlite3_last_insert_rowid(crm_db_handle(ctx->db));
+	if (has_value(r, CRM_LF_HEAT) && (st = mark_heat_manual(ctx, *id)))
+		return st;
 	if (!audit)
 		return 0;
 	for (int h = 0; h < r->nslots; h++)
 		if (has_value(r, h) && (st = crm_db_audit(ctx->db, "lead", *id, "create",
 				crm_lead_rec_field_name(r, h), NULL, r->v[h].s)))
 			return st;
-	return 0;
+	return score(ctx, *id);
 }
 
 /* ---- loading and applying changes ---- */
@@ -618,7 +640,11 @@ int crm_lead_apply(struct crm_lead_rec *chg, int64_t id, const char *action,
 		return 0;
 	if (diff)
 		diff->leads++;
-	return write_row(cur, id, owner_changed);
+	if ((st = write_row(cur, id, owner_changed)))
+		return st;
+	if (chg->v[CRM_LF_HEAT].set && (st = mark_heat_manual(ctx, id)))
+		return st;
+	return score(ctx, id);
 }
 
 /* ---- commands ---- */

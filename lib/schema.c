@@ -200,6 +200,7 @@ static const char *const migrations[] = {
 	"CREATE INDEX deals_lead ON deals(lead_id);"
 	"CREATE INDEX deals_source ON deals(source, campaign);"
 	"CREATE INDEX deals_stuck ON deals(status, stage_changed_at);"
+	"CREATE INDEX deals_external ON deals(external_id) WHERE external_id IS NOT NULL;"
 	"CREATE TABLE deal_stages ("		/* one row per stage a deal entered */
 	"  id INTEGER PRIMARY KEY,"
 	"  deal_id INTEGER NOT NULL REFERENCES deals(id),"

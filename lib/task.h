@@ -18,6 +18,9 @@
  * now) on lead lead_id, closing any open first-contact task of a previous
  * owner of that lead.  Audited.  Returns 0 or an exit status. */
 int crm_task_first_contact(struct crm_ctx *ctx, int64_t lead_id, int64_t owner_id);
+/* The same for every row of temp.crm_assigned(lead_id, owner_id), set-wise
+ * (crm-assign fills that table with a night's decisions). */
+int crm_task_first_contact_assigned(struct crm_ctx *ctx);
 
 /* Inside the caller's transaction: give every open task of from_id to
  * to_id, one audit row each; *moved (may be NULL) gets the count. */
