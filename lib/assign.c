@@ -921,10 +921,7 @@ int crm_assign_run(struct crm_ctx *ctx, const struct crm_assign_opts *o, FILE *o
 		if (!st && !ctx->opts->dry_run && !(st = write_queue(&a)))
 			st = save_cursors(&a);
 		crm_out_end(res);
-		if (st || ctx->opts->dry_run)
-			crm_db_rollback(ctx->db);
-		else
-			st = crm_db_commit(ctx->db);
+		st = crm_ctx_end(ctx, st);
 		if (!st && held) {
 			rewind(held);
 			st = copy_out(held, out);

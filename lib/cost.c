@@ -269,10 +269,7 @@ static int pending_end(struct crm_ctx *ctx, struct pending *p, int st, FILE *out
 {
 	crm_out_end(p->o);
 	fclose(p->fp);
-	if (st || ctx->opts->dry_run)
-		crm_db_rollback(ctx->db);
-	else
-		st = crm_db_commit(ctx->db);
+	st = crm_ctx_end(ctx, st);
 	if (!st && out && p->len)
 		fwrite(p->buf, 1, p->len, out);
 	free(p->buf);

@@ -345,9 +345,5 @@ int crm_handover_run(struct crm_ctx *ctx, const char *from, const char *to, cons
 	if (rc || (rc = crm_db_begin(ctx->db)))
 		return rc;
 	rc = crm_handover(ctx, from_id, to_id, team_id, out);
-	if (rc || ctx->opts->dry_run) {
-		crm_db_rollback(ctx->db);
-		return rc;
-	}
-	return crm_db_commit(ctx->db);
+	return crm_ctx_end(ctx, rc);
 }

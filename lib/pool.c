@@ -28,15 +28,6 @@ static void free_leads(struct lead *l, size_t n)
 	free(l);
 }
 
-static int finish(struct crm_ctx *ctx, int st)
-{
-	if (st || ctx->opts->dry_run) {
-		crm_db_rollback(ctx->db);
-		return st;
-	}
-	return crm_db_commit(ctx->db);
-}
-
 static int pool_event(struct crm_ctx *ctx, int64_t lead_id, int64_t user_id, const char *action,
 		      const char *reason)
 {
@@ -146,7 +137,7 @@ int crm_pool_reclaim(struct crm_ctx *ctx, struct crm_out *out)
 		free(reason);
 	}
 	free_leads(l, n);
-	return finish(ctx, st);
+	return crm_ctx_end(ctx, st);
 }
 
 /* Was lead id reclaimed from the actor within the cooldown?  Reports it. */
@@ -281,5 +272,5 @@ int crm_pool_claim(struct crm_ctx *ctx, const int64_t *ids, size_t n, struct crm
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
-	return finish(ctx, st);
+	return crm_ctx_end(ctx, st);
 }

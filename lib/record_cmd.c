@@ -12,15 +12,6 @@
 #include "record.h"
 #include "tsv.h"
 
-static int end_transaction(struct crm_ctx *ctx, int st)
-{
-	if (st || ctx->opts->dry_run) {
-		crm_db_rollback(ctx->db);
-		return st;
-	}
-	return crm_db_commit(ctx->db);
-}
-
 static struct crm_diff new_diff(struct crm_ctx *ctx, FILE *out)
 {
 	return (struct crm_diff){ctx->opts->dry_run ? out : NULL, !ctx->opts->no_header, 0, 0};
@@ -42,7 +33,7 @@ int crm_rec_add(struct crm_ctx *ctx, struct crm_rec *r, FILE *out)
 	f.id = id;
 	if (!st && ctx->opts->dry_run)
 		st = crm_rec_list(ctx, crm_rec_kind(r), &f, out);
-	if ((st = end_transaction(ctx, st)))
+	if ((st = crm_ctx_end(ctx, st)))
 		return st;
 	return ctx->opts->dry_run ? 0 : crm_rec_list(ctx, crm_rec_kind(r), &f, out);
 }
@@ -55,7 +46,7 @@ int crm_rec_update(struct crm_ctx *ctx, int64_t id, struct crm_rec *r, FILE *out
 		return crm_usage_fail("update: nothing to change (give a field option or --set)");
 	if ((st = crm_db_begin(ctx->db)))
 		return st;
-	return end_transaction(ctx, crm_rec_apply(r, id, "update", &diff));
+	return crm_ctx_end(ctx, crm_rec_apply(r, id, "update", &diff));
 }
 
 int crm_rec_tag(struct crm_ctx *ctx, const struct crm_kind *k, int64_t id, char **tags,
@@ -84,7 +75,7 @@ int crm_rec_tag(struct crm_ctx *ctx, const struct crm_kind *k, int64_t id, char 
 		goto out;
 	st = crm_rec_apply(given, id, remove ? "untag" : "tag", &diff);
 out:
-	st = end_transaction(ctx, st);
+	st = crm_ctx_end(ctx, st);
 	free(joined.s);
 	free(edited);
 	crm_rec_free(r);
@@ -175,7 +166,7 @@ int crm_rec_update_tsv(struct crm_ctx *ctx, const struct crm_kind *k, FILE *in,
 		crm_warn("%ld bad %s, nothing updated", b.bad, b.bad == 1 ? "row" : "rows");
 		st = EX_DATAERR;
 	}
-	if (!(st = end_transaction(ctx, st)) && !ctx->opts->quiet)
+	if (!(st = crm_ctx_end(ctx, st)) && !ctx->opts->quiet)
 		crm_warn("%s %ld %s%s, %ld %s", ctx->opts->dry_run ? "would update" : "updated",
 			 diff.records, k->entity, diff.records == 1 ? "" : "s",
 			 diff.fields, diff.fields == 1 ? "field" : "fields");

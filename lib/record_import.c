@@ -396,10 +396,7 @@ int crm_rec_import(struct crm_ctx *ctx, const struct crm_kind *k,
 		goto out;
 	if (!(st = crm_db_begin(ctx->db)))
 		st = run(&im, files, nfiles);
-	if (st || ctx->opts->dry_run)
-		crm_db_rollback(ctx->db);
-	else
-		st = crm_db_commit(ctx->db);
+	st = crm_ctx_end(ctx, st);
 	if (!st)
 		print_ids(&im, out);
 	if (!st && !ctx->opts->quiet)

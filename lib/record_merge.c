@@ -171,11 +171,7 @@ int crm_rec_merge(struct crm_ctx *ctx, const struct crm_kind *k, int64_t keep,
 	crm_rec_free(rk);
 	crm_rec_free(rd);
 	crm_rec_free(chg);
-	if (st || ctx->opts->dry_run) {
-		crm_db_rollback(ctx->db);
-		return st;
-	}
-	return crm_db_commit(ctx->db);
+	return crm_ctx_end(ctx, st);
 }
 
 /* ---- forget ---- */
@@ -264,9 +260,5 @@ out:
 	free(set.s);
 	free(fields.s);
 	crm_rec_free(r);
-	if (st || ctx->opts->dry_run) {
-		crm_db_rollback(ctx->db);
-		return st;
-	}
-	return crm_db_commit(ctx->db);
+	return crm_ctx_end(ctx, st);
 }

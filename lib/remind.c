@@ -195,9 +195,5 @@ int crm_task_remind(struct crm_ctx *ctx, bool do_mark, bool unsent, FILE *fp)
 	free(sent);
 	if (!do_mark)
 		return rc;
-	if (rc || ctx->opts->dry_run) {
-		crm_db_rollback(ctx->db);
-		return rc;
-	}
-	return crm_db_commit(ctx->db);
+	return crm_ctx_end(ctx, rc);
 }

@@ -321,9 +321,5 @@ int crm_score_rescore(struct crm_ctx *ctx, const int64_t *ids, size_t n, struct 
 		free(heat);
 	}
 	free(all);
-	if (rc || ctx->opts->dry_run) {
-		crm_db_rollback(ctx->db);
-		return rc;
-	}
-	return crm_db_commit(ctx->db);
+	return crm_ctx_end(ctx, rc);
 }

@@ -404,6 +404,7 @@ int crm_user_import(struct crm_ctx *ctx, const struct crm_user_import_opts *o,
 		goto out;
 	if (!(st = crm_db_begin(ctx->db)))
 		st = run(&im, files, nfiles, &added);
+	/* a dry run prints the users from inside the transaction it then drops */
 	if (!st && !ctx->opts->dry_run)
 		st = crm_db_commit(ctx->db);
 	if (!st)
