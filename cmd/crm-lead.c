@@ -2,10 +2,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "complete.h"
+#include "convert.h"
 #include "ctx.h"
 #include "err.h"
 #include "import.h"
+#include "out.h"
+#include "pool.h"
+#include "score.h"
 #include "lead.h"
 #include "leadfield.h"
 #include "opts.h"
@@ -29,9 +35,14 @@ static void usage(FILE *fp)
 	      "  crm-lead tag ID TAG...\n"
 	      "  crm-lead untag ID TAG...\n"
 	      "  crm-lead disqualify ID --reason TEXT\n"
+	      "  crm-lead convert ID [--title T] [--amount A] [--stage S]\n"
+	      "                   [--close-date D] [--pipeline P]\n"
+	      "  crm-lead convert [deal options] < TSV\n"
 	      "  crm-lead dupes\n"
 	      "  crm-lead merge KEEP DUP...\n"
 	      "  crm-lead forget ID\n"
+	      "  crm-lead claim ID...\n"
+	      "  crm-lead rescore [ID...]\n"
 	      "\n"
 	      "Capture leads one by one or by the thousand from CSV and TSV, find and\n"
 	      "merge duplicates, and erase a person's data on request.\n"
@@ -76,6 +87,12 @@ static void usage(FILE *fp)
 	      "      --limit <n>           print at most n leads\n"
 	      "      --reason <text>       disqualify: why\n"
 	      "\n"
+	      "Convert options (the deal; --title names it):\n"
+	      "      --amount <money>      the deal's amount\n"
+	      "      --stage <id>          its first stage (default the pipeline's first)\n"
+	      "      --close-date <date>   its expected close date\n"
+	      "      --pipeline <id>       its pipeline (default: default)\n"
+	      "\n"
 	      "Common options:\n"
 	      "  -d, --db <path>           database (default $CRM_DB)\n"
 	      "  -c, --config <path>       config file (default $CRM_CONFIG)\n"
@@ -95,7 +112,8 @@ static void usage(FILE *fp)
 enum {
 	OPT_SET = CRM_OPT_TOOL + CRM_LEAD_NFIELDS, OPT_CSV, OPT_TSV, OPT_MAP, OPT_ON_DUP,
 	OPT_SKIP_BAD, OPT_REJECT, OPT_UNASSIGNED, OPT_TAG, OPT_SINCE, OPT_UNTIL, OPT_SEARCH,
-	OPT_FIELDS, OPT_SORT, OPT_LIMIT, OPT_REASON, OPT_END
+	OPT_FIELDS, OPT_SORT, OPT_LIMIT, OPT_REASON, OPT_AMOUNT, OPT_STAGE, OPT_CLOSE_DATE,
+	OPT_PIPELINE, OPT_END
 };
 
 static const char short_opts[] = CRM_SHORTOPTS;
@@ -133,6 +151,10 @@ static const struct option long_opts[] = {
 	{"sort", required_argument, NULL, OPT_SORT},
 	{"limit", required_argument, NULL, OPT_LIMIT},
 	{"reason", required_argument, NULL, OPT_REASON},
+	{"amount", required_argument, NULL, OPT_AMOUNT},
+	{"stage", required_argument, NULL, OPT_STAGE},
+	{"close-date", required_argument, NULL, OPT_CLOSE_DATE},
+	{"pipeline", required_argument, NULL, OPT_PIPELINE},
 	{0},
 };
 
@@ -403,6 +425,35 @@ static int cmd_disqualify(struct crm_opts *o, int argc, char **argv)
 	return st;
 }
 
+/* One lead from the operand, or a TSV of them on stdin. */
+static int cmd_convert(struct crm_opts *o, int argc, char **argv)
+{
+	static const int allowed[] = {
+		OPT_FIELD(CRM_LF_TITLE), OPT_AMOUNT, OPT_STAGE, OPT_CLOSE_DATE, OPT_PIPELINE, 0
+	};
+	struct crm_convert c = {0};
+	struct args a;
+	struct crm_ctx ctx;
+	int st;
+	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = operands(argc, 0, 1, "")))
+		return st;
+	if (argc == 1 && (st = crm_lead_parse_id(argv[0], &c.lead_id)))
+		return st;
+	if (argc == 0 && isatty(STDIN_FILENO))
+		return crm_usage_fail("convert needs a lead id, or TSV on stdin");
+	c.title = arg(&a, OPT_FIELD(CRM_LF_TITLE));
+	c.amount = arg(&a, OPT_AMOUNT);
+	c.stage = arg(&a, OPT_STAGE);
+	c.close_date = arg(&a, OPT_CLOSE_DATE);
+	c.pipeline = arg(&a, OPT_PIPELINE);
+	if ((st = crm_ctx_open(&ctx, o)))
+		return st;
+	FILE *out = o->quiet ? NULL : stdout;
+	st = argc ? crm_lead_convert(&ctx, &c, out) : crm_lead_convert_tsv(&ctx, stdin, "-", &c, out);
+	crm_ctx_close(&ctx);
+	return st;
+}
+
 static int cmd_dupes(struct crm_opts *o, int argc, char **argv)
 {
 	static const int allowed[] = {0};
@@ -454,14 +505,75 @@ static int cmd_forget(struct crm_opts *o, int argc, char **argv)
 	return st;
 }
 
+/* Lead ids from the operands; at least min of them. */
+static int parse_ids(int argc, char **argv, int min, int64_t **ids)
+{
+	if (argc < min)
+		return crm_usage_fail("missing lead id");
+	*ids = crm_xcalloc((size_t)argc, sizeof **ids);
+	for (int i = 0; i < argc; i++) {
+		int st = crm_lead_parse_id(argv[i], &(*ids)[i]);
+		if (st) {
+			free(*ids);
+			return st;
+		}
+	}
+	return 0;
+}
+
+/* Take leads from the pool (公海), within pool.claim_limit and not those
+ * the actor lost in the last pool.reclaim_cooldown days. */
+static int cmd_claim(struct crm_opts *o, int argc, char **argv)
+{
+	static const int allowed[] = {0};
+	struct args a;
+	struct crm_ctx ctx;
+	int64_t *ids;
+	int st;
+	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = parse_ids(argc, argv, 1, &ids)))
+		return st;
+	if (!(st = crm_ctx_open(&ctx, o))) {
+		struct crm_out *out = crm_out_new(stdout, o->format, !o->no_header);
+		st = crm_pool_claim(&ctx, ids, (size_t)argc, out);
+		crm_out_end(out);
+		crm_ctx_close(&ctx);
+	}
+	free(ids);
+	return st;
+}
+
+/* Score leads again after the scoring rules changed (no ids: every lead). */
+static int cmd_rescore(struct crm_opts *o, int argc, char **argv)
+{
+	static const int allowed[] = {0};
+	struct args a;
+	struct crm_ctx ctx;
+	int64_t *ids;
+	int st;
+	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = parse_ids(argc, argv, 0, &ids)))
+		return st;
+	if (!(st = crm_ctx_open(&ctx, o))) {
+		struct crm_out *out = crm_out_new(stdout, o->format, !o->no_header);
+		st = crm_score_rescore(&ctx, ids, (size_t)argc, out);
+		crm_out_end(out);
+		crm_ctx_close(&ctx);
+	}
+	free(ids);
+	return st;
+}
+
 static int complete(struct crm_opts *o, int argc, char **argv)
 {
 	struct crm_ctx ctx;
 	int st;
 	if (strcmp(o->complete, "subcommands") == 0) {
-		puts("add\nimport\nlist\nshow\nupdate\ntag\nuntag\ndisqualify\ndupes\nmerge\nforget");
+		puts("add\nimport\nlist\nshow\nupdate\ntag\nuntag\ndisqualify\ndupes\nmerge\nforget\n"
+		     "convert\nclaim\nrescore");
 		return 0;
 	}
+	/* the deal options of convert */
+	if (strcmp(o->complete, "stages") == 0 || strcmp(o->complete, "pipelines") == 0)
+		return crm_complete(o, NULL);
 	/* only owners live in the database */
 	st = strcmp(o->complete, "owners") == 0 ? crm_ctx_open(&ctx, o) : crm_ctx_open_config(&ctx, o);
 	if (st)
@@ -480,9 +592,12 @@ static const struct crm_subcmd cmds[] = {
 	{"tag", cmd_tag},
 	{"untag", cmd_untag},
 	{"disqualify", cmd_disqualify},
+	{"convert", cmd_convert},
 	{"dupes", cmd_dupes},
 	{"merge", cmd_merge},
 	{"forget", cmd_forget},
+	{"claim", cmd_claim},
+	{"rescore", cmd_rescore},
 	{NULL, complete},
 };
 

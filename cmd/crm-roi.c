@@ -324,6 +324,9 @@ static char **with_report(int *argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	argv = with_report(&argc, argv);
-	return crm_main(argc, argv, cmds, usage);
+	char **args = with_report(&argc, argv);
+	int st = crm_main(argc, args, cmds, usage);
+	if (args != argv)
+		free(args);
+	return st;
 }

@@ -211,6 +211,10 @@ int crm_norm_phone(const char *in, char *out)
 		if (n - off >= 2 && d[off] == '8' && d[off + 1] == '6') {
 			off += 2;
 			international = true;
+			/* "+86 00..." dials abroad again: no Chinese number, and
+			 * its key would read as the foreign "00..." one */
+			if (n - off >= 2 && d[off] == '0' && d[off + 1] == '0')
+				return -1;
 		} else {
 			/* Another country: no trunk prefix or extension rules to
 			 * apply, and no country code starts with 0. */
