@@ -521,20 +521,20 @@ static int parse_ids(int argc, char **argv, int min, int64_t **ids)
 	return 0;
 }
 
-/* Take leads from the pool (公海), within pool.claim_limit and not those
- * the actor lost in the last pool.reclaim_cooldown days. */
-static int cmd_claim(struct crm_opts *o, int argc, char **argv)
+/* claim and rescore: lead ids in (at least min), rows out. */
+static int with_ids(struct crm_opts *o, int argc, char **argv, int min,
+		    int (*run)(struct crm_ctx *, const int64_t *, size_t, struct crm_out *))
 {
 	static const int allowed[] = {0};
 	struct args a;
 	struct crm_ctx ctx;
-	int64_t *ids;
+	int64_t *ids = NULL;
 	int st;
-	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = parse_ids(argc, argv, 1, &ids)))
+	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = parse_ids(argc, argv, min, &ids)))
 		return st;
 	if (!(st = crm_ctx_open(&ctx, o))) {
 		struct crm_out *out = crm_out_new(stdout, o->format, !o->no_header);
-		st = crm_pool_claim(&ctx, ids, (size_t)argc, out);
+		st = run(&ctx, ids, (size_t)argc, out);
 		crm_out_end(out);
 		crm_ctx_close(&ctx);
 	}
@@ -542,24 +542,17 @@ static int cmd_claim(struct crm_opts *o, int argc, char **argv)
 	return st;
 }
 
+/* Take leads from the pool (公海), within pool.claim_limit and not those
+ * the actor lost in the last pool.reclaim_cooldown days. */
+static int cmd_claim(struct crm_opts *o, int argc, char **argv)
+{
+	return with_ids(o, argc, argv, 1, crm_pool_claim);
+}
+
 /* Score leads again after the scoring rules changed (no ids: every lead). */
 static int cmd_rescore(struct crm_opts *o, int argc, char **argv)
 {
-	static const int allowed[] = {0};
-	struct args a;
-	struct crm_ctx ctx;
-	int64_t *ids;
-	int st;
-	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = parse_ids(argc, argv, 0, &ids)))
-		return st;
-	if (!(st = crm_ctx_open(&ctx, o))) {
-		struct crm_out *out = crm_out_new(stdout, o->format, !o->no_header);
-		st = crm_score_rescore(&ctx, ids, (size_t)argc, out);
-		crm_out_end(out);
-		crm_ctx_close(&ctx);
-	}
-	free(ids);
-	return st;
+	return with_ids(o, argc, argv, 0, crm_score_rescore);
 }
 
 static int complete(struct crm_opts *o, int argc, char **argv)

@@ -78,15 +78,10 @@ struct args {
 
 static int subject(struct args *a, const char *type, const char *id)
 {
-	char *end;
-	long long v = strtoll(id, &end, 10);
-	if (a->in.subject_type)
-		return crm_usage_fail("give only one of --lead, --account, --contact and --deal");
-	if (!*id || *end || v <= 0)
-		return crm_usage_fail("invalid %s id '%s'", type, id);
-	a->in.subject_type = a->f.subject_type = type;
-	a->in.subject_id = a->f.subject_id = v;
-	return 0;
+	int st = crm_subject_option(type, id, &a->in.subject_type, &a->in.subject_id);
+	a->f.subject_type = a->in.subject_type;
+	a->f.subject_id = a->in.subject_id;
+	return st;
 }
 
 static int parse(struct crm_opts *o, int *argc, char ***argv, struct args *a)

@@ -7,6 +7,7 @@
 #include "db.h"
 #include "err.h"
 #include "interaction.h"
+#include "opts.h"
 #include "record.h"
 #include "score.h"
 #include "task.h"
@@ -92,6 +93,19 @@ void crm_subject_free(struct crm_subject *s)
 {
 	free(s->name);
 	s->name = NULL;
+}
+
+int crm_subject_option(const char *type, const char *id, const char **type_out, int64_t *id_out)
+{
+	char *end;
+	long long v = strtoll(id, &end, 10);
+	if (*type_out)
+		return crm_usage_fail("give only one of --lead, --account, --contact and --deal");
+	if (!*id || *end || v <= 0)
+		return crm_usage_fail("invalid %s id '%s'", type, id);
+	*type_out = type;
+	*id_out = v;
+	return 0;
 }
 
 void crm_subject_report(const char *where, const char *type, int64_t id, int status)

@@ -28,6 +28,10 @@ const char *crm_subject_type(const char *s);
  * reported and returned as their exit status. */
 int crm_subject_find(struct crm_ctx *ctx, const char *type, int64_t id, struct crm_subject *out);
 void crm_subject_free(struct crm_subject *s);
+/* The --lead, --account, --contact or --deal ID option of crm-log and
+ * crm-task: keep one subject in *type_out and *id_out.  Returns 0, or 64
+ * after reporting a second subject or a bad id. */
+int crm_subject_option(const char *type, const char *id, const char **type_out, int64_t *id_out);
 /* Report a crm_subject_find failure: "where: lead 5 not found". */
 void crm_subject_report(const char *where, const char *type, int64_t id, int status);
 
