@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "complete.h"
@@ -169,14 +170,6 @@ struct args {
 	int nsets;
 };
 
-static const char *opt_name(int code)
-{
-	for (const struct option *o = long_opts; o->name; o++)
-		if (o->val == code)
-			return o->name;
-	return "?";
-}
-
 /* Parse the options, then refuse any that the subcommand does not take
  * (allowed: its option codes, ending with 0). */
 static int parse(struct crm_opts *o, int *argc, char ***argv, struct args *a,
@@ -187,11 +180,8 @@ static int parse(struct crm_opts *o, int *argc, char ***argv, struct args *a,
 	while ((c = crm_getopt(o, *argc, *argv, short_opts, long_opts)) != -1) {
 		if (c < CRM_OPT_TOOL || c >= OPT_END)
 			return crm_usage_error();
-		const int *p = allowed;
-		while (*p && *p != c)
-			p++;
-		if (!*p)
-			return crm_usage_fail("%s: --%s does not apply", (*argv)[0], opt_name(c));
+		if (crm_opt_allowed(long_opts, allowed, c, (*argv)[0]))
+			return EX_USAGE;
 		if (a->ngiven == MAX_OPTS || a->nsets == MAX_OPTS)
 			return crm_usage_fail("too many options");
 		a->value[c - CRM_OPT_TOOL] = optarg ? optarg : "";
@@ -206,15 +196,6 @@ static int parse(struct crm_opts *o, int *argc, char ***argv, struct args *a,
 }
 
 static const char *arg(const struct args *a, int code) { return a->value[code - CRM_OPT_TOOL]; }
-
-static int operands(int argc, int min, int max, const char *what)
-{
-	if (argc < min)
-		return crm_usage_fail("missing %s", what);
-	if (max >= 0 && argc > max)
-		return crm_usage_fail("unexpected argument");
-	return 0;
-}
 
 #define FIELD_OPTS \
 	OPT_FIELD(CRM_LF_NAME), OPT_FIELD(CRM_LF_COMPANY), OPT_FIELD(CRM_LF_TITLE), \
@@ -251,7 +232,7 @@ static int cmd_add(struct crm_opts *o, int argc, char **argv)
 	struct crm_ctx ctx;
 	struct crm_lead_rec *r;
 	int st;
-	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = operands(argc, 0, 0, "")))
+	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = crm_operands(argc, 0, 0, "")))
 		return st;
 	if ((st = crm_ctx_open(&ctx, o)))
 		return st;
@@ -306,7 +287,7 @@ static int cmd_list(struct crm_opts *o, int argc, char **argv)
 	struct args a;
 	struct crm_ctx ctx;
 	int st;
-	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = operands(argc, 0, 0, "")))
+	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = crm_operands(argc, 0, 0, "")))
 		return st;
 	crm_lead_filter_init(&f);
 	f.status = arg(&a, OPT_FIELD(CRM_LF_STATUS));
@@ -337,7 +318,7 @@ static int with_id(struct crm_opts *o, int *argc, char ***argv, struct args *a,
 		   const int *allowed, int64_t *id, struct crm_ctx *ctx)
 {
 	int st;
-	if ((st = parse(o, argc, argv, a, allowed)) || (st = operands(*argc, 1, -1, "lead id")) ||
+	if ((st = parse(o, argc, argv, a, allowed)) || (st = crm_operands(*argc, 1, -1, "lead id")) ||
 	    (st = crm_lead_parse_id((*argv)[0], id)))
 		return st;
 	(*argc)--;
@@ -352,7 +333,7 @@ static int cmd_show(struct crm_opts *o, int argc, char **argv)
 	struct crm_ctx ctx;
 	int64_t id;
 	int st;
-	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = operands(argc, 1, 1, "lead id")) ||
+	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = crm_operands(argc, 1, 1, "lead id")) ||
 	    (st = crm_lead_parse_id(argv[0], &id)) || (st = crm_ctx_open(&ctx, o)))
 		return st;
 	st = crm_lead_show(&ctx, id, stdout);
@@ -368,7 +349,7 @@ static int cmd_update(struct crm_opts *o, int argc, char **argv)
 	struct crm_lead_rec *r;
 	int64_t id;
 	int st;
-	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = operands(argc, 0, 1, "")))
+	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = crm_operands(argc, 0, 1, "")))
 		return st;
 	if (argc == 0 && a.ngiven)
 		return crm_usage_fail("update: field options need a lead id");
@@ -413,7 +394,7 @@ static int cmd_disqualify(struct crm_opts *o, int argc, char **argv)
 	struct crm_ctx ctx;
 	int64_t id;
 	int st;
-	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = operands(argc, 1, 1, "lead id")) ||
+	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = crm_operands(argc, 1, 1, "lead id")) ||
 	    (st = crm_lead_parse_id(argv[0], &id)))
 		return st;
 	if (!arg(&a, OPT_REASON))
@@ -435,7 +416,7 @@ static int cmd_convert(struct crm_opts *o, int argc, char **argv)
 	struct args a;
 	struct crm_ctx ctx;
 	int st;
-	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = operands(argc, 0, 1, "")))
+	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = crm_operands(argc, 0, 1, "")))
 		return st;
 	if (argc == 1 && (st = crm_lead_parse_id(argv[0], &c.lead_id)))
 		return st;
@@ -460,7 +441,7 @@ static int cmd_dupes(struct crm_opts *o, int argc, char **argv)
 	struct args a;
 	struct crm_ctx ctx;
 	int st;
-	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = operands(argc, 0, 0, "")) ||
+	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = crm_operands(argc, 0, 0, "")) ||
 	    (st = crm_ctx_open(&ctx, o)))
 		return st;
 	st = crm_lead_dupes(&ctx, stdout);
@@ -476,7 +457,7 @@ static int cmd_merge(struct crm_opts *o, int argc, char **argv)
 	int64_t keep;
 	int st;
 	if ((st = parse(o, &argc, &argv, &a, allowed)) ||
-	    (st = operands(argc, 2, -1, "lead ids (KEEP DUP...)")) ||
+	    (st = crm_operands(argc, 2, -1, "lead ids (KEEP DUP...)")) ||
 	    (st = crm_lead_parse_id(argv[0], &keep)))
 		return st;
 	int64_t *dups = crm_xcalloc((size_t)argc, sizeof *dups);
@@ -497,7 +478,7 @@ static int cmd_forget(struct crm_opts *o, int argc, char **argv)
 	struct crm_ctx ctx;
 	int64_t id;
 	int st;
-	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = operands(argc, 1, 1, "lead id")) ||
+	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = crm_operands(argc, 1, 1, "lead id")) ||
 	    (st = crm_lead_parse_id(argv[0], &id)) || (st = crm_ctx_open(&ctx, o)))
 		return st;
 	st = crm_lead_forget(&ctx, id, stdout);

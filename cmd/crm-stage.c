@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "complete.h"
@@ -155,14 +156,6 @@ struct args {
 	int npairs;
 };
 
-static const char *opt_name(int code)
-{
-	for (const struct option *o = long_opts; o->name; o++)
-		if (o->val == code)
-			return o->name;
-	return "?";
-}
-
 static void args_free(struct args *a)
 {
 	for (int i = 0; i < a->npairs; i++)
@@ -189,11 +182,8 @@ static int parse(struct crm_opts *o, int *argc, char ***argv, struct args *a, co
 	while ((c = crm_getopt(o, *argc, *argv, short_opts, long_opts)) != -1 && !st) {
 		if (c < CRM_OPT_TOOL || c >= OPT_END)
 			return crm_usage_error();
-		const int *p = allowed;
-		while (*p && *p != c)
-			p++;
-		if (!*p)
-			return crm_usage_fail("%s: --%s does not apply", (*argv)[0], opt_name(c));
+		if (crm_opt_allowed(long_opts, allowed, c, (*argv)[0]))
+			return EX_USAGE;
 		if (a->nfields == MAX_OPTS)
 			return crm_usage_fail("too many options");
 		a->value[c - CRM_OPT_TOOL] = optarg ? optarg : "";
@@ -209,15 +199,6 @@ static int parse(struct crm_opts *o, int *argc, char ***argv, struct args *a, co
 
 static const char *arg(const struct args *a, int code) { return a->value[code - CRM_OPT_TOOL]; }
 
-static int operands(int argc, int min, int max, const char *what)
-{
-	if (argc < min)
-		return crm_usage_fail("missing %s", what);
-	if (max >= 0 && argc > max)
-		return crm_usage_fail("unexpected argument");
-	return 0;
-}
-
 #define FIELD_OPTS \
 	OPT_TITLE, OPT_ACCOUNT, OPT_CONTACT, OPT_AMOUNT, OPT_CURRENCY, OPT_CLOSE, OPT_OWNER, \
 	OPT_SOURCE, OPT_CAMPAIGN, OPT_PRODUCT, OPT_SET
@@ -231,7 +212,7 @@ static int cmd_add(struct crm_opts *o, int argc, char **argv)
 	struct args a;
 	struct crm_ctx ctx;
 	int st;
-	if (!(st = parse(o, &argc, &argv, &a, allowed)) && !(st = operands(argc, 0, 0, "")) &&
+	if (!(st = parse(o, &argc, &argv, &a, allowed)) && !(st = crm_operands(argc, 0, 0, "")) &&
 	    !(st = crm_ctx_open(&ctx, o))) {
 		st = crm_deal_add(&ctx, a.fields, a.nfields, stdout);
 		crm_ctx_close(&ctx);
@@ -247,7 +228,7 @@ static int cmd_update(struct crm_opts *o, int argc, char **argv)
 	struct crm_ctx ctx;
 	int64_t id;
 	int st;
-	if (!(st = parse(o, &argc, &argv, &a, allowed)) && !(st = operands(argc, 1, 1, "deal id")) &&
+	if (!(st = parse(o, &argc, &argv, &a, allowed)) && !(st = crm_operands(argc, 1, 1, "deal id")) &&
 	    !(st = crm_id_parse("deal", argv[0], &id)) && !(st = crm_ctx_open(&ctx, o))) {
 		st = crm_deal_update(&ctx, id, a.fields, a.nfields, stdout);
 		crm_ctx_close(&ctx);
@@ -277,7 +258,7 @@ static int stage_change(struct crm_opts *o, int argc, char **argv, enum crm_move
 		return crm_usage_fail("move: give --reason, --note and --amount as columns of the TSV");
 	if (bulk && isatty(STDIN_FILENO))
 		return crm_usage_fail("move needs ID STAGE, or TSV on stdin");
-	if (!bulk && ((st = operands(argc, kind == CRM_MOVE ? 2 : 1, max,
+	if (!bulk && ((st = crm_operands(argc, kind == CRM_MOVE ? 2 : 1, max,
 				     kind == CRM_MOVE ? "deal id and stage" : "deal id")) ||
 		      (st = crm_id_parse("deal", argv[0], &m.id))))
 		return st;
@@ -318,7 +299,7 @@ static int list_or_stuck(struct crm_opts *o, int argc, char **argv, bool stuck)
 	struct crm_ctx ctx;
 	int st;
 	if ((st = parse(o, &argc, &argv, &a, allowed)) ||
-	    (st = operands(argc, stuck, stuck, stuck ? "number of days" : "")))
+	    (st = crm_operands(argc, stuck, stuck, stuck ? "number of days" : "")))
 		return st;
 	crm_deal_filter_init(&f);
 	f.stage = arg(&a, OPT_STAGE);
@@ -365,7 +346,7 @@ static int one_deal(struct crm_opts *o, int argc, char **argv,
 	struct crm_ctx ctx;
 	int64_t id;
 	int st;
-	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = operands(argc, 1, 1, "deal id")) ||
+	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = crm_operands(argc, 1, 1, "deal id")) ||
 	    (st = crm_id_parse("deal", argv[0], &id)) || (st = crm_ctx_open(&ctx, o)))
 		return st;
 	st = run(&ctx, id, stdout);
@@ -389,7 +370,7 @@ static int cmd_stages(struct crm_opts *o, int argc, char **argv)
 	struct crm_ctx ctx;
 	int st;
 	/* the stages live in the config: no database needed */
-	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = operands(argc, 0, 0, "")) ||
+	if ((st = parse(o, &argc, &argv, &a, allowed)) || (st = crm_operands(argc, 0, 0, "")) ||
 	    (st = crm_ctx_open_config(&ctx, o)))
 		return st;
 	st = crm_deal_stages(&ctx, arg(&a, OPT_PIPELINE), stdout);

@@ -134,15 +134,6 @@ static int parse(struct crm_opts *o, int *argc, char ***argv, struct args *a)
 	return 0;
 }
 
-static int operands(int argc, int want, const char *what)
-{
-	if (argc < want)
-		return crm_usage_fail("missing %s", what);
-	if (argc > want)
-		return crm_usage_fail("unexpected argument");
-	return 0;
-}
-
 static struct crm_out *output(struct crm_opts *o)
 {
 	return crm_out_new(stdout, o->format, !o->no_header);
@@ -158,7 +149,7 @@ static int cmd_add(struct crm_opts *o, int argc, char **argv)
 	struct args a;
 	struct crm_ctx ctx;
 	int st;
-	if ((st = parse(o, &argc, &argv, &a)) || (st = operands(argc, 0, "")))
+	if ((st = parse(o, &argc, &argv, &a)) || (st = crm_operands(argc, 0, 0, "")))
 		return st;
 	if (!a.in.login || !a.in.name)
 		return crm_usage_fail("add needs --login and --name");
@@ -176,7 +167,7 @@ static int cmd_list(struct crm_opts *o, int argc, char **argv)
 	struct args a;
 	struct crm_ctx ctx;
 	int st;
-	if ((st = parse(o, &argc, &argv, &a)) || (st = operands(argc, 0, "")))
+	if ((st = parse(o, &argc, &argv, &a)) || (st = crm_operands(argc, 0, 0, "")))
 		return st;
 	if ((st = with_ctx(o, &ctx)))
 		return st;
@@ -192,7 +183,7 @@ static int cmd_show(struct crm_opts *o, int argc, char **argv)
 	struct args a;
 	struct crm_ctx ctx;
 	int st;
-	if ((st = parse(o, &argc, &argv, &a)) || (st = operands(argc, 1, "login")))
+	if ((st = parse(o, &argc, &argv, &a)) || (st = crm_operands(argc, 1, 1, "login")))
 		return st;
 	if ((st = with_ctx(o, &ctx)))
 		return st;
@@ -208,7 +199,7 @@ static int cmd_update(struct crm_opts *o, int argc, char **argv)
 	struct args a;
 	struct crm_ctx ctx;
 	int st;
-	if ((st = parse(o, &argc, &argv, &a)) || (st = operands(argc, 1, "login")))
+	if ((st = parse(o, &argc, &argv, &a)) || (st = crm_operands(argc, 1, 1, "login")))
 		return st;
 	if (a.in.login)
 		return crm_usage_fail("a login cannot be changed");
@@ -224,7 +215,7 @@ static int set_active(struct crm_opts *o, int argc, char **argv, bool active)
 	struct args a;
 	struct crm_ctx ctx;
 	int st;
-	if ((st = parse(o, &argc, &argv, &a)) || (st = operands(argc, 1, "login")))
+	if ((st = parse(o, &argc, &argv, &a)) || (st = crm_operands(argc, 1, 1, "login")))
 		return st;
 	if (active && a.handover_to)
 		return crm_usage_fail("--handover-to belongs to 'deactivate'");
@@ -249,7 +240,7 @@ static int cmd_away(struct crm_opts *o, int argc, char **argv)
 	struct args a;
 	struct crm_ctx ctx;
 	int st;
-	if ((st = parse(o, &argc, &argv, &a)) || (st = operands(argc, 1, "login")))
+	if ((st = parse(o, &argc, &argv, &a)) || (st = crm_operands(argc, 1, 1, "login")))
 		return st;
 	if (!a.until == !a.back)
 		return crm_usage_fail("away needs --until DATE or --back");
@@ -272,7 +263,7 @@ static int cmd_team(struct crm_opts *o, int argc, char **argv)
 	bool add = strcmp(argv[0], "add") == 0;
 	if (!add && strcmp(argv[0], "list") != 0)
 		return crm_usage_fail("unknown team command '%s'", argv[0]);
-	if ((st = operands(argc - 1, add ? 1 : 0, "team name")))
+	if ((st = crm_operands(argc - 1, add ? 1 : 0, add ? 1 : 0, "team name")))
 		return st;
 	if ((st = with_ctx(o, &ctx)))
 		return st;

@@ -27,6 +27,31 @@ int crm_usage_fail(const char *fmt, ...)
 	return crm_usage_error();
 }
 
+const char *crm_opt_name(const struct option *opts, int code)
+{
+	for (const struct option *o = opts; o->name; o++)
+		if (o->val == code)
+			return o->name;
+	return "?";
+}
+
+int crm_opt_allowed(const struct option *opts, const int *allowed, int code, const char *sub)
+{
+	for (const int *p = allowed; *p; p++)
+		if (*p == code)
+			return 0;
+	return crm_usage_fail("%s: --%s does not apply", sub, crm_opt_name(opts, code));
+}
+
+int crm_operands(int argc, int min, int max, const char *what)
+{
+	if (argc < min)
+		return crm_usage_fail("missing %s", what);
+	if (max >= 0 && argc > max)
+		return crm_usage_fail("unexpected argument");
+	return 0;
+}
+
 long crm_opt_long(const char *opt, const char *arg)
 {
 	char *end;

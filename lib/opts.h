@@ -74,6 +74,15 @@ int crm_usage_error(void);
 /* Report "msg" then the hint; returns EX_USAGE. */
 int crm_usage_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The long name of option code in opts, "?" when it has none. */
+const char *crm_opt_name(const struct option *opts, int code);
+/* For tools whose subcommands take different options: 0 when code is in
+ * allowed (0-terminated), else 64 after "SUB: --name does not apply". */
+int crm_opt_allowed(const struct option *opts, const int *allowed, int code, const char *sub);
+/* Between min and max operands (max < 0: no limit)?  0, or 64 after
+ * "missing WHAT" / "unexpected argument". */
+int crm_operands(int argc, int min, int max, const char *what);
+
 /* Parse a non-negative integer option value; exits 64 naming the option. */
 long crm_opt_long(const char *opt, const char *arg);
 

@@ -22,10 +22,7 @@ struct args {
 
 static const char *opt_name(const struct crm_rec_tool *t, int code)
 {
-	for (const struct option *o = t->long_opts; o->name; o++)
-		if (o->val == code)
-			return o->name;
-	return "?";
+	return crm_opt_name(t->long_opts, code);
 }
 
 static bool is_field(int code) { return code >= CRM_RT_FIELD && code < CRM_RT_SET; }
@@ -91,15 +88,6 @@ static const char *field_arg(const struct crm_rec_tool *t, const struct args *a,
 	return NULL;
 }
 
-static int operands(int argc, int min, int max, const char *what)
-{
-	if (argc < min)
-		return crm_usage_fail("missing %s", what);
-	if (max >= 0 && argc > max)
-		return crm_usage_fail("unexpected argument");
-	return 0;
-}
-
 /* The field options and --set, in the order given, into a new record. */
 static int record(const struct crm_rec_tool *t, struct crm_ctx *ctx, const struct args *a,
 		  struct crm_rec **out)
@@ -127,7 +115,7 @@ int crm_rt_add(const struct crm_rec_tool *t, struct crm_opts *o, int argc, char 
 	struct crm_ctx ctx;
 	struct crm_rec *r;
 	int st;
-	if ((st = parse(t, S_ADD, o, &argc, &argv, &a)) || (st = operands(argc, 0, 0, "")) ||
+	if ((st = parse(t, S_ADD, o, &argc, &argv, &a)) || (st = crm_operands(argc, 0, 0, "")) ||
 	    (st = crm_ctx_open(&ctx, o)))
 		return st;
 	if (!(st = record(t, &ctx, &a, &r))) {
@@ -186,7 +174,7 @@ int crm_rt_list(const struct crm_rec_tool *t, struct crm_opts *o, int argc, char
 	struct args a;
 	struct crm_ctx ctx;
 	int st;
-	if ((st = parse(t, S_LIST, o, &argc, &argv, &a)) || (st = operands(argc, 0, 0, "")))
+	if ((st = parse(t, S_LIST, o, &argc, &argv, &a)) || (st = crm_operands(argc, 0, 0, "")))
 		return st;
 	crm_rec_filter_init(&f);
 	f.owner = field_arg(t, &a, "owner");
@@ -221,7 +209,7 @@ static int with_id(const struct crm_rec_tool *t, enum sub s, struct crm_opts *o,
 	int st;
 	snprintf(what, sizeof what, "%s id", t->kind->entity);
 	if ((st = parse(t, s, o, argc, argv, a)) ||
-	    (st = operands(*argc, 1 + min, max < 0 ? -1 : 1 + max, what)) ||
+	    (st = crm_operands(*argc, 1 + min, max < 0 ? -1 : 1 + max, what)) ||
 	    (st = crm_id_parse(t->kind->entity, (*argv)[0], id)))
 		return st;
 	(*argc)--;
@@ -249,7 +237,7 @@ int crm_rt_update(const struct crm_rec_tool *t, struct crm_opts *o, int argc, ch
 	struct crm_rec *r;
 	int64_t id = 0;
 	int st;
-	if ((st = parse(t, S_UPDATE, o, &argc, &argv, &a)) || (st = operands(argc, 0, 1, "")))
+	if ((st = parse(t, S_UPDATE, o, &argc, &argv, &a)) || (st = crm_operands(argc, 0, 1, "")))
 		return st;
 	if (argc == 0 && a.ngiven)
 		return crm_usage_fail("update: field options need %s %s id",
@@ -300,7 +288,7 @@ int crm_rt_dupes(const struct crm_rec_tool *t, struct crm_opts *o, int argc, cha
 	struct args a;
 	struct crm_ctx ctx;
 	int st;
-	if ((st = parse(t, S_ONE, o, &argc, &argv, &a)) || (st = operands(argc, 0, 0, "")) ||
+	if ((st = parse(t, S_ONE, o, &argc, &argv, &a)) || (st = crm_operands(argc, 0, 0, "")) ||
 	    (st = crm_ctx_open(&ctx, o)))
 		return st;
 	st = crm_rec_dupes(&ctx, t->kind, stdout);
@@ -316,7 +304,7 @@ int crm_rt_merge(const struct crm_rec_tool *t, struct crm_opts *o, int argc, cha
 	char what[64];
 	int st;
 	snprintf(what, sizeof what, "%s ids (KEEP DUP...)", t->kind->entity);
-	if ((st = parse(t, S_ONE, o, &argc, &argv, &a)) || (st = operands(argc, 2, -1, what)) ||
+	if ((st = parse(t, S_ONE, o, &argc, &argv, &a)) || (st = crm_operands(argc, 2, -1, what)) ||
 	    (st = crm_id_parse(t->kind->entity, argv[0], &keep)))
 		return st;
 	int64_t *dups = crm_xcalloc((size_t)argc, sizeof *dups);
