@@ -36,9 +36,10 @@ MAN7     = $(sort $(wildcard man/man7/*.7))
 MANS     = $(MAN1) $(MAN5) $(MAN7)
 
 DEB_PKGS = libsqlite3-dev libyaml-dev libcsv-dev pkg-config libcmocka-dev \
-           bats bats-assert bats-support mandoc sqlite3 gnuplot-nox fonts-noto-cjk
+           bats bats-assert bats-support mandoc sqlite3 gnuplot-nox fonts-noto-cjk \
+           clang libclang-rt-14-dev valgrind
 
-.PHONY: all deps demo check test unit cli lint install uninstall clean bench fuzz
+.PHONY: all deps demo check test unit cli lint install uninstall clean bench fuzz valgrind
 
 all: $(BIN_OUT)
 
@@ -83,6 +84,39 @@ test: all units
 lint:
 	@sh tests/lint-man.sh $(MANS)
 
+# make fuzz: each libFuzzer target of tests/fuzz/ for FUZZ_SECONDS, built
+# with clang into build-fuzz/; fixed crashers go to tests/fuzz/regress/.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS    = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+                -fno-sanitize-recover=undefined -Wno-string-concatenation
+FUZZ_NAMES    = $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+
+fuzz:
+	@$(MAKE) --no-print-directory B=build-fuzz CC=clang \
+		CFLAGS='$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link' $(FUZZ_NAMES:%=build-fuzz/fuzz_%) >/dev/null
+	@sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+$(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(B)/libcrm.a
+	$(CC) $(CPPFLAGS) -DCRM_LIBFUZZER $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(B)/libcrm.a $(LDLIBS)
+
+# make check replays the crashers through the same harnesses, included whole
+$(B)/tests/test_fuzz_regress: $(wildcard tests/fuzz/*.[ch])
+
+# make valgrind: a session of every tool under memcheck, no errors or leaks.
+valgrind: all
+	@sh tests/valgrind.sh $(B)/bin
+
+# make bench: our commands against the sqlite3 shell and minimal C programs
+# on generated data (BENCH_N leads, default 200000); see bench/README.md.
+BENCH_OUT = $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
+
+$(B)/bench/%: bench/%.c lib/schema.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< -lsqlite3
+
+bench: all $(BENCH_OUT)
+	@CRM_BIN=$(B)/bin BENCH_BIN=$(B)/bench sh bench/run.sh
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
 	install -m 755 $(BIN_OUT) $(DESTDIR)$(BINDIR)
@@ -100,4 +134,4 @@ uninstall:
 	      $(MAN7:man/man7/%=$(DESTDIR)$(MANDIR)/man7/%) $(DESTDIR)$(ZSHCOMPDIR)/_crm
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz

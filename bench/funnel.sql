@@ -4,7 +4,10 @@
 -- must compute (see crm-report(1)), for the default pipeline.  A deal
 -- counts at every open stage up to the furthest it reached (its current
 -- stage or any stage in its history; won counts as beyond them all); the
--- won step counts the deals won now.
+-- won step counts the deals won now.  Printed as "crm-report funnel -H"
+-- prints it, for bench/run.sh to compare before it times the two.
+.mode tabs
+.headers off
 WITH st(idx, id, name) AS (VALUES
 	(1, 'contact', 'Contact'), (2, 'qualify', 'Qualify'), (3, 'proposal', 'Proposal'),
 	(4, 'negotiation', 'Negotiation'), (5, 'won', 'Won')),
@@ -30,6 +33,6 @@ steps AS (
 	            ELSE (SELECT coalesce(sum(w), 0) FROM tops) END
 	FROM st)
 SELECT step, stage, name, n AS count,
-       printf('%.4f', 1.0 * n / lag(n) OVER (ORDER BY step)) AS conv_prev,
+       CASE WHEN step > 1 THEN printf('%.4f', 1.0 * n / lag(n) OVER (ORDER BY step)) ELSE '' END AS conv_prev,
        printf('%.4f', 1.0 * n / first_value(n) OVER (ORDER BY step)) AS conv_top
 FROM steps ORDER BY step;

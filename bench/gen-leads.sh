@@ -1,12 +1,17 @@
 #!/bin/sh
-# gen-leads.sh N [SEED]: N generated leads as CSV with Chinese headers on
-# stdout, the same every time for the same N and SEED.  Chinese and Latin
-# names, companies, regions and cities, sources and campaigns; about one
-# row in 1000 repeats the phone of an earlier row (DUPS=0 turns that off),
-# so the importer's duplicate detection has work to do.
-n=${1:?usage: gen-leads.sh N [SEED]}
+# gen-leads.sh N [SEED [FIRST]]: N generated leads as CSV with Chinese
+# headers on stdout, the same every time for the same N, SEED and FIRST.
+# Chinese and Latin names, companies, regions and cities, sources and
+# campaigns; about one row in 1000 repeats the phone of an earlier row
+# (DUPS=0 turns that off), so the importer's duplicate detection has work
+# to do.  Rows are numbered from FIRST (default 1) and phones and e-mail
+# addresses follow the number, so "gen-leads.sh 1000 2 100001" appends to
+# "gen-leads.sh 100000" without repeating its phones or addresses.  This is
+# the CSV half of the benchmark data; bench/gen.sh makes the database half.
+n=${1:?usage: gen-leads.sh N [SEED [FIRST]]}
 seed=${2:-1}
-LC_ALL=C awk -v n="$n" -v seed="$seed" -v dups="${DUPS:-1}" '
+first=${3:-1}
+LC_ALL=C awk -v n="$n" -v seed="$seed" -v first="$first" -v dups="${DUPS:-1}" '
 function rnd(m) {	# Park-Miller: exact in doubles, so every awk agrees
 	state = (state * 16807) % 2147483647
 	return int(state / 7) % m
@@ -27,7 +32,7 @@ BEGIN {
 	nso = split("expo web referral partner cold-call", src, " ")
 	nca = split("expo-2024 spring-promo wechat-ads trade-fair-sh webinar-q3", camp, " ")
 	print "姓名,公司,职位,手机,邮箱,省份,城市,行业,来源,活动"
-	for (i = 1; i <= n; i++) {
+	for (i = first; i < first + n; i++) {
 		latin = rnd(5) == 0
 		if (latin) {
 			name = pick(lgiv, nf) " " pick(lsur, nl)
@@ -39,7 +44,7 @@ BEGIN {
 			user = "u" i
 		}
 		phone = sprintf("1%d%09d", 3 + rnd(7), (i * 7919) % 1000000000)
-		if (dups && i > 500 && i % 997 == 0)
+		if (dups && i - first >= 500 && i % 997 == 0)
 			phone = prev[i % 500]
 		prev[i % 500] = phone
 		split(pick(rc, nr), rcity, ":")

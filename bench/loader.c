@@ -4,11 +4,12 @@
  * one transaction into the same leads table, with its secondary indexes
  * dropped first and built again after the load, as crm-lead does.  The
  * duplicate-key columns get the raw values, so that the indexes over them
- * hold as much as crm-lead's do, but no normalising is done.
+ * hold as much as crm-lead's do, but no normalising is done.  With -a it
+ * appends into the table as it is, indexes and all, which is what
+ * crm-lead does when the table already holds leads.
  *
- *   cc -O2 -Ilib bench/loader.c -o build/loader -lsqlite3
- *   crm-lead list -d x.db >/dev/null      # creates the schema
- *   build/loader x.db leads.csv
+ *   crm -d x.db init                      # creates the schema
+ *   build/bench/loader [-a] x.db leads.csv
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -58,9 +59,12 @@ int main(int argc, char **argv)
 	char *line = NULL, *f[NF];
 	size_t cap = 0;
 	long rows = 0;
+	int append = argc == 4 && strcmp(argv[1], "-a") == 0;
 
+	argv += append;
+	argc -= append;
 	if (argc != 3) {
-		fprintf(stderr, "usage: loader DB CSV\n");
+		fprintf(stderr, "usage: loader [-a] DB CSV\n");
 		return 64;
 	}
 	FILE *in = fopen(argv[2], "r");
@@ -69,7 +73,8 @@ int main(int argc, char **argv)
 		return 66;
 	}
 	sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", NULL, NULL, NULL);
-	if (sqlite3_exec(db, "BEGIN IMMEDIATE;" CRM_LEAD_DROP_INDEXES, NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(db, append ? "BEGIN IMMEDIATE" : "BEGIN IMMEDIATE;" CRM_LEAD_DROP_INDEXES,
+			 NULL, NULL, NULL) != SQLITE_OK)
 		die(db, "begin");
 	if (sqlite3_prepare_v2(db,
 	    "INSERT INTO leads (name, company, title, phone, email, region, city, industry,"
@@ -90,7 +95,7 @@ int main(int argc, char **argv)
 		rows++;
 	}
 	sqlite3_finalize(st);
-	if (sqlite3_exec(db, CRM_LEAD_INDEXES "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(db, append ? "COMMIT" : CRM_LEAD_INDEXES "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		die(db, "indexes");
 	sqlite3_close(db);
 	free(line);

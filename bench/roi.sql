@@ -1,9 +1,9 @@
 -- roi.sql: the ROI report by source written by hand for the sqlite3 shell,
 -- as an analyst would write it: leads created in the period (the cohort),
 -- the distinct accounts (or leads, for deals without one) and the amount
--- won from them, the part of each cost
--- period inside the period, and the ratios, printed as "crm-roi -H" prints
--- them.  bench/roi-bench.sh times it against crm-roi on the same database.
+-- won from them, the part of each cost period inside the period, and the
+-- ratios, printed as "crm-roi -H" prints them.  bench/run.sh times it
+-- against crm-roi on the same database.
 -- Parameters (.parameter set): :since and :until, the period as UTC
 -- instants (until exclusive); :from_day and :to_day, its first and last
 -- local dates.  Scans rather than index look-ups: a period is a large share

@@ -842,13 +842,6 @@ static int copy_out(FILE *from, FILE *to)
 /* Statements that stepped without reaching the end keep a read snapshot
  * open, and BEGIN IMMEDIATE on a stale snapshot fails at once when another
  * process (the crm-lead import in front of us) has committed since. */
-static void end_reads(struct crm_db *db)
-{
-	sqlite3 *h = crm_db_handle(db);
-	for (sqlite3_stmt *st = sqlite3_next_stmt(h, NULL); st; st = sqlite3_next_stmt(h, st))
-		sqlite3_reset(st);
-}
-
 /* Read all of in into a temporary file before locking the database, so
  * that a writer feeding the pipe is never waiting for us. */
 static FILE *spool(FILE *in, int *st)
@@ -890,10 +883,8 @@ static int open_input(struct assigner *a, FILE **in, struct crm_tsv **t, FILE **
 
 static int begin(struct crm_ctx *ctx)
 {
-	end_reads(ctx->db);
-	/* a big run touches many pages: let SQLite keep more of them (64 MiB) */
-	int st = crm_db_exec(ctx->db, "PRAGMA cache_size = -65536;"
-			     "CREATE TEMP TABLE IF NOT EXISTS crm_assigned (lead_id INTEGER PRIMARY KEY,"
+	crm_db_reset_statements(ctx->db);
+	int st = crm_db_exec(ctx->db, "CREATE TEMP TABLE IF NOT EXISTS crm_assigned (lead_id INTEGER PRIMARY KEY,"
 			     " owner_id INTEGER NOT NULL, old_owner_id INTEGER)");
 	if (!st)
 		st = ctx->opts->dry_run ? crm_db_exec(ctx->db, "BEGIN") : crm_db_begin(ctx->db);

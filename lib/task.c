@@ -137,7 +137,7 @@ int crm_task_first_contact_assigned(struct crm_ctx *ctx)
 		" SELECT ?1, ?2, ?3, 'task', t.id, 'create', f.field, NULL,"
 		"   CASE f.field WHEN 'title' THEN t.title WHEN 'due' THEN t.due ELSE t.owner_id END"
 		" FROM tasks t, (SELECT 1 AS n, 'title' AS field UNION ALL SELECT 2, 'due'"
-		"   UNION ALL SELECT 3, 'owner_id') f WHERE t.id > ?6 ORDER BY t.id, f.n";
+		"   UNION ALL SELECT 3, 'owner_id') f WHERE t.id > ?6";
 #undef STALE_FIRST_CONTACT
 	const char *const steps[] = {audit_close, close, insert, audit_new};
 	char due[CRM_ISO_LEN];

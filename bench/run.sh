@@ -1,0 +1,363 @@
+#!/bin/sh
+# run.sh: "make bench".  Times our commands against baselines doing the
+# same work on the same data: the sqlite3 shell, and for the import and
+# the one-row command a minimal C program (bench/loader.c,
+# bench/pointquery.c), the practical upper bound.  Each task runs ours and
+# its baselines alternately, BENCH_PAIRS rounds (the order flips every
+# round, so drift and a busy machine fall on both alike); a row's ratio is
+# the median of the ratios within each round.  Outputs are compared before
+# anything is timed: a task whose two sides disagree stops the run.
+# See bench/README.md.
+#
+# Environment: BENCH_N leads (default 200000; everything scales with it),
+# BENCH_PAIRS rounds (default 5), BENCH_TASKS (default all: import append
+# assign funnel roi list show), BENCH_SAMPLE_MS: a sample of a quick
+# command (funnel, roi, list, show) repeats it until it lasts about this
+# long (default 300), BENCH_DIR to keep the data there and reuse it
+# (default a temporary directory, removed), CRM_BIN and BENCH_BIN for the
+# binaries (default build/bin and build/bench).
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin=${CRM_BIN:-$top/build/bin}
+bbin=${BENCH_BIN:-$top/build/bench}
+n=${BENCH_N:-200000}
+pairs=${BENCH_PAIRS:-5}
+sample_ms=${BENCH_SAMPLE_MS:-300}
+tasks=${BENCH_TASKS:-import append assign funnel roi list show}
+rss_cap=16384		# KiB: import, append and list stay under 16 MiB at any size
+
+die() { echo "bench: $*" >&2; exit 1; }
+say() { echo "bench: $*" >&2; }
+for v in "$n" "$pairs" "$sample_ms"; do
+	case $v in '' | *[!0-9]* | 0) die "BENCH_N, BENCH_PAIRS and BENCH_SAMPLE_MS want a positive number" ;; esac
+done
+for t in $tasks; do
+	case $t in import | append | assign | funnel | roi | list | show) ;; *) die "unknown task '$t'" ;; esac
+done
+wants() { case " $tasks " in *" $1 "*) return 0 ;; esac; return 1; }
+for b in "$bin/crm" "$bin/crm-lead" "$bbin/timeit" "$bbin/loader" "$bbin/pointquery"; do
+	[ -x "$b" ] || die "no $b: run 'make bench'"
+done
+bin=$(cd "$bin" && pwd)		# the runs happen in the work directory
+bbin=$(cd "$bbin" && pwd)
+command -v sqlite3 >/dev/null || die "no sqlite3 shell (Debian: apt-get install sqlite3)"
+
+if [ -n "${BENCH_DIR:-}" ]; then
+	mkdir -p "$BENCH_DIR"
+	work=$(cd "$BENCH_DIR" && pwd)
+else
+	work=$(mktemp -d "${TMPDIR:-/tmp}/crm-bench.XXXXXX")
+	trap 'rm -rf "$work"' EXIT
+	trap 'exit 130' INT TERM
+fi
+cd "$work"
+unset CRM_DB CRM_BUSY_TIMEOUT
+export TZ=Asia/Shanghai CRM_NOW=2026-03-02T09:00:00Z CRM_USER=admin CRM_CONFIG=$work/crm.yaml
+
+# ---- data ----
+
+# One rule per region, each to its region's team, round-robin: what
+# bench/assign.sql does in one UPDATE.  No rule for anything else.
+cat >crm.yaml <<'EOF'
+timezone: Asia/Shanghai
+assignment:
+  rules:
+    - {name: shanghai, match: {region: 上海}, team: east, method: round-robin}
+    - {name: zhejiang, match: {region: 浙江}, team: east, method: round-robin}
+    - {name: jiangsu, match: {region: 江苏}, team: east, method: round-robin}
+    - {name: beijing, match: {region: 北京}, team: north, method: round-robin}
+    - {name: shandong, match: {region: 山东}, team: north, method: round-robin}
+    - {name: guangdong, match: {region: 广东}, team: south, method: round-robin}
+    - {name: fujian, match: {region: 福建}, team: south, method: round-robin}
+    - {name: sichuan, match: {region: 四川}, team: west, method: round-robin}
+    - {name: hubei, match: {region: 湖北}, team: west, method: round-robin}
+EOF
+
+# fresh SRC DST: a copy to write into, on disk before the clock starts.
+fresh() {
+	rm -f "$2" "$2-wal" "$2-shm"
+	cp "$1" "$2"
+	if [ -e "$1-wal" ]; then cp "$1-wal" "$2-wal"; fi
+	sync "$2"
+}
+
+# An empty database with the admin and four teams of three reps, made by
+# crm-user as a team would make it.
+if [ ! -e template.db ]; then
+	say "making the empty database"
+	rm -f t.db*
+	"$bin/crm" -d t.db init >/dev/null
+	"$bin/crm-user" -d t.db -q add --login admin --name Admin --role admin >/dev/null
+	for team in east north south west; do
+		"$bin/crm-user" -d t.db -q team add "$team" >/dev/null
+		for k in 1 2 3; do
+			"$bin/crm-user" -d t.db -q add --login "$team$k" --name "$team rep $k" --team "$team" >/dev/null
+		done
+	done
+	mv t.db template.db
+fi
+if wants import || wants append || wants assign; then
+	[ -e "leads-$n.csv" ] || { say "generating $n leads as CSV"; sh "$top/bench/gen-leads.sh" "$n" >"leads-$n.csv"; }
+fi
+if wants append || wants assign; then
+	if [ ! -e "imported-$n.db" ]; then
+		say "importing them (the database to append to and assign)"
+		fresh template.db i.db
+		"$bin/crm-lead" -d i.db -q import "leads-$n.csv" >/dev/null 2>&1
+		mv i.db "imported-$n.db"
+	fi
+fi
+if wants append && [ ! -e "append-$n.csv" ]; then
+	sh "$top/bench/gen-leads.sh" $((n / 10)) 2 $((n + 1)) >"append-$n.csv"
+fi
+if wants funnel || wants roi || wants list || wants show; then
+	if [ ! -e "big-$n.db" ]; then
+		say "generating a database of $n leads, $((n / 5)) deals, their stages and interactions"
+		CRM_BIN=$bin sh "$top/bench/gen.sh" big.db "$n"
+		mv big.db "big-$n.db"
+	fi
+fi
+# Kept data may predate a schema change: migrate it now, not in a timed run.
+for db in template.db "imported-$n.db" "big-$n.db"; do
+	if [ -e "$db" ]; then "$bin/crm-lead" -d "$db" list --limit 1 >/dev/null; fi
+done
+
+# ---- timing ----
+
+# timed [timeit options] COMMAND...: one sample, "WALL KIB CPU"; the
+# command's stderr (import warnings, say) is kept only to explain a failure.
+timed() {
+	: >last.err
+	"$bbin/timeit" -e last.err "$@" || { tail -n 5 last.err >&2; die "a timed run failed: $*"; }
+}
+
+# series BASELINE...: BENCH_PAIRS rounds of ours and each baseline, each
+# run preceded by its untimed prep_<name>; samples go to times.<name>, and
+# check_round1 (if the task defines one) looks at round 1's results.
+series() {
+	rm -f times.*
+	r=1
+	while [ "$r" -le "$pairs" ]; do
+		if [ $((r % 2)) = 1 ]; then order="ours $*"; else order="$* ours"; fi
+		for s in $order; do
+			"prep_$s"
+			"run_$s" >>"times.$s"
+		done
+		if [ "$r" = 1 ]; then check_round1; fi
+		r=$((r + 1))
+	done
+}
+check_round1() { :; }
+prep_ours() { :; }
+
+# row TASK ROWS BASELINE-NAME TARGET RSS-CAP PER: one line of the table
+# from times.ours and times.<BASELINE-NAME>; PER divides a sample into
+# invocations.  Columns: task, baseline, rows, our median, the baseline's
+# median, median of paired ratios, target, our peak RSS, the same ratio
+# of CPU time, and what missed.
+row() {
+	paste -d' ' times.ours "times.$3" | awk -v task="$1" -v rows="$2" -v base="$4" \
+		-v target="$5" -v cap="$6" -v per="$7" '
+	function median(a, k,    i, j, t) {
+		for (i = 2; i <= k; i++)	# insertion sort: a handful of samples
+			for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+		return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+	}
+	function span(s) { return s >= 1 ? sprintf("%.2f s", s) : sprintf("%.1f ms", s * 1000) }
+	{ o[NR] = $1 / per; b[NR] = $4 / per; r[NR] = $1 / $4; c[NR] = $6 > 0 ? $3 / $6 : 0
+	  if ($2 > kib) kib = $2 }
+	END {
+		ratio = median(r, NR)
+		miss = ""
+		if (target != "-" && ratio > target) miss = "time"
+		if (cap != "-" && kib > cap) miss = miss (miss ? "+" : "") "rss"
+		printf "%-7s %-19s %9s %10s %10s %6.2f %6s %8.1f MiB %6.2f  %s\n", task, base, rows,
+			span(median(o, NR)), span(median(b, NR)), ratio, target, kib / 1024, median(c, NR),
+			miss ? "<< MISS " miss : "ok"
+	}' >>table
+}
+
+# ---- tasks ----
+
+lead_count() { sqlite3 "$1" 'SELECT count(*) FROM leads'; }
+
+# import: the CSV into a new database, against the C loader (the target)
+# and the shell's .import into the same schema, indexes built after the load.
+task_import() {
+	drops=$(sed -n 's/.*\(DROP INDEX IF EXISTS leads_[a-z_]*;\).*/\1/p' "$top/lib/schema.h" |
+		tr ';' '\n' | sed -n 's/^ *\(DROP.*\)/\1;/p')
+	creates=$(sed -n 's/.*"\(CREATE INDEX IF NOT EXISTS leads_[^"]*\)".*/\1/p' "$top/lib/schema.h")
+	[ -n "$drops" ] && [ -n "$creates" ] || die "cannot find the lead indexes in lib/schema.h"
+	cat >import.sql <<EOF
+.bail on
+PRAGMA synchronous = NORMAL;
+.import --csv --schema temp leads-$n.csv staging
+BEGIN IMMEDIATE;
+$drops
+INSERT INTO leads (name, company, title, phone, email, region, city, industry, source, campaign,
+                   status, created_at, updated_at, name_norm, company_norm, phone_norm, email_norm)
+SELECT 姓名, 公司, 职位, 手机, 邮箱, 省份, 城市, 行业, 来源, 活动, 'new', '$CRM_NOW', '$CRM_NOW',
+       姓名, 公司, 手机, 邮箱 FROM temp.staging;
+$creates
+COMMIT;
+EOF
+	prep_ours() { fresh template.db o.db; }
+	run_ours() { timed "$bin/crm-lead" -d o.db -q import "leads-$n.csv"; }
+	prep_loader() { fresh template.db l.db; }
+	run_loader() { timed "$bbin/loader" l.db "leads-$n.csv"; }
+	prep_shell() { fresh template.db s.db; }
+	run_shell() { timed -i import.sql sqlite3 -batch s.db; }
+	check_round1() {
+		[ "$(lead_count l.db)" = "$n" ] && [ "$(lead_count s.db)" = "$n" ] ||
+			die "import: the baselines did not load $n leads"
+		[ "$(lead_count o.db)" -ge $((n - n / 100)) ] || die "import: crm-lead imported too few leads"
+	}
+	series loader shell
+	row import "$n" loader "C loader" 1.5 $rss_cap 1
+	row import "$n" shell "sqlite3 .import" - $rss_cap 1
+}
+
+# append: N/10 new leads into the database of N, against the C loader
+# inserting into the indexed table.
+task_append() {
+	prep_ours() { fresh "imported-$n.db" o.db; }
+	run_ours() { timed "$bin/crm-lead" -d o.db -q import "append-$n.csv"; }
+	prep_loader() { fresh "imported-$n.db" l.db; }
+	run_loader() { timed "$bbin/loader" -a l.db "append-$n.csv"; }
+	check_round1() {
+		before=$(lead_count "imported-$n.db")
+		[ "$(lead_count l.db)" = $((before + n / 10)) ] || die "append: the loader did not append"
+		[ "$(lead_count o.db)" -ge $((before + n / 10 - n / 1000)) ] || die "append: crm-lead appended too few"
+	}
+	series loader
+	row append $((n / 10)) loader "C loader -a" 1.2 $rss_cap 1
+}
+
+# assign: every lead of the pool by the region rules, against one UPDATE
+# (the target) and against the same UPDATE with the audit rows and
+# first-contact tasks that crm-assign must write too (bench/assign-full.sql).
+task_assign() {
+	printf '.parameter set :now "'"'%s'"'"\n.read %s\n' "$CRM_NOW" "$top/bench/assign.sql" >assign.sql
+	due=$(date -u -d "${CRM_NOW%Z} UTC + 3 days" +%Y-%m-%dT%H:%M:%SZ)
+	printf '.parameter set :now "'"'%s'"'"\n.parameter set :due "'"'%s'"'"\n.read %s\n' \
+		"$CRM_NOW" "$due" "$top/bench/assign-full.sql" >assign-full.sql
+	rows=$(sqlite3 "imported-$n.db" "SELECT count(*) FROM leads WHERE owner_id IS NULL
+		AND status IN ('new', 'contacted', 'qualified')")
+	prep_ours() { fresh "imported-$n.db" o.db; }
+	run_ours() { timed "$bin/crm-assign" -d o.db -q --unassigned; }
+	prep_update() { fresh "imported-$n.db" u.db; }
+	run_update() { timed -i assign.sql sqlite3 -batch u.db; }
+	prep_full() { fresh "imported-$n.db" f.db; }
+	run_full() { timed -i assign-full.sql sqlite3 -batch f.db; }
+	check_round1() {
+		for b in u f; do
+			diff=$(sqlite3 o.db "ATTACH '$b.db' AS b; SELECT count(*) FROM leads o
+				JOIN b.leads b USING (id) WHERE o.owner_id IS NOT b.owner_id OR o.owner_id IS NULL")
+			[ "$diff" = 0 ] || die "assign: crm-assign and the SQL gave $diff leads different owners"
+		done
+		[ "$(sqlite3 o.db 'SELECT count(*) FROM tasks; SELECT count(*) FROM audit')" = \
+		  "$(sqlite3 f.db 'SELECT count(*) FROM tasks; SELECT count(*) FROM audit')" ] ||
+			die "assign: crm-assign and assign-full.sql wrote different numbers of tasks or audit rows"
+	}
+	series update full
+	row assign "$rows" update "sqlite3 UPDATE" 1.5 - 1
+	row assign "$rows" full "UPDATE+audit+tasks" - - 1
+}
+
+# same_output TASK: ours and the baseline print the same, or no benchmark.
+same_output() {
+	run_ours_out >ours.out
+	run_base_out >base.out
+	cmp -s ours.out base.out || { diff ours.out base.out | head >&2; die "$1: ours and the baseline disagree"; }
+}
+
+# repeats COMMAND...: how many runs of it last about BENCH_SAMPLE_MS.
+repeats() {
+	timed "$@" | awk -v ms="$sample_ms" '{ k = int(ms / 1000 / $1) + 1; print (k > 1000 ? 1000 : k) }'
+}
+
+# funnel, roi, list: a report and a list against hand-written SQL; the
+# generated database is only read.
+task_funnel() {
+	db=big-$n.db
+	run_ours_out() { "$bin/crm-report" -d "$db" -H funnel --since 2025-01-01 --until 2025-12-31; }
+	run_base_out() { sqlite3 -batch "$db" <"$top/bench/funnel.sql"; }
+	same_output funnel
+	k=$(repeats "$bin/crm-report" -d "$db" -H funnel --since 2025-01-01 --until 2025-12-31)
+	run_ours() { timed -n "$k" "$bin/crm-report" -d "$db" -H funnel --since 2025-01-01 --until 2025-12-31; }
+	run_sql() { timed -n "$k" -i "$top/bench/funnel.sql" sqlite3 -batch "$db"; }
+	prep_sql() { :; }
+	series sql
+	row funnel "$n" sql "sqlite3 funnel.sql" 1.1 - "$k"
+}
+
+task_roi() {
+	db=big-$n.db
+	# 2025 in Asia/Shanghai, as crm-roi --since 2025-01-01 --until 2025-12-31 takes it
+	cat >roi.sql <<EOF
+.parameter set :since "'2024-12-31T16:00:00Z'"
+.parameter set :until "'2025-12-31T16:00:00Z'"
+.parameter set :from_day "'2025-01-01'"
+.parameter set :to_day "'2025-12-31'"
+.read $top/bench/roi.sql
+EOF
+	run_ours_out() { "$bin/crm-roi" -d "$db" -H --since 2025-01-01 --until 2025-12-31; }
+	run_base_out() { sqlite3 -batch "$db" <roi.sql; }
+	same_output roi
+	k=$(repeats "$bin/crm-roi" -d "$db" -H --since 2025-01-01 --until 2025-12-31)
+	run_ours() { timed -n "$k" "$bin/crm-roi" -d "$db" -H --since 2025-01-01 --until 2025-12-31; }
+	run_sql() { timed -n "$k" -i roi.sql sqlite3 -batch "$db"; }
+	prep_sql() { :; }
+	series sql
+	row roi "$n" sql "sqlite3 roi.sql" 1.1 - "$k"
+}
+
+task_list() {
+	db=big-$n.db
+	run_ours_out() { "$bin/crm-lead" -d "$db" list --region 广东; }
+	run_base_out() { sqlite3 -batch "$db" <"$top/bench/list.sql"; }
+	same_output list
+	rows=$(($(wc -l <ours.out) - 1))
+	k=$(repeats "$bin/crm-lead" -d "$db" list --region 广东)
+	run_ours() { timed -n "$k" "$bin/crm-lead" -d "$db" list --region 广东; }
+	run_sql() { timed -n "$k" -i "$top/bench/list.sql" sqlite3 -batch "$db"; }
+	prep_sql() { :; }
+	series sql
+	row list "$rows" sql "sqlite3 list.sql" 1.1 $rss_cap "$k"
+}
+
+# show: config loaded, database opened, one lead shown (with its history).
+task_show() {
+	db=big-$n.db
+	id=$((n / 2))
+	"$bin/crm-lead" -d "$db" show "$id" | sed -n 3p | cut -f1,2 >ours.out
+	"$bbin/pointquery" "$db" "$id" | sed -n 2p | cut -f1,2 >base.out
+	cmp -s ours.out base.out || die "show: crm-lead show and pointquery found different leads"
+	k=$(repeats "$bin/crm-lead" -d "$db" show "$id")
+	run_ours() { timed -n "$k" "$bin/crm-lead" -d "$db" show "$id"; }
+	run_point() { timed -n "$k" "$bbin/pointquery" "$db" "$id"; }
+	prep_point() { :; }
+	series point
+	row show 1 point "C pointquery" 1.15 - "$k"
+}
+
+# ---- the run ----
+
+load_before=$(uptime)
+: >table
+for t in $tasks; do
+	say "$t ($pairs rounds)"
+	prep_ours() { :; }
+	check_round1() { :; }
+	done_rows=$(wc -l <table)
+	"task_$t"
+	tail -n +$((done_rows + 1)) table >&2
+done
+echo "make bench: $n leads, $pairs rounds of ours and the baseline alternately; $(nproc) CPUs;" \
+	"sqlite $(sqlite3 -version | cut -d' ' -f1)"
+echo "load before: ${load_before#*load average: }; after: $(uptime | sed 's/.*load average: //')"
+printf '%-7s %-19s %9s %10s %10s %6s %6s %12s %6s  %s\n' task baseline rows ours baseline \
+	ratio target "peak RSS" cpu result
+cat table
+echo "ratio: median over the rounds of ours / baseline (wall clock); cpu: the same for user+system time;"
+echo "times are per run; a sample of a quick task repeats its command for about $sample_ms ms"
