@@ -36,8 +36,9 @@ MAN7     = $(sort $(wildcard man/man7/*.7))
 MANS     = $(MAN1) $(MAN5) $(MAN7)
 
 DEB_PKGS = libsqlite3-dev libyaml-dev libcsv-dev pkg-config libcmocka-dev \
-           bats bats-assert bats-support mandoc sqlite3 gnuplot-nox fonts-noto-cjk \
-           clang libclang-rt-14-dev valgrind
+           bats bats-assert bats-support mandoc sqlite3 gnuplot-nox fonts-noto-cjk
+# only for make fuzz and make valgrind
+DEV_PKGS = clang libclang-rt-14-dev valgrind
 
 .PHONY: all deps demo check test unit cli lint install uninstall clean bench fuzz valgrind
 
@@ -92,6 +93,7 @@ FUZZ_FLAGS    = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 FUZZ_NAMES    = $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 
 fuzz:
+	@sh tests/deps.sh $(DEV_PKGS)
 	@$(MAKE) --no-print-directory B=build-fuzz CC=clang \
 		CFLAGS='$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link' $(FUZZ_NAMES:%=build-fuzz/fuzz_%) >/dev/null
 	@sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
@@ -104,6 +106,7 @@ $(B)/tests/test_fuzz_regress: $(wildcard tests/fuzz/*.[ch])
 
 # make valgrind: a session of every tool under memcheck, no errors or leaks.
 valgrind: all
+	@sh tests/deps.sh $(DEV_PKGS)
 	@sh tests/valgrind.sh $(B)/bin
 
 # make bench: our commands against the sqlite3 shell and minimal C programs
