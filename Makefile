@@ -36,7 +36,8 @@ MAN7     = $(sort $(wildcard man/man7/*.7))
 MANS     = $(MAN1) $(MAN5) $(MAN7)
 
 DEB_PKGS = libsqlite3-dev libyaml-dev libcsv-dev pkg-config libcmocka-dev \
-           bats bats-assert bats-support mandoc sqlite3 gnuplot-nox fonts-noto-cjk
+           bats bats-assert bats-support mandoc sqlite3 gnuplot-nox fonts-noto-cjk \
+           python3
 # only for make fuzz and make valgrind
 DEV_PKGS = clang libclang-rt-14-dev valgrind
 
