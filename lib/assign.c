@@ -829,19 +829,6 @@ static void free_assigner(struct assigner *a)
 	free(a->label.s);
 }
 
-static int copy_out(FILE *from, FILE *to)
-{
-	char b[65536];
-	size_t n;
-	while ((n = fread(b, 1, sizeof b, from)) > 0)
-		if (fwrite(b, 1, n, to) != n)
-			return EX_IOERR;
-	return ferror(from) ? EX_IOERR : 0;
-}
-
-/* Statements that stepped without reaching the end keep a read snapshot
- * open, and BEGIN IMMEDIATE on a stale snapshot fails at once when another
- * process (the crm-lead import in front of us) has committed since. */
 /* Read all of in into a temporary file before locking the database, so
  * that a writer feeding the pipe is never waiting for us. */
 static FILE *spool(FILE *in, int *st)
@@ -852,7 +839,7 @@ static FILE *spool(FILE *in, int *st)
 		*st = EX_CANTCREAT;
 		return NULL;
 	}
-	*st = copy_out(in, f);
+	*st = crm_fcopy(in, f);
 	if (!*st && fflush(f) == 0) {
 		rewind(f);
 		return f;
@@ -915,7 +902,7 @@ int crm_assign_run(struct crm_ctx *ctx, const struct crm_assign_opts *o, FILE *o
 		st = crm_ctx_end(ctx, st);
 		if (!st && held) {
 			rewind(held);
-			st = copy_out(held, out);
+			st = crm_fcopy(held, out);
 		}
 	}
 	if (held)

@@ -78,6 +78,16 @@ int crm_finish(int status)
 	return status;
 }
 
+int crm_fcopy(FILE *from, FILE *to)
+{
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, from)) > 0)
+		if (fwrite(buf, 1, n, to) != n)
+			return EX_IOERR;
+	return ferror(from) ? EX_IOERR : 0;
+}
+
 static void *oom(void *p)
 {
 	if (!p)

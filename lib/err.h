@@ -6,6 +6,7 @@
 #ifndef CRM_ERR_H
 #define CRM_ERR_H
 
+#include <stdio.h>
 #include <sysexits.h>
 
 enum {
@@ -24,6 +25,10 @@ _Noreturn void crm_die_errno(int status, const char *fmt, ...) __attribute__((fo
 /* Flush and close stdout; on failure report "write error: ..." and return
  * EX_IOERR, else return status unchanged.  Every main() ends with it. */
 int crm_finish(int status);
+
+/* Copy the rest of from to to: 0, or EX_IOERR when a read or write failed
+ * (not reported: the caller knows the names). */
+int crm_fcopy(FILE *from, FILE *to);
 
 /* Allocation that never returns NULL: out of memory ends the program (70). */
 void *crm_xmalloc(size_t n);

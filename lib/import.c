@@ -604,17 +604,6 @@ static int audit_batch(struct imp *im, long n, int64_t lo, int64_t hi)
 	return st;
 }
 
-static int copy_out(FILE *from, FILE *to)
-{
-	char buf[65536];
-	size_t n;
-	rewind(from);
-	while ((n = fread(buf, 1, sizeof buf, from)) > 0)
-		if (fwrite(buf, 1, n, to) != n)
-			break;
-	return 0;
-}
-
 static int run_import(struct imp *im, FILE *ids, long *ndups, long *n)
 {
 	struct crm_db *db = im->ctx->db;
@@ -686,13 +675,12 @@ int crm_lead_import(struct crm_ctx *ctx, const struct crm_import_opts *o,
 		st = EX_CANTCREAT;
 		goto out;
 	}
-	st = run_import(&im, ids, &ndups, &n);
-	if (st || dry)
-		crm_db_rollback(ctx->db);
-	else
-		st = crm_db_commit(ctx->db);
-	if (!st && ids)
-		copy_out(ids, out);
+	st = crm_ctx_end(ctx, run_import(&im, ids, &ndups, &n));
+	if (!st && ids) {
+		rewind(ids);
+		/* a failed write shows at the final flush of stdout (74) */
+		crm_fcopy(ids, out);
+	}
 	if (!st && !ctx->opts->quiet)
 		crm_warn("%s %ld, duplicates %ld, rejected %ld", dry ? "would import" : "imported",
 			 n, ndups, im.bad);
