@@ -84,3 +84,16 @@ long_options() {	# the --options a tool's --help lists
 	_crm_complete crm-user
 	[[ " ${COMPREPLY[*]} " == *" root "* ]]
 }
+
+@test "bash completion offers the stages after a deal id" {
+	source "$TOP/completions/bash/crm"
+	COMP_WORDS=(crm-stage move 7 "")
+	COMP_CWORD=3
+	_crm_complete
+	[[ " ${COMPREPLY[*]} " == *" proposal "* ]]
+	[[ " ${COMPREPLY[*]} " == *" won "* ]]
+	COMP_WORDS=(crm-stage move "")
+	COMP_CWORD=2
+	_crm_complete
+	[[ " ${COMPREPLY[*]} " != *" proposal "* ]]
+}
