@@ -83,57 +83,8 @@ int crm_account_repoint(struct crm_db *db, int64_t from, int64_t to)
 		"DELETE FROM reminders_sent WHERE subject_type = 'account' AND subject_id = ?1",
 		"UPDATE audit SET entity_id = ?2 WHERE entity = 'account' AND entity_id = ?1",
 	};
-	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
-		sqlite3_stmt *s = crm_db_stmt(db, sql[i]);
-		if (!s)
-			return EX_SOFTWARE;
-		sqlite3_bind_int64(s, 1, from);
-		sqlite3_bind_int64(s, 2, to);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			return crm_db_fail(db, "cannot re-point account references");
-	}
-	return 0;
-}
-
-/* A key of text (normalised by norm), bound to st at i; NULL when none. */
-static void bind_key(sqlite3_stmt *st, int i, const char *text, int kind)
-{
-	if (!text || !*text) {
-		sqlite3_bind_null(st, i);
-		return;
-	}
-	char *out = crm_xmalloc(strlen(text) + 1);
-	long n = kind == 0 ? (long)crm_norm_company(text, out)
-		: kind == 1 ? crm_norm_phone(text, out) : crm_norm_email(text, out);
-	if (n > 0) {
-		sqlite3_bind_text(st, i, out, -1, free);
-	} else {
-		sqlite3_bind_null(st, i);
-		free(out);
-	}
-}
-
-/* Put value into field name of r; 0 or 65 after reporting with where. */
-static int seed_put(struct crm_rec *r, const char *name, const char *value, const char *where)
-{
-	if (!value || !*value)
-		return 0;
-	int st = crm_rec_put(r, crm_rec_field(r, name), value);
-	if (st)
-		crm_warn("%s: %s", where, crm_rec_error(r));
-	return st;
-}
-
-/* The login of user id, for the owner field ("" when none). */
-static char *login_of(struct crm_ctx *ctx, int64_t id)
-{
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, "SELECT login FROM users WHERE id = ?1");
-	if (!s || !id)
-		return crm_xstrdup("");
-	sqlite3_bind_int64(s, 1, id);
-	char *login = crm_xstrdup(sqlite3_step(s) == SQLITE_ROW ? crm_col_text(s, 0) : "");
-	sqlite3_reset(s);
-	return login;
+	return crm_db_run_with_ids(db, sql, sizeof sql / sizeof sql[0], from, to,
+				   "re-point account references");
 }
 
 int crm_account_link_or_create(struct crm_ctx *ctx, const struct crm_account_seed *seed,
@@ -154,9 +105,9 @@ int crm_account_link_or_create(struct crm_ctx *ctx, const struct crm_account_see
 	sqlite3_stmt *s = crm_db_stmt(ctx->db, find_sql);
 	if (!s)
 		return EX_SOFTWARE;
-	bind_key(s, 1, seed->name, 0);
-	bind_key(s, 2, seed->phone, 1);
-	bind_key(s, 3, seed->email, 2);
+	crm_rec_bind_key(s, 1, seed->name, CRM_KEY_COMPANY);
+	crm_rec_bind_key(s, 2, seed->phone, CRM_KEY_PHONE);
+	crm_rec_bind_key(s, 3, seed->email, CRM_KEY_EMAIL);
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		*id = sqlite3_column_int64(s, 0);
@@ -166,15 +117,15 @@ int crm_account_link_or_create(struct crm_ctx *ctx, const struct crm_account_see
 	if (rc != SQLITE_DONE)
 		return crm_db_fail(ctx->db, "cannot look for accounts");
 	struct crm_rec *r = crm_rec_new(ctx, &crm_account_kind);
-	char *owner = login_of(ctx, seed->owner_id);
-	if (!(st = seed_put(r, "name", seed->name, where)) &&
-	    !(st = seed_put(r, "industry", seed->industry, where)) &&
-	    !(st = seed_put(r, "region", seed->region, where)) &&
-	    !(st = seed_put(r, "city", seed->city, where)) &&
-	    !(st = seed_put(r, "phone", seed->phone, where)) &&
-	    !(st = seed_put(r, "email", seed->email, where)) &&
-	    !(st = seed_put(r, "source", seed->source, where)) &&
-	    !(st = seed_put(r, "owner", owner, where))) {
+	char *owner = crm_rec_login_of(ctx, seed->owner_id);
+	if (!(st = crm_rec_seed_put(r, "name", seed->name, where)) &&
+	    !(st = crm_rec_seed_put(r, "industry", seed->industry, where)) &&
+	    !(st = crm_rec_seed_put(r, "region", seed->region, where)) &&
+	    !(st = crm_rec_seed_put(r, "city", seed->city, where)) &&
+	    !(st = crm_rec_seed_put(r, "phone", seed->phone, where)) &&
+	    !(st = crm_rec_seed_put(r, "email", seed->email, where)) &&
+	    !(st = crm_rec_seed_put(r, "source", seed->source, where)) &&
+	    !(st = crm_rec_seed_put(r, "owner", owner, where))) {
 		crm_rec_set_lead(r, seed->lead_id);
 		if ((st = crm_rec_check_new(r)))
 			crm_warn("%s: %s", where, crm_rec_error(r));

@@ -72,45 +72,8 @@ int crm_contact_repoint(struct crm_db *db, int64_t from, int64_t to)
 		"DELETE FROM reminders_sent WHERE subject_type = 'contact' AND subject_id = ?1",
 		"UPDATE audit SET entity_id = ?2 WHERE entity = 'contact' AND entity_id = ?1",
 	};
-	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
-		sqlite3_stmt *s = crm_db_stmt(db, sql[i]);
-		if (!s)
-			return EX_SOFTWARE;
-		sqlite3_bind_int64(s, 1, from);
-		sqlite3_bind_int64(s, 2, to);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			return crm_db_fail(db, "cannot re-point contact references");
-	}
-	return 0;
-}
-
-enum { KEY_NAME, KEY_PHONE, KEY_EMAIL };
-
-static void bind_key(sqlite3_stmt *st, int i, const char *text, int kind)
-{
-	if (!text || !*text) {
-		sqlite3_bind_null(st, i);
-		return;
-	}
-	char *out = crm_xmalloc(strlen(text) + 1);
-	long n = kind == KEY_NAME ? (long)crm_norm_name(text, out)
-		: kind == KEY_PHONE ? crm_norm_phone(text, out) : crm_norm_email(text, out);
-	if (n > 0) {
-		sqlite3_bind_text(st, i, out, -1, free);
-	} else {
-		sqlite3_bind_null(st, i);
-		free(out);
-	}
-}
-
-static int seed_put(struct crm_rec *r, const char *name, const char *value, const char *where)
-{
-	if (!value || !*value)
-		return 0;
-	int st = crm_rec_put(r, crm_rec_field(r, name), value);
-	if (st)
-		crm_warn("%s: %s", where, crm_rec_error(r));
-	return st;
+	return crm_db_run_with_ids(db, sql, sizeof sql / sizeof sql[0], from, to,
+				   "re-point contact references");
 }
 
 static const char *first_of(const char *a, const char *b, const char *c)
@@ -136,9 +99,9 @@ int crm_contact_link_or_create(struct crm_ctx *ctx, const struct crm_contact_see
 	sqlite3_stmt *s = crm_db_stmt(ctx->db, find_sql);
 	if (!s)
 		return EX_SOFTWARE;
-	bind_key(s, 1, seed->name, KEY_NAME);
-	bind_key(s, 2, seed->phone, KEY_PHONE);
-	bind_key(s, 3, seed->email, KEY_EMAIL);
+	crm_rec_bind_key(s, 1, seed->name, CRM_KEY_NAME);
+	crm_rec_bind_key(s, 2, seed->phone, CRM_KEY_PHONE);
+	crm_rec_bind_key(s, 3, seed->email, CRM_KEY_EMAIL);
 	crm_bind_id(s, 4, seed->account_id);
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
@@ -149,23 +112,16 @@ int crm_contact_link_or_create(struct crm_ctx *ctx, const struct crm_contact_see
 	if (rc != SQLITE_DONE)
 		return crm_db_fail(ctx->db, "cannot look for contacts");
 	struct crm_rec *r = crm_rec_new(ctx, &crm_contact_kind);
-	char *owner = NULL;
-	sqlite3_stmt *u = crm_db_stmt(ctx->db, "SELECT login FROM users WHERE id = ?1");
-	if (u && seed->owner_id) {
-		sqlite3_bind_int64(u, 1, seed->owner_id);
-		if (sqlite3_step(u) == SQLITE_ROW)
-			owner = crm_xstrdup(crm_col_text(u, 0));
-		sqlite3_reset(u);
-	}
+	char *owner = crm_rec_login_of(ctx, seed->owner_id);
 	snprintf(account, sizeof account, "%lld", (long long)seed->account_id);
 	/* the caller has just linked or made the account */
 	crm_rec_trust_refs(r, true);
-	if (!(st = seed_put(r, "name", first_of(seed->name, seed->email, seed->phone), where)) &&
-	    !(st = seed_put(r, "account", seed->account_id ? account : NULL, where)) &&
-	    !(st = seed_put(r, "title", seed->title, where)) &&
-	    !(st = seed_put(r, "phone", seed->phone, where)) &&
-	    !(st = seed_put(r, "email", seed->email, where)) &&
-	    !(st = seed_put(r, "owner", owner, where))) {
+	if (!(st = crm_rec_seed_put(r, "name", first_of(seed->name, seed->email, seed->phone), where)) &&
+	    !(st = crm_rec_seed_put(r, "account", seed->account_id ? account : NULL, where)) &&
+	    !(st = crm_rec_seed_put(r, "title", seed->title, where)) &&
+	    !(st = crm_rec_seed_put(r, "phone", seed->phone, where)) &&
+	    !(st = crm_rec_seed_put(r, "email", seed->email, where)) &&
+	    !(st = crm_rec_seed_put(r, "owner", owner, where))) {
 		crm_rec_set_lead(r, seed->lead_id);
 		if ((st = crm_rec_check_new(r)))
 			crm_warn("%s: %s", where, crm_rec_error(r));

@@ -344,6 +344,24 @@ sqlite3_stmt *crm_db_stmt(struct crm_db *db, const char *sql)
 	return st;
 }
 
+int crm_db_run_with_ids(struct crm_db *db, const char *const *sql, size_t n, int64_t a,
+			int64_t b, const char *what)
+{
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *s = crm_db_stmt(db, sql[i]);
+		if (!s)
+			return EX_SOFTWARE;
+		sqlite3_bind_int64(s, 1, a);
+		sqlite3_bind_int64(s, 2, b);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			char msg[96];
+			snprintf(msg, sizeof msg, "cannot %s", what);
+			return crm_db_fail(db, msg);
+		}
+	}
+	return 0;
+}
+
 int crm_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (!s || !*s)

@@ -45,6 +45,12 @@ int crm_db_fail(struct crm_db *db, const char *what);
 /* Run sql without results (no parameters); 0 or exit status. */
 int crm_db_exec(struct crm_db *db, const char *sql);
 
+/* Run each of n statements (cached, no result rows) with ?1 = a and
+ * ?2 = b: the re-pointing of references when records are merged.  0, or
+ * an exit status after reporting "cannot WHAT". */
+int crm_db_run_with_ids(struct crm_db *db, const char *const *sql, size_t n, int64_t a,
+			int64_t b, const char *what);
+
 /* Bind text, NULL for NULL or "" (an empty field is "no value"). */
 int crm_bind_text(sqlite3_stmt *st, int i, const char *s);
 int crm_bind_id(sqlite3_stmt *st, int i, int64_t id);	/* 0 binds NULL */

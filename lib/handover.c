@@ -159,39 +159,37 @@ static int move_accounts(struct handover *h)
 	return st;
 }
 
-/* A contact goes with its account when that went to a taker. */
-static int move_contacts(struct handover *h)
+/* Records of entity listed by select (id, name, '', account_id) go with
+ * their account when that went to a taker, else to the least loaded. */
+static int move_with_account(struct handover *h, const char *entity, const char *select,
+			     const char *update)
 {
 	struct record *r;
 	size_t n;
-	int st = collect(h, "SELECT id, name, '', coalesce(account_id, 0) FROM contacts"
-			    " WHERE owner_id = ?1 ORDER BY id", &r, &n);
+	int st = collect(h, select, &r, &n);
 	for (size_t i = 0; !st && i < n; i++) {
 		struct taker *t = taker_by_id(h, int_of(h->ctx, "SELECT owner_id FROM accounts WHERE id = ?1",
 							 r[i].subject_id));
-		st = give(h, "contact", "UPDATE contacts SET owner_id = ?2, updated_at = ?3 WHERE id = ?1",
-			  &r[i], t ? t : least_loaded(h));
+		st = give(h, entity, update, &r[i], t ? t : least_loaded(h));
 	}
 	free_records(r, n);
 	return st;
 }
 
-/* An open deal goes with its account when that went to a taker; a closed
- * one stays with who won or lost it, for the figures. */
+static int move_contacts(struct handover *h)
+{
+	return move_with_account(h, "contact",
+		"SELECT id, name, '', coalesce(account_id, 0) FROM contacts WHERE owner_id = ?1 ORDER BY id",
+		"UPDATE contacts SET owner_id = ?2, updated_at = ?3 WHERE id = ?1");
+}
+
+/* A closed deal stays with who won or lost it, for the figures. */
 static int move_deals(struct handover *h)
 {
-	struct record *r;
-	size_t n;
-	int st = collect(h, "SELECT id, title, '', coalesce(account_id, 0) FROM deals"
-			    " WHERE owner_id = ?1 AND status = 'open' ORDER BY id", &r, &n);
-	for (size_t i = 0; !st && i < n; i++) {
-		struct taker *t = taker_by_id(h, int_of(h->ctx, "SELECT owner_id FROM accounts WHERE id = ?1",
-							 r[i].subject_id));
-		st = give(h, "deal", "UPDATE deals SET owner_id = ?2, updated_at = ?3 WHERE id = ?1",
-			  &r[i], t ? t : least_loaded(h));
-	}
-	free_records(r, n);
-	return st;
+	return move_with_account(h, "deal",
+		"SELECT id, title, '', coalesce(account_id, 0) FROM deals"
+		" WHERE owner_id = ?1 AND status = 'open' ORDER BY id",
+		"UPDATE deals SET owner_id = ?2, updated_at = ?3 WHERE id = ?1");
 }
 
 /* A task on a lead that went to a taker goes with it; others are spread. */

@@ -75,16 +75,8 @@ int crm_lead_repoint(struct crm_db *db, int64_t from, int64_t to)
 		"DELETE FROM reminders_sent WHERE subject_type = 'lead' AND subject_id = ?1",
 		"UPDATE audit SET entity_id = ?2 WHERE entity = 'lead' AND entity_id = ?1",
 	};
-	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
-		sqlite3_stmt *s = crm_db_stmt(db, sql[i]);
-		if (!s)
-			return EX_SOFTWARE;
-		sqlite3_bind_int64(s, 1, from);
-		sqlite3_bind_int64(s, 2, to);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			return crm_db_fail(db, "cannot re-point lead references");
-	}
-	return 0;
+	return crm_db_run_with_ids(db, sql, sizeof sql / sizeof sql[0], from, to,
+				   "re-point lead references");
 }
 
 /* The values keep lacks, taken from dup, into chg: empty fields filled,

@@ -147,6 +147,20 @@ int crm_rec_load(struct crm_rec *r, int64_t id, bool for_change);
  * (action) each, checking permissions (77). */
 int crm_rec_apply(struct crm_rec *chg, int64_t id, const char *action, struct crm_diff *diff);
 
+/* For the link-or-create functions of conversion and imports: put value
+ * (nothing when empty) into field name of r; 0, or 65 after reporting
+ * "where: why". */
+int crm_rec_seed_put(struct crm_rec *r, const char *name, const char *value, const char *where);
+/* The login of user id ("" for 0 or none), malloc'd: owners are fields
+ * given by login. */
+char *crm_rec_login_of(struct crm_ctx *ctx, int64_t id);
+
+/* Duplicate keys: text normalised (lib/normalise.h) and bound to st at
+ * i, or NULL when it gives no key. */
+enum crm_key { CRM_KEY_COMPANY, CRM_KEY_NAME, CRM_KEY_PHONE, CRM_KEY_EMAIL };
+struct sqlite3_stmt;
+void crm_rec_bind_key(struct sqlite3_stmt *st, int i, const char *text, enum crm_key kind);
+
 /* ---- commands: one transaction each, -n honoured ---- */
 
 int crm_rec_add(struct crm_ctx *ctx, struct crm_rec *r, FILE *out);

@@ -9,6 +9,7 @@
 #include "db.h"
 #include "err.h"
 #include "leadfield.h"
+#include "normalise.h"
 #include "record.h"
 #include "tsv.h"
 
@@ -195,4 +196,45 @@ int crm_id_parse(const char *entity, const char *s, int64_t *id)
 	}
 	*id = v;
 	return 0;
+}
+
+/* ---- seeds for link-or-create ---- */
+
+int crm_rec_seed_put(struct crm_rec *r, const char *name, const char *value, const char *where)
+{
+	if (!value || !*value)
+		return 0;
+	int st = crm_rec_put(r, crm_rec_field(r, name), value);
+	if (st)
+		crm_warn("%s: %s", where, crm_rec_error(r));
+	return st;
+}
+
+char *crm_rec_login_of(struct crm_ctx *ctx, int64_t id)
+{
+	sqlite3_stmt *s = crm_db_stmt(ctx->db, "SELECT login FROM users WHERE id = ?1");
+	if (!s || !id)
+		return crm_xstrdup("");
+	sqlite3_bind_int64(s, 1, id);
+	char *login = crm_xstrdup(sqlite3_step(s) == SQLITE_ROW ? crm_col_text(s, 0) : "");
+	sqlite3_reset(s);
+	return login;
+}
+
+void crm_rec_bind_key(sqlite3_stmt *st, int i, const char *text, enum crm_key kind)
+{
+	if (!text || !*text) {
+		sqlite3_bind_null(st, i);
+		return;
+	}
+	char *out = crm_xmalloc(strlen(text) + 1);
+	long n = kind == CRM_KEY_COMPANY ? (long)crm_norm_company(text, out)
+		: kind == CRM_KEY_NAME ? (long)crm_norm_name(text, out)
+		: kind == CRM_KEY_PHONE ? crm_norm_phone(text, out) : crm_norm_email(text, out);
+	if (n > 0) {
+		sqlite3_bind_text(st, i, out, -1, free);
+	} else {
+		sqlite3_bind_null(st, i);
+		free(out);
+	}
 }
