@@ -12,11 +12,11 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 
 CC       ?= cc
 B        ?= build
-PKGS      = sqlite3 yaml-0.1
+PKGS      = sqlite3 yaml-0.1 nettle
 CFLAGS   ?= -O2 -g
 WARN      = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DCRM_VERSION='"$(VERSION)"' -Ilib
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lyaml) -lcsv -lm
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lyaml -lnettle) -lcsv -lm
 
 ifdef SANITIZE
 CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=$(SANITIZE) -fno-omit-frame-pointer
@@ -35,7 +35,7 @@ MAN5     = $(sort $(wildcard man/man5/*.5))
 MAN7     = $(sort $(wildcard man/man7/*.7))
 MANS     = $(MAN1) $(MAN5) $(MAN7)
 
-DEB_PKGS = libsqlite3-dev libyaml-dev libcsv-dev pkg-config libcmocka-dev \
+DEB_PKGS = libsqlite3-dev libyaml-dev libcsv-dev nettle-dev pkg-config libcmocka-dev \
            bats bats-assert bats-support mandoc sqlite3 gnuplot-nox fonts-noto-cjk \
            python3
 # only for make fuzz and make valgrind

@@ -51,14 +51,18 @@ int crm_admin_check_rules(struct crm_ctx *ctx)
 
 int crm_admin_check(struct crm_ctx *ctx)
 {
+	int64_t audit_rows = 0;
 	int db_st = crm_db_check(ctx->db);
+	int audit_st = crm_db_check_audit(ctx->db, &audit_rows);
 	int rule_st = crm_admin_check_rules(ctx);
 	printf("database\t%s\n", crm_db_path(ctx->db));
 	printf("schema_version\t%d\n", crm_db_schema_version());
 	printf("integrity\t%s\n", db_st ? "failed" : "ok");
+	printf("audit\t%s\n", audit_st ? "failed" : "ok");
+	printf("audit_rows\t%lld\n", (long long)audit_rows);
 	printf("config\t%s\n", ctx->cfg->path ? ctx->cfg->path : "(built-in defaults)");
 	printf("rules\t%s\n", rule_st ? "failed" : "ok");
-	return db_st ? db_st : rule_st;
+	return db_st ? db_st : audit_st ? audit_st : rule_st;
 }
 
 int crm_admin_backup(struct crm_ctx *ctx, const char *path)

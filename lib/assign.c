@@ -14,6 +14,7 @@
 
 #include "admin.h"
 #include "assign.h"
+#include "audit.h"
 #include "db.h"
 #include "err.h"
 #include "out.h"
@@ -618,8 +619,8 @@ static int write_queue(struct assigner *a)
 		"UPDATE leads SET owner_id = d.owner_id, assigned_at = ?1, updated_at = ?1,"
 		" claimed_at = NULL FROM temp.crm_assigned d WHERE leads.id = d.lead_id";
 	static const char audit[] =
-		"INSERT INTO audit (at, actor, tool, entity, entity_id, action, field, old_value, new_value)"
-		" SELECT ?1, ?2, ?3, 'lead', d.lead_id, 'assign', 'owner', o.login, n.login"
+		"INSERT INTO audit (" CRM_AUDIT_COLUMNS_UNSEALED ")"
+		" SELECT ?1, ?2, ?3, ?4, 'lead', d.lead_id, 'assign', 'owner', o.login, n.login"
 		" FROM temp.crm_assigned d JOIN users n ON n.id = d.owner_id"
 		" LEFT JOIN users o ON o.id = d.old_owner_id ORDER BY d.lead_id";
 	sqlite3_stmt *st = crm_db_stmt(ctx->db, update);
@@ -628,14 +629,18 @@ static int write_queue(struct assigner *a)
 	sqlite3_bind_text(st, 1, ctx->now_iso, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return crm_db_fail(ctx->db, "cannot assign leads");
+	int64_t mark;
+	int rc;
+	if ((rc = crm_db_audit_mark(ctx->db, &mark)))
+		return rc;
 	if (!(st = crm_db_stmt(ctx->db, audit)))
 		return EX_SOFTWARE;
-	sqlite3_bind_text(st, 1, ctx->now_iso, -1, SQLITE_STATIC);
-	crm_bind_text(st, 2, ctx->actor.login);
-	sqlite3_bind_text(st, 3, crm_progname, -1, SQLITE_STATIC);
+	crm_db_bind_origin(ctx->db, st);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return crm_db_fail(ctx->db, "cannot write audit rows");
-	return crm_task_first_contact_assigned(ctx);
+	if ((rc = crm_task_first_contact_assigned(ctx)))
+		return rc;
+	return crm_db_audit_seal(ctx->db, mark);
 }
 
 /* "SELECT l.id, owner" LEAD_FIELDS, the custom fields, then rest. */

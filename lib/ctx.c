@@ -104,7 +104,7 @@ int crm_ctx_open(struct crm_ctx *ctx, struct crm_opts *opts)
 		crm_ctx_close(ctx);
 		return st;
 	}
-	crm_db_set_origin(ctx->db, ctx->actor.login, crm_progname, ctx->now_iso);
+	crm_db_set_origin(ctx->db, ctx->actor.login, ctx->actor.login, crm_progname, ctx->now_iso);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "db.h"
 #include "err.h"
 #include "schema.h"
@@ -17,7 +18,8 @@
 struct crm_db {
 	sqlite3 *h;
 	char *path;
-	char *actor, *tool, *now;
+	char *actor, *real_actor, *tool, *now;
+	struct crm_audit_chain *chain;
 	struct {
 		const char *sql;
 		sqlite3_stmt *st;
@@ -157,6 +159,7 @@ static int migrate(struct crm_db *db)
 	/* another process may have migrated while we waited for the lock */
 	if ((st = user_version(db, &v)))
 		goto fail;
+	int from = v;
 	for (; v < crm_schema_count(); v++) {
 		if (sqlite3_exec(db->h, crm_schema_step(v), NULL, NULL, NULL) != SQLITE_OK) {
 			char what[64];
@@ -164,6 +167,10 @@ static int migrate(struct crm_db *db)
 			st = crm_db_fail(db, what);
 			goto fail;
 		}
+	}
+	if (from < CRM_SCHEMA_AUDIT_CHAIN && crm_audit_seal(db->h, db->chain, 0) != 0) {
+		st = crm_db_fail(db, "cannot chain the audit rows");
+		goto fail;
 	}
 	char sql[64];
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
@@ -220,6 +227,10 @@ int crm_db_open(const char *path, struct crm_db **out)
 		return st;
 	}
 	sqlite3_extended_result_codes(db->h, 1);
+	if (!(db->chain = crm_audit_register(db->h))) {
+		crm_db_close(db);
+		return EX_SOFTWARE;
+	}
 	sqlite3_busy_timeout(db->h, busy_timeout_ms());
 	/* Keep the -wal and -shm files when the last connection closes: else
 	 * every command creates both and deletes them again, and on ext4 that
@@ -264,19 +275,24 @@ void crm_db_close(struct crm_db *db)
 	for (size_t i = 0; i < STMT_CACHE; i++)
 		sqlite3_finalize(db->cache[i].st);
 	sqlite3_close(db->h);
+	crm_audit_chain_free(db->chain);
 	free(db->path);
 	free(db->actor);
+	free(db->real_actor);
 	free(db->tool);
 	free(db->now);
 	free(db);
 }
 
-void crm_db_set_origin(struct crm_db *db, const char *actor, const char *tool, const char *now_iso)
+void crm_db_set_origin(struct crm_db *db, const char *actor, const char *real_actor,
+		       const char *tool, const char *now_iso)
 {
 	free(db->actor);
+	free(db->real_actor);
 	free(db->tool);
 	free(db->now);
 	db->actor = actor ? crm_xstrdup(actor) : NULL;
+	db->real_actor = real_actor ? crm_xstrdup(real_actor) : NULL;
 	db->tool = crm_xstrdup(tool);
 	db->now = crm_xstrdup(now_iso);
 }
@@ -294,6 +310,7 @@ int crm_db_begin(struct crm_db *db)
 	 * IMMEDIATE would then fail at once with SQLITE_BUSY_SNAPSHOT instead
 	 * of waiting for the busy timeout, whenever another process wrote */
 	crm_db_reset_statements(db);
+	crm_audit_chain_reset(db->chain);
 	if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return crm_db_fail(db, "cannot start transaction");
 	return 0;
@@ -301,6 +318,7 @@ int crm_db_begin(struct crm_db *db)
 
 int crm_db_commit(struct crm_db *db)
 {
+	crm_audit_chain_reset(db->chain);
 	if (sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		int st = crm_db_fail(db, "cannot commit");
 		crm_db_rollback(db);
@@ -311,6 +329,7 @@ int crm_db_commit(struct crm_db *db)
 
 void crm_db_rollback(struct crm_db *db)
 {
+	crm_audit_chain_reset(db->chain);
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -384,25 +403,45 @@ int crm_db_audit(struct crm_db *db, const char *entity, int64_t id, const char *
 		 const char *field, const char *old_value, const char *new_value)
 {
 	static const char sql[] =
-		"INSERT INTO audit (at, actor, tool, entity, entity_id, action, field, old_value, new_value)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+		"INSERT INTO audit (" CRM_AUDIT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+		" crm_audit_hash(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10))";
 	sqlite3_stmt *st = crm_db_stmt(db, sql);
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_text(st, 1, db->now ? db->now : "", -1, SQLITE_STATIC);
-	crm_bind_text(st, 2, db->actor);
-	sqlite3_bind_text(st, 3, db->tool, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, entity, -1, SQLITE_STATIC);
-	crm_bind_id(st, 5, id);
-	sqlite3_bind_text(st, 6, action, -1, SQLITE_STATIC);
-	crm_bind_text(st, 7, field);
+	crm_db_bind_origin(db, st);
+	sqlite3_bind_text(st, 5, entity, -1, SQLITE_STATIC);
+	crm_bind_id(st, 6, id);
+	sqlite3_bind_text(st, 7, action, -1, SQLITE_STATIC);
+	crm_bind_text(st, 8, field);
 	if (old_value)
-		sqlite3_bind_text(st, 8, old_value, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 9, old_value, -1, SQLITE_TRANSIENT);
 	if (new_value)
-		sqlite3_bind_text(st, 9, new_value, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 10, new_value, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return crm_db_fail(db, "cannot write audit row");
 	return 0;
+}
+
+int crm_db_audit_mark(struct crm_db *db, int64_t *after_id)
+{
+	if (crm_audit_last_id(db->h, after_id) != 0)
+		return crm_db_fail(db, "cannot read audit");
+	return 0;
+}
+
+int crm_db_audit_seal(struct crm_db *db, int64_t after_id)
+{
+	if (crm_audit_seal(db->h, db->chain, after_id) != 0)
+		return crm_db_fail(db, "cannot chain audit rows");
+	return 0;
+}
+
+void crm_db_bind_origin(struct crm_db *db, sqlite3_stmt *st)
+{
+	sqlite3_bind_text(st, 1, db->now ? db->now : "", -1, SQLITE_STATIC);
+	crm_bind_text(st, 2, db->actor);
+	crm_bind_text(st, 3, db->real_actor);
+	sqlite3_bind_text(st, 4, db->tool, -1, SQLITE_STATIC);
 }
 
 static int check_pragma(struct crm_db *db, const char *sql, const char *what)
@@ -437,6 +476,11 @@ int crm_db_check(struct crm_db *db)
 	int a = check_pragma(db, "PRAGMA integrity_check", "integrity check");
 	int b = check_pragma(db, "PRAGMA foreign_key_check", "foreign key check");
 	return a ? a : b;
+}
+
+int crm_db_check_audit(struct crm_db *db, int64_t *rows)
+{
+	return crm_audit_verify(db->h, db->path, rows);
 }
 
 int crm_db_backup(struct crm_db *db, const char *path)

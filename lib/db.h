@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct crm_db;
@@ -23,7 +24,9 @@ int crm_db_schema_version(void);	/* the version this tool writes */
 char *crm_db_default_path(void);
 
 /* Who and what the audit rows name. */
-void crm_db_set_origin(struct crm_db *db, const char *actor, const char *tool, const char *now_iso);
+/* actor is whom the command acts as, real_actor who runs it. */
+void crm_db_set_origin(struct crm_db *db, const char *actor, const char *real_actor,
+		       const char *tool, const char *now_iso);
 const char *crm_db_now(const struct crm_db *db);	/* ISO-8601 UTC "now" */
 
 /* BEGIN IMMEDIATE (waits up to the busy timeout), COMMIT, ROLLBACK.
@@ -57,14 +60,27 @@ int crm_bind_id(sqlite3_stmt *st, int i, int64_t id);	/* 0 binds NULL */
 /* Column as text, "" for NULL. */
 const char *crm_col_text(sqlite3_stmt *st, int i);
 
-/* Write one audit row: entity ("lead"), id, action ("create", "update",
- * "delete", "merge", "assign", ...), field and old/new values (may be NULL). */
+/* Write one audit row, chained (audit.h): entity ("lead"), id, action
+ * ("create", "update", "delete", "merge", "assign", ...), field and
+ * old/new values (may be NULL). */
 int crm_db_audit(struct crm_db *db, const char *entity, int64_t id, const char *action,
 		 const char *field, const char *old_value, const char *new_value);
+
+/* Set-wise audit: crm_db_audit_mark notes the last audit id, then
+ * "INSERT INTO audit (" CRM_AUDIT_COLUMNS_UNSEALED ") SELECT ?1, ?2, ?3,
+ * ?4, ..." with the origin bound by crm_db_bind_origin (?1 at, ?2 actor,
+ * ?3 real_actor, ?4 tool), then crm_db_audit_seal chains the new rows.
+ * 0 or an exit status after reporting. */
+int crm_db_audit_mark(struct crm_db *db, int64_t *after_id);
+int crm_db_audit_seal(struct crm_db *db, int64_t after_id);
+void crm_db_bind_origin(struct crm_db *db, sqlite3_stmt *st);
 
 /* Integrity: PRAGMA integrity_check and foreign_key_check; reports each
  * problem and returns 0 or 65. */
 int crm_db_check(struct crm_db *db);
+/* The audit chain (audit.h), setting *rows to the rows checked; reports
+ * each deleted, inserted or altered row and returns 0 or 65. */
+int crm_db_check_audit(struct crm_db *db, int64_t *rows);
 /* Online backup into path with the backup API, a few pages at a time so
  * writers are not held up. */
 int crm_db_backup(struct crm_db *db, const char *path);

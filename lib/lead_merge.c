@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "audit.h"
 #include "db.h"
 #include "err.h"
 #include "lead.h"
@@ -258,11 +259,12 @@ static int erase(struct crm_ctx *ctx, int64_t id, const char *personal_json)
 		"UPDATE interactions SET summary = NULL, next_step = NULL"
 		" WHERE subject_type = 'lead' AND subject_id = ?1";
 	static const char audit_sql[] =
-		"UPDATE audit SET old_value = NULL, new_value = NULL WHERE entity = 'lead'"
+		"UPDATE audit SET " CRM_AUDIT_ERASE_VALUES " WHERE entity = 'lead'"
 		" AND entity_id = ?1 AND field IN (SELECT value FROM json_each(?2))";
 	/* snapshots of duplicates merged into this lead */
 	static const char snapshots_sql[] =
-		"UPDATE audit SET old_value = NULL WHERE entity = 'lead' AND action = 'merge'"
+		"UPDATE audit SET old_sha = coalesce(old_sha, crm_sha256(old_value)), old_value = NULL"
+		" WHERE entity = 'lead' AND action = 'merge'"
 		" AND field = 'merged_into' AND new_value = CAST(?1 AS TEXT)";
 	int st;
 

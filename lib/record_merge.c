@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "audit.h"
 #include "db.h"
 #include "err.h"
 #include "record.h"
@@ -245,13 +246,14 @@ int crm_rec_forget(struct crm_ctx *ctx, const struct crm_kind *k, int64_t id,
 	if ((st = run(ctx, sql, id, NULL)))
 		goto out;
 	free(sql);
-	sql = crm_xasprintf("UPDATE audit SET old_value = NULL, new_value = NULL WHERE entity = '%s'"
+	sql = crm_xasprintf("UPDATE audit SET " CRM_AUDIT_ERASE_VALUES " WHERE entity = '%s'"
 			    " AND entity_id = ?1 AND field IN (SELECT value FROM json_each(?2))", k->entity);
 	if ((st = run(ctx, sql, id, fields.s)))
 		goto out;
 	free(sql);
 	/* snapshots of duplicates merged into this one */
-	sql = crm_xasprintf("UPDATE audit SET old_value = NULL WHERE entity = '%s' AND action = 'merge'"
+	sql = crm_xasprintf("UPDATE audit SET old_sha = coalesce(old_sha, crm_sha256(old_value)),"
+			    " old_value = NULL WHERE entity = '%s' AND action = 'merge'"
 			    " AND field = 'merged_into' AND new_value = CAST(?1 AS TEXT)", k->entity);
 	if (!(st = run(ctx, sql, id, NULL)))
 		st = crm_db_audit(ctx->db, k->entity, id, "forget", NULL, NULL, NULL);

@@ -240,6 +240,17 @@ static const char *const migrations[] = {
 	"  weighted INTEGER NOT NULL"
 	");"
 	"CREATE INDEX forecast_snapshots_period ON forecast_snapshots(period, owner_id);",
+
+	/* 7: the audit becomes tamper-evident (audit.h): who ran the command
+	 * beside whom it acted as, the hashes of values forget erased, and
+	 * each row's hash chained to the row before; db.c chains the rows
+	 * written before this version when it migrates */
+	"ALTER TABLE audit ADD COLUMN real_actor TEXT;"
+	"ALTER TABLE audit ADD COLUMN old_sha TEXT;"
+	"ALTER TABLE audit ADD COLUMN new_sha TEXT;"
+	"ALTER TABLE audit ADD COLUMN hash TEXT;"
+	"CREATE INDEX audit_at ON audit(at);"
+	"CREATE INDEX audit_actor ON audit(actor, at);",
 };
 
 int crm_schema_count(void)

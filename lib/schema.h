@@ -4,6 +4,9 @@
 #ifndef CRM_SCHEMA_H
 #define CRM_SCHEMA_H
 
+/* The schema version whose migration started the audit chain. */
+#define CRM_SCHEMA_AUDIT_CHAIN 7
+
 /* Secondary indexes of leads: one per filter that crm-lead list offers and
  * one per duplicate key. */
 #define CRM_LEAD_INDEXES \

@@ -5,6 +5,7 @@
 #include <sysexits.h>
 #include <time.h>
 
+#include "audit.h"
 #include "db.h"
 #include "err.h"
 #include "interaction.h"
@@ -120,24 +121,24 @@ int crm_task_first_contact_assigned(struct crm_ctx *ctx)
 	" FROM tasks t JOIN temp.crm_assigned d ON t.subject_type = 'lead' AND t.subject_id = d.lead_id" \
 	" WHERE t.kind = 'first_contact' AND t.status = 'open' AND t.owner_id IS NOT d.owner_id"
 	static const char audit_close[] =
-		"INSERT INTO audit (at, actor, tool, entity, entity_id, action, field, old_value, new_value)"
-		" SELECT ?1, ?2, ?3, 'task', t.id, 'update', 'status', 'open', 'done'" STALE_FIRST_CONTACT;
+		"INSERT INTO audit (" CRM_AUDIT_COLUMNS_UNSEALED ")"
+		" SELECT ?1, ?2, ?3, ?4, 'task', t.id, 'update', 'status', 'open', 'done'" STALE_FIRST_CONTACT;
 	static const char close[] =
 		"UPDATE tasks SET status = 'done', done_at = ?1 WHERE id IN (SELECT t.id"
 		STALE_FIRST_CONTACT ")";
 	static const char insert[] =
 		"INSERT INTO tasks (subject_type, subject_id, title, kind, due, owner_id, created_at)"
-		" SELECT 'lead', d.lead_id, ?4, 'first_contact', ?5, d.owner_id, ?1"
+		" SELECT 'lead', d.lead_id, ?5, 'first_contact', ?6, d.owner_id, ?1"
 		" FROM temp.crm_assigned d WHERE d.owner_id IS NOT NULL AND NOT EXISTS (SELECT 1"
 		"   FROM tasks t WHERE t.subject_type = 'lead' AND t.subject_id = d.lead_id"
 		"   AND t.status = 'open' AND t.kind = 'first_contact' AND t.owner_id = d.owner_id)"
 		" ORDER BY d.lead_id";
 	static const char audit_new[] =
-		"INSERT INTO audit (at, actor, tool, entity, entity_id, action, field, old_value, new_value)"
-		" SELECT ?1, ?2, ?3, 'task', t.id, 'create', f.field, NULL,"
+		"INSERT INTO audit (" CRM_AUDIT_COLUMNS_UNSEALED ")"
+		" SELECT ?1, ?2, ?3, ?4, 'task', t.id, 'create', f.field, NULL,"
 		"   CASE f.field WHEN 'title' THEN t.title WHEN 'due' THEN t.due ELSE t.owner_id END"
 		" FROM tasks t, (SELECT 1 AS n, 'title' AS field UNION ALL SELECT 2, 'due'"
-		"   UNION ALL SELECT 3, 'owner_id') f WHERE t.id > ?6";
+		"   UNION ALL SELECT 3, 'owner_id') f WHERE t.id > ?7";
 #undef STALE_FIRST_CONTACT
 	const char *const steps[] = {audit_close, close, insert, audit_new};
 	char due[CRM_ISO_LEN];
@@ -151,17 +152,16 @@ int crm_task_first_contact_assigned(struct crm_ctx *ctx)
 			return EX_SOFTWARE;
 		/* bind by number only what each statement uses */
 		int n = sqlite3_bind_parameter_count(st);
-		sqlite3_bind_text(st, 1, ctx->now_iso, -1, SQLITE_STATIC);
-		if (n >= 2)
-			crm_bind_text(st, 2, ctx->actor.login);
-		if (n >= 3)
-			sqlite3_bind_text(st, 3, crm_progname, -1, SQLITE_STATIC);
 		if (n >= 4)
-			sqlite3_bind_text(st, 4, ctx->cfg->followup.first_contact_title, -1, SQLITE_STATIC);
+			crm_db_bind_origin(ctx->db, st);
+		else
+			sqlite3_bind_text(st, 1, ctx->now_iso, -1, SQLITE_STATIC);
 		if (n >= 5)
-			sqlite3_bind_text(st, 5, due, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 5, ctx->cfg->followup.first_contact_title, -1, SQLITE_STATIC);
 		if (n >= 6)
-			sqlite3_bind_int64(st, 6, last);
+			sqlite3_bind_text(st, 6, due, -1, SQLITE_STATIC);
+		if (n >= 7)
+			sqlite3_bind_int64(st, 7, last);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			return crm_db_fail(ctx->db, "cannot write first-contact tasks");
 	}

@@ -1,0 +1,63 @@
+/* audit.h: the tamper-evident audit trail.  Every audit row carries a
+ * SHA-256 hash chained to the row before it (by id), computed over the row
+ * with its old and new values replaced by their own hashes, so that forget
+ * can erase a value (keeping its hash in old_sha / new_sha) without
+ * breaking the chain, and crm check can name any row deleted, inserted or
+ * altered since.  Anyone who can write the file can still recompute the
+ * whole chain: keep the head (crm_audit_head) somewhere else to anchor it.
+ *
+ * The chain is computed by two SQL functions registered on every
+ * connection:
+ *   crm_audit_hash(at, actor, real_actor, tool, entity, entity_id, action,
+ *                  field, old_value, new_value)  -> hex hash of the new row
+ *   crm_sha256(text) -> hex SHA-256, NULL for NULL */
+#ifndef CRM_AUDIT_H
+#define CRM_AUDIT_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CRM_SHA256_HEX 65	/* 64 hex digits and NUL */
+
+/* The columns an audit INSERT of one row names; set-wise writers name
+ * CRM_AUDIT_COLUMNS_UNSEALED and seal afterwards. */
+#define CRM_AUDIT_COLUMNS_UNSEALED \
+	"at, actor, real_actor, tool, entity, entity_id, action, field, old_value, new_value"
+#define CRM_AUDIT_COLUMNS CRM_AUDIT_COLUMNS_UNSEALED ", hash"
+
+/* The SET list that erases an audit row's values, keeping their hashes. */
+#define CRM_AUDIT_ERASE_VALUES \
+	"old_sha = coalesce(old_sha, crm_sha256(old_value)), old_value = NULL," \
+	" new_sha = coalesce(new_sha, crm_sha256(new_value)), new_value = NULL"
+
+struct crm_audit_chain;
+
+/* Register the SQL functions on h; the chain state lives until
+ * crm_audit_chain_free.  Returns NULL after reporting. */
+struct crm_audit_chain *crm_audit_register(sqlite3 *h);
+void crm_audit_chain_free(struct crm_audit_chain *c);
+/* Forget the cached previous hash: at every BEGIN, COMMIT and ROLLBACK,
+ * since another process may append between two transactions. */
+void crm_audit_chain_reset(struct crm_audit_chain *c);
+
+/* Hex SHA-256 of len bytes. */
+void crm_sha256_hex(const void *data, size_t len, char out[CRM_SHA256_HEX]);
+
+/* Walk the chain and report each deleted, inserted or altered row as
+ * "audit row N ..."; sets *rows to the rows checked.  0, 65 when the
+ * chain is broken, or another status after a database error. */
+int crm_audit_verify(sqlite3 *h, const char *path, int64_t *rows);
+
+/* Set-wise writers insert their audit rows without a hash, then chain
+ * them in id order: take crm_audit_last_id before the INSERT, and
+ * crm_audit_seal(after_id) after it, in the same transaction (an
+ * INSERT ... SELECT may compute its columns in another order than it
+ * inserts the rows).  0, or -1 with the error in sqlite3_errmsg(h). */
+int crm_audit_last_id(sqlite3 *h, int64_t *id);
+int crm_audit_seal(sqlite3 *h, struct crm_audit_chain *c, int64_t after_id);
+
+/* The last row's id and hash (0 and "" when the audit is empty). */
+int crm_audit_head(sqlite3 *h, int64_t *id, char hash[CRM_SHA256_HEX]);
+
+#endif
