@@ -1,5 +1,6 @@
 /* opts.c: see opts.h */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +134,9 @@ int crm_main(int argc, char **argv, const struct crm_subcmd *cmds,
 	int c;
 
 	crm_set_progname(argv[0]);
+	/* past a file size limit (ulimit -f) a write should fail with EFBIG,
+	 * reported and rolled back (74), not kill the tool mid-transaction */
+	signal(SIGXFSZ, SIG_IGN);
 	tool_usage = usage;
 	opterr = 1;
 	while ((c = getopt_long(argc, argv, CRM_SHORTOPTS "V", main_long_opts, NULL)) != -1) {
