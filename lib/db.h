@@ -65,8 +65,5 @@ int crm_db_audit(struct crm_db *db, const char *entity, int64_t id, const char *
 /* Integrity: PRAGMA integrity_check and foreign_key_check; reports each
  * problem and returns 0 or 65. */
 int crm_db_check(struct crm_db *db);
-/* Online backup into path with the backup API, a few pages at a time so
- * writers are not held up. */
-int crm_db_backup(struct crm_db *db, const char *path);
 
 #endif

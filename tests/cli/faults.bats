@@ -277,7 +277,9 @@ under_limit() {
 	# the database is some 300 KB: its copy cannot be made
 	under_limit 40 crm backup "$BATS_TEST_TMPDIR/copy.db"
 	[ "$status" -eq 74 ]
-	assert_equal "$stderr" "crm: $BATS_TEST_TMPDIR/copy.db: backup failed: disk I/O error"
+	assert_equal "$stderr" "crm: $BATS_TEST_TMPDIR/copy.db: copy failed: disk I/O error (File too large)"
+	# neither the copy nor its temporary file is left behind
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR" | grep copy)" ]
 	run crm check -q
 	assert_success
 	[ "$(fingerprint)" = "$before" ]
