@@ -15,7 +15,7 @@ static void usage(FILE *fp)
 	fputs("Usage:\n"
 	      "  crm-account add --name NAME [field options] [--set FIELD=VALUE]...\n"
 	      "  crm-account import [--csv|--tsv] [--map H=F,...] [--on-duplicate POLICY]\n"
-	      "                     [--skip-bad [--reject FILE]] [FILE...]\n"
+	      "                     [--skip-bad [--reject FILE [--force]]] [FILE...]\n"
 	      "  crm-account list [filter options] [--fields F,...] [--sort [-]FIELD]\n"
 	      "                   [--limit N]\n"
 	      "  crm-account show ID\n"
@@ -54,6 +54,7 @@ static void usage(FILE *fp)
 	      "      --on-duplicate <p>    skip (default), update or error\n"
 	      "      --skip-bad            import the good rows, reject the bad ones\n"
 	      "      --reject <file>       where rejected rows go (default stderr)\n"
+      "      --force               overwrite an existing reject file\n"
 	      "\n"
 	      "List options (also --owner, --industry, --region, --source and\n"
 	      "--parent, as filters):\n"
@@ -106,6 +107,7 @@ static const struct option long_opts[] = {
 	{"on-duplicate", required_argument, NULL, CRM_RT_ON_DUP},
 	{"skip-bad", no_argument, NULL, CRM_RT_SKIP_BAD},
 	{"reject", required_argument, NULL, CRM_RT_REJECT},
+	CRM_FORCEOPT,
 	{"unowned", no_argument, NULL, CRM_RT_UNOWNED},
 	{"tag", required_argument, NULL, CRM_RT_TAG},
 	{"since", required_argument, NULL, CRM_RT_SINCE},

@@ -26,8 +26,8 @@ static void usage(FILE *fp)
 	fputs("Usage:\n"
 	      "  crm-lead add [field options] [--set FIELD=VALUE]...\n"
 	      "  crm-lead import [--csv|--tsv] [--source S] [--campaign C] [--map H=F,...]\n"
-	      "                  [--on-duplicate POLICY] [--skip-bad [--reject FILE]]\n"
-	      "                  [FILE...]\n"
+	      "                  [--on-duplicate POLICY]\n"
+	      "                  [--skip-bad [--reject FILE [--force]]] [FILE...]\n"
 	      "  crm-lead list [filter options] [--fields F,...] [--sort [-]FIELD]\n"
 	      "                [--limit N]\n"
 	      "  crm-lead show ID\n"
@@ -75,6 +75,7 @@ static void usage(FILE *fp)
 	      "      --on-duplicate <p>    skip (default), update, error or allow\n"
 	      "      --skip-bad            import the good rows, reject the bad ones\n"
 	      "      --reject <file>       where rejected rows go (default stderr)\n"
+      "      --force               overwrite an existing reject file\n"
 	      "\n"
 	      "List options (also --status, --owner, --source, --campaign, --region,\n"
 	      "--industry and --heat, as filters):\n"
@@ -143,6 +144,7 @@ static const struct option long_opts[] = {
 	{"on-duplicate", required_argument, NULL, OPT_ON_DUP},
 	{"skip-bad", no_argument, NULL, OPT_SKIP_BAD},
 	{"reject", required_argument, NULL, OPT_REJECT},
+	CRM_FORCEOPT,
 	{"unassigned", no_argument, NULL, OPT_UNASSIGNED},
 	{"tag", required_argument, NULL, OPT_TAG},
 	{"since", required_argument, NULL, OPT_SINCE},

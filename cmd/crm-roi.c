@@ -21,7 +21,8 @@ static void usage(FILE *fp)
 	      "          [--campaign C]\n"
 	      "  crm-roi cost add --source S [--campaign C] --amount AMOUNT [--note TEXT]\n"
 	      "                   (--period YYYY-MM | --from DATE --to DATE)\n"
-	      "  crm-roi cost import [--csv|--tsv] [--skip-bad [--reject FILE]] [FILE | -]\n"
+	      "  crm-roi cost import [--csv|--tsv] [--skip-bad [--reject FILE [--force]]]\n"
+	      "                      [FILE | -]\n"
 	      "  crm-roi cost list [--source S] [--campaign C] [--since DATE] [--until DATE]\n"
 	      "  crm-roi cost remove ID...\n"
 	      "\n"
@@ -49,6 +50,7 @@ static void usage(FILE *fp)
 	      "      --tsv               import: read TSV whatever the file name\n"
 	      "      --skip-bad          import: import the good rows, reject the bad\n"
 	      "      --reject <file>     import: where rejected rows go (default stderr)\n"
+      "      --force             import: overwrite an existing reject file\n"
 	      "\n"
 	      "Common options:\n"
 	      "  -d, --db <path>         database (default $CRM_DB)\n"
@@ -90,6 +92,7 @@ static const struct option long_opts[] = {
 	{"tsv", no_argument, NULL, OPT_TSV},
 	{"skip-bad", no_argument, NULL, OPT_SKIP_BAD},
 	{"reject", required_argument, NULL, OPT_REJECT},
+	CRM_FORCEOPT,
 	{0},
 };
 

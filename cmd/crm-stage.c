@@ -35,7 +35,7 @@ static void usage(FILE *fp)
 	      "  crm-stage stages [--pipeline P]\n"
 	      "  crm-stage import [--csv|--tsv] [--map H=F,...] [--stage-map THEIRS=OURS,...]\n"
 	      "                   [--pipeline P] [--currency C] [--entry-stage S]\n"
-	      "                   [--skip-bad [--reject FILE]] [FILE...]\n"
+	      "                   [--skip-bad [--reject FILE [--force]]] [FILE...]\n"
 	      "\n"
 	      "Open deals, move them through the stages of their pipeline until they\n"
 	      "are won or lost, list them, and import them with their history.\n"
@@ -79,6 +79,7 @@ static void usage(FILE *fp)
 	      "      --entry-stage <id>    the stage closed deals were in before\n"
 	      "      --skip-bad            import the good rows, reject the bad ones\n"
 	      "      --reject <file>       where rejected rows go (default stderr)\n"
+      "      --force               overwrite an existing reject file\n"
 	      "\n"
 	      "Common options:\n"
 	      "  -d, --db <path>           database (default $CRM_DB)\n"
@@ -143,6 +144,7 @@ static const struct option long_opts[] = {
 	{"entry-stage", required_argument, NULL, OPT_ENTRY},
 	{"skip-bad", no_argument, NULL, OPT_SKIP_BAD},
 	{"reject", required_argument, NULL, OPT_REJECT},
+	CRM_FORCEOPT,
 	{0},
 };
 

@@ -28,8 +28,8 @@ static void usage(FILE *fp)
 	      "  crm-user away LOGIN (--until DATE | --back)\n"
 	      "  crm-user team add NAME [--manager LOGIN]\n"
 	      "  crm-user team list\n"
-	      "  crm-user import [--csv|--tsv] [--map H=F,...] [--skip-bad [--reject FILE]]\n"
-	      "                  [FILE...]\n"
+	      "  crm-user import [--csv|--tsv] [--map H=F,...]\n"
+	      "                  [--skip-bad [--reject FILE [--force]]] [FILE...]\n"
 	      "\n"
 	      "Manage the people who use crm: their team, role (rep, manager or admin),\n"
 	      "manager, round-robin weight and lead capacity.\n"
@@ -52,6 +52,7 @@ static void usage(FILE *fp)
 	      "      --map <H=field,...> import: take field from the column headed H\n"
 	      "      --skip-bad          import: add the good rows, reject the bad ones\n"
 	      "      --reject <file>     import: where rejected rows go (default stderr)\n"
+      "      --force             import: overwrite an existing reject file\n"
 	      "  -d, --db <path>         database (default $CRM_DB)\n"
 	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
 	      "  -f, --format <fmt>      output as tsv, csv or table\n"
@@ -89,6 +90,7 @@ static const struct option long_opts[] = {
 	{"map", required_argument, NULL, OPT_MAP},
 	{"skip-bad", no_argument, NULL, OPT_SKIP_BAD},
 	{"reject", required_argument, NULL, OPT_REJECT},
+	CRM_FORCEOPT,
 	{"handover-to", required_argument, NULL, OPT_HANDOVER_TO},
 	{0},
 };

@@ -1,4 +1,4 @@
-/* crm: set up, check and back up the crm database, and run crm-NOUN tools */
+/* crm: set up, check, back up and restore the crm database, and run crm-NOUN tools */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "backup.h"
 #include "ctx.h"
 #include "err.h"
 #include "opts.h"
@@ -21,23 +22,27 @@ static void usage(FILE *fp)
 	fputs("Usage:\n"
 	      "  crm init [--group]\n"
 	      "  crm check\n"
-	      "  crm backup FILE\n"
+	      "  crm backup [--force] FILE\n"
+	      "  crm restore [-n] FILE\n"
 	      "  crm help [NOUN]\n"
 	      "  crm version\n"
 	      "  crm NOUN [ARGS...]\n"
 	      "\n"
-	      "Create, check and back up the crm database; 'crm NOUN ARGS' runs\n"
+	      "Create, check, back up and restore the crm database; 'crm NOUN ARGS' runs\n"
 	      "crm-NOUN ARGS (crm lead list = crm-lead list).\n"
 	      "\n"
 	      "Commands:\n"
 	      "  init      create the database (mode 0600) and bring its schema up to date\n"
 	      "  check     integrity, foreign keys, schema version and config validation\n"
 	      "  backup    copy the database to FILE while others keep writing\n"
+	      "  restore   put the copy in FILE in place of the database\n"
 	      "  help      list the tools, or show NOUN's help\n"
 	      "  version   print the version and schema version\n"
 	      "\n"
 	      "Options:\n"
 	      "  -g, --group             init: make the database group-writable (0660)\n"
+	      "      --force             backup: replace an existing FILE\n"
+	      "  -n, --dry-run           restore: only verify FILE\n"
 	      "  -d, --db <path>         database (default $CRM_DB)\n"
 	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
 	      "      --as <login>        act as this user\n"
@@ -52,6 +57,7 @@ static const char short_opts[] = CRM_SHORTOPTS "g";
 static const struct option long_opts[] = {
 	CRM_LONGOPTS,
 	{"group", no_argument, NULL, 'g'},
+	CRM_FORCEOPT,
 	{0},
 };
 
@@ -97,13 +103,19 @@ static int cmd_check(struct crm_opts *o, int argc, char **argv)
 	return st;
 }
 
-static int cmd_backup(struct crm_opts *o, int argc, char **argv)
+/* backup FILE, restore FILE */
+static int cmd_file(struct crm_opts *o, int argc, char **argv)
 {
 	int st;
 	struct crm_ctx ctx;
-	if ((st = no_operands(o, argc, argv, 1)) || (st = crm_ctx_open(&ctx, o)))
+	if ((st = no_operands(o, argc, argv, 1)))
 		return st;
-	st = crm_admin_backup(&ctx, argv[optind]);
+	const char *file = argv[optind];
+	if (!*file)
+		return crm_usage_fail("%s: empty file name", argv[0]);
+	if ((st = crm_ctx_open(&ctx, o)))
+		return st;
+	st = strcmp(argv[0], "backup") == 0 ? crm_backup(&ctx, file) : crm_restore(&ctx, file);
 	crm_ctx_close(&ctx);
 	return st;
 }
@@ -172,7 +184,8 @@ static int cmd_help(struct crm_opts *o, int argc, char **argv)
 static const struct crm_subcmd cmds[] = {
 	{"init", cmd_init},
 	{"check", cmd_check},
-	{"backup", cmd_backup},
+	{"backup", cmd_file},
+	{"restore", cmd_file},
 	{"help", cmd_help},
 	{"version", cmd_version},
 	{NULL, NULL},

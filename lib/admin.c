@@ -65,19 +65,6 @@ int crm_admin_check(struct crm_ctx *ctx)
 	return db_st ? db_st : audit_st ? audit_st : rule_st;
 }
 
-int crm_admin_backup(struct crm_ctx *ctx, const char *path)
-{
-	struct stat sb;
-	if (stat(path, &sb) == 0) {
-		crm_warn("%s: backup file already exists", path);
-		return EX_CANTCREAT;
-	}
-	int st = crm_db_backup(ctx->db, path);
-	if (!st && !ctx->opts->quiet)
-		fprintf(stderr, "%s: backed up %s to %s\n", crm_progname, crm_db_path(ctx->db), path);
-	return st;
-}
-
 void crm_admin_list_tools(FILE *fp)
 {
 	static const char *const tools[][2] = {

@@ -1,6 +1,6 @@
 /* admin.h: the database as a whole, for crm(1): initialise, check
- * (integrity, foreign keys, schema version, config against the data) and
- * back up online. */
+ * (integrity, foreign keys, schema version, config against the data);
+ * backup.h holds backup and restore. */
 #ifndef CRM_ADMIN_H
 #define CRM_ADMIN_H
 
@@ -11,7 +11,6 @@
 
 int crm_admin_init(struct crm_ctx *ctx, bool group);
 int crm_admin_check(struct crm_ctx *ctx);
-int crm_admin_backup(struct crm_ctx *ctx, const char *path);
 int crm_admin_schema_version(void);
 /* "  crm-lead    leads: ..." for each tool of the suite. */
 void crm_admin_list_tools(FILE *fp);

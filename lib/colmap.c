@@ -1,10 +1,13 @@
 /* colmap.c: see colmap.h */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "colmap.h"
 #include "config_yaml.h"
+#include "db.h"
 #include "err.h"
 #include "opts.h"
 
@@ -137,30 +140,60 @@ int crm_colmap_columns(struct crm_colmap *m, const struct crm_rows *rows, const 
 	return 0;
 }
 
-int crm_rejects_open(struct crm_rejects *rj, bool skip_bad, const char *path)
+int crm_rejects_open(struct crm_rejects *rj, struct crm_ctx *ctx, bool skip_bad,
+		     const char *path, char *const *files, int nfiles)
 {
 	memset(rj, 0, sizeof *rj);
 	rj->skip_bad = skip_bad;
 	rj->fp = stderr;
-	if (path && !(rj->fp = fopen(path, "w"))) {
-		crm_warn_errno("cannot create '%s'", path);
-		rj->fp = NULL;
+	if (!path)
+		return 0;
+	rj->out = (struct crm_outfile){.what = "--reject", .path = path,
+				       .db = crm_db_path(ctx->db), .inputs = files,
+				       .ninputs = nfiles, .force = ctx->opts->force};
+	int st = crm_outfile_check(&rj->out);
+	if (st || ctx->opts->dry_run) {
+		rj->out.path = NULL;
+		return st;
+	}
+	if (!(rj->fp = tmpfile())) {
+		crm_warn_errno("cannot create a temporary file");
+		rj->fp = stderr;
+		rj->out.path = NULL;
 		return EX_CANTCREAT;
 	}
 	return 0;
 }
 
-int crm_rejects_close(struct crm_rejects *rj, const char *path)
+int crm_rejects_save(struct crm_rejects *rj, int st)
 {
-	if (!rj->fp || rj->fp == stderr)
-		return 0;
-	int bad = fclose(rj->fp) != 0;
-	rj->fp = NULL;
+	FILE *fp;
+	if (st || !rj->out.path || (st = crm_outfile_open(&rj->out, &fp)))
+		return st;
+	rj->saved = true;
+	rewind(rj->fp);
+	int bad = crm_fcopy(rj->fp, fp) != 0, e = errno;
+	if (fclose(fp) != 0) {
+		bad = 1;
+		e = errno;
+	}
 	if (bad) {
-		crm_warn_errno("%s: write error", path);
+		errno = e;
+		crm_warn_errno("%s: write error", rj->out.path);
 		return EX_IOERR;
 	}
 	return 0;
+}
+
+int crm_rejects_close(struct crm_rejects *rj, int st)
+{
+	if (rj->fp && rj->fp != stderr)
+		fclose(rj->fp);
+	rj->fp = NULL;
+	if (st && rj->saved)
+		unlink(rj->out.path);
+	rj->saved = false;
+	return st;
 }
 
 void crm_reject(struct crm_rejects *rj, const struct crm_rows *rows, const char *why)

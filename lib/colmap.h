@@ -10,6 +10,8 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "ctx.h"
+#include "outfile.h"
 #include "rows.h"
 
 /* Built-in header variants of a field, normalised as by
@@ -42,18 +44,30 @@ int crm_colmap_columns(struct crm_colmap *m, const struct crm_rows *rows, const 
 		       const struct crm_config *cfg, const struct crm_colmap_alias *aliases,
 		       bool quiet, int *handle);
 
-/* Bad rows of one import. */
+/* Bad rows of one import.  With --skip-bad and a reject file they are
+ * held in a temporary file while the import runs and reach the reject file
+ * only when the import has succeeded (crm_rejects_save), so a failed or
+ * refused import creates none; in a dry run they go to stderr and the
+ * reject file is only checked. */
 struct crm_rejects {
 	bool skip_bad;
-	FILE *fp;		/* the reject file (stderr by default) */
+	FILE *fp;		/* where rejected rows go meanwhile: stderr or the holding file */
+	struct crm_outfile out;	/* the reject file; out.path NULL: none */
+	bool saved;		/* the reject file has been written */
 	long bad;
 	const struct crm_rows *header_of;	/* the file whose header was written */
 };
 
-/* Open the reject file (NULL path = stderr); 73 after reporting. */
-int crm_rejects_open(struct crm_rejects *rj, bool skip_bad, const char *path);
-/* 0, or 74 when writing the reject file failed. */
-int crm_rejects_close(struct crm_rejects *rj, const char *path);
+/* Check the reject file path (NULL: stderr) as an output of an import of
+ * files into ctx's database (see outfile.h); 64 or 73 after reporting. */
+int crm_rejects_open(struct crm_rejects *rj, struct crm_ctx *ctx, bool skip_bad,
+		     const char *path, char *const *files, int nfiles);
+/* With st, the status of the import's work, 0: write the reject file,
+ * before the import commits.  Returns st, or 73/74 after reporting. */
+int crm_rejects_save(struct crm_rejects *rj, int st);
+/* Done with the import, whose final status is st: a reject file saved for
+ * an import that failed after all is removed.  Returns st. */
+int crm_rejects_close(struct crm_rejects *rj, int st);
 /* Count the current row of rows as bad: report "file:line: why" (why NULL:
  * the reader has reported it), or with skip_bad write it to the reject
  * file with why in its error column. */

@@ -467,24 +467,25 @@ int crm_cost_import(struct crm_ctx *ctx, const struct crm_cost_import_opts *o,
 {
 	struct imp im = {.ctx = ctx};
 	struct pending p;
-	int st, st2;
+	int st;
 	if (o->reject && !o->skip_bad)
 		return crm_usage_fail("--reject goes with --skip-bad");
 	if ((st = may_change_costs(ctx)))
 		return st;
-	if (!(im.rows = crm_rows_open(file ? file : "-", o->format, &st)))
+	char *input = (char *)(file ? file : "-");
+	if (!(im.rows = crm_rows_open(input, o->format, &st)))
 		return st;
-	if ((st = map_columns(&im)) || (st = crm_rejects_open(&im.rj, o->skip_bad, o->reject)))
+	if ((st = map_columns(&im)) ||
+	    (st = crm_rejects_open(&im.rj, ctx, o->skip_bad, o->reject, &input, 1)))
 		goto out;
 	if (!(st = crm_db_begin(ctx->db))) {
 		pending_start(ctx, &p);
-		st = pending_end(ctx, &p, import_rows(&im, p.o), out);
+		st = pending_end(ctx, &p, crm_rejects_save(&im.rj, import_rows(&im, p.o)), out);
 	}
 	if (!st && !ctx->opts->quiet)
 		crm_warn("%s %ld, rejected %ld", ctx->opts->dry_run ? "would import" : "imported",
 			 im.done, im.rj.bad);
-	if ((st2 = crm_rejects_close(&im.rj, o->reject)) && !st)
-		st = st2;
+	st = crm_rejects_close(&im.rj, st);
 out:
 	crm_rows_close(im.rows);
 	return st;

@@ -482,35 +482,3 @@ int crm_db_check_audit(struct crm_db *db, int64_t *rows)
 {
 	return crm_audit_verify(db->h, db->path, rows);
 }
-
-int crm_db_backup(struct crm_db *db, const char *path)
-{
-	sqlite3 *dst;
-	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		crm_warn("%s: cannot create backup: %s", path, sqlite3_errmsg(dst));
-		sqlite3_close(dst);
-		return EX_CANTCREAT;
-	}
-	chmod(path, 0600);
-	sqlite3_busy_timeout(dst, busy_timeout_ms());
-	sqlite3_backup *b = sqlite3_backup_init(dst, "main", db->h, "main");
-	if (!b) {
-		crm_warn("%s: cannot start backup: %s", path, sqlite3_errmsg(dst));
-		sqlite3_close(dst);
-		return EX_CANTCREAT;
-	}
-	/* one step: in WAL mode this is one read transaction, which writers in
-	 * other processes do not wait for, and which a write cannot restart */
-	int rc;
-	while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED)
-		sqlite3_sleep(10);
-	sqlite3_backup_finish(b);
-	int st = 0;
-	if (rc != SQLITE_DONE) {
-		crm_warn("%s: backup failed: %s", path, sqlite3_errstr(rc));
-		st = (rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR ? EX_IOERR : EX_CANTCREAT;
-	}
-	if (sqlite3_close(dst) != SQLITE_OK && !st)
-		st = EX_IOERR;
-	return st;
-}

@@ -81,8 +81,5 @@ int crm_db_check(struct crm_db *db);
 /* The audit chain (audit.h), setting *rows to the rows checked; reports
  * each deleted, inserted or altered row and returns 0 or 65. */
 int crm_db_check_audit(struct crm_db *db, int64_t *rows);
-/* Online backup into path with the backup API, a few pages at a time so
- * writers are not held up. */
-int crm_db_backup(struct crm_db *db, const char *path);
 
 #endif

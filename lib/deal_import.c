@@ -510,10 +510,10 @@ int crm_deal_import(struct crm_ctx *ctx, const struct crm_deal_import_opts *o, c
 		nfiles = 1;
 	}
 	if ((st = check_opts(&im)) || (st = crm_colmap_new(o->map, &f, &im.map)) ||
-	    (st = crm_rejects_open(&im.rj, o->skip_bad, o->reject)))
+	    (st = crm_rejects_open(&im.rj, ctx, o->skip_bad, o->reject, files, nfiles)))
 		goto out;
 	if (!(st = crm_db_begin(ctx->db)))
-		st = crm_ctx_end(ctx, run(&im, files, nfiles));
+		st = crm_ctx_end(ctx, crm_rejects_save(&im.rj, run(&im, files, nfiles)));
 	if (!st)
 		print_ids(&im, out);
 	if (!st && !ctx->opts->quiet)
@@ -521,8 +521,7 @@ int crm_deal_import(struct crm_ctx *ctx, const struct crm_deal_import_opts *o, c
 			 ctx->opts->dry_run ? "would import" : "imported", im.created, im.dups, im.rj.bad,
 			 im.accounts);
 out:
-	if (crm_rejects_close(&im.rj, o->reject) && !st)
-		st = EX_IOERR;
+	st = crm_rejects_close(&im.rj, st);
 	for (size_t i = 0; i < im.nstages; i++) {
 		free(im.stages[i].theirs);
 		free(im.stages[i].ours);

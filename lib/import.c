@@ -45,12 +45,12 @@ struct imp {
 	int nfiles;
 	int64_t max_before;
 	bool empty_start;
-	long rows, bad;
+	long rows;
 	struct run *runs;
 	size_t nruns, capruns;
 	bool **mapped;		/* per file: which handles its columns fill */
 	struct crm_colmap *map;
-	FILE *reject;
+	struct crm_rejects rj;
 	bool progress;
 	struct pipeline *pipe;
 	struct crm_lead_owners *owners;
@@ -148,21 +148,6 @@ static const char *file_name(const struct imp *im, int file)
 	return strcmp(im->files[file], "-") ? im->files[file] : "stdin";
 }
 
-static void bad_row(struct imp *im, struct crm_rows *rows, const char *why, bool *header_done)
-{
-	im->bad++;
-	if (!im->o->skip_bad) {
-		if (why)	/* else the reader has said what is wrong */
-			crm_warn("%s:%ld: %s", crm_rows_name(rows), crm_rows_line(rows), why);
-		return;
-	}
-	if (!*header_done) {
-		crm_rows_put_header(rows, im->reject, "error");
-		*header_done = true;
-	}
-	crm_rows_put_current(rows, im->reject, why ? why : "malformed row");
-}
-
 static void progress(struct imp *im, const char *name, bool done)
 {
 	if (!im->progress)
@@ -221,12 +206,12 @@ static int stopped(struct pipeline *p)
 static int read_file(struct imp *im, struct pipeline *p, struct batch **bp, int fi)
 {
 	struct crm_rows *rows;
-	bool reject_header = false;
 	int st, rc;
 
 	if (!(rows = crm_rows_open(im->files[fi], im->o->format, &st)))
 		return st;
 	const char *name = crm_rows_name(rows);
+	im->rj.header_of = NULL;	/* each file has its own header in the reject file */
 	size_t ncols = crm_rows_ncols(rows);
 	int *handle = crm_xcalloc(ncols, sizeof *handle);
 	im->mapped[fi] = crm_xcalloc((size_t)crm_lead_rec_nfields(im->rec), sizeof **im->mapped);
@@ -242,16 +227,16 @@ static int read_file(struct imp *im, struct pipeline *p, struct batch **bp, int 
 				st = -rc;
 				break;
 			}
-			bad_row(im, rows, NULL, &reject_header);
+			crm_reject(&im->rj, rows, NULL);
 			continue;
 		}
 		struct batch *b = *bp;
 		struct crm_lead_rec *r = b->rec[b->n];
 		if (read_row(im, r, rows, handle, ncols)) {
-			bad_row(im, rows, crm_lead_rec_error(r), &reject_header);
+			crm_reject(&im->rj, rows, crm_lead_rec_error(r));
 			continue;
 		}
-		if (im->bad && !im->o->skip_bad)
+		if (im->rj.bad && !im->o->skip_bad)
 			continue;	/* nothing will be written: only check the rest */
 		crm_lead_rec_prepare(r);
 		b->line[b->n] = crm_rows_line(rows);
@@ -619,8 +604,8 @@ static int run_import(struct imp *im, FILE *ids, long *ndups, long *n)
 	pipeline_free(im);
 	if (st)
 		return st;
-	if (im->bad && !im->o->skip_bad) {
-		crm_warn("%ld bad %s, nothing imported", im->bad, im->bad == 1 ? "row" : "rows");
+	if (im->rj.bad && !im->o->skip_bad) {
+		crm_warn("%ld bad %s, nothing imported", im->rj.bad, im->rj.bad == 1 ? "row" : "rows");
 		return EX_DATAERR;
 	}
 	if (im->empty_start && (st = schema_change(db, CRM_LEAD_INDEXES)))
@@ -654,7 +639,6 @@ int crm_lead_import(struct crm_ctx *ctx, const struct crm_import_opts *o,
 	im.rec = crm_lead_rec_new(ctx);
 	im.mapped = crm_xcalloc((size_t)im.nfiles, sizeof *im.mapped);
 	im.progress = !ctx->opts->quiet && isatty(STDERR_FILENO);
-	im.reject = stderr;
 	if ((st = parse_map(&im)))
 		goto out;
 	if (o->reject && !o->skip_bad) {
@@ -665,17 +649,14 @@ int crm_lead_import(struct crm_ctx *ctx, const struct crm_import_opts *o,
 	if ((o->source && (st = crm_lead_rec_set(im.rec, "source", o->source))) ||
 	    (o->campaign && (st = crm_lead_rec_set(im.rec, "campaign", o->campaign))))
 		goto out;
-	if (o->reject && !(im.reject = fopen(o->reject, "w"))) {
-		crm_warn_errno("cannot create '%s'", o->reject);
-		st = EX_CANTCREAT;
+	if ((st = crm_rejects_open(&im.rj, ctx, o->skip_bad, o->reject, im.files, im.nfiles)))
 		goto out;
-	}
 	if (!dry && !(ids = tmpfile())) {
 		crm_warn_errno("cannot create a temporary file");
 		st = EX_CANTCREAT;
 		goto out;
 	}
-	st = crm_ctx_end(ctx, run_import(&im, ids, &ndups, &n));
+	st = crm_ctx_end(ctx, crm_rejects_save(&im.rj, run_import(&im, ids, &ndups, &n)));
 	if (!st && ids) {
 		rewind(ids);
 		/* a failed write shows at the final flush of stdout (74) */
@@ -683,14 +664,11 @@ int crm_lead_import(struct crm_ctx *ctx, const struct crm_import_opts *o,
 	}
 	if (!st && !ctx->opts->quiet)
 		crm_warn("%s %ld, duplicates %ld, rejected %ld", dry ? "would import" : "imported",
-			 n, ndups, im.bad);
+			 n, ndups, im.rj.bad);
 out:
 	if (ids)
 		fclose(ids);
-	if (im.reject && im.reject != stderr && fclose(im.reject) != 0 && !st) {
-		crm_warn_errno("%s: write error", o->reject);
-		st = EX_IOERR;
-	}
+	st = crm_rejects_close(&im.rj, st);
 	for (int i = 0; i < im.nfiles; i++)
 		free(im.mapped[i]);
 	free(im.mapped);

@@ -1,5 +1,6 @@
 /* opts.c: see opts.h */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,7 @@ static int take_common(struct crm_opts *o, int c, const char *arg)
 	case 'q': o->quiet = true; return 1;
 	case CRM_OPT_AS: o->as_user = arg; return 1;
 	case CRM_OPT_COMPLETE: o->complete = arg; return 1;
+	case CRM_OPT_FORCE: o->force = true; return 1;
 	case 'f': {
 		int f = crm_format_parse(arg);
 		if (f < 0)
@@ -132,6 +134,9 @@ int crm_main(int argc, char **argv, const struct crm_subcmd *cmds,
 	int c;
 
 	crm_set_progname(argv[0]);
+	/* past a file size limit (ulimit -f) a write should fail with EFBIG,
+	 * reported and rolled back (74), not kill the tool mid-transaction */
+	signal(SIGXFSZ, SIG_IGN);
 	tool_usage = usage;
 	opterr = 1;
 	while ((c = getopt_long(argc, argv, CRM_SHORTOPTS "V", main_long_opts, NULL)) != -1) {

@@ -27,6 +27,7 @@ struct crm_opts {
 	bool no_header;			/* -H */
 	bool dry_run;			/* -n */
 	bool quiet;			/* -q */
+	bool force;			/* --force: an output file may replace one */
 	const char *complete;		/* hidden --complete=KIND */
 };
 
@@ -34,6 +35,7 @@ struct crm_opts {
 enum {
 	CRM_OPT_AS = CHAR_MAX + 1,
 	CRM_OPT_COMPLETE,
+	CRM_OPT_FORCE,		/* taken here, listed only by tools that write files */
 	CRM_OPT_TOOL = CHAR_MAX + 16,
 };
 
@@ -48,6 +50,8 @@ enum {
 	{"as", required_argument, NULL, CRM_OPT_AS}, \
 	{"complete", required_argument, NULL, CRM_OPT_COMPLETE}, \
 	{"help", no_argument, NULL, 'h'}
+/* --force, for the tools that write output files (outfile.h) */
+#define CRM_FORCEOPT {"force", no_argument, NULL, CRM_OPT_FORCE}
 
 struct crm_subcmd {
 	const char *name;

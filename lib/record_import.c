@@ -392,19 +392,18 @@ int crm_rec_import(struct crm_ctx *ctx, const struct crm_kind *k,
 	im.rec = crm_rec_new(ctx, k);
 	struct crm_colmap_fields f = {im.rec, field_handle, field_name};
 	if ((st = crm_colmap_new(o->map, &f, &im.map)) ||
-	    (st = crm_rejects_open(&im.rj, o->skip_bad, o->reject)))
+	    (st = crm_rejects_open(&im.rj, ctx, o->skip_bad, o->reject, files, nfiles)))
 		goto out;
 	if (!(st = crm_db_begin(ctx->db)))
 		st = run(&im, files, nfiles);
-	st = crm_ctx_end(ctx, st);
+	st = crm_ctx_end(ctx, crm_rejects_save(&im.rj, st));
 	if (!st)
 		print_ids(&im, out);
 	if (!st && !ctx->opts->quiet)
 		crm_warn("%s %ld, duplicates %ld, rejected %ld", ctx->opts->dry_run ? "would import"
 			 : "imported", im.created, im.dups, im.rj.bad);
 out:
-	if (crm_rejects_close(&im.rj, o->reject) && !st)
-		st = EX_IOERR;
+	st = crm_rejects_close(&im.rj, st);
 	for (size_t i = 0; i < im.nlinks; i++) {
 		free(im.links[i].parent);
 		free(im.links[i].where);

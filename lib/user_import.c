@@ -400,10 +400,10 @@ int crm_user_import(struct crm_ctx *ctx, const struct crm_user_import_opts *o,
 	if (o->reject && !o->skip_bad)
 		return crm_usage_fail("--reject goes with --skip-bad");
 	if ((st = crm_colmap_new(o->map, &f, &im.map)) ||
-	    (st = crm_rejects_open(&im.rj, o->skip_bad, o->reject)))
+	    (st = crm_rejects_open(&im.rj, ctx, o->skip_bad, o->reject, files, nfiles)))
 		goto out;
 	if (!(st = crm_db_begin(ctx->db)))
-		st = run(&im, files, nfiles, &added);
+		st = crm_rejects_save(&im.rj, run(&im, files, nfiles, &added));
 	/* a dry run prints the users from inside the transaction it then drops */
 	if (!st && !ctx->opts->dry_run)
 		st = crm_db_commit(ctx->db);
@@ -415,8 +415,7 @@ int crm_user_import(struct crm_ctx *ctx, const struct crm_user_import_opts *o,
 		crm_warn("%s %ld users, %ld teams, rejected %ld", ctx->opts->dry_run ? "would import"
 			 : "imported", added, im.teams, im.rj.bad);
 out:
-	if (crm_rejects_close(&im.rj, o->reject) && !st)
-		st = EX_IOERR;
+	st = crm_rejects_close(&im.rj, st);
 	for (size_t i = 0; i < im.nlinks; i++) {
 		free(im.links[i].manager);
 		free(im.links[i].team_name);

@@ -68,7 +68,7 @@ load helper
 	assert_output "ok
 root"
 	must_fail 73 crm backup "$BATS_TEST_TMPDIR/copy.db"
-	assert_output --partial "backup file already exists"
+	assert_output "crm: backup '$BATS_TEST_TMPDIR/copy.db': file exists (use --force to replace it)"
 }
 
 @test "crm NOUN runs crm-NOUN" {

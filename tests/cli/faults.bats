@@ -261,6 +261,24 @@ under_limit() {
 	[ "$(q 'SELECT count(*) FROM leads')" -eq 1000 ]
 }
 
+@test "a file size limit during a large import kills nothing: exit 74 naming the database, nothing written" {
+	crm init -q
+	gen_leads 1000 >small.csv
+	crm-lead import -q small.csv >/dev/null
+	gen_leads 50000 5000 >big.csv
+	before=$(fingerprint)
+	# no trap: the tool itself must ignore SIGXFSZ (else status 153)
+	run --separate-stderr bash -c 'ulimit -f "$0"; exec "$@"' \
+		$(($(stat -c %s "$CRM_DB") / 1024 + 256)) crm-lead import -q big.csv
+	[ "$status" -eq 74 ]
+	[[ "$stderr" =~ ^crm-lead:\ $CRM_DB:\ .*:\ (disk\ I/O\ error\ \(File\ too\ large\)|database\ or\ disk\ is\ full)$ ]]
+	[ -z "$output" ]
+	run crm check -q
+	assert_success
+	[ "$(fingerprint)" = "$before" ]
+	[ "$(q 'SELECT count(*) FROM leads')" -eq 1000 ]
+}
+
 @test "a full disk on a one-row write and on a backup: exit 74, nothing written" {
 	crm init -q
 	crm-lead add --name 张伟 -q >/dev/null
@@ -277,7 +295,9 @@ under_limit() {
 	# the database is some 300 KB: its copy cannot be made
 	under_limit 40 crm backup "$BATS_TEST_TMPDIR/copy.db"
 	[ "$status" -eq 74 ]
-	assert_equal "$stderr" "crm: $BATS_TEST_TMPDIR/copy.db: backup failed: disk I/O error"
+	assert_equal "$stderr" "crm: $BATS_TEST_TMPDIR/copy.db: copy failed: disk I/O error (File too large)"
+	# neither the copy nor its temporary file is left behind
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR" | grep copy)" ]
 	run crm check -q
 	assert_success
 	[ "$(fingerprint)" = "$before" ]
