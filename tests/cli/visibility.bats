@@ -1,0 +1,121 @@
+#!/usr/bin/env bats
+# Nothing leaked: what a rep or a manager may not see never shows in a
+# message, a filter naming it is refused (77) rather than answered with an
+# empty list, reports answer only what they can answer honestly for the
+# actor, and merge and forget, which cannot be undone, need a manager.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+# Teams east (manager mia, rep rob) and west (rep wes); admin ada.
+# Leads: 1 rob's, 2 wes's, 3 the pool's, 4 mia's.
+# Accounts: 1 甲公司 wes's, 2 乙公司 rob's; contacts: 1 张三 wes's at 1.
+setup_people() {
+	crm-user add --login ada --name Ada --role admin >/dev/null
+	export CRM_USER=ada
+	crm-user team add east
+	crm-user team add west
+	crm-user add --login mia --name Mia --role manager --team east >/dev/null
+	crm-user add --login rob --name Rob --team east >/dev/null
+	crm-user add --login wes --name Wes --team west >/dev/null
+	crm-lead add --name 罗伯 --phone 13800000001 --owner rob >/dev/null
+	crm-lead add --name 韦斯 --phone 13800000002 --owner wes >/dev/null
+	crm-lead add --name 公海 --phone 13800000003 >/dev/null
+	crm-lead add --name 米娅 --phone 13800000004 --owner mia >/dev/null
+	crm-account add --name 甲公司 --owner wes >/dev/null
+	crm-account add --name 乙公司 --owner rob >/dev/null
+	crm-contact add --name 张三 --phone 13900000001 --account 1 --owner wes >/dev/null
+	unset CRM_USER
+}
+
+snapshot() { sqlite3 "$CRM_DB" .dump | md5sum; }
+
+@test "lead import: a duplicate out of sight is named without its id or owner" {
+	setup_people
+	printf 'name,phone\nA,13800000001\nB,13800000002\nC,13800000003\n' >l.csv
+	run --separate-stderr crm-lead import --as rob l.csv -H
+	assert_success
+	assert_output ""
+	[ "$stderr" = "crm-lead: l.csv:2: duplicate of lead 1 (same phone), skipped
+crm-lead: l.csv:3: duplicate of a lead owned by someone else (same phone), skipped
+crm-lead: l.csv:4: duplicate of lead 3 (same phone), skipped
+crm-lead: imported 0, duplicates 3, rejected 0" ]
+	must_fail 65 crm-lead import --as rob --on-duplicate error l.csv
+	assert_output "crm-lead: l.csv:2: duplicate of lead 1 (same phone)
+crm-lead: l.csv:3: duplicate of a lead owned by someone else (same phone)
+crm-lead: l.csv:4: duplicate of lead 3 (same phone)
+crm-lead: 3 duplicates, nothing imported"
+	# merging into a lead out of sight is refused and writes nothing
+	before=$(snapshot)
+	must_fail 77 crm-lead import --as rob --on-duplicate update l.csv
+	assert_output "crm-lead: l.csv:2: duplicate of lead 1 (same phone), merged
+crm-lead: l.csv:3: permission denied: duplicate of a lead owned by someone else (same phone)"
+	[ "$(snapshot)" = "$before" ]
+	# a manager sees their team's leads, not the other team's
+	printf 'name,phone\nD,13800000001\nE,13800000002\n' >m.csv
+	run --separate-stderr crm-lead import --as mia m.csv
+	[ "$stderr" = "crm-lead: m.csv:2: duplicate of lead 1 (same phone), skipped
+crm-lead: m.csv:3: duplicate of a lead owned by someone else (same phone), skipped
+crm-lead: imported 0, duplicates 2, rejected 0" ]
+	# whoever may see it is told which lead it is
+	run --separate-stderr crm-lead import --as ada l.csv
+	[ "$(echo "$stderr" | sed -n 2p)" = "crm-lead: l.csv:3: duplicate of lead 2 (same phone), skipped" ]
+}
+
+@test "account and contact import: duplicates and accounts out of sight, no id or owner" {
+	setup_people
+	printf 'name\n甲公司\n乙公司\n' >a.tsv
+	run --separate-stderr crm-account import --as rob a.tsv
+	assert_success
+	# the printed ids leave out the one the rep may not see
+	assert_output "id	status
+	duplicate
+2	duplicate"
+	[ "$stderr" = "crm-account: a.tsv:2: duplicate of an account owned by someone else (same name), skipped
+crm-account: a.tsv:3: duplicate of account 2 (same name), skipped
+crm-account: imported 0, duplicates 2, rejected 0" ]
+	must_fail 65 crm-account import --as rob --on-duplicate error a.tsv
+	assert_output "crm-account: a.tsv:2: duplicate of an account owned by someone else (same name)
+crm-account: a.tsv:3: duplicate of account 2 (same name)
+crm-account: 2 bad rows, nothing imported"
+	before=$(snapshot)
+	must_fail 77 crm-account import --as rob --on-duplicate update a.tsv
+	assert_output "crm-account: a.tsv:2: permission denied: duplicate of an account owned by someone else (same name)"
+	[ "$(snapshot)" = "$before" ]
+	printf 'name\tphone\taccount\n李四\t13900000001\t\n王五\t13900000005\t甲公司\n' >c.tsv
+	must_fail 65 crm-contact import --as rob c.tsv
+	assert_output "crm-contact: c.tsv:2: duplicate of a contact owned by someone else (same phone), skipped
+crm-contact: c.tsv:3: account '甲公司' is owned by someone else
+crm-contact: 1 bad row, nothing imported"
+	[ "$(snapshot)" = "$before" ]
+	run --separate-stderr crm-contact import --as ada c.tsv
+	assert_success
+	[ "$(echo "$stderr" | head -n 1)" = "crm-contact: c.tsv:2: duplicate of contact 1 (same phone), skipped" ]
+}
+
+@test "deal import: a duplicate external id out of sight is not named" {
+	setup_people
+	printf 'external_id\ttitle\tamount\nX-1\t大单\t100\n' >d.tsv
+	crm-stage import --as wes d.tsv >/dev/null 2>&1
+	run --separate-stderr crm-stage import --as rob d.tsv
+	assert_success
+	assert_output "id	status
+	duplicate"
+	[ "$(echo "$stderr" | head -n 1)" = "crm-stage: d.tsv:2: duplicate of a deal owned by someone else (same external id 'X-1'), skipped" ]
+	run --separate-stderr crm-stage import --as ada d.tsv
+	assert_output "id	status
+1	duplicate"
+	[ "$(echo "$stderr" | head -n 1)" = "crm-stage: d.tsv:2: duplicate of deal 1 (same external id 'X-1'), skipped" ]
+}
+
+@test "claim: the owner is named only to who may see them" {
+	setup_people
+	must_fail 65 crm-lead claim 2 --as rob
+	assert_output "crm-lead: lead 2 is not in the pool: it belongs to someone else"
+	must_fail 65 crm-lead claim 2 --as mia
+	assert_output "crm-lead: lead 2 is not in the pool: it belongs to someone else"
+	must_fail 65 crm-lead claim 1 --as mia
+	assert_output "crm-lead: lead 1 is not in the pool: it belongs to 'rob'"
+	must_fail 65 crm-lead claim 2 --as ada
+	assert_output "crm-lead: lead 2 is not in the pool: it belongs to 'wes'"
+}
