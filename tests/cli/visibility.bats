@@ -119,3 +119,65 @@ crm-contact: 1 bad row, nothing imported"
 	must_fail 65 crm-lead claim 2 --as ada
 	assert_output "crm-lead: lead 2 is not in the pool: it belongs to 'wes'"
 }
+
+@test "log and task lists: a subject out of sight is 77, a missing one 1" {
+	setup_people
+	crm-log add --as wes --lead 2 --kind call "wes calls" >/dev/null
+	crm-task add --as wes --lead 2 --title "call back" --due 3d >/dev/null
+	for subject in "--lead 2" "--account 1" "--contact 1"; do
+		# shellcheck disable=SC2086
+		must_fail 77 crm-log list --as rob $subject
+		# shellcheck disable=SC2086
+		must_fail 77 crm-task list --as rob $subject
+	done
+	must_fail 77 crm-log list --as rob --lead 2
+	assert_output "crm-log: permission denied: lead 2 is not visible to 'rob'"
+	must_fail 77 crm-log list --as mia --account 1
+	assert_output "crm-log: permission denied: account 1 is not visible to 'mia'"
+	must_fail 77 crm-task list --as rob --lead 2
+	assert_output "crm-task: permission denied: lead 2 is not visible to 'rob'"
+	must_fail 1 crm-log list --as rob --lead 99
+	assert_output "crm-log: lead 99 not found"
+	must_fail 1 crm-task list --as rob --contact 99
+	assert_output "crm-task: contact 99 not found"
+	# what the actor may see is listed as before
+	run crm-log list --as wes --lead 2 -H
+	assert_output --regexp "	lead	2	韦斯	call	wes calls		wes$"
+	run crm-task list --as wes --lead 2 -H
+	assert_output --regexp "	wes	lead	2	韦斯	call back	open	$"
+	run crm-log list --as rob --lead 3 -H
+	assert_success
+	assert_output ""
+}
+
+@test "--owner and --team naming what is out of sight: 77, not an empty list" {
+	setup_people
+	check() {
+		must_fail 77 "$@"
+		assert_output --regexp "^crm-[a-z]+: permission denied: (user 'wes'|team 'west') is not visible to '(rob|mia)'$"
+	}
+	for who in rob mia; do
+		check crm-lead list --as $who --owner wes
+		check crm-account list --as $who --owner wes
+		check crm-contact list --as $who --owner wes
+		check crm-stage list --as $who --owner wes
+		check crm-stage list --as $who --team west
+		check crm-log list --as $who --owner wes
+		check crm-task list --as $who --owner wes
+		for r in funnel forecast kpi leaderboard lost activity rfm cycle accuracy; do
+			check crm-report $r --as $who --owner wes
+			check crm-report $r --as $who --team west
+		done
+	done
+	must_fail 77 crm-report forecast --as mia --team west
+	assert_output "crm-report: permission denied: team 'west' is not visible to 'mia'"
+	must_fail 65 crm-report forecast --as rob --team north
+	assert_output "crm-report: unknown team 'north'"
+	# one's own team and those one may see are fine
+	run crm-report forecast --as rob --team east
+	assert_success
+	run crm-lead list --as mia --owner rob -H --fields id
+	assert_output "1"
+	run crm-stage list --as ada --team west -H
+	assert_success
+}
