@@ -181,3 +181,32 @@ crm-contact: 1 bad row, nothing imported"
 	run crm-stage list --as ada --team west -H
 	assert_success
 }
+
+@test "accuracy by team: a rep's forecast is set against their own won deals" {
+	setup_people
+	export CRM_USER=ada
+	crm-stage add --title 罗伯单 --amount 1000 --owner rob --close-date 2026-03-20 -q
+	crm-stage add --title 米娅单 --amount 5000 --owner mia --close-date 2026-03-20 -q
+	crm-report forecast --snapshot -q >/dev/null
+	crm-stage won 2 -q >/dev/null
+	unset CRM_USER
+	# rob's snapshot: 1000 at 10% = 100.00; rob won nothing (mia's 5000 is not his)
+	run crm-report accuracy --as rob --by team -H
+	assert_success
+	assert_line --index 0 --regexp "^east	2026-03	[^	]+	100\.00	0\.00	"
+	run crm-report accuracy --as mia --by team -H
+	assert_line --index 0 --regexp "^east	2026-03	[^	]+	600\.00	5000\.00	"
+}
+
+@test "rfm: the name of an account out of sight is left out" {
+	setup_people
+	export CRM_USER=ada
+	crm-stage add --title 单 --amount 300 --owner rob --account 1 -q
+	crm-stage won 1 -q >/dev/null
+	unset CRM_USER
+	run crm-report rfm --as rob -H
+	assert_success
+	[ "$(echo "$output" | cut -f1,2)" = "1	" ]
+	run crm-report rfm --as ada -H
+	[ "$(echo "$output" | cut -f1,2)" = "1	甲公司" ]
+}
