@@ -210,3 +210,57 @@ crm-contact: 1 bad row, nothing imported"
 	run crm-report rfm --as ada -H
 	[ "$(echo "$output" | cut -f1,2)" = "1	甲公司" ]
 }
+
+@test "merge and forget need a manager or an admin unless the config lets reps" {
+	setup_people
+	export CRM_USER=ada
+	crm-lead add --name 罗伯2 --phone 13800000001 --owner rob >/dev/null
+	crm-account add --name 乙公司2 --owner rob >/dev/null
+	crm-contact add --name 李四 --owner rob >/dev/null
+	crm-contact add --name 李四2 --owner rob >/dev/null
+	unset CRM_USER
+	before=$(snapshot)
+	must_fail 77 crm-lead merge 1 5 --as rob
+	assert_output "crm-lead: permission denied: only a manager or an admin may merge leads"
+	must_fail 77 crm-lead forget 1 --as rob
+	assert_output "crm-lead: permission denied: only a manager or an admin may forget leads"
+	must_fail 77 crm-account merge 2 3 --as rob
+	assert_output "crm-account: permission denied: only a manager or an admin may merge accounts"
+	must_fail 77 crm-account forget 2 --as rob
+	assert_output "crm-account: permission denied: only a manager or an admin may forget accounts"
+	must_fail 77 crm-contact merge 2 3 --as rob
+	assert_output "crm-contact: permission denied: only a manager or an admin may merge contacts"
+	must_fail 77 crm-contact forget 2 --as rob
+	assert_output "crm-contact: permission denied: only a manager or an admin may forget contacts"
+	[ "$(snapshot)" = "$before" ]
+	# the config may let reps do either, each on its own
+	printf 'permissions:\n  rep_merge: true\n' >crm.yaml
+	export CRM_CONFIG=crm.yaml
+	run crm-lead merge 1 5 --as rob -q
+	assert_success
+	must_fail 77 crm-lead forget 1 --as rob
+	printf 'permissions:\n  rep_forget: yes\n' >crm.yaml
+	run crm-contact forget 3 --as rob -q
+	assert_success
+	must_fail 77 crm-account merge 2 3 --as rob
+	unset CRM_CONFIG
+	# a manager merges and forgets their team's records
+	run crm-account merge 2 3 --as mia -q
+	assert_success
+	run crm-lead forget 1 --as mia -q
+	assert_success
+	# and is still held to what they may change
+	must_fail 77 crm-lead forget 2 --as mia
+	assert_output "crm-lead: permission denied: lead 2 is not visible to 'mia'"
+}
+
+@test "permissions: bad values and keys are configuration errors" {
+	printf 'permissions:\n  rep_merge: maybe\n' >crm.yaml
+	must_fail 78 crm-lead list -c crm.yaml
+	assert_output "crm-lead: crm.yaml:2:14: invalid boolean 'maybe'"
+	printf 'permissions:\n  rep_delete: true\n' >crm.yaml
+	must_fail 78 crm-lead list -c crm.yaml
+	assert_output --partial "crm.yaml:2:3: unknown key 'rep_delete'"
+	printf 'permissions: [rep_merge]\n' >crm.yaml
+	must_fail 78 crm-lead list -c crm.yaml
+}
