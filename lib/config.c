@@ -512,6 +512,19 @@ static void load_followup(struct crm_yaml *L, yaml_node_t *root)
 	}
 }
 
+/* What reps may do beyond their own records' everyday changes: merge and
+ * forget cannot be undone, so by default they need a manager or admin. */
+static void load_permissions(struct crm_yaml *L, yaml_node_t *root)
+{
+	static const char *const keys[] = {"rep_merge", "rep_forget", NULL};
+	yaml_node_t *m = crm_yaml_get(L, root, "permissions");
+	if (m && crm_yaml_is(L, m, YAML_MAPPING_NODE, "permissions")) {
+		crm_yaml_check_keys(L, m, keys);
+		crm_yaml_bool(L, m, "rep_merge", &L->cfg->permissions.rep_merge);
+		crm_yaml_bool(L, m, "rep_forget", &L->cfg->permissions.rep_forget);
+	}
+}
+
 static void load_score_rule(struct crm_yaml *L, yaml_node_t *m)
 {
 	static const char *const keys[] = {"field", "value", "points", NULL};
@@ -596,7 +609,7 @@ static void load_root(struct crm_yaml *L, yaml_node_t *root)
 	static const char *const keys[] = {
 		"currency", "timezone", "pipeline", "pipelines", "loss_reasons", "sources", "heat",
 		"interaction_kinds", "custom_fields", "import", "assignment", "followup", "pool",
-		"scoring", NULL
+		"permissions", "scoring", NULL
 	};
 	if (root && crm_yaml_null(root))
 		root = NULL;
@@ -615,6 +628,7 @@ static void load_root(struct crm_yaml *L, yaml_node_t *root)
 	load_import(L, root);
 	load_assignment(L, root);
 	load_followup(L, root);
+	load_permissions(L, root);
 	load_scoring(L, root);
 }
 

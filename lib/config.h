@@ -125,6 +125,10 @@ struct crm_config {
 		int reclaim_cooldown;		/* days, default 0 */
 	} pool;
 	struct {
+		bool rep_merge;			/* reps may merge records; default false */
+		bool rep_forget;		/* reps may forget records; default false */
+	} permissions;
+	struct {
 		struct crm_score_rule *rules;
 		size_t nrules;
 		struct crm_kind_points *kinds;

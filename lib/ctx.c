@@ -174,6 +174,52 @@ int crm_ctx_require_admin(struct crm_ctx *ctx, const char *what)
 	return EX_NOPERM;
 }
 
+bool crm_ctx_sees(struct crm_ctx *ctx, int64_t owner_id)
+{
+	return may_touch(ctx, owner_id, false);
+}
+
+int crm_ctx_filter_user(struct crm_ctx *ctx, const char *login, int64_t *id)
+{
+	if (!(*id = crm_ctx_user_id(ctx, login))) {
+		crm_warn("unknown user '%s'", login);
+		return EX_DATAERR;
+	}
+	char *what = crm_xasprintf("user '%s'", login);
+	int st = crm_ctx_may_see(ctx, *id, what);
+	free(what);
+	return st;
+}
+
+int crm_ctx_filter_team(struct crm_ctx *ctx, const char *name, int64_t *id)
+{
+	sqlite3_stmt *st = crm_db_stmt(ctx->db, "SELECT id FROM teams WHERE name = ?1");
+	if (!st)
+		return EX_SOFTWARE;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_db_fail(ctx->db, "cannot read teams");
+	if (!*id) {
+		crm_warn("unknown team '%s'", name);
+		return EX_DATAERR;
+	}
+	if (ctx->actor.role == CRM_ROLE_ADMIN || *id == ctx->actor.team_id)
+		return 0;
+	crm_warn("permission denied: team '%s' is not visible to '%s'", name, ctx->actor.login);
+	return EX_NOPERM;
+}
+
+int crm_ctx_require_manager(struct crm_ctx *ctx, const char *what)
+{
+	if (ctx->actor.role >= CRM_ROLE_MANAGER)
+		return 0;
+	crm_warn("permission denied: only a manager or an admin may %s", what);
+	return EX_NOPERM;
+}
+
 int crm_ctx_end(struct crm_ctx *ctx, int st)
 {
 	if (st || ctx->opts->dry_run) {

@@ -56,6 +56,17 @@ int crm_ctx_may_see(struct crm_ctx *ctx, int64_t owner_id, const char *what);
 int crm_ctx_may_change(struct crm_ctx *ctx, int64_t owner_id, const char *what);
 /* Only admins (or single-user mode) may: manage users, teams, ... */
 int crm_ctx_require_admin(struct crm_ctx *ctx, const char *what);
+/* Only managers and admins (or single-user mode) may: merge, forget, ... */
+int crm_ctx_require_manager(struct crm_ctx *ctx, const char *what);
+/* crm_ctx_may_see without a message: for wording a message about another
+ * record so that it reveals nothing the actor may not see. */
+bool crm_ctx_sees(struct crm_ctx *ctx, int64_t owner_id);
+/* Resolve the user or team an explicit filter (--owner, --team) names:
+ * 65 when unknown, 77 when out of the actor's sight (a team is in sight of
+ * its members and of admins), so that a filter never answers with an
+ * empty list what it may not answer at all. */
+int crm_ctx_filter_user(struct crm_ctx *ctx, const char *login, int64_t *id);
+int crm_ctx_filter_team(struct crm_ctx *ctx, const char *name, int64_t *id);
 
 /* SQL for "the actor may see rows whose owner column is OWNER": use the
  * named parameters :actor_id, :actor_role (0 rep, 1 manager, 2 admin) and

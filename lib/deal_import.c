@@ -349,13 +349,21 @@ static void note(struct imp *im, int64_t id, char status)
 	im->status[im->nids++] = status;
 }
 
-static int64_t existing(struct imp *im, const char *external_id)
+/* The deal imported before with this external id, 0 when none; *visible
+ * says whether the actor may see it. */
+static int64_t existing(struct imp *im, const char *external_id, bool *visible)
 {
-	sqlite3_stmt *s = crm_db_stmt(im->ctx->db, "SELECT id FROM deals WHERE external_id = ?1");
+	sqlite3_stmt *s = crm_db_stmt(im->ctx->db, "SELECT id, " CRM_SQL_VISIBLE_OWNED("owner_id")
+				      " FROM deals WHERE external_id = :ext");
 	if (!s || !*external_id)
 		return 0;
-	sqlite3_bind_text(s, 1, external_id, -1, SQLITE_STATIC);
-	int64_t id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":ext"), external_id, -1, SQLITE_STATIC);
+	crm_ctx_bind_actor(im->ctx, s);
+	int64_t id = 0;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		*visible = sqlite3_column_int(s, 1);
+	}
 	sqlite3_reset(s);
 	return id;
 }
@@ -364,15 +372,19 @@ static int64_t existing(struct imp *im, const char *external_id)
  * external id) is skipped; the account is linked or made, then the deal. */
 static int write_row(struct imp *im, struct crm_rows *rows, struct row *r)
 {
-	int64_t id = existing(im, r->d.external_id);
-	bool created;
+	bool visible = false, created;
+	int64_t id = existing(im, r->d.external_id, &visible);
 	int st;
 	if (id) {
+		/* one out of sight is named by the external id the row gave, no more */
+		char target[32] = "a deal owned by someone else";
+		if (visible)
+			snprintf(target, sizeof target, "deal %lld", (long long)id);
 		im->dups++;
-		note(im, id, 'd');
+		note(im, visible ? id : 0, 'd');
 		if (!im->ctx->opts->quiet)
-			crm_warn("%s:%ld: duplicate of deal %lld (same external id '%s'), skipped",
-				 crm_rows_name(rows), crm_rows_line(rows), (long long)id, r->d.external_id);
+			crm_warn("%s:%ld: duplicate of %s (same external id '%s'), skipped",
+				 crm_rows_name(rows), crm_rows_line(rows), target, r->d.external_id);
 		return 0;
 	}
 	if (*r->v[IF_ACCOUNT]) {
@@ -452,7 +464,10 @@ static void print_ids(struct imp *im, FILE *out)
 	crm_out_col(o, "id", CRM_COL_NUM);
 	crm_out_col(o, "status", CRM_COL_TEXT);
 	for (size_t i = 0; i < im->nids; i++) {
-		snprintf(id, sizeof id, "%lld", (long long)im->ids[i]);
+		if (im->ids[i])
+			snprintf(id, sizeof id, "%lld", (long long)im->ids[i]);
+		else
+			id[0] = '\0';	/* a duplicate the actor may not see */
 		const char *row[] = {id, im->status[i] == 'n' ? "new" : "duplicate"};
 		crm_out_row(o, row);
 	}

@@ -168,6 +168,7 @@ static int add_filters(struct crm_ctx *ctx, const struct crm_deal_filter *f, str
 		       struct bound *b)
 {
 	char why[300];
+	int st;
 	if (f->id)
 		crm_buf_add(q, " AND d.id = :id");
 	if (f->pipeline) {
@@ -191,23 +192,13 @@ static int add_filters(struct crm_ctx *ctx, const struct crm_deal_filter *f, str
 		crm_buf_add(q, " AND d.status = :status");
 	}
 	if (f->owner) {
-		if (!(b->owner = crm_ctx_user_id(ctx, f->owner))) {
-			crm_warn("unknown user '%s'", f->owner);
-			return EX_DATAERR;
-		}
+		if ((st = crm_ctx_filter_user(ctx, f->owner, &b->owner)))
+			return st;
 		crm_buf_add(q, " AND d.owner_id = :owner");
 	}
 	if (f->team) {
-		sqlite3_stmt *s = crm_db_stmt(ctx->db, "SELECT id FROM teams WHERE name = ?1");
-		if (!s)
-			return EX_SOFTWARE;
-		sqlite3_bind_text(s, 1, f->team, -1, SQLITE_STATIC);
-		b->team = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-		sqlite3_reset(s);
-		if (!b->team) {
-			crm_warn("unknown team '%s'", f->team);
-			return EX_DATAERR;
-		}
+		if ((st = crm_ctx_filter_team(ctx, f->team, &b->team)))
+			return st;
 		crm_buf_add(q, " AND d.owner_id IN (SELECT id FROM users WHERE team_id = :team)");
 	}
 	if (f->close_before) {

@@ -483,6 +483,22 @@ static int64_t final_target(struct imp *im, int64_t first)
 	return first;
 }
 
+/* May the actor see existing lead id?  One they may not see is reported
+ * without its id or owner: the rep learns the customer is taken, no more. */
+static bool lead_visible(struct imp *im, int64_t id)
+{
+	static const char sql[] =
+		"SELECT " CRM_SQL_VISIBLE_LEAD("owner_id") " FROM leads WHERE id = :id";
+	sqlite3_stmt *s = crm_db_stmt(im->ctx->db, sql);
+	if (!s)
+		return false;
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	crm_ctx_bind_actor(im->ctx, s);
+	bool visible = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	return visible;
+}
+
 static int handle_dups(struct imp *im)
 {
 	static const char list_sql[] = "SELECT id, first, k FROM temp.import_dups ORDER BY id";
@@ -499,14 +515,25 @@ static int handle_dups(struct imp *im)
 		int64_t id = sqlite3_column_int64(s, 0), first = sqlite3_column_int64(s, 1);
 		int k = sqlite3_column_int(s, 2), file, tfile;
 		long line = line_of(im, id, &file);
+		bool hidden = false;
 		if (first <= im->max_before) {
-			snprintf(target, sizeof target, "lead %lld", (long long)first);
+			hidden = !lead_visible(im, first);
+			if (hidden)
+				snprintf(target, sizeof target, "a lead owned by someone else");
+			else
+				snprintf(target, sizeof target, "lead %lld", (long long)first);
 		} else {
 			long tline = line_of(im, first, &tfile);
 			if (tfile == file)
 				snprintf(target, sizeof target, "line %ld", tline);
 			else
 				snprintf(target, sizeof target, "%s:%ld", file_name(im, tfile), tline);
+		}
+		if (hidden && policy == CRM_DUP_UPDATE) {
+			crm_warn("%s:%ld: permission denied: duplicate of %s (same %s)",
+				 file_name(im, file), line, target, match_names[k]);
+			st = EX_NOPERM;
+			break;
 		}
 		crm_warn("%s:%ld: duplicate of %s (same %s)%s%s", file_name(im, file), line, target,
 			 match_names[k], *outcome[policy] ? ", " : "", outcome[policy]);

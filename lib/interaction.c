@@ -108,6 +108,21 @@ int crm_subject_option(const char *type, const char *id, const char **type_out, 
 	return 0;
 }
 
+int crm_subject_filter(struct crm_ctx *ctx, const char *type, int64_t id)
+{
+	struct crm_subject s;
+	int st = crm_subject_find(ctx, type, id, &s);
+	if (st) {
+		crm_subject_report(NULL, type, id, st);
+		return st;
+	}
+	char *what = crm_xasprintf("%s %lld", s.type, (long long)s.id);
+	st = crm_ctx_may_see(ctx, s.owner_id, what);
+	free(what);
+	crm_subject_free(&s);
+	return st;
+}
+
 void crm_subject_report(const char *where, const char *type, int64_t id, int status)
 {
 	const struct subject_def *d = subject_def(type);
@@ -561,8 +576,9 @@ int crm_log_list(struct crm_ctx *ctx, const struct crm_log_filter *f, struct crm
 		crm_warn("unknown interaction kind '%s'", f->kind);
 		return EX_DATAERR;
 	}
-	int64_t owner = user_param(ctx, f->owner, &st), by = user_param(ctx, f->by, &st);
-	if (st)
+	int64_t owner = 0, by = user_param(ctx, f->by, &st);
+	if (st || (f->owner && (st = crm_ctx_filter_user(ctx, f->owner, &owner))) ||
+	    (f->subject_type && (st = crm_subject_filter(ctx, f->subject_type, f->subject_id))))
 		return st;
 	char *owner_expr = crm_subject_sql(ctx, CRM_SUBJECT_OWNER, "i.subject_type", "i.subject_id");
 	if (f->subject_type)

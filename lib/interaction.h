@@ -32,6 +32,10 @@ void crm_subject_free(struct crm_subject *s);
  * crm-task: keep one subject in *type_out and *id_out.  Returns 0, or 64
  * after reporting a second subject or a bad id. */
 int crm_subject_option(const char *type, const char *id, const char **type_out, int64_t *id_out);
+/* A list's --lead, --account, --contact or --deal filter: 0 when the actor
+ * may see that subject, else the status after reporting (1 not found, 77
+ * out of sight), so that a list never answers it with an empty list. */
+int crm_subject_filter(struct crm_ctx *ctx, const char *type, int64_t id);
 /* Report a crm_subject_find failure: "where: lead 5 not found". */
 void crm_subject_report(const char *where, const char *type, int64_t id, int status);
 

@@ -212,10 +212,9 @@ static int add_filters(struct crm_ctx *ctx, const struct crm_lead_filter *f, str
 	if (f->owner && f->unassigned)
 		return crm_usage_fail("--owner and --unassigned exclude each other");
 	if (f->owner) {
-		if (!(*owner = crm_ctx_user_id(ctx, f->owner))) {
-			crm_warn("unknown user '%s'", f->owner);
-			return EX_DATAERR;
-		}
+		int st = crm_ctx_filter_user(ctx, f->owner, owner);
+		if (st)
+			return st;
 		sql_add(q, " AND l.owner_id = :owner");
 	}
 	if (f->unassigned)

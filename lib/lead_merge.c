@@ -174,6 +174,8 @@ int crm_lead_merge(struct crm_ctx *ctx, int64_t keep, const int64_t *dups, int n
 			if (dups[j] == dups[i])
 				return crm_usage_fail("merge: lead %lld given twice", (long long)dups[i]);
 	}
+	if (!ctx->cfg->permissions.rep_merge && (st = crm_ctx_require_manager(ctx, "merge leads")))
+		return st;
 	if ((st = crm_db_begin(ctx->db)))
 		return st;
 	struct crm_lead_rec *rk = crm_lead_rec_new(ctx), *rd = crm_lead_rec_new(ctx);
@@ -301,6 +303,8 @@ int crm_lead_forget(struct crm_ctx *ctx, int64_t id, FILE *out)
 	char json[512] = "[";
 	int st;
 
+	if (!ctx->cfg->permissions.rep_forget && (st = crm_ctx_require_manager(ctx, "forget leads")))
+		return st;
 	for (int f = 0; f < CRM_LEAD_NFIELDS; f++) {
 		if (!crm_lead_fields_def[f].personal)
 			continue;

@@ -187,7 +187,12 @@ static int check_claim(struct crm_ctx *ctx, int64_t id, char **name)
 		return EX_DATAERR;
 	}
 	if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
-		crm_warn("lead %" PRId64 " is not in the pool: it belongs to '%s'", id, crm_col_text(st, 3));
+		/* the rep learns the customer is taken, not by whom */
+		if (crm_ctx_sees(ctx, sqlite3_column_int64(st, 1)))
+			crm_warn("lead %" PRId64 " is not in the pool: it belongs to '%s'", id,
+				 crm_col_text(st, 3));
+		else
+			crm_warn("lead %" PRId64 " is not in the pool: it belongs to someone else", id);
 		return EX_DATAERR;
 	}
 	if (strcmp(status, "converted") == 0 || strcmp(status, "disqualified") == 0) {

@@ -156,6 +156,25 @@ static int64_t find_dup(struct imp *im, const char **why)
 	return id;
 }
 
+/* May the actor see existing account (or contact) id?  A duplicate or an
+ * account they may not see is reported without its id or owner: they
+ * learn the customer is taken, no more. */
+static bool visible(struct imp *im, bool account, int64_t id)
+{
+	static const char account_sql[] =
+		"SELECT " CRM_SQL_VISIBLE_OWNED("owner_id") " FROM accounts WHERE id = :id";
+	static const char contact_sql[] =
+		"SELECT " CRM_SQL_VISIBLE_OWNED("owner_id") " FROM contacts WHERE id = :id";
+	sqlite3_stmt *s = crm_db_stmt(im->ctx->db, account ? account_sql : contact_sql);
+	if (!s)
+		return false;
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	crm_ctx_bind_actor(im->ctx, s);
+	bool seen = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	return seen;
+}
+
 /* Fill the record from the current row.  0, 65 with the reason in *why,
  * or another status to stop.  A parent's name is kept in *parent. */
 static int read_row(struct imp *im, struct crm_rows *rows, const int *handle, char *why,
@@ -178,6 +197,10 @@ static int read_row(struct imp *im, struct crm_rows *rows, const int *handle, ch
 			int64_t a = account_by_name(im->ctx, v);
 			if (!a) {
 				snprintf(why, whylen, "unknown account '%s'", v);
+				return EX_DATAERR;
+			}
+			if (!visible(im, true, a)) {
+				snprintf(why, whylen, "account '%s' is owned by someone else", v);
 				return EX_DATAERR;
 			}
 			snprintf(idtext, sizeof idtext, "%lld", (long long)a);
@@ -203,13 +226,23 @@ static int write_row(struct imp *im, struct crm_rows *rows, int64_t *id, char *w
 	const char *key;
 	int64_t dup = find_dup(im, &key);
 	bool writing = im->rj.bad == 0 || im->rj.skip_bad;
-	char where[300];
+	char where[300], target[64];
 	int st;
+	bool hidden = dup && !visible(im, strcmp(im->k->entity, "account") == 0, dup);
 	snprintf(where, sizeof where, "%s:%ld", crm_rows_name(rows), crm_rows_line(rows));
+	if (hidden)
+		snprintf(target, sizeof target, "%s %s owned by someone else",
+			 strchr("aeiou", im->k->entity[0]) ? "an" : "a", im->k->entity);
+	else
+		snprintf(target, sizeof target, "%s %lld", im->k->entity, (long long)dup);
 	if (dup && im->o->on_duplicate == CRM_IMPORT_ERROR) {
-		snprintf(why, whylen, "duplicate of %s %lld (same %s)", im->k->entity, (long long)dup, key);
+		snprintf(why, whylen, "duplicate of %s (same %s)", target, key);
 		im->dups++;
 		return EX_DATAERR;
+	}
+	if (hidden && im->o->on_duplicate == CRM_IMPORT_UPDATE) {
+		crm_warn("%s: permission denied: duplicate of %s (same %s)", where, target, key);
+		return EX_NOPERM;
 	}
 	if (!writing)
 		return 0;
@@ -226,10 +259,10 @@ static int write_row(struct imp *im, struct crm_rows *rows, int64_t *id, char *w
 	*id = dup;
 	im->dups++;
 	if (!im->ctx->opts->quiet)
-		crm_warn("%s: duplicate of %s %lld (same %s), %s", where, im->k->entity, (long long)dup,
+		crm_warn("%s: duplicate of %s (same %s), %s", where, target,
 			 key, im->o->on_duplicate == CRM_IMPORT_SKIP ? "skipped" : "updated");
 	if (im->o->on_duplicate == CRM_IMPORT_SKIP) {
-		note(im, dup, 'd');
+		note(im, hidden ? 0 : dup, 'd');	/* 0: printed without an id */
 		return 0;
 	}
 	/* update: the row's values, the empty ones left alone */
@@ -370,7 +403,10 @@ static void print_ids(struct imp *im, FILE *out)
 	crm_out_col(o, cols[0], CRM_COL_INT);
 	crm_out_col(o, cols[1], CRM_COL_TEXT);
 	for (size_t i = 0; i < im->nids; i++) {
-		snprintf(id, sizeof id, "%lld", (long long)im->ids[i]);
+		if (im->ids[i])
+			snprintf(id, sizeof id, "%lld", (long long)im->ids[i]);
+		else
+			id[0] = '\0';
 		const char *row[] = {id, im->status[i] == 'n' ? "new" : im->status[i] == 'u' ? "updated"
 				     : "duplicate"};
 		crm_out_row(o, row);

@@ -118,10 +118,9 @@ static int add_filters(struct crm_ctx *ctx, const struct crm_kind *k,
 	if (f->owner && f->unowned)
 		return crm_usage_fail("--owner and --unowned exclude each other");
 	if (f->owner) {
-		if (!(*owner = crm_ctx_user_id(ctx, f->owner))) {
-			crm_warn("unknown user '%s'", f->owner);
-			return EX_DATAERR;
-		}
+		int st = crm_ctx_filter_user(ctx, f->owner, owner);
+		if (st)
+			return st;
 		crm_buf_add(q, " AND t.owner_id = :owner");
 	}
 	if (f->unowned)

@@ -141,6 +141,14 @@ static int snapshot_and_delete(struct crm_ctx *ctx, const struct crm_kind *k, in
 	return st;
 }
 
+/* Merge and forget cannot be undone (crm.yaml(5) permissions). */
+static int require_manager(struct crm_ctx *ctx, const struct crm_kind *k, const char *verb)
+{
+	char what[48];
+	snprintf(what, sizeof what, "%s %s", verb, k->table);
+	return crm_ctx_require_manager(ctx, what);
+}
+
 int crm_rec_merge(struct crm_ctx *ctx, const struct crm_kind *k, int64_t keep,
 		  const int64_t *dups, int ndups, FILE *out)
 {
@@ -157,6 +165,8 @@ int crm_rec_merge(struct crm_ctx *ctx, const struct crm_kind *k, int64_t keep,
 				return crm_usage_fail("merge: %s %lld given twice", k->entity,
 						      (long long)dups[i]);
 	}
+	if (!ctx->cfg->permissions.rep_merge && (st = require_manager(ctx, k, "merge")))
+		return st;
 	if ((st = crm_db_begin(ctx->db)))
 		return st;
 	struct crm_rec *rk = crm_rec_new(ctx, k), *rd = crm_rec_new(ctx, k), *chg = crm_rec_new(ctx, k);
@@ -207,6 +217,8 @@ int crm_rec_forget(struct crm_ctx *ctx, const struct crm_kind *k, int64_t id,
 	char *sql = NULL;
 	int st;
 
+	if (!ctx->cfg->permissions.rep_forget && (st = require_manager(ctx, k, "forget")))
+		return st;
 	if ((st = crm_db_begin(ctx->db)))
 		return st;
 	struct crm_rec *r = crm_rec_new(ctx, k);

@@ -256,33 +256,9 @@ static int resolve_people(struct crm_rep *r)
 	const struct crm_report_opts *o = r->o;
 	struct crm_ctx *ctx = r->ctx;
 	int st;
-	if (o->owner) {
-		if (!(r->owner_id = crm_ctx_user_id(ctx, o->owner))) {
-			crm_warn("unknown user '%s'", o->owner);
-			return EX_DATAERR;
-		}
-		char *what = crm_xasprintf("user '%s'", o->owner);
-		st = crm_ctx_may_see(ctx, r->owner_id, what);
-		free(what);
-		if (st)
-			return st;
-	}
-	if (o->team) {
-		sqlite3_stmt *s = crm_db_stmt(ctx->db, "SELECT id FROM teams WHERE name = ?");
-		if (!s)
-			return EX_SOFTWARE;
-		sqlite3_bind_text(s, 1, o->team, -1, SQLITE_STATIC);
-		int rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW)
-			r->team_id = sqlite3_column_int64(s, 0);
-		else if (rc != SQLITE_DONE)
-			return crm_db_fail(ctx->db, "cannot read teams");
-		sqlite3_reset(s);
-		if (!r->team_id) {
-			crm_warn("unknown team '%s'", o->team);
-			return EX_DATAERR;
-		}
-	}
+	if ((o->owner && (st = crm_ctx_filter_user(ctx, o->owner, &r->owner_id))) ||
+	    (o->team && (st = crm_ctx_filter_team(ctx, o->team, &r->team_id))))
+		return st;
 	r->restricted = !ctx->actor.single_user && ctx->actor.role != CRM_ROLE_ADMIN;
 	return 0;
 }

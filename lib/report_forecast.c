@@ -293,7 +293,9 @@ static void accuracy_sql(struct crm_rep *r)
 	crm_rep_period(r, CRM_DIM_QUARTER, "d.closed_at", CRM_TIME_INSTANT);
 	crm_rep_sql(r, " AS q, ");
 	crm_rep_period(r, CRM_DIM_WEEK, "d.closed_at", CRM_TIME_INSTANT);
-	crm_rep_sqlf(r, " AS w FROM deals d WHERE d.status = 'won'),"
+	/* what was won is counted over the same deals as the forecast: a rep's
+	 * team line is their own forecast against their own won deals */
+	crm_rep_sqlf(r, " AS w FROM deals d WHERE d.status = 'won'%s),"
 		     " units AS (SELECT period, %s AS unit, min(taken_at) AS taken_at, sum(weighted) AS forecast"
 		     " FROM snap WHERE nth = 1 GROUP BY period, unit)"
 		     " SELECT %s, u.period, u.taken_at, u.forecast,"
@@ -301,6 +303,7 @@ static void accuracy_sql(struct crm_rep *r)
 		     " CASE WHEN u.period LIKE '%%-Q%%' THEN w.q WHEN u.period LIKE '%%-W%%' THEN w.w"
 		     " ELSE w.m END = u.period)"
 		     " FROM units u ORDER BY 1, u.period",
+		     r->restricted ? " AND " CRM_SQL_VISIBLE("d.owner_id") : "",
 		     team ? "team_id" : "owner_id",
 		     team ? "(SELECT name FROM teams WHERE id = u.unit)"
 			  : "(SELECT login FROM users WHERE id = u.unit)",

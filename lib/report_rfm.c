@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "record.h"
 #include "report_int.h"
 
 static const char *const segments[] = {
@@ -42,7 +43,12 @@ static void rfm_sql(struct crm_rep *r)
 		    " sum(m) OVER (PARTITION BY g) AS total,"
 		    " sum(m) OVER (PARTITION BY g ORDER BY m DESC, aid ROWS UNBOUNDED PRECEDING) AS cum"
 		    " FROM w)"
-		    " SELECT g, aid, (SELECT a.name FROM accounts a WHERE a.id = aid), days, f, m, rs, fs, ms,"
+		    " SELECT g, aid, (SELECT a.name FROM accounts a WHERE a.id = aid");
+	/* a won deal of the actor's may be with an account they may not see:
+	 * its id and figures are the deal's, its name is not theirs to read */
+	if (r->restricted)
+		crm_rep_sql(r, " AND " CRM_SQL_VISIBLE_OWNED("a.owner_id"));
+	crm_rep_sql(r, "), days, f, m, rs, fs, ms,"
 		    " CASE WHEN rs >= 4 AND fs >= 4 THEN 0 WHEN rs >= 3 AND fs >= 3 THEN 1"
 		    " WHEN rs >= 3 THEN 2 WHEN fs >= 3 THEN 3 WHEN rs = 2 THEN 4 ELSE 5 END,"
 		    " total, cum FROM s ORDER BY g, m DESC, aid");

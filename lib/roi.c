@@ -124,21 +124,10 @@ int crm_roi_window(struct crm_ctx *ctx, const struct crm_roi_filter *f, struct c
 	w->lo = lo;
 	w->hi = hi;
 	w->closed = f->since && f->until;
-	if (f->owner && !(w->owner = crm_ctx_user_id(ctx, f->owner))) {
-		crm_warn("unknown user '%s'", f->owner);
-		return EX_DATAERR;
-	}
-	if (f->team) {
-		sqlite3_stmt *st = crm_db_stmt(ctx->db, "SELECT id FROM teams WHERE name = ?1");
-		if (!st)
-			return EX_SOFTWARE;
-		sqlite3_bind_text(st, 1, f->team, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_ROW) {
-			crm_warn("unknown team '%s'", f->team);
-			return EX_DATAERR;
-		}
-		w->team = sqlite3_column_int64(st, 0);
-	}
+	int st;
+	if ((f->owner && (st = crm_ctx_filter_user(ctx, f->owner, &w->owner))) ||
+	    (f->team && (st = crm_ctx_filter_team(ctx, f->team, &w->team))))
+		return st;
 	return 0;
 }
 
@@ -212,7 +201,8 @@ static void add(struct sql *q, const char *part)
 static void roi_query(struct sql *q, struct crm_ctx *ctx, const struct crm_roi_filter *f,
 		      const struct crm_roi_window *w, bool seek, bool totals)
 {
-	bool all = ctx->actor.role == CRM_ROLE_ADMIN;
+	/* costs are the company's: revenue must be too (crm_roi_report) */
+	bool all = ctx->actor.role >= CRM_ROLE_MANAGER;
 	const char *keys = f->by_campaign ? "k1, k2" : "k1";
 	/* a "+" keeps the short plan off the source index for grouping */
 	add(q, seek ? "WITH cohort AS NOT MATERIALIZED (SELECT l.id, +l.source AS k1, "
@@ -349,6 +339,13 @@ int crm_roi_report(struct crm_ctx *ctx, const struct crm_roi_filter *f, FILE *ou
 	struct crm_roi_window w;
 	struct channel *ch = NULL, total = {.source = "total", .campaign = ""};
 	size_t n = 0, cap = 0;
+	/* Costs are company-wide; set against one rep's revenue they would
+	 * make a figure that answers nothing.  Managers and admins see the
+	 * company's revenue here, in sums per channel and no more. */
+	if (ctx->actor.role < CRM_ROLE_MANAGER) {
+		crm_warn("permission denied: ROI needs company-wide revenue; ask a manager");
+		return EX_NOPERM;
+	}
 	int st = crm_roi_window(ctx, f, &w), rc;
 	if (st)
 		return st;

@@ -304,17 +304,18 @@ int crm_task_list(struct crm_ctx *ctx, const struct crm_task_filter *f, struct c
 	int64_t owner_id = 0;
 	bool by_owner = false;
 	char where[512] = "";
+	int fst;
 
 	if (strcmp(status, "open") && strcmp(status, "done") && strcmp(status, "all")) {
 		crm_warn("unknown status '%s' (open, done or all)", status);
 		return EX_DATAERR;
 	}
+	if (f->subject_type && (fst = crm_subject_filter(ctx, f->subject_type, f->subject_id)))
+		return fst;
 	switch (f->who) {
 	case CRM_TASK_OWNER:
-		if (!(owner_id = crm_ctx_user_id(ctx, f->owner))) {
-			crm_warn("unknown user '%s'", f->owner);
-			return EX_DATAERR;
-		}
+		if ((fst = crm_ctx_filter_user(ctx, f->owner, &owner_id)))
+			return fst;
 		by_owner = true;
 		break;
 	case CRM_TASK_MINE:

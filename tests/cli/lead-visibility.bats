@@ -32,9 +32,11 @@ snapshot() { sqlite3 "$CRM_DB" "SELECT * FROM leads; SELECT count(*) FROM audit"
 	[ "$(ids --as mia)" = "1 3 4 5 " ]
 	[ "$(ids --as rob)" = "1 3 5 " ]
 	[ "$(ids --as wes)" = "2 3 " ]
-	[ "$(ids --as rob --owner wes)" = "" ]
 	[ "$(ids --as mia --owner rob)" = "1 5 " ]
 	[ "$(ids --as wes --unassigned)" = "3 " ]
+	# another rep's leads asked for by name: refused, not an empty list
+	must_fail 77 crm-lead list --as rob --owner wes
+	assert_output "crm-lead: permission denied: user 'wes' is not visible to 'rob'"
 	must_fail 77 crm-lead list --as nobody
 	assert_output "crm-lead: unknown user 'nobody' (set --as or CRM_USER)"
 }

@@ -291,8 +291,8 @@ timeline_setup() {
 	timeline_setup
 	CRM_USER=bob run crm-log list -H
 	assert_equal "$(echo "$output" | cut -f7 | tr '\n' ' ')" "b1 r1 "
-	CRM_USER=alice run crm-log list --lead 2 -H
-	assert_output ""
+	CRM_USER=alice must_fail 77 crm-log list --lead 2 -H
+	assert_output "crm-log: permission denied: lead 2 is not visible to 'alice'"
 	CRM_USER=mgr run crm-log list -H
 	assert_equal "$(echo "$output" | cut -f7 | tr '\n' ' ')" "a0 a1 b1 m1 r1 "
 	run crm-log list --lead 2 -f csv

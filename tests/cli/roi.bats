@@ -238,16 +238,27 @@ total       0          0                 0.00  0.00"
 	assert_line --regexp '^web +[0-9]+ +[0-9]+ +[0-9]+\.[0-9]% '
 }
 
-@test "visibility: reps and managers count the leads and deals they may see" {
+@test "visibility: costs are the company's, so is the revenue; reps are refused" {
 	use_data
-	CRM_USER=rep1 check_roi -v BY=source -- crm-roi
-	CRM_USER=rep4 check_roi -v BY=campaign -v SINCE=2025-05-01 -- crm-roi --by campaign --since 2025-05-01
-	CRM_USER=mgr2 check_roi -v BY=source -- crm-roi
-	CRM_USER=mgr3 check_roi -v BY=source -v SINCE=2025-09-01 -v UNTIL=2025-12-31 -- crm-roi --since 2025-09-01 --until 2025-12-31
-	# costs are whole for everyone
-	a=$(crm-roi -H | cut -f1,6 | sort)
-	b=$(CRM_USER=rep1 crm-roi -H | cut -f1,6 | sort)
-	[ "$a" = "$b" ]
+	# a manager's report counts every lead and deal, as an admin's does
+	# (awk runs as admin, the tool as the manager)
+	check_roi -v BY=source -- env CRM_USER=mgr2 crm-roi
+	check_roi -v BY=source -v SINCE=2025-09-01 -v UNTIL=2025-12-31 -- \
+		env CRM_USER=mgr3 crm-roi --since 2025-09-01 --until 2025-12-31
+	# their own team's leads, asked for by name, against the whole costs
+	check_roi -v BY=source -v TEAM=华北销售部 -- env CRM_USER=mgr2 crm-roi --team 华北销售部
+	check_roi -v BY=source -v OWNER=rep4 -- env CRM_USER=mgr2 crm-roi --owner rep4
+	# another team's, or another team's rep: refused, not answered with less
+	CRM_USER=mgr2 must_fail 77 crm-roi --team 华南销售部
+	assert_output "crm-roi: permission denied: team '华南销售部' is not visible to 'mgr2'"
+	CRM_USER=mgr2 must_fail 77 crm-roi --owner rep7
+	assert_output "crm-roi: permission denied: user 'rep7' is not visible to 'mgr2'"
+	# a rep's revenue against the company's costs answers nothing
+	for args in "" "--by campaign" "--owner rep1" "-f table"; do
+		# shellcheck disable=SC2086
+		CRM_USER=rep1 must_fail 77 crm-roi $args
+		assert_output "crm-roi: permission denied: ROI needs company-wide revenue; ask a manager"
+	done
 	CRM_USER=rep9 must_fail 77 crm-roi
 	assert_output "crm-roi: user 'rep9' is deactivated"
 }
@@ -394,7 +405,7 @@ Try 'crm-roi --help'."
 Try 'crm-roi --help'."
 }
 
-@test "only managers and admins change costs; everyone reads them" {
+@test "only managers and admins change costs; everyone reads them; reps get no ROI" {
 	crm-user add --login boss --name Boss --role admin -q
 	export CRM_USER=boss
 	crm-user team add east -q
@@ -408,7 +419,9 @@ Try 'crm-roi --help'."
 	CRM_USER=rep must_fail 77 crm-roi cost remove 1
 	run env CRM_USER=rep crm-roi cost list -H
 	assert_output "1	web		2026-01-01	2026-01-31	31	10.00	10.00	"
-	run env CRM_USER=rep crm-roi -H
+	CRM_USER=rep must_fail 77 crm-roi -H
+	assert_output "crm-roi: permission denied: ROI needs company-wide revenue; ask a manager"
+	run env CRM_USER=mgr crm-roi -H
 	assert_output "web	0	0		0.00	10.00	inf	inf	0.0000	-1.0000"
 	CRM_USER=ghost must_fail 77 crm-roi cost list
 	assert_output "crm-roi: unknown user 'ghost' (set --as or CRM_USER)"

@@ -109,8 +109,9 @@ ids() { echo "$output" | cut -f1 | tr '\n' ' '; }
 2	$(utc '2026-03-02 20:00')	alice				t2	open	"
 	CRM_USER=bob run crm-task list -H
 	assert_equal "$(ids)" "3 4 "
-	CRM_USER=bob run crm-task list --owner alice -H
-	assert_output ""
+	# asking for another rep's tasks is refused, not answered with nothing
+	CRM_USER=bob must_fail 77 crm-task list --owner alice -H
+	assert_output "crm-task: permission denied: user 'alice' is not visible to 'bob'"
 	CRM_USER=bob run crm-task list --all -H
 	assert_equal "$(ids)" "3 4 "
 }

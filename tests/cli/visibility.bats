@@ -1,0 +1,266 @@
+#!/usr/bin/env bats
+# Nothing leaked: what a rep or a manager may not see never shows in a
+# message, a filter naming it is refused (77) rather than answered with an
+# empty list, reports answer only what they can answer honestly for the
+# actor, and merge and forget, which cannot be undone, need a manager.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+# Teams east (manager mia, rep rob) and west (rep wes); admin ada.
+# Leads: 1 rob's, 2 wes's, 3 the pool's, 4 mia's.
+# Accounts: 1 甲公司 wes's, 2 乙公司 rob's; contacts: 1 张三 wes's at 1.
+setup_people() {
+	crm-user add --login ada --name Ada --role admin >/dev/null
+	export CRM_USER=ada
+	crm-user team add east
+	crm-user team add west
+	crm-user add --login mia --name Mia --role manager --team east >/dev/null
+	crm-user add --login rob --name Rob --team east >/dev/null
+	crm-user add --login wes --name Wes --team west >/dev/null
+	crm-lead add --name 罗伯 --phone 13800000001 --owner rob >/dev/null
+	crm-lead add --name 韦斯 --phone 13800000002 --owner wes >/dev/null
+	crm-lead add --name 公海 --phone 13800000003 >/dev/null
+	crm-lead add --name 米娅 --phone 13800000004 --owner mia >/dev/null
+	crm-account add --name 甲公司 --owner wes >/dev/null
+	crm-account add --name 乙公司 --owner rob >/dev/null
+	crm-contact add --name 张三 --phone 13900000001 --account 1 --owner wes >/dev/null
+	unset CRM_USER
+}
+
+snapshot() { sqlite3 "$CRM_DB" .dump | md5sum; }
+
+@test "lead import: a duplicate out of sight is named without its id or owner" {
+	setup_people
+	printf 'name,phone\nA,13800000001\nB,13800000002\nC,13800000003\n' >l.csv
+	run --separate-stderr crm-lead import --as rob l.csv -H
+	assert_success
+	assert_output ""
+	[ "$stderr" = "crm-lead: l.csv:2: duplicate of lead 1 (same phone), skipped
+crm-lead: l.csv:3: duplicate of a lead owned by someone else (same phone), skipped
+crm-lead: l.csv:4: duplicate of lead 3 (same phone), skipped
+crm-lead: imported 0, duplicates 3, rejected 0" ]
+	must_fail 65 crm-lead import --as rob --on-duplicate error l.csv
+	assert_output "crm-lead: l.csv:2: duplicate of lead 1 (same phone)
+crm-lead: l.csv:3: duplicate of a lead owned by someone else (same phone)
+crm-lead: l.csv:4: duplicate of lead 3 (same phone)
+crm-lead: 3 duplicates, nothing imported"
+	# merging into a lead out of sight is refused and writes nothing
+	before=$(snapshot)
+	must_fail 77 crm-lead import --as rob --on-duplicate update l.csv
+	assert_output "crm-lead: l.csv:2: duplicate of lead 1 (same phone), merged
+crm-lead: l.csv:3: permission denied: duplicate of a lead owned by someone else (same phone)"
+	[ "$(snapshot)" = "$before" ]
+	# a manager sees their team's leads, not the other team's
+	printf 'name,phone\nD,13800000001\nE,13800000002\n' >m.csv
+	run --separate-stderr crm-lead import --as mia m.csv
+	[ "$stderr" = "crm-lead: m.csv:2: duplicate of lead 1 (same phone), skipped
+crm-lead: m.csv:3: duplicate of a lead owned by someone else (same phone), skipped
+crm-lead: imported 0, duplicates 2, rejected 0" ]
+	# whoever may see it is told which lead it is
+	run --separate-stderr crm-lead import --as ada l.csv
+	[ "$(echo "$stderr" | sed -n 2p)" = "crm-lead: l.csv:3: duplicate of lead 2 (same phone), skipped" ]
+}
+
+@test "account and contact import: duplicates and accounts out of sight, no id or owner" {
+	setup_people
+	printf 'name\n甲公司\n乙公司\n' >a.tsv
+	run --separate-stderr crm-account import --as rob a.tsv
+	assert_success
+	# the printed ids leave out the one the rep may not see
+	assert_output "id	status
+	duplicate
+2	duplicate"
+	[ "$stderr" = "crm-account: a.tsv:2: duplicate of an account owned by someone else (same name), skipped
+crm-account: a.tsv:3: duplicate of account 2 (same name), skipped
+crm-account: imported 0, duplicates 2, rejected 0" ]
+	must_fail 65 crm-account import --as rob --on-duplicate error a.tsv
+	assert_output "crm-account: a.tsv:2: duplicate of an account owned by someone else (same name)
+crm-account: a.tsv:3: duplicate of account 2 (same name)
+crm-account: 2 bad rows, nothing imported"
+	before=$(snapshot)
+	must_fail 77 crm-account import --as rob --on-duplicate update a.tsv
+	assert_output "crm-account: a.tsv:2: permission denied: duplicate of an account owned by someone else (same name)"
+	[ "$(snapshot)" = "$before" ]
+	printf 'name\tphone\taccount\n李四\t13900000001\t\n王五\t13900000005\t甲公司\n' >c.tsv
+	must_fail 65 crm-contact import --as rob c.tsv
+	assert_output "crm-contact: c.tsv:2: duplicate of a contact owned by someone else (same phone), skipped
+crm-contact: c.tsv:3: account '甲公司' is owned by someone else
+crm-contact: 1 bad row, nothing imported"
+	[ "$(snapshot)" = "$before" ]
+	run --separate-stderr crm-contact import --as ada c.tsv
+	assert_success
+	[ "$(echo "$stderr" | head -n 1)" = "crm-contact: c.tsv:2: duplicate of contact 1 (same phone), skipped" ]
+}
+
+@test "deal import: a duplicate external id out of sight is not named" {
+	setup_people
+	printf 'external_id\ttitle\tamount\nX-1\t大单\t100\n' >d.tsv
+	crm-stage import --as wes d.tsv >/dev/null 2>&1
+	run --separate-stderr crm-stage import --as rob d.tsv
+	assert_success
+	assert_output "id	status
+	duplicate"
+	[ "$(echo "$stderr" | head -n 1)" = "crm-stage: d.tsv:2: duplicate of a deal owned by someone else (same external id 'X-1'), skipped" ]
+	run --separate-stderr crm-stage import --as ada d.tsv
+	assert_output "id	status
+1	duplicate"
+	[ "$(echo "$stderr" | head -n 1)" = "crm-stage: d.tsv:2: duplicate of deal 1 (same external id 'X-1'), skipped" ]
+}
+
+@test "claim: the owner is named only to who may see them" {
+	setup_people
+	must_fail 65 crm-lead claim 2 --as rob
+	assert_output "crm-lead: lead 2 is not in the pool: it belongs to someone else"
+	must_fail 65 crm-lead claim 2 --as mia
+	assert_output "crm-lead: lead 2 is not in the pool: it belongs to someone else"
+	must_fail 65 crm-lead claim 1 --as mia
+	assert_output "crm-lead: lead 1 is not in the pool: it belongs to 'rob'"
+	must_fail 65 crm-lead claim 2 --as ada
+	assert_output "crm-lead: lead 2 is not in the pool: it belongs to 'wes'"
+}
+
+@test "log and task lists: a subject out of sight is 77, a missing one 1" {
+	setup_people
+	crm-log add --as wes --lead 2 --kind call "wes calls" >/dev/null
+	crm-task add --as wes --lead 2 --title "call back" --due 3d >/dev/null
+	for subject in "--lead 2" "--account 1" "--contact 1"; do
+		# shellcheck disable=SC2086
+		must_fail 77 crm-log list --as rob $subject
+		# shellcheck disable=SC2086
+		must_fail 77 crm-task list --as rob $subject
+	done
+	must_fail 77 crm-log list --as rob --lead 2
+	assert_output "crm-log: permission denied: lead 2 is not visible to 'rob'"
+	must_fail 77 crm-log list --as mia --account 1
+	assert_output "crm-log: permission denied: account 1 is not visible to 'mia'"
+	must_fail 77 crm-task list --as rob --lead 2
+	assert_output "crm-task: permission denied: lead 2 is not visible to 'rob'"
+	must_fail 1 crm-log list --as rob --lead 99
+	assert_output "crm-log: lead 99 not found"
+	must_fail 1 crm-task list --as rob --contact 99
+	assert_output "crm-task: contact 99 not found"
+	# what the actor may see is listed as before
+	run crm-log list --as wes --lead 2 -H
+	assert_output --regexp "	lead	2	韦斯	call	wes calls		wes$"
+	run crm-task list --as wes --lead 2 -H
+	assert_output --regexp "	wes	lead	2	韦斯	call back	open	$"
+	run crm-log list --as rob --lead 3 -H
+	assert_success
+	assert_output ""
+}
+
+@test "--owner and --team naming what is out of sight: 77, not an empty list" {
+	setup_people
+	check() {
+		must_fail 77 "$@"
+		assert_output --regexp "^crm-[a-z]+: permission denied: (user 'wes'|team 'west') is not visible to '(rob|mia)'$"
+	}
+	for who in rob mia; do
+		check crm-lead list --as $who --owner wes
+		check crm-account list --as $who --owner wes
+		check crm-contact list --as $who --owner wes
+		check crm-stage list --as $who --owner wes
+		check crm-stage list --as $who --team west
+		check crm-log list --as $who --owner wes
+		check crm-task list --as $who --owner wes
+		for r in funnel forecast kpi leaderboard lost activity rfm cycle accuracy; do
+			check crm-report $r --as $who --owner wes
+			check crm-report $r --as $who --team west
+		done
+	done
+	must_fail 77 crm-report forecast --as mia --team west
+	assert_output "crm-report: permission denied: team 'west' is not visible to 'mia'"
+	must_fail 65 crm-report forecast --as rob --team north
+	assert_output "crm-report: unknown team 'north'"
+	# one's own team and those one may see are fine
+	run crm-report forecast --as rob --team east
+	assert_success
+	run crm-lead list --as mia --owner rob -H --fields id
+	assert_output "1"
+	run crm-stage list --as ada --team west -H
+	assert_success
+}
+
+@test "accuracy by team: a rep's forecast is set against their own won deals" {
+	setup_people
+	export CRM_USER=ada
+	crm-stage add --title 罗伯单 --amount 1000 --owner rob --close-date 2026-03-20 -q
+	crm-stage add --title 米娅单 --amount 5000 --owner mia --close-date 2026-03-20 -q
+	crm-report forecast --snapshot -q >/dev/null
+	crm-stage won 2 -q >/dev/null
+	unset CRM_USER
+	# rob's snapshot: 1000 at 10% = 100.00; rob won nothing (mia's 5000 is not his)
+	run crm-report accuracy --as rob --by team -H
+	assert_success
+	assert_line --index 0 --regexp "^east	2026-03	[^	]+	100\.00	0\.00	"
+	run crm-report accuracy --as mia --by team -H
+	assert_line --index 0 --regexp "^east	2026-03	[^	]+	600\.00	5000\.00	"
+}
+
+@test "rfm: the name of an account out of sight is left out" {
+	setup_people
+	export CRM_USER=ada
+	crm-stage add --title 单 --amount 300 --owner rob --account 1 -q
+	crm-stage won 1 -q >/dev/null
+	unset CRM_USER
+	run crm-report rfm --as rob -H
+	assert_success
+	[ "$(echo "$output" | cut -f1,2)" = "1	" ]
+	run crm-report rfm --as ada -H
+	[ "$(echo "$output" | cut -f1,2)" = "1	甲公司" ]
+}
+
+@test "merge and forget need a manager or an admin unless the config lets reps" {
+	setup_people
+	export CRM_USER=ada
+	crm-lead add --name 罗伯2 --phone 13800000001 --owner rob >/dev/null
+	crm-account add --name 乙公司2 --owner rob >/dev/null
+	crm-contact add --name 李四 --owner rob >/dev/null
+	crm-contact add --name 李四2 --owner rob >/dev/null
+	unset CRM_USER
+	before=$(snapshot)
+	must_fail 77 crm-lead merge 1 5 --as rob
+	assert_output "crm-lead: permission denied: only a manager or an admin may merge leads"
+	must_fail 77 crm-lead forget 1 --as rob
+	assert_output "crm-lead: permission denied: only a manager or an admin may forget leads"
+	must_fail 77 crm-account merge 2 3 --as rob
+	assert_output "crm-account: permission denied: only a manager or an admin may merge accounts"
+	must_fail 77 crm-account forget 2 --as rob
+	assert_output "crm-account: permission denied: only a manager or an admin may forget accounts"
+	must_fail 77 crm-contact merge 2 3 --as rob
+	assert_output "crm-contact: permission denied: only a manager or an admin may merge contacts"
+	must_fail 77 crm-contact forget 2 --as rob
+	assert_output "crm-contact: permission denied: only a manager or an admin may forget contacts"
+	[ "$(snapshot)" = "$before" ]
+	# the config may let reps do either, each on its own
+	printf 'permissions:\n  rep_merge: true\n' >crm.yaml
+	export CRM_CONFIG=crm.yaml
+	run crm-lead merge 1 5 --as rob -q
+	assert_success
+	must_fail 77 crm-lead forget 1 --as rob
+	printf 'permissions:\n  rep_forget: yes\n' >crm.yaml
+	run crm-contact forget 3 --as rob -q
+	assert_success
+	must_fail 77 crm-account merge 2 3 --as rob
+	unset CRM_CONFIG
+	# a manager merges and forgets their team's records
+	run crm-account merge 2 3 --as mia -q
+	assert_success
+	run crm-lead forget 1 --as mia -q
+	assert_success
+	# and is still held to what they may change
+	must_fail 77 crm-lead forget 2 --as mia
+	assert_output "crm-lead: permission denied: lead 2 is not visible to 'mia'"
+}
+
+@test "permissions: bad values and keys are configuration errors" {
+	printf 'permissions:\n  rep_merge: maybe\n' >crm.yaml
+	must_fail 78 crm-lead list -c crm.yaml
+	assert_output "crm-lead: crm.yaml:2:14: invalid boolean 'maybe'"
+	printf 'permissions:\n  rep_delete: true\n' >crm.yaml
+	must_fail 78 crm-lead list -c crm.yaml
+	assert_output --partial "crm.yaml:2:3: unknown key 'rep_delete'"
+	printf 'permissions: [rep_merge]\n' >crm.yaml
+	must_fail 78 crm-lead list -c crm.yaml
+}
