@@ -61,3 +61,111 @@ crm-lead: 1 bad row, nothing imported"
 crm-lead: 1 bad row, nothing updated"
 	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM leads WHERE notes IS NOT NULL")" = 0 ]
 }
+
+@test "update: the same id twice in one batch is an error naming both lines" {
+	two_leads
+	must_fail 65 bash -c "printf 'id\tcity\n1\t杭州\n2\t广州\n1\t深圳\n' | crm-lead update"
+	assert_output "crm-lead: stdin:4: id 1 already updated on line 2
+crm-lead: 1 bad row, nothing updated"
+	[ "$(sqlite3 "$CRM_DB" "SELECT group_concat(city) FROM leads")" = 北京,上海 ]
+	# -n says the same
+	must_fail 65 bash -c "printf 'id\tcity\n2\tx\n2\tx\n' | crm-lead update -n 2>&1 >/dev/null"
+	assert_output "crm-lead: stdin:3: id 2 already updated on line 2
+crm-lead: 1 bad row, nothing updated"
+	# accounts and contacts
+	crm-account add --name Acme >/dev/null
+	crm-contact add --name 张三 --account 1 >/dev/null
+	must_fail 65 bash -c "printf 'id\tcity\n1\tx\n1\ty\n' | crm-account update"
+	assert_output "crm-account: stdin:3: id 1 already updated on line 2
+crm-account: 1 bad row, nothing updated"
+	must_fail 65 bash -c "printf 'id\ttitle\n1\tCEO\n1\tCTO\n' | crm-contact update"
+	assert_output "crm-contact: stdin:3: id 1 already updated on line 2
+crm-contact: 1 bad row, nothing updated"
+	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE action = 'update'")" = 0 ]
+}
+
+@test "update: a batch of 200,000 ids is checked for repeats in linear time" {
+	awk 'BEGIN { print "name"; for (i = 1; i <= 200000; i++) print "n" i }' >leads.tsv
+	crm-lead import -q --on-duplicate allow leads.tsv >/dev/null
+	awk 'BEGIN { print "id\tcity"; for (i = 1; i <= 200000; i++) print i "\tx"; print "199999\ty" }' >big.tsv
+	must_fail 65 crm-lead update <big.tsv
+	assert_output "crm-lead: stdin:200002: id 199999 already updated on line 200000
+crm-lead: 1 bad row, nothing updated"
+	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM leads WHERE city IS NOT NULL")" = 0 ]
+}
+
+@test "update: read-only columns from list are accepted unchanged, refused when edited" {
+	two_leads
+	crm-lead update 1 --owner '' >/dev/null
+	all=id,name,company,title,phone,email,region,city,industry,source,campaign,tags,heat,score,status,owner,created_at,notes,updated_at,assigned_at,first_contact_at,last_activity_at,disqualify_reason,claimed_at,created_by,forgotten_at
+	run bash -c "crm-lead list --fields $all | crm-lead update"
+	assert_success
+	assert_output "crm-lead: updated 0 leads, 0 fields"
+	# the README tour: list, edit, read back
+	crm-lead list --fields id,city,tags,created_at | sed 's/上海/杭州/' >edit.tsv
+	run crm-lead update <edit.tsv
+	assert_success
+	assert_output "crm-lead: updated 1 lead, 1 field"
+	# an edited timestamp, creator or id-like column is an error, not ignored
+	crm-lead list --fields id,name,created_at,created_by | sed '3s/2026-/2025-/; 2s/tester$/eve/' >bad.tsv
+	must_fail 65 crm-lead update <bad.tsv
+	assert_output "crm-lead: stdin:2: lead 1: column 'created_by' is read-only
+crm-lead: stdin:3: lead 2: column 'created_at' is read-only
+crm-lead: 2 bad rows, nothing updated"
+	# an empty cell for a stored value is an edit too
+	must_fail 65 bash -c "printf 'id\tcity\tcreated_at\n1\tx\t\n' | crm-lead update"
+	assert_output "crm-lead: stdin:2: lead 1: column 'created_at' is read-only
+crm-lead: 1 bad row, nothing updated"
+	[ "$(sqlite3 "$CRM_DB" "SELECT group_concat(city) FROM leads")" = 北京,杭州 ]
+	# columns that are neither fields nor list columns are still ignored
+	run bash -c "printf 'id\tcolour\tcity\n1\t红\t南京\n' | crm-lead update"
+	assert_output "crm-lead: updated 1 lead, 1 field"
+}
+
+@test "update: a computed score is read-only; without scoring it is a field" {
+	two_leads
+	run bash -c "printf 'id\tscore\n1\t7\n' | crm-lead update"
+	assert_output "crm-lead: updated 1 lead, 1 field"
+	cat >score.yaml <<'YAML'
+scoring:
+  fields:
+    - {field: city, value: 北京, points: 10}
+YAML
+	export CRM_CONFIG=$PWD/score.yaml
+	crm-lead rescore >/dev/null
+	[ "$(sqlite3 "$CRM_DB" "SELECT group_concat(score) FROM leads")" = 10,0 ]
+	run bash -c "crm-lead list --fields id,city,score | crm-lead update"
+	assert_output "crm-lead: updated 0 leads, 0 fields"
+	must_fail 65 bash -c "printf 'id\tscore\n1\t99\n' | crm-lead update"
+	assert_output "crm-lead: stdin:2: lead 1: column 'score' is read-only
+crm-lead: 1 bad row, nothing updated"
+	must_fail 65 crm-lead update 1 --score 99
+	assert_output "crm-lead: update: field 'score' is read-only (computed by the scoring rules)"
+	[ "$(sqlite3 "$CRM_DB" "SELECT group_concat(score) FROM leads")" = 10,0 ]
+}
+
+@test "update: accounts and contacts check their read-only columns" {
+	crm-account add --name Acme >/dev/null
+	crm-account add --name Beta --parent 1 >/dev/null
+	crm-contact add --name 张三 --account 1 >/dev/null
+	run bash -c "crm-account list --fields id,name,parent,parent_name,contacts,lead,created_at | crm-account update"
+	assert_output "crm-account: updated 0 accounts, 0 fields"
+	run bash -c "crm-contact list | crm-contact update"
+	assert_output "crm-contact: updated 0 contacts, 0 fields"
+	must_fail 65 bash -c "crm-contact list | sed 's/Acme/Acme Ltd/' | crm-contact update"
+	assert_output "crm-contact: stdin:2: contact 1: column 'account_name' is read-only
+crm-contact: 1 bad row, nothing updated"
+	must_fail 65 bash -c "crm-account list --fields id,contacts | sed '2s/1\$/5/' | crm-account update"
+	assert_output "crm-account: stdin:2: account 1: column 'contacts' is read-only
+crm-account: 1 bad row, nothing updated"
+}
+
+@test "update: a read-only column of a record the actor may not see says nothing about it" {
+	crm-user add --login ada --name Ada --role admin >/dev/null
+	export CRM_USER=ada
+	crm-user add --login rob --name Rob >/dev/null
+	crm-user add --login wes --name Wes >/dev/null
+	crm-lead add --name x --owner wes >/dev/null
+	must_fail 77 bash -c "printf 'id\tcreated_at\n1\tnonsense\n' | CRM_USER=rob crm-lead update"
+	assert_output "crm-lead: permission denied: lead 1 is not visible to 'rob'"
+}
