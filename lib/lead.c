@@ -270,12 +270,10 @@ int crm_lead_rec_put(struct crm_lead_rec *r, int h, const char *value)
 		const struct crm_custom_field *cf = h >= F_CUSTOM ? r->cf[h - F_CUSTOM] : NULL;
 		if (cf && n && crm_custom_field_check(cf, sl->s, &why))
 			return fail(r, why, sl->s);
-		int64_t cents;
-		if (cf && n && cf->type == CRM_FIELD_MONEY && crm_money_parse(sl->s, &cents) == 0) {
-			char money[CRM_MONEY_LEN];	/* stored as "1234.50", as all money */
-			crm_money_format(cents, money);
-			slot_copy(sl, money, strlen(money));
-		}
+		char money[CRM_MONEY_LEN];
+		const char *stored = cf ? crm_custom_field_stored(cf, sl->s, money) : sl->s;
+		if (stored != sl->s)
+			slot_copy(sl, stored, strlen(stored));
 	}
 	sl->set = true;
 	return 0;

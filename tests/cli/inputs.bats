@@ -169,3 +169,61 @@ crm-account: 1 bad row, nothing updated"
 	must_fail 77 bash -c "printf 'id\tcreated_at\n1\tnonsense\n' | CRM_USER=rob crm-lead update"
 	assert_output "crm-lead: permission denied: lead 1 is not visible to 'rob'"
 }
+
+money_config() {
+	cat >crm.yaml <<'YAML'
+custom_fields:
+  lead:
+    - {name: budget, type: money}
+  account:
+    - {name: revenue, type: money}
+  deal:
+    - {name: budget, type: money}
+YAML
+	export CRM_CONFIG=$PWD/crm.yaml
+}
+
+@test "money: a custom money field follows the rule of every amount" {
+	money_config
+	must_fail 65 crm-lead add --name x --set budget=-5
+	assert_output "crm-lead: negative amount '-5'"
+	must_fail 65 crm-lead add --name x --set budget=-0
+	assert_output "crm-lead: negative amount '-0'"
+	must_fail 65 crm-lead add --name x --set budget=92233720368547758.08
+	assert_output "crm-lead: amount too large '92233720368547758.08'"
+	must_fail 65 crm-lead add --name x --set budget=99999999999999999999999.5
+	assert_output "crm-lead: amount too large '99999999999999999999999.5'"
+	must_fail 65 crm-lead add --name x --set budget=12.345
+	assert_output "crm-lead: amount with more than two decimals '12.345'"
+	must_fail 65 crm-account add --name x --set revenue=-1
+	assert_output "crm-account: negative amount '-1'"
+	must_fail 65 crm-account add --name x --set revenue=92233720368547758.08
+	assert_output "crm-account: amount too large '92233720368547758.08'"
+	must_fail 65 crm-stage add --title t --amount 1 --set budget=-1
+	assert_output "crm-stage: budget: negative amount '-1'"
+	printf 'title,amount,budget\nA,1,-3\nB,1,92233720368547758.08\n' >d.csv
+	must_fail 65 crm-stage import d.csv
+	assert_output "crm-stage: d.csv:2: budget: negative amount '-3'
+crm-stage: d.csv:3: budget: amount too large '92233720368547758.08'
+crm-stage: 2 bad rows, nothing imported"
+	[ "$(sqlite3 "$CRM_DB" "SELECT (SELECT count(*) FROM leads) + (SELECT count(*) FROM accounts) + (SELECT count(*) FROM deals)")" = 0 ]
+	# what is accepted is stored as all money is
+	crm-lead add --name x --set budget='¥1,000.5' >/dev/null
+	crm-account add --name x --set revenue=' 7' >/dev/null
+	printf 'title,amount,budget\nA,1,1200\n' >ok.csv
+	crm-stage import -q ok.csv >/dev/null
+	[ "$(sqlite3 "$CRM_DB" "SELECT json_extract(custom, '$.budget') FROM leads")" = 1000.50 ]
+	[ "$(sqlite3 "$CRM_DB" "SELECT json_extract(custom, '$.revenue') FROM accounts")" = 7.00 ]
+	[ "$(sqlite3 "$CRM_DB" "SELECT json_extract(custom, '$.budget') FROM deals")" = 1200.00 ]
+}
+
+@test "money: deal amounts and costs refuse overflow with the value quoted" {
+	must_fail 65 crm-stage add --title t --amount 92233720368547758.08
+	assert_output "crm-stage: amount too large '92233720368547758.08'"
+	must_fail 65 crm-stage add --title t --amount -0
+	assert_output "crm-stage: negative amount '-0'"
+	must_fail 65 crm-roi cost add --source web --period 2026-02 --amount 1e5
+	assert_output "crm-roi: invalid amount '1e5'"
+	must_fail 65 crm-roi cost add --source web --period 2026-02 --amount 99999999999999999999
+	assert_output "crm-roi: amount too large '99999999999999999999'"
+}
