@@ -227,3 +227,36 @@ crm-stage: 2 bad rows, nothing imported"
 	must_fail 65 crm-roi cost add --source web --period 2026-02 --amount 99999999999999999999
 	assert_output "crm-roi: amount too large '99999999999999999999'"
 }
+
+@test "csv: formulas in text cells get a leading quote; --csv-raw writes them as stored" {
+	crm-lead add --name '=HYPERLINK("http://x")' --phone '+86 138 0013 8000' >/dev/null
+	crm-lead add --name "+cmd|' /C calc'!A0" --company '-12.50' >/dev/null
+	crm-lead add --name '@SUM(1)' --company 'a=b' >/dev/null
+	run crm-lead list -f csv --fields id,name,company,phone,score,created_at
+	assert_success
+	assert_output "$(printf '%s\r\n' 'id,name,company,phone,score,created_at' \
+		"1,\"'=HYPERLINK(\"\"http://x\"\")\",,'+86 138 0013 8000,0,2026-03-02T09:00:00Z" \
+		"2,'+cmd|' /C calc'!A0,-12.50,,0,2026-03-02T09:00:00Z" \
+		"3,'@SUM(1),a=b,,0,2026-03-02T09:00:00Z")"
+	run crm-lead list -f csv --csv-raw --fields id,name,phone
+	assert_output "$(printf '%s\r\n' 'id,name,phone' \
+		'1,"=HYPERLINK(""http://x"")",+86 138 0013 8000' \
+		"2,+cmd|' /C calc'!A0," \
+		'3,@SUM(1),')"
+	# TSV is for programs: never changed
+	[ "$(crm-lead list -H --fields name --limit 1)" = '=HYPERLINK("http://x")' ]
+	# a negative figure in a report stays a number
+	crm-roi cost add --source web --period 2026-02 --amount 100 -q
+	run crm-roi -f csv --since 2026-02-01 --until 2026-02-28
+	assert_line --index 1 "$(printf 'web,0,0,,0.00,100.00,inf,inf,0.0000,-1.0000\r')"
+}
+
+@test "table: terminal control characters in a cell are shown escaped" {
+	crm-lead add --name $'\e]0;pwned\a' --company $'a\xc2\x9b2Jb' --city 北京 >/dev/null
+	run crm-lead list -f table --fields id,name,company,city
+	assert_success
+	assert_output 'id  name              company   city
+--  ----------------  --------  ----
+ 1  \x1b]0;pwned\x07  a\x9b2Jb  北京'
+	[[ "$output" != *$'\e'* && "$output" != *$'\a'* && "$output" != *$'\xc2\x9b'* ]]
+}
