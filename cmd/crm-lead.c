@@ -100,6 +100,7 @@ static void usage(FILE *fp)
 	      "  -c, --config <path>       config file (default $CRM_CONFIG)\n"
 	      "  -f, --format <fmt>        output as tsv, csv or table\n"
 	      "  -H, --no-header           print no header line\n"
+	      "      --csv-raw             CSV cells as they are (no ' before = + - @)\n"
 	      "  -n, --dry-run             check and show what would change, write nothing\n"
 	      "      --as <login>          act as this user\n"
 	      "  -q, --quiet               print no summary\n"

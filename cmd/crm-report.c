@@ -49,6 +49,7 @@ static void usage(FILE *fp)
 	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
 	      "  -f, --format <fmt>      output as tsv, csv, table or gnuplot\n"
 	      "  -H, --no-header         print no header line\n"
+	      "      --csv-raw           CSV cells as they are (no ' before = + - @)\n"
 	      "  -n, --dry-run           forecast --snapshot: show it, store nothing\n"
 	      "      --as <login>        act as this user\n"
 	      "  -q, --quiet             forecast --snapshot: print nothing\n"

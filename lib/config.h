@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "money.h"
+
 enum crm_stage_kind { CRM_STAGE_OPEN, CRM_STAGE_WON, CRM_STAGE_LOST };
 
 struct crm_stage {
@@ -160,7 +162,12 @@ bool crm_config_has_heat(const struct crm_config *c, const char *id);
  * or NULL.  Matching ignores case and surrounding spaces. */
 const char *crm_config_alias(const struct crm_config *c, const char *entity, const char *header);
 
-/* Validate a custom field value; 0 or -1 with a reason in *why. */
+/* Validate a custom field value; 0 or -1 with a reason in *why.  Money
+ * follows crm_money_amount(), the rule of every amount. */
 int crm_custom_field_check(const struct crm_custom_field *f, const char *value, const char **why);
+/* The form a checked value is stored in: money as "1234.50" (written into
+ * buf), anything else value itself. */
+const char *crm_custom_field_stored(const struct crm_custom_field *f, const char *value,
+				    char buf[CRM_MONEY_LEN]);
 
 #endif

@@ -256,9 +256,8 @@ static bool all_digits(const char *s, size_t n)
 	return n > 0;
 }
 
-/* -?DIGITS(.DIGITS)? with at most max_decimals after the point (-1: any).
- * money.c has the full money parser; this only has to agree with it on
- * what is well-formed, and must not depend on it. */
+/* -?DIGITS(.DIGITS)? with at most max_decimals after the point (-1: any):
+ * a number field.  Money goes through money.c, as every amount does. */
 static bool decimal(const char *s, int max_decimals)
 {
 	s += *s == '-';
@@ -290,6 +289,7 @@ static bool calendar_date(const char *s)
 int crm_custom_field_check(const struct crm_custom_field *f, const char *value, const char **why)
 {
 	const char *ignored;
+	int64_t cents;
 	if (!why)
 		why = &ignored;
 	*why = NULL;
@@ -299,8 +299,8 @@ int crm_custom_field_check(const struct crm_custom_field *f, const char *value, 
 			*why = "required field is empty";
 	} else if (f->type == CRM_FIELD_NUMBER && !decimal(value, -1)) {
 		*why = "not a number";
-	} else if (f->type == CRM_FIELD_MONEY && !decimal(value, 2)) {
-		*why = "not an amount with at most two decimals";
+	} else if (f->type == CRM_FIELD_MONEY && crm_money_amount(value, &cents, why) != 0) {
+		;
 	} else if (f->type == CRM_FIELD_DATE && !calendar_date(value)) {
 		*why = "not a date (YYYY-MM-DD)";
 	} else if (f->type == CRM_FIELD_ENUM) {
@@ -310,6 +310,17 @@ int crm_custom_field_check(const struct crm_custom_field *f, const char *value, 
 				*why = NULL;
 	}
 	return *why ? -1 : 0;
+}
+
+const char *crm_custom_field_stored(const struct crm_custom_field *f, const char *value,
+				    char buf[CRM_MONEY_LEN])
+{
+	int64_t cents;
+	const char *why;
+	if (f->type != CRM_FIELD_MONEY || !value || crm_money_amount(value, &cents, &why) != 0)
+		return value;
+	crm_money_format(cents, buf);
+	return buf;
 }
 
 static void free_strings(char **v, size_t n)

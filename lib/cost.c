@@ -199,10 +199,9 @@ static char *check_cost(struct crm_ctx *ctx, const struct crm_cost_input *in, st
 
 	if (!given(in->amount))
 		return crm_xstrdup("missing amount");
-	if (crm_money_parse(in->amount, &c->amount) != 0)
-		return crm_xasprintf("invalid amount '%s'", in->amount);
-	if (c->amount < 0)
-		return crm_xasprintf("negative amount '%s'", in->amount);
+	const char *reason;
+	if (crm_money_amount(in->amount, &c->amount, &reason) != 0)
+		return crm_xasprintf("%s '%s'", reason, in->amount);
 	/* the pro rata share multiplies it by twice the days (in SQL, where
 	 * an overflowing integer would turn into an inexact real) */
 	int64_t days = day_number(c->to) - day_number(c->from) + 1;

@@ -17,6 +17,7 @@
 #define CRM_CSV_IMPL
 #include <csv.h>
 #include "err.h"
+#include "tsv.h"
 #include "utf8.h"
 
 #define CHUNK 65536
@@ -24,7 +25,7 @@
 /* libcsv's state "no field of a record seen yet" (ROW_NOT_BEGUN). */
 #define CSV_BETWEEN_RECORDS 0
 
-enum rec_err { E_NONE, E_NUL, E_COUNT, E_UTF8, E_PARSE, E_READ };
+enum rec_err { E_NONE, E_NUL, E_COUNT, E_UTF8, E_PARSE, E_READ, E_LONG };
 
 struct field {
 	size_t off, len;	/* in arena */
@@ -224,7 +225,16 @@ static void feed(struct crm_csv *c)
 		c->rec_line = c->line;
 		c->rawlen = 0;
 	}
-	raw_add(c, s, n);
+	/* Refuse a record before it is all in memory: keep none of it and
+	 * read past the rest of the line, as after malformed quoting. */
+	if (!c->skipping && c->rawlen + n > CRM_RECORD_MAX) {
+		c->skip_rec = (struct rec){ .err = E_LONG, .line = c->rec_line };
+		c->skipping = true;
+		c->rawlen = 0;
+		drop_partial(c);
+	}
+	if (!c->skipping || c->skip_rec.err != E_LONG)
+		raw_add(c, s, n);
 	if (!c->skipping) {
 		size_t done = csv_parse(&c->p, s, n, on_field, on_record, c);
 		if (done < n) {
@@ -294,6 +304,9 @@ static int report(const struct crm_csv *c, const struct rec *r)
 	case E_READ:
 		crm_warn("%s: read error: %s", c->name, strerror(r->code));
 		return -EX_IOERR;
+	case E_LONG:
+		crm_warn("%s:%ld: record longer than %d bytes", c->name, r->line, CRM_RECORD_MAX);
+		break;
 	}
 	return -EX_DATAERR;
 }
@@ -351,16 +364,10 @@ static int read_header(struct crm_csv *c)
 		trim(c->names[i]);
 	}
 	c->ncols = n;
-	for (size_t i = 0; i < n; i++) {
-		if (!*c->names[i])
-			continue;
-		for (size_t j = 0; j < i; j++) {
-			if (strcmp(c->names[i], c->names[j]) == 0) {
-				crm_warn("%s:%ld: duplicate column '%s'", c->name,
-					 c->cur->line, c->names[i]);
-				return EX_DATAERR;
-			}
-		}
+	long dup = crm_header_duplicate((const char *const *)c->names, n);
+	if (dup >= 0) {
+		crm_warn("%s:%ld: duplicate column '%s'", c->name, c->cur->line, c->names[dup]);
+		return EX_DATAERR;
 	}
 	return 0;
 }

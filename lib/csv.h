@@ -1,7 +1,8 @@
 /* csv.h: CSV (RFC 4180) reading and writing on libcsv, with the same pull
  * interface as tsv.h so importers need not care which one they read.
  * A UTF-8 BOM is stripped; CRLF and LF both end records; quoted fields may
- * hold newlines.  Errors carry file and line. */
+ * hold newlines.  Errors carry file and line.  A record longer than
+ * CRM_RECORD_MAX (tsv.h) is refused as the TSV reader refuses a line. */
 #ifndef CRM_CSV_H
 #define CRM_CSV_H
 

@@ -43,10 +43,9 @@ static int whyf(char *why, size_t n, int status, const char *fmt, ...)
 
 int crm_deal_amount(const char *s, int64_t *cents, char *why, size_t n)
 {
-	if (crm_money_parse(s, cents) != 0)
-		return why_value(why, n, "invalid amount", s);
-	if (*cents < 0)
-		return why_value(why, n, "negative amount", s);
+	const char *reason;
+	if (crm_money_amount(s, cents, &reason) != 0)
+		return why_value(why, n, reason, s);
 	return 0;
 }
 
@@ -334,13 +333,8 @@ static int put_custom(struct crm_ctx *ctx, struct vals *v, const char *name, con
 		snprintf(what, sizeof what, "%s: %s", name, why);
 		return why_value(v->why, sizeof v->why, what, value);
 	}
-	char *canon = crm_xstrdup(value);
-	int64_t cents;
-	if (*value && cf->type == CRM_FIELD_MONEY && crm_money_parse(value, &cents) == 0) {
-		free(canon);
-		canon = crm_xmalloc(CRM_MONEY_LEN);
-		crm_money_format(cents, canon);
-	}
+	char money[CRM_MONEY_LEN];
+	char *canon = crm_xstrdup(crm_custom_field_stored(cf, value, money));
 	size_t i = 0;
 	while (i < v->ncustom && v->custom[i].cf != cf)
 		i++;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "batch.h"
 #include "db.h"
 #include "err.h"
 #include "lead.h"
@@ -269,12 +270,10 @@ int crm_lead_rec_put(struct crm_lead_rec *r, int h, const char *value)
 		const struct crm_custom_field *cf = h >= F_CUSTOM ? r->cf[h - F_CUSTOM] : NULL;
 		if (cf && n && crm_custom_field_check(cf, sl->s, &why))
 			return fail(r, why, sl->s);
-		int64_t cents;
-		if (cf && n && cf->type == CRM_FIELD_MONEY && crm_money_parse(sl->s, &cents) == 0) {
-			char money[CRM_MONEY_LEN];	/* stored as "1234.50", as all money */
-			crm_money_format(cents, money);
-			slot_copy(sl, money, strlen(money));
-		}
+		char money[CRM_MONEY_LEN];
+		const char *stored = cf ? crm_custom_field_stored(cf, sl->s, money) : sl->s;
+		if (stored != sl->s)
+			slot_copy(sl, stored, strlen(stored));
 	}
 	sl->set = true;
 	return 0;
@@ -687,6 +686,10 @@ int crm_lead_update(struct crm_ctx *ctx, int64_t id, struct crm_lead_rec *r, FIL
 		any |= r->v[h].set;
 	if (!any)
 		return crm_usage_fail("update: nothing to change (give a field option or --set)");
+	if (r->v[CRM_LF_SCORE].set && crm_score_computed(ctx->cfg)) {
+		crm_warn("update: field 'score' is read-only (computed by the scoring rules)");
+		return EX_DATAERR;
+	}
 	return crm_lead_change(ctx, id, r, "update", out);
 }
 
@@ -699,6 +702,8 @@ struct bulk {
 	int *handle;		/* per column, -1 = ignored */
 	int idcol;
 	long bad;
+	struct crm_batch_ids *ids;
+	struct crm_batch_ro *ro;
 };
 
 /* One row: 0 applied (or skipped after an earlier bad row), 65 bad,
@@ -715,6 +720,11 @@ static int bulk_row(struct bulk *b, struct crm_lead_diff *diff)
 		crm_warn("%s:%ld: invalid lead id '%s'", name, line, idtext);
 		return EX_DATAERR;
 	}
+	long first = crm_batch_ids_add(b->ids, id, line);
+	if (first) {
+		crm_warn("%s:%ld: id %lld already updated on line %ld", name, line, id, first);
+		return EX_DATAERR;
+	}
 	crm_lead_rec_clear(b->r);
 	for (size_t i = 0; i < crm_tsv_ncols(b->t); i++) {
 		if (b->handle[i] < 0)
@@ -724,12 +734,15 @@ static int bulk_row(struct bulk *b, struct crm_lead_diff *diff)
 			return EX_DATAERR;
 		}
 	}
+	int st = crm_batch_ro_check(b->ro, "lead", id);
+	if (st)
+		return st;
 	if (b->bad)
 		return 0;	/* nothing will be written: only validate the rest */
 	char where[300];
 	snprintf(where, sizeof where, "%s:%ld", name, line);
 	crm_lead_rec_where(b->r, where);
-	int st = crm_lead_apply(b->r, id, "update", diff);
+	st = crm_lead_apply(b->r, id, "update", diff);
 	crm_lead_rec_where(b->r, NULL);
 	return st;
 }
@@ -749,10 +762,23 @@ int crm_lead_update_tsv(struct crm_ctx *ctx, FILE *in, const char *name, FILE *o
 	}
 	b.r = crm_lead_rec_new(ctx);
 	crm_lead_rec_trust_utf8(b.r, true);
-	b.handle = crm_xcalloc(crm_tsv_ncols(b.t), sizeof *b.handle);
-	for (size_t i = 0; i < crm_tsv_ncols(b.t); i++)
-		b.handle[i] = crm_lead_rec_field(b.r, crm_tsv_colname(b.t, i));
-	if ((st = crm_db_begin(ctx->db)))
+	b.ids = crm_batch_ids_new();
+	size_t ncols = crm_tsv_ncols(b.t);
+	b.handle = crm_xcalloc(ncols, sizeof *b.handle);
+	const char **ro = crm_xcalloc(ncols, sizeof *ro);
+	for (size_t i = 0; i < ncols; i++) {
+		const char *col = crm_tsv_colname(b.t, i);
+		b.handle[i] = crm_lead_rec_field(b.r, col);
+		/* a computed score would be overwritten: read-only then */
+		if (b.handle[i] == CRM_LF_SCORE && crm_score_computed(ctx->cfg))
+			b.handle[i] = -1;
+		if (b.handle[i] < 0 && (int)i != b.idcol)
+			ro[i] = crm_lead_col_expr(col);
+	}
+	st = crm_batch_ro_new(ctx, b.t, ro, "FROM leads l LEFT JOIN users u ON u.id = l.owner_id"
+			      " WHERE l.id = :id AND " CRM_SQL_VISIBLE_LEAD("l.owner_id"), &b.ro);
+	free(ro);
+	if (st || (st = crm_db_begin(ctx->db)))
 		goto out;
 	while ((rc = crm_tsv_next(b.t)) != 0) {
 		st = rc < 0 ? -rc : bulk_row(&b, &diff);
@@ -771,6 +797,8 @@ int crm_lead_update_tsv(struct crm_ctx *ctx, FILE *in, const char *name, FILE *o
 			 diff.leads, diff.leads == 1 ? "lead" : "leads",
 			 diff.fields, diff.fields == 1 ? "field" : "fields");
 out:
+	crm_batch_ro_free(b.ro);
+	crm_batch_ids_free(b.ids);
 	free(b.handle);
 	crm_lead_rec_free(b.r);
 	crm_tsv_close(b.t);

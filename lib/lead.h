@@ -95,7 +95,9 @@ int crm_lead_parse_id(const char *s, int64_t *id);
 int crm_lead_add(struct crm_ctx *ctx, struct crm_lead_rec *r, FILE *out);
 int crm_lead_update(struct crm_ctx *ctx, int64_t id, struct crm_lead_rec *r, FILE *out);
 /* Bulk update from TSV: an id column plus field columns (custom fields by
- * name); unknown columns ignored; an empty cell clears the field. */
+ * name); an empty cell clears the field.  Each id at most once; columns
+ * list prints that update cannot set (created_at, score when computed...)
+ * must hold the stored value; other columns are ignored. */
 int crm_lead_update_tsv(struct crm_ctx *ctx, FILE *in, const char *name, FILE *out);
 /* crm_lead_apply() in a transaction of its own, -n printing the changes. */
 int crm_lead_change(struct crm_ctx *ctx, int64_t id, struct crm_lead_rec *r,
@@ -111,6 +113,9 @@ struct crm_lead_filter {
 	long limit;		/* < 0 = none */
 };
 void crm_lead_filter_init(struct crm_lead_filter *f);
+/* The SQL expression (over leads l and users u, its owner) of a column
+ * list can print, or NULL. */
+const char *crm_lead_col_expr(const char *name);
 int crm_lead_list(struct crm_ctx *ctx, const struct crm_lead_filter *f, FILE *out);
 int crm_lead_show(struct crm_ctx *ctx, int64_t id, FILE *out);
 /* Values for shell completion, one a line: subcommands, fields, statuses,

@@ -51,6 +51,14 @@ static const struct col cols[] = {
 };
 #define NCOLS (sizeof cols / sizeof cols[0])
 
+const char *crm_lead_col_expr(const char *name)
+{
+	for (size_t i = 0; i < NCOLS; i++)
+		if (strcmp(cols[i].name, name) == 0)
+			return cols[i].expr;
+	return NULL;
+}
+
 /* A selected column: a built-in one, or custom field k of the config. */
 struct pick {
 	const struct col *col;		/* NULL for a custom field */

@@ -69,7 +69,11 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-int crm_money_parse(const char *s, int64_t *cents)
+enum outcome { OK, MALFORMED, DECIMALS, RANGE };
+
+/* The syntax money.h describes; *minus says a minus sign was given (even
+ * on zero). */
+static enum outcome parse(const char *s, int64_t *cents, bool *minus)
 {
 	const char *p = skip_spaces(s);
 	bool negative = false, have_sign = false, grouped = false;
@@ -85,6 +89,7 @@ int crm_money_parse(const char *s, int64_t *cents)
 		if (!have_sign && (*p == '-' || *p == '+'))
 			negative = *p++ == '-';
 	}
+	*minus = negative;
 
 	/* Work in cents from the start, so the limit check covers the whole
 	 * amount: 2^63 for negatives (INT64_MIN), 2^63 - 1 otherwise. */
@@ -93,18 +98,18 @@ int crm_money_parse(const char *s, int64_t *cents)
 	int group_len = 0;
 
 	if (!is_digit(*p))
-		return -1;
+		return MALFORMED;
 	for (;; p++) {
 		if (is_digit(*p)) {
 			if (!add_digit(&units, *p - '0', limit / 100))
-				return -1;
+				return RANGE;
 			group_len++;
 		} else if (*p == ',') {
 			/* First group 1-3 digits, every later group exactly 3. */
 			if (grouped ? group_len != 3 : group_len > 3)
-				return -1;
+				return MALFORMED;
 			if (!is_digit(p[1]))
-				return -1;
+				return MALFORMED;
 			grouped = true;
 			group_len = 0;
 		} else {
@@ -112,13 +117,13 @@ int crm_money_parse(const char *s, int64_t *cents)
 		}
 	}
 	if (grouped && group_len != 3)
-		return -1;
+		return MALFORMED;
 
 	uint64_t frac = 0;
 	if (*p == '.') {
 		p++;
 		if (!is_digit(p[0]))
-			return -1;
+			return MALFORMED;
 		frac = (uint64_t)(p[0] - '0') * 10;
 		p++;
 		if (is_digit(p[0])) {
@@ -126,19 +131,51 @@ int crm_money_parse(const char *s, int64_t *cents)
 			p++;
 		}
 		if (is_digit(p[0]))
-			return -1;
+			return DECIMALS;
 	}
 	p = skip_spaces(p);
 	if (*p != '\0')
-		return -1;
+		return MALFORMED;
 	if (units > (limit - frac) / 100)
-		return -1;
+		return RANGE;
 
 	uint64_t magnitude = units * 100 + frac;
 	if (negative)
 		*cents = magnitude == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)magnitude;
 	else
 		*cents = (int64_t)magnitude;
+	return OK;
+}
+
+int crm_money_parse(const char *s, int64_t *cents)
+{
+	bool minus;
+	return parse(s, cents, &minus) == OK ? 0 : -1;
+}
+
+int crm_money_amount(const char *s, int64_t *cents, const char **why)
+{
+	bool minus = false;
+	int64_t v;
+
+	switch (parse(s, &v, &minus)) {
+	case OK:
+		break;
+	case DECIMALS:
+		*why = "amount with more than two decimals";
+		return -1;
+	case RANGE:
+		*why = minus ? "negative amount" : "amount too large";
+		return -1;
+	default:
+		*why = "invalid amount";
+		return -1;
+	}
+	if (minus) {
+		*why = "negative amount";
+		return -1;
+	}
+	*cents = v;
 	return 0;
 }
 

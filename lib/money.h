@@ -12,6 +12,14 @@
 
 /* 0 or -1 (malformed, too many decimals, overflow); nothing reported. */
 int crm_money_parse(const char *s, int64_t *cents);
+/* An amount as input: a deal's amount, a cost, a custom money field, a
+ * filter.  The one set of rules: the syntax above, no minus sign (not even
+ * on zero: "-0" is refused), at most 92233720368547758.07 (INT64_MAX
+ * cents).  Returns 0, or -1 with *why for the caller to put before the
+ * quoted value: "invalid amount" (also "1e5", "12.", "1,00"),
+ * "amount with more than two decimals", "negative amount",
+ * "amount too large". */
+int crm_money_amount(const char *s, int64_t *cents, const char **why);
 void crm_money_format(int64_t cents, char out[CRM_MONEY_LEN]);
 
 #endif

@@ -89,6 +89,10 @@ static int take_common(struct crm_opts *o, int c, const char *arg)
 	case CRM_OPT_AS: o->as_user = arg; return 1;
 	case CRM_OPT_COMPLETE: o->complete = arg; return 1;
 	case CRM_OPT_FORCE: o->force = true; return 1;
+	case CRM_OPT_CSV_RAW:
+		o->csv_raw = true;
+		crm_out_csv_raw(true);
+		return 1;
 	case 'f': {
 		int f = crm_format_parse(arg);
 		if (f < 0)

@@ -1,4 +1,5 @@
-/* opts.h: the options every tool shares (-d -c -f -H -n -q --as, -h, -V)
+/* opts.h: the options every tool shares (-d -c -f -H -n -q --as --csv-raw,
+ * -h, -V)
  * and the subcommand dispatch, so each cmd/ file only lists its own.
  *
  *   static const char short_opts[] = CRM_SHORTOPTS "s:";
@@ -28,6 +29,7 @@ struct crm_opts {
 	bool dry_run;			/* -n */
 	bool quiet;			/* -q */
 	bool force;			/* --force: an output file may replace one */
+	bool csv_raw;			/* --csv-raw: no formula guard in -f csv */
 	const char *complete;		/* hidden --complete=KIND */
 };
 
@@ -36,6 +38,7 @@ enum {
 	CRM_OPT_AS = CHAR_MAX + 1,
 	CRM_OPT_COMPLETE,
 	CRM_OPT_FORCE,		/* taken here, listed only by tools that write files */
+	CRM_OPT_CSV_RAW,
 	CRM_OPT_TOOL = CHAR_MAX + 16,
 };
 
@@ -45,6 +48,7 @@ enum {
 	{"config", required_argument, NULL, 'c'}, \
 	{"format", required_argument, NULL, 'f'}, \
 	{"no-header", no_argument, NULL, 'H'}, \
+	{"csv-raw", no_argument, NULL, CRM_OPT_CSV_RAW}, \
 	{"dry-run", no_argument, NULL, 'n'}, \
 	{"quiet", no_argument, NULL, 'q'}, \
 	{"as", required_argument, NULL, CRM_OPT_AS}, \

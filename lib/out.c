@@ -162,7 +162,16 @@ static bool rate_percent(const char *s, char out[32])
 	return true;
 }
 
-/* A table cell must stay on one line and measure what it shows. */
+/* A C1 control, U+0080..U+009F, is C2 80..C2 9F in UTF-8. */
+static bool c1_at(const unsigned char *p)
+{
+	return p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F;
+}
+
+/* A table cell must stay on one line, measure what it shows and not drive
+ * the terminal: every control character (C0, DEL, C1; ESC starts the
+ * terminal's sequences) is shown as \n \t \r or \x and its code point in
+ * two hex digits ("\x1b", "\x9b"), which is what its width counts. */
 static char *display(const char *s, enum crm_col_kind kind)
 {
 	char pct[32], *r, *w;
@@ -173,9 +182,13 @@ static char *display(const char *s, enum crm_col_kind kind)
 	if (kind == CRM_COL_RATE && rate_percent(s, pct))
 		return crm_xstrdup(pct);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		n += *p < 0x20 || *p == 0x7F ? 4 : 1;
+		n += *p < 0x20 || *p == 0x7F || c1_at(p) ? 4 : 1;
 	r = w = crm_xmalloc(n + 1);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (c1_at(p)) {
+			w += sprintf(w, "\\x%02x", *++p);
+			continue;
+		}
 		if (*p >= 0x20 && *p != 0x7F) {
 			*w++ = (char)*p;
 			continue;
@@ -189,6 +202,46 @@ static char *display(const char *s, enum crm_col_kind kind)
 	}
 	*w = '\0';
 	return r;
+}
+
+static bool csv_raw;
+
+void crm_out_csv_raw(bool raw) { csv_raw = raw; }
+
+/* -?DIGITS(.DIGITS)?: a spreadsheet reads it as a number, not a formula. */
+static bool plain_number(const char *s)
+{
+	s += *s == '-' || *s == '+';
+	size_t whole = strspn(s, "0123456789");
+	if (!whole)
+		return false;
+	s += whole;
+	if (*s == '.' && s[1])
+		s += 1 + strspn(s + 1, "0123456789");
+	return *s == '\0';
+}
+
+const char *crm_out_csv_cell(const char *s, enum crm_col_kind kind, char **copy)
+{
+	*copy = NULL;
+	if (csv_raw || !s || !*s || kind != CRM_COL_TEXT || !strchr("=+-@\t\r", *s) ||
+	    plain_number(s))
+		return s;
+	*copy = crm_xasprintf("'%s", s);
+	return *copy;
+}
+
+static void put_csv_row(struct crm_out *o, const char *const *fields)
+{
+	const char **cells = crm_xcalloc(o->ncols ? o->ncols : 1, sizeof *cells);
+	char **copies = crm_xcalloc(o->ncols ? o->ncols : 1, sizeof *copies);
+	for (size_t j = 0; j < o->ncols; j++)
+		cells[j] = crm_out_csv_cell(fields[j], o->kinds[j], &copies[j]);
+	crm_csv_put_row(o->fp, cells, o->ncols);
+	for (size_t j = 0; j < o->ncols; j++)
+		free(copies[j]);
+	free(copies);
+	free(cells);
 }
 
 static void put_header(struct crm_out *o)
@@ -209,7 +262,7 @@ void crm_out_row(struct crm_out *o, const char *const *fields)
 		if (!o->header_done)
 			put_header(o);
 		if (o->fmt == CRM_FMT_CSV)
-			crm_csv_put_row(o->fp, fields, o->ncols);
+			put_csv_row(o, fields);
 		else
 			crm_tsv_put_row(o->fp, fields, o->ncols);
 		return;

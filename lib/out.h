@@ -24,6 +24,15 @@ enum crm_col_kind {
 	CRM_COL_NUM,	/* other numbers: right-aligned, not summed */
 };
 
+/* CSV output is for spreadsheets, which run a cell starting with = + - @
+ * TAB or CR as a formula: such a text cell (not one that is a plain
+ * number, like "-12.50") is written with a leading ' (OWASP's advice).
+ * raw (--csv-raw) writes every cell as it is. */
+void crm_out_csv_raw(bool raw);
+/* The text of a CSV cell of a column of kind: s itself, or a malloc'd
+ * guarded copy in *copy (NULL otherwise; the caller frees it). */
+const char *crm_out_csv_cell(const char *s, enum crm_col_kind kind, char **copy);
+
 struct crm_out;
 
 struct crm_out *crm_out_new(FILE *fp, enum crm_format fmt, bool header);

@@ -301,8 +301,13 @@ int crm_rec_put(struct crm_rec *r, int h, const char *value)
 			snprintf(toolong, sizeof toolong, "too long (%zu bytes, at most %d)", n, CUSTOM_MAX);
 			return fail(r, EX_DATAERR, toolong, sl->s);
 		}
-		if (n && crm_custom_field_check(r->cf[h - r->k->nfields], sl->s, &why))
+		const struct crm_custom_field *cf = r->cf[h - r->k->nfields];
+		if (n && crm_custom_field_check(cf, sl->s, &why))
 			return fail(r, EX_DATAERR, why, sl->s);
+		char money[CRM_MONEY_LEN];
+		const char *stored = crm_custom_field_stored(cf, sl->s, money);
+		if (stored != sl->s)
+			memcpy(sl->s, stored, strlen(stored) + 1);	/* never longer */
 	}
 	sl->set = true;
 	return 0;

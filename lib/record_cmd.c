@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "batch.h"
 #include "db.h"
 #include "err.h"
 #include "record.h"
@@ -92,6 +93,8 @@ struct bulk {
 	int *handle;		/* per column, -1 = ignored */
 	int idcol;
 	long bad;
+	struct crm_batch_ids *ids;
+	struct crm_batch_ro *ro;
 };
 
 /* One row: 0 applied (or only checked after an earlier bad row), 65 bad,
@@ -108,6 +111,11 @@ static int bulk_row(struct bulk *b, struct crm_diff *diff)
 		crm_warn("%s:%ld: invalid %s id '%s'", name, line, entity, idtext);
 		return EX_DATAERR;
 	}
+	long first = crm_batch_ids_add(b->ids, id, line);
+	if (first) {
+		crm_warn("%s:%ld: id %lld already updated on line %ld", name, line, id, first);
+		return EX_DATAERR;
+	}
 	crm_rec_clear(b->r);
 	for (size_t i = 0; i < crm_tsv_ncols(b->t); i++) {
 		int st;
@@ -116,8 +124,10 @@ static int bulk_row(struct bulk *b, struct crm_diff *diff)
 			return st == EX_NOPERM ? st : EX_DATAERR;
 		}
 	}
+	int st = crm_batch_ro_check(b->ro, entity, id);
+	if (st)
+		return st;
 	snprintf(where, sizeof where, "%s:%ld", name, line);
-	int st;
 	if (b->bad) {
 		/* nothing will be written: only check that the record is there */
 		if (!b->probe)
@@ -149,10 +159,24 @@ int crm_rec_update_tsv(struct crm_ctx *ctx, const struct crm_kind *k, FILE *in,
 	}
 	b.r = crm_rec_new(ctx, k);
 	crm_rec_trust_utf8(b.r, true);	/* the TSV reader refuses invalid UTF-8 */
-	b.handle = crm_xcalloc(crm_tsv_ncols(b.t), sizeof *b.handle);
-	for (size_t i = 0; i < crm_tsv_ncols(b.t); i++)
-		b.handle[i] = crm_rec_field(b.r, crm_tsv_colname(b.t, i));
-	if ((st = crm_db_begin(ctx->db)))
+	b.ids = crm_batch_ids_new();
+	size_t ncols = crm_tsv_ncols(b.t);
+	b.handle = crm_xcalloc(ncols, sizeof *b.handle);
+	const char **ro = crm_xcalloc(ncols, sizeof *ro);
+	for (size_t i = 0; i < ncols; i++) {
+		const char *col = crm_tsv_colname(b.t, i);
+		b.handle[i] = crm_rec_field(b.r, col);
+		for (int c = 0; b.handle[i] < 0 && (int)i != b.idcol && c < k->ncols; c++)
+			if (strcmp(k->cols[c].name, col) == 0)
+				ro[i] = k->cols[c].expr;
+	}
+	char *from = crm_xasprintf("FROM %s t LEFT JOIN users u ON u.id = t.owner_id"
+				   " WHERE t.id = :id AND %s", k->table,
+				   CRM_SQL_VISIBLE_OWNED("t.owner_id"));
+	st = crm_batch_ro_new(ctx, b.t, ro, from, &b.ro);
+	free(from);
+	free(ro);
+	if (st || (st = crm_db_begin(ctx->db)))
 		goto out;
 	while ((rc = crm_tsv_next(b.t)) != 0) {
 		st = rc < 0 ? -rc : bulk_row(&b, &diff);
@@ -171,6 +195,8 @@ int crm_rec_update_tsv(struct crm_ctx *ctx, const struct crm_kind *k, FILE *in,
 			 diff.records, k->entity, diff.records == 1 ? "" : "s",
 			 diff.fields, diff.fields == 1 ? "field" : "fields");
 out:
+	crm_batch_ro_free(b.ro);
+	crm_batch_ids_free(b.ids);
 	free(b.handle);
 	crm_rec_free(b.r);
 	crm_rec_free(b.probe);

@@ -240,14 +240,18 @@ static int score_one(struct crm_ctx *ctx, int64_t id, bool *changed, int64_t *sc
 	return rc;
 }
 
+bool crm_score_computed(const struct crm_config *cfg)
+{
+	return cfg->scoring.nrules || cfg->scoring.nkinds || crm_score_heat(cfg, 0);
+}
+
 int crm_score_lead(struct crm_ctx *ctx, int64_t lead_id)
 {
 	bool changed;
 	int64_t score;
-	const struct crm_config *cfg = ctx->cfg;
 	/* nothing to score by: spare bulk writers the work (rescore still
 	 * resets leads scored under an older config) */
-	if (!cfg->scoring.nrules && !cfg->scoring.nkinds && !crm_score_heat(cfg, 0))
+	if (!crm_score_computed(ctx->cfg))
 		return 0;
 	return score_one(ctx, lead_id, &changed, &score, NULL);
 }

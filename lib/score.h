@@ -18,6 +18,8 @@
  * the config has no scoring section.  Returns 0, 1 when there is no such
  * lead (unreported), or an exit status. */
 int crm_score_lead(struct crm_ctx *ctx, int64_t lead_id);
+/* Does the config score leads (then a lead's score is computed, not set)? */
+bool crm_score_computed(const struct crm_config *cfg);
 
 /* Score the leads ids[0..n) again (n == 0: every lead the actor may see)
  * in one transaction, printing id, score and heat of each that changed. */

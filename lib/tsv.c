@@ -1,8 +1,9 @@
 /* tsv.c: see tsv.h
  * The reader is on the import hot path (a million rows in a few seconds),
- * so in the steady state it allocates nothing: getline() reuses one line
- * buffer, the line is copied once into a second reused buffer, which is cut
- * into fields and unescaped in place. */
+ * so in the steady state it allocates nothing: input is read in chunks
+ * into one buffer, each line is gathered into a reused line buffer (never
+ * more than CRM_RECORD_MAX bytes of it), copied once into a second reused
+ * buffer, which is cut into fields and unescaped in place. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +13,15 @@
 #include "tsv.h"
 #include "utf8.h"
 
+#define CHUNK 65536
+
 struct crm_tsv {
 	FILE *fp;
 	char *name;		/* for messages: "stdin" for "-" */
-	char *line;		/* raw line from getline(), newline removed */
+	char *in;		/* CHUNK bytes read ahead from fp */
+	size_t in_len, in_pos;
+	bool in_eof;
+	char *line;		/* raw line, newline removed */
 	size_t line_cap;
 	size_t line_len;
 	char *buf;		/* copy of line, cut into fields */
@@ -55,26 +61,77 @@ static size_t unescape(char *s, size_t n)
 	return (size_t)(w - s);
 }
 
-/* Read one line into t->line.  1 = a line, 0 = end, -74 = read error. */
-static int read_line(struct crm_tsv *t)
+static void line_reserve(struct crm_tsv *t, size_t n)
 {
-	ssize_t n;
+	if (t->line_cap >= n)
+		return;
+	size_t cap = t->line_cap ? t->line_cap : 128;
+	while (cap < n)
+		cap *= 2;
+	t->line = crm_xrealloc(t->line, cap);
+	t->line_cap = cap;
+}
 
+/* 1 when there is input at t->in_pos, 0 at its end, -74 on a read error. */
+static int fill(struct crm_tsv *t)
+{
+	if (t->in_pos < t->in_len)
+		return 1;
+	if (t->in_eof)
+		return 0;
 	errno = 0;
-	n = getline(&t->line, &t->line_cap, t->fp);
-	if (n < 0) {
+	t->in_len = fread(t->in, 1, CHUNK, t->fp);
+	t->in_pos = 0;
+	if (t->in_len < CHUNK) {
+		t->in_eof = true;
 		if (ferror(t->fp)) {
-			crm_warn("%s: read error: %s", t->name,
-				 strerror(errno ? errno : EIO));
+			crm_warn("%s: read error: %s", t->name, strerror(errno ? errno : EIO));
 			return -EX_IOERR;
 		}
-		return 0;
 	}
+	return t->in_len > 0;
+}
+
+/* Read one line into t->line.  1 = a line, 0 = end, -74 = read error,
+ * -65 = a line longer than CRM_RECORD_MAX, reported; the rest of it is
+ * read past without being kept, so the next call reads the next line. */
+static int read_line(struct crm_tsv *t)
+{
+	bool any = false, too_long = false;
+	int r;
+
+	t->line_len = 0;
+	while ((r = fill(t)) > 0) {
+		const char *s = t->in + t->in_pos;
+		size_t avail = t->in_len - t->in_pos;
+		const char *nl = memchr(s, '\n', avail);
+		size_t n = nl ? (size_t)(nl - s) : avail;
+
+		any = true;
+		t->in_pos += n + (nl != NULL);
+		if (t->line_len + n > CRM_RECORD_MAX)
+			too_long = true;
+		if (!too_long) {
+			line_reserve(t, t->line_len + n + 1);
+			memcpy(t->line + t->line_len, s, n);
+			t->line_len += n;
+		}
+		if (nl)
+			break;
+	}
+	if (r < 0)
+		return r;
+	if (!any)
+		return 0;
 	t->lineno++;
-	if (n > 0 && t->line[n - 1] == '\n')
-		t->line[--n] = '\0';
-	t->line_len = (size_t)n;
-	return 1;
+	line_reserve(t, t->line_len + 1);
+	if (too_long) {
+		crm_warn("%s:%ld: record longer than %d bytes", t->name, t->lineno,
+			 CRM_RECORD_MAX);
+		t->line_len = 0;
+	}
+	t->line[t->line_len] = '\0';
+	return too_long ? -EX_DATAERR : 1;
 }
 
 /* Problems that concern the whole line, before it is cut: 0 or -65. */
@@ -114,6 +171,38 @@ static size_t count_fields(const char *s, size_t n)
 	return k;
 }
 
+struct named {
+	const char *name;
+	size_t i;
+};
+
+static int by_name_then_place(const void *a, const void *b)
+{
+	const struct named *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+long crm_header_duplicate(const char *const *names, size_t n)
+{
+	struct named *v = crm_xcalloc(n ? n : 1, sizeof *v);
+	size_t k = 0;
+	long first = -1;
+
+	for (size_t i = 0; i < n; i++)
+		if (*names[i])
+			v[k++] = (struct named){names[i], i};
+	qsort(v, k, sizeof *v, by_name_then_place);
+	/* in each run of one name, the second is where it first repeats */
+	for (size_t j = 1; j < k; j++)
+		if (strcmp(v[j].name, v[j - 1].name) == 0 &&
+		    (j < 2 || strcmp(v[j - 1].name, v[j - 2].name) != 0) &&
+		    (first < 0 || v[j].i < (size_t)first))
+			first = (long)v[j].i;
+	free(v);
+	return first;
+}
+
 static int read_header(struct crm_tsv *t, int *status)
 {
 	int r = read_line(t);
@@ -124,6 +213,11 @@ static int read_header(struct crm_tsv *t, int *status)
 			crm_warn("%s: empty input", t->name);
 		*status = r == 0 ? EX_DATAERR : -r;
 		return -1;
+	}
+	/* a BOM, as spreadsheets write one, only at the start of the stream */
+	if (t->line_len >= 3 && memcmp(t->line, "\xEF\xBB\xBF", 3) == 0) {
+		t->line_len -= 3;
+		memmove(t->line, t->line + 3, t->line_len + 1);
 	}
 	if ((r = check_line(t)) < 0) {
 		*status = -r;
@@ -153,16 +247,11 @@ static int read_header(struct crm_tsv *t, int *status)
 		t->names[i] = p;
 		p = tab ? tab + 1 : p + strlen(p);
 	}
-	for (size_t i = 0; i < t->ncols; i++) {
-		if (!*t->names[i])
-			continue;
-		for (size_t j = 0; j < i; j++) {
-			if (strcmp(t->names[i], t->names[j]) == 0) {
-				crm_warn("%s:1: duplicate column '%s'", t->name, t->names[i]);
-				*status = EX_DATAERR;
-				return -1;
-			}
-		}
+	long dup = crm_header_duplicate((const char *const *)t->names, t->ncols);
+	if (dup >= 0) {
+		crm_warn("%s:1: duplicate column '%s'", t->name, t->names[dup]);
+		*status = EX_DATAERR;
+		return -1;
 	}
 	return 0;
 }
@@ -173,6 +262,7 @@ struct crm_tsv *crm_tsv_open(FILE *fp, const char *name, int *status)
 
 	t->fp = fp;
 	t->name = crm_xstrdup(!name || strcmp(name, "-") == 0 ? "stdin" : name);
+	t->in = crm_xmalloc(CHUNK);
 	*status = 0;
 	if (read_header(t, status) < 0) {
 		crm_tsv_close(t);
@@ -188,6 +278,7 @@ void crm_tsv_close(struct crm_tsv *t)
 	if (!t)
 		return;
 	free(t->name);
+	free(t->in);
 	free(t->line);
 	free(t->buf);
 	free(t->names);
@@ -222,7 +313,8 @@ int crm_tsv_next(struct crm_tsv *t)
 
 	if (t->done)
 		return 0;
-	if ((r = read_line(t)) <= 0) {
+	r = read_line(t);
+	if (r == 0 || r == -EX_IOERR) {
 		t->done = true;
 		return r;
 	}
@@ -230,7 +322,7 @@ int crm_tsv_next(struct crm_tsv *t)
 		t->fields[i] = empty;
 		t->lens[i] = 0;
 	}
-	if ((r = check_line(t)) < 0)
+	if (r < 0 || (r = check_line(t)) < 0)
 		return r;
 	copy_line(t);
 

@@ -2,7 +2,8 @@
  * UTF-8, LF-terminated lines, a header of column names, the same number of
  * fields on every line.  Inside a field \t \n \r \\ stand for TAB, newline,
  * CR and backslash; any other backslash is kept as it is.  The reader
- * streams: memory is bounded by the longest line, not the row count. */
+ * streams: memory is bounded by the longest line, not the row count.  A
+ * UTF-8 BOM before the header is dropped. */
 #ifndef CRM_TSV_H
 #define CRM_TSV_H
 
@@ -11,6 +12,16 @@
 #include <stdio.h>
 
 struct crm_tsv;
+
+/* The longest record either reader (this one and csv.h's) takes, in
+ * bytes of input: a longer one is refused ("x.tsv:12: record longer than
+ * 2097152 bytes") before it is all in memory.  Documented in crm(7). */
+#define CRM_RECORD_MAX (2 * 1024 * 1024)
+
+/* Header rules both readers share: the index of the first column whose
+ * name repeats an earlier one (empty names never count), or -1.  Sorts,
+ * so a header of 100,000 columns is checked at once. */
+long crm_header_duplicate(const char *const *names, size_t n);
 
 /* Read the header line of fp; name is used in messages ("-" or NULL for
  * stdin, shown as "stdin").  On error reports it ("x.tsv:1: ...") and

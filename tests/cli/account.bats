@@ -89,17 +89,18 @@ EOF
 	assert_output --partial "'bronze'"
 	run crm-account add --name x --set revenue=1200.5 --set tier=gold -H
 	assert_success
-	assert_output "1	x											2026-03-02T09:00:00Z	1200.5	gold"
+	# money is stored as all money is, "1234.50", as for leads and deals
+	assert_output "1	x											2026-03-02T09:00:00Z	1200.50	gold"
 	run sqlite3 "$CRM_DB" "SELECT custom FROM accounts"
-	assert_output '{"revenue":"1200.5","tier":"gold"}'
+	assert_output '{"revenue":"1200.50","tier":"gold"}'
 	crm-account update 1 --set tier= --set revenue=99
 	run sqlite3 "$CRM_DB" "SELECT custom FROM accounts"
-	assert_output '{"revenue":"99"}'
+	assert_output '{"revenue":"99.00"}'
 	must_fail 65 crm-account update 1 --set revenue=
 	assert_output "crm-account: account 1: revenue cannot be empty"
 	run crm-account list --fields name,revenue --sort -revenue
 	assert_output "name	revenue
-x	99"
+x	99.00"
 }
 
 @test "list filters by owner, tag, industry, region, parent and text; sorts and limits" {

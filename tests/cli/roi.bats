@@ -362,7 +362,7 @@ tester|crm-roi|cost|1|create|note|展位"
 	must_fail 65 crm-roi cost add --source web --period 2026-02 --amount -5
 	assert_output "crm-roi: negative amount '-5'"
 	must_fail 65 crm-roi cost add --source web --period 2026-02 --amount 12.345
-	assert_output "crm-roi: invalid amount '12.345'"
+	assert_output "crm-roi: amount with more than two decimals '12.345'"
 	must_fail 65 crm-roi cost add --source web --period 2026-02 --amount 12abc
 	assert_output "crm-roi: invalid amount '12abc'"
 	must_fail 65 crm-roi cost add --source web --period 2026-13 --amount 5

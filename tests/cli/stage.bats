@@ -243,7 +243,7 @@ EOF
 	must_fail 65 crm-stage add --title x --amount -5
 	assert_output "crm-stage: negative amount '-5'"
 	must_fail 65 crm-stage add --title x --amount 12.345
-	assert_output "crm-stage: invalid amount '12.345'"
+	assert_output "crm-stage: amount with more than two decimals '12.345'"
 	must_fail 65 crm-stage add --title x --amount 12abc
 	assert_output "crm-stage: invalid amount '12abc'"
 	must_fail 65 crm-stage update 1 --amount=-0.01

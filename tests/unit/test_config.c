@@ -671,13 +671,23 @@ static void test_custom_field_check(void **state)
 			"1,000", " 1", "+1", "-", NULL}; *bad; bad++)
 		check_value(&f, *bad, "not a number");
 
+	/* money: the rule of every amount (money.c) */
 	f.type = CRM_FIELD_MONEY;
 	check_value(&f, "1234.50", NULL);
-	check_value(&f, "-0.5", NULL);
 	check_value(&f, "7", NULL);
-	for (const char *const *bad = (const char *const[]){"1.234", "1.", "12a", "¥12",
-			"1 000", "-.5", NULL}; *bad; bad++)
-		check_value(&f, *bad, "not an amount with at most two decimals");
+	check_value(&f, "¥12", NULL);
+	check_value(&f, "1,000", NULL);
+	for (const char *const *bad = (const char *const[]){"1.", "12a", "1 000", "-.5",
+			"1e5", NULL}; *bad; bad++)
+		check_value(&f, *bad, "invalid amount");
+	check_value(&f, "1.234", "amount with more than two decimals");
+	check_value(&f, "-0.5", "negative amount");
+	check_value(&f, "-0", "negative amount");
+	check_value(&f, "92233720368547758.08", "amount too large");
+	char buf[CRM_MONEY_LEN];
+	assert_string_equal(crm_custom_field_stored(&f, "¥1,000.5", buf), "1000.50");
+	f.type = CRM_FIELD_NUMBER;
+	assert_string_equal(crm_custom_field_stored(&f, "1.5", buf), "1.5");
 
 	f.type = CRM_FIELD_DATE;
 	check_value(&f, "2024-02-29", NULL);

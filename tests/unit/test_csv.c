@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "csv.h"
+#include "tsv.h"
 #include "err.h"
 
 /* --- helpers: in-memory input, captured stderr --- */
@@ -427,6 +428,62 @@ static void test_huge_field(void **state)
 
 /* --- writer --- */
 
+/* A record longer than CRM_RECORD_MAX is refused before it is all in
+ * memory; the next line is read as usual. */
+static void test_record_limit(void **state)
+{
+	size_t n = CRM_RECORD_MAX;
+	char *big = malloc(n + 64);
+	size_t off;
+	char want[128];
+	FILE *fp;
+	struct crm_csv *c;
+
+	(void)state;
+	off = (size_t)sprintf(big, "k,v\n1,\"");
+	memset(big + off, 'a', n);
+	off += n;
+	off += (size_t)sprintf(big + off, "\"\n3,x\n");
+	fp = input(big, off);
+	c = open_ok(fp, "big.csv");
+	capture();
+	assert_int_equal(crm_csv_next(c), -65);
+	snprintf(want, sizeof want, "t: big.csv:2: record longer than %d bytes\n", CRM_RECORD_MAX);
+	ASSERT_STDERR(want);
+	expect_row(c, 3, "3", "x");
+	assert_int_equal(crm_csv_next(c), 0);
+	crm_csv_close(c);
+	fclose(fp);
+	free(big);
+}
+
+/* 100,000 columns open at once (the duplicate check compared every pair). */
+static void test_wide_header(void **state)
+{
+	enum { N = 100000 };
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *fp = open_memstream(&buf, &size);
+	struct crm_csv *c;
+
+	(void)state;
+	for (int i = 0; i < N; i++)
+		fprintf(fp, "%sc%d", i ? "," : "", i);
+	fputs("\r\n", fp);
+	for (int i = 0; i < N; i++)
+		fputs(i ? ",x" : "x", fp);
+	fputs("\r\n", fp);
+	fclose(fp);
+	fp = input(buf, size);
+	c = open_ok(fp, "wide.csv");
+	assert_int_equal(crm_csv_ncols(c), N);
+	assert_int_equal(crm_csv_next(c), 1);
+	assert_string_equal(crm_csv_field(c, N - 1, NULL), "x");
+	crm_csv_close(c);
+	fclose(fp);
+	free(buf);
+}
+
 static void test_put(void **state)
 {
 	char *buf = NULL;
@@ -531,6 +588,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_empty_and_header_only, teardown),
 		cmocka_unit_test_teardown(test_many_chunks, teardown),
 		cmocka_unit_test_teardown(test_huge_field, teardown),
+		cmocka_unit_test_teardown(test_record_limit, teardown),
+		cmocka_unit_test_teardown(test_wide_header, teardown),
 		cmocka_unit_test_teardown(test_put, teardown),
 		cmocka_unit_test_teardown(test_round_trip, teardown),
 	};

@@ -74,7 +74,7 @@ static void test_amount(void **state)
 	assert_int_equal(crm_deal_amount("-5", &c, why, sizeof why), EX_DATAERR);
 	assert_string_equal(why, "negative amount '-5'");
 	assert_int_equal(crm_deal_amount("12.345", &c, why, sizeof why), EX_DATAERR);
-	assert_string_equal(why, "invalid amount '12.345'");
+	assert_string_equal(why, "amount with more than two decimals '12.345'");
 	assert_int_equal(crm_deal_amount("", &c, why, sizeof why), EX_DATAERR);
 	assert_string_equal(why, "invalid amount ''");
 	assert_int_equal(crm_deal_amount("1e5", &c, why, sizeof why), EX_DATAERR);

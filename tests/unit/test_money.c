@@ -163,6 +163,57 @@ static void test_limits(void **state)
 	assert_rejects("99999999999999999999999999");
 }
 
+static void assert_amount(const char *s, int64_t want)
+{
+	int64_t cents = 4242;
+	const char *why = NULL;
+	if (crm_money_amount(s, &cents, &why) != 0)
+		fail_msg("'%s' was refused: %s", s, why);
+	if (cents != want)
+		fail_msg("'%s' gave %lld cents, want %lld", s, (long long)cents, (long long)want);
+}
+
+static void assert_refused(const char *s, const char *want_why)
+{
+	int64_t cents = 4242;
+	const char *why = NULL;
+	if (crm_money_amount(s, &cents, &why) != -1)
+		fail_msg("'%s' was accepted as %lld cents", s, (long long)cents);
+	assert_int_equal(cents, 4242);
+	assert_non_null(why);
+	assert_string_equal(why, want_why);
+}
+
+/* The one rule for every amount given as input: deals, costs, custom
+ * money fields. */
+static void test_amount(void **state)
+{
+	(void)state;
+	assert_amount("0", 0);
+	assert_amount("1,000", 100000);		/* grouping, as on a quote */
+	assert_amount(" 12", 1200);		/* spaces around are trimmed */
+	assert_amount("12 ", 1200);
+	assert_amount("\xc2\xa5" "12", 1200);	/* ¥12: a currency sign is dropped */
+	assert_amount("CNY 12.5", 1250);
+	assert_amount("+3", 300);
+	assert_amount("92233720368547758.07", INT64_MAX);
+	assert_refused("-0", "negative amount");	/* no minus sign, even on zero */
+	assert_refused("-0.00", "negative amount");
+	assert_refused("-12.50", "negative amount");
+	assert_refused("\xc2\xa5-1", "negative amount");
+	assert_refused("-92233720368547758.09", "negative amount");
+	assert_refused("92233720368547758.08", "amount too large");
+	assert_refused("99999999999999999999999", "amount too large");
+	assert_refused("12.345", "amount with more than two decimals");
+	assert_refused("0.001", "amount with more than two decimals");
+	assert_refused("1e5", "invalid amount");
+	assert_refused("1,00", "invalid amount");
+	assert_refused("12.", "invalid amount");
+	assert_refused("", "invalid amount");
+	assert_refused("12 CNY", "invalid amount");
+	assert_refused("0x10", "invalid amount");
+}
+
 static void assert_formats(int64_t cents, const char *want)
 {
 	char out[CRM_MONEY_LEN];
@@ -209,6 +260,7 @@ int main(void)
 		cmocka_unit_test(test_decimals),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_amount),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_round_trip),
 	};

@@ -290,6 +290,68 @@ static void test_table_control_chars(void **state)
 	       "x\\x01y\\r" "   " "3.5\n");
 }
 
+/* ESC, BEL and the C1 control U+009B (CSI) cannot reach the terminal:
+ * each is shown as \x and its code point, and measured as shown. */
+static void test_table_terminal_controls(void **state)
+{
+	struct sink s;
+	struct crm_out *o = start(&s, CRM_FMT_TABLE, true);
+
+	(void)state;
+	crm_out_col(o, "name", CRM_COL_TEXT);
+	crm_out_col(o, "n", CRM_COL_INT);
+	ROW(o, "\033]0;pwned\007", "1");
+	ROW(o, "a\xc2\x9b" "2J\x7f", "2");
+	ROW(o, "\xc2\xa0\xc2\xa5", "3");	/* NBSP and ¥ are not controls */
+	finish(&s, o,
+	       "name" "              " "n\n"
+	       "----------------  -\n"
+	       "\\x1b]0;pwned\\x07  1\n"
+	       "a\\x9b2J\\x7f" "       " "2\n"
+	       "\xc2\xa0\xc2\xa5" "                " "3\n");
+}
+
+/* A text cell a spreadsheet would run as a formula gets a leading '; a
+ * number, money, a plain numeric text or a date does not. */
+static void test_csv_formulas(void **state)
+{
+	struct sink s;
+	struct crm_out *o = start(&s, CRM_FMT_CSV, true);
+
+	(void)state;
+	crm_out_col(o, "name", CRM_COL_TEXT);
+	crm_out_col(o, "amount", CRM_COL_MONEY);
+	crm_out_col(o, "n", CRM_COL_NUM);
+	ROW(o, "=HYPERLINK(\"http://x\")", "-12.50", "-3");
+	ROW(o, "+cmd|' /C calc'!A0", "0.00", "+1");
+	ROW(o, "-2+3", "1.00", "-0.5");
+	ROW(o, "@SUM(A1)", NULL, NULL);
+	ROW(o, "\tx", NULL, NULL);
+	ROW(o, "\rx", NULL, NULL);
+	ROW(o, "-12.50", NULL, NULL);
+	ROW(o, "2026-03-02", NULL, NULL);
+	ROW(o, "a=b", NULL, NULL);
+	ROW(o, "-", NULL, NULL);
+	finish(&s, o, "name,amount,n\r\n"
+		      "\"'=HYPERLINK(\"\"http://x\"\")\",-12.50,-3\r\n"
+		      "'+cmd|' /C calc'!A0,0.00,+1\r\n"
+		      "'-2+3,1.00,-0.5\r\n"
+		      "'@SUM(A1),,\r\n"
+		      "'\tx,,\r\n"
+		      "\"'\rx\",,\r\n"
+		      "-12.50,,\r\n"
+		      "2026-03-02,,\r\n"
+		      "a=b,,\r\n"
+		      "'-,,\r\n");
+
+	crm_out_csv_raw(true);
+	o = start(&s, CRM_FMT_CSV, false);
+	crm_out_col(o, "name", CRM_COL_TEXT);
+	ROW(o, "=1+1");
+	finish(&s, o, "=1+1\r\n");
+	crm_out_csv_raw(false);
+}
+
 static void test_table_empty(void **state)
 {
 	struct sink s;
@@ -330,6 +392,8 @@ int main(void)
 		cmocka_unit_test(test_rates),
 		cmocka_unit_test(test_table_footer),
 		cmocka_unit_test(test_table_control_chars),
+		cmocka_unit_test(test_table_terminal_controls),
+		cmocka_unit_test(test_csv_formulas),
 		cmocka_unit_test(test_table_empty),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -403,6 +403,116 @@ static void test_huge_field(void **state)
 	free(big);
 }
 
+/* A BOM before the header is dropped, as the CSV reader drops it, so the
+ * first column is found by name; anywhere else it is data. */
+static void test_bom(void **state)
+{
+	FILE *fp = INPUT("\xEF\xBB\xBFid\tname\n\xEF\xBB\xBF" "1\tx\n");
+	struct crm_tsv *t = open_ok(fp, "x.tsv");
+
+	(void)state;
+	assert_int_equal(crm_tsv_col(t, "id"), 0);
+	assert_string_equal(crm_tsv_colname(t, 0), "id");
+	expect_row(t, 2, "\xEF\xBB\xBF" "1", "x");
+	assert_int_equal(crm_tsv_next(t), 0);
+	crm_tsv_close(t);
+	fclose(fp);
+
+	/* a BOM alone is an empty header line, not a column named "" */
+	fp = INPUT("\xEF\xBB\xBF\n1\n");
+	int status = 0;
+	capture();
+	assert_null(crm_tsv_open(fp, "x.tsv", &status));
+	assert_int_equal(status, 65);
+	ASSERT_STDERR("t: x.tsv:1: empty header line\n");
+	fclose(fp);
+}
+
+/* A line longer than CRM_RECORD_MAX is refused without being kept, and
+ * the reader goes on with the next line. */
+static void test_record_limit(void **state)
+{
+	size_t n = CRM_RECORD_MAX;
+	char *big = malloc(2 * n + 64);
+	size_t off = 0;
+	char want[128];
+	FILE *fp;
+	struct crm_tsv *t;
+
+	(void)state;
+	off += (size_t)sprintf(big, "k\tv\n1\t");
+	memset(big + off, 'a', n - 2);	/* line 2: exactly the limit */
+	off += n - 2;
+	off += (size_t)sprintf(big + off, "\n2\t");
+	memset(big + off, 'b', n - 1);	/* line 3: one byte over */
+	off += n - 1;
+	off += (size_t)sprintf(big + off, "\n3\tx\n");
+	fp = input(big, off);
+	t = open_ok(fp, "big.tsv");
+	assert_int_equal(crm_tsv_next(t), 1);
+	assert_int_equal(strlen(crm_tsv_field(t, 1, NULL)), n - 2);
+	capture();
+	assert_int_equal(crm_tsv_next(t), -65);
+	snprintf(want, sizeof want, "t: big.tsv:3: record longer than %d bytes\n", CRM_RECORD_MAX);
+	ASSERT_STDERR(want);
+	assert_string_equal(crm_tsv_raw(t), "");
+	expect_row(t, 4, "3", "x");
+	assert_int_equal(crm_tsv_next(t), 0);
+	crm_tsv_close(t);
+	fclose(fp);
+
+	/* a header that long: nothing to read the rest by */
+	memset(big, 'h', n + 1);
+	big[n + 1] = '\n';
+	fp = input(big, n + 2);
+	int status = 0;
+	capture();
+	assert_null(crm_tsv_open(fp, "big.tsv", &status));
+	assert_int_equal(status, 65);
+	snprintf(want, sizeof want, "t: big.tsv:1: record longer than %d bytes\n", CRM_RECORD_MAX);
+	ASSERT_STDERR(want);
+	fclose(fp);
+	free(big);
+}
+
+/* 100,000 columns: the duplicate check must not compare every pair (it
+ * took seconds); the first repeated name is the one reported. */
+static void test_wide_header(void **state)
+{
+	enum { N = 100000 };
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *fp = open_memstream(&buf, &size);
+	struct crm_tsv *t;
+	int status = 0;
+
+	(void)state;
+	for (int i = 0; i < N; i++)
+		fprintf(fp, "%sc%d", i ? "\t" : "", i);
+	fputs("\n", fp);
+	for (int i = 0; i < N; i++)
+		fputs(i ? "\tx" : "x", fp);
+	fputs("\n", fp);
+	fclose(fp);
+	fp = input(buf, size);
+	t = open_ok(fp, "wide.tsv");
+	assert_int_equal(crm_tsv_ncols(t), N);
+	assert_int_equal(crm_tsv_next(t), 1);
+	assert_string_equal(crm_tsv_field(t, N - 1, NULL), "x");
+	crm_tsv_close(t);
+	fclose(fp);
+	free(buf);
+
+	const char *names[] = {"a", "", "b", "", "c", "b", "a", "c"};
+	assert_int_equal(crm_header_duplicate(names, 8), 5);
+	assert_int_equal(crm_header_duplicate(names, 5), -1);
+	fp = INPUT("z\ty\tx\ty\tz\n");
+	capture();
+	assert_null(crm_tsv_open(fp, "x.tsv", &status));
+	ASSERT_STDERR("t: x.tsv:1: duplicate column 'y'\n");
+	fclose(fp);
+}
+
 /* --- writer --- */
 
 static char *written(FILE *fp, char **buf)
@@ -503,6 +613,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_duplicate_header, teardown),
 		cmocka_unit_test_teardown(test_stdin_name, teardown),
 		cmocka_unit_test_teardown(test_huge_field, teardown),
+		cmocka_unit_test_teardown(test_bom, teardown),
+		cmocka_unit_test_teardown(test_record_limit, teardown),
+		cmocka_unit_test_teardown(test_wide_header, teardown),
 		cmocka_unit_test_teardown(test_put, teardown),
 		cmocka_unit_test_teardown(test_round_trip, teardown),
 	};
