@@ -313,29 +313,33 @@ static int targets(const struct crm_config *cfg, struct target *t)
 	return n;
 }
 
-/* SQL: does step s hold something of the person's in t, the record? */
-static void step_holds(struct crm_buf *q, const struct step *s)
+/* SQL: does step s hold something of the person's in the record (its
+ * columns prefixed with alias)? */
+static void step_holds(struct crm_buf *q, const struct step *s, const char *alias)
 {
 	switch (s->how) {
 	case H_NULL:
-		crm_buf_add(q, "t.");
+		crm_buf_add(q, alias);
 		crm_buf_add(q, s->column);
 		crm_buf_add(q, " IS NOT NULL");
 		break;
 	case H_CUSTOM:	/* names are checked ids (crm_config_valid_id) */
-		crm_buf_add(q, "json_extract(t.custom, '$.\"");
+		crm_buf_add(q, "json_extract(");
+		crm_buf_add(q, alias);
+		crm_buf_add(q, "custom, '$.\"");
 		crm_buf_add(q, s->name);
 		crm_buf_add(q, "\"') IS NOT NULL");
 		break;
 	case H_KEY:
-		crm_buf_add(q, "t.");
+		crm_buf_add(q, alias);
 		crm_buf_add(q, s->column);
 		crm_buf_add(q, "_norm IN (SELECT key FROM temp.privacy_key WHERE kind = '");
 		crm_buf_add(q, s->column);
 		crm_buf_add(q, "')");
 		break;
 	case H_REPLACE:
-		crm_buf_add(q, "EXISTS (SELECT 1 FROM temp.privacy_value v WHERE instr(t.");
+		crm_buf_add(q, "EXISTS (SELECT 1 FROM temp.privacy_value v WHERE instr(");
+		crm_buf_add(q, alias);
 		crm_buf_add(q, s->column);
 		crm_buf_add(q, ", v.value) > 0)");
 		break;
@@ -377,7 +381,7 @@ static int plan(struct crm_ctx *ctx, const struct target *t, struct crm_out *o)
 	crm_buf_add(&q, "SELECT r.id, r.found_by");
 	for (int i = 0; i < t->n; i++) {
 		crm_buf_add(&q, ", ");
-		step_holds(&q, &t->steps[i]);
+		step_holds(&q, &t->steps[i], "t.");
 	}
 	crm_buf_add(&q, " FROM temp.privacy_rec r JOIN ");
 	crm_buf_add(&q, t->table);
@@ -485,11 +489,7 @@ static int erase_target(struct crm_ctx *ctx, const struct target *t)
 			crm_buf_add(&q, p->column);
 			crm_buf_add(&q, ", ?1) > 0");
 		} else {
-			/* step_holds names the record t */
-			struct crm_buf c = {0};
-			step_holds(&c, p);
-			crm_buf_add(&q, c.s + (strncmp(c.s, "t.", 2) == 0 ? 2 : 0));
-			free(c.s);
+			step_holds(&q, p, "");
 		}
 		if ((st = prepare(ctx, &q, &s)))
 			return st;
@@ -759,7 +759,7 @@ static const struct section {
 static int print_text(struct crm_ctx *ctx, const char *json, FILE *out)
 {
 	static const char sql[] =
-		"SELECT substr(fullkey, 3), CASE type WHEN 'true' THEN 'yes' WHEN 'false' THEN 'no'"
+		"SELECT replace(substr(fullkey, 3), '\"', ''), CASE type WHEN 'true' THEN 'yes' WHEN 'false' THEN 'no'"
 		" ELSE atom END FROM json_tree(?1)"
 		" WHERE type NOT IN ('object', 'array', 'null') ORDER BY id";
 	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
