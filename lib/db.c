@@ -536,7 +536,7 @@ int crm_db_checkpoint_truncate(struct crm_db *db)
 	if (busy) {
 		crm_warn("%s-wal: still in use by another connection; old page images stay in it"
 			 " until the next checkpoint", db->path);
-		return EX_TEMPFAIL;
+		return EX_UNAVAILABLE;
 	}
 	return 0;
 }
