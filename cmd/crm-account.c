@@ -125,8 +125,7 @@ static const char *const subcommands[] = {
 	"add", "import", "list", "show", "update", "tag", "untag", "dupes", "merge", "forget", NULL
 };
 
-/* A company's name and address are not personal; a person's are. */
-static const char *const person_fields[] = {"name", "address", NULL};
+static const char *const person_fields[] = {CRM_ACCOUNT_PERSON_FIELDS, NULL};
 
 static const struct crm_rec_tool tool = {
 	&crm_account_kind, short_opts, long_opts, subcommands, crm_account_show, person_fields,

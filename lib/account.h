@@ -33,6 +33,9 @@ int crm_account_link_or_create(struct crm_ctx *ctx, const struct crm_account_see
 
 /* Fields, columns and rules of accounts for the record machinery. */
 extern const struct crm_kind crm_account_kind;
+/* A company's name and address are not personal; a private person's are
+ * (forget --person). */
+#define CRM_ACCOUNT_PERSON_FIELDS "name", "address"
 
 /* The one list of tables that refer to an account (contacts, child
  * accounts, deals, leads, interactions, tasks, reminders, audit rows); a

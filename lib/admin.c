@@ -78,6 +78,7 @@ void crm_admin_list_tools(FILE *fp)
 		{"crm-contact", "the people at customers"},
 		{"crm-report", "funnel, forecast, KPIs and more"},
 		{"crm-roi", "channel costs and ROI"},
+		{"crm-privacy", "everything held about one person, to give them"},
 	};
 	for (size_t i = 0; i < sizeof tools / sizeof tools[0]; i++)
 		fprintf(fp, "  %-12s %s\n", tools[i][0], tools[i][1]);

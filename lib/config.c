@@ -294,7 +294,7 @@ static const char *const field_types[] = {
 
 static void load_custom_field(struct crm_yaml *L, yaml_node_t *m, const char *entity)
 {
-	static const char *const keys[] = {"name", "type", "values", "required", NULL};
+	static const char *const keys[] = {"name", "type", "values", "required", "personal", NULL};
 	struct crm_config *c = L->cfg;
 	if (!crm_yaml_is(L, m, YAML_MAPPING_NODE, entity))
 		return;
@@ -332,6 +332,7 @@ static void load_custom_field(struct crm_yaml *L, yaml_node_t *m, const char *en
 	f->name = crm_xstrdup(name);
 	f->type = (enum crm_field_type)type;
 	crm_yaml_bool(L, m, "required", &f->required);
+	crm_yaml_bool(L, m, "personal", &f->personal);
 	if (vn && type != CRM_FIELD_ENUM) {
 		crm_yaml_error(L, vn, "values for a non-enum field '%s'", name);
 	} else if (vn && crm_yaml_is(L, vn, YAML_SEQUENCE_NODE, "values")) {

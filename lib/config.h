@@ -42,6 +42,7 @@ struct crm_custom_field {
 	char **values;		/* enum only */
 	size_t nvalues;
 	bool required;
+	bool personal;		/* holds a person's data: forget erases it */
 };
 
 struct crm_alias {

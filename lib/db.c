@@ -482,3 +482,29 @@ int crm_db_check_audit(struct crm_db *db, int64_t *rows)
 {
 	return crm_audit_verify(db->h, db->path, rows);
 }
+
+int crm_db_secure_delete(struct crm_db *db)
+{
+	return crm_db_exec(db, "PRAGMA secure_delete = ON");
+}
+
+int crm_db_checkpoint_truncate(struct crm_db *db)
+{
+	sqlite3_stmt *st;
+	crm_db_reset_statements(db);	/* a statement left open is a reader */
+	if (sqlite3_prepare_v2(db->h, "PRAGMA main.wal_checkpoint(TRUNCATE)", -1, &st, NULL) != SQLITE_OK)
+		return crm_db_fail(db, "cannot checkpoint the write-ahead log");
+	int rc = sqlite3_step(st);
+	/* one row: busy (1 when a reader or writer kept it from finishing),
+	 * frames in the log, frames copied */
+	bool busy = rc == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return crm_db_fail(db, "cannot checkpoint the write-ahead log");
+	if (busy) {
+		crm_warn("%s-wal: still in use by another connection; old page images stay in it"
+			 " until the next checkpoint", db->path);
+		return EX_UNAVAILABLE;
+	}
+	return 0;
+}

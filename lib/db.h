@@ -81,5 +81,12 @@ int crm_db_check(struct crm_db *db);
 /* The audit chain (audit.h), setting *rows to the rows checked; reports
  * each deleted, inserted or altered row and returns 0 or 65. */
 int crm_db_check_audit(struct crm_db *db, int64_t *rows);
+/* For forget: zero the space of deleted content (secure_delete) on this
+ * connection, and after the commit empty the write-ahead log
+ * (wal_checkpoint(TRUNCATE)) so no old copy of a page outlives the
+ * transaction.  The checkpoint returns 69 after a warning when another
+ * connection keeps it from finishing. */
+int crm_db_secure_delete(struct crm_db *db);
+int crm_db_checkpoint_truncate(struct crm_db *db);
 
 #endif

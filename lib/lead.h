@@ -127,6 +127,7 @@ int crm_lead_tag(struct crm_ctx *ctx, int64_t id, char **tags, int ntags, bool r
 int crm_lead_disqualify(struct crm_ctx *ctx, int64_t id, const char *reason, FILE *out);
 int crm_lead_dupes(struct crm_ctx *ctx, FILE *out);
 int crm_lead_merge(struct crm_ctx *ctx, int64_t keep, const int64_t *dups, int ndups, FILE *out);
+/* Forget the person of lead id everywhere (privacy.h). */
 int crm_lead_forget(struct crm_ctx *ctx, int64_t id, FILE *out);
 /* Point everything that refers to lead from at lead to instead: the one
  * list of tables with a lead reference (interactions, tasks, pool events,

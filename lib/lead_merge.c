@@ -15,6 +15,7 @@
 #include "lead.h"
 #include "leadfield.h"
 #include "out.h"
+#include "privacy.h"
 #include "record.h"
 
 int crm_lead_dupes(struct crm_ctx *ctx, FILE *out)
@@ -241,88 +242,10 @@ out:
 
 /* ---- forget ---- */
 
-/* Run a statement with the lead id as ?1 and an optional text ?2. */
-static int run(struct crm_ctx *ctx, const char *sql, int64_t id, const char *text)
-{
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
-	if (!s)
-		return EX_SOFTWARE;
-	sqlite3_bind_int64(s, 1, id);
-	if (text)
-		sqlite3_bind_text(s, 2, text, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return crm_db_fail(ctx->db, "cannot erase personal data");
-	return 0;
-}
-
-static int erase(struct crm_ctx *ctx, int64_t id, const char *personal_json)
-{
-	static const char interactions_sql[] =
-		"UPDATE interactions SET summary = NULL, next_step = NULL"
-		" WHERE subject_type = 'lead' AND subject_id = ?1";
-	static const char audit_sql[] =
-		"UPDATE audit SET " CRM_AUDIT_ERASE_VALUES " WHERE entity = 'lead'"
-		" AND entity_id = ?1 AND field IN (SELECT value FROM json_each(?2))";
-	/* snapshots of duplicates merged into this lead */
-	static const char snapshots_sql[] =
-		"UPDATE audit SET old_sha = coalesce(old_sha, crm_sha256(old_value)), old_value = NULL"
-		" WHERE entity = 'lead' AND action = 'merge'"
-		" AND field = 'merged_into' AND new_value = CAST(?1 AS TEXT)";
-	int st;
-
-	/* the personal columns come from crm_lead_fields_def, not from input */
-	char sql[1024] = "UPDATE leads SET";
-	for (int f = 0; f < CRM_LEAD_NFIELDS; f++) {
-		if (!crm_lead_fields_def[f].personal)
-			continue;
-		size_t len = strlen(sql);
-		snprintf(sql + len, sizeof sql - len, " %s = NULL,", crm_lead_fields_def[f].column);
-	}
-	size_t len = strlen(sql);
-	snprintf(sql + len, sizeof sql - len, "%s",
-		 " phone_norm = NULL, email_norm = NULL, company_norm = NULL, name_norm = NULL,"
-		 " forgotten_at = ?2, updated_at = ?2 WHERE id = ?1");
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(crm_db_handle(ctx->db), sql, -1, &s, NULL) != SQLITE_OK)
-		return crm_db_fail(ctx->db, "cannot erase personal data");
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_text(s, 2, ctx->now_iso, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return crm_db_fail(ctx->db, "cannot erase personal data");
-	if ((st = run(ctx, interactions_sql, id, NULL)) || (st = run(ctx, audit_sql, id, personal_json)) ||
-	    (st = run(ctx, snapshots_sql, id, NULL)))
-		return st;
-	return crm_db_audit(ctx->db, "lead", id, "forget", NULL, NULL, NULL);
-}
-
 int crm_lead_forget(struct crm_ctx *ctx, int64_t id, FILE *out)
 {
-	struct crm_lead_diff diff = {ctx->opts->dry_run ? out : NULL, !ctx->opts->no_header, 0, 0};
-	char json[512] = "[";
 	int st;
-
 	if (!ctx->cfg->permissions.rep_forget && (st = crm_ctx_require_manager(ctx, "forget leads")))
 		return st;
-	for (int f = 0; f < CRM_LEAD_NFIELDS; f++) {
-		if (!crm_lead_fields_def[f].personal)
-			continue;
-		size_t len = strlen(json);
-		snprintf(json + len, sizeof json - len, "%s\"%s\"", len > 1 ? "," : "",
-			 crm_lead_fields_def[f].name);
-	}
-	strcat(json, "]");
-	if ((st = crm_db_begin(ctx->db)))
-		return st;
-	struct crm_lead_rec *r = crm_lead_rec_new(ctx);
-	if (!(st = crm_lead_load(r, id, true))) {
-		for (int f = 0; f < CRM_LEAD_NFIELDS; f++)
-			if (crm_lead_fields_def[f].personal && *crm_lead_rec_get(r, f))
-				crm_lead_diff_row(&diff, id, crm_lead_fields_def[f].name,
-						  crm_lead_rec_get(r, f), NULL);
-		st = erase(ctx, id, json);
-	}
-	crm_lead_rec_free(r);
-	return crm_ctx_end(ctx, st);
+	return crm_privacy_forget(ctx, "lead", id, false, out);
 }

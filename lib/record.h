@@ -193,8 +193,8 @@ int crm_rec_show(struct crm_ctx *ctx, const struct crm_kind *k, int64_t id, FILE
 int crm_rec_dupes(struct crm_ctx *ctx, const struct crm_kind *k, FILE *out);
 int crm_rec_merge(struct crm_ctx *ctx, const struct crm_kind *k, int64_t keep,
 		  const int64_t *dups, int ndups, FILE *out);
-/* Erase the personal fields (and, with more, the extra ones given), the
- * audit values of those fields and the summaries of interactions on it. */
+/* Forget the person of record id everywhere (privacy.h); more (not NULL)
+ * says the account is a private person, whose name and address go too. */
 int crm_rec_forget(struct crm_ctx *ctx, const struct crm_kind *k, int64_t id,
 		   const char *const *more, FILE *out);
 /* Completion values: "fields". */

@@ -10,6 +10,7 @@
 #include "audit.h"
 #include "db.h"
 #include "err.h"
+#include "privacy.h"
 #include "record.h"
 
 static int prepare(struct crm_ctx *ctx, struct crm_buf *q, sqlite3_stmt **s, const char *what)
@@ -187,92 +188,11 @@ int crm_rec_merge(struct crm_ctx *ctx, const struct crm_kind *k, int64_t keep,
 
 /* ---- forget ---- */
 
-static bool listed(const char *const *more, const char *name)
-{
-	for (; more && *more; more++)
-		if (strcmp(*more, name) == 0)
-			return true;
-	return false;
-}
-
-/* Run sql with ?1 = id, ?2 = text (may be NULL). */
-static int run(struct crm_ctx *ctx, const char *sql, int64_t id, const char *text)
-{
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(crm_db_handle(ctx->db), sql, -1, &s, NULL) != SQLITE_OK)
-		return crm_db_fail(ctx->db, "cannot erase personal data");
-	sqlite3_bind_int64(s, 1, id);
-	if (text)
-		sqlite3_bind_text(s, 2, text, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot erase personal data");
-}
-
 int crm_rec_forget(struct crm_ctx *ctx, const struct crm_kind *k, int64_t id,
 		   const char *const *more, FILE *out)
 {
-	struct crm_diff diff = {ctx->opts->dry_run ? out : NULL, !ctx->opts->no_header, 0, 0};
-	struct crm_buf set = {0}, fields = {0};
-	char *sql = NULL;
 	int st;
-
 	if (!ctx->cfg->permissions.rep_forget && (st = require_manager(ctx, k, "forget")))
 		return st;
-	if ((st = crm_db_begin(ctx->db)))
-		return st;
-	struct crm_rec *r = crm_rec_new(ctx, k);
-	if ((st = crm_rec_load(r, id, true)))
-		goto out;
-	/* the columns come from the kind's table, never from input */
-	crm_buf_add(&set, "UPDATE ");
-	crm_buf_add(&set, k->table);
-	crm_buf_add(&set, " SET phone_norm = NULL, email_norm = NULL");
-	crm_buf_add(&fields, "[\"\"");
-	for (int h = 0; h < crm_rec_nfields(r); h++) {
-		bool custom = h >= k->nfields;
-		const char *name = crm_rec_field_name(r, h);
-		if (custom ? !k->custom_personal : !k->fields[h].personal && !listed(more, name))
-			continue;
-		crm_buf_add(&fields, ",\"");
-		crm_buf_add(&fields, name);
-		crm_buf_add(&fields, "\"");
-		if (*crm_rec_get(r, h))
-			crm_diff_row(&diff, id, name, crm_rec_get(r, h), NULL);
-		if (custom)
-			continue;
-		crm_buf_add(&set, ", ");
-		crm_buf_add(&set, k->fields[h].column);
-		crm_buf_add(&set, " = NULL");
-		if (strcmp(name, "name") == 0)
-			crm_buf_add(&set, ", name_norm = NULL");
-	}
-	crm_buf_add(&fields, "]");
-	if (k->custom_personal)
-		crm_buf_add(&set, ", custom = NULL");
-	crm_buf_add(&set, ", forgotten_at = ?2, updated_at = ?2 WHERE id = ?1");
-	if ((st = run(ctx, set.s, id, ctx->now_iso)))
-		goto out;
-	sql = crm_xasprintf("UPDATE interactions SET summary = NULL, next_step = NULL"
-			    " WHERE subject_type = '%s' AND subject_id = ?1", k->entity);
-	if ((st = run(ctx, sql, id, NULL)))
-		goto out;
-	free(sql);
-	sql = crm_xasprintf("UPDATE audit SET " CRM_AUDIT_ERASE_VALUES " WHERE entity = '%s'"
-			    " AND entity_id = ?1 AND field IN (SELECT value FROM json_each(?2))", k->entity);
-	if ((st = run(ctx, sql, id, fields.s)))
-		goto out;
-	free(sql);
-	/* snapshots of duplicates merged into this one */
-	sql = crm_xasprintf("UPDATE audit SET old_sha = coalesce(old_sha, crm_sha256(old_value)),"
-			    " old_value = NULL WHERE entity = '%s' AND action = 'merge'"
-			    " AND field = 'merged_into' AND new_value = CAST(?1 AS TEXT)", k->entity);
-	if (!(st = run(ctx, sql, id, NULL)))
-		st = crm_db_audit(ctx->db, k->entity, id, "forget", NULL, NULL, NULL);
-out:
-	free(sql);
-	free(set.s);
-	free(fields.s);
-	crm_rec_free(r);
-	return crm_ctx_end(ctx, st);
+	return crm_privacy_forget(ctx, k->entity, id, more != NULL, out);
 }

@@ -396,10 +396,10 @@ Try 'crm-account --help'."
 		--notes 'lives nearby' --address '1 Long Rd' --industry retail >/dev/null
 	crm-log add --account 1 --kind call 'he said his address is 1 Long Rd' >/dev/null
 	run crm-account forget 1 -n
-	assert_output "id	field	old_value	new_value
-1	phone	13800138000	
-1	email	zw@example.com	
-1	notes	lives nearby	"
+	assert_output "entity	id	found_by	erased
+account	1	given	phone,email,notes
+interaction	1	subject	summary"
+	[ "$(sqlite3 "$CRM_DB" "SELECT phone || email || notes FROM accounts")" = 13800138000zw@example.comlives\ nearby ]
 	crm-account forget 1
 	run sqlite3 "$CRM_DB" "SELECT name, phone, email, notes, address, industry, phone_norm, forgotten_at FROM accounts"
 	assert_output "Zhang Wei (private)||||1 Long Rd|retail||2026-03-02T09:00:00Z"

@@ -226,12 +226,10 @@ Try 'crm-contact --help'."
 	crm-contact update 1 --phone 13900139000
 	crm-log add --contact 1 --kind call '王伟 said call him at home' >/dev/null
 	run crm-contact forget 1 -n
-	assert_output "id	field	old_value	new_value
-1	name	王伟	
-1	phone	13900139000	
-1	email	ww@cj.example	
-1	wechat	ww88	
-1	notes	住在附近	"
+	assert_output "entity	id	found_by	erased
+contact	1	given	name,phone,email,wechat,notes
+interaction	1	subject	summary"
+	[ "$(sqlite3 "$CRM_DB" "SELECT name || phone || email || wechat || notes FROM contacts")" = 王伟13900139000ww@cj.exampleww88住在附近 ]
 	crm-contact forget 1
 	run sqlite3 "$CRM_DB" "SELECT coalesce(name, '-'), coalesce(phone, '-'), coalesce(email, '-'),
 		coalesce(wechat, '-'), coalesce(notes, '-'), title, account_id, name_norm IS NULL,

@@ -330,11 +330,10 @@ Try 'crm-lead --help'."
 	sqlite3 "$CRM_DB" "INSERT INTO interactions (subject_type, subject_id, kind, at, summary, next_step, created_at)
 		VALUES ('lead', 1, 'call', '2026-03-01T00:00:00Z', '聊了预算', '再打', '2026-03-01T00:00:00Z')"
 	run crm-lead forget 1 -n
-	assert_output "id	field	old_value	new_value
-1	name	王伟	
-1	phone	13900139000	
-1	email	w@x.cn	
-1	notes	秘密	"
+	assert_output "entity	id	found_by	erased
+lead	1	given	name,phone,email,notes
+interaction	1	subject	summary,next_step"
+	[ "$(sqlite3 "$CRM_DB" "SELECT name || phone || email || notes FROM leads")" = 王伟13900139000w@x.cn秘密 ]
 	crm-lead forget 1
 	run sqlite3 "$CRM_DB" "SELECT coalesce(name, '-'), coalesce(phone, '-'), coalesce(email, '-'),
 		coalesce(notes, '-'), coalesce(phone_norm, coalesce(email_norm, coalesce(name_norm, '-'))),

@@ -307,6 +307,8 @@ static void test_example(void **state)
 	assert_int_equal(f->nvalues, 3);
 	assert_string_equal(f->values[2], "large");
 	assert_false(f->required);
+	assert_false(f->personal);
+	assert_true(crm_config_custom_field(c, "lead", "wechat_id")->personal);
 	f = crm_config_custom_field(c, "account", "credit_code");
 	assert_non_null(f);
 	assert_true(f->required);
@@ -445,6 +447,8 @@ static void test_type_errors(void **state)
 	load_bad("currency: rmb\n", "1:11: invalid currency 'rmb'");
 	load_bad("custom_fields:\n  lead:\n    - {name: vip, required: maybe}\n",
 		"3:29: invalid boolean 'maybe'");
+	load_bad("custom_fields:\n  lead:\n    - {name: vip, personal: 2}\n",
+		"3:29: invalid boolean '2'");
 	load_bad("pool: {claim_limit: -1}\n", "1:21: negative claim_limit '-1'");
 	load_bad("pool: {claim_limit: 1.5}\n", "1:21: invalid claim_limit '1.5'");
 	load_bad("sources: [{id: web, label: 官网}]\n", "1:21: unknown key 'label'");
