@@ -2,6 +2,8 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
 
 #include "batch.h"
 #include "db.h"
@@ -140,5 +142,62 @@ int crm_batch_ro_check(struct crm_batch_ro *ro, const char *entity, int64_t id)
 		}
 	}
 	sqlite3_reset(ro->st);
+	return st;
+}
+
+int crm_batch_spool(FILE *in, const char *name, FILE **f, FILE **spooled, long *start)
+{
+	struct stat sb;
+	*spooled = NULL;
+	*f = in;
+	if (fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode) && (*start = ftell(in)) >= 0)
+		return 0;
+	FILE *tmp = tmpfile();
+	if (!tmp) {
+		crm_warn_errno("cannot create a temporary file");
+		return EX_CANTCREAT;
+	}
+	if (crm_fcopy(in, tmp) != 0 || fflush(tmp) != 0 || fseek(tmp, 0, SEEK_SET) != 0) {
+		crm_warn_errno("%s: cannot copy to a temporary file",
+			       !name || strcmp(name, "-") == 0 ? "stdin" : name);
+		fclose(tmp);
+		return EX_IOERR;
+	}
+	*f = *spooled = tmp;
+	*start = 0;
+	return 0;
+}
+
+/* One pass over the rows of t: the number of bad rows in *bad. */
+static int batch_pass(struct crm_tsv *t, int (*row)(void *, bool, long), void *arg, bool apply,
+		      long *bad)
+{
+	int rc, st = 0;
+	while ((rc = crm_tsv_next(t)) != 0) {
+		st = rc < 0 ? -rc : row(arg, apply, *bad);
+		if (st == EX_DATAERR)
+			(*bad)++;
+		else if (st)
+			return st;
+		st = 0;
+	}
+	return st;
+}
+
+int crm_batch_run(struct crm_ctx *ctx, struct crm_tsv *t, long start,
+		  int (*row)(void *arg, bool apply, long bad), void *arg, bool *began)
+{
+	long bad = 0;
+	int st;
+	*began = false;
+	if (!(st = batch_pass(t, row, arg, false, &bad)) && !bad &&
+	    !(st = crm_tsv_rewind(t, start)) && !(st = crm_db_begin(ctx->db))) {
+		*began = true;
+		st = batch_pass(t, row, arg, true, &bad);
+	}
+	if (!st && bad) {
+		crm_warn("%ld bad %s, nothing updated", bad, bad == 1 ? "row" : "rows");
+		st = EX_DATAERR;
+	}
 	return st;
 }

@@ -698,18 +698,19 @@ int crm_lead_update(struct crm_ctx *ctx, int64_t id, struct crm_lead_rec *r, FIL
 struct bulk {
 	struct crm_ctx *ctx;
 	struct crm_tsv *t;
-	struct crm_lead_rec *r;
+	struct crm_lead_rec *r, *probe;
 	int *handle;		/* per column, -1 = ignored */
 	int idcol;
-	long bad;
 	struct crm_batch_ids *ids;
 	struct crm_batch_ro *ro;
+	struct crm_lead_diff *diff;
 };
 
-/* One row: 0 applied (or skipped after an earlier bad row), 65 bad,
- * another status = stop. */
-static int bulk_row(struct bulk *b, struct crm_lead_diff *diff)
+/* One row (crm_batch_run): checked, and applied when apply and no row was
+ * bad.  0, 65 bad, another status = stop. */
+static int bulk_row(void *arg, bool apply, long bad)
 {
+	struct bulk *b = arg;
 	const char *name = crm_tsv_name(b->t);
 	long line = crm_tsv_line(b->t);
 	const char *idtext = crm_tsv_field(b->t, (size_t)b->idcol, NULL);
@@ -720,7 +721,7 @@ static int bulk_row(struct bulk *b, struct crm_lead_diff *diff)
 		crm_warn("%s:%ld: invalid lead id '%s'", name, line, idtext);
 		return EX_DATAERR;
 	}
-	long first = crm_batch_ids_add(b->ids, id, line);
+	long first = apply ? 0 : crm_batch_ids_add(b->ids, id, line);
 	if (first) {
 		crm_warn("%s:%ld: id %lld already updated on line %ld", name, line, id, first);
 		return EX_DATAERR;
@@ -735,30 +736,42 @@ static int bulk_row(struct bulk *b, struct crm_lead_diff *diff)
 		}
 	}
 	int st = crm_batch_ro_check(b->ro, "lead", id);
-	if (st)
-		return st;
-	if (b->bad)
-		return 0;	/* nothing will be written: only validate the rest */
+	if (st || bad)
+		return st;	/* nothing will be written: only check */
 	char where[300];
 	snprintf(where, sizeof where, "%s:%ld", name, line);
+	if (!apply) {
+		/* before the lock: is the lead there, and the actor's to change? */
+		if (!b->probe)
+			b->probe = crm_lead_rec_new(b->ctx);
+		crm_lead_rec_where(b->probe, where);
+		st = crm_lead_load(b->probe, id, true);
+		crm_lead_rec_where(b->probe, NULL);
+		return st;
+	}
 	crm_lead_rec_where(b->r, where);
-	st = crm_lead_apply(b->r, id, "update", diff);
+	st = crm_lead_apply(b->r, id, "update", b->diff);
 	crm_lead_rec_where(b->r, NULL);
 	return st;
 }
 
 int crm_lead_update_tsv(struct crm_ctx *ctx, FILE *in, const char *name, FILE *out)
 {
-	struct bulk b = {.ctx = ctx};
 	struct crm_lead_diff diff = {ctx->opts->dry_run ? out : NULL, !ctx->opts->no_header, 0, 0};
-	int st, rc;
+	struct bulk b = {.ctx = ctx, .diff = &diff};
+	FILE *f, *spooled;
+	long start;
+	bool began = false;
+	int st;
 
-	if (!(b.t = crm_tsv_open(in, name, &st)))
+	if ((st = crm_batch_spool(in, name, &f, &spooled, &start)))
 		return st;
+	if (!(b.t = crm_tsv_open(f, name, &st)))
+		goto out;
 	if ((b.idcol = crm_tsv_col(b.t, "id")) < 0) {
 		crm_warn("%s:1: missing column 'id'", crm_tsv_name(b.t));
-		crm_tsv_close(b.t);
-		return EX_DATAERR;
+		st = EX_DATAERR;
+		goto out;
 	}
 	b.r = crm_lead_rec_new(ctx);
 	crm_lead_rec_trust_utf8(b.r, true);
@@ -778,21 +791,10 @@ int crm_lead_update_tsv(struct crm_ctx *ctx, FILE *in, const char *name, FILE *o
 	st = crm_batch_ro_new(ctx, b.t, ro, "FROM leads l LEFT JOIN users u ON u.id = l.owner_id"
 			      " WHERE l.id = :id AND " CRM_SQL_VISIBLE_LEAD("l.owner_id"), &b.ro);
 	free(ro);
-	if (st || (st = crm_db_begin(ctx->db)))
+	if (st)
 		goto out;
-	while ((rc = crm_tsv_next(b.t)) != 0) {
-		st = rc < 0 ? -rc : bulk_row(&b, &diff);
-		if (st == EX_DATAERR)
-			b.bad++;
-		else if (st)
-			break;
-		st = 0;
-	}
-	if (!st && b.bad) {
-		crm_warn("%ld bad %s, nothing updated", b.bad, b.bad == 1 ? "row" : "rows");
-		st = EX_DATAERR;
-	}
-	if (!(st = crm_ctx_end(ctx, st)) && !ctx->opts->quiet)
+	st = crm_batch_run(ctx, b.t, start, bulk_row, &b, &began);
+	if (began && !(st = crm_ctx_end(ctx, st)) && !ctx->opts->quiet)
 		crm_warn("%s %ld %s, %ld %s", ctx->opts->dry_run ? "would update" : "updated",
 			 diff.leads, diff.leads == 1 ? "lead" : "leads",
 			 diff.fields, diff.fields == 1 ? "field" : "fields");
@@ -801,6 +803,9 @@ out:
 	crm_batch_ids_free(b.ids);
 	free(b.handle);
 	crm_lead_rec_free(b.r);
+	crm_lead_rec_free(b.probe);
 	crm_tsv_close(b.t);
+	if (spooled)
+		fclose(spooled);
 	return st;
 }

@@ -92,15 +92,16 @@ struct bulk {
 	struct crm_rec *r, *probe;
 	int *handle;		/* per column, -1 = ignored */
 	int idcol;
-	long bad;
 	struct crm_batch_ids *ids;
 	struct crm_batch_ro *ro;
+	struct crm_diff *diff;
 };
 
-/* One row: 0 applied (or only checked after an earlier bad row), 65 bad,
- * another status = stop. */
-static int bulk_row(struct bulk *b, struct crm_diff *diff)
+/* One row (crm_batch_run): checked, and applied when apply and no row was
+ * bad.  0, 65 bad, another status = stop. */
+static int bulk_row(void *arg, bool apply, long bad)
 {
+	struct bulk *b = arg;
 	const char *name = crm_tsv_name(b->t), *entity = crm_rec_kind(b->r)->entity;
 	long line = crm_tsv_line(b->t);
 	const char *idtext = crm_tsv_field(b->t, (size_t)b->idcol, NULL);
@@ -111,7 +112,7 @@ static int bulk_row(struct bulk *b, struct crm_diff *diff)
 		crm_warn("%s:%ld: invalid %s id '%s'", name, line, entity, idtext);
 		return EX_DATAERR;
 	}
-	long first = crm_batch_ids_add(b->ids, id, line);
+	long first = apply ? 0 : crm_batch_ids_add(b->ids, id, line);
 	if (first) {
 		crm_warn("%s:%ld: id %lld already updated on line %ld", name, line, id, first);
 		return EX_DATAERR;
@@ -128,8 +129,8 @@ static int bulk_row(struct bulk *b, struct crm_diff *diff)
 	if (st)
 		return st;
 	snprintf(where, sizeof where, "%s:%ld", name, line);
-	if (b->bad) {
-		/* nothing will be written: only check that the record is there */
+	if (!apply || bad) {
+		/* nothing written yet, or ever: only check that the record is there */
 		if (!b->probe)
 			b->probe = crm_rec_new(b->ctx, crm_rec_kind(b->r));
 		crm_rec_where(b->probe, where);
@@ -138,7 +139,7 @@ static int bulk_row(struct bulk *b, struct crm_diff *diff)
 		return st == CRM_EX_NOTFOUND ? EX_DATAERR : st;
 	}
 	crm_rec_where(b->r, where);
-	st = crm_rec_apply(b->r, id, "update", diff);
+	st = crm_rec_apply(b->r, id, "update", b->diff);
 	crm_rec_where(b->r, NULL);
 	return st == CRM_EX_NOTFOUND ? EX_DATAERR : st;	/* a bad row: go on checking */
 }
@@ -146,16 +147,21 @@ static int bulk_row(struct bulk *b, struct crm_diff *diff)
 int crm_rec_update_tsv(struct crm_ctx *ctx, const struct crm_kind *k, FILE *in,
 		       const char *name, FILE *out)
 {
-	struct bulk b = {.ctx = ctx};
 	struct crm_diff diff = new_diff(ctx, out);
-	int st, rc;
+	struct bulk b = {.ctx = ctx, .diff = &diff};
+	FILE *f, *spooled;
+	long start;
+	bool began = false;
+	int st;
 
-	if (!(b.t = crm_tsv_open(in, name, &st)))
+	if ((st = crm_batch_spool(in, name, &f, &spooled, &start)))
 		return st;
+	if (!(b.t = crm_tsv_open(f, name, &st)))
+		goto out;
 	if ((b.idcol = crm_tsv_col(b.t, "id")) < 0) {
 		crm_warn("%s:1: missing column 'id'", crm_tsv_name(b.t));
-		crm_tsv_close(b.t);
-		return EX_DATAERR;
+		st = EX_DATAERR;
+		goto out;
 	}
 	b.r = crm_rec_new(ctx, k);
 	crm_rec_trust_utf8(b.r, true);	/* the TSV reader refuses invalid UTF-8 */
@@ -176,21 +182,10 @@ int crm_rec_update_tsv(struct crm_ctx *ctx, const struct crm_kind *k, FILE *in,
 	st = crm_batch_ro_new(ctx, b.t, ro, from, &b.ro);
 	free(from);
 	free(ro);
-	if (st || (st = crm_db_begin(ctx->db)))
+	if (st)
 		goto out;
-	while ((rc = crm_tsv_next(b.t)) != 0) {
-		st = rc < 0 ? -rc : bulk_row(&b, &diff);
-		if (st == EX_DATAERR)
-			b.bad++;
-		else if (st)
-			break;
-		st = 0;
-	}
-	if (!st && b.bad) {
-		crm_warn("%ld bad %s, nothing updated", b.bad, b.bad == 1 ? "row" : "rows");
-		st = EX_DATAERR;
-	}
-	if (!(st = crm_ctx_end(ctx, st)) && !ctx->opts->quiet)
+	st = crm_batch_run(ctx, b.t, start, bulk_row, &b, &began);
+	if (began && !(st = crm_ctx_end(ctx, st)) && !ctx->opts->quiet)
 		crm_warn("%s %ld %s%s, %ld %s", ctx->opts->dry_run ? "would update" : "updated",
 			 diff.records, k->entity, diff.records == 1 ? "" : "s",
 			 diff.fields, diff.fields == 1 ? "field" : "fields");
@@ -201,5 +196,7 @@ out:
 	crm_rec_free(b.r);
 	crm_rec_free(b.probe);
 	crm_tsv_close(b.t);
+	if (spooled)
+		fclose(spooled);
 	return st;
 }

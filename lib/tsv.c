@@ -273,6 +273,26 @@ struct crm_tsv *crm_tsv_open(FILE *fp, const char *name, int *status)
 	return t;
 }
 
+int crm_tsv_rewind(struct crm_tsv *t, long start)
+{
+	if (fseek(t->fp, start, SEEK_SET) != 0) {
+		crm_warn_errno("%s: cannot read again", t->name);
+		return EX_IOERR;
+	}
+	clearerr(t->fp);
+	t->in_len = t->in_pos = 0;
+	t->in_eof = false;
+	t->lineno = 0;
+	t->done = false;
+	/* the header is the one read at open; step over it */
+	int r = read_line(t);
+	if (r <= 0)
+		return r < 0 ? -r : EX_DATAERR;
+	t->line_len = 0;
+	t->line[0] = '\0';
+	return 0;
+}
+
 void crm_tsv_close(struct crm_tsv *t)
 {
 	if (!t)

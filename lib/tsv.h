@@ -42,6 +42,11 @@ int crm_tsv_col(const struct crm_tsv *t, const char *name);
  * does not stop the reader: the next call reads the following line, so a
  * caller may collect every bad row. */
 int crm_tsv_next(struct crm_tsv *t);
+/* Read the same input again from its first data line: the stream is
+ * sought back to offset start (where the header began), which must be a
+ * seekable file (crm_batch_spool makes one).  0, or an exit status after
+ * reporting. */
+int crm_tsv_rewind(struct crm_tsv *t, long start);
 /* Field i of the current row, unescaped and NUL-terminated; "" when empty.
  * Valid until the next crm_tsv_next().  len (when not NULL) gets its length. */
 const char *crm_tsv_field(const struct crm_tsv *t, size_t i, size_t *len);
