@@ -167,6 +167,11 @@ int crm_rec_merge(struct crm_ctx *ctx, const struct crm_kind *k, int64_t keep,
 		    (st = k->repoint(ctx->db, dups[i], keep)) ||
 		    (st = snapshot_and_delete(ctx, k, dups[i], keep)))
 			break;
+		/* the kept record's history finds the merged one through this row */
+		char dup_text[24];
+		snprintf(dup_text, sizeof dup_text, "%lld", (long long)dups[i]);
+		if ((st = crm_db_audit(ctx->db, k->entity, keep, "merge", "merged_from", NULL, dup_text)))
+			break;
 		crm_diff_row(&diff, dups[i], "merged_into", NULL, keep_text);
 	}
 	crm_rec_free(rk);
@@ -246,15 +251,22 @@ int crm_rec_forget(struct crm_ctx *ctx, const struct crm_kind *k, int64_t id,
 	if ((st = run(ctx, sql, id, NULL)))
 		goto out;
 	free(sql);
-	sql = crm_xasprintf("UPDATE audit SET " CRM_AUDIT_ERASE_VALUES " WHERE entity = '%s'"
-			    " AND entity_id = ?1 AND field IN (SELECT value FROM json_each(?2))", k->entity);
+	/* this record's audit values and those of the records merged into it */
+	sql = crm_xasprintf("WITH RECURSIVE " CRM_AUDIT_MERGED("'%s'", "?1")
+			    " UPDATE audit SET " CRM_AUDIT_ERASE_VALUES " WHERE id IN (SELECT a.id FROM "
+			    CRM_AUDIT_MERGED_ROWS("'%s'") " WHERE a.field IN (SELECT value FROM json_each(?2)))",
+			    k->entity, k->entity, k->entity, k->entity);
 	if ((st = run(ctx, sql, id, fields.s)))
 		goto out;
 	free(sql);
-	/* snapshots of duplicates merged into this one */
-	sql = crm_xasprintf("UPDATE audit SET old_sha = coalesce(old_sha, crm_sha256(old_value)),"
-			    " old_value = NULL WHERE entity = '%s' AND action = 'merge'"
-			    " AND field = 'merged_into' AND new_value = CAST(?1 AS TEXT)", k->entity);
+	/* snapshots of duplicates merged into this one (before audit rows
+	 * stayed put, a merge had no merged_from row: new_value finds those) */
+	sql = crm_xasprintf("WITH RECURSIVE " CRM_AUDIT_MERGED("'%s'", "?1")
+			    " UPDATE audit SET old_sha = coalesce(old_sha, crm_sha256(old_value)),"
+			    " old_value = NULL WHERE id IN (SELECT a.id FROM " CRM_AUDIT_MERGED_ROWS("'%s'")
+			    " WHERE a.action = 'merge' AND a.field = 'merged_into') OR (entity = '%s'"
+			    " AND action = 'merge' AND field = 'merged_into' AND new_value = CAST(?1 AS TEXT))",
+			    k->entity, k->entity, k->entity, k->entity, k->entity);
 	if (!(st = run(ctx, sql, id, NULL)))
 		st = crm_db_audit(ctx->db, k->entity, id, "forget", NULL, NULL, NULL);
 out:
