@@ -28,6 +28,7 @@ struct crm_opts {
 	bool dry_run;			/* -n */
 	bool quiet;			/* -q */
 	const char *complete;		/* hidden --complete=KIND */
+	bool json_ok;			/* set by a command that writes -f json */
 };
 
 /* Long-only option values; a tool's own start at CRM_OPT_TOOL. */
