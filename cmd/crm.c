@@ -50,7 +50,7 @@ static void usage(FILE *fp)
 	      "      --actor <login>     audit: rows written acting as this user\n"
 	      "      --tool <name>       audit: rows written by this tool (crm-lead, ...)\n"
 	      "      --field <name>      audit: rows changing this field\n"
-	      "      --action <name>     audit: rows of this action (create, update, merge, ...)\n"
+	      "      --action <name>     audit: rows of this action (create, merge, ...)\n"
 	      "      --since <date>      audit: rows at or after date (YYYY-MM-DD, 7d, ...)\n"
 	      "      --until <date>      audit: rows before date\n"
 	      "  -f, --format <fmt>      audit: output as tsv, csv, table or json (JSON Lines)\n"
