@@ -9,6 +9,7 @@
 
 #include "admin.h"
 #include "backup.h"
+#include "audit_query.h"
 #include "ctx.h"
 #include "err.h"
 #include "opts.h"
@@ -24,6 +25,10 @@ static void usage(FILE *fp)
 	      "  crm check\n"
 	      "  crm backup [--force] FILE\n"
 	      "  crm restore [-n] FILE\n"
+	      "  crm audit [--entity KIND [--id N]] [--actor LOGIN] [--tool NAME]\n"
+	      "            [--field NAME] [--action NAME] [--since DATE] [--until DATE]\n"
+	      "  crm audit head\n"
+	      "  crm audit verify ID:HASH\n"
 	      "  crm help [NOUN]\n"
 	      "  crm version\n"
 	      "  crm NOUN [ARGS...]\n"
@@ -36,6 +41,8 @@ static void usage(FILE *fp)
 	      "  check     integrity, foreign keys, schema version and config validation\n"
 	      "  backup    copy the database to FILE while others keep writing\n"
 	      "  restore   put the copy in FILE in place of the database\n"
+	      "  audit     list audit rows (admins); head: the chain's last id and hash;\n"
+	      "            verify: the chain is whole and row ID still has HASH\n"
 	      "  help      list the tools, or show NOUN's help\n"
 	      "  version   print the version and schema version\n"
 	      "\n"
@@ -43,6 +50,16 @@ static void usage(FILE *fp)
 	      "  -g, --group             init: make the database group-writable (0660)\n"
 	      "      --force             backup: replace an existing FILE\n"
 	      "  -n, --dry-run           restore: only verify FILE\n"
+	      "      --entity <kind>     audit: rows of this entity (lead, account, ...)\n"
+	      "      --id <n>            audit: rows of this record of --entity\n"
+	      "      --actor <login>     audit: rows written acting as this user\n"
+	      "      --tool <name>       audit: rows written by this tool (crm-lead, ...)\n"
+	      "      --field <name>      audit: rows changing this field\n"
+	      "      --action <name>     audit: rows of this action (create, merge, ...)\n"
+	      "      --since <date>      audit: rows at or after date (YYYY-MM-DD, 7d, ...)\n"
+	      "      --until <date>      audit: rows before date\n"
+	      "  -f, --format <fmt>      audit: output as tsv, csv, table or json (JSON Lines)\n"
+	      "  -H, --no-header         audit: no header line\n"
 	      "  -d, --db <path>         database (default $CRM_DB)\n"
 	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
 	      "      --as <login>        act as this user\n"
@@ -120,6 +137,58 @@ static int cmd_file(struct crm_opts *o, int argc, char **argv)
 	return st;
 }
 
+enum { OPT_ENTITY = CRM_OPT_TOOL, OPT_ID, OPT_ACTOR, OPT_TOOL, OPT_FIELD, OPT_ACTION,
+       OPT_SINCE, OPT_UNTIL };
+static const struct option audit_opts[] = {
+	CRM_LONGOPTS,
+	{"entity", required_argument, NULL, OPT_ENTITY},
+	{"id", required_argument, NULL, OPT_ID},
+	{"actor", required_argument, NULL, OPT_ACTOR},
+	{"tool", required_argument, NULL, OPT_TOOL},
+	{"field", required_argument, NULL, OPT_FIELD},
+	{"action", required_argument, NULL, OPT_ACTION},
+	{"since", required_argument, NULL, OPT_SINCE},
+	{"until", required_argument, NULL, OPT_UNTIL},
+	{0},
+};
+
+static int cmd_audit(struct crm_opts *o, int argc, char **argv)
+{
+	struct crm_audit_filter f = {0};
+	const char **slot[] = {&f.entity, &f.id, &f.actor, &f.tool, &f.field, &f.action,
+			       &f.since, &f.until};
+	bool filtered = false;
+	int c, st;
+	o->json_ok = true;
+	while ((c = crm_getopt(o, argc, argv, CRM_SHORTOPTS, audit_opts)) != -1) {
+		if (c < OPT_ENTITY || c > OPT_UNTIL)
+			return crm_usage_error();
+		*slot[c - OPT_ENTITY] = optarg;
+		filtered = true;
+	}
+	const char *what = optind < argc ? argv[optind] : NULL;
+	if (what && strcmp(what, "head") != 0 && strcmp(what, "verify") != 0)
+		return crm_usage_fail("unknown audit command '%s'", what);
+	if (what && filtered)
+		return crm_usage_fail("audit %s takes no filters", what);
+	int want = what && strcmp(what, "verify") == 0 ? 2 : what ? 1 : 0;
+	if (argc - optind < want)
+		return crm_usage_fail("missing operand");
+	if (argc - optind > want)
+		return crm_usage_fail("unexpected argument '%s'", argv[optind + want]);
+	struct crm_ctx ctx;
+	if ((st = crm_ctx_open(&ctx, o)))
+		return st;
+	if (!what)
+		st = crm_audit_query(&ctx, &f, stdout);
+	else if (want == 1)
+		st = crm_audit_print_head(&ctx, stdout);
+	else
+		st = crm_audit_check_anchor(&ctx, argv[optind + 1], stdout);
+	crm_ctx_close(&ctx);
+	return st;
+}
+
 static int cmd_version(struct crm_opts *o, int argc, char **argv)
 {
 	int st = no_operands(o, argc, argv, 0);
@@ -186,6 +255,7 @@ static const struct crm_subcmd cmds[] = {
 	{"check", cmd_check},
 	{"backup", cmd_file},
 	{"restore", cmd_file},
+	{"audit", cmd_audit},
 	{"help", cmd_help},
 	{"version", cmd_version},
 	{NULL, NULL},

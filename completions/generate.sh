@@ -88,7 +88,7 @@ for t in $tools; do
 		printf '# fish completion for %s (written by completions/generate.sh)\n' "$t"
 		printf 'complete -c %s -f\n' "$t"
 		if [ "$t" = crm ]; then
-			printf "complete -c crm -n '__fish_use_subcommand' -a 'init check backup restore help version' -d 'crm command'\n"
+			printf "complete -c crm -n '__fish_use_subcommand' -a 'init check backup restore audit help version' -d 'crm command'\n"
 			printf "complete -c crm -n '__fish_use_subcommand' -a '(__fish_complete_command crm- | string replace -r \"^crm-\" \"\" | string replace -r \"\\\\t.*\" \"\")' -d 'tool'\n"
 		else
 			printf "complete -c %s -n '__fish_use_subcommand' -a '(%s --complete=subcommands 2>/dev/null)'\n" "$t" "$t"

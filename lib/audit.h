@@ -31,6 +31,36 @@
 	"old_sha = coalesce(old_sha, crm_sha256(old_value)), old_value = NULL," \
 	" new_sha = coalesce(new_sha, crm_sha256(new_value)), new_value = NULL"
 
+/* Audit rows are never re-pointed: a merge writes 'merged_into' (new_value
+ * the kept id, old_value a snapshot) on the merged record and then
+ * 'merged_from' (new_value the merged id) on the kept one.  A record's
+ * history is its own rows and those of the records merged into it,
+ * directly or through a chain (42 into 17, then 17 into 5).
+ *
+ * CRM_AUDIT_MERGED(ENT, ID) is a recursive CTE "merged(id, lo, hi)": record
+ * ID of entity ENT (SQL expressions such as "?1") and each record merged
+ * into it, with the audit ids (lo, hi] that belong to that life of the id
+ * (an id freed by a merge may be given again to a new record, whose own
+ * history starts after the old one's 'merged_into').  It follows the
+ * 'merged_from' rows, which audit_entity(entity, entity_id) finds.
+ * CRM_AUDIT_MERGED_ROWS(ENT) joins it to those audit rows as "a"; the
+ * root is the row with hi = CRM_AUDIT_NO_END. */
+#define CRM_AUDIT_NO_END "9223372036854775807"
+#define CRM_AUDIT_DEATH(ent, id) \
+	" FROM audit d WHERE d.entity = " ent " AND d.entity_id = " id \
+	" AND d.action = 'merge' AND d.field = 'merged_into'"
+#define CRM_AUDIT_MERGED(ent, id) \
+	"merged(id, lo, hi) AS (SELECT " id ", coalesce((SELECT max(d.id)" \
+	CRM_AUDIT_DEATH(ent, id) "), 0), " CRM_AUDIT_NO_END \
+	" UNION SELECT CAST(a.new_value AS INTEGER), coalesce((SELECT d.id" \
+	CRM_AUDIT_DEATH(ent, "CAST(a.new_value AS INTEGER)") " AND d.id < a.id" \
+	" ORDER BY d.id DESC LIMIT 1 OFFSET 1), 0), a.id FROM merged m JOIN audit a" \
+	" ON a.entity = " ent " AND a.entity_id = m.id AND a.id > m.lo AND a.id <= m.hi" \
+	" WHERE a.action = 'merge' AND a.field = 'merged_from')"
+#define CRM_AUDIT_MERGED_ROWS(ent) \
+	"merged m JOIN audit a ON a.entity = " ent " AND a.entity_id = m.id" \
+	" AND a.id > m.lo AND a.id <= m.hi"
+
 struct crm_audit_chain;
 
 /* Register the SQL functions on h; the chain state lives until

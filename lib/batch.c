@@ -190,6 +190,9 @@ int crm_batch_run(struct crm_ctx *ctx, struct crm_tsv *t, long start,
 	long bad = 0;
 	int st;
 	*began = false;
+	/* a statement left half-way (the actor's look-up) pins the snapshot of
+	 * before the input was read: a pipe's writer may have committed since */
+	crm_db_reset_statements(ctx->db);
 	if (!(st = batch_pass(t, row, arg, false, &bad)) && !bad &&
 	    !(st = crm_tsv_rewind(t, start)) && !(st = crm_db_begin(ctx->db))) {
 		*began = true;

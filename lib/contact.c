@@ -70,7 +70,6 @@ int crm_contact_repoint(struct crm_db *db, int64_t from, int64_t to)
 		"UPDATE OR IGNORE reminders_sent SET subject_id = ?2"
 		" WHERE subject_type = 'contact' AND subject_id = ?1",
 		"DELETE FROM reminders_sent WHERE subject_type = 'contact' AND subject_id = ?1",
-		"UPDATE audit SET entity_id = ?2 WHERE entity = 'contact' AND entity_id = ?1",
 	};
 	return crm_db_run_with_ids(db, sql, sizeof sql / sizeof sql[0], from, to,
 				   "re-point contact references");

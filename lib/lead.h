@@ -131,7 +131,8 @@ int crm_lead_merge(struct crm_ctx *ctx, int64_t keep, const int64_t *dups, int n
 int crm_lead_forget(struct crm_ctx *ctx, int64_t id, FILE *out);
 /* Point everything that refers to lead from at lead to instead: the one
  * list of tables with a lead reference (interactions, tasks, pool events,
- * reminders, audit rows); a new table with a lead reference joins it. */
+ * reminders); a new table with a lead reference joins it.  Audit rows stay
+ * where they are (audit.h CRM_AUDIT_MERGED). */
 int crm_lead_repoint(struct crm_db *db, int64_t from, int64_t to);
 
 #endif

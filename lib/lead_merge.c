@@ -75,7 +75,6 @@ int crm_lead_repoint(struct crm_db *db, int64_t from, int64_t to)
 		"UPDATE OR IGNORE reminders_sent SET subject_id = ?2"
 		" WHERE subject_type = 'lead' AND subject_id = ?1",
 		"DELETE FROM reminders_sent WHERE subject_type = 'lead' AND subject_id = ?1",
-		"UPDATE audit SET entity_id = ?2 WHERE entity = 'lead' AND entity_id = ?1",
 	};
 	return crm_db_run_with_ids(db, sql, sizeof sql / sizeof sql[0], from, to,
 				   "re-point lead references");
@@ -148,7 +147,7 @@ static int snapshot_and_delete(struct crm_ctx *ctx, int64_t dup, int64_t keep)
 static int merge_one(struct crm_ctx *ctx, int64_t keep, int64_t dup, struct crm_lead_rec *rk,
 		     struct crm_lead_rec *rd, struct crm_lead_rec *chg, struct crm_lead_diff *diff)
 {
-	char keep_text[24];
+	char keep_text[24], dup_text[24];
 	int st;
 	if ((st = crm_lead_load(rk, keep, true)) || (st = crm_lead_load(rd, dup, true)))
 		return st;
@@ -157,6 +156,10 @@ static int merge_one(struct crm_ctx *ctx, int64_t keep, int64_t dup, struct crm_
 	if ((st = crm_lead_repoint(ctx->db, dup, keep)))
 		return st;
 	if ((st = snapshot_and_delete(ctx, dup, keep)))
+		return st;
+	/* the kept lead's history finds the merged one through this row */
+	snprintf(dup_text, sizeof dup_text, "%lld", (long long)dup);
+	if ((st = crm_db_audit(ctx->db, "lead", keep, "merge", "merged_from", NULL, dup_text)))
 		return st;
 	snprintf(keep_text, sizeof keep_text, "%lld", (long long)keep);
 	crm_lead_diff_row(diff, dup, "merged_into", NULL, keep_text);

@@ -121,6 +121,8 @@ int crm_getopt(struct crm_opts *o, int argc, char **argv,
 	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1)
 		if (!take_common(o, c, optarg))
 			return c;
+	if (o->format == CRM_FMT_JSON && !o->json_ok)
+		exit(crm_usage_fail("-f json is not offered by this command"));
 	opts_from_env(o);
 	return -1;
 }

@@ -31,6 +31,7 @@ struct crm_opts {
 	bool force;			/* --force: an output file may replace one */
 	bool csv_raw;			/* --csv-raw: no formula guard in -f csv */
 	const char *complete;		/* hidden --complete=KIND */
+	bool json_ok;			/* set by a command that writes -f json */
 };
 
 /* Long-only option values; a tool's own start at CRM_OPT_TOOL. */

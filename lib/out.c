@@ -37,9 +37,9 @@ struct crm_out {
 
 int crm_format_parse(const char *s)
 {
-	static const char *const names[] = { "tsv", "csv", "table", "gnuplot" };
+	static const char *const names[] = { "tsv", "csv", "table", "gnuplot", "json" };
 	static const enum crm_format fmts[] = { CRM_FMT_TSV, CRM_FMT_CSV,
-						CRM_FMT_TABLE, CRM_FMT_GNUPLOT };
+						CRM_FMT_TABLE, CRM_FMT_GNUPLOT, CRM_FMT_JSON };
 
 	for (size_t i = 0; s && i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(s, names[i]) == 0)
@@ -244,10 +244,59 @@ static void put_csv_row(struct crm_out *o, const char *const *fields)
 	free(cells);
 }
 
+static void json_string(FILE *fp, const char *s)
+{
+	putc('"', fp);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", fp); break;
+		case '\\': fputs("\\\\", fp); break;
+		case '\n': fputs("\\n", fp); break;
+		case '\t': fputs("\\t", fp); break;
+		case '\r': fputs("\\r", fp); break;
+		default:
+			if (*p < 0x20 || *p == 0x7F)
+				fprintf(fp, "\\u%04x", *p);
+			else
+				putc(*p, fp);
+		}
+	}
+	putc('"', fp);
+}
+
+/* An INT field that is a plain integer is written as a number. */
+static bool json_number(const char *s)
+{
+	const char *p = s + (*s == '-');
+	if (*p < '0' || *p > '9' || (*p == '0' && p[1]))
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return *p == '\0' && p - s < 19;
+}
+
+static void json_row(struct crm_out *o, const char *const *fields)
+{
+	putc('{', o->fp);
+	for (size_t j = 0; j < o->ncols; j++) {
+		if (j)
+			putc(',', o->fp);
+		json_string(o->fp, o->names[j]);
+		putc(':', o->fp);
+		if (!fields[j] || !*fields[j])
+			fputs("null", o->fp);
+		else if (o->kinds[j] == CRM_COL_INT && json_number(fields[j]))
+			fputs(fields[j], o->fp);
+		else
+			json_string(o->fp, fields[j]);
+	}
+	fputs("}\n", o->fp);
+}
+
 static void put_header(struct crm_out *o)
 {
 	o->header_done = true;
-	if (!o->header)
+	if (!o->header || o->fmt == CRM_FMT_JSON)
 		return;
 	if (o->fmt == CRM_FMT_CSV)
 		crm_csv_put_row(o->fp, (const char *const *)o->names, o->ncols);
@@ -258,6 +307,10 @@ static void put_header(struct crm_out *o)
 void crm_out_row(struct crm_out *o, const char *const *fields)
 {
 	add_to_sums(o, fields);
+	if (o->fmt == CRM_FMT_JSON) {
+		json_row(o, fields);
+		return;
+	}
 	if (o->fmt != CRM_FMT_TABLE) {
 		if (!o->header_done)
 			put_header(o);

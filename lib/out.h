@@ -1,9 +1,10 @@
-/* out.h: write result rows as tsv, csv or an aligned table.
+/* out.h: write result rows as tsv, csv, an aligned table or JSON Lines.
  * A tool declares its columns once, then streams rows.  TSV and CSV are
  * written as they come (memory does not grow with rows); a table is for
  * people, so it is buffered to measure display widths (CJK = 2 cells),
  * right-aligns numbers, shows rate columns as percentages and can end with a
- * totals row. */
+ * totals row.  JSON Lines is one object a row, streamed: an empty field is
+ * null, an INT column a number. */
 #ifndef CRM_OUT_H
 #define CRM_OUT_H
 
@@ -11,9 +12,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum crm_format { CRM_FMT_TSV, CRM_FMT_CSV, CRM_FMT_TABLE, CRM_FMT_GNUPLOT };
+enum crm_format { CRM_FMT_TSV, CRM_FMT_CSV, CRM_FMT_TABLE, CRM_FMT_GNUPLOT, CRM_FMT_JSON };
 
-/* Parse "tsv", "csv", "table", "gnuplot"; -1 when unknown. */
+/* Parse "tsv", "csv", "table", "gnuplot", "json"; -1 when unknown.  Only
+ * commands that set crm_opts.json_ok take -f json (opts.h). */
 int crm_format_parse(const char *s);
 
 enum crm_col_kind {

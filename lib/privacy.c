@@ -569,6 +569,35 @@ static int erase_elsewhere(struct crm_ctx *ctx)
 	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot erase personal data");
 }
 
+/* The audit rows of records merged into the ones gathered (merge leaves
+ * them on the merged record's id, audit.h CRM_AUDIT_MERGED): those records
+ * were duplicates of the person and are gone, so every value of theirs
+ * goes, the merge snapshots included. */
+static int erase_merged(struct crm_ctx *ctx)
+{
+	static const char list_sql[] = "SELECT entity, id FROM temp.privacy_rec";
+	static const char erase_sql[] =
+		"WITH RECURSIVE " CRM_AUDIT_MERGED("?1", "?2")
+		" UPDATE audit SET " CRM_AUDIT_ERASE_VALUES " WHERE id IN (SELECT a.id FROM "
+		CRM_AUDIT_MERGED_ROWS("?1") " WHERE m.hi <> " CRM_AUDIT_NO_END ")";
+	sqlite3_stmt *l = crm_db_stmt(ctx->db, list_sql), *e;
+	int rc, st = 0;
+	if (!l)
+		return EX_SOFTWARE;
+	while (!st && (rc = sqlite3_step(l)) == SQLITE_ROW) {
+		if (!(e = crm_db_stmt(ctx->db, erase_sql)))
+			return EX_SOFTWARE;
+		sqlite3_bind_text(e, 1, crm_col_text(l, 0), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(e, 2, sqlite3_column_int64(l, 1));
+		if (sqlite3_step(e) != SQLITE_DONE)
+			st = crm_db_fail(ctx->db, "cannot erase personal data");
+	}
+	sqlite3_reset(l);
+	if (!st && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		st = crm_db_fail(ctx->db, "cannot erase personal data");
+	return st;
+}
+
 /* A forget audit row on each record erased whole, the one named last. */
 static int audit_forgotten(struct crm_ctx *ctx)
 {
@@ -664,6 +693,8 @@ static int forget(struct crm_ctx *ctx, const char *entity, int64_t id, bool pers
 		st = audit_forgotten(ctx);
 	for (int i = 0; i < n && !st; i++)
 		st = erase_target(ctx, &t[i]);
+	if (!st)
+		st = erase_merged(ctx);
 	return st ? st : erase_elsewhere(ctx);
 }
 

@@ -46,8 +46,10 @@ struct crm_diff {
 void crm_diff_row(struct crm_diff *d, int64_t id, const char *field, const char *old_value,
 		  const char *new_value);
 
-/* The audit rows of entity id, oldest first: at, actor, tool, action,
- * field, old_value, new_value.  The caller has checked visibility. */
+/* The audit rows of entity id and of the records merged into it (audit.h
+ * CRM_AUDIT_MERGED), oldest first: at, actor, tool, action, field,
+ * old_value, new_value, merged_from (the merged record's id, empty for
+ * the record's own rows).  The caller has checked visibility. */
 int crm_history_print(struct crm_ctx *ctx, const char *entity, int64_t id, struct crm_out *o);
 
 /* "42" => 42; reports "invalid ENTITY id 'x'" and returns 64 otherwise. */

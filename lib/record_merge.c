@@ -178,6 +178,11 @@ int crm_rec_merge(struct crm_ctx *ctx, const struct crm_kind *k, int64_t keep,
 		    (st = k->repoint(ctx->db, dups[i], keep)) ||
 		    (st = snapshot_and_delete(ctx, k, dups[i], keep)))
 			break;
+		/* the kept record's history finds the merged one through this row */
+		char dup_text[24];
+		snprintf(dup_text, sizeof dup_text, "%lld", (long long)dups[i]);
+		if ((st = crm_db_audit(ctx->db, k->entity, keep, "merge", "merged_from", NULL, dup_text)))
+			break;
 		crm_diff_row(&diff, dups[i], "merged_into", NULL, keep_text);
 	}
 	crm_rec_free(rk);

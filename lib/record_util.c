@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "audit.h"
 #include "db.h"
 #include "err.h"
 #include "leadfield.h"
@@ -163,13 +164,16 @@ void crm_diff_row(struct crm_diff *d, int64_t id, const char *field, const char 
 
 int crm_history_print(struct crm_ctx *ctx, const char *entity, int64_t id, struct crm_out *o)
 {
+	/* its own rows and those of the records merged into it, marked */
 	static const char sql[] =
-		"SELECT at, actor, tool, action, field, old_value, new_value FROM audit"
-		" WHERE entity = ?1 AND entity_id = ?2 ORDER BY id";
+		"WITH RECURSIVE " CRM_AUDIT_MERGED("?1", "?2")
+		" SELECT a.at, a.actor, a.tool, a.action, a.field, a.old_value, a.new_value,"
+		" CASE WHEN m.hi <> " CRM_AUDIT_NO_END " THEN m.id END"
+		" FROM " CRM_AUDIT_MERGED_ROWS("?1") " ORDER BY a.id";
 	static const char *const names[] = {
-		"at", "actor", "tool", "action", "field", "old_value", "new_value"
+		"at", "actor", "tool", "action", "field", "old_value", "new_value", "merged_from"
 	};
-	const char *row[7];
+	const char *row[8];
 	int rc;
 	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
 	if (!s)
@@ -177,8 +181,9 @@ int crm_history_print(struct crm_ctx *ctx, const char *entity, int64_t id, struc
 	sqlite3_bind_text(s, 1, entity, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, id);
 	crm_out_cols(o, names, 7);
+	crm_out_col(o, names[7], CRM_COL_INT);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		for (int i = 0; i < 7; i++)
+		for (int i = 0; i < 8; i++)
 			row[i] = (const char *)sqlite3_column_text(s, i);
 		crm_out_row(o, row);
 	}

@@ -57,7 +57,7 @@ bob_setup() {
 	assert_equal "$(q "SELECT count(*) FROM audit WHERE action = 'handover' AND old_value = 'bob'
 		AND new_value = 'e2'")" $((open_leads + open_tasks))
 	run crm-lead show 3
-	assert_line "2026-03-02T09:00:00Z	root	crm-assign	handover	owner	bob	e2"
+	assert_line "2026-03-02T09:00:00Z	root	crm-assign	handover	owner	bob	e2	"
 }
 
 @test "handover --team spreads leads by least-loaded; tasks follow their lead" {
@@ -98,7 +98,7 @@ e3	2"
 	assert_equal "$(q "SELECT count(*) FROM leads l JOIN users u ON u.id = l.owner_id
 		WHERE u.login = 'e3' AND l.status IN ('new', 'contacted', 'qualified')")" "$before"
 	run crm-lead show 1
-	assert_line "2026-03-02T09:00:00Z	root	crm-user	handover	owner	bob	e3"
+	assert_line "2026-03-02T09:00:00Z	root	crm-user	handover	owner	bob	e3	"
 	assert_equal "$(q "SELECT a.tool, a.action, a.old_value, a.new_value FROM audit a
 		JOIN users u ON u.id = a.entity_id WHERE a.entity = 'user' AND u.login = 'bob'
 		AND a.field = 'active'")" "crm-user	deactivate	1	0"

@@ -62,7 +62,7 @@ has_claim() { crm-lead --help 2>/dev/null | grep -q 'crm-lead claim'; }
 	# the old owner's first-contact task is closed
 	assert_equal "$(q "SELECT status FROM tasks WHERE subject_type = 'lead' AND subject_id = 1")" done
 	run crm-lead show 1
-	assert_line "2026-03-08T09:00:00Z	root	crm-assign	reclaim	owner	e1	"
+	assert_line "2026-03-08T09:00:00Z	root	crm-assign	reclaim	owner	e1		"
 	# and crm-task remind tells e1
 	CRM_NOW=2026-03-08T09:00:00Z run crm-task remind
 	assert_success
@@ -111,7 +111,7 @@ has_claim() { crm-lead --help 2>/dev/null | grep -q 'crm-lead claim'; }
 	assert_equal "$(q "SELECT t.due FROM tasks t JOIN users u ON u.id = t.owner_id
 		WHERE t.subject_id = 1 AND t.status = 'open' AND u.login = 'e2'")" 2026-03-11T09:00:00Z
 	run crm-lead show 1
-	assert_line "2026-03-08T09:00:00Z	e2	crm-lead	claim	owner		e2"
+	assert_line "2026-03-08T09:00:00Z	e2	crm-lead	claim	owner		e2	"
 	CRM_USER=e1 must_fail 77 crm-lead claim 3
 	assert_output "crm-lead: permission denied: lead 3 was reclaimed from 'e1' on 2026-03-08 (cooldown until 2026-04-07)"
 	CRM_NOW=2026-04-08T09:00:00Z CRM_USER=e1 run crm-lead claim 3

@@ -251,7 +251,7 @@ lead 2 (乙):
 	assert_output "id	note	owner	rule
 1	x	w2	--to w2"
 	run crm-lead show 1
-	assert_line "2026-03-02T09:00:00Z	root	crm-assign	assign	owner	e1	w2"
+	assert_line "2026-03-02T09:00:00Z	root	crm-assign	assign	owner	e1	w2	"
 	# the first-contact task moved with it: e1's closed, w2's open
 	assert_equal "$(q "SELECT u.login, t.status FROM tasks t JOIN users u ON u.id = t.owner_id
 		WHERE t.subject_id = 1 ORDER BY t.id")" "e1	done

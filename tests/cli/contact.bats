@@ -117,7 +117,7 @@ Try 'crm-contact --help'."
 	assert_line --index 1 "id	name	account	account_name	title	phone	email	wechat	region	city	tags	owner	notes	lead	created_at	updated_at	last_activity_at	forgotten_at"
 	[ "$(crm-contact show 3 | sed -n 3p | cut -f1-6)" = "3	张三	1	长江电子有限公司	工程师	13900139000" ]
 	assert_line --index 3 "# history"
-	assert_line --index 8 "2026-03-02T09:00:00Z	tester	crm-contact	update	title		工程师"
+	assert_line --index 8 "2026-03-02T09:00:00Z	tester	crm-contact	update	title		工程师	"
 	[ "$(crm-contact show 3 | sed -n 4p)" = "" ]
 	run crm-contact show 3 -f table
 	assert_line --index 0 --regexp '^field +value$'

@@ -1,6 +1,6 @@
-/* test_out.c: tsv, csv and table output; expected tables worked out by hand
- * (CJK characters count two cells, numbers right-aligned, two spaces
- * between columns, no trailing spaces). */
+/* test_out.c: tsv, csv, table and JSON Lines output; expected tables
+ * worked out by hand (CJK characters count two cells, numbers
+ * right-aligned, two spaces between columns, no trailing spaces). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -50,7 +50,9 @@ static void test_format_parse(void **state)
 	assert_int_equal(crm_format_parse("table"), CRM_FMT_TABLE);
 	assert_int_equal(crm_format_parse("gnuplot"), CRM_FMT_GNUPLOT);
 	assert_int_equal(crm_format_parse("TSV"), -1);
-	assert_int_equal(crm_format_parse("json"), -1);
+	assert_int_equal(crm_format_parse("json"), CRM_FMT_JSON);
+	assert_int_equal(crm_format_parse("JSON"), -1);
+	assert_int_equal(crm_format_parse("jsonl"), -1);
 	assert_int_equal(crm_format_parse(""), -1);
 	assert_int_equal(crm_format_parse("tsvx"), -1);
 	assert_int_equal(crm_format_parse(NULL), -1);
@@ -71,6 +73,33 @@ static void test_tsv(void **state)
 	finish(&s, o, "name\tamount\trate\n"
 		      "a\\tb\t12.50\t0.7333\n"
 		      "line\\nbreak\\\\\t\tinf\n");
+}
+
+/* JSON Lines: no header line, empty is null, INT columns that are plain
+ * integers are numbers, everything else a string with ", \ and control
+ * characters escaped; UTF-8 passes as it is. */
+static void test_json(void **state)
+{
+	struct sink s;
+	struct crm_out *o = start(&s, CRM_FMT_JSON, true);
+
+	(void)state;
+	crm_out_col(o, "id", CRM_COL_INT);
+	crm_out_col(o, "name", CRM_COL_TEXT);
+	crm_out_col(o, "amount", CRM_COL_MONEY);
+	ROW(o, "12", "a\"b\\c\td\ne\x01", "12.50");
+	ROW(o, "-3", "王伟", NULL);
+	ROW(o, "007", "", "");
+	ROW(o, "1e5", "x", "0");
+	finish(&s, o, "{\"id\":12,\"name\":\"a\\\"b\\\\c\\td\\ne\\u0001\",\"amount\":\"12.50\"}\n"
+		      "{\"id\":-3,\"name\":\"王伟\",\"amount\":null}\n"
+		      "{\"id\":\"007\",\"name\":null,\"amount\":null}\n"
+		      "{\"id\":\"1e5\",\"name\":\"x\",\"amount\":\"0\"}\n");
+
+	/* no rows: nothing at all, not even a header */
+	o = start(&s, CRM_FMT_JSON, true);
+	crm_out_col(o, "id", CRM_COL_INT);
+	finish(&s, o, "");
 }
 
 static void test_tsv_no_header_and_no_rows(void **state)
@@ -385,6 +414,7 @@ int main(void)
 		cmocka_unit_test(test_format_parse),
 		cmocka_unit_test(test_tsv),
 		cmocka_unit_test(test_tsv_no_header_and_no_rows),
+		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_table_cjk_totals),
 		cmocka_unit_test(test_table_cjk_header),
