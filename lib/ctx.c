@@ -90,13 +90,13 @@ int crm_ctx_open_config(struct crm_ctx *ctx, struct crm_opts *opts)
 	return 0;
 }
 
-int crm_ctx_open(struct crm_ctx *ctx, struct crm_opts *opts)
+static int open_ctx(struct crm_ctx *ctx, struct crm_opts *opts, enum crm_db_mode mode)
 {
 	int st = crm_ctx_open_config(ctx, opts);
 	if (st)
 		return st;
 	char *path = opts->db_path && *opts->db_path ? crm_xstrdup(opts->db_path) : crm_db_default_path();
-	st = crm_db_open(path, &ctx->db);
+	st = crm_db_open(path, mode, &ctx->db);
 	free(path);
 	if (!st)
 		st = resolve_actor(ctx);
@@ -106,6 +106,16 @@ int crm_ctx_open(struct crm_ctx *ctx, struct crm_opts *opts)
 	}
 	crm_db_set_origin(ctx->db, ctx->actor.login, ctx->actor.login, crm_progname, ctx->now_iso);
 	return 0;
+}
+
+int crm_ctx_open(struct crm_ctx *ctx, struct crm_opts *opts)
+{
+	return open_ctx(ctx, opts, CRM_DB_EXISTING);
+}
+
+int crm_ctx_open_create(struct crm_ctx *ctx, struct crm_opts *opts)
+{
+	return open_ctx(ctx, opts, CRM_DB_CREATE);
 }
 
 void crm_ctx_close(struct crm_ctx *ctx)

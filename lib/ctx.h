@@ -38,11 +38,13 @@ struct crm_ctx {
 	char now_iso[CRM_ISO_LEN];
 };
 
-/* Read CRM_NOW, load the config (78 on a bad one), open or create the
- * database and resolve the actor (77 for an unknown or inactive user).
- * Returns 0 or an exit status after reporting; on failure nothing needs
- * closing. */
+/* Read CRM_NOW, load the config (78 on a bad one), open the database (66
+ * when the path holds none: only crm init creates one) and resolve the
+ * actor (77 for an unknown or inactive user).  Returns 0 or an exit status
+ * after reporting; on failure nothing needs closing. */
 int crm_ctx_open(struct crm_ctx *ctx, struct crm_opts *opts);
+/* The same for crm init: creates the database when missing. */
+int crm_ctx_open_create(struct crm_ctx *ctx, struct crm_opts *opts);
 /* Only the config and now, for commands that must not touch the database. */
 int crm_ctx_open_config(struct crm_ctx *ctx, struct crm_opts *opts);
 void crm_ctx_close(struct crm_ctx *ctx);

@@ -1,5 +1,7 @@
-# Shared set-up for the command-line tests: a fresh database, no config,
-# a fixed "now", and must_fail, which accepts only the documented status.
+# Shared set-up for the command-line tests: a fresh database (made by crm
+# init: no other command creates one), no config, a fixed "now", and
+# must_fail, which accepts only the documented status.
+
 bats_load_library bats-support
 bats_load_library bats-assert
 
@@ -16,6 +18,18 @@ setup() {
 	unset CRM_CONFIG CRM_USER CRM_BUSY_TIMEOUT
 	export LOGNAME=tester
 	cd "$BATS_TEST_TMPDIR"
+	crm init -q
+}
+
+# fresh_db: start again from a new, empty database.
+fresh_db() {
+	no_db
+	crm init -q
+}
+
+# no_db: no database at all, for a test that builds one from a fixture.
+no_db() {
+	rm -f "$CRM_DB" "$CRM_DB-wal" "$CRM_DB-shm"
 }
 
 # must_fail STATUS command...: run it; pass only when it exits with STATUS.

@@ -102,7 +102,7 @@ END { print "rep3", n, money(a), money(w), wn, money(wa) }' "$DATA/deals.tsv")"
 }
 
 @test "an empty database: headers, the funnel's steps with nothing in them" {
-	rm -f "$CRM_DB"
+	fresh_db
 	unset CRM_CONFIG
 	run --separate-stderr crm-report forecast
 	assert_success
