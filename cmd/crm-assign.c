@@ -39,7 +39,7 @@ static void usage(FILE *fp)
 	      "  -f, --format <fmt>      output as tsv, csv or table\n"
 	      "  -H, --no-header         print no header line\n"
 	      "  -n, --dry-run           show what would happen, but write nothing\n"
-	      "      --as <login>        act as this user\n"
+	      "      --as <login>        act as this user (admins only)\n"
 	      "  -q, --quiet             do not report leads left unassigned\n"
 	      "  -h, --help              display this help\n"
 	      "  -V, --version           display version\n"

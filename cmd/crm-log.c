@@ -44,7 +44,7 @@ static void usage(FILE *fp)
 	      "  -f, --format <fmt>      output as tsv, csv or table\n"
 	      "  -H, --no-header         print no header line\n"
 	      "  -n, --dry-run           check and show, but write nothing\n"
-	      "      --as <login>        act as this user\n"
+	      "      --as <login>        act as this user (admins only)\n"
 	      "  -q, --quiet             print nothing on success\n"
 	      "  -h, --help              display this help\n"
 	      "  -V, --version           display version\n"

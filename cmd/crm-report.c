@@ -50,7 +50,7 @@ static void usage(FILE *fp)
 	      "  -f, --format <fmt>      output as tsv, csv, table or gnuplot\n"
 	      "  -H, --no-header         print no header line\n"
 	      "  -n, --dry-run           forecast --snapshot: show it, store nothing\n"
-	      "      --as <login>        act as this user\n"
+	      "      --as <login>        act as this user (admins only)\n"
 	      "  -q, --quiet             forecast --snapshot: print nothing\n"
 	      "  -h, --help              display this help\n"
 	      "  -V, --version           display version\n"

@@ -43,7 +43,7 @@ static void usage(FILE *fp)
 	      "                          group of the database's directory)\n"
 	      "  -d, --db <path>         database (default $CRM_DB)\n"
 	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
-	      "      --as <login>        act as this user\n"
+	      "      --as <login>        act as this user (admins only)\n"
 	      "  -q, --quiet             print less\n"
 	      "  -h, --help              display this help\n"
 	      "  -V, --version           display version\n"

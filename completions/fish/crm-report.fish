@@ -18,7 +18,7 @@ complete -c crm-report -l config -s c -r -F -d 'config file (default $CRM_CONFIG
 complete -c crm-report -l format -s f -x -a '(crm-report --complete=formats 2>/dev/null)' -d 'output as tsv, csv, table or gnuplot'
 complete -c crm-report -l no-header -s H -d 'print no header line'
 complete -c crm-report -l dry-run -s n -d 'forecast --snapshot: show it, store nothing'
-complete -c crm-report -l as -x -a '(crm-report --complete=logins 2>/dev/null)' -d 'act as this user'
+complete -c crm-report -l as -x -a '(crm-report --complete=logins 2>/dev/null)' -d 'act as this user (admins only)'
 complete -c crm-report -l quiet -s q -d 'forecast --snapshot: print nothing'
 complete -c crm-report -l help -s h -d 'display this help'
 complete -c crm-report -l version -s V -d 'display version'
