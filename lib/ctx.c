@@ -70,7 +70,7 @@ static int active_user(struct crm_ctx *ctx, const char *login, const char *from,
 /* Who runs the command (SPEC §4 "Identity"): the Unix login when a crm
  * user has it, and then CRM_USER may name no one else; otherwise CRM_USER
  * (a cron job or a service account), failing that the Unix login.  Sets
- * real_login, or reports and returns 77. */
+ * me->real_login, or reports and returns 77. */
 static int who_am_i(struct crm_ctx *ctx, struct crm_actor *me)
 {
 	const char *env = getenv("CRM_USER");
@@ -87,7 +87,7 @@ static int who_am_i(struct crm_ctx *ctx, struct crm_actor *me)
 			st = active_user(ctx, login, "your Unix login; set CRM_USER", me);
 	}
 	if (!st)
-		ctx->actor.real_login = crm_xstrdup(found || !env || !*env ? login : env);
+		me->real_login = crm_xstrdup(found || !env || !*env ? login : env);
 	free(login);
 	return st;
 }
