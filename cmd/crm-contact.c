@@ -70,7 +70,7 @@ static void usage(FILE *fp)
 	      "  -H, --no-header           print no header line\n"
 	      "      --csv-raw             CSV cells as they are (no ' before = + - @)\n"
 	      "  -n, --dry-run             check and show what would change, write nothing\n"
-	      "      --as <login>          act as this user\n"
+	      "      --as <login>          act as this user (admins only)\n"
 	      "  -q, --quiet               print no summary\n"
 	      "  -h, --help                display this help\n"
 	      "  -V, --version             display version\n"

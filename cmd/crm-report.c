@@ -51,7 +51,7 @@ static void usage(FILE *fp)
 	      "  -H, --no-header         print no header line\n"
 	      "      --csv-raw           CSV cells as they are (no ' before = + - @)\n"
 	      "  -n, --dry-run           forecast --snapshot: show it, store nothing\n"
-	      "      --as <login>        act as this user\n"
+	      "      --as <login>        act as this user (admins only)\n"
 	      "  -q, --quiet             forecast --snapshot: print nothing\n"
 	      "  -h, --help              display this help\n"
 	      "  -V, --version           display version\n"

@@ -21,7 +21,7 @@ static void usage(FILE *fp)
 		return;
 	}
 	fputs("Usage:\n"
-	      "  crm init [--group]\n"
+	      "  crm init [--group[=GROUP]]\n"
 	      "  crm check\n"
 	      "  crm backup [--force] FILE\n"
 	      "  crm restore [-n] FILE\n"
@@ -37,7 +37,8 @@ static void usage(FILE *fp)
 	      "crm-NOUN ARGS (crm lead list = crm-lead list).\n"
 	      "\n"
 	      "Commands:\n"
-	      "  init      create the database (mode 0600) and bring its schema up to date\n"
+	      "  init      create the database (mode 0600) and bring its schema up to date;\n"
+	      "            the other commands only open a database that exists\n"
 	      "  check     integrity, foreign keys, schema version and config validation\n"
 	      "  backup    copy the database to FILE while others keep writing\n"
 	      "  restore   put the copy in FILE in place of the database\n"
@@ -47,7 +48,9 @@ static void usage(FILE *fp)
 	      "  version   print the version and schema version\n"
 	      "\n"
 	      "Options:\n"
-	      "  -g, --group             init: make the database group-writable (0660)\n"
+	      "  -g, --group[=<group>]   init: share the database with a Unix group\n"
+	      "                          (mode 0660, new directories 2770; default: the\n"
+	      "                          group of the database's directory)\n"
 	      "      --force             backup: replace an existing FILE\n"
 	      "  -n, --dry-run           restore: only verify FILE\n"
 	      "      --entity <kind>     audit: rows of this entity (lead, account, ...)\n"
@@ -62,7 +65,7 @@ static void usage(FILE *fp)
 	      "  -H, --no-header         audit: no header line\n"
 	      "  -d, --db <path>         database (default $CRM_DB)\n"
 	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
-	      "      --as <login>        act as this user\n"
+	      "      --as <login>        act as this user (admins only)\n"
 	      "  -q, --quiet             print less\n"
 	      "  -h, --help              display this help\n"
 	      "  -V, --version           display version\n"
@@ -70,10 +73,10 @@ static void usage(FILE *fp)
 	      "See crm(1) and crm(7).\n", fp);
 }
 
-static const char short_opts[] = CRM_SHORTOPTS "g";
+static const char short_opts[] = CRM_SHORTOPTS "g::";
 static const struct option long_opts[] = {
 	CRM_LONGOPTS,
-	{"group", no_argument, NULL, 'g'},
+	{"group", optional_argument, NULL, 'g'},
 	CRM_FORCEOPT,
 	{0},
 };
@@ -81,20 +84,17 @@ static const struct option long_opts[] = {
 static int cmd_init(struct crm_opts *o, int argc, char **argv)
 {
 	bool group = false;
-	int c, st;
+	const char *group_name = NULL;
+	int c;
 	while ((c = crm_getopt(o, argc, argv, short_opts, long_opts)) != -1) {
 		if (c != 'g')
 			return crm_usage_error();
 		group = true;
+		group_name = optarg;
 	}
 	if (optind != argc)
 		return crm_usage_fail("unexpected argument '%s'", argv[optind]);
-	struct crm_ctx ctx;
-	if ((st = crm_ctx_open(&ctx, o)))
-		return st;
-	st = crm_admin_init(&ctx, group);
-	crm_ctx_close(&ctx);
-	return st;
+	return crm_admin_init(o, group, group_name);
 }
 
 static int no_operands(struct crm_opts *o, int argc, char **argv, int want)

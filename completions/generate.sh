@@ -16,8 +16,11 @@ options() {
 			line = $0; sub(/^ +/, "", line)
 			short = ""
 			if (line ~ /^-[A-Za-z0-9], /) { short = substr(line, 2, 1); line = substr(line, 5) }
-			long = line; sub(/[ <].*/, "", long); sub(/^--/, "", long)
+			long = line; sub(/[ <[].*/, "", long); sub(/^--/, "", long)
 			rest = substr(line, length(long) + 3)
+			# an optional value (--group[=<group>]) must be attached with
+			# "=": offer the option alone
+			sub(/^\[=<[^>]*>\]/, "", rest)
 			arg = ""
 			if (rest ~ /^ <[^>]*>/) { arg = rest; sub(/^ </, "", arg); sub(/>.*/, "", arg); sub(/^ <[^>]*>/, "", rest) }
 			sub(/^ +/, "", rest)

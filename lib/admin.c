@@ -1,5 +1,6 @@
 /* admin.c: see admin.h */
 #include <errno.h>
+#include <grp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,16 +12,27 @@
 
 int crm_admin_schema_version(void) { return crm_db_schema_version(); }
 
-int crm_admin_init(struct crm_ctx *ctx, bool group)
+int crm_admin_init(struct crm_opts *o, bool group, const char *group_name)
 {
-	const char *path = crm_db_path(ctx->db);
-	if (group && chmod(path, 0660) != 0) {
-		crm_warn_errno("cannot make '%s' group-writable", path);
-		return EX_CANTCREAT;
+	gid_t gid = (gid_t)-1;
+	if (group_name) {
+		struct group *gr = getgrnam(group_name);
+		if (!gr) {
+			crm_warn("unknown group '%s'", group_name);
+			return EX_USAGE;
+		}
+		gid = gr->gr_gid;
 	}
-	if (!ctx->opts->quiet)
-		printf("%s\tschema version %d\n", path, crm_db_schema_version());
-	return 0;
+	struct crm_ctx ctx;
+	int st = crm_ctx_open_create(&ctx, o);
+	if (st)
+		return st;
+	if (group)
+		st = crm_db_share(ctx.db, gid);
+	if (!st && !o->quiet)
+		printf("%s\tschema version %d\n", crm_db_path(ctx.db), crm_db_schema_version());
+	crm_ctx_close(&ctx);
+	return st;
 }
 
 static bool target_exists(struct crm_ctx *ctx, const struct crm_rule *r)

@@ -9,7 +9,10 @@
 
 #include "ctx.h"
 
-int crm_admin_init(struct crm_ctx *ctx, bool group);
+/* crm init: create the database, or bring an existing one up to date;
+ * with group, share it with the Unix group group_name (NULL: the group of
+ * the database's directory).  0 or an exit status after reporting. */
+int crm_admin_init(struct crm_opts *o, bool group, const char *group_name);
 int crm_admin_check(struct crm_ctx *ctx);
 int crm_admin_schema_version(void);
 /* "  crm-lead    leads: ..." for each tool of the suite. */

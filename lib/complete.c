@@ -9,12 +9,13 @@
 #include "err.h"
 #include "leadfield.h"
 
-/* Values from the database; no actor is needed to list logins and teams. */
+/* Values from the database; no actor is needed to list logins and teams,
+ * and a path that holds no database prints nothing (and stays as it was). */
 static void print_db(struct crm_opts *o, const char *sql)
 {
 	struct crm_db *db;
 	char *path = o->db_path && *o->db_path ? crm_xstrdup(o->db_path) : crm_db_default_path();
-	if (crm_db_open(path, &db) == 0) {
+	if (crm_db_open(path, CRM_DB_EXISTING, &db) == 0) {
 		sqlite3_stmt *st = crm_db_stmt(db, sql);
 		while (st && sqlite3_step(st) == SQLITE_ROW)
 			puts(crm_col_text(st, 0));

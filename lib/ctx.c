@@ -21,49 +21,109 @@ int crm_role_parse(const char *s)
 	return -1;
 }
 
-static const char *login_name(const char *as_user)
+/* The Unix login, from the password database: $LOGNAME and $USER are
+ * whatever the caller sets them to. */
+static char *unix_login(void)
 {
-	if (as_user && *as_user)
-		return as_user;
-	const char *s = getenv("LOGNAME");
-	if (!s || !*s)
-		s = getenv("USER");
-	if (!s || !*s) {
-		struct passwd *pw = getpwuid(getuid());
-		s = pw ? pw->pw_name : "unknown";
+	struct passwd *pw = getpwuid(getuid());
+	if (pw && pw->pw_name && *pw->pw_name)
+		return crm_xstrdup(pw->pw_name);
+	return crm_xasprintf("%lu", (unsigned long)getuid());
+}
+
+/* Look login up into *a; *found says whether a user (active or not) has it. */
+static int lookup_user(struct crm_ctx *ctx, const char *login, struct crm_actor *a, bool *found)
+{
+	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+		"SELECT id, role, team_id, active FROM users WHERE login = ?");
+	if (!st)
+		return EX_SOFTWARE;
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return crm_db_fail(ctx->db, "cannot read users");
+	a->id = sqlite3_column_int64(st, 0);
+	a->role = (enum crm_role)crm_role_parse(crm_col_text(st, 1));
+	a->team_id = sqlite3_column_int64(st, 2);
+	if (!sqlite3_column_int(st, 3)) {
+		crm_warn("user '%s' is deactivated", login);
+		return EX_NOPERM;
 	}
-	return s;
+	return 0;
+}
+
+/* login as an active user, or 77 naming where the name came from. */
+static int active_user(struct crm_ctx *ctx, const char *login, const char *from, struct crm_actor *a)
+{
+	bool found;
+	int st = lookup_user(ctx, login, a, &found);
+	if (!st && !found) {
+		crm_warn("unknown user '%s' (%s)", login, from);
+		st = EX_NOPERM;
+	}
+	return st;
+}
+
+/* Who runs the command (SPEC §4 "Identity"): the Unix login when a crm
+ * user has it, and then CRM_USER may name no one else; otherwise CRM_USER
+ * (a cron job or a service account), failing that the Unix login.  Sets
+ * me->real_login, or reports and returns 77. */
+static int who_am_i(struct crm_ctx *ctx, struct crm_actor *me)
+{
+	const char *env = getenv("CRM_USER");
+	char *login = unix_login();
+	bool found;
+	int st = lookup_user(ctx, login, me, &found);
+	if (!st && found && env && *env && strcmp(env, login) != 0) {
+		crm_warn("permission denied: CRM_USER '%s' is not your login '%s'", env, login);
+		st = EX_NOPERM;
+	} else if (!st && !found) {
+		if (env && *env)
+			st = active_user(ctx, env, "from CRM_USER", me);
+		else
+			st = active_user(ctx, login, "your Unix login; set CRM_USER", me);
+	}
+	if (!st)
+		me->real_login = crm_xstrdup(found || !env || !*env ? login : env);
+	free(login);
+	return st;
 }
 
 static int resolve_actor(struct crm_ctx *ctx)
 {
 	struct crm_actor *a = &ctx->actor;
-	const char *login = login_name(ctx->opts->as_user);
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
-		"SELECT (SELECT count(*) FROM users), id, role, team_id, active FROM users WHERE login = ?"
-		" UNION ALL SELECT (SELECT count(*) FROM users), NULL, NULL, NULL, NULL LIMIT 1");
+	const char *as = ctx->opts->as_user && *ctx->opts->as_user ? ctx->opts->as_user : NULL;
+	sqlite3_stmt *st = crm_db_stmt(ctx->db, "SELECT EXISTS (SELECT 1 FROM users)");
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW)
 		return crm_db_fail(ctx->db, "cannot read users");
-	a->login = crm_xstrdup(login);
-	if (sqlite3_column_int64(st, 0) == 0) {
+	if (!sqlite3_column_int(st, 0)) {
+		/* single-user mode: everyone is the admin */
+		const char *env = getenv("CRM_USER");
+		a->real_login = env && *env ? crm_xstrdup(env) : unix_login();
+		a->login = crm_xstrdup(as ? as : a->real_login);
 		a->single_user = true;
 		a->role = CRM_ROLE_ADMIN;
 		return 0;
 	}
-	if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
-		crm_warn("unknown user '%s' (set --as or CRM_USER)", login);
+	int rc = who_am_i(ctx, a);
+	if (rc || !as || strcmp(as, a->real_login) == 0) {
+		if (!rc)
+			a->login = crm_xstrdup(a->real_login);
+		return rc;
+	}
+	if (a->role != CRM_ROLE_ADMIN) {
+		crm_warn("permission denied: '%s' may not act as '%s' (only an admin may use --as)",
+			 a->real_login, as);
 		return EX_NOPERM;
 	}
-	if (!sqlite3_column_int(st, 4)) {
-		crm_warn("user '%s' is deactivated", login);
-		return EX_NOPERM;
-	}
-	a->id = sqlite3_column_int64(st, 1);
-	a->role = (enum crm_role)crm_role_parse(crm_col_text(st, 2));
-	a->team_id = sqlite3_column_int64(st, 3);
+	if ((rc = active_user(ctx, as, "from --as", a)))
+		return rc;
+	a->login = crm_xstrdup(as);
 	return 0;
 }
 
@@ -90,13 +150,13 @@ int crm_ctx_open_config(struct crm_ctx *ctx, struct crm_opts *opts)
 	return 0;
 }
 
-int crm_ctx_open(struct crm_ctx *ctx, struct crm_opts *opts)
+static int open_ctx(struct crm_ctx *ctx, struct crm_opts *opts, enum crm_db_mode mode)
 {
 	int st = crm_ctx_open_config(ctx, opts);
 	if (st)
 		return st;
 	char *path = opts->db_path && *opts->db_path ? crm_xstrdup(opts->db_path) : crm_db_default_path();
-	st = crm_db_open(path, &ctx->db);
+	st = crm_db_open(path, mode, &ctx->db);
 	free(path);
 	if (!st)
 		st = resolve_actor(ctx);
@@ -104,8 +164,18 @@ int crm_ctx_open(struct crm_ctx *ctx, struct crm_opts *opts)
 		crm_ctx_close(ctx);
 		return st;
 	}
-	crm_db_set_origin(ctx->db, ctx->actor.login, ctx->actor.login, crm_progname, ctx->now_iso);
+	crm_db_set_origin(ctx->db, ctx->actor.login, ctx->actor.real_login, crm_progname, ctx->now_iso);
 	return 0;
+}
+
+int crm_ctx_open(struct crm_ctx *ctx, struct crm_opts *opts)
+{
+	return open_ctx(ctx, opts, CRM_DB_EXISTING);
+}
+
+int crm_ctx_open_create(struct crm_ctx *ctx, struct crm_opts *opts)
+{
+	return open_ctx(ctx, opts, CRM_DB_CREATE);
 }
 
 void crm_ctx_close(struct crm_ctx *ctx)
@@ -113,6 +183,7 @@ void crm_ctx_close(struct crm_ctx *ctx)
 	crm_db_close(ctx->db);
 	crm_config_free(ctx->cfg);
 	free(ctx->actor.login);
+	free(ctx->actor.real_login);
 	memset(ctx, 0, sizeof *ctx);
 }
 

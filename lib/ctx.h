@@ -2,10 +2,13 @@
  * loaded config, the open database, "now", and the acting user with the
  * visibility rules of SPEC §4 "Identity and visibility".
  *
- * Visibility: with no users the database is in single-user mode and the
- * actor is an admin.  Otherwise a rep sees and changes the records they
- * own, a manager those owned by anyone in their team or reporting to them,
- * an admin everything.  Unowned leads (the pool, 公海) are visible to all;
+ * Identity: the Unix login when a crm user has it, else CRM_USER, else the
+ * Unix login; --as names someone else only for an admin.  With no users
+ * the database is in single-user mode and the actor is an admin.
+ *
+ * Visibility: a rep sees and changes the records they own, a manager
+ * those owned by anyone in their team or reporting to them, an admin
+ * everything.  Unowned leads (the pool, 公海) are visible to all;
  * only managers and admins change them (reps claim them). */
 #ifndef CRM_CTX_H
 #define CRM_CTX_H
@@ -23,7 +26,8 @@ enum crm_role { CRM_ROLE_REP, CRM_ROLE_MANAGER, CRM_ROLE_ADMIN };
 
 struct crm_actor {
 	int64_t id;		/* users.id; 0 in single-user mode */
-	char *login;
+	char *login;		/* whom the command acts as (--as) */
+	char *real_login;	/* who runs it: differs from login only under --as */
 	enum crm_role role;
 	int64_t team_id;	/* 0 when none */
 	bool single_user;
@@ -38,11 +42,15 @@ struct crm_ctx {
 	char now_iso[CRM_ISO_LEN];
 };
 
-/* Read CRM_NOW, load the config (78 on a bad one), open or create the
- * database and resolve the actor (77 for an unknown or inactive user).
- * Returns 0 or an exit status after reporting; on failure nothing needs
- * closing. */
+/* Read CRM_NOW, load the config (78 on a bad one), open the database (66
+ * when the path holds none: only crm init creates one) and resolve the
+ * actor (77 for an unknown or inactive user, for CRM_USER naming someone
+ * other than a crm user's own Unix login, and for --as naming someone else
+ * when the caller is not an admin).  Returns 0 or an exit status after
+ * reporting; on failure nothing needs closing. */
 int crm_ctx_open(struct crm_ctx *ctx, struct crm_opts *opts);
+/* The same for crm init: creates the database when missing. */
+int crm_ctx_open_create(struct crm_ctx *ctx, struct crm_opts *opts);
 /* Only the config and now, for commands that must not touch the database. */
 int crm_ctx_open_config(struct crm_ctx *ctx, struct crm_opts *opts);
 void crm_ctx_close(struct crm_ctx *ctx);

@@ -1,6 +1,7 @@
 /* db.c: see db.h */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 struct crm_db {
 	sqlite3 *h;
 	char *path;
+	char *made_dir;		/* the first directory crm init made, or NULL */
 	char *actor, *real_actor, *tool, *now;
 	struct crm_audit_chain *chain;
 	struct {
@@ -88,15 +90,20 @@ char *crm_db_default_path(void)
 	return crm_xasprintf("%s/.local/share/crm/crm.db", home ? home : ".");
 }
 
-/* mkdir -p for the directory part of path, mode 0700 (it holds personal data). */
-static int make_parent(const char *path)
+/* mkdir -p for the directory part of path, mode 0700 (it holds personal
+ * data); the first directory made is remembered so that crm init --group
+ * can hand every one it made to the group. */
+static int make_parent(struct crm_db *db)
 {
-	char *dir = crm_xstrdup(path);
+	char *dir = crm_xstrdup(db->path);
 	for (char *p = dir + 1; *p; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		if (mkdir(dir, 0700) == 0) {
+			if (!db->made_dir)
+				db->made_dir = crm_xstrdup(dir);
+		} else if (errno != EEXIST) {
 			crm_warn_errno("cannot create directory '%s'", dir);
 			free(dir);
 			return EX_CANTCREAT;
@@ -107,21 +114,56 @@ static int make_parent(const char *path)
 	return 0;
 }
 
-/* Create the file ourselves so that it is born 0600, whatever the umask. */
-static int create_file(const char *path)
+static int not_crm(struct crm_db *db, enum crm_db_mode mode)
 {
-	if (access(path, F_OK) == 0 || strcmp(path, ":memory:") == 0)
-		return 0;
-	int st = make_parent(path);
-	if (st)
-		return st;
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	if (fd < 0 && errno != EEXIST) {
-		crm_warn_errno("cannot create database '%s'", path);
-		return EX_CANTCREAT;
+	if (mode != CRM_DB_CREATE) {
+		crm_warn("%s: not a crm database", db->path);
+		return EX_NOINPUT;
 	}
-	if (fd >= 0)
-		close(fd);
+	crm_warn("%s: not a crm database; crm init will not write over it", db->path);
+	return EX_CANTCREAT;
+}
+
+/* Only crm init creates: the file ourselves, so that it is born 0600
+ * whatever the umask.  Every other command needs a file that is there and
+ * not empty; what is inside is checked once it is open (is_crm). */
+static int find_file(struct crm_db *db, enum crm_db_mode mode)
+{
+	const char *path = db->path;
+	struct stat sb;
+	if (strcmp(path, ":memory:") == 0)
+		return 0;
+	if (stat(path, &sb) != 0) {
+		if (errno != ENOENT && errno != ENOTDIR) {
+			crm_warn_errno("%s: cannot open database", path);
+			return mode == CRM_DB_CREATE ? EX_CANTCREAT : EX_NOINPUT;
+		}
+		if (mode != CRM_DB_CREATE) {
+			crm_warn("%s: no such database (run 'crm init' to create one)", path);
+			return EX_NOINPUT;
+		}
+		int st = make_parent(db);
+		if (st)
+			return st;
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
+		if (fd < 0 && errno != EEXIST) {
+			crm_warn_errno("cannot create database '%s'", path);
+			return EX_CANTCREAT;
+		}
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	if (S_ISDIR(sb.st_mode)) {
+		crm_warn("%s: is a directory, not a crm database", path);
+		return mode == CRM_DB_CREATE ? EX_CANTCREAT : EX_NOINPUT;
+	}
+	if (!S_ISREG(sb.st_mode))
+		return not_crm(db, mode);
+	if (sb.st_size == 0 && mode != CRM_DB_CREATE) {
+		crm_warn("%s: empty file, not a crm database", path);
+		return EX_NOINPUT;
+	}
 	return 0;
 }
 
@@ -136,6 +178,33 @@ static int user_version(struct crm_db *db, int *v)
 	if (rc != SQLITE_ROW)
 		return crm_db_fail(db, "cannot read schema version");
 	return 0;
+}
+
+/* Is the open file a crm database?  Every crm schema has a version and,
+ * since version 1, these four tables; crm init may also take a database
+ * with nothing in it at all (an empty file, or an init that was
+ * interrupted).  Asked before anything is written, so a file that is not
+ * ours is left as it was. */
+static int is_crm(struct crm_db *db, enum crm_db_mode mode)
+{
+	sqlite3_stmt *st;
+	int v, rc = sqlite3_prepare_v2(db->h,
+		"SELECT count(*), coalesce(sum(type = 'table' AND name IN"
+		" ('teams', 'users', 'leads', 'audit')), 0) FROM sqlite_master", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	int objects = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	int ours = rc == SQLITE_ROW ? sqlite3_column_int(st, 1) : 0;
+	sqlite3_finalize(st);
+	if ((rc & 0xff) == SQLITE_NOTADB)
+		return not_crm(db, mode);
+	if (rc != SQLITE_ROW)
+		return crm_db_fail(db, "cannot open database");
+	if ((rc = user_version(db, &v)))
+		return rc;
+	if (v == 0 && objects == 0 && mode == CRM_DB_CREATE)
+		return 0;
+	return v >= 1 && ours == 4 ? 0 : not_crm(db, mode);
 }
 
 static int too_new(struct crm_db *db, int v)
@@ -212,15 +281,17 @@ static int set_wal(struct crm_db *db)
 	}
 }
 
-int crm_db_open(const char *path, struct crm_db **out)
+int crm_db_open(const char *path, enum crm_db_mode mode, struct crm_db **out)
 {
 	int st;
 	*out = NULL;
-	if ((st = create_file(path)))
-		return st;
 	struct crm_db *db = crm_xcalloc(1, sizeof *db);
 	db->path = crm_xstrdup(path);
 	db->tool = crm_xstrdup(crm_progname);
+	if ((st = find_file(db, mode))) {
+		crm_db_close(db);
+		return st;
+	}
 	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		st = db->h ? crm_db_fail(db, "cannot open database") : EX_SOFTWARE;
 		crm_db_close(db);
@@ -232,6 +303,10 @@ int crm_db_open(const char *path, struct crm_db **out)
 		return EX_SOFTWARE;
 	}
 	sqlite3_busy_timeout(db->h, busy_timeout_ms());
+	if (strcmp(path, ":memory:") != 0 && (st = is_crm(db, mode))) {
+		crm_db_close(db);
+		return st;
+	}
 	/* Keep the -wal and -shm files when the last connection closes: else
 	 * every command creates both and deletes them again, and on ext4 that
 	 * is a tenth of what a one-row command costs (make bench, "show").
@@ -268,6 +343,80 @@ int crm_db_open(const char *path, struct crm_db **out)
 	return 0;
 }
 
+/* Give one file or directory to gid with mode; fd >= 0 is it, open. */
+static int share_one(const char *path, int fd, gid_t gid, mode_t mode)
+{
+	int rc = fd >= 0 ? fchown(fd, (uid_t)-1, gid) : chown(path, (uid_t)-1, gid);
+	if (rc == 0)
+		rc = fd >= 0 ? fchmod(fd, mode) : chmod(path, mode);
+	if (rc != 0) {
+		crm_warn_errno("cannot make '%s' group-writable", path);
+		return EX_CANTCREAT;
+	}
+	return 0;
+}
+
+static int share_file(const char *path, const char *suffix, gid_t gid)
+{
+	char *name = crm_xasprintf("%s%s", path, suffix);
+	/* no O_CREAT for the database itself: it is there and may be a link */
+	int fd = *suffix ? open(name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)
+			 : open(name, O_RDONLY | O_CLOEXEC);
+	int st;
+	if (fd < 0) {
+		crm_warn_errno("cannot make '%s' group-writable", name);
+		st = EX_CANTCREAT;
+	} else {
+		st = share_one(name, fd, gid, 0660);
+		close(fd);
+	}
+	free(name);
+	return st;
+}
+
+int crm_db_share(struct crm_db *db, gid_t gid)
+{
+	char *dir = crm_xstrdup(db->path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	struct stat sb;
+	int st = 0;
+	if (stat(dir, &sb) != 0) {
+		crm_warn_errno("cannot read directory '%s'", dir);
+		st = EX_CANTCREAT;
+	}
+	if (!st && gid == (gid_t)-1)
+		gid = sb.st_gid;
+	if (!st && db->made_dir) {
+		/* from the first directory made down to the database's */
+		for (char *p = dir + strlen(db->made_dir);; p++) {
+			if (*p && *p != '/')
+				continue;
+			char c = *p;
+			*p = '\0';
+			st = share_one(dir, -1, gid, 02770);
+			*p = c;
+			if (st || !c)
+				break;
+		}
+	} else if (!st && (sb.st_gid != gid || (sb.st_mode & 02070) != 02070) &&
+		   (sb.st_mode & 0003) != 0003) {
+		struct group *gr = getgrgid(gid);
+		crm_warn("warning: directory '%s' is not setgid and writable for group '%s': "
+			 "members cannot recreate the -wal and -shm files (chgrp and chmod 2770 it)",
+			 dir, gr ? gr->gr_name : "?");
+	}
+	free(dir);
+	for (const char *const *sfx = (const char *const[]){"", "-wal", "-shm", NULL}; !st && *sfx; sfx++)
+		st = share_file(db->path, *sfx, gid);
+	return st;
+}
+
 void crm_db_close(struct crm_db *db)
 {
 	if (!db)
@@ -277,6 +426,7 @@ void crm_db_close(struct crm_db *db)
 	sqlite3_close(db->h);
 	crm_audit_chain_free(db->chain);
 	free(db->path);
+	free(db->made_dir);
 	free(db->actor);
 	free(db->real_actor);
 	free(db->tool);

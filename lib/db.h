@@ -9,13 +9,31 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct crm_db;
 
-/* Open path (creating it, mode 0600, and its directory when missing) and
- * bring the schema up to date; refuses a database newer than this tool.
- * Returns 0 or an exit status after reporting. */
-int crm_db_open(const char *path, struct crm_db **out);
+/* How crm_db_open treats a path that holds no crm database. */
+enum crm_db_mode {
+	CRM_DB_EXISTING,	/* refuse it: 66, naming the path */
+	CRM_DB_CREATE,		/* crm init: create the file (mode 0600) and its
+				 * directory (0700) when missing, initialise an
+				 * empty one; a file that is not ours is 73 */
+};
+
+/* Open path and bring the schema up to date; refuses a missing path, an
+ * empty file, a directory or a file that is not a crm database as mode
+ * says, and a database newer than this tool.  Nothing is written to a file
+ * that is not a crm database.  Returns 0 or an exit status after
+ * reporting. */
+int crm_db_open(const char *path, enum crm_db_mode mode, struct crm_db **out);
+/* crm init --group: give the database and its -wal and -shm files (made
+ * now when missing, so that none is born 0600 later) to group gid, mode
+ * 0660, and each directory crm init made 2770 (setgid: files made in it
+ * later take the group).  gid (gid_t)-1 is the group of the database's
+ * directory.  A directory crm init did not make is left alone, with a
+ * warning when the group cannot write it.  0 or 73 after reporting. */
+int crm_db_share(struct crm_db *db, gid_t gid);
 void crm_db_close(struct crm_db *db);
 sqlite3 *crm_db_handle(struct crm_db *db);
 const char *crm_db_path(const struct crm_db *db);

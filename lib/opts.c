@@ -73,8 +73,6 @@ static void opts_from_env(struct crm_opts *o)
 		if (!o->config_explicit)
 			o->config_path = NULL;
 	}
-	if (!o->as_user)
-		o->as_user = getenv("CRM_USER");
 }
 
 /* 1 when c was a shared option and has been taken. */

@@ -22,7 +22,7 @@ struct crm_opts {
 	const char *db_path;		/* -d, else CRM_DB, else the XDG default */
 	const char *config_path;	/* -c, else CRM_CONFIG, else the XDG default */
 	bool config_explicit;		/* named by -c or CRM_CONFIG */
-	const char *as_user;		/* --as, else CRM_USER, else the login name */
+	const char *as_user;		/* --as (CRM_USER is read by ctx.c) */
 	enum crm_format format;		/* -f, default tsv */
 	bool format_set;
 	bool no_header;			/* -H */

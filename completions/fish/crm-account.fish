@@ -38,7 +38,7 @@ complete -c crm-account -l format -s f -x -a '(crm-account --complete=formats 2>
 complete -c crm-account -l no-header -s H -d 'print no header line'
 complete -c crm-account -l csv-raw -d 'CSV cells as they are (no \' before = + - @)'
 complete -c crm-account -l dry-run -s n -d 'check and show what would change, write nothing'
-complete -c crm-account -l as -x -a '(crm-account --complete=logins 2>/dev/null)' -d 'act as this user'
+complete -c crm-account -l as -x -a '(crm-account --complete=logins 2>/dev/null)' -d 'act as this user (admins only)'
 complete -c crm-account -l quiet -s q -d 'print no summary'
 complete -c crm-account -l help -s h -d 'display this help'
 complete -c crm-account -l version -s V -d 'display version'

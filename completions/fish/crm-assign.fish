@@ -13,7 +13,7 @@ complete -c crm-assign -l format -s f -x -a '(crm-assign --complete=formats 2>/d
 complete -c crm-assign -l no-header -s H -d 'print no header line'
 complete -c crm-assign -l csv-raw -d 'CSV cells as they are (no \' before = + - @)'
 complete -c crm-assign -l dry-run -s n -d 'show what would happen, but write nothing'
-complete -c crm-assign -l as -x -a '(crm-assign --complete=logins 2>/dev/null)' -d 'act as this user'
+complete -c crm-assign -l as -x -a '(crm-assign --complete=logins 2>/dev/null)' -d 'act as this user (admins only)'
 complete -c crm-assign -l quiet -s q -d 'do not report leads left unassigned'
 complete -c crm-assign -l help -s h -d 'display this help'
 complete -c crm-assign -l version -s V -d 'display version'

@@ -34,7 +34,7 @@ complete -c crm-contact -l format -s f -x -a '(crm-contact --complete=formats 2>
 complete -c crm-contact -l no-header -s H -d 'print no header line'
 complete -c crm-contact -l csv-raw -d 'CSV cells as they are (no \' before = + - @)'
 complete -c crm-contact -l dry-run -s n -d 'check and show what would change, write nothing'
-complete -c crm-contact -l as -x -a '(crm-contact --complete=logins 2>/dev/null)' -d 'act as this user'
+complete -c crm-contact -l as -x -a '(crm-contact --complete=logins 2>/dev/null)' -d 'act as this user (admins only)'
 complete -c crm-contact -l quiet -s q -d 'print no summary'
 complete -c crm-contact -l help -s h -d 'display this help'
 complete -c crm-contact -l version -s V -d 'display version'

@@ -44,7 +44,7 @@ complete -c crm-lead -l format -s f -x -a '(crm-lead --complete=formats 2>/dev/n
 complete -c crm-lead -l no-header -s H -d 'print no header line'
 complete -c crm-lead -l csv-raw -d 'CSV cells as they are (no \' before = + - @)'
 complete -c crm-lead -l dry-run -s n -d 'check and show what would change, write nothing'
-complete -c crm-lead -l as -x -a '(crm-lead --complete=logins 2>/dev/null)' -d 'act as this user'
+complete -c crm-lead -l as -x -a '(crm-lead --complete=logins 2>/dev/null)' -d 'act as this user (admins only)'
 complete -c crm-lead -l quiet -s q -d 'print no summary'
 complete -c crm-lead -l help -s h -d 'display this help'
 complete -c crm-lead -l version -s V -d 'display version'

@@ -18,7 +18,7 @@ complete -c crm-log -l format -s f -x -a '(crm-log --complete=formats 2>/dev/nul
 complete -c crm-log -l no-header -s H -d 'print no header line'
 complete -c crm-log -l csv-raw -d 'CSV cells as they are (no \' before = + - @)'
 complete -c crm-log -l dry-run -s n -d 'check and show, but write nothing'
-complete -c crm-log -l as -x -a '(crm-log --complete=logins 2>/dev/null)' -d 'act as this user'
+complete -c crm-log -l as -x -a '(crm-log --complete=logins 2>/dev/null)' -d 'act as this user (admins only)'
 complete -c crm-log -l quiet -s q -d 'print nothing on success'
 complete -c crm-log -l help -s h -d 'display this help'
 complete -c crm-log -l version -s V -d 'display version'

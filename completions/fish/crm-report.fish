@@ -19,7 +19,7 @@ complete -c crm-report -l format -s f -x -a '(crm-report --complete=formats 2>/d
 complete -c crm-report -l no-header -s H -d 'print no header line'
 complete -c crm-report -l csv-raw -d 'CSV cells as they are (no \' before = + - @)'
 complete -c crm-report -l dry-run -s n -d 'forecast --snapshot: show it, store nothing'
-complete -c crm-report -l as -x -a '(crm-report --complete=logins 2>/dev/null)' -d 'act as this user'
+complete -c crm-report -l as -x -a '(crm-report --complete=logins 2>/dev/null)' -d 'act as this user (admins only)'
 complete -c crm-report -l quiet -s q -d 'forecast --snapshot: print nothing'
 complete -c crm-report -l help -s h -d 'display this help'
 complete -c crm-report -l version -s V -d 'display version'

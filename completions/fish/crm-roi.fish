@@ -25,7 +25,7 @@ complete -c crm-roi -l format -s f -x -a '(crm-roi --complete=formats 2>/dev/nul
 complete -c crm-roi -l no-header -s H -d 'print no header line'
 complete -c crm-roi -l csv-raw -d 'CSV cells as they are (no \' before = + - @)'
 complete -c crm-roi -l dry-run -s n -d 'check and show what would change, write nothing'
-complete -c crm-roi -l as -x -a '(crm-roi --complete=logins 2>/dev/null)' -d 'act as this user'
+complete -c crm-roi -l as -x -a '(crm-roi --complete=logins 2>/dev/null)' -d 'act as this user (admins only)'
 complete -c crm-roi -l quiet -s q -d 'print nothing on success'
 complete -c crm-roi -l help -s h -d 'display this help'
 complete -c crm-roi -l version -s V -d 'display version'

@@ -40,7 +40,7 @@ complete -c crm-stage -l format -s f -x -a '(crm-stage --complete=formats 2>/dev
 complete -c crm-stage -l no-header -s H -d 'print no header line'
 complete -c crm-stage -l csv-raw -d 'CSV cells as they are (no \' before = + - @)'
 complete -c crm-stage -l dry-run -s n -d 'check and show what would change, write nothing'
-complete -c crm-stage -l as -x -a '(crm-stage --complete=logins 2>/dev/null)' -d 'act as this user'
+complete -c crm-stage -l as -x -a '(crm-stage --complete=logins 2>/dev/null)' -d 'act as this user (admins only)'
 complete -c crm-stage -l quiet -s q -d 'print nothing on success'
 complete -c crm-stage -l help -s h -d 'display this help'
 complete -c crm-stage -l version -s V -d 'display version'

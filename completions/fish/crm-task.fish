@@ -23,7 +23,7 @@ complete -c crm-task -l format -s f -x -a '(crm-task --complete=formats 2>/dev/n
 complete -c crm-task -l no-header -s H -d 'print no header line'
 complete -c crm-task -l csv-raw -d 'CSV cells as they are (no \' before = + - @)'
 complete -c crm-task -l dry-run -s n -d 'check and show, but write nothing'
-complete -c crm-task -l as -x -a '(crm-task --complete=logins 2>/dev/null)' -d 'act as this user'
+complete -c crm-task -l as -x -a '(crm-task --complete=logins 2>/dev/null)' -d 'act as this user (admins only)'
 complete -c crm-task -l quiet -s q -d 'print nothing on success'
 complete -c crm-task -l help -s h -d 'display this help'
 complete -c crm-task -l version -s V -d 'display version'

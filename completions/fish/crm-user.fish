@@ -25,7 +25,7 @@ complete -c crm-user -l format -s f -x -a '(crm-user --complete=formats 2>/dev/n
 complete -c crm-user -l no-header -s H -d 'print no header line'
 complete -c crm-user -l csv-raw -d 'CSV cells as they are (no \' before = + - @)'
 complete -c crm-user -l dry-run -s n -d 'check and show, but write nothing'
-complete -c crm-user -l as -x -a '(crm-user --complete=logins 2>/dev/null)' -d 'act as this user'
+complete -c crm-user -l as -x -a '(crm-user --complete=logins 2>/dev/null)' -d 'act as this user (admins only)'
 complete -c crm-user -l quiet -s q -d 'print less'
 complete -c crm-user -l help -s h -d 'display this help'
 complete -c crm-user -l version -s V -d 'display version'

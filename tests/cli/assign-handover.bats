@@ -142,13 +142,13 @@ Try 'crm-assign --help'."
 		WHERE u.login = 'bob' AND l.status IN ('new', 'contacted', 'qualified'))
 		+ (SELECT count(*) FROM tasks t JOIN users u ON u.id = t.owner_id
 		WHERE u.login = 'bob' AND t.status = 'open')")"
-	CRM_USER=e1 must_fail 77 crm-assign handover --from bob --to e1
+	must_fail 77 crm-assign handover --from bob --to e1 --as e1
 	assert_output "crm-assign: permission denied: only a manager or an admin may hand over"
-	CRM_USER=emgr must_fail 77 crm-assign handover --from bob --to w1
+	must_fail 77 crm-assign handover --from bob --to w1 --as emgr
 	assert_output "crm-assign: permission denied: 'emgr' may not change the records of 'w1'"
-	CRM_USER=emgr must_fail 77 crm-assign handover --from bob --team west
+	must_fail 77 crm-assign handover --from bob --team west --as emgr
 	assert_output "crm-assign: permission denied: 'emgr' may not hand over to team 'west'"
 	assert_equal "$(sqlite3 "$CRM_DB" .dump | md5sum)" "$before"
-	CRM_USER=emgr run crm-assign handover --from bob --team east -H
+	run crm-assign handover --from bob --team east -H --as emgr
 	assert_success
 }

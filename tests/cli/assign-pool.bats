@@ -37,7 +37,7 @@ has_claim() { crm-lead --help 2>/dev/null | grep -q 'crm-lead claim'; }
 
 @test "reclaim is off unless configured" {
 	crm-user add --login root --name Root --role admin >/dev/null
-	run --separate-stderr crm-assign reclaim --as root
+	CRM_USER=root run --separate-stderr crm-assign reclaim
 	assert_success
 	assert_output ""
 	assert_equal "$stderr" "crm-assign: reclaim is off (followup.reclaim_after_* unset)"
@@ -88,9 +88,9 @@ has_claim() { crm-lead --help 2>/dev/null | grep -q 'crm-lead claim'; }
 	assert_success
 	assert_equal "${#lines[@]}" 3
 	assert_equal "$(sqlite3 "$CRM_DB" .dump | md5sum)" "$before"
-	CRM_NOW=2026-03-08T09:00:00Z CRM_USER=e1 must_fail 77 crm-assign reclaim
+	CRM_NOW=2026-03-08T09:00:00Z must_fail 77 crm-assign reclaim --as e1
 	assert_output "crm-assign: permission denied: only a manager or an admin may reclaim leads"
-	CRM_NOW=2026-03-08T09:00:00Z CRM_USER=emgr run crm-assign reclaim -H
+	CRM_NOW=2026-03-08T09:00:00Z run crm-assign reclaim -H --as emgr
 	assert_success
 	assert_output "1	客户1	e1	no first contact within 5 days
 3	客户3	e1	no first contact within 5 days"
@@ -112,9 +112,9 @@ has_claim() { crm-lead --help 2>/dev/null | grep -q 'crm-lead claim'; }
 		WHERE t.subject_id = 1 AND t.status = 'open' AND u.login = 'e2'")" 2026-03-11T09:00:00Z
 	run crm-lead show 1
 	assert_line "2026-03-08T09:00:00Z	e2	crm-lead	claim	owner		e2	"
-	CRM_USER=e1 must_fail 77 crm-lead claim 3
+	must_fail 77 crm-lead claim 3 --as e1
 	assert_output "crm-lead: permission denied: lead 3 was reclaimed from 'e1' on 2026-03-08 (cooldown until 2026-04-07)"
-	CRM_NOW=2026-04-08T09:00:00Z CRM_USER=e1 run crm-lead claim 3
+	CRM_NOW=2026-04-08T09:00:00Z run crm-lead claim 3 --as e1
 	assert_success
 }
 
@@ -125,18 +125,18 @@ has_claim() { crm-lead --help 2>/dev/null | grep -q 'crm-lead claim'; }
 	crm-assign reclaim >/dev/null
 	before=$(sqlite3 "$CRM_DB" .dump | md5sum)
 	# leads 1, 3, 4 are in the pool, 5 and 6 never had an owner; limit 2
-	CRM_USER=e2 must_fail 77 crm-lead claim 4 5 6
+	must_fail 77 crm-lead claim 4 5 6 --as e2
 	assert_output "crm-lead: permission denied: claim limit reached: 'e2' holds 0 claimed open leads, the limit is 2"
-	CRM_USER=e2 must_fail 65 crm-lead claim 5 2
+	must_fail 65 crm-lead claim 5 2 --as e2
 	assert_output "crm-lead: lead 2 is already yours"
 	# a rep learns the lead is taken, not by whom
-	CRM_USER=e1 must_fail 65 crm-lead claim 2
+	must_fail 65 crm-lead claim 2 --as e1
 	assert_output "crm-lead: lead 2 is not in the pool: it belongs to someone else"
-	CRM_USER=e2 must_fail 1 crm-lead claim 99
+	must_fail 1 crm-lead claim 99 --as e2
 	assert_output "crm-lead: lead 99 not found"
 	assert_equal "$(sqlite3 "$CRM_DB" .dump | md5sum)" "$before"
-	CRM_USER=e2 run crm-lead claim 5 6 -H
+	run crm-lead claim 5 6 -H --as e2
 	assert_success
-	CRM_USER=e2 must_fail 77 crm-lead claim 4
+	must_fail 77 crm-lead claim 4 --as e2
 	assert_output "crm-lead: permission denied: claim limit reached: 'e2' holds 2 claimed open leads, the limit is 2"
 }

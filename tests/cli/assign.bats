@@ -371,9 +371,9 @@ crm-assign: stdin:4: invalid lead id 'abc'"
 	rules_config
 	gen_leads 7 1 >l.tsv
 	crm-lead import -q l.tsv >ids
-	CRM_USER=e1 must_fail 77 crm-assign -u
+	must_fail 77 crm-assign -u --as e1
 	assert_output "crm-assign: permission denied: only a manager or an admin may assign leads"
-	CRM_USER=emgr must_fail 77 crm-assign --to w1 <ids
+	must_fail 77 crm-assign --to w1 --as emgr <ids
 	assert_output "crm-assign: permission denied: 'emgr' may not give leads to 'w1'"
 	run --separate-stderr crm-assign -u -H --as emgr
 	assert_success
@@ -387,7 +387,7 @@ crm-assign: stdin:4: invalid lead id 'abc'"
 	crm-assign -u -q >/dev/null
 	owned_west=$(q "SELECT l.id FROM leads l JOIN users u ON u.id = l.owner_id WHERE u.login LIKE 'w%' LIMIT 1")
 	before=$(sqlite3 "$CRM_DB" .dump | md5sum)
-	CRM_USER=emgr must_fail 77 crm-assign --reassign <<<"$(printf 'id\n1\n%s\n' "$owned_west")"
+	must_fail 77 crm-assign --reassign --as emgr <<<"$(printf 'id\n1\n%s\n' "$owned_west")"
 	assert_output "crm-assign: stdin:3: permission denied: lead $owned_west is not visible to 'emgr'"
 	assert_equal "$(sqlite3 "$CRM_DB" .dump | md5sum)" "$before"
 }

@@ -28,8 +28,8 @@ in_work() {
 start() {
 	in_work
 	crm init -q
-	crm-user add --login root --name Root --role admin >/dev/null
-	export CRM_USER=root
+	crm-user add --login boss --name Boss --role admin >/dev/null
+	export CRM_USER=boss
 	crm-lead add --name 张伟 --phone 13812345678 -q >/dev/null
 	crm-lead add --name 李娜 --company 甲公司 -q >/dev/null
 	before=$(fingerprint)

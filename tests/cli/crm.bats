@@ -45,8 +45,9 @@ load helper
 }
 
 @test "an older database is migrated with its data intact" {
+	no_db
 	sqlite3 "$CRM_DB" <"$FIXTURES/schema-v1.sql"
-	run crm check --as root
+	CRM_USER=root run crm check
 	assert_success
 	run sqlite3 "$CRM_DB" "PRAGMA user_version; SELECT login FROM users; SELECT name, phone_norm, owner_id FROM leads"
 	assert_line --index 1 root

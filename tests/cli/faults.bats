@@ -360,6 +360,7 @@ v3_rows() {
 
 @test "a database at schema version 3 is migrated with every row intact and works" {
 	sqlite3 v3.db <"$FIXTURES/schema-v3.sql"
+	no_db
 	sqlite3 "$CRM_DB" <"$FIXTURES/schema-v3.sql"
 	[ "$(q 'PRAGMA user_version')" -eq 3 ]
 	export CRM_USER=boss

@@ -1,5 +1,11 @@
-# Shared set-up for the command-line tests: a fresh database, no config,
-# a fixed "now", and must_fail, which accepts only the documented status.
+# Shared set-up for the command-line tests: a fresh database (made by crm
+# init: no other command creates one), no config, a fixed "now", and
+# must_fail, which accepts only the documented status.
+#
+# Who the tests are: the Unix login (root in CI) when a crm user has it,
+# else CRM_USER (SPEC §4 "Identity").  Tests run as "tester" until they
+# add users; a test that adds a crm user "root" must then be root
+# (CRM_USER=root, or unset), since CRM_USER may not name anyone else.
 bats_load_library bats-support
 bats_load_library bats-assert
 
@@ -13,9 +19,21 @@ setup() {
 	export CRM_NOW=2026-03-02T09:00:00Z
 	export TZ=Asia/Shanghai
 	export LC_ALL=C.UTF-8
-	unset CRM_CONFIG CRM_USER CRM_BUSY_TIMEOUT
-	export LOGNAME=tester
+	unset CRM_CONFIG CRM_BUSY_TIMEOUT
+	export CRM_USER=tester
 	cd "$BATS_TEST_TMPDIR"
+	crm init -q
+}
+
+# fresh_db: start again from a new, empty database.
+fresh_db() {
+	no_db
+	crm init -q
+}
+
+# no_db: no database at all, for a test that builds one from a fixture.
+no_db() {
+	rm -f "$CRM_DB" "$CRM_DB-wal" "$CRM_DB-shm"
 }
 
 # must_fail STATUS command...: run it; pass only when it exits with STATUS.

@@ -72,7 +72,7 @@ want = [src[0] + ['error'],
 assert rej == want, (rej, want)
 PY
 	# without --reject they go to stderr
-	rm -f "$CRM_DB"*
+	fresh_db
 	run --separate-stderr crm-lead import --skip-bad -q leads.csv
 	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 4 ]
 	printf '%s\n' "$stderr" | sed -n 2p | grep -q "u101@example.com,.*,invalid phone '138-abc'"$'\r'"$"
@@ -139,7 +139,7 @@ crm-lead: imported 1, duplicates 3, rejected 0" ]
 3"
 	[ "$(count)" -eq 2 ]
 
-	rm -f "$CRM_DB"*
+	fresh_db
 	crm-lead add --name 王伟 --phone 13800138000 --email wang@example.com >/dev/null
 	must_fail 65 crm-lead import --on-duplicate error d.csv
 	assert_output "crm-lead: d.csv:2: duplicate of lead 1 (same phone)
@@ -151,7 +151,7 @@ crm-lead: 3 duplicates, nothing imported"
 	run --separate-stderr crm-lead import --on-duplicate allow -q d.csv
 	[ "$(count)" -eq 5 ]
 
-	rm -f "$CRM_DB"*
+	fresh_db
 	crm-lead add --name 王伟 --phone 13800138000 --email wang@example.com >/dev/null
 	run --separate-stderr crm-lead import --on-duplicate update d.csv
 	assert_success
@@ -229,8 +229,9 @@ crm-lead: would import 1, duplicates 1, rejected 0" ]
 
 @test "a rep's imported leads are their own; a rep may not import for others" {
 	crm-user add --login root --name Root --role admin >/dev/null
-	crm-user add --login rita --name Rita --as root >/dev/null
-	crm-user add --login sam --name Sam --as root >/dev/null
+	export CRM_USER=root
+	crm-user add --login rita --name Rita >/dev/null
+	crm-user add --login sam --name Sam >/dev/null
 	printf 'name,phone\nAnn,13900000001\n' >a.csv
 	crm-lead import -q --as rita a.csv >/dev/null
 	[ "$(sqlite3 "$CRM_DB" "SELECT u.login FROM leads l JOIN users u ON u.id = l.owner_id")" = rita ]

@@ -28,28 +28,28 @@ snapshot() { sqlite3 "$CRM_DB" "SELECT * FROM leads; SELECT count(*) FROM audit"
 
 @test "list shows a rep their own and the pool, a manager their team's, an admin all" {
 	setup_people
-	[ "$(ids --as ada)" = "1 2 3 4 5 " ]
-	[ "$(ids --as mia)" = "1 3 4 5 " ]
-	[ "$(ids --as rob)" = "1 3 5 " ]
-	[ "$(ids --as wes)" = "2 3 " ]
-	[ "$(ids --as mia --owner rob)" = "1 5 " ]
-	[ "$(ids --as wes --unassigned)" = "3 " ]
+	[ "$(CRM_USER=ada ids)" = "1 2 3 4 5 " ]
+	[ "$(CRM_USER=mia ids)" = "1 3 4 5 " ]
+	[ "$(CRM_USER=rob ids)" = "1 3 5 " ]
+	[ "$(CRM_USER=wes ids)" = "2 3 " ]
+	[ "$(CRM_USER=mia ids --owner rob)" = "1 5 " ]
+	[ "$(CRM_USER=wes ids --unassigned)" = "3 " ]
 	# another rep's leads asked for by name: refused, not an empty list
-	must_fail 77 crm-lead list --as rob --owner wes
+	CRM_USER=rob must_fail 77 crm-lead list --owner wes
 	assert_output "crm-lead: permission denied: user 'wes' is not visible to 'rob'"
-	must_fail 77 crm-lead list --as nobody
-	assert_output "crm-lead: unknown user 'nobody' (set --as or CRM_USER)"
+	CRM_USER=nobody must_fail 77 crm-lead list
+	assert_output "crm-lead: unknown user 'nobody' (from CRM_USER)"
 }
 
 @test "show: a lead out of sight is refused with 77" {
 	setup_people
-	must_fail 77 crm-lead show 2 --as rob
+	CRM_USER=rob must_fail 77 crm-lead show 2
 	assert_output "crm-lead: permission denied: lead 2 is not visible to 'rob'"
-	run crm-lead show 3 --as rob
+	CRM_USER=rob run crm-lead show 3
 	assert_success
-	run crm-lead show 1 --as mia
+	CRM_USER=mia run crm-lead show 1
 	assert_success
-	must_fail 77 crm-lead show 4 --as wes
+	CRM_USER=wes must_fail 77 crm-lead show 4
 }
 
 @test "update, tag, untag, disqualify, forget, merge: refused changes are 77 and change nothing" {
@@ -59,24 +59,24 @@ snapshot() { sqlite3 "$CRM_DB" "SELECT * FROM leads; SELECT count(*) FROM audit"
 		   "forget 2" "merge 1 2" "merge 2 1" "update 3 --city x" "tag 3 vip" \
 		   "update 1 --owner wes" "update 1 --owner="; do
 		# shellcheck disable=SC2086
-		must_fail 77 crm-lead --as rob $cmd
+		CRM_USER=rob must_fail 77 crm-lead $cmd
 	done
-	must_fail 77 crm-lead --as mia update 2 --city x
-	must_fail 77 crm-lead --as mia update 1 --owner wes
-	must_fail 77 crm-lead --as wes forget 4
+	CRM_USER=mia must_fail 77 crm-lead update 2 --city x
+	CRM_USER=mia must_fail 77 crm-lead update 1 --owner wes
+	CRM_USER=wes must_fail 77 crm-lead forget 4
 	# the bulk path is held to the same rules
-	must_fail 77 bash -c "printf 'id\tcity\n1\tx\n2\ty\n' | crm-lead --as rob update"
+	must_fail 77 bash -c "printf 'id\tcity\n1\tx\n2\ty\n' | CRM_USER=rob crm-lead update"
 	assert_output "crm-lead: permission denied: lead 2 is not visible to 'rob'"
 	[ "$(snapshot)" = "$before" ]
 }
 
 @test "the allowed changes go through for each role" {
 	setup_people
-	crm-lead --as rob update 1 --city 杭州
-	crm-lead --as rob tag 5 mine
-	crm-lead --as mia update 3 --owner rob	# a manager hands out a pool lead
-	crm-lead --as mia update 1 --heat hot
-	crm-lead --as ada update 2 --owner mia
+	CRM_USER=rob crm-lead update 1 --city 杭州
+	CRM_USER=rob crm-lead tag 5 mine
+	CRM_USER=mia crm-lead update 3 --owner rob	# a manager hands out a pool lead
+	CRM_USER=mia crm-lead update 1 --heat hot
+	CRM_USER=ada crm-lead update 2 --owner mia
 	run sqlite3 "$CRM_DB" "SELECT l.id, coalesce(l.city, ''), coalesce(l.heat, ''), coalesce(l.tags, ''),
 		u.login, l.assigned_at FROM leads l JOIN users u ON u.id = l.owner_id WHERE l.id IN (1, 2, 3, 5)"
 	assert_output "1|杭州|hot||rob|2026-03-02T09:00:00Z
@@ -94,22 +94,22 @@ ada|owner|wes|mia"
 
 @test "a rep's new lead is their own; a rep cannot give one to someone else" {
 	setup_people
-	run crm-lead --as rob add --name 新客户 -H
+	CRM_USER=rob run crm-lead add --name 新客户 -H
 	assert_success
 	assert_output --regexp "^6	新客户	.*	rob	2026-03-02T09:00:00Z$"
-	must_fail 77 crm-lead --as rob add --name x --owner wes
+	CRM_USER=rob must_fail 77 crm-lead add --name x --owner wes
 	assert_output "crm-lead: permission denied: 'rob' may not change leads of 'wes'"
-	run crm-lead --as mia add --name y --owner rob -H
+	CRM_USER=mia run crm-lead add --name y --owner rob -H
 	assert_success
 }
 
 @test "dupes only pairs leads the actor can see" {
 	setup_people
-	run crm-lead dupes --as ada -H
+	CRM_USER=ada run crm-lead dupes -H
 	assert_output "1	2	韦斯		13800000002		phone
 1	5	韦斯2		13800000002		phone"
-	run crm-lead dupes --as rob -H
+	CRM_USER=rob run crm-lead dupes -H
 	assert_output ""
-	run crm-lead dupes --as wes -H
+	CRM_USER=wes run crm-lead dupes -H
 	assert_output ""
 }

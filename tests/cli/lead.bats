@@ -460,6 +460,6 @@ cold"
 	assert_line budget
 	assert_line notes
 	crm-user add --login root --name Root --role admin >/dev/null
-	run crm-lead --complete=owners --as root
+	CRM_USER=root run crm-lead --complete=owners
 	assert_output "root"
 }

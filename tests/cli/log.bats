@@ -127,16 +127,16 @@ training"
 
 @test "visibility: a rep cannot log on another rep's lead or a pool lead; a manager can" {
 	team_setup
-	CRM_USER=bob must_fail 77 crm-log add --lead 1 --kind call x </dev/null
+	must_fail 77 crm-log add --lead 1 --kind call x --as bob </dev/null
 	assert_output "crm-log: permission denied: 'bob' may not change lead 1"
-	CRM_USER=bob must_fail 77 crm-log add --lead 3 --kind call x </dev/null
+	must_fail 77 crm-log add --lead 3 --kind call x --as bob </dev/null
 	run sql "SELECT count(*) FROM interactions; SELECT status FROM leads WHERE id = 1"
 	assert_output "0
 new"
-	CRM_USER=alice run crm-log add --lead 1 --kind call mine -H </dev/null
+	run crm-log add --lead 1 --kind call mine -H --as alice </dev/null
 	assert_success
 	assert_output --regexp '	call	mine		alice$'
-	CRM_USER=mgr run crm-log add --lead 2 --kind meeting team -H </dev/null
+	run crm-log add --lead 2 --kind meeting team -H --as mgr </dev/null
 	assert_success
 	assert_output --regexp '	meeting	team		mgr$'
 }
@@ -228,7 +228,7 @@ crm-log: stdin:9: expected 5 fields, got 3"
 
 @test "bulk: a rep's batch with another rep's lead is refused whole" {
 	team_setup
-	run bash -c "printf 'subject_type\tsubject_id\tkind\nlead\t1\tcall\nlead\t2\tcall\n' | CRM_USER=alice crm-log add"
+	run bash -c "printf 'subject_type\tsubject_id\tkind\nlead\t1\tcall\nlead\t2\tcall\n' | crm-log add --as alice"
 	[ "$status" -eq 77 ]
 	assert_output "crm-log: permission denied: 'alice' may not change lead 2 (stdin:3)"
 	run sql "SELECT count(*) FROM interactions"
@@ -249,11 +249,11 @@ crm-log: stdin:9: expected 5 fields, got 3"
 # Three leads, interactions at known times by known people.
 timeline_setup() {
 	team_setup
-	CRM_USER=alice crm-log add --lead 1 --kind call --at 2026-02-20T10:00 a1 -q </dev/null
-	CRM_USER=bob crm-log add --lead 2 --kind email --at 2026-02-25T10:00 b1 -q </dev/null
-	CRM_USER=mgr crm-log add --lead 1 --kind visit --at 2026-02-26T10:00 m1 -q </dev/null
+	crm-log add --lead 1 --kind call --at 2026-02-20T10:00 a1 -q --as alice </dev/null
+	crm-log add --lead 2 --kind email --at 2026-02-25T10:00 b1 -q --as bob </dev/null
+	crm-log add --lead 1 --kind visit --at 2026-02-26T10:00 m1 -q --as mgr </dev/null
 	crm-log add --lead 3 --kind note --at 2026-03-01T10:00 r1 -q </dev/null
-	CRM_USER=alice crm-log add --lead 1 --kind wechat --at 2026-02-18T10:00 a0 -q </dev/null
+	crm-log add --lead 1 --kind wechat --at 2026-02-18T10:00 a0 -q --as alice </dev/null
 }
 
 @test "list: everything by time, the timeline of a lead, of an owner, of a logger" {
@@ -289,11 +289,11 @@ timeline_setup() {
 
 @test "list: visibility applies; csv and table formats" {
 	timeline_setup
-	CRM_USER=bob run crm-log list -H
+	run crm-log list -H --as bob
 	assert_equal "$(echo "$output" | cut -f7 | tr '\n' ' ')" "b1 r1 "
-	CRM_USER=alice must_fail 77 crm-log list --lead 2 -H
+	must_fail 77 crm-log list --lead 2 -H --as alice
 	assert_output "crm-log: permission denied: lead 2 is not visible to 'alice'"
-	CRM_USER=mgr run crm-log list -H
+	run crm-log list -H --as mgr
 	assert_equal "$(echo "$output" | cut -f7 | tr '\n' ' ')" "a0 a1 b1 m1 r1 "
 	run crm-log list --lead 2 -f csv
 	output=$(printf '%s\n' "$output" | tr -d '\r')

@@ -54,8 +54,8 @@ start() {
 
 @test "--reject at the database from every importer: refused before anything is read" {
 	start
-	crm-user add --login root --name Root --role admin >/dev/null
-	export CRM_USER=root
+	crm-user add --login boss --name Boss --role admin >/dev/null
+	export CRM_USER=boss
 	before=$(fingerprint)
 	printf 'name\nAcme\n' >in.csv
 	printf 'source\tperiod\tamount\nweb\t2026-01\t1\n' >in.tsv
@@ -159,8 +159,8 @@ crm-lead: would import 1, duplicates 0, rejected 1"
 
 @test "a rep gets the same refusals, and a reject file of their own" {
 	start
-	crm-user add --login root --name Root --role admin >/dev/null
-	CRM_USER=root crm-user add --login bob --name Bob --role rep >/dev/null
+	crm-user add --login boss --name Boss --role admin >/dev/null
+	CRM_USER=boss crm-user add --login bob --name Bob --role rep >/dev/null
 	export CRM_USER=bob
 	before=$(fingerprint)
 	must_fail 73 crm-lead import --skip-bad --reject "$CRM_DB" bad.csv

@@ -127,10 +127,10 @@ account	1	phone	phone,email"
 	crm-lead add --name 周杰 --phone 13600136000 --owner mia >/dev/null
 	crm-contact add --name 周杰 --phone 13600136000 --owner wes >/dev/null
 	before=$(sqlite3 "$CRM_DB" "SELECT * FROM leads; SELECT * FROM contacts; SELECT count(*) FROM audit")
-	must_fail 77 crm-lead forget 1 --as mia
+	CRM_USER=mia must_fail 77 crm-lead forget 1
 	assert_output "crm-lead: forget: lead 1: 1 other record of this person is not yours to change; ask an admin"
 	[ "$(sqlite3 "$CRM_DB" "SELECT * FROM leads; SELECT * FROM contacts; SELECT count(*) FROM audit")" = "$before" ]
-	run crm-lead forget 1 --as ada
+	CRM_USER=ada run crm-lead forget 1
 	assert_success
 	assert_line "contact	1	phone	name,phone"
 }
@@ -178,7 +178,7 @@ print(sorted({(a["entity"], a["field"]) for a in d["audit"] if a["action"] == "c
 	crm-user add --login ada --name Ada --role admin >/dev/null
 	CRM_USER=ada crm-user add --login mia --name Mia --role manager >/dev/null
 	CRM_USER=ada crm-lead add --name 王伟 --phone 13800138000 >/dev/null
-	must_fail 77 crm-privacy export --phone 13800138000 --as mia
+	CRM_USER=mia must_fail 77 crm-privacy export --phone 13800138000
 	assert_output "crm-privacy: permission denied: only an admin may export a person's data"
 	export CRM_USER=ada
 	must_fail 65 crm-privacy export --phone 12ab

@@ -77,7 +77,7 @@ Try 'crm-report --help'."
 	must_fail 77 crm-report funnel --as rep1 --owner rep2
 	assert_output "crm-report: permission denied: user 'rep2' is not visible to 'rep1'"
 	must_fail 77 crm-report funnel --as stranger
-	assert_output "crm-report: unknown user 'stranger' (set --as or CRM_USER)"
+	assert_output "crm-report: unknown user 'stranger' (from --as)"
 	# a manager may ask for a rep of their team
 	run crm-report funnel --as mgr1 --owner rep2 -H
 	assert_success
@@ -102,7 +102,7 @@ END { print "rep3", n, money(a), money(w), wn, money(wa) }' "$DATA/deals.tsv")"
 }
 
 @test "an empty database: headers, the funnel's steps with nothing in them" {
-	rm -f "$CRM_DB"
+	fresh_db
 	unset CRM_CONFIG
 	run --separate-stderr crm-report forecast
 	assert_success

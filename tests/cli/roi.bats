@@ -424,7 +424,7 @@ Try 'crm-roi --help'."
 	run env CRM_USER=mgr crm-roi -H
 	assert_output "web	0	0		0.00	10.00	inf	inf	0.0000	-1.0000"
 	CRM_USER=ghost must_fail 77 crm-roi cost list
-	assert_output "crm-roi: unknown user 'ghost' (set --as or CRM_USER)"
+	assert_output "crm-roi: unknown user 'ghost' (from CRM_USER)"
 }
 
 @test "cost import: TSV and CSV with Chinese headers; list output imports again" {

@@ -427,7 +427,7 @@ budget		99.50" ]
 	must_fail 77 crm-stage update 1 --owner rep3 --as mgr
 	assert_output "crm-stage: permission denied: 'mgr' may not change deals of 'rep3'"
 	must_fail 77 crm-stage list --as ghost
-	assert_output "crm-stage: unknown user 'ghost' (set --as or CRM_USER)"
+	assert_output "crm-stage: unknown user 'ghost' (from --as)"
 	crm-stage move 2 qualify --as mgr -q
 	crm-stage move 1 qualify --as rep1 -q
 	crm-stage update 1 --owner rep2 --as mgr

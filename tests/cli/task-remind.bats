@@ -60,7 +60,7 @@ mgr	mgr@example.com	lead	5	钱七	idle	$d
 mgr	mgr@example.com	lead	1	张三	escalation	$d	
 mgr	mgr@example.com	lead	2	李四	escalation	$d	"
 
-	CRM_USER=alice crm-log add --lead 1 --kind call '约了下周拜访' -q </dev/null
+	crm-log add --lead 1 --kind call '约了下周拜访' -q --as alice </dev/null
 	run crm-task remind -H
 	assert_equal "$(lead_rows | cut -f1,4,6 | tr '\t\n' ', ')" "bob,2,idle carol,4,idle mgr,5,idle mgr,2,escalation "
 }
@@ -162,7 +162,7 @@ mgr	mgr@example.com	lead	2	李四	escalation	$d	"
 @test "a rep running remind sees only rows about their own work" {
 	team_setup
 	crm-task add --title 'alice only' --due 2026-03-03 --owner alice -q
-	CRM_USER=bob CRM_NOW=$(at_day 7) run crm-task remind -H
+	CRM_NOW=$(at_day 7) run crm-task remind -H --as bob
 	assert_success
 	assert_equal "$(echo "$output" | cut -f1,4,6 | tr '\t\n' ', ')" "bob,2,idle mgr,2,escalation "
 }
@@ -206,7 +206,7 @@ mgr	mgr@example.com	lead	2	李四	escalation	$d	"
 	assert_equal "$(echo "$output" | grep -c '	overdue	')" 0
 	CRM_NOW=$(at_day 4) run crm-task remind -H
 	assert_equal "$(echo "$output" | grep '	overdue	' | cut -f1,4,7,8 | tr '\t' ,)" "alice,3,1,first contact"
-	CRM_NOW=$(at_day 4) CRM_USER=alice crm-log add --lead 3 --kind call x -q </dev/null
+	CRM_NOW=$(at_day 4) crm-log add --lead 3 --kind call x -q --as alice </dev/null
 	CRM_NOW=$(at_day 4) run crm-task remind -H
 	assert_equal "$(echo "$output" | grep -c '	3	')" 0
 

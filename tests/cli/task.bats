@@ -30,7 +30,7 @@ utc() { TZ=UTC date -d "TZ=\"Asia/Shanghai\" $1" +%Y-%m-%dT%H:%M:%SZ; }
 	run crm-task add --lead 1 --title '寄样品' --due 2026-03-05 --owner alice -H
 	assert_success
 	assert_output "1	$(utc '2026-03-05 00:00')	alice	lead	1	张三	寄样品	open	"
-	CRM_USER=bob run crm-task add --title 'weekly report' --due tomorrow -H
+	run crm-task add --title 'weekly report' --due tomorrow -H --as bob
 	assert_success
 	assert_output "2	$(utc '2026-03-03 00:00')	bob				weekly report	open	"
 	run sql "SELECT entity_id, field, new_value FROM audit WHERE entity = 'task' ORDER BY id"
@@ -67,11 +67,11 @@ utc() { TZ=UTC date -d "TZ=\"Asia/Shanghai\" $1" +%Y-%m-%dT%H:%M:%SZ; }
 
 @test "owners and permissions: a rep gives tasks only to themselves" {
 	team_setup
-	CRM_USER=alice must_fail 77 crm-task add --title x --due 3d --owner bob
+	must_fail 77 crm-task add --title x --due 3d --owner bob --as alice
 	assert_output "crm-task: permission denied: 'alice' may not change the tasks of another user"
-	CRM_USER=alice must_fail 77 crm-task add --lead 2 --title x --due 3d
+	must_fail 77 crm-task add --lead 2 --title x --due 3d --as alice
 	assert_output "crm-task: permission denied: 'alice' may not change lead 2"
-	CRM_USER=mgr run crm-task add --title x --due 3d --owner bob -H
+	run crm-task add --title x --due 3d --owner bob -H --as mgr
 	assert_success
 	assert_output --partial "	bob	"
 	must_fail 65 crm-task add --title x --due 3d --owner ghost
@@ -102,23 +102,23 @@ ids() { echo "$output" | cut -f1 | tr '\n' ' '; }
 
 @test "list: a rep sees their own open tasks, with days overdue" {
 	list_setup
-	CRM_USER=alice run crm-task list -H
+	run crm-task list -H --as alice
 	assert_success
 	overdue=$(( ($(date -d 2026-03-02 +%s) - $(date -d 2026-02-27 +%s)) / 86400 ))
 	assert_output "1	$(utc '2026-02-27 00:00')	alice	lead	1	张三	t1	open	$overdue
 2	$(utc '2026-03-02 20:00')	alice				t2	open	"
-	CRM_USER=bob run crm-task list -H
+	run crm-task list -H --as bob
 	assert_equal "$(ids)" "3 4 "
 	# asking for another rep's tasks is refused, not answered with nothing
-	CRM_USER=bob must_fail 77 crm-task list --owner alice -H
+	must_fail 77 crm-task list --owner alice -H --as bob
 	assert_output "crm-task: permission denied: user 'alice' is not visible to 'bob'"
-	CRM_USER=bob run crm-task list --all -H
+	run crm-task list --all -H --as bob
 	assert_equal "$(ids)" "3 4 "
 }
 
 @test "list: managers and admins see all they may; --owner and --mine narrow it" {
 	list_setup
-	CRM_USER=mgr run crm-task list -H
+	run crm-task list -H --as mgr
 	assert_equal "$(ids)" "1 2 3 4 "
 	run crm-task list --owner bob -H
 	assert_equal "$(ids)" "3 4 "
@@ -216,9 +216,9 @@ due|$(utc '2026-02-27 00:00')|$(utc '2026-03-09 00:00')"
 
 @test "a rep cannot close another rep's task" {
 	list_setup
-	CRM_USER=alice must_fail 77 crm-task done 3
+	must_fail 77 crm-task done 3 --as alice
 	assert_output "crm-task: permission denied: 'alice' may not change task 3"
-	CRM_USER=mgr run crm-task done 3 -q
+	run crm-task done 3 -q --as mgr
 	assert_success
 	run sql "SELECT status FROM tasks WHERE id = 3"
 	assert_output done

@@ -46,13 +46,13 @@ root,,admin,"
 
 @test "only an admin changes users; others get 77 and nothing changes" {
 	admin_setup
-	CRM_USER=alice must_fail 77 crm-user add --login dave --name Dave
+	must_fail 77 crm-user add --login dave --name Dave --as alice
 	assert_output "crm-user: permission denied: only an admin may add users"
-	CRM_USER=bob must_fail 77 crm-user update carol --name X
+	must_fail 77 crm-user update carol --name X --as bob
 	run crm-user show carol -H
 	assert_output --partial "	Carol	"
 	must_fail 77 crm-user list --as nobody
-	assert_output "crm-user: unknown user 'nobody' (set --as or CRM_USER)"
+	assert_output "crm-user: unknown user 'nobody' (from --as)"
 }
 
 @test "bad input names the field and value" {
@@ -105,10 +105,10 @@ active|1|0|root"
 	assert_output "crm-user: date '2026-01-01' is in the past"
 	must_fail 65 crm-user away bob --until someday
 	must_fail 64 crm-user away bob
-	CRM_USER=bob crm-user away bob --back
+	crm-user away bob --back --as bob
 	run sqlite3 "$CRM_DB" "SELECT ifnull(away_until, 'none') FROM users WHERE login='bob'"
 	assert_output "none"
-	CRM_USER=bob must_fail 77 crm-user away carol --until 3d
+	must_fail 77 crm-user away carol --until 3d --as bob
 }
 
 @test "teams list with managers and members" {

@@ -33,39 +33,39 @@ snapshot() { sqlite3 "$CRM_DB" .dump | md5sum; }
 @test "lead import: a duplicate out of sight is named without its id or owner" {
 	setup_people
 	printf 'name,phone\nA,13800000001\nB,13800000002\nC,13800000003\n' >l.csv
-	run --separate-stderr crm-lead import --as rob l.csv -H
+	CRM_USER=rob run --separate-stderr crm-lead import l.csv -H
 	assert_success
 	assert_output ""
 	[ "$stderr" = "crm-lead: l.csv:2: duplicate of lead 1 (same phone), skipped
 crm-lead: l.csv:3: duplicate of a lead owned by someone else (same phone), skipped
 crm-lead: l.csv:4: duplicate of lead 3 (same phone), skipped
 crm-lead: imported 0, duplicates 3, rejected 0" ]
-	must_fail 65 crm-lead import --as rob --on-duplicate error l.csv
+	CRM_USER=rob must_fail 65 crm-lead import --on-duplicate error l.csv
 	assert_output "crm-lead: l.csv:2: duplicate of lead 1 (same phone)
 crm-lead: l.csv:3: duplicate of a lead owned by someone else (same phone)
 crm-lead: l.csv:4: duplicate of lead 3 (same phone)
 crm-lead: 3 duplicates, nothing imported"
 	# merging into a lead out of sight is refused and writes nothing
 	before=$(snapshot)
-	must_fail 77 crm-lead import --as rob --on-duplicate update l.csv
+	CRM_USER=rob must_fail 77 crm-lead import --on-duplicate update l.csv
 	assert_output "crm-lead: l.csv:2: duplicate of lead 1 (same phone), merged
 crm-lead: l.csv:3: permission denied: duplicate of a lead owned by someone else (same phone)"
 	[ "$(snapshot)" = "$before" ]
 	# a manager sees their team's leads, not the other team's
 	printf 'name,phone\nD,13800000001\nE,13800000002\n' >m.csv
-	run --separate-stderr crm-lead import --as mia m.csv
+	CRM_USER=mia run --separate-stderr crm-lead import m.csv
 	[ "$stderr" = "crm-lead: m.csv:2: duplicate of lead 1 (same phone), skipped
 crm-lead: m.csv:3: duplicate of a lead owned by someone else (same phone), skipped
 crm-lead: imported 0, duplicates 2, rejected 0" ]
 	# whoever may see it is told which lead it is
-	run --separate-stderr crm-lead import --as ada l.csv
+	CRM_USER=ada run --separate-stderr crm-lead import l.csv
 	[ "$(echo "$stderr" | sed -n 2p)" = "crm-lead: l.csv:3: duplicate of lead 2 (same phone), skipped" ]
 }
 
 @test "account and contact import: duplicates and accounts out of sight, no id or owner" {
 	setup_people
 	printf 'name\n甲公司\n乙公司\n' >a.tsv
-	run --separate-stderr crm-account import --as rob a.tsv
+	CRM_USER=rob run --separate-stderr crm-account import a.tsv
 	assert_success
 	# the printed ids leave out the one the rep may not see
 	assert_output "id	status
@@ -74,21 +74,21 @@ crm-lead: imported 0, duplicates 2, rejected 0" ]
 	[ "$stderr" = "crm-account: a.tsv:2: duplicate of an account owned by someone else (same name), skipped
 crm-account: a.tsv:3: duplicate of account 2 (same name), skipped
 crm-account: imported 0, duplicates 2, rejected 0" ]
-	must_fail 65 crm-account import --as rob --on-duplicate error a.tsv
+	CRM_USER=rob must_fail 65 crm-account import --on-duplicate error a.tsv
 	assert_output "crm-account: a.tsv:2: duplicate of an account owned by someone else (same name)
 crm-account: a.tsv:3: duplicate of account 2 (same name)
 crm-account: 2 bad rows, nothing imported"
 	before=$(snapshot)
-	must_fail 77 crm-account import --as rob --on-duplicate update a.tsv
+	CRM_USER=rob must_fail 77 crm-account import --on-duplicate update a.tsv
 	assert_output "crm-account: a.tsv:2: permission denied: duplicate of an account owned by someone else (same name)"
 	[ "$(snapshot)" = "$before" ]
 	printf 'name\tphone\taccount\n李四\t13900000001\t\n王五\t13900000005\t甲公司\n' >c.tsv
-	must_fail 65 crm-contact import --as rob c.tsv
+	CRM_USER=rob must_fail 65 crm-contact import c.tsv
 	assert_output "crm-contact: c.tsv:2: duplicate of a contact owned by someone else (same phone), skipped
 crm-contact: c.tsv:3: account '甲公司' is owned by someone else
 crm-contact: 1 bad row, nothing imported"
 	[ "$(snapshot)" = "$before" ]
-	run --separate-stderr crm-contact import --as ada c.tsv
+	CRM_USER=ada run --separate-stderr crm-contact import c.tsv
 	assert_success
 	[ "$(echo "$stderr" | head -n 1)" = "crm-contact: c.tsv:2: duplicate of contact 1 (same phone), skipped" ]
 }
@@ -96,13 +96,13 @@ crm-contact: 1 bad row, nothing imported"
 @test "deal import: a duplicate external id out of sight is not named" {
 	setup_people
 	printf 'external_id\ttitle\tamount\nX-1\t大单\t100\n' >d.tsv
-	crm-stage import --as wes d.tsv >/dev/null 2>&1
-	run --separate-stderr crm-stage import --as rob d.tsv
+	CRM_USER=wes crm-stage import d.tsv >/dev/null 2>&1
+	CRM_USER=rob run --separate-stderr crm-stage import d.tsv
 	assert_success
 	assert_output "id	status
 	duplicate"
 	[ "$(echo "$stderr" | head -n 1)" = "crm-stage: d.tsv:2: duplicate of a deal owned by someone else (same external id 'X-1'), skipped" ]
-	run --separate-stderr crm-stage import --as ada d.tsv
+	CRM_USER=ada run --separate-stderr crm-stage import d.tsv
 	assert_output "id	status
 1	duplicate"
 	[ "$(echo "$stderr" | head -n 1)" = "crm-stage: d.tsv:2: duplicate of deal 1 (same external id 'X-1'), skipped" ]
@@ -110,42 +110,42 @@ crm-contact: 1 bad row, nothing imported"
 
 @test "claim: the owner is named only to who may see them" {
 	setup_people
-	must_fail 65 crm-lead claim 2 --as rob
+	CRM_USER=rob must_fail 65 crm-lead claim 2
 	assert_output "crm-lead: lead 2 is not in the pool: it belongs to someone else"
-	must_fail 65 crm-lead claim 2 --as mia
+	CRM_USER=mia must_fail 65 crm-lead claim 2
 	assert_output "crm-lead: lead 2 is not in the pool: it belongs to someone else"
-	must_fail 65 crm-lead claim 1 --as mia
+	CRM_USER=mia must_fail 65 crm-lead claim 1
 	assert_output "crm-lead: lead 1 is not in the pool: it belongs to 'rob'"
-	must_fail 65 crm-lead claim 2 --as ada
+	CRM_USER=ada must_fail 65 crm-lead claim 2
 	assert_output "crm-lead: lead 2 is not in the pool: it belongs to 'wes'"
 }
 
 @test "log and task lists: a subject out of sight is 77, a missing one 1" {
 	setup_people
-	crm-log add --as wes --lead 2 --kind call "wes calls" >/dev/null
-	crm-task add --as wes --lead 2 --title "call back" --due 3d >/dev/null
+	CRM_USER=wes crm-log add --lead 2 --kind call "wes calls" >/dev/null
+	CRM_USER=wes crm-task add --lead 2 --title "call back" --due 3d >/dev/null
 	for subject in "--lead 2" "--account 1" "--contact 1"; do
 		# shellcheck disable=SC2086
-		must_fail 77 crm-log list --as rob $subject
+		CRM_USER=rob must_fail 77 crm-log list $subject
 		# shellcheck disable=SC2086
-		must_fail 77 crm-task list --as rob $subject
+		CRM_USER=rob must_fail 77 crm-task list $subject
 	done
-	must_fail 77 crm-log list --as rob --lead 2
+	CRM_USER=rob must_fail 77 crm-log list --lead 2
 	assert_output "crm-log: permission denied: lead 2 is not visible to 'rob'"
-	must_fail 77 crm-log list --as mia --account 1
+	CRM_USER=mia must_fail 77 crm-log list --account 1
 	assert_output "crm-log: permission denied: account 1 is not visible to 'mia'"
-	must_fail 77 crm-task list --as rob --lead 2
+	CRM_USER=rob must_fail 77 crm-task list --lead 2
 	assert_output "crm-task: permission denied: lead 2 is not visible to 'rob'"
-	must_fail 1 crm-log list --as rob --lead 99
+	CRM_USER=rob must_fail 1 crm-log list --lead 99
 	assert_output "crm-log: lead 99 not found"
-	must_fail 1 crm-task list --as rob --contact 99
+	CRM_USER=rob must_fail 1 crm-task list --contact 99
 	assert_output "crm-task: contact 99 not found"
 	# what the actor may see is listed as before
-	run crm-log list --as wes --lead 2 -H
+	CRM_USER=wes run crm-log list --lead 2 -H
 	assert_output --regexp "	lead	2	韦斯	call	wes calls		wes$"
-	run crm-task list --as wes --lead 2 -H
+	CRM_USER=wes run crm-task list --lead 2 -H
 	assert_output --regexp "	wes	lead	2	韦斯	call back	open	$"
-	run crm-log list --as rob --lead 3 -H
+	CRM_USER=rob run crm-log list --lead 3 -H
 	assert_success
 	assert_output ""
 }
@@ -157,28 +157,28 @@ crm-contact: 1 bad row, nothing imported"
 		assert_output --regexp "^crm-[a-z]+: permission denied: (user 'wes'|team 'west') is not visible to '(rob|mia)'$"
 	}
 	for who in rob mia; do
-		check crm-lead list --as $who --owner wes
-		check crm-account list --as $who --owner wes
-		check crm-contact list --as $who --owner wes
-		check crm-stage list --as $who --owner wes
-		check crm-stage list --as $who --team west
-		check crm-log list --as $who --owner wes
-		check crm-task list --as $who --owner wes
+		CRM_USER=$who check crm-lead list --owner wes
+		CRM_USER=$who check crm-account list --owner wes
+		CRM_USER=$who check crm-contact list --owner wes
+		CRM_USER=$who check crm-stage list --owner wes
+		CRM_USER=$who check crm-stage list --team west
+		CRM_USER=$who check crm-log list --owner wes
+		CRM_USER=$who check crm-task list --owner wes
 		for r in funnel forecast kpi leaderboard lost activity rfm cycle accuracy; do
-			check crm-report $r --as $who --owner wes
-			check crm-report $r --as $who --team west
+			CRM_USER=$who check crm-report $r --owner wes
+			CRM_USER=$who check crm-report $r --team west
 		done
 	done
-	must_fail 77 crm-report forecast --as mia --team west
+	CRM_USER=mia must_fail 77 crm-report forecast --team west
 	assert_output "crm-report: permission denied: team 'west' is not visible to 'mia'"
-	must_fail 65 crm-report forecast --as rob --team north
+	CRM_USER=rob must_fail 65 crm-report forecast --team north
 	assert_output "crm-report: unknown team 'north'"
 	# one's own team and those one may see are fine
-	run crm-report forecast --as rob --team east
+	CRM_USER=rob run crm-report forecast --team east
 	assert_success
-	run crm-lead list --as mia --owner rob -H --fields id
+	CRM_USER=mia run crm-lead list --owner rob -H --fields id
 	assert_output "1"
-	run crm-stage list --as ada --team west -H
+	CRM_USER=ada run crm-stage list --team west -H
 	assert_success
 }
 
@@ -191,10 +191,10 @@ crm-contact: 1 bad row, nothing imported"
 	crm-stage won 2 -q >/dev/null
 	unset CRM_USER
 	# rob's snapshot: 1000 at 10% = 100.00; rob won nothing (mia's 5000 is not his)
-	run crm-report accuracy --as rob --by team -H
+	CRM_USER=rob run crm-report accuracy --by team -H
 	assert_success
 	assert_line --index 0 --regexp "^east	2026-03	[^	]+	100\.00	0\.00	"
-	run crm-report accuracy --as mia --by team -H
+	CRM_USER=mia run crm-report accuracy --by team -H
 	assert_line --index 0 --regexp "^east	2026-03	[^	]+	600\.00	5000\.00	"
 }
 
@@ -204,10 +204,10 @@ crm-contact: 1 bad row, nothing imported"
 	crm-stage add --title 单 --amount 300 --owner rob --account 1 -q
 	crm-stage won 1 -q >/dev/null
 	unset CRM_USER
-	run crm-report rfm --as rob -H
+	CRM_USER=rob run crm-report rfm -H
 	assert_success
 	[ "$(echo "$output" | cut -f1,2)" = "1	" ]
-	run crm-report rfm --as ada -H
+	CRM_USER=ada run crm-report rfm -H
 	[ "$(echo "$output" | cut -f1,2)" = "1	甲公司" ]
 }
 
@@ -220,37 +220,37 @@ crm-contact: 1 bad row, nothing imported"
 	crm-contact add --name 李四2 --owner rob >/dev/null
 	unset CRM_USER
 	before=$(snapshot)
-	must_fail 77 crm-lead merge 1 5 --as rob
+	CRM_USER=rob must_fail 77 crm-lead merge 1 5
 	assert_output "crm-lead: permission denied: only a manager or an admin may merge leads"
-	must_fail 77 crm-lead forget 1 --as rob
+	CRM_USER=rob must_fail 77 crm-lead forget 1
 	assert_output "crm-lead: permission denied: only a manager or an admin may forget leads"
-	must_fail 77 crm-account merge 2 3 --as rob
+	CRM_USER=rob must_fail 77 crm-account merge 2 3
 	assert_output "crm-account: permission denied: only a manager or an admin may merge accounts"
-	must_fail 77 crm-account forget 2 --as rob
+	CRM_USER=rob must_fail 77 crm-account forget 2
 	assert_output "crm-account: permission denied: only a manager or an admin may forget accounts"
-	must_fail 77 crm-contact merge 2 3 --as rob
+	CRM_USER=rob must_fail 77 crm-contact merge 2 3
 	assert_output "crm-contact: permission denied: only a manager or an admin may merge contacts"
-	must_fail 77 crm-contact forget 2 --as rob
+	CRM_USER=rob must_fail 77 crm-contact forget 2
 	assert_output "crm-contact: permission denied: only a manager or an admin may forget contacts"
 	[ "$(snapshot)" = "$before" ]
 	# the config may let reps do either, each on its own
 	printf 'permissions:\n  rep_merge: true\n' >crm.yaml
 	export CRM_CONFIG=crm.yaml
-	run crm-lead merge 1 5 --as rob -q
+	CRM_USER=rob run crm-lead merge 1 5 -q
 	assert_success
-	must_fail 77 crm-lead forget 1 --as rob
+	CRM_USER=rob must_fail 77 crm-lead forget 1
 	printf 'permissions:\n  rep_forget: yes\n' >crm.yaml
-	run crm-contact forget 3 --as rob -q
+	CRM_USER=rob run crm-contact forget 3 -q
 	assert_success
-	must_fail 77 crm-account merge 2 3 --as rob
+	CRM_USER=rob must_fail 77 crm-account merge 2 3
 	unset CRM_CONFIG
 	# a manager merges and forgets their team's records
-	run crm-account merge 2 3 --as mia -q
+	CRM_USER=mia run crm-account merge 2 3 -q
 	assert_success
-	run crm-lead forget 1 --as mia -q
+	CRM_USER=mia run crm-lead forget 1 -q
 	assert_success
 	# and is still held to what they may change
-	must_fail 77 crm-lead forget 2 --as mia
+	CRM_USER=mia must_fail 77 crm-lead forget 2
 	assert_output "crm-lead: permission denied: lead 2 is not visible to 'mia'"
 }
 

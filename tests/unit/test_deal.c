@@ -42,7 +42,7 @@ static int setup_db(void **state)
 	setenv("LOGNAME", "tester", 1);
 	unsetenv("CRM_CONFIG");
 	unsetenv("CRM_USER");
-	if (crm_ctx_open(&s->ctx, &s->opts))
+	if (crm_ctx_open_create(&s->ctx, &s->opts))
 		return -1;
 	*state = s;
 	return 0;

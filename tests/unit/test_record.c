@@ -99,7 +99,7 @@ static int setup_db(void **state)
 	setenv("CRM_NOW", "2026-03-02T09:00:00Z", 1);
 	setenv("XDG_CONFIG_HOME", s->dir, 1);
 	unsetenv("CRM_CONFIG");
-	if (crm_ctx_open(&s->ctx, &s->opts) || crm_db_begin(s->ctx.db))
+	if (crm_ctx_open_create(&s->ctx, &s->opts) || crm_db_begin(s->ctx.db))
 		return -1;
 	*state = s;
 	return 0;

@@ -117,7 +117,7 @@ static int db_setup(void **state)
 	unsetenv("CRM_USER");
 	d->opts.db_path = path;
 	d->opts.quiet = true;
-	if (crm_ctx_open(&d->ctx, &d->opts) != 0)
+	if (crm_ctx_open_create(&d->ctx, &d->opts) != 0)
 		return -1;
 	*state = d;
 	return 0;

@@ -111,7 +111,7 @@ static int scratch_open(void **state)
 	s->opts.db_path = s->db;
 	s->opts.config_path = s->yaml;
 	s->opts.config_explicit = true;
-	if (crm_ctx_open(&s->ctx, &s->opts) != 0)
+	if (crm_ctx_open_create(&s->ctx, &s->opts) != 0)
 		return -1;
 	const char *sql =
 		"INSERT INTO leads (id, name, region, source, tags, custom, created_at, updated_at) VALUES"
