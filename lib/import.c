@@ -49,9 +49,13 @@ struct imp {
 	struct run *runs;
 	size_t nruns, capruns;
 	bool **mapped;		/* per file: which handles its columns fill */
+	struct crm_rows **in;	/* per file, opened and mapped before the lock */
+	int **handle;		/* per file and column: the handle it fills, -1 none */
 	struct crm_colmap *map;
 	struct crm_rejects rj;
 	bool progress;
+	bool doomed;		/* reader's copy of pipeline.doomed */
+	struct crm_lead_rec *scratch;	/* where a doomed reader checks rows */
 	struct pipeline *pipe;
 	struct crm_lead_owners *owners;
 };
@@ -140,6 +144,7 @@ struct pipeline {
 	struct batch batch[NBATCH];
 	long filled, loaded;	/* batches handed over and done; a ring */
 	bool done;		/* the reader has handed over its last batch */
+	bool doomed;		/* a bad row without --skip-bad: nothing will be written */
 	int st;			/* the first failure on either side stops both */
 };
 
@@ -195,6 +200,20 @@ static struct batch *hand_over(struct pipeline *p, struct batch *b, bool last)
 	return b;
 }
 
+/* A bad row without --skip-bad: nothing will be written, so the loader is
+ * let go at once (it rolls back and frees the write lock) while the reader
+ * goes on checking the rest for the list of bad rows. */
+static void doom(struct imp *im, struct pipeline *p, struct batch **bp)
+{
+	if (im->o->skip_bad || im->doomed)
+		return;
+	im->doomed = true;
+	pthread_mutex_lock(&p->mu);
+	p->doomed = true;
+	pthread_mutex_unlock(&p->mu);
+	*bp = hand_over(p, *bp, true);
+}
+
 static int stopped(struct pipeline *p)
 {
 	pthread_mutex_lock(&p->mu);
@@ -203,20 +222,43 @@ static int stopped(struct pipeline *p)
 	return st;
 }
 
+/* Open every input and map its columns: a missing file or a bad header is
+ * reported before the write lock is taken. */
+static int open_inputs(struct imp *im)
+{
+	int st = 0;
+	im->in = crm_xcalloc((size_t)im->nfiles, sizeof *im->in);
+	im->handle = crm_xcalloc((size_t)im->nfiles, sizeof *im->handle);
+	for (int fi = 0; fi < im->nfiles && !st; fi++) {
+		if (!(im->in[fi] = crm_rows_open(im->files[fi], im->o->format, &st)))
+			break;
+		im->handle[fi] = crm_xcalloc(crm_rows_ncols(im->in[fi]), sizeof **im->handle);
+		im->mapped[fi] = crm_xcalloc((size_t)crm_lead_rec_nfields(im->rec), sizeof **im->mapped);
+		st = map_columns(im, im->in[fi], im->handle[fi], im->mapped[fi]);
+	}
+	return st;
+}
+
+static void close_inputs(struct imp *im)
+{
+	for (int fi = 0; im->in && fi < im->nfiles; fi++) {
+		crm_rows_close(im->in[fi]);
+		if (im->handle)
+			free(im->handle[fi]);
+	}
+	free(im->in);
+	free(im->handle);
+}
+
 static int read_file(struct imp *im, struct pipeline *p, struct batch **bp, int fi)
 {
-	struct crm_rows *rows;
-	int st, rc;
+	struct crm_rows *rows = im->in[fi];
+	int st = 0, rc;
 
-	if (!(rows = crm_rows_open(im->files[fi], im->o->format, &st)))
-		return st;
 	const char *name = crm_rows_name(rows);
 	im->rj.header_of = NULL;	/* each file has its own header in the reject file */
 	size_t ncols = crm_rows_ncols(rows);
-	int *handle = crm_xcalloc(ncols, sizeof *handle);
-	im->mapped[fi] = crm_xcalloc((size_t)crm_lead_rec_nfields(im->rec), sizeof **im->mapped);
-	if ((st = map_columns(im, rows, handle, im->mapped[fi])))
-		goto out;
+	const int *handle = im->handle[fi];
 	while ((rc = crm_rows_next(rows)) != 0) {
 		if (++im->rows % PROGRESS_EVERY == 0)
 			progress(im, name, false);
@@ -228,12 +270,14 @@ static int read_file(struct imp *im, struct pipeline *p, struct batch **bp, int 
 				break;
 			}
 			crm_reject(&im->rj, rows, NULL);
+			doom(im, p, bp);
 			continue;
 		}
 		struct batch *b = *bp;
-		struct crm_lead_rec *r = b->rec[b->n];
+		struct crm_lead_rec *r = b ? b->rec[b->n] : im->scratch;
 		if (read_row(im, r, rows, handle, ncols)) {
 			crm_reject(&im->rj, rows, crm_lead_rec_error(r));
+			doom(im, p, bp);
 			continue;
 		}
 		if (im->rj.bad && !im->o->skip_bad)
@@ -247,9 +291,6 @@ static int read_file(struct imp *im, struct pipeline *p, struct batch **bp, int 
 		}
 	}
 	progress(im, name, true);
-out:
-	free(handle);
-	crm_rows_close(rows);
 	return st;
 }
 
@@ -259,7 +300,7 @@ static void *reader(void *arg)
 	struct pipeline *p = im->pipe;
 	struct batch *b = &p->batch[0];
 	int st = 0;
-	for (int i = 0; i < im->nfiles && !st && b; i++)
+	for (int i = 0; i < im->nfiles && !st && (b || im->doomed); i++)
 		st = read_file(im, p, &b, i);
 	hand_over(p, b, true);
 	if (st) {
@@ -320,6 +361,11 @@ static int load(struct imp *im)
 		pthread_cond_broadcast(&p->cv);
 		pthread_mutex_unlock(&p->mu);
 	}
+	pthread_mutex_lock(&p->mu);
+	bool doomed = p->doomed;
+	pthread_mutex_unlock(&p->mu);
+	if (doomed)
+		crm_db_rollback(im->ctx->db);	/* others may write while the rest is checked */
 	pthread_join(tid, NULL);
 	return p->st;
 }
@@ -338,6 +384,9 @@ static void pipeline_init(struct imp *im, struct pipeline *p)
 			p->batch[i].rec[j] = r;
 		}
 	}
+	im->scratch = crm_lead_rec_new(im->ctx);
+	crm_lead_rec_trust_utf8(im->scratch, true);
+	crm_lead_rec_use_owners(im->scratch, im->owners);
 	im->pipe = p;
 }
 
@@ -349,6 +398,7 @@ static void pipeline_free(struct imp *im)
 	for (int i = 0; i < NBATCH; i++)
 		for (int j = 0; j < BATCH; j++)
 			crm_lead_rec_free(p->batch[i].rec[j]);
+	crm_lead_rec_free(im->scratch);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv);
 	crm_lead_owners_free(im->owners);
@@ -676,7 +726,8 @@ int crm_lead_import(struct crm_ctx *ctx, const struct crm_import_opts *o,
 	if ((o->source && (st = crm_lead_rec_set(im.rec, "source", o->source))) ||
 	    (o->campaign && (st = crm_lead_rec_set(im.rec, "campaign", o->campaign))))
 		goto out;
-	if ((st = crm_rejects_open(&im.rj, ctx, o->skip_bad, o->reject, im.files, im.nfiles)))
+	if ((st = crm_rejects_open(&im.rj, ctx, o->skip_bad, o->reject, im.files, im.nfiles)) ||
+	    (st = open_inputs(&im)))
 		goto out;
 	if (!dry && !(ids = tmpfile())) {
 		crm_warn_errno("cannot create a temporary file");
@@ -696,6 +747,7 @@ out:
 	if (ids)
 		fclose(ids);
 	st = crm_rejects_close(&im.rj, st);
+	close_inputs(&im);
 	for (int i = 0; i < im.nfiles; i++)
 		free(im.mapped[i]);
 	free(im.mapped);

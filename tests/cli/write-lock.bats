@@ -68,3 +68,39 @@ crm-account: 1 bad row, nothing updated"
 	printf 'id\tindustry\n2\t零售\n' | crm-account update -q
 	[ "$(sqlite3 "$CRM_DB" "SELECT industry FROM accounts WHERE id = 2")" = 零售 ]
 }
+
+@test "an import with a bad row lets other writers in while it checks the rest" {
+	crm init -q
+	{
+		printf 'name,phone\nA,13800000001\nB,138-abc\n'
+		while [ ! -e go ]; do sleep 0.05; done
+		printf 'C,13800000003\nD,139-xyz\n'
+	} | crm-lead import --csv >out 2>err &
+	pid=$!
+	# the import is waiting for more input; its write lock must be gone
+	CRM_BUSY_TIMEOUT=4000 run crm-lead add --name 王伟 --phone 13900000009 -H
+	touch go
+	st=0
+	wait "$pid" || st=$?
+	assert_success
+	[ "$st" -eq 65 ]
+	run cat err
+	assert_output "crm-lead: stdin:3: invalid phone '138-abc'
+crm-lead: stdin:5: invalid phone '139-xyz'
+crm-lead: 2 bad rows, nothing imported"
+	[ ! -s out ]
+	run sqlite3 "$CRM_DB" "SELECT name FROM leads"
+	assert_output "王伟"
+}
+
+@test "an input that is missing or has a bad header never waits for the lock" {
+	crm init -q
+	printf 'name,name\nA,B\n' >dup.csv
+	hold_lock 10
+	CRM_BUSY_TIMEOUT=100 must_fail 66 crm-lead import nothere.csv
+	assert_output "crm-lead: nothere.csv: No such file or directory"
+	CRM_BUSY_TIMEOUT=100 must_fail 65 crm-lead import dup.csv
+	assert_output "crm-lead: dup.csv:1: duplicate column 'name'"
+	kill "$LOCK_PID"
+	wait "$LOCK_PID" 2>/dev/null || true
+}
