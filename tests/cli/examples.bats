@@ -210,8 +210,11 @@ Content-Transfer-Encoding: 8bit"
 		*) [ -x "$(dirname "$(command -v crm-roi)")/$w" ] || { echo "no tool $w"; return 1; } ;;
 		esac
 	done < <(grep -Ev '^(#|$|[A-Z_]+=)' "$EX/crontab")
-	[ "$(grep -Ec '^[0-9*]' "$EX/crontab")" -eq 5 ]
+	[ "$(grep -Ec '^[0-9*]' "$EX/crontab")" -eq 6 ]
 	grep -q '^MAILTO=' "$EX/crontab"
-	# the crontab names a real crm-report option
+	grep -q '^CRM_BUSY_TIMEOUT=[0-9][0-9]*$' "$EX/crontab"
+	# the crontab names real options and subcommands
 	crm-report --help | grep -q -- '--snapshot'
+	crm --help | grep -q -- 'crm backup \[--force\] FILE'
+	crm --help | grep -q -- 'crm audit head'
 }
