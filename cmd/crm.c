@@ -130,9 +130,11 @@ static int cmd_file(struct crm_opts *o, int argc, char **argv)
 	const char *file = argv[optind];
 	if (!*file)
 		return crm_usage_fail("%s: empty file name", argv[0]);
+	if (strcmp(argv[0], "restore") == 0)
+		return crm_restore_run(o, file);
 	if ((st = crm_ctx_open(&ctx, o)))
 		return st;
-	st = strcmp(argv[0], "backup") == 0 ? crm_backup(&ctx, file) : crm_restore(&ctx, file);
+	st = crm_backup(&ctx, file);
 	crm_ctx_close(&ctx);
 	return st;
 }

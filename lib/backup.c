@@ -227,6 +227,84 @@ static int swap_in(struct crm_ctx *ctx, const char *tmp)
 	return st;
 }
 
+/* Is there a file at path to restore from?  0, or 66 after reporting. */
+static int restore_source(const char *path, struct stat *from)
+{
+	bool missing = stat(path, from) != 0;
+	if (missing || S_ISDIR(from->st_mode)) {
+		if (!missing)
+			errno = EISDIR;
+		crm_warn_errno("%s", path);
+		return EX_NOINPUT;
+	}
+	return 0;
+}
+
+/* The database is gone (a lost disk, a deleted file): put the copy at path
+ * where it was.  Who restores must be an admin of the copy, so the copy is
+ * made first, beside db, and opened as the database it will be. */
+static int restore_missing(struct crm_opts *o, const char *path, const char *db)
+{
+	struct stat from, like = {.st_mode = 0600, .st_gid = getegid()};
+	sqlite3 *h = NULL;
+	char *tmp = NULL;
+	int st;
+	if ((st = restore_source(path, &from)) || (st = verify(path, path, false)))
+		return st;
+	if (o->dry_run) {
+		if (!o->quiet)
+			crm_warn("%s: would restore %s (which does not exist) from it", path, db);
+		return 0;
+	}
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		st = file_fail(h, path, "cannot open");
+	else
+		st = make_copy(h, db, path, &like, &tmp);
+	sqlite3_close(h);
+	if (st)
+		return st;
+	struct crm_opts as_copy = *o;
+	struct crm_ctx ctx;
+	as_copy.db_path = tmp;
+	if (!(st = crm_ctx_open(&ctx, &as_copy))) {
+		st = crm_ctx_require_admin(&ctx, "restore the database");
+		crm_ctx_close(&ctx);
+	}
+	/* link, not rename: a database made meanwhile is not replaced */
+	if (!st && link(tmp, db) != 0) {
+		crm_warn_errno("cannot create '%s'", db);
+		st = EX_CANTCREAT;
+	} else if (!st) {
+		st = crm_outfile_sync_dir(db);
+	}
+	char *wal = crm_xasprintf("%s-wal", tmp), *shm = crm_xasprintf("%s-shm", tmp);
+	unlink(tmp);
+	unlink(wal);
+	unlink(shm);
+	free(wal);
+	free(shm);
+	free(tmp);
+	if (!st && !o->quiet)
+		crm_warn("restored %s from %s", db, path);
+	return st;
+}
+
+int crm_restore_run(struct crm_opts *o, const char *path)
+{
+	char *db = crm_ctx_db_path(o);
+	struct stat sb;
+	struct crm_ctx ctx;
+	int st;
+	if (lstat(db, &sb) != 0 && errno == ENOENT) {
+		st = restore_missing(o, path, db);
+	} else if (!(st = crm_ctx_open(&ctx, o))) {
+		st = crm_restore(&ctx, path);
+		crm_ctx_close(&ctx);
+	}
+	free(db);
+	return st;
+}
+
 int crm_restore(struct crm_ctx *ctx, const char *path)
 {
 	const char *db = crm_db_path(ctx->db);
@@ -234,15 +312,9 @@ int crm_restore(struct crm_ctx *ctx, const char *path)
 	sqlite3 *h = NULL;
 	char *tmp = NULL;
 	int st;
-	if ((st = crm_ctx_require_admin(ctx, "restore the database")))
+	if ((st = crm_ctx_require_admin(ctx, "restore the database")) ||
+	    (st = restore_source(path, &from)))
 		return st;
-	bool missing = stat(path, &from) != 0;
-	if (missing || S_ISDIR(from.st_mode)) {
-		if (!missing)
-			errno = EISDIR;
-		crm_warn_errno("%s", path);
-		return EX_NOINPUT;
-	}
 	if (stat(db, &live) != 0) {
 		crm_warn_errno("%s", db);
 		return EX_NOINPUT;

@@ -21,4 +21,9 @@ int crm_backup(struct crm_ctx *ctx, const char *path);
  * 77; on failure the live database is untouched. */
 int crm_restore(struct crm_ctx *ctx, const char *path);
 
+/* crm restore: crm_restore on the database the options name, or, when
+ * that database does not exist at all, the copy put in its place (by an
+ * admin of the copy; its directory must exist).  The same statuses. */
+int crm_restore_run(struct crm_opts *o, const char *path);
+
 #endif

@@ -150,12 +150,17 @@ int crm_ctx_open_config(struct crm_ctx *ctx, struct crm_opts *opts)
 	return 0;
 }
 
+char *crm_ctx_db_path(const struct crm_opts *opts)
+{
+	return opts->db_path && *opts->db_path ? crm_xstrdup(opts->db_path) : crm_db_default_path();
+}
+
 static int open_ctx(struct crm_ctx *ctx, struct crm_opts *opts, enum crm_db_mode mode)
 {
 	int st = crm_ctx_open_config(ctx, opts);
 	if (st)
 		return st;
-	char *path = opts->db_path && *opts->db_path ? crm_xstrdup(opts->db_path) : crm_db_default_path();
+	char *path = crm_ctx_db_path(opts);
 	st = crm_db_open(path, mode, &ctx->db);
 	free(path);
 	if (!st)

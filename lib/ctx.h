@@ -51,6 +51,9 @@ struct crm_ctx {
 int crm_ctx_open(struct crm_ctx *ctx, struct crm_opts *opts);
 /* The same for crm init: creates the database when missing. */
 int crm_ctx_open_create(struct crm_ctx *ctx, struct crm_opts *opts);
+/* The database path the options name: -d, else CRM_DB, else the XDG
+ * default (free it). */
+char *crm_ctx_db_path(const struct crm_opts *opts);
 /* Only the config and now, for commands that must not touch the database. */
 int crm_ctx_open_config(struct crm_ctx *ctx, struct crm_opts *opts);
 void crm_ctx_close(struct crm_ctx *ctx);

@@ -182,3 +182,34 @@ Try 'crm --help'."
 	assert_output "crm: old.db: would restore $CRM_DB from it"
 	intact
 }
+
+@test "restore: a database that is gone comes back from its copy, for an admin of the copy" {
+	start
+	crm-user add --login bob --name Bob --role rep >/dev/null
+	crm backup -q ../copy.db
+	want=$(crm-lead list)
+	rm -f "$CRM_DB" "$CRM_DB-wal" "$CRM_DB-shm"
+	# a rep of the copy may not; -n only verifies; nothing is left behind
+	CRM_USER=bob must_fail 77 crm restore ../copy.db
+	assert_output --partial "permission denied: only an admin may restore the database"
+	[ ! -e "$CRM_DB" ]
+	run crm restore -n ../copy.db
+	assert_success
+	assert_output "crm: ../copy.db: would restore $CRM_DB (which does not exist) from it"
+	[ ! -e "$CRM_DB" ]
+	run crm restore ../copy.db
+	assert_success
+	assert_output "crm: restored $CRM_DB from ../copy.db"
+	[ "$(crm-lead list)" = "$want" ]
+	[ "$(stat -c %a "$CRM_DB")" = 600 ]
+	run crm check
+	assert_success
+	# no temporary copy (named after the database) is left beside it
+	[ "$(ls -A "$(dirname "$CRM_DB")" | grep crm.db | tr '\n' ' ')" = "crm.db crm.db-shm crm.db-wal " ]
+	# a garbage copy is refused and makes nothing
+	rm -f "$CRM_DB" "$CRM_DB-wal" "$CRM_DB-shm"
+	echo garbage >../bad.db
+	must_fail 65 crm restore ../bad.db
+	[ ! -e "$CRM_DB" ]
+	[ -z "$(ls -A "$(dirname "$CRM_DB")" | grep crm.db)" ]
+}
