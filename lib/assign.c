@@ -618,29 +618,24 @@ static int write_queue(struct assigner *a)
 	static const char update[] =
 		"UPDATE leads SET owner_id = d.owner_id, assigned_at = ?1, updated_at = ?1,"
 		" claimed_at = NULL FROM temp.crm_assigned d WHERE leads.id = d.lead_id";
-	static const char audit[] =
-		"INSERT INTO audit (" CRM_AUDIT_COLUMNS_UNSEALED ")"
-		" SELECT ?1, ?2, ?3, ?4, 'lead', d.lead_id, 'assign', 'owner', o.login, n.login"
-		" FROM temp.crm_assigned d JOIN users n ON n.id = d.owner_id"
-		" LEFT JOIN users o ON o.id = d.old_owner_id ORDER BY d.lead_id";
+	/* in lead order: the queue's own order, the outer loop (CROSS JOIN) */
+	static const char audit[] = CRM_AUDIT_INSERT("NULL",
+		"?1 AS at, ?2 AS actor, ?3 AS real_actor, ?4 AS tool, 'lead' AS entity,"
+		" d.lead_id AS entity_id, 'assign' AS action, 'owner' AS field, o.login AS old_value,"
+		" n.login AS new_value FROM temp.crm_assigned d CROSS JOIN users n ON n.id = d.owner_id"
+		" LEFT JOIN users o ON o.id = d.old_owner_id");
 	sqlite3_stmt *st = crm_db_stmt(ctx->db, update);
 	if (!st)
 		return EX_SOFTWARE;
 	sqlite3_bind_text(st, 1, ctx->now_iso, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return crm_db_fail(ctx->db, "cannot assign leads");
-	int64_t mark;
-	int rc;
-	if ((rc = crm_db_audit_mark(ctx->db, &mark)))
-		return rc;
 	if (!(st = crm_db_stmt(ctx->db, audit)))
 		return EX_SOFTWARE;
 	crm_db_bind_origin(ctx->db, st);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return crm_db_fail(ctx->db, "cannot write audit rows");
-	if ((rc = crm_task_first_contact_assigned(ctx)))
-		return rc;
-	return crm_db_audit_seal(ctx->db, mark);
+	return crm_task_first_contact_assigned(ctx);
 }
 
 /* "SELECT l.id, owner" LEAD_FIELDS, the custom fields, then rest. */

@@ -13,6 +13,7 @@
 
 struct crm_audit_chain {
 	unsigned char prev[DIGEST];
+	int64_t last_id;	/* the row prev is the hash of */
 	bool loaded;
 };
 
@@ -55,6 +56,16 @@ static bool from_hex(const unsigned char *s, unsigned char d[DIGEST])
 			return false;
 		d[i] = (unsigned char)(hi << 4 | lo);
 	}
+	return true;
+}
+
+/* A stored row hash: 32 bytes (a blob, or anything else of that length
+ * that someone put there by hand). */
+static bool stored_hash(sqlite3_stmt *st, int col, unsigned char d[DIGEST])
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL || sqlite3_column_bytes(st, col) != DIGEST)
+		return false;
+	memcpy(d, sqlite3_column_blob(st, col), DIGEST);
 	return true;
 }
 
@@ -106,34 +117,49 @@ static void chain_hash(const unsigned char prev[DIGEST], const struct chain_row 
 	sha256_digest(&c, DIGEST, out);
 }
 
-/* The stored hash of the last row up to id max_id, zeros when there is
- * none (or it has no hash): the same rule crm_audit_verify applies. */
-static int load_prev(sqlite3 *h, int64_t max_id, unsigned char prev[DIGEST])
+/* The id and stored hash of the last row up to id max_id, 0 and zeros
+ * when there is none (a row without a hash: zeros), the rule
+ * crm_audit_verify applies. */
+static int load_prev(sqlite3 *h, int64_t max_id, struct crm_audit_chain *c)
 {
 	sqlite3_stmt *st;
-	memset(prev, 0, DIGEST);
-	if (sqlite3_prepare_v2(h, "SELECT hash FROM audit WHERE id <= ?1 ORDER BY id DESC LIMIT 1",
+	memset(c->prev, 0, DIGEST);
+	c->last_id = 0;
+	if (sqlite3_prepare_v2(h, "SELECT id, hash FROM audit WHERE id <= ?1 ORDER BY id DESC LIMIT 1",
 			       -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, max_id);
 	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		from_hex(sqlite3_column_text(st, 0), prev);
+	if (rc == SQLITE_ROW) {
+		c->last_id = sqlite3_column_int64(st, 0);
+		stored_hash(st, 1, c->prev);
+	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* crm_audit_hash(id, at, ..., new_value): id is the row's own (NULL: the
+ * next), and must follow the row hashed before, so that a set-wise INSERT
+ * whose rows were computed in another order than their ids fails instead
+ * of writing a broken chain. */
 static void sql_audit_hash(sqlite3_context *cx, int argc, sqlite3_value **argv)
 {
 	struct crm_audit_chain *c = sqlite3_user_data(cx);
 	sqlite3 *h = sqlite3_context_db_handle(cx);
 	/* outside BEGIN ... COMMIT another process may append between two
 	 * statements, so only a transaction may keep the cached hash */
-	if ((!c->loaded || sqlite3_get_autocommit(h)) && load_prev(h, INT64_MAX, c->prev) != 0) {
+	if ((!c->loaded || sqlite3_get_autocommit(h)) && load_prev(h, INT64_MAX, c) != 0) {
 		sqlite3_result_error(cx, "cannot read the audit chain", -1);
 		return;
 	}
 	c->loaded = true;
+	int64_t id = c->last_id + 1;
+	if (sqlite3_value_type(argv[0]) != SQLITE_NULL && sqlite3_value_int64(argv[0]) != id) {
+		c->loaded = false;
+		sqlite3_result_error(cx, "audit rows chained out of order", -1);
+		return;
+	}
+	argv++;
 	struct chain_row r;
 	for (int i = 0; i < NMETA; i++) {
 		r.meta[i] = sqlite3_value_type(argv[i]) == SQLITE_NULL ? NULL : sqlite3_value_text(argv[i]);
@@ -148,9 +174,8 @@ static void sql_audit_hash(sqlite3_context *cx, int argc, sqlite3_value **argv)
 		}
 	}
 	chain_hash(c->prev, &r, c->prev);
-	char hex[CRM_SHA256_HEX];
-	to_hex(c->prev, hex);
-	sqlite3_result_text(cx, hex, 2 * DIGEST, SQLITE_TRANSIENT);
+	c->last_id = id;
+	sqlite3_result_blob(cx, c->prev, DIGEST, SQLITE_TRANSIENT);
 	(void)argc;
 }
 
@@ -170,7 +195,7 @@ static void sql_sha256(sqlite3_context *cx, int argc, sqlite3_value **argv)
 struct crm_audit_chain *crm_audit_register(sqlite3 *h)
 {
 	struct crm_audit_chain *c = crm_xcalloc(1, sizeof *c);
-	if (sqlite3_create_function(h, "crm_audit_hash", NMETA + 2, SQLITE_UTF8 | SQLITE_DIRECTONLY,
+	if (sqlite3_create_function(h, "crm_audit_hash", NMETA + 3, SQLITE_UTF8 | SQLITE_DIRECTONLY,
 				    c, sql_audit_hash, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_create_function(h, "crm_sha256", 1,
 				    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
@@ -231,7 +256,7 @@ int crm_audit_verify(sqlite3 *h, const char *path, int64_t *rows)
 		r.has_value[0] = row_value(st, 9, 11, r.value[0]);
 		r.has_value[1] = row_value(st, 10, 12, r.value[1]);
 		chain_hash(prev, &r, want);
-		bool has_hash = from_hex(sqlite3_column_text(st, 13), stored);
+		bool has_hash = stored_hash(st, 13, stored);
 		(*rows)++;
 		if (has_hash && memcmp(want, stored, DIGEST) == 0) {
 			/* fine */
@@ -279,9 +304,9 @@ int crm_audit_last_id(sqlite3 *h, int64_t *id)
 int crm_audit_seal(sqlite3 *h, struct crm_audit_chain *c, int64_t after_id)
 {
 	static const char sql[] =
-		"UPDATE audit SET hash = crm_audit_hash(at, actor, real_actor, tool, entity,"
+		"UPDATE audit SET hash = crm_audit_hash(NULL, at, actor, real_actor, tool, entity,"
 		" entity_id, action, field, old_value, new_value) WHERE id > ?1";
-	if (load_prev(h, after_id, c->prev) != 0)
+	if (load_prev(h, after_id, c) != 0)
 		return -1;
 	c->loaded = true;
 	/* a range of a rowid table is updated in id order, which is the chain's */
@@ -291,12 +316,14 @@ int crm_audit_seal(sqlite3 *h, struct crm_audit_chain *c, int64_t after_id)
 	sqlite3_bind_int64(st, 1, after_id);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
+	c->loaded = false;
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int crm_audit_head(sqlite3 *h, int64_t *id, char hash[CRM_SHA256_HEX])
 {
 	sqlite3_stmt *st;
+	unsigned char d[DIGEST];
 	*id = 0;
 	hash[0] = '\0';
 	if (sqlite3_prepare_v2(h, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", -1, &st,
@@ -305,8 +332,8 @@ int crm_audit_head(sqlite3 *h, int64_t *id, char hash[CRM_SHA256_HEX])
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
-		snprintf(hash, CRM_SHA256_HEX, "%s", (const char *)sqlite3_column_text(st, 1) ?
-			 (const char *)sqlite3_column_text(st, 1) : "");
+		if (stored_hash(st, 1, d))
+			to_hex(d, hash);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : EX_SOFTWARE;

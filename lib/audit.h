@@ -8,8 +8,10 @@
  *
  * The chain is computed by two SQL functions registered on every
  * connection:
- *   crm_audit_hash(at, actor, real_actor, tool, entity, entity_id, action,
- *                  field, old_value, new_value)  -> hex hash of the new row
+ *   crm_audit_hash(id, at, actor, real_actor, tool, entity, entity_id,
+ *                  action, field, old_value, new_value) -> the new row's
+ *                  hash (32 bytes), whose id (NULL: the next) must follow the row
+ *                  hashed before, else the statement fails
  *   crm_sha256(text) -> hex SHA-256, NULL for NULL */
 #ifndef CRM_AUDIT_H
 #define CRM_AUDIT_H
@@ -20,11 +22,20 @@
 
 #define CRM_SHA256_HEX 65	/* 64 hex digits and NUL */
 
-/* The columns an audit INSERT of one row names; set-wise writers name
- * CRM_AUDIT_COLUMNS_UNSEALED and seal afterwards. */
-#define CRM_AUDIT_COLUMNS_UNSEALED \
+/* The ten columns an audit row is made of, and the hash chained over them. */
+#define CRM_AUDIT_VALUES \
 	"at, actor, real_actor, tool, entity, entity_id, action, field, old_value, new_value"
-#define CRM_AUDIT_COLUMNS CRM_AUDIT_COLUMNS_UNSEALED ", hash"
+#define CRM_AUDIT_COLUMNS CRM_AUDIT_VALUES ", hash"
+
+/* A set-wise audit INSERT: ROWS is "SELECT-list FROM ...", the list naming
+ * the ten CRM_AUDIT_VALUES by alias (?1 AS at, ...), and ID the id of each
+ * row: NULL for the next, when the rows come out in the order they are
+ * inserted (no ORDER BY, so no sort computes them first), or an expression
+ * of the last audit id (crm_db_bind_audit) giving each its own, which
+ * crm_audit_hash checks follow one another. */
+#define CRM_AUDIT_INSERT(id, rows) \
+	"INSERT INTO audit (id, " CRM_AUDIT_COLUMNS ") SELECT id, " CRM_AUDIT_VALUES \
+	", crm_audit_hash(id, " CRM_AUDIT_VALUES ") FROM (SELECT " id " AS id, " rows ")"
 
 /* The SET list that erases an audit row's values, keeping their hashes. */
 #define CRM_AUDIT_ERASE_VALUES \
@@ -79,12 +90,11 @@ void crm_sha256_hex(const void *data, size_t len, char out[CRM_SHA256_HEX]);
  * chain is broken, or another status after a database error. */
 int crm_audit_verify(sqlite3 *h, const char *path, int64_t *rows);
 
-/* Set-wise writers insert their audit rows without a hash, then chain
- * them in id order: take crm_audit_last_id before the INSERT, and
- * crm_audit_seal(after_id) after it, in the same transaction (an
- * INSERT ... SELECT may compute its columns in another order than it
- * inserts the rows).  0, or -1 with the error in sqlite3_errmsg(h). */
+/* The last audit id, 0 when none; 0, or -1 with the error in h. */
 int crm_audit_last_id(sqlite3 *h, int64_t *id);
+/* Chain every row after after_id that has no hash yet, in id order: the
+ * rows written before the chain existed, at the migration that adds it.
+ * 0, or -1 with the error in sqlite3_errmsg(h). */
 int crm_audit_seal(sqlite3 *h, struct crm_audit_chain *c, int64_t after_id);
 
 /* The last row's id and hash (0 and "" when the audit is empty). */

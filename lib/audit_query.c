@@ -195,7 +195,7 @@ int crm_audit_check_anchor(struct crm_ctx *ctx, const char *anchor, FILE *out)
 	int chain_st = crm_db_check_audit(ctx->db, &rows);
 	if (chain_st && chain_st != EX_DATAERR)
 		return chain_st;
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, "SELECT hash FROM audit WHERE id = ?1");
+	sqlite3_stmt *s = crm_db_stmt(ctx->db, "SELECT lower(hex(hash)) FROM audit WHERE id = ?1");
 	if (!s)
 		return EX_SOFTWARE;
 	sqlite3_bind_int64(s, 1, id);

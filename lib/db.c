@@ -554,7 +554,7 @@ int crm_db_audit(struct crm_db *db, const char *entity, int64_t id, const char *
 {
 	static const char sql[] =
 		"INSERT INTO audit (" CRM_AUDIT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-		" crm_audit_hash(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10))";
+		" crm_audit_hash(NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10))";
 	sqlite3_stmt *st = crm_db_stmt(db, sql);
 	if (!st)
 		return EX_SOFTWARE;
@@ -572,17 +572,13 @@ int crm_db_audit(struct crm_db *db, const char *entity, int64_t id, const char *
 	return 0;
 }
 
-int crm_db_audit_mark(struct crm_db *db, int64_t *after_id)
+int crm_db_bind_audit(struct crm_db *db, sqlite3_stmt *st, int base)
 {
-	if (crm_audit_last_id(db->h, after_id) != 0)
+	int64_t last;
+	if (crm_audit_last_id(db->h, &last) != 0)
 		return crm_db_fail(db, "cannot read audit");
-	return 0;
-}
-
-int crm_db_audit_seal(struct crm_db *db, int64_t after_id)
-{
-	if (crm_audit_seal(db->h, db->chain, after_id) != 0)
-		return crm_db_fail(db, "cannot chain audit rows");
+	crm_db_bind_origin(db, st);
+	sqlite3_bind_int64(st, base, last);
 	return 0;
 }
 

@@ -84,13 +84,10 @@ const char *crm_col_text(sqlite3_stmt *st, int i);
 int crm_db_audit(struct crm_db *db, const char *entity, int64_t id, const char *action,
 		 const char *field, const char *old_value, const char *new_value);
 
-/* Set-wise audit: crm_db_audit_mark notes the last audit id, then
- * "INSERT INTO audit (" CRM_AUDIT_COLUMNS_UNSEALED ") SELECT ?1, ?2, ?3,
- * ?4, ..." with the origin bound by crm_db_bind_origin (?1 at, ?2 actor,
- * ?3 real_actor, ?4 tool), then crm_db_audit_seal chains the new rows.
- * 0 or an exit status after reporting. */
-int crm_db_audit_mark(struct crm_db *db, int64_t *after_id);
-int crm_db_audit_seal(struct crm_db *db, int64_t after_id);
+/* For a set-wise CRM_AUDIT_INSERT (audit.h): bind ?1 at, ?2 actor, ?3
+ * real_actor, ?4 tool, and parameter base to the last audit id.  0 or an
+ * exit status after reporting.  crm_db_bind_origin binds only the four. */
+int crm_db_bind_audit(struct crm_db *db, sqlite3_stmt *st, int base);
 void crm_db_bind_origin(struct crm_db *db, sqlite3_stmt *st);
 
 /* Integrity: PRAGMA integrity_check and foreign_key_check; reports each

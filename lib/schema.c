@@ -248,7 +248,7 @@ static const char *const migrations[] = {
 	"ALTER TABLE audit ADD COLUMN real_actor TEXT;"
 	"ALTER TABLE audit ADD COLUMN old_sha TEXT;"
 	"ALTER TABLE audit ADD COLUMN new_sha TEXT;"
-	"ALTER TABLE audit ADD COLUMN hash TEXT;"
+	"ALTER TABLE audit ADD COLUMN hash BLOB;"
 	"CREATE INDEX audit_at ON audit(at);"
 	"CREATE INDEX audit_actor ON audit(actor, at);",
 };

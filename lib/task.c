@@ -120,9 +120,10 @@ int crm_task_first_contact_assigned(struct crm_ctx *ctx)
 #define STALE_FIRST_CONTACT \
 	" FROM tasks t JOIN temp.crm_assigned d ON t.subject_type = 'lead' AND t.subject_id = d.lead_id" \
 	" WHERE t.kind = 'first_contact' AND t.status = 'open' AND t.owner_id IS NOT d.owner_id"
-	static const char audit_close[] =
-		"INSERT INTO audit (" CRM_AUDIT_COLUMNS_UNSEALED ")"
-		" SELECT ?1, ?2, ?3, ?4, 'task', t.id, 'update', 'status', 'open', 'done'" STALE_FIRST_CONTACT;
+	static const char audit_close[] = CRM_AUDIT_INSERT("NULL",
+		"?1 AS at, ?2 AS actor, ?3 AS real_actor, ?4 AS tool, 'task' AS entity, t.id AS entity_id,"
+		" 'update' AS action, 'status' AS field, 'open' AS old_value, 'done' AS new_value"
+		STALE_FIRST_CONTACT);
 	static const char close[] =
 		"UPDATE tasks SET status = 'done', done_at = ?1 WHERE id IN (SELECT t.id"
 		STALE_FIRST_CONTACT ")";
@@ -133,12 +134,15 @@ int crm_task_first_contact_assigned(struct crm_ctx *ctx)
 		"   FROM tasks t WHERE t.subject_type = 'lead' AND t.subject_id = d.lead_id"
 		"   AND t.status = 'open' AND t.kind = 'first_contact' AND t.owner_id = d.owner_id)"
 		" ORDER BY d.lead_id";
-	static const char audit_new[] =
-		"INSERT INTO audit (" CRM_AUDIT_COLUMNS_UNSEALED ")"
-		" SELECT ?1, ?2, ?3, ?4, 'task', t.id, 'create', f.field, NULL,"
-		"   CASE f.field WHEN 'title' THEN t.title WHEN 'due' THEN t.due ELSE t.owner_id END"
-		" FROM tasks t, (SELECT 1 AS n, 'title' AS field UNION ALL SELECT 2, 'due'"
-		"   UNION ALL SELECT 3, 'owner_id') f WHERE t.id > ?7";
+	/* the new tasks have the ids after ?7, one after another, and each
+	 * gets three rows: their ids follow from the task's, with no sort
+	 * (CROSS JOIN keeps the tasks the outer loop, so rows come in id order) */
+	static const char audit_new[] = CRM_AUDIT_INSERT("?8 + (t.id - ?7 - 1) * 3 + f.n",
+		"?1 AS at, ?2 AS actor, ?3 AS real_actor, ?4 AS tool, 'task' AS entity, t.id AS entity_id,"
+		" 'create' AS action, f.field AS field, NULL AS old_value,"
+		" CASE f.field WHEN 'title' THEN t.title WHEN 'due' THEN t.due ELSE t.owner_id END"
+		" AS new_value FROM tasks t CROSS JOIN (SELECT 1 AS n, 'title' AS field UNION ALL"
+		" SELECT 2, 'due' UNION ALL SELECT 3, 'owner_id') f WHERE t.id > ?7");
 #undef STALE_FIRST_CONTACT
 	const char *const steps[] = {audit_close, close, insert, audit_new};
 	char due[CRM_ISO_LEN];
@@ -150,18 +154,21 @@ int crm_task_first_contact_assigned(struct crm_ctx *ctx)
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		if (!(st = crm_db_stmt(ctx->db, steps[i])))
 			return EX_SOFTWARE;
-		/* bind by number only what each statement uses */
-		int n = sqlite3_bind_parameter_count(st);
-		if (n >= 4)
+		/* bind by number only what each statement uses: the audit
+		 * inserts ?1-?4 (and ?7, ?8), the others ?1, ?5 and ?6 */
+		int n = sqlite3_bind_parameter_count(st), rc;
+		if (n == 4)
 			crm_db_bind_origin(ctx->db, st);
-		else
-			sqlite3_bind_text(st, 1, ctx->now_iso, -1, SQLITE_STATIC);
-		if (n >= 5)
-			sqlite3_bind_text(st, 5, ctx->cfg->followup.first_contact_title, -1, SQLITE_STATIC);
-		if (n >= 6)
-			sqlite3_bind_text(st, 6, due, -1, SQLITE_STATIC);
-		if (n >= 7)
+		if (n == 8 && (rc = crm_db_bind_audit(ctx->db, st, 8)))
+			return rc;
+		if (n == 8)
 			sqlite3_bind_int64(st, 7, last);
+		if (n != 4 && n != 8)
+			sqlite3_bind_text(st, 1, ctx->now_iso, -1, SQLITE_STATIC);
+		if (n == 5 || n == 6)
+			sqlite3_bind_text(st, 5, ctx->cfg->followup.first_contact_title, -1, SQLITE_STATIC);
+		if (n == 6)
+			sqlite3_bind_text(st, 6, due, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			return crm_db_fail(ctx->db, "cannot write first-contact tasks");
 	}

@@ -24,7 +24,7 @@ rows() { sqlite3 "$CRM_DB" "SELECT count(*) FROM audit"; }
 	assert_success
 	assert_line "audit	ok"
 	assert_line "audit_rows	$(rows)"
-	run sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE length(hash) <> 64 OR hash IS NULL"
+	run sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE typeof(hash) <> 'blob' OR length(hash) <> 32"
 	assert_output 0
 }
 

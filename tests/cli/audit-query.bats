@@ -112,7 +112,7 @@ Try 'crm --help'."
 	run crm audit head
 	assert_success
 	n=$(q "SELECT max(id) FROM audit")
-	h=$(q "SELECT hash FROM audit WHERE id = $n")
+	h=$(q "SELECT lower(hex(hash)) FROM audit WHERE id = $n")
 	assert_output "id	$n
 hash	$h"
 	run crm audit verify "$n:$h"

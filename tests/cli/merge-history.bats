@@ -7,7 +7,7 @@
 load helper
 
 # the audit rows as they are, one a line, for comparing before and after
-dump() { sqlite3 "$CRM_DB" "SELECT id, entity, entity_id, action, field, old_value, new_value, hash FROM audit ORDER BY id"; }
+dump() { sqlite3 "$CRM_DB" "SELECT id, entity, entity_id, action, field, old_value, new_value, hex(hash) FROM audit ORDER BY id"; }
 section() { awk -v s="# $1" '$0 == s { on = 1; next } on && NF == 0 { exit } on'; }
 export -f section
 
