@@ -140,6 +140,64 @@ int crm_colmap_columns(struct crm_colmap *m, const struct crm_rows *rows, const 
 	return 0;
 }
 
+int crm_import_inputs_open(struct crm_import_inputs *in, char *const *files, int nfiles,
+			   enum crm_rows_format fmt, struct crm_colmap *m, const char *entity,
+			   const struct crm_config *cfg, const struct crm_colmap_alias *aliases,
+			   bool quiet)
+{
+	int st = 0;
+	in->n = nfiles;
+	in->rows = crm_xcalloc((size_t)nfiles, sizeof *in->rows);
+	in->handle = crm_xcalloc((size_t)nfiles, sizeof *in->handle);
+	for (int i = 0; i < nfiles && !st; i++) {
+		if (!(in->rows[i] = crm_rows_open_twice(files[i], fmt, &st)))
+			break;
+		size_t ncols = crm_rows_ncols(in->rows[i]);
+		in->handle[i] = crm_xcalloc(ncols ? ncols : 1, sizeof **in->handle);
+		st = crm_colmap_columns(m, in->rows[i], entity, cfg, aliases, quiet, in->handle[i]);
+	}
+	return st;
+}
+
+int crm_import_inputs_rewind(struct crm_import_inputs *in)
+{
+	int st = 0;
+	for (int i = 0; i < in->n && !st; i++)
+		st = crm_rows_rewind(in->rows[i]);
+	return st;
+}
+
+void crm_import_inputs_close(struct crm_import_inputs *in)
+{
+	for (int i = 0; in->rows && i < in->n; i++) {
+		crm_rows_close(in->rows[i]);
+		free(in->handle[i]);
+	}
+	free(in->rows);
+	free(in->handle);
+	in->rows = NULL;
+	in->handle = NULL;
+}
+
+int crm_import_run(struct crm_ctx *ctx, struct crm_import_inputs *in, bool skip_bad,
+		   int (*run)(void *arg, bool apply), void *arg)
+{
+	int st = 0;
+	if (!skip_bad) {
+		/* a statement left half-way would pin a snapshot older than the input */
+		crm_db_reset_statements(ctx->db);
+		/* what a good row says (a duplicate skipped) it says when written */
+		crm_warn_hold();
+		st = run(arg, false);
+		crm_warn_release(st != 0);
+		if (st || (st = crm_import_inputs_rewind(in)))
+			return st;
+	}
+	if (!(st = crm_db_begin(ctx->db)))
+		st = run(arg, true);
+	return st;
+}
+
 int crm_rejects_open(struct crm_rejects *rj, struct crm_ctx *ctx, bool skip_bad,
 		     const char *path, char *const *files, int nfiles)
 {
@@ -199,6 +257,7 @@ int crm_rejects_close(struct crm_rejects *rj, int st)
 void crm_reject(struct crm_rejects *rj, const struct crm_rows *rows, const char *why)
 {
 	rj->bad++;
+	crm_warn_release(true);	/* the import fails: what was held back is part of why */
 	if (!rj->skip_bad) {
 		if (why)
 			crm_warn("%s:%ld: %s", crm_rows_name(rows), crm_rows_line(rows), why);

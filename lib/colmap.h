@@ -44,6 +44,36 @@ int crm_colmap_columns(struct crm_colmap *m, const struct crm_rows *rows, const 
 		       const struct crm_config *cfg, const struct crm_colmap_alias *aliases,
 		       bool quiet, int *handle);
 
+/* The inputs of one import, each opened to be read twice
+ * (crm_rows_open_twice) and its columns mapped before the write lock is
+ * taken, so that a missing file or a bad header never waits for it. */
+struct crm_import_inputs {
+	int n;
+	struct crm_rows **rows;
+	int **handle;		/* per file and column: the field it fills, -1 none */
+};
+
+/* Open files (nfiles of them, "-" stdin) and map their columns as
+ * crm_colmap_columns; 0, or a status after reporting. */
+int crm_import_inputs_open(struct crm_import_inputs *in, char *const *files, int nfiles,
+			   enum crm_rows_format fmt, struct crm_colmap *m, const char *entity,
+			   const struct crm_config *cfg, const struct crm_colmap_alias *aliases,
+			   bool quiet);
+int crm_import_inputs_rewind(struct crm_import_inputs *in);
+void crm_import_inputs_close(struct crm_import_inputs *in);
+
+/* An import reads its rows twice, as a bulk update does (batch.h), so that
+ * the write lock is held only while rows are written.  Without skip_bad,
+ * run(arg, false) first checks every row outside any transaction, reports
+ * each bad one and, when there were any, "N bad rows, nothing imported"
+ * (its status then ends the import: the lock is never taken).  Then, or
+ * at once with skip_bad (a bad row is no error then, and the reject file
+ * must see each bad row once), the inputs are rewound, the transaction is
+ * begun and run(arg, true) reads and checks them again and writes.
+ * Returns the status of the last run; a transaction may be open. */
+int crm_import_run(struct crm_ctx *ctx, struct crm_import_inputs *in, bool skip_bad,
+		   int (*run)(void *arg, bool apply), void *arg);
+
 /* Bad rows of one import.  With --skip-bad and a reject file they are
  * held in a temporary file while the import runs and reach the reject file
  * only when the import has succeeded (crm_rejects_save), so a failed or

@@ -387,6 +387,7 @@ struct imp {
 	struct crm_rows *rows;
 	int col[NINPUT];	/* column of each field, -1 = none */
 	struct crm_rejects rj;
+	struct crm_out *o;	/* where the costs written are printed */
 	long done;
 };
 
@@ -427,8 +428,10 @@ static const char *field(struct imp *im, int f)
 	return im->col[f] >= 0 ? crm_rows_field(im->rows, (size_t)im->col[f]) : NULL;
 }
 
-static int import_rows(struct imp *im, struct crm_out *o)
+/* One pass over the rows: checking only, or writing (crm_import_run). */
+static int import_rows(void *arg, bool apply)
 {
+	struct imp *im = arg;
 	int rc, st = 0;
 	while ((rc = crm_rows_next(im->rows)) != 0) {
 		if (rc < 0) {
@@ -447,10 +450,10 @@ static int import_rows(struct imp *im, struct crm_out *o)
 			free(why);
 			continue;
 		}
-		if (im->rj.bad && !im->rj.skip_bad)
+		if (!apply || (im->rj.bad && !im->rj.skip_bad))
 			continue;	/* nothing will be written: only check the rest */
 		int64_t id;
-		if ((st = insert_cost(im->ctx, &c, &id)) || (st = print_cost(im->ctx, o, id)))
+		if ((st = insert_cost(im->ctx, &c, &id)) || (st = print_cost(im->ctx, im->o, id)))
 			return st;
 		im->done++;
 	}
@@ -472,15 +475,16 @@ int crm_cost_import(struct crm_ctx *ctx, const struct crm_cost_import_opts *o,
 	if ((st = may_change_costs(ctx)))
 		return st;
 	char *input = (char *)(file ? file : "-");
-	if (!(im.rows = crm_rows_open(input, o->format, &st)))
+	if (!(im.rows = crm_rows_open_twice(input, o->format, &st)))
 		return st;
 	if ((st = map_columns(&im)) ||
 	    (st = crm_rejects_open(&im.rj, ctx, o->skip_bad, o->reject, &input, 1)))
 		goto out;
-	if (!(st = crm_db_begin(ctx->db))) {
-		pending_start(ctx, &p);
-		st = pending_end(ctx, &p, crm_rejects_save(&im.rj, import_rows(&im, p.o)), out);
-	}
+	struct crm_import_inputs in = {.n = 1, .rows = &im.rows};
+	pending_start(ctx, &p);
+	im.o = p.o;
+	st = crm_import_run(ctx, &in, o->skip_bad, import_rows, &im);
+	st = pending_end(ctx, &p, crm_rejects_save(&im.rj, st), out);
 	if (!st && !ctx->opts->quiet)
 		crm_warn("%s %ld, rejected %ld", ctx->opts->dry_run ? "would import" : "imported",
 			 im.done, im.rj.bad);

@@ -372,6 +372,22 @@ static int read_header(struct crm_csv *c)
 	return 0;
 }
 
+/* The reader's state at the start of its input. */
+static void start(struct crm_csv *c)
+{
+	c->clen = c->cpos = 0;
+	c->eof = c->finished = c->skipping = false;
+	c->first_chunk = true;
+	c->at_bol = true;
+	c->line = 1;
+	c->rec_line = 1;
+	c->alen = c->nfields = c->partial = 0;
+	c->qhead = c->qlen = 0;
+	c->cur = NULL;
+	c->rawlen = 0;
+	csv_init(&c->p, OPTS);
+}
+
 struct crm_csv *crm_csv_open(FILE *fp, const char *name, int *status)
 {
 	struct crm_csv *c = crm_xcalloc(1, sizeof *c);
@@ -379,16 +395,29 @@ struct crm_csv *crm_csv_open(FILE *fp, const char *name, int *status)
 	c->fp = fp;
 	c->name = crm_xstrdup(!name || strcmp(name, "-") == 0 ? "stdin" : name);
 	c->chunk = crm_xmalloc(CHUNK);
-	c->first_chunk = true;
-	c->at_bol = true;
-	c->line = 1;
-	c->rec_line = 1;
-	csv_init(&c->p, OPTS);
+	start(c);
 	if ((*status = read_header(c)) != 0) {
 		crm_csv_close(c);
 		return NULL;
 	}
 	return c;
+}
+
+int crm_csv_rewind(struct crm_csv *c, long at)
+{
+	if (fseek(c->fp, at, SEEK_SET) != 0) {
+		crm_warn_errno("%s: cannot read again", c->name);
+		return EX_IOERR;
+	}
+	clearerr(c->fp);
+	csv_free(&c->p);
+	start(c);
+	/* the header is the one read at open; step over it */
+	int r = crm_csv_next(c);
+	if (r <= 0)
+		return r < 0 ? -r : EX_DATAERR;
+	c->cur = NULL;
+	return 0;
 }
 
 void crm_csv_close(struct crm_csv *c)

@@ -18,6 +18,10 @@ struct crm_csv;
 
 struct crm_csv *crm_csv_open(FILE *fp, const char *name, int *status);
 void crm_csv_close(struct crm_csv *c);
+/* Read c again from its first row, the header being at offset at of its
+ * file (which must be seekable), with the same line numbers; 0, or a
+ * status after reporting. */
+int crm_csv_rewind(struct crm_csv *c, long at);
 size_t crm_csv_ncols(const struct crm_csv *c);
 const char *crm_csv_colname(const struct crm_csv *c, size_t i);
 int crm_csv_col(const struct crm_csv *c, const char *name);

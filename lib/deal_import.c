@@ -5,7 +5,9 @@
  * stages through --stage-map.  The history: a deal entered its stage (a
  * closed one: --entry-stage) on its created date, and a won or lost deal
  * closed on its close date.  Every value of a row is checked before
- * anything of it is written, so a rejected row leaves no account behind. */
+ * anything of it is written, so a rejected row leaves no account behind;
+ * without --skip-bad every row is checked before the write lock is taken
+ * (colmap.h crm_import_run). */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -62,6 +64,10 @@ struct imp {
 	struct stage_pair *stages;
 	size_t nstages;
 	struct crm_colmap *map;
+	struct crm_import_inputs in;
+	bool apply;		/* writing, not only checking */
+	char **files;
+	int nfiles;
 	struct crm_rejects rj;
 	int64_t *ids;
 	char *status;
@@ -370,7 +376,8 @@ static int64_t existing(struct imp *im, const char *external_id, bool *visible)
 }
 
 /* Write the checked row: a duplicate of a deal imported before (same
- * external id) is skipped; the account is linked or made, then the deal. */
+ * external id) is skipped; the account is linked or made, then the deal.
+ * While checking, only the duplicate is looked for. */
 static int write_row(struct imp *im, struct crm_rows *rows, struct row *r)
 {
 	bool visible = false, created;
@@ -381,13 +388,17 @@ static int write_row(struct imp *im, struct crm_rows *rows, struct row *r)
 		char target[32] = "a deal owned by someone else";
 		if (visible)
 			snprintf(target, sizeof target, "deal %lld", (long long)id);
-		im->dups++;
-		note(im, visible ? id : 0, 'd');
 		if (!im->ctx->opts->quiet)
 			crm_warn("%s:%ld: duplicate of %s (same external id '%s'), skipped",
 				 crm_rows_name(rows), crm_rows_line(rows), target, r->d.external_id);
+		if (im->apply) {
+			im->dups++;
+			note(im, visible ? id : 0, 'd');
+		}
 		return 0;
 	}
+	if (!im->apply)
+		return 0;
 	if (*r->v[IF_ACCOUNT]) {
 		struct crm_account_seed seed = {.name = r->v[IF_ACCOUNT], .source = r->d.source,
 						.owner_id = r->d.owner_id};
@@ -402,18 +413,13 @@ static int write_row(struct imp *im, struct crm_rows *rows, struct row *r)
 	return 0;
 }
 
-static int import_file(struct imp *im, const char *file)
+static int import_file(struct imp *im, int fi)
 {
-	struct crm_rows *rows;
+	struct crm_rows *rows = im->in.rows[fi];
+	const int *handle = im->in.handle[fi];
 	char why[600];
-	int st, rc;
-	if (!(rows = crm_rows_open(file, (enum crm_rows_format)im->o->format, &st)))
-		return st;
-	int *handle = crm_xcalloc(crm_rows_ncols(rows), sizeof *handle);
+	int st = 0, rc;
 	im->rj.header_of = NULL;
-	if ((st = crm_colmap_columns(im->map, rows, "deal", im->cfg, aliases, im->ctx->opts->quiet,
-				     handle)))
-		goto out;
 	while ((rc = crm_rows_next(rows)) != 0) {
 		if (rc < 0) {
 			if ((st = -rc) != EX_DATAERR)
@@ -435,9 +441,6 @@ static int import_file(struct imp *im, const char *file)
 			break;
 		}
 	}
-out:
-	free(handle);
-	crm_rows_close(rows);
 	return st;
 }
 
@@ -502,16 +505,19 @@ static int check_opts(struct imp *im)
 	return parse_stage_map(im, p);
 }
 
-static int run(struct imp *im, char **files, int nfiles)
+/* One pass over every input: checking only, or writing (crm_import_run). */
+static int run(void *arg, bool apply)
 {
+	struct imp *im = arg;
 	int st = 0;
-	for (int i = 0; i < nfiles && !st; i++)
-		st = import_file(im, files[i]);
+	im->apply = apply;
+	for (int i = 0; i < im->nfiles && !st; i++)
+		st = import_file(im, i);
 	if (!st && im->rj.bad && !im->rj.skip_bad) {
 		crm_warn("%ld bad %s, nothing imported", im->rj.bad, im->rj.bad == 1 ? "row" : "rows");
 		st = EX_DATAERR;
 	}
-	return st ? st : audit_batch(im, files, nfiles);
+	return st || !apply ? st : audit_batch(im, im->files, im->nfiles);
 }
 
 int crm_deal_import(struct crm_ctx *ctx, const struct crm_deal_import_opts *o, char **files,
@@ -525,11 +531,15 @@ int crm_deal_import(struct crm_ctx *ctx, const struct crm_deal_import_opts *o, c
 		files = stdin_only;
 		nfiles = 1;
 	}
+	im.files = files;
+	im.nfiles = nfiles;
 	if ((st = check_opts(&im)) || (st = crm_colmap_new(o->map, &f, &im.map)) ||
-	    (st = crm_rejects_open(&im.rj, ctx, o->skip_bad, o->reject, files, nfiles)))
+	    (st = crm_rejects_open(&im.rj, ctx, o->skip_bad, o->reject, files, nfiles)) ||
+	    (st = crm_import_inputs_open(&im.in, files, nfiles, (enum crm_rows_format)o->format,
+					 im.map, "deal", im.cfg, aliases, ctx->opts->quiet)))
 		goto out;
-	if (!(st = crm_db_begin(ctx->db)))
-		st = crm_ctx_end(ctx, crm_rejects_save(&im.rj, run(&im, files, nfiles)));
+	st = crm_ctx_end(ctx, crm_rejects_save(&im.rj, crm_import_run(ctx, &im.in, o->skip_bad,
+								       run, &im)));
 	if (!st)
 		print_ids(&im, out);
 	if (!st && !ctx->opts->quiet)
@@ -538,6 +548,7 @@ int crm_deal_import(struct crm_ctx *ctx, const struct crm_deal_import_opts *o, c
 			 im.accounts);
 out:
 	st = crm_rejects_close(&im.rj, st);
+	crm_import_inputs_close(&im.in);
 	for (size_t i = 0; i < im.nstages; i++) {
 		free(im.stages[i].theirs);
 		free(im.stages[i].ours);

@@ -1,11 +1,13 @@
 /* deal_move.c: every stage change of a deal (move, won, lost, reopen; one
  * deal or a TSV of them), each writing its history row, the deal's stage,
- * status, stage_changed_at and closed_at, and its audit rows together. */
+ * status, stage_changed_at and closed_at, and its audit rows together.
+ * A bulk move checks every row before it takes the write lock. */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 
+#include "batch.h"
 #include "db.h"
 #include "deal.h"
 #include "err.h"
@@ -207,15 +209,66 @@ static int write_move(struct crm_ctx *ctx, const struct deal_row *d, const struc
 	return audit_change(ctx, d->id, action, "loss_note", d->loss_note, lost ? note : NULL);
 }
 
+/* Checking a bulk move without writing: the deals the rows before moved,
+ * as those rows left them. */
+struct moves_seen {
+	struct crm_batch_ids *ids;	/* deal id => 1 + its index in d */
+	struct deal_row *d;
+	size_t n;
+};
+
+static void set_text(char **dst, const char *s)
+{
+	free(*dst);
+	*dst = s ? crm_xstrdup(s) : NULL;
+}
+
+/* The values a move changes, from src into dst. */
+static void moved_values(struct deal_row *dst, const struct deal_row *src)
+{
+	set_text(&dst->stage, src->stage);
+	set_text(&dst->status, src->status);
+	set_text(&dst->loss_reason, src->loss_reason);
+	set_text(&dst->loss_note, src->loss_note);
+	dst->amount = src->amount;
+}
+
+/* d as the rows before left it; the index of its entry in seen. */
+static size_t seen_deal(struct moves_seen *seen, struct deal_row *d)
+{
+	long k = crm_batch_ids_add(seen->ids, d->id, (long)seen->n + 1);
+	if (k) {
+		moved_values(d, &seen->d[k - 1]);
+		return (size_t)k - 1;
+	}
+	seen->d = crm_xrealloc(seen->d, (seen->n + 1) * sizeof *seen->d);
+	memset(&seen->d[seen->n], 0, sizeof *seen->d);
+	moved_values(&seen->d[seen->n], d);
+	return seen->n++;
+}
+
+static void seen_free(struct moves_seen *seen)
+{
+	for (size_t i = 0; i < seen->n; i++)
+		deal_row_free(&seen->d[i]);
+	free(seen->d);
+	crm_batch_ids_free(seen->ids);
+}
+
+/* Move a deal, printing it to o (when not NULL); with seen, only check the
+ * move, against the deal as the rows before left it. */
 static int do_move(struct crm_ctx *ctx, const struct crm_deal_move *m, const char *where,
-		   struct crm_out *o)
+		   struct crm_out *o, struct moves_seen *seen)
 {
 	struct deal_row d;
 	const struct crm_stage *to = NULL;
 	const char *reason;
+	size_t k = 0;
 	int st;
 	if ((st = load_row(ctx, m->id, &d)))
 		goto out;
+	if (seen)
+		k = seen_deal(seen, &d);
 	const struct crm_pipeline *p = crm_config_pipeline(ctx->cfg, d.pipeline);
 	if (!p) {
 		st = fail_where(where, EX_CONFIG, "deal %lld: pipeline '%s' is not in the config",
@@ -229,6 +282,14 @@ static int do_move(struct crm_ctx *ctx, const struct crm_deal_move *m, const cha
 	if (strcmp(to->id, d.stage) == 0 && amount == d.amount) {
 		if (!ctx->opts->quiet)
 			crm_warn("%sdeal %lld is already in stage '%s'", where, (long long)d.id, to->id);
+		goto out;
+	}
+	if (seen) {
+		bool lost = to->kind == CRM_STAGE_LOST;
+		struct deal_row after = {.stage = (char *)to->id,
+			.status = (char *)crm_deal_status_name(to->kind), .amount = amount,
+			.loss_reason = lost ? (char *)reason : NULL, .loss_note = lost ? (char *)m->note : NULL};
+		moved_values(&seen->d[k], &after);
 		goto out;
 	}
 	const char *action = m->kind == CRM_MOVE_REOPEN ? "reopen" : to->kind == CRM_STAGE_WON ? "won"
@@ -288,13 +349,14 @@ int crm_deal_move(struct crm_ctx *ctx, const struct crm_deal_move *m, FILE *out)
 	if (st)
 		return st;
 	moved_open(ctx, &mv, out != NULL);
-	st = crm_ctx_end(ctx, do_move(ctx, m, "", mv.o));
+	st = crm_ctx_end(ctx, do_move(ctx, m, "", mv.o, NULL));
 	moved_close(&mv, out, st == 0);
 	return st;
 }
 
 /* One row of a bulk move: 0, or the status of a bad row (reported). */
-static int move_row(struct crm_ctx *ctx, struct crm_tsv *t, const int *col, struct moved *mv)
+static int move_row(struct crm_ctx *ctx, struct crm_tsv *t, const int *col, struct crm_out *o,
+		    struct moves_seen *seen)
 {
 	char where[300];
 	const char *idtext = crm_tsv_field(t, (size_t)col[0], NULL);
@@ -311,39 +373,23 @@ static int move_row(struct crm_ctx *ctx, struct crm_tsv *t, const int *col, stru
 	};
 	if (!*m.stage)
 		return fail_where(where, EX_DATAERR, "no stage for deal %lld", id);
-	return do_move(ctx, &m, where, mv->o);
+	return do_move(ctx, &m, where, o, seen);
 }
 
-int crm_deal_move_tsv(struct crm_ctx *ctx, FILE *in, const char *name, FILE *out)
+/* One pass over the rows of a bulk move: with seen only checking them,
+ * else moving them and printing each to o.  Every row is moved, even
+ * after a bad one, so that each is checked against the deals as the rows
+ * before it left them; the caller then rolls all back. */
+static int move_pass(struct crm_ctx *ctx, struct crm_tsv *t, const int *col, struct crm_out *o,
+		     struct moves_seen *seen)
 {
-	static const char *const names[] = {"id", "stage", "reason", "note", "amount"};
-	struct moved mv;
-	int col[5], st, rc, first_bad = 0;
+	int st = 0, rc, first_bad = 0;
 	long bad = 0;
-	struct crm_tsv *t = crm_tsv_open(in, name, &st);
-	if (!t)
-		return st;
-	for (int i = 0; i < 5; i++)
-		col[i] = crm_tsv_col(t, names[i]);
-	for (int i = 0; i < 2; i++) {
-		if (col[i] < 0) {
-			crm_warn("%s:1: no column '%s'", crm_tsv_name(t), names[i]);
-			crm_tsv_close(t);
-			return EX_DATAERR;
-		}
-	}
-	if ((st = crm_db_begin(ctx->db))) {
-		crm_tsv_close(t);
-		return st;
-	}
-	moved_open(ctx, &mv, out != NULL);
-	/* every row is applied, even after a bad one, so that each is checked
-	 * against the deals as the rows before it left them; then all is
-	 * rolled back */
 	while ((rc = crm_tsv_next(t)) != 0) {
-		st = rc < 0 ? -rc : move_row(ctx, t, col, &mv);
+		st = rc < 0 ? -rc : move_row(ctx, t, col, o, seen);
 		if (st == EX_DATAERR || st == CRM_EX_NOTFOUND || st == EX_NOPERM) {
 			first_bad = bad++ ? first_bad : st;
+			crm_warn_release(true);	/* the move fails: what was held back is part of why */
 			st = 0;
 		} else if (st) {
 			break;
@@ -353,8 +399,44 @@ int crm_deal_move_tsv(struct crm_ctx *ctx, FILE *in, const char *name, FILE *out
 		crm_warn("%ld bad %s, nothing moved", bad, bad == 1 ? "row" : "rows");
 		st = first_bad;
 	}
-	st = crm_ctx_end(ctx, st);
-	moved_close(&mv, out, st == 0);
+	return st;
+}
+
+int crm_deal_move_tsv(struct crm_ctx *ctx, FILE *in, const char *name, FILE *out)
+{
+	static const char *const names[] = {"id", "stage", "reason", "note", "amount"};
+	struct moved mv;
+	int col[5], st;
+	FILE *fp, *spooled;
+	long start;
+	if ((st = crm_batch_spool(in, name, &fp, &spooled, &start)))
+		return st;
+	struct crm_tsv *t = crm_tsv_open(fp, name, &st);
+	for (int i = 0; t && i < 5; i++)
+		col[i] = crm_tsv_col(t, names[i]);
+	for (int i = 0; t && !st && i < 2; i++) {
+		if (col[i] < 0) {
+			crm_warn("%s:1: no column '%s'", crm_tsv_name(t), names[i]);
+			st = EX_DATAERR;
+		}
+	}
+	if (t && !st) {
+		/* every row is checked first, without the write lock; what a good
+		 * row says (already in its stage) it says when moved */
+		struct moves_seen seen = {crm_batch_ids_new(), NULL, 0};
+		crm_db_reset_statements(ctx->db);
+		crm_warn_hold();
+		st = move_pass(ctx, t, col, NULL, &seen);
+		crm_warn_release(st != 0);
+		seen_free(&seen);
+	}
+	if (t && !st && !(st = crm_tsv_rewind(t, start)) && !(st = crm_db_begin(ctx->db))) {
+		moved_open(ctx, &mv, out != NULL);
+		st = crm_ctx_end(ctx, move_pass(ctx, t, col, mv.o, NULL));
+		moved_close(&mv, out, st == 0);
+	}
 	crm_tsv_close(t);
+	if (spooled)
+		fclose(spooled);
 	return st;
 }

@@ -1,6 +1,7 @@
 /* err.c: see err.h */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,14 +17,37 @@ void crm_set_progname(const char *argv0)
 		crm_progname = slash ? slash + 1 : argv0;
 }
 
+static FILE *held;		/* messages held back (crm_warn_hold), else NULL */
+
 static void vwarn(int errnum, const char *fmt, va_list ap)
 {
+	FILE *fp = held ? held : stderr;
 	fflush(stdout);
-	fprintf(stderr, "%s: ", crm_progname);
-	vfprintf(stderr, fmt, ap);
+	fprintf(fp, "%s: ", crm_progname);
+	vfprintf(fp, fmt, ap);
 	if (errnum)
-		fprintf(stderr, ": %s", strerror(errnum));
-	fputc('\n', stderr);
+		fprintf(fp, ": %s", strerror(errnum));
+	fputc('\n', fp);
+}
+
+void crm_warn_hold(void)
+{
+	if (!held && !(held = tmpfile()))
+		crm_die_errno(EX_CANTCREAT, "cannot create a temporary file");
+}
+
+void crm_warn_release(bool show)
+{
+	FILE *fp = held;
+	if (!fp)
+		return;
+	held = NULL;
+	if (show) {
+		fflush(fp);
+		rewind(fp);
+		crm_fcopy(fp, stderr);
+	}
+	fclose(fp);
 }
 
 void crm_warn(const char *fmt, ...)
@@ -49,6 +73,7 @@ void crm_die(int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vwarn(0, fmt, ap);
 	va_end(ap);
+	crm_warn_release(true);
 	exit(status);
 }
 
@@ -59,6 +84,7 @@ void crm_die_errno(int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vwarn(e, fmt, ap);
 	va_end(ap);
+	crm_warn_release(true);
 	exit(status);
 }
 

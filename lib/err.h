@@ -6,6 +6,7 @@
 #ifndef CRM_ERR_H
 #define CRM_ERR_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <sysexits.h>
 
@@ -19,6 +20,11 @@ extern const char *crm_progname;
 void crm_set_progname(const char *argv0);
 void crm_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void crm_warn_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Hold messages back, so that a check that may be repeated says nothing
+ * unless it fails: crm_warn_release writes what was held to stderr (show)
+ * or drops it, and messages go to stderr again.  crm_die shows them. */
+void crm_warn_hold(void);
+void crm_warn_release(bool show);
 _Noreturn void crm_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 _Noreturn void crm_die_errno(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

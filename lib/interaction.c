@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "batch.h"
 #include "db.h"
 #include "err.h"
 #include "interaction.h"
@@ -487,21 +488,14 @@ static int bulk_row(struct crm_tsv *t, const int col[NBULK], const struct crm_in
 	return 0;
 }
 
-int crm_log_add_tsv(struct crm_ctx *ctx, FILE *fp, const char *name,
-		    const struct crm_interaction *defaults, FILE *out)
+/* One pass over the rows of a bulk log: checking only, or writing too,
+ * the ids written in *ids.  The status of the first bad row (every bad row
+ * is reported; nothing is written after one), or of what stopped it. */
+static int bulk_pass(struct crm_ctx *ctx, struct crm_tsv *t, const int col[NBULK],
+		     const struct crm_interaction *defaults, bool apply, int64_t **ids, size_t *n)
 {
-	int st, col[NBULK];
-	struct crm_tsv *t = crm_tsv_open(fp, name, &st);
-	if (!t)
-		return st;
-	if ((st = bulk_columns(t, defaults, col)) || (st = crm_db_begin(ctx->db))) {
-		crm_tsv_close(t);
-		return st;
-	}
-	int64_t *ids = NULL;
-	size_t n = 0, cap = 0;
-	int bad = 0, rc;
-	/* go on after a bad row, to report every bad row; write nothing then */
+	size_t cap = 0;
+	int bad = 0, rc, st;
 	while ((rc = crm_tsv_next(t)) != 0) {
 		if (rc < 0) {
 			if (!bad)
@@ -522,20 +516,45 @@ int crm_log_add_tsv(struct crm_ctx *ctx, FILE *fp, const char *name,
 				break;
 			continue;
 		}
-		if (!bad) {
-			if (n == cap)
-				ids = crm_xrealloc(ids, (cap = cap ? 2 * cap : 64) * sizeof *ids);
-			bad = insert(ctx, &c, &ids[n]);
-			n++;
+		if (!bad && apply) {
+			if (*n == cap)
+				*ids = crm_xrealloc(*ids, (cap = cap ? 2 * cap : 64) * sizeof **ids);
+			bad = insert(ctx, &c, &(*ids)[*n]);
+			(*n)++;
 		}
 		crm_subject_free(&c.subj);
 		if (bad && bad != EX_DATAERR && bad != EX_NOPERM)
 			break;
 	}
-	crm_tsv_close(t);
-	bad = finish_tx(ctx, bad, ids, n, out);
-	free(ids);
 	return bad;
+}
+
+int crm_log_add_tsv(struct crm_ctx *ctx, FILE *fp, const char *name,
+		    const struct crm_interaction *defaults, FILE *out)
+{
+	int st, col[NBULK];
+	FILE *in, *spooled;
+	long start;
+	if ((st = crm_batch_spool(fp, name, &in, &spooled, &start)))
+		return st;
+	struct crm_tsv *t = crm_tsv_open(in, name, &st);
+	int64_t *ids = NULL;
+	size_t n = 0;
+	/* every row is checked before the write lock is taken, and again
+	 * under it, when what it names may have changed */
+	if (t && !(st = bulk_columns(t, defaults, col))) {
+		crm_db_reset_statements(ctx->db);
+		if (!(st = bulk_pass(ctx, t, col, defaults, false, &ids, &n)) &&
+		    !(st = crm_tsv_rewind(t, start)) && !(st = crm_db_begin(ctx->db))) {
+			st = bulk_pass(ctx, t, col, defaults, true, &ids, &n);
+			st = finish_tx(ctx, st, ids, n, out);
+		}
+	}
+	crm_tsv_close(t);
+	if (spooled)
+		fclose(spooled);
+	free(ids);
+	return st;
 }
 
 /* Listing */

@@ -4,7 +4,8 @@
  * phone, e-mail, or name at the same account) is skipped, updated or an
  * error.  References are by name: a contact's account must exist, an
  * account's parent may come later in the same files, so parents are linked
- * once every row is in. */
+ * once every row is in.  Without --skip-bad every row is checked before
+ * the write lock is taken (colmap.h crm_import_run). */
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -50,9 +51,10 @@ static const struct crm_colmap_alias contact_aliases[] = {
 
 /* An account link to make once every row is in. */
 struct link {
-	int64_t id;
+	int64_t id;		/* checking: the duplicate updated, 0 for a new account */
 	char *parent;		/* name, or id as text */
 	char *where;		/* file:line */
+	char *name;		/* checking: a new account's name, normalised */
 };
 
 struct imp {
@@ -61,7 +63,13 @@ struct imp {
 	const struct crm_rec_import_opts *o;
 	struct crm_rec *rec;
 	struct crm_colmap *map;
+	struct crm_import_inputs in;
+	bool apply;		/* writing, not only checking */
+	char **names;		/* checking: accounts the rows so far would make */
+	size_t nnames;
 	struct crm_rejects rj;
+	char **files;
+	int nfiles;
 	int64_t *ids;		/* id and status of each row written, printed at the end */
 	char *status;
 	size_t nids, capids;
@@ -219,8 +227,10 @@ static int read_row(struct imp *im, struct crm_rows *rows, const int *handle, ch
 }
 
 /* Write the row read: insert, or deal with the duplicate it is.  After a
- * bad row nothing is written (unless skip_bad), but duplicates are still
- * looked for, so --on-duplicate error reports every one. */
+ * bad row nothing is written (unless skip_bad), nor while only checking,
+ * but duplicates are still looked for, so --on-duplicate error reports
+ * every one.  *id is the record written, or while checking the duplicate
+ * (0: none). */
 static int write_row(struct imp *im, struct crm_rows *rows, int64_t *id, char *why, size_t whylen)
 {
 	const char *key;
@@ -244,9 +254,12 @@ static int write_row(struct imp *im, struct crm_rows *rows, int64_t *id, char *w
 		crm_warn("%s: permission denied: duplicate of %s (same %s)", where, target, key);
 		return EX_NOPERM;
 	}
+	*id = dup;
 	if (!writing)
 		return 0;
 	if (!dup) {
+		if (!im->apply)
+			return 0;
 		crm_rec_where(im->rec, where);
 		st = crm_rec_insert(im->rec, true, false, id);
 		crm_rec_where(im->rec, NULL);
@@ -256,11 +269,12 @@ static int write_row(struct imp *im, struct crm_rows *rows, int64_t *id, char *w
 		}
 		return st;
 	}
-	*id = dup;
 	im->dups++;
 	if (!im->ctx->opts->quiet)
 		crm_warn("%s: duplicate of %s (same %s), %s", where, target,
 			 key, im->o->on_duplicate == CRM_IMPORT_SKIP ? "skipped" : "updated");
+	if (!im->apply)
+		return 0;
 	if (im->o->on_duplicate == CRM_IMPORT_SKIP) {
 		note(im, hidden ? 0 : dup, 'd');	/* 0: printed without an id */
 		return 0;
@@ -275,25 +289,29 @@ static int write_row(struct imp *im, struct crm_rows *rows, int64_t *id, char *w
 	return st;
 }
 
-static int import_file(struct imp *im, const char *file)
+/* An account name normalised, NULL when nothing is left of it. */
+static char *company_norm(const char *name)
 {
-	const struct crm_colmap_alias *aliases =
-		strcmp(im->k->entity, "account") == 0 ? account_aliases : contact_aliases;
-	struct crm_rows *rows;
-	char why[600];
-	int st, rc;
+	char *norm = crm_xmalloc(strlen(name) + 1);
+	if (crm_norm_company(name, norm) > 0)
+		return norm;
+	free(norm);
+	return NULL;
+}
 
-	if (!(rows = crm_rows_open(file, (enum crm_rows_format)im->o->format, &st)))
-		return st;
-	int *handle = crm_xcalloc(crm_rows_ncols(rows), sizeof *handle);
+static int import_file(struct imp *im, int fi)
+{
+	struct crm_rows *rows = im->in.rows[fi];
+	const int *handle = im->in.handle[fi];
+	bool account = strcmp(im->k->entity, "account") == 0;
+	char why[600];
+	int st = 0, rc;
+
 	im->rj.header_of = NULL;	/* a new file has its own header in the reject file */
-	if ((st = crm_colmap_columns(im->map, rows, im->k->entity, im->ctx->cfg, aliases,
-				     im->ctx->opts->quiet, handle)))
-		goto out;
 	crm_rec_trust_utf8(im->rec, true);	/* both readers refuse invalid UTF-8 */
 	while ((rc = crm_rows_next(rows)) != 0) {
 		const char *parent;
-		int64_t id;
+		int64_t id = 0;
 		if (rc < 0) {
 			if ((st = -rc) != EX_DATAERR)
 				break;
@@ -312,17 +330,78 @@ static int import_file(struct imp *im, const char *file)
 		}
 		if (st)
 			break;
+		char *name = NULL;
+		if (!im->apply && writing && account && !id &&
+		    (name = company_norm(crm_rec_get(im->rec, crm_rec_field(im->rec, "name"))))) {
+			im->names = crm_xrealloc(im->names, (im->nnames + 1) * sizeof *im->names);
+			im->names[im->nnames++] = name;
+		}
 		/* a skipped duplicate keeps its parent */
-		if (parent && writing && im->status[im->nids - 1] != 'd') {
+		bool skipped = im->apply ? im->status[im->nids - 1] == 'd'
+			: id && im->o->on_duplicate == CRM_IMPORT_SKIP;
+		if (parent && writing && !skipped) {
 			im->links = crm_xrealloc(im->links, (im->nlinks + 1) * sizeof *im->links);
 			im->links[im->nlinks++] = (struct link){id, crm_xstrdup(parent),
-				crm_xasprintf("%s:%ld", crm_rows_name(rows), crm_rows_line(rows))};
+				crm_xasprintf("%s:%ld", crm_rows_name(rows), crm_rows_line(rows)),
+				name ? crm_xstrdup(name) : NULL};
 		}
 	}
-out:
-	free(handle);
-	crm_rows_close(rows);
 	return st;
+}
+
+static void free_links(struct imp *im)
+{
+	for (size_t i = 0; i < im->nlinks; i++) {
+		free(im->links[i].parent);
+		free(im->links[i].where);
+		free(im->links[i].name);
+	}
+	free(im->links);
+	im->links = NULL;
+	im->nlinks = 0;
+	for (size_t i = 0; i < im->nnames; i++)
+		free(im->names[i]);
+	free(im->names);
+	im->names = NULL;
+	im->nnames = 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Checking: each parent is an account already, or one the rows make (as
+ * link_parents will find it), and not the account itself. */
+static void check_parents(struct imp *im)
+{
+	sqlite3_stmt *s = crm_db_stmt(im->ctx->db, "SELECT coalesce(max(id), 0) FROM accounts");
+	long long last = s && sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	if (s)
+		sqlite3_reset(s);
+	qsort(im->names, im->nnames, sizeof *im->names, cmp_str);
+	for (size_t i = 0; i < im->nlinks; i++) {
+		const struct link *l = &im->links[i];
+		int64_t parent = account_by_name(im->ctx, l->parent);
+		bool known = parent != 0, own = parent && parent == l->id;
+		char *norm, *end = "";
+		if (!known && (norm = company_norm(l->parent))) {
+			known = im->nnames &&
+				bsearch(&norm, im->names, im->nnames, sizeof *im->names, cmp_str);
+			own = known && l->name && strcmp(norm, l->name) == 0;
+			free(norm);
+		}
+		/* an id not taken yet may be that of an account the rows make:
+		 * those come after the last one there is */
+		long long pid = *l->parent ? strtoll(l->parent, &end, 10) : 0;
+		if (!known && !*end && pid > last && pid - last <= (long long)im->nnames)
+			known = true;
+		if (!known || own) {
+			crm_warn("%s: %s '%s'", l->where, own ? "an account cannot be its own parent"
+				 : "unknown parent account", l->parent);
+			im->rj.bad++;
+		}
+	}
 }
 
 /* Link each account to its parent, now that every row is in: through the
@@ -331,6 +410,10 @@ static int link_parents(struct imp *im)
 {
 	struct crm_rec *r = im->rec;
 	int hpar = crm_rec_field(r, "parent"), st;
+	if (!im->apply) {
+		check_parents(im);
+		return 0;
+	}
 	for (size_t i = 0; i < im->nlinks; i++) {
 		struct link *l = &im->links[i];
 		int64_t parent = account_by_name(im->ctx, l->parent);
@@ -381,18 +464,24 @@ static int audit_batch(struct imp *im, char **files, int nfiles)
 	return st;
 }
 
-static int run(struct imp *im, char **files, int nfiles)
+/* One pass over every input: checking only, or writing (crm_import_run). */
+static int run(void *arg, bool apply)
 {
+	struct imp *im = arg;
 	int st = 0;
-	for (int i = 0; i < nfiles && !st; i++)
-		st = import_file(im, files[i]);
+	im->apply = apply;
+	im->dups = 0;
+	for (int i = 0; i < im->nfiles && !st; i++)
+		st = import_file(im, i);
 	if (!st)
 		st = link_parents(im);
+	if (!apply)
+		free_links(im);
 	if (!st && im->rj.bad && !im->rj.skip_bad) {
 		crm_warn("%ld bad %s, nothing imported", im->rj.bad, im->rj.bad == 1 ? "row" : "rows");
 		st = EX_DATAERR;
 	}
-	return st ? st : audit_batch(im, files, nfiles);
+	return st || !apply ? st : audit_batch(im, im->files, im->nfiles);
 }
 
 static void print_ids(struct imp *im, FILE *out)
@@ -425,13 +514,18 @@ int crm_rec_import(struct crm_ctx *ctx, const struct crm_kind *k,
 		files = stdin_only;
 		nfiles = 1;
 	}
+	im.files = files;
+	im.nfiles = nfiles;
 	im.rec = crm_rec_new(ctx, k);
 	struct crm_colmap_fields f = {im.rec, field_handle, field_name};
 	if ((st = crm_colmap_new(o->map, &f, &im.map)) ||
-	    (st = crm_rejects_open(&im.rj, ctx, o->skip_bad, o->reject, files, nfiles)))
+	    (st = crm_rejects_open(&im.rj, ctx, o->skip_bad, o->reject, files, nfiles)) ||
+	    (st = crm_import_inputs_open(&im.in, files, nfiles, (enum crm_rows_format)o->format,
+					 im.map, k->entity, ctx->cfg,
+					 strcmp(k->entity, "account") == 0 ? account_aliases
+					 : contact_aliases, ctx->opts->quiet)))
 		goto out;
-	if (!(st = crm_db_begin(ctx->db)))
-		st = run(&im, files, nfiles);
+	st = crm_import_run(ctx, &im.in, o->skip_bad, run, &im);
 	st = crm_ctx_end(ctx, crm_rejects_save(&im.rj, st));
 	if (!st)
 		print_ids(&im, out);
@@ -440,11 +534,8 @@ int crm_rec_import(struct crm_ctx *ctx, const struct crm_kind *k,
 			 : "imported", im.created, im.dups, im.rj.bad);
 out:
 	st = crm_rejects_close(&im.rj, st);
-	for (size_t i = 0; i < im.nlinks; i++) {
-		free(im.links[i].parent);
-		free(im.links[i].where);
-	}
-	free(im.links);
+	crm_import_inputs_close(&im.in);
+	free_links(&im);
 	free(im.ids);
 	free(im.status);
 	crm_colmap_free(im.map);

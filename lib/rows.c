@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "batch.h"
 #include "csv.h"
 #include "err.h"
 #include "rows.h"
@@ -15,6 +16,8 @@ struct crm_rows {
 	enum crm_rows_format fmt;
 	FILE *fp;
 	bool own_fp;
+	FILE *spooled;		/* a pipe's copy, read instead of it */
+	long start;		/* where the header is, for crm_rows_rewind */
 	struct crm_tsv *tsv;
 	struct crm_csv *csv;
 };
@@ -51,7 +54,8 @@ static FILE *open_input(const char *path, int *status)
 	return fp;
 }
 
-struct crm_rows *crm_rows_open(const char *path, enum crm_rows_format fmt, int *status)
+static struct crm_rows *rows_open(const char *path, enum crm_rows_format fmt, bool twice,
+				  int *status)
 {
 	struct crm_rows *r;
 	FILE *fp;
@@ -63,6 +67,10 @@ struct crm_rows *crm_rows_open(const char *path, enum crm_rows_format fmt, int *
 	r->fp = fp;
 	r->own_fp = fp != stdin;
 	r->fmt = fmt == CRM_ROWS_GUESS ? guess(path) : fmt;
+	if (twice && (*status = crm_batch_spool(r->fp, path, &fp, &r->spooled, &r->start))) {
+		crm_rows_close(r);
+		return NULL;
+	}
 	if (r->fmt == CRM_ROWS_CSV)
 		r->csv = crm_csv_open(fp, path, status);
 	else
@@ -74,12 +82,29 @@ struct crm_rows *crm_rows_open(const char *path, enum crm_rows_format fmt, int *
 	return r;
 }
 
+struct crm_rows *crm_rows_open(const char *path, enum crm_rows_format fmt, int *status)
+{
+	return rows_open(path, fmt, false, status);
+}
+
+struct crm_rows *crm_rows_open_twice(const char *path, enum crm_rows_format fmt, int *status)
+{
+	return rows_open(path, fmt, true, status);
+}
+
+int crm_rows_rewind(struct crm_rows *r)
+{
+	return r->csv ? crm_csv_rewind(r->csv, r->start) : crm_tsv_rewind(r->tsv, r->start);
+}
+
 void crm_rows_close(struct crm_rows *r)
 {
 	if (!r)
 		return;
 	crm_tsv_close(r->tsv);
 	crm_csv_close(r->csv);
+	if (r->spooled)
+		fclose(r->spooled);
 	if (r->own_fp)
 		fclose(r->fp);
 	free(r);

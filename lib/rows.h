@@ -14,6 +14,13 @@ struct crm_rows;
 /* Open path ("-" = stdin).  Reports and returns NULL with *status on error
  * (66 missing file, 65 bad header, 74 I/O). */
 struct crm_rows *crm_rows_open(const char *path, enum crm_rows_format fmt, int *status);
+/* As crm_rows_open, for an input read twice (crm_rows_rewind): a pipe is
+ * first copied to a temporary file (crm_batch_spool; 73 or 74 after
+ * reporting when that fails). */
+struct crm_rows *crm_rows_open_twice(const char *path, enum crm_rows_format fmt, int *status);
+/* Read r, opened with crm_rows_open_twice, again from its first row, with
+ * the same line numbers; 0, or a status after reporting. */
+int crm_rows_rewind(struct crm_rows *r);
 void crm_rows_close(struct crm_rows *r);
 enum crm_rows_format crm_rows_format(const struct crm_rows *r);
 size_t crm_rows_ncols(const struct crm_rows *r);

@@ -3,7 +3,9 @@
  * every row's user, making the teams they name; pass two links managers,
  * once every row is in, so a manager may come after the people under them.
  * A manager named who is not a row of the files is made too, as a manager
- * in the team of the first row that names them. */
+ * in the team of the first row that names them.  Without --skip-bad both
+ * passes are first checked before the write lock is taken (colmap.h
+ * crm_import_run), the users the rows would add kept in memory. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,11 +46,15 @@ struct uimp {
 	struct crm_ctx *ctx;
 	const struct crm_user_import_opts *o;
 	struct crm_colmap *map;
+	struct crm_import_inputs in;
+	bool apply;		/* writing, not only checking */
 	struct crm_rejects rj;
 	struct link *links;
 	size_t nlinks;
+	char **seen_login, **seen_name;	/* checking: the users that would be added */
+	size_t nseen;
 	int64_t max_before;
-	long teams;
+	long teams, added;
 };
 
 static int field_handle(void *arg, const char *name)
@@ -120,6 +126,8 @@ static int team_of(struct uimp *im, const char *name, int64_t *id, char *why, si
 		snprintf(why, whylen, "invalid team name '%.100s...'", name);
 		return EX_DATAERR;
 	}
+	if (!im->apply)
+		return 0;
 	sqlite3_stmt *s = crm_db_stmt(im->ctx->db,
 		"INSERT INTO teams (name, created_at) VALUES (?1, ?2)");
 	if (!s)
@@ -159,6 +167,24 @@ static int insert_user(struct uimp *im, const char *const v[U_NFIELDS], int64_t 
 		    (st = crm_db_audit(ctx->db, "user", *id, "import", field_names[i], NULL, v[i])))
 			return st;
 	return 0;
+}
+
+/* Checking: remember a user that would be added. */
+static void seen_add(struct uimp *im, const char *login, const char *name)
+{
+	im->seen_login = crm_xrealloc(im->seen_login, (im->nseen + 1) * sizeof *im->seen_login);
+	im->seen_name = crm_xrealloc(im->seen_name, (im->nseen + 1) * sizeof *im->seen_name);
+	im->seen_login[im->nseen] = crm_xstrdup(login);
+	im->seen_name[im->nseen++] = crm_xstrdup(name);
+}
+
+/* Checking: how many of the users that would be added have s in list. */
+static long seen_count(struct uimp *im, char **list, const char *s)
+{
+	long n = 0;
+	for (size_t i = 0; i < im->nseen; i++)
+		n += strcmp(list[i], s) == 0;
+	return n;
 }
 
 static bool whole_number(const char *s, bool zero_ok)
@@ -203,7 +229,8 @@ static int add_row(struct uimp *im, const char *v[U_NFIELDS], char *login_buf, c
 		snprintf(why, whylen, "invalid weight '%s'", v[U_WEIGHT]);
 	else if (*v[U_CAPACITY] && !whole_number(v[U_CAPACITY], true))
 		snprintf(why, whylen, "invalid capacity '%s'", v[U_CAPACITY]);
-	else if (lookup(im->ctx, "SELECT id FROM users WHERE login = ?1", v[U_LOGIN]))
+	else if (lookup(im->ctx, "SELECT id FROM users WHERE login = ?1", v[U_LOGIN]) ||
+		 (!im->apply && seen_count(im, im->seen_login, v[U_LOGIN])))
 		snprintf(why, whylen, "user '%s' already exists", v[U_LOGIN]);
 	else if (*v[U_MANAGER] && (strcmp(v[U_MANAGER], v[U_LOGIN]) == 0 ||
 				   strcmp(v[U_MANAGER], v[U_NAME]) == 0))
@@ -214,23 +241,22 @@ static int add_row(struct uimp *im, const char *v[U_NFIELDS], char *login_buf, c
 		return EX_DATAERR;
 	if ((st = team_of(im, v[U_TEAM], team, why, whylen)))
 		return st;
+	if (!im->apply) {
+		seen_add(im, v[U_LOGIN], v[U_NAME]);
+		return 0;
+	}
 	return insert_user(im, v, *team, id);
 }
 
-static int import_file(struct uimp *im, const char *file)
+static int import_file(struct uimp *im, int fi)
 {
-	struct crm_rows *rows;
+	struct crm_rows *rows = im->in.rows[fi];
+	const int *handle = im->in.handle[fi];
 	char why[600], login[65];
-	int st, rc;
+	int st = 0, rc;
 
-	if (!(rows = crm_rows_open(file, (enum crm_rows_format)im->o->format, &st)))
-		return st;
 	size_t ncols = crm_rows_ncols(rows);
-	int *handle = crm_xcalloc(ncols, sizeof *handle);
 	im->rj.header_of = NULL;
-	if ((st = crm_colmap_columns(im->map, rows, "user", im->ctx->cfg, aliases,
-				     im->ctx->opts->quiet, handle)))
-		goto out;
 	while ((rc = crm_rows_next(rows)) != 0) {
 		const char *v[U_NFIELDS];
 		char *vals[U_NFIELDS] = {0};
@@ -263,9 +289,6 @@ static int import_file(struct uimp *im, const char *file)
 			break;
 		}
 	}
-out:
-	free(handle);
-	crm_rows_close(rows);
 	return st;
 }
 
@@ -294,12 +317,41 @@ static int manager_of(struct uimp *im, const struct link *l, int64_t *id)
 	return st;
 }
 
+/* Checking: the manager as manager_of will find or make them, the users
+ * the rows and the links before would add being remembered. */
+static int check_manager(struct uimp *im, const struct link *l)
+{
+	static const char by_name[] = "SELECT count(*) FROM users WHERE name = ?1";
+	if (lookup(im->ctx, "SELECT id FROM users WHERE login = ?1", l->manager) ||
+	    seen_count(im, im->seen_login, l->manager))
+		return 0;
+	long long n = lookup(im->ctx, by_name, l->manager) + seen_count(im, im->seen_name, l->manager);
+	if (n > 1) {
+		crm_warn("%s: manager '%s' names %lld users", l->where, l->manager, n);
+		return EX_DATAERR;
+	}
+	if (n == 1)
+		return 0;
+	char *login = login_from_name(l->manager);
+	if (!login) {
+		crm_warn("%s: no login for manager '%s'", l->where, l->manager);
+		return EX_DATAERR;
+	}
+	seen_add(im, login, l->manager);
+	free(login);
+	return 0;
+}
+
 static int link_managers(struct uimp *im)
 {
 	static const char sql[] = "UPDATE users SET manager_id = ?2 WHERE id = ?1";
 	for (size_t i = 0; i < im->nlinks; i++) {
 		const struct link *l = &im->links[i];
 		int64_t manager;
+		if (!im->apply) {
+			im->rj.bad += check_manager(im, l) != 0;
+			continue;
+		}
 		int st = manager_of(im, l, &manager);
 		if (st == EX_DATAERR) {
 			im->rj.bad++;
@@ -352,26 +404,51 @@ static int print_users(struct uimp *im, FILE *out)
 	return rc == SQLITE_DONE ? 0 : crm_db_fail(im->ctx->db, "cannot list users");
 }
 
-static int run(struct uimp *im, char **files, int nfiles, long *added)
+static void free_links(struct uimp *im)
 {
+	for (size_t i = 0; i < im->nlinks; i++) {
+		free(im->links[i].manager);
+		free(im->links[i].team_name);
+		free(im->links[i].where);
+	}
+	free(im->links);
+	im->links = NULL;
+	im->nlinks = 0;
+	for (size_t i = 0; i < im->nseen; i++) {
+		free(im->seen_login[i]);
+		free(im->seen_name[i]);
+	}
+	free(im->seen_login);
+	free(im->seen_name);
+	im->seen_login = im->seen_name = NULL;
+	im->nseen = 0;
+}
+
+/* One pass over every input: checking only, or writing (crm_import_run). */
+static int run(void *arg, bool apply)
+{
+	struct uimp *im = arg;
 	int st = 0;
 	sqlite3_stmt *s = crm_db_stmt(im->ctx->db, "SELECT coalesce(max(id), 0) FROM users");
 	if (!s)
 		return EX_SOFTWARE;
 	im->max_before = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_reset(s);
-	for (int i = 0; i < nfiles && !st; i++)
-		st = import_file(im, files[i]);
+	im->apply = apply;
+	for (int i = 0; i < im->in.n && !st; i++)
+		st = import_file(im, i);
 	if (!st && (im->rj.bad == 0 || im->rj.skip_bad))
 		st = link_managers(im);
+	if (!apply)
+		free_links(im);
 	if (!st && im->rj.bad && !im->rj.skip_bad) {
 		crm_warn("%ld bad %s, nothing imported", im->rj.bad, im->rj.bad == 1 ? "row" : "rows");
 		return EX_DATAERR;
 	}
 	s = crm_db_stmt(im->ctx->db, "SELECT count(*) FROM users WHERE id > ?1");
-	if (!st && s) {
+	if (!st && s && apply) {
 		sqlite3_bind_int64(s, 1, im->max_before);
-		*added = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+		im->added = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 		sqlite3_reset(s);
 	}
 	return st;
@@ -383,7 +460,6 @@ int crm_user_import(struct crm_ctx *ctx, const struct crm_user_import_opts *o,
 	static char *stdin_only[] = {"-"};
 	struct uimp im = {.ctx = ctx, .o = o};
 	struct crm_colmap_fields f = {NULL, field_handle, field_name};
-	long added = 0;
 	int st;
 
 	if (!nfiles) {
@@ -400,10 +476,11 @@ int crm_user_import(struct crm_ctx *ctx, const struct crm_user_import_opts *o,
 	if (o->reject && !o->skip_bad)
 		return crm_usage_fail("--reject goes with --skip-bad");
 	if ((st = crm_colmap_new(o->map, &f, &im.map)) ||
-	    (st = crm_rejects_open(&im.rj, ctx, o->skip_bad, o->reject, files, nfiles)))
+	    (st = crm_rejects_open(&im.rj, ctx, o->skip_bad, o->reject, files, nfiles)) ||
+	    (st = crm_import_inputs_open(&im.in, files, nfiles, (enum crm_rows_format)o->format,
+					 im.map, "user", ctx->cfg, aliases, ctx->opts->quiet)))
 		goto out;
-	if (!(st = crm_db_begin(ctx->db)))
-		st = crm_rejects_save(&im.rj, run(&im, files, nfiles, &added));
+	st = crm_rejects_save(&im.rj, crm_import_run(ctx, &im.in, o->skip_bad, run, &im));
 	/* a dry run prints the users from inside the transaction it then drops */
 	if (!st && !ctx->opts->dry_run)
 		st = crm_db_commit(ctx->db);
@@ -413,15 +490,11 @@ int crm_user_import(struct crm_ctx *ctx, const struct crm_user_import_opts *o,
 		crm_db_rollback(ctx->db);
 	if (!st && !ctx->opts->quiet)
 		crm_warn("%s %ld users, %ld teams, rejected %ld", ctx->opts->dry_run ? "would import"
-			 : "imported", added, im.teams, im.rj.bad);
+			 : "imported", im.added, im.teams, im.rj.bad);
 out:
 	st = crm_rejects_close(&im.rj, st);
-	for (size_t i = 0; i < im.nlinks; i++) {
-		free(im.links[i].manager);
-		free(im.links[i].team_name);
-		free(im.links[i].where);
-	}
-	free(im.links);
+	crm_import_inputs_close(&im.in);
+	free_links(&im);
 	crm_colmap_free(im.map);
 	return st;
 }

@@ -161,6 +161,35 @@ static void test_quoted_newlines(void **state)
 	fclose(fp);
 }
 
+/* Read again from the first row, from the end or half-way, with the same
+ * line numbers and the same messages. */
+static void test_rewind(void **state)
+{
+	FILE *fp = INPUT("\xEF\xBB\xBFid,note\r\n"	/* 1 */
+			 "1,\"two\nlines\"\n"		/* 2-3 */
+			 "2\n"				/* 4: one field short */
+			 "3,last");			/* 5, no newline */
+	struct crm_csv *c = open_ok(fp, "x.csv");
+
+	(void)state;
+	for (int pass = 0; pass < 3; pass++) {
+		if (pass)
+			assert_int_equal(crm_csv_rewind(c, 0), 0);
+		expect_row(c, 2, "1", "two\nlines");
+		if (pass == 1)
+			continue;	/* half-way */
+		capture();
+		assert_int_equal(crm_csv_next(c), -65);
+		ASSERT_STDERR("t: x.csv:4: expected 2 fields, got 1\n");
+		expect_row(c, 5, "3", "last");
+		assert_int_equal(crm_csv_next(c), 0);
+	}
+	assert_int_equal(crm_csv_ncols(c), 2);
+	assert_string_equal(crm_csv_colname(c, 0), "id");
+	crm_csv_close(c);
+	fclose(fp);
+}
+
 static void test_field_counts(void **state)
 {
 	FILE *fp = INPUT("a,b,c\n"
@@ -580,6 +609,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_basic, teardown),
 		cmocka_unit_test_teardown(test_quoted_newlines, teardown),
+		cmocka_unit_test_teardown(test_rewind, teardown),
 		cmocka_unit_test_teardown(test_field_counts, teardown),
 		cmocka_unit_test_teardown(test_bom_and_trim, teardown),
 		cmocka_unit_test_teardown(test_malformed_quotes, teardown),
