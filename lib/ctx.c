@@ -234,6 +234,16 @@ int crm_ctx_may_see(struct crm_ctx *ctx, int64_t owner_id, const char *what)
 	return EX_NOPERM;
 }
 
+int crm_ctx_may_see_owned(struct crm_ctx *ctx, int64_t owner_id, const char *what)
+{
+	/* unowned accounts, contacts and deals are the managers' to see */
+	if (!owner_id && ctx->actor.role == CRM_ROLE_REP) {
+		crm_warn("permission denied: %s is not visible to '%s'", what, ctx->actor.login);
+		return EX_NOPERM;
+	}
+	return crm_ctx_may_see(ctx, owner_id, what);
+}
+
 int crm_ctx_may_change(struct crm_ctx *ctx, int64_t owner_id, const char *what)
 {
 	if (may_touch(ctx, owner_id, true))

@@ -65,6 +65,10 @@ int crm_role_parse(const char *s);	/* -1 when unknown */
  * Returns 0, or 77 after reporting "permission denied: ..." with what. */
 int crm_ctx_may_see(struct crm_ctx *ctx, int64_t owner_id, const char *what);
 int crm_ctx_may_change(struct crm_ctx *ctx, int64_t owner_id, const char *what);
+/* crm_ctx_may_see for accounts, contacts and deals, which have no pool: an
+ * unowned one is visible to managers and admins only (as
+ * CRM_SQL_VISIBLE_OWNED in record.h says in SQL). */
+int crm_ctx_may_see_owned(struct crm_ctx *ctx, int64_t owner_id, const char *what);
 /* Only admins (or single-user mode) may: manage users, teams, ... */
 int crm_ctx_require_admin(struct crm_ctx *ctx, const char *what);
 /* Only managers and admins (or single-user mode) may: merge, forget, ... */

@@ -118,7 +118,8 @@ int crm_subject_filter(struct crm_ctx *ctx, const char *type, int64_t id)
 		return st;
 	}
 	char *what = crm_xasprintf("%s %lld", s.type, (long long)s.id);
-	st = crm_ctx_may_see(ctx, s.owner_id, what);
+	st = strcmp(s.type, "lead") == 0 ? crm_ctx_may_see(ctx, s.owner_id, what)
+					 : crm_ctx_may_see_owned(ctx, s.owner_id, what);
 	free(what);
 	crm_subject_free(&s);
 	return st;

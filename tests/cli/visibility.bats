@@ -150,6 +150,22 @@ crm-contact: 1 bad row, nothing imported"
 	assert_output ""
 }
 
+@test "log and task lists: an unowned account is the managers', not a rep's, like show" {
+	setup_people
+	CRM_USER=ada crm-account add --name 丙公司 >/dev/null
+	CRM_USER=rob must_fail 77 crm-account show 3
+	CRM_USER=rob must_fail 77 crm-log list --account 3
+	assert_output "crm-log: permission denied: account 3 is not visible to 'rob'"
+	CRM_USER=rob must_fail 77 crm-task list --account 3
+	assert_output "crm-task: permission denied: account 3 is not visible to 'rob'"
+	CRM_USER=mia run crm-log list --account 3 -H
+	assert_success
+	assert_output ""
+	# the pool's leads stay everyone's
+	CRM_USER=rob run crm-task list --lead 3 -H
+	assert_success
+}
+
 @test "--owner and --team naming what is out of sight: 77, not an empty list" {
 	setup_people
 	check() {
