@@ -130,6 +130,19 @@ vg 0 crm-roi -f table
 
 vg 0 crm check
 vg 0 crm backup "$tmp/backup.db"
+vg 73 crm backup "$tmp/backup.db"
+vg 0 crm backup --force "$tmp/backup.db"
+vg 0 crm restore -n "$tmp/backup.db"
+vg 0 crm audit --entity lead --id 2 -f json
+vg 0 crm audit --since 7d -f table
+vg 0 crm audit head
+anchor=$(crm audit head | awk -F'\t' '{ v[$1] = $2 } END { print v["id"] ":" v["hash"] }')
+vg 0 crm audit verify "$anchor"
+vg 0 crm-privacy export --phone '+86 136 0001 2345'
+vg 0 crm-privacy export --phone 13900001111 --text
+vg 0 crm-lead forget 2
+vg 0 crm restore "$tmp/backup.db"
+vg 66 crm-lead list -d "$tmp/nothere.db"
 vg 0 crm lead list --limit 3
 printf 'pipeline: [\n' >broken.yaml
 vg 78 crm-lead list -c broken.yaml
