@@ -204,6 +204,8 @@ int crm_rejects_open(struct crm_rejects *rj, struct crm_ctx *ctx, bool skip_bad,
 	memset(rj, 0, sizeof *rj);
 	rj->skip_bad = skip_bad;
 	rj->fp = stderr;
+	if (!path && ctx->opts->force)
+		return crm_usage_fail("--force goes with --reject");
 	if (!path)
 		return 0;
 	rj->out = (struct crm_outfile){.what = "--reject", .path = path,

@@ -125,6 +125,12 @@ Try 'crm-lead --help'."
 	run crm-lead import -q --skip-bad --reject rej.csv bad2.csv
 	assert_success
 	[ "$(stat -c %a rej.csv)" = 600 ]
+	# --force alone names no file to replace: a usage error, nothing imported
+	must_fail 64 crm-lead import --skip-bad --force bad2.csv
+	assert_output "crm-lead: --force goes with --reject
+Try 'crm-lead --help'."
+	must_fail 64 crm-account import --force bad2.csv
+	assert_line "crm-account: --force goes with --reject"
 }
 
 @test "a dry run creates no reject file: the rejected rows go to stderr" {
