@@ -214,8 +214,10 @@ static int read_header(struct crm_tsv *t, int *status)
 		*status = r == 0 ? EX_DATAERR : -r;
 		return -1;
 	}
-	/* a BOM, as spreadsheets write one, only at the start of the stream */
-	if (t->line_len >= 3 && memcmp(t->line, "\xEF\xBB\xBF", 3) == 0) {
+	/* a BOM, as spreadsheets write one, only at the start of the stream;
+	 * all of them, so that no column name starts with one (a writer would
+	 * give it back as a BOM the next reader drops) */
+	while (t->line_len >= 3 && memcmp(t->line, "\xEF\xBB\xBF", 3) == 0) {
 		t->line_len -= 3;
 		memmove(t->line, t->line + 3, t->line_len + 1);
 	}
