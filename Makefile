@@ -14,7 +14,7 @@ CC       ?= cc
 B        ?= build
 PKGS      = sqlite3 yaml-0.1 nettle
 CFLAGS   ?= -O2 -g
-WARN      = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+WARN      = -std=c11 -Wall -Wextra -Wvla -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DCRM_VERSION='"$(VERSION)"' -Ilib
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lyaml -lnettle) -lcsv -lm
 

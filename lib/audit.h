@@ -18,6 +18,7 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define CRM_SHA256_HEX 65	/* 64 hex digits and NUL */

@@ -5,6 +5,7 @@
  * skipped.  A deal that reached won at any time reached every open stage;
  * a lost stage counts at none, so a lost deal counts where it got before.
  * The won step counts the deals won now. */
+#include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 
@@ -12,16 +13,19 @@
 #include "report_int.h"
 
 /* The pipeline's open stages in order, then its won stage: idx 1..n. */
-static size_t funnel_stages(const struct crm_pipeline *p, const struct crm_stage **out)
+/* The stages a funnel shows, open ones first, then won (free the array):
+ * their count in *n. */
+static const struct crm_stage **funnel_stages(const struct crm_pipeline *p, size_t *n)
 {
-	size_t n = 0;
+	const struct crm_stage **out = crm_xcalloc(p->nstages ? p->nstages : 1, sizeof *out);
+	*n = 0;
 	for (size_t i = 0; i < p->nstages; i++)
 		if (p->stages[i].kind == CRM_STAGE_OPEN)
-			out[n++] = &p->stages[i];
+			out[(*n)++] = &p->stages[i];
 	for (size_t i = 0; i < p->nstages; i++)
 		if (p->stages[i].kind == CRM_STAGE_WON)
-			out[n++] = &p->stages[i];
-	return n;
+			out[(*n)++] = &p->stages[i];
+	return out;
 }
 
 /* st(idx, id, name): the stages as a table the query can join. */
@@ -90,13 +94,14 @@ static void row(struct crm_rep *r, const char *g, int64_t step, const char *stag
 static void empty(struct crm_rep *r, const char *key)
 {
 	const struct crm_pipeline *p = crm_config_pipeline(r->ctx->cfg, r->o->pipeline);
-	const struct crm_stage *s[p->nstages];
-	size_t n = funnel_stages(p, s);
+	size_t n;
+	const struct crm_stage **s = funnel_stages(p, &n);
 	int64_t zero = 0;
 	row(r, key, 1, "leads", "leads", 0, NULL, 0);
 	row(r, key, 2, "contacted", "contacted", 0, &zero, 0);
 	for (size_t i = 0; i < n; i++)
 		row(r, key, (int64_t)i + 3, s[i]->id, s[i]->name, 0, &zero, 0);
+	free(s);
 }
 
 int crm_report_funnel(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp)
@@ -110,9 +115,10 @@ int crm_report_funnel(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE
 	}
 	if ((st = crm_rep_open(&r, ctx, o, fp, "funnel", CRM_DIMS_COMMON, CRM_DIM_NONE)))
 		return st;
-	const struct crm_stage *s[p->nstages];
-	size_t n = funnel_stages(p, s);
+	size_t n;
+	const struct crm_stage **s = funnel_stages(p, &n);
 	build(&r, p, s, n);
+	free(s);
 	if (!(st = crm_rep_prepare(&r))) {
 		crm_rep_cols_begin(&r);
 		crm_rep_col(&r, "step", CRM_COL_NUM);

@@ -97,3 +97,12 @@ long_options() {	# the --options a tool's --help lists
 	_crm_complete
 	[[ " ${COMPREPLY[*]} " != *" proposal "* ]]
 }
+
+@test "every library header compiles on its own" {
+	for h in "$TOP"/lib/*.h; do
+		printf '#include "%s"\n' "$(basename "$h")" |
+			${CC:-cc} -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$TOP/lib" \
+				-Wall -Wextra -Werror -fsyntax-only -x c - ||
+			{ echo "$h does not compile on its own"; return 1; }
+	done
+}
