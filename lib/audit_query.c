@@ -73,13 +73,13 @@ static int build(struct crm_ctx *ctx, const struct crm_audit_filter *f, struct c
 	strcpy(since, "");
 	strcpy(until, "~");
 	if (f->since) {
-		if (crm_time_parse(f->since, ctx->now, &t) != 0)
-			return crm_usage_fail("invalid date for --since '%s'", f->since);
+		if ((st = crm_opt_time("--since", f->since, ctx->now, &t)))
+			return st;
 		crm_time_iso(t, since);
 	}
 	if (f->until) {
-		if (crm_time_parse(f->until, ctx->now, &t) != 0)
-			return crm_usage_fail("invalid date for --until '%s'", f->until);
+		if ((st = crm_opt_time("--until", f->until, ctx->now, &t)))
+			return st;
 		crm_time_iso(t, until);
 	}
 	crm_buf_add(q, "SELECT id, at, actor, real_actor, tool, entity, entity_id, action, field,"
@@ -95,13 +95,6 @@ static int build(struct crm_ctx *ctx, const struct crm_audit_filter *f, struct c
 		crm_buf_add(q, " AND at >= :since AND at < :until");
 	crm_buf_add(q, " ORDER BY id");
 	return 0;
-}
-
-static void bind(sqlite3_stmt *s, const char *name, const char *value)
-{
-	int i = sqlite3_bind_parameter_index(s, name);
-	if (i)
-		sqlite3_bind_text(s, i, value, -1, SQLITE_STATIC);
 }
 
 int crm_audit_query(struct crm_ctx *ctx, const struct crm_audit_filter *f, FILE *out)
@@ -127,13 +120,13 @@ int crm_audit_query(struct crm_ctx *ctx, const struct crm_audit_filter *f, FILE 
 	free(q.s);
 	if (rc != SQLITE_OK)
 		return crm_db_fail(ctx->db, "cannot read audit");
-	bind(s, ":entity", f->entity);
-	bind(s, ":actor", f->actor);
-	bind(s, ":tool", f->tool);
-	bind(s, ":field", f->field);
-	bind(s, ":action", f->action);
-	bind(s, ":since", since);
-	bind(s, ":until", until);
+	crm_bind_named_text(s, ":entity", f->entity);
+	crm_bind_named_text(s, ":actor", f->actor);
+	crm_bind_named_text(s, ":tool", f->tool);
+	crm_bind_named_text(s, ":field", f->field);
+	crm_bind_named_text(s, ":action", f->action);
+	crm_bind_named_text(s, ":since", since);
+	crm_bind_named_text(s, ":until", until);
 	if ((rc = sqlite3_bind_parameter_index(s, ":id")))
 		sqlite3_bind_int64(s, rc, id);
 	struct crm_out *o = crm_out_new(out, ctx->opts->format, !ctx->opts->no_header);

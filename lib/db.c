@@ -543,6 +543,13 @@ int crm_bind_id(sqlite3_stmt *st, int i, int64_t id)
 	return id ? sqlite3_bind_int64(st, i, id) : sqlite3_bind_null(st, i);
 }
 
+void crm_bind_named_text(sqlite3_stmt *st, const char *name, const char *value)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+	if (i)
+		sqlite3_bind_text(st, i, value, -1, SQLITE_TRANSIENT);
+}
+
 const char *crm_col_text(sqlite3_stmt *st, int i)
 {
 	const unsigned char *s = sqlite3_column_text(st, i);

@@ -75,6 +75,9 @@ int crm_db_run_with_ids(struct crm_db *db, const char *const *sql, size_t n, int
 /* Bind text, NULL for NULL or "" (an empty field is "no value"). */
 int crm_bind_text(sqlite3_stmt *st, int i, const char *s);
 int crm_bind_id(sqlite3_stmt *st, int i, int64_t id);	/* 0 binds NULL */
+/* Bind value (copied; NULL binds NULL) to the named parameter, when the
+ * statement has it: one statement serves every combination of filters. */
+void crm_bind_named_text(sqlite3_stmt *st, const char *name, const char *value);
 /* Column as text, "" for NULL. */
 const char *crm_col_text(sqlite3_stmt *st, int i);
 

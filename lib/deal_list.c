@@ -230,13 +230,6 @@ static int add_filters(struct crm_ctx *ctx, const struct crm_deal_filter *f, str
 	return 0;
 }
 
-static void bind_text(sqlite3_stmt *s, const char *name, const char *value)
-{
-	int i = sqlite3_bind_parameter_index(s, name);
-	if (i && value)
-		sqlite3_bind_text(s, i, value, -1, SQLITE_TRANSIENT);
-}
-
 static void bind_int(sqlite3_stmt *s, const char *name, int64_t value)
 {
 	int i = sqlite3_bind_parameter_index(s, name);
@@ -248,19 +241,19 @@ static void bind_filters(struct crm_ctx *ctx, sqlite3_stmt *s, const struct crm_
 			 const struct bound *b)
 {
 	bind_int(s, ":id", f->id);
-	bind_text(s, ":pipeline", f->pipeline);
-	bind_text(s, ":stage", f->stage);
-	bind_text(s, ":status", f->status);
+	crm_bind_named_text(s, ":pipeline", f->pipeline);
+	crm_bind_named_text(s, ":stage", f->stage);
+	crm_bind_named_text(s, ":status", f->status);
 	bind_int(s, ":owner", b->owner);
 	bind_int(s, ":team", b->team);
-	bind_text(s, ":before", b->before);
-	bind_text(s, ":after", b->after);
+	crm_bind_named_text(s, ":before", b->before);
+	crm_bind_named_text(s, ":after", b->after);
 	bind_int(s, ":min", b->min);
 	bind_int(s, ":max", b->max);
-	bind_text(s, ":stuck", b->stuck);
+	crm_bind_named_text(s, ":stuck", b->stuck);
 	bind_int(s, ":account", f->account);
 	bind_int(s, ":limit", f->limit);
-	bind_text(s, ":now", ctx->now_iso);
+	crm_bind_named_text(s, ":now", ctx->now_iso);
 	crm_ctx_bind_actor(ctx, s);
 }
 

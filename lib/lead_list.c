@@ -175,13 +175,6 @@ static void bind_cf_paths(sqlite3_stmt *st, const struct pick *picks, size_t n, 
 	}
 }
 
-static void bind_named(sqlite3_stmt *st, const char *name, const char *value)
-{
-	int i = sqlite3_bind_parameter_index(st, name);
-	if (i)
-		sqlite3_bind_text(st, i, value, -1, SQLITE_TRANSIENT);
-}
-
 void crm_lead_filter_init(struct crm_lead_filter *f)
 {
 	memset(f, 0, sizeof *f);
@@ -234,13 +227,15 @@ static int add_filters(struct crm_ctx *ctx, const struct crm_lead_filter *f, str
 	 * the created_at index; "~" sorts after any ISO-8601 text */
 	strcpy(until, "~");
 	if (f->since) {
-		if (crm_time_parse(f->since, ctx->now, &t) != 0)
-			return crm_usage_fail("invalid date for --since '%s'", f->since);
+		int st = crm_opt_time("--since", f->since, ctx->now, &t);
+		if (st)
+			return st;
 		crm_time_iso(t, since);
 	}
 	if (f->until) {
-		if (crm_time_parse(f->until, ctx->now, &t) != 0)
-			return crm_usage_fail("invalid date for --until '%s'", f->until);
+		int st = crm_opt_time("--until", f->until, ctx->now, &t);
+		if (st)
+			return st;
 		crm_time_iso(t, until);
 	}
 	if (f->since || f->until)
@@ -264,17 +259,17 @@ static void bind_filters(struct crm_ctx *ctx, sqlite3_stmt *st, const struct crm
 		for (size_t k = 0; k < ctx->cfg->nsources; k++)
 			if (strcmp(ctx->cfg->sources[k].name, f->source) == 0)
 				id = ctx->cfg->sources[k].id;
-		bind_named(st, ":source", id);
+		crm_bind_named_text(st, ":source", id);
 	}
-	bind_named(st, ":status", f->status ? f->status : "");
-	bind_named(st, ":heat", f->heat ? f->heat : "");
-	bind_named(st, ":campaign", f->campaign ? f->campaign : "");
-	bind_named(st, ":region", f->region ? f->region : "");
-	bind_named(st, ":industry", f->industry ? f->industry : "");
-	bind_named(st, ":tag", f->tag ? f->tag : "");
-	bind_named(st, ":search", f->search ? f->search : "");
-	bind_named(st, ":since", since);
-	bind_named(st, ":until", until);
+	crm_bind_named_text(st, ":status", f->status ? f->status : "");
+	crm_bind_named_text(st, ":heat", f->heat ? f->heat : "");
+	crm_bind_named_text(st, ":campaign", f->campaign ? f->campaign : "");
+	crm_bind_named_text(st, ":region", f->region ? f->region : "");
+	crm_bind_named_text(st, ":industry", f->industry ? f->industry : "");
+	crm_bind_named_text(st, ":tag", f->tag ? f->tag : "");
+	crm_bind_named_text(st, ":search", f->search ? f->search : "");
+	crm_bind_named_text(st, ":since", since);
+	crm_bind_named_text(st, ":until", until);
 	crm_ctx_bind_actor(ctx, st);
 }
 

@@ -53,6 +53,13 @@ int crm_operands(int argc, int min, int max, const char *what)
 	return 0;
 }
 
+int crm_opt_time(const char *opt, const char *arg, crm_time now, crm_time *out)
+{
+	if (crm_time_parse(arg, now, out) != 0)
+		return crm_usage_fail("invalid date for %s '%s'", opt, arg);
+	return 0;
+}
+
 long crm_opt_long(const char *opt, const char *arg)
 {
 	char *end;

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "date.h"
 #include "out.h"
 
 struct crm_opts {
@@ -91,6 +92,10 @@ int crm_opt_allowed(const struct option *opts, const int *allowed, int code, con
 /* Between min and max operands (max < 0: no limit)?  0, or 64 after
  * "missing WHAT" / "unexpected argument". */
 int crm_operands(int argc, int min, int max, const char *what);
+
+/* Parse the date or instant of a filter option (--since, --until) as
+ * crm_time_parse does: 0, or 64 after "invalid date for --since 'x'". */
+int crm_opt_time(const char *opt, const char *arg, crm_time now, crm_time *out);
 
 /* Parse a non-negative integer option value; exits 64 naming the option. */
 long crm_opt_long(const char *opt, const char *arg);

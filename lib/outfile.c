@@ -153,9 +153,11 @@ int crm_outfile_open(const struct crm_outfile *of, FILE **fp)
 int crm_outfile_temp(const char *path, char **tmp, int *fd)
 {
 	const char *slash = strrchr(path, '/');
+	/* ".NAME.XXXXXX" beside path: the Xs are mkstemp's template, which it
+	 * replaces with a unique suffix */
 	*tmp = slash ? crm_xasprintf("%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1)
 		     : crm_xasprintf(".%s.XXXXXX", path);
-	/* mkstemp: O_EXCL, mode 0600, and a fresh name never a link */
+	/* mkstemp: O_EXCL, mode 0600, and a fresh name, never a link */
 	if ((*fd = mkstemp(*tmp)) < 0) {
 		crm_warn_errno("cannot create a temporary file beside '%s'", path);
 		free(*tmp);

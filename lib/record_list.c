@@ -143,25 +143,20 @@ static int add_filters(struct crm_ctx *ctx, const struct crm_kind *k,
 			    " OR instr(lower(t.email), lower(:search)) > 0"
 			    " OR instr(t.phone, :search) > 0)");
 	if (f->since) {
-		if (crm_time_parse(f->since, ctx->now, &t) != 0)
-			return crm_usage_fail("invalid date for --since '%s'", f->since);
+		int st = crm_opt_time("--since", f->since, ctx->now, &t);
+		if (st)
+			return st;
 		crm_time_iso(t, since);
 		crm_buf_add(q, " AND t.created_at >= :since");
 	}
 	if (f->until) {
-		if (crm_time_parse(f->until, ctx->now, &t) != 0)
-			return crm_usage_fail("invalid date for --until '%s'", f->until);
+		int st = crm_opt_time("--until", f->until, ctx->now, &t);
+		if (st)
+			return st;
 		crm_time_iso(t, until);
 		crm_buf_add(q, " AND t.created_at < :until");
 	}
 	return 0;
-}
-
-static void bind_named(sqlite3_stmt *st, const char *name, const char *value)
-{
-	int i = sqlite3_bind_parameter_index(st, name);
-	if (i && value)
-		sqlite3_bind_text(st, i, value, -1, SQLITE_TRANSIENT);
 }
 
 static void bind_filters(struct crm_ctx *ctx, sqlite3_stmt *st, const struct crm_rec_filter *f,
@@ -176,13 +171,13 @@ static void bind_filters(struct crm_ctx *ctx, sqlite3_stmt *st, const struct crm
 		sqlite3_bind_int64(st, i, f->account);
 	if ((i = sqlite3_bind_parameter_index(st, ":limit")))
 		sqlite3_bind_int64(st, i, f->limit);
-	bind_named(st, ":industry", f->industry);
-	bind_named(st, ":region", f->region);
-	bind_named(st, ":source", f->source);
-	bind_named(st, ":tag", f->tag);
-	bind_named(st, ":search", f->search);
-	bind_named(st, ":since", since);
-	bind_named(st, ":until", until);
+	crm_bind_named_text(st, ":industry", f->industry);
+	crm_bind_named_text(st, ":region", f->region);
+	crm_bind_named_text(st, ":source", f->source);
+	crm_bind_named_text(st, ":tag", f->tag);
+	crm_bind_named_text(st, ":search", f->search);
+	crm_bind_named_text(st, ":since", since);
+	crm_bind_named_text(st, ":until", until);
 	crm_ctx_bind_actor(ctx, st);
 }
 

@@ -67,19 +67,12 @@ struct sent {
 	const char *type, *reason;	/* static strings */
 };
 
-static void bind(sqlite3_stmt *st, const char *name, const char *value)
-{
-	int i = sqlite3_bind_parameter_index(st, name);
-	if (i)
-		sqlite3_bind_text(st, i, value, -1, SQLITE_TRANSIENT);
-}
-
 static void bind_days_before(sqlite3_stmt *st, const char *name, crm_time today, int days)
 {
 	/* idle for at least days <=> touched before the start of day today - days + 1 */
 	char iso[CRM_ISO_LEN];
 	crm_time_iso(crm_time_add_days(today, 1 - days), iso);
-	bind(st, name, iso);
+	crm_bind_named_text(st, name, iso);
 }
 
 static const char *const reasons[] = {"overdue", "idle", "escalation", "reclaimed"};
@@ -175,8 +168,8 @@ int crm_task_remind(struct crm_ctx *ctx, bool do_mark, bool unsent, FILE *fp)
 		return EX_SOFTWARE;
 	}
 	crm_ctx_bind_actor(ctx, st);
-	bind(st, ":today", today_iso);
-	bind(st, ":day", day);
+	crm_bind_named_text(st, ":today", today_iso);
+	crm_bind_named_text(st, ":day", day);
 	bind_days_before(st, ":idle_before", today, ctx->cfg->followup.remind_after);
 	bind_days_before(st, ":escalate_before", today, ctx->cfg->followup.escalate_after);
 	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":unsent"), unsent);

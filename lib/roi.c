@@ -105,16 +105,17 @@ int crm_roi_window(struct crm_ctx *ctx, const struct crm_roi_filter *f, struct c
 	strcpy(w->from_day, "0000-01-01");
 	strcpy(w->to_day, "9999-12-31");
 	crm_time lo = 0, hi = 0;
+	int st;
 	if (f->since) {
-		if (crm_time_parse(f->since, ctx->now, &t) != 0)
-			return crm_usage_fail("invalid date for --since '%s'", f->since);
+		if ((st = crm_opt_time("--since", f->since, ctx->now, &t)))
+			return st;
 		lo = crm_time_day_start(t);
 		crm_time_iso(lo, w->since);
 		crm_time_date(lo, w->from_day);
 	}
 	if (f->until) {
-		if (crm_time_parse(f->until, ctx->now, &t) != 0)
-			return crm_usage_fail("invalid date for --until '%s'", f->until);
+		if ((st = crm_opt_time("--until", f->until, ctx->now, &t)))
+			return st;
 		hi = crm_time_add_days(crm_time_day_start(t), 1);
 		crm_time_iso(hi, w->until);
 		crm_time_date(t, w->to_day);
@@ -124,7 +125,6 @@ int crm_roi_window(struct crm_ctx *ctx, const struct crm_roi_filter *f, struct c
 	w->lo = lo;
 	w->hi = hi;
 	w->closed = f->since && f->until;
-	int st;
 	if ((f->owner && (st = crm_ctx_filter_user(ctx, f->owner, &w->owner))) ||
 	    (f->team && (st = crm_ctx_filter_team(ctx, f->team, &w->team))))
 		return st;
