@@ -2,7 +2,6 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sysexits.h>
 
 #include "batch.h"
@@ -145,29 +144,6 @@ int crm_batch_ro_check(struct crm_batch_ro *ro, const char *entity, int64_t id)
 	return st;
 }
 
-int crm_batch_spool(FILE *in, const char *name, FILE **f, FILE **spooled, long *start)
-{
-	struct stat sb;
-	*spooled = NULL;
-	*f = in;
-	if (fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode) && (*start = ftell(in)) >= 0)
-		return 0;
-	FILE *tmp = tmpfile();
-	if (!tmp) {
-		crm_warn_errno("cannot create a temporary file");
-		return EX_CANTCREAT;
-	}
-	if (crm_fcopy(in, tmp) != 0 || fflush(tmp) != 0 || fseek(tmp, 0, SEEK_SET) != 0) {
-		crm_warn_errno("%s: cannot copy to a temporary file",
-			       !name || strcmp(name, "-") == 0 ? "stdin" : name);
-		fclose(tmp);
-		return EX_IOERR;
-	}
-	*f = *spooled = tmp;
-	*start = 0;
-	return 0;
-}
-
 /* One pass over the rows of t: the number of bad rows in *bad. */
 static int batch_pass(struct crm_tsv *t, int (*row)(void *, bool, long), void *arg, bool apply,
 		      long *bad)
@@ -184,7 +160,7 @@ static int batch_pass(struct crm_tsv *t, int (*row)(void *, bool, long), void *a
 	return st;
 }
 
-int crm_batch_run(struct crm_ctx *ctx, struct crm_tsv *t, long start,
+int crm_batch_run(struct crm_ctx *ctx, struct crm_tsv *t,
 		  int (*row)(void *arg, bool apply, long bad), void *arg, bool *began)
 {
 	long bad = 0;
@@ -194,7 +170,7 @@ int crm_batch_run(struct crm_ctx *ctx, struct crm_tsv *t, long start,
 	 * before the input was read: a pipe's writer may have committed since */
 	crm_db_reset_statements(ctx->db);
 	if (!(st = batch_pass(t, row, arg, false, &bad)) && !bad &&
-	    !(st = crm_tsv_rewind(t, start)) && !(st = crm_db_begin(ctx->db))) {
+	    !(st = crm_tsv_rewind(t)) && !(st = crm_db_begin(ctx->db))) {
 		*began = true;
 		st = batch_pass(t, row, arg, true, &bad);
 	}

@@ -40,23 +40,17 @@ void crm_batch_ro_free(struct crm_batch_ro *ro);
  * when the database fails. */
 int crm_batch_ro_check(struct crm_batch_ro *ro, const char *entity, int64_t id);
 
-/* A bulk update reads its input twice, so that the write lock is held only
- * while rows are written: crm_batch_spool gives a stream that can be
- * read again (in itself when it is a regular file, else a temporary copy
- * of it, which *spooled then holds for the caller to fclose) and the
- * offset *start where it begins.  0, or 74 after reporting. */
-int crm_batch_spool(FILE *in, const char *name, FILE **f, FILE **spooled, long *start);
-
-/* Run row(arg, apply) on every row of t, twice.  First with apply false,
+/* Run row(arg, apply) on every row of t (opened with crm_tsv_open_twice),
+ * twice, so that the write lock is held only while rows are written.  First with apply false,
  * outside any transaction: the values, ids and read-only columns are
  * checked and every bad row reported, without the write lock, so bad
  * input never holds other writers up.  Only when every row was good is t
- * rewound to start, the transaction begun (crm_db_begin) and row called
+ * rewound, the transaction begun (crm_db_begin) and row called
  * with apply true.  row returns 0, 65 for a bad row (counted; the others
  * are still checked but nothing is written), or another status to stop.
  * Returns 0, 65 after "N bad rows, nothing updated", or another status;
  * *began says whether the caller must end a transaction (crm_ctx_end). */
-int crm_batch_run(struct crm_ctx *ctx, struct crm_tsv *t, long start,
+int crm_batch_run(struct crm_ctx *ctx, struct crm_tsv *t,
 		  int (*row)(void *arg, bool apply, long bad), void *arg, bool *began);
 
 #endif

@@ -42,6 +42,8 @@ struct rec {
 
 struct crm_csv {
 	FILE *fp;
+	FILE *copy;		/* crm_csv_open_twice's copy of a pipe, else NULL */
+	long start;		/* where the header begins, for crm_csv_rewind */
 	char *name;
 	struct csv_parser p;
 	unsigned char *chunk;
@@ -393,6 +395,7 @@ struct crm_csv *crm_csv_open(FILE *fp, const char *name, int *status)
 	struct crm_csv *c = crm_xcalloc(1, sizeof *c);
 
 	c->fp = fp;
+	c->start = ftell(fp);	/* -1 for a pipe: then no rewind */
 	c->name = crm_xstrdup(!name || strcmp(name, "-") == 0 ? "stdin" : name);
 	c->chunk = crm_xmalloc(CHUNK);
 	start(c);
@@ -403,9 +406,23 @@ struct crm_csv *crm_csv_open(FILE *fp, const char *name, int *status)
 	return c;
 }
 
-int crm_csv_rewind(struct crm_csv *c, long at)
+struct crm_csv *crm_csv_open_twice(FILE *fp, const char *name, int *status)
 {
-	if (fseek(c->fp, at, SEEK_SET) != 0) {
+	FILE *in, *copy;
+	long at;
+	if ((*status = crm_spool(fp, name, &in, &copy, &at)))
+		return NULL;
+	struct crm_csv *c = crm_csv_open(in, name, status);
+	if (c)
+		c->copy = copy;
+	else if (copy)
+		fclose(copy);
+	return c;
+}
+
+int crm_csv_rewind(struct crm_csv *c)
+{
+	if (c->start < 0 || fseek(c->fp, c->start, SEEK_SET) != 0) {
 		crm_warn_errno("%s: cannot read again", c->name);
 		return EX_IOERR;
 	}
@@ -424,6 +441,8 @@ void crm_csv_close(struct crm_csv *c)
 {
 	if (!c)
 		return;
+	if (c->copy)
+		fclose(c->copy);
 	csv_free(&c->p);
 	for (size_t i = 0; i < c->ncols; i++)
 		free(c->names[i]);

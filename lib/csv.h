@@ -17,11 +17,14 @@
 struct crm_csv;
 
 struct crm_csv *crm_csv_open(FILE *fp, const char *name, int *status);
+/* The same for an input read twice (crm_csv_rewind): a pipe is first
+ * copied to a temporary file (crm_spool), closed with c. */
+struct crm_csv *crm_csv_open_twice(FILE *fp, const char *name, int *status);
 void crm_csv_close(struct crm_csv *c);
-/* Read c again from its first row, the header being at offset at of its
- * file (which must be seekable), with the same line numbers; 0, or a
- * status after reporting. */
-int crm_csv_rewind(struct crm_csv *c, long at);
+/* Read c again from its first row, with the same line numbers: its file
+ * must be seekable (crm_csv_open_twice makes it so); 0, or a status after
+ * reporting. */
+int crm_csv_rewind(struct crm_csv *c);
 size_t crm_csv_ncols(const struct crm_csv *c);
 const char *crm_csv_colname(const struct crm_csv *c, size_t i);
 int crm_csv_col(const struct crm_csv *c, const char *name);

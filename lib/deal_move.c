@@ -407,11 +407,7 @@ int crm_deal_move_tsv(struct crm_ctx *ctx, FILE *in, const char *name, FILE *out
 	static const char *const names[] = {"id", "stage", "reason", "note", "amount"};
 	struct moved mv;
 	int col[5], st;
-	FILE *fp, *spooled;
-	long start;
-	if ((st = crm_batch_spool(in, name, &fp, &spooled, &start)))
-		return st;
-	struct crm_tsv *t = crm_tsv_open(fp, name, &st);
+	struct crm_tsv *t = crm_tsv_open_twice(in, name, &st);
 	for (int i = 0; t && i < 5; i++)
 		col[i] = crm_tsv_col(t, names[i]);
 	for (int i = 0; t && !st && i < 2; i++) {
@@ -430,13 +426,11 @@ int crm_deal_move_tsv(struct crm_ctx *ctx, FILE *in, const char *name, FILE *out
 		crm_warn_release(st != 0);
 		seen_free(&seen);
 	}
-	if (t && !st && !(st = crm_tsv_rewind(t, start)) && !(st = crm_db_begin(ctx->db))) {
+	if (t && !st && !(st = crm_tsv_rewind(t)) && !(st = crm_db_begin(ctx->db))) {
 		moved_open(ctx, &mv, out != NULL);
 		st = crm_ctx_end(ctx, move_pass(ctx, t, col, mv.o, NULL));
 		moved_close(&mv, out, st == 0);
 	}
 	crm_tsv_close(t);
-	if (spooled)
-		fclose(spooled);
 	return st;
 }

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
 
 #include "err.h"
 
@@ -140,4 +142,27 @@ char *crm_xasprintf(const char *fmt, ...)
 	vsnprintf(s, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	return s;
+}
+
+int crm_spool(FILE *in, const char *name, FILE **out, FILE **copy, long *start)
+{
+	struct stat sb;
+	*copy = NULL;
+	*out = in;
+	if (fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode) && (*start = ftell(in)) >= 0)
+		return 0;
+	FILE *tmp = tmpfile();
+	if (!tmp) {
+		crm_warn_errno("cannot create a temporary file");
+		return EX_CANTCREAT;
+	}
+	if (crm_fcopy(in, tmp) != 0 || fflush(tmp) != 0 || fseek(tmp, 0, SEEK_SET) != 0) {
+		crm_warn_errno("%s: cannot copy to a temporary file",
+			       !name || strcmp(name, "-") == 0 ? "stdin" : name);
+		fclose(tmp);
+		return EX_IOERR;
+	}
+	*out = *copy = tmp;
+	*start = 0;
+	return 0;
 }

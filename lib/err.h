@@ -36,6 +36,12 @@ int crm_finish(int status);
  * (not reported: the caller knows the names). */
 int crm_fcopy(FILE *from, FILE *to);
 
+/* A stream that can be read again: in itself when it is a regular file
+ * (*start its offset now), else a temporary copy of all of it (*copy, for
+ * the caller to fclose; *start 0).  0, or 73/74 after reporting, name
+ * naming in ("-" or NULL: stdin). */
+int crm_spool(FILE *in, const char *name, FILE **out, FILE **copy, long *start);
+
 /* Allocation that never returns NULL: out of memory ends the program (70). */
 void *crm_xmalloc(size_t n);
 void *crm_xcalloc(size_t n, size_t size);

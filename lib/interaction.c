@@ -534,11 +534,7 @@ int crm_log_add_tsv(struct crm_ctx *ctx, FILE *fp, const char *name,
 		    const struct crm_interaction *defaults, FILE *out)
 {
 	int st, col[NBULK];
-	FILE *in, *spooled;
-	long start;
-	if ((st = crm_batch_spool(fp, name, &in, &spooled, &start)))
-		return st;
-	struct crm_tsv *t = crm_tsv_open(in, name, &st);
+	struct crm_tsv *t = crm_tsv_open_twice(fp, name, &st);
 	int64_t *ids = NULL;
 	size_t n = 0;
 	/* every row is checked before the write lock is taken, and again
@@ -546,14 +542,12 @@ int crm_log_add_tsv(struct crm_ctx *ctx, FILE *fp, const char *name,
 	if (t && !(st = bulk_columns(t, defaults, col))) {
 		crm_db_reset_statements(ctx->db);
 		if (!(st = bulk_pass(ctx, t, col, defaults, false, &ids, &n)) &&
-		    !(st = crm_tsv_rewind(t, start)) && !(st = crm_db_begin(ctx->db))) {
+		    !(st = crm_tsv_rewind(t)) && !(st = crm_db_begin(ctx->db))) {
 			st = bulk_pass(ctx, t, col, defaults, true, &ids, &n);
 			st = finish_tx(ctx, st, ids, n, out);
 		}
 	}
 	crm_tsv_close(t);
-	if (spooled)
-		fclose(spooled);
 	free(ids);
 	return st;
 }

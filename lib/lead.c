@@ -759,14 +759,10 @@ int crm_lead_update_tsv(struct crm_ctx *ctx, FILE *in, const char *name, FILE *o
 {
 	struct crm_lead_diff diff = {ctx->opts->dry_run ? out : NULL, !ctx->opts->no_header, 0, 0};
 	struct bulk b = {.ctx = ctx, .diff = &diff};
-	FILE *f, *spooled;
-	long start;
 	bool began = false;
 	int st;
 
-	if ((st = crm_batch_spool(in, name, &f, &spooled, &start)))
-		return st;
-	if (!(b.t = crm_tsv_open(f, name, &st)))
+	if (!(b.t = crm_tsv_open_twice(in, name, &st)))
 		goto out;
 	if ((b.idcol = crm_tsv_col(b.t, "id")) < 0) {
 		crm_warn("%s:1: missing column 'id'", crm_tsv_name(b.t));
@@ -793,7 +789,7 @@ int crm_lead_update_tsv(struct crm_ctx *ctx, FILE *in, const char *name, FILE *o
 	free(ro);
 	if (st)
 		goto out;
-	st = crm_batch_run(ctx, b.t, start, bulk_row, &b, &began);
+	st = crm_batch_run(ctx, b.t, bulk_row, &b, &began);
 	if (began && !(st = crm_ctx_end(ctx, st)) && !ctx->opts->quiet)
 		crm_warn("%s %ld %s, %ld %s", ctx->opts->dry_run ? "would update" : "updated",
 			 diff.leads, diff.leads == 1 ? "lead" : "leads",
@@ -805,7 +801,5 @@ out:
 	crm_lead_rec_free(b.r);
 	crm_lead_rec_free(b.probe);
 	crm_tsv_close(b.t);
-	if (spooled)
-		fclose(spooled);
 	return st;
 }

@@ -149,14 +149,10 @@ int crm_rec_update_tsv(struct crm_ctx *ctx, const struct crm_kind *k, FILE *in,
 {
 	struct crm_diff diff = new_diff(ctx, out);
 	struct bulk b = {.ctx = ctx, .diff = &diff};
-	FILE *f, *spooled;
-	long start;
 	bool began = false;
 	int st;
 
-	if ((st = crm_batch_spool(in, name, &f, &spooled, &start)))
-		return st;
-	if (!(b.t = crm_tsv_open(f, name, &st)))
+	if (!(b.t = crm_tsv_open_twice(in, name, &st)))
 		goto out;
 	if ((b.idcol = crm_tsv_col(b.t, "id")) < 0) {
 		crm_warn("%s:1: missing column 'id'", crm_tsv_name(b.t));
@@ -184,7 +180,7 @@ int crm_rec_update_tsv(struct crm_ctx *ctx, const struct crm_kind *k, FILE *in,
 	free(ro);
 	if (st)
 		goto out;
-	st = crm_batch_run(ctx, b.t, start, bulk_row, &b, &began);
+	st = crm_batch_run(ctx, b.t, bulk_row, &b, &began);
 	if (began && !(st = crm_ctx_end(ctx, st)) && !ctx->opts->quiet)
 		crm_warn("%s %ld %s%s, %ld %s", ctx->opts->dry_run ? "would update" : "updated",
 			 diff.records, k->entity, diff.records == 1 ? "" : "s",
@@ -196,7 +192,5 @@ out:
 	crm_rec_free(b.r);
 	crm_rec_free(b.probe);
 	crm_tsv_close(b.t);
-	if (spooled)
-		fclose(spooled);
 	return st;
 }

@@ -16,8 +16,6 @@ struct crm_rows {
 	enum crm_rows_format fmt;
 	FILE *fp;
 	bool own_fp;
-	FILE *spooled;		/* a pipe's copy, read instead of it */
-	long start;		/* where the header is, for crm_rows_rewind */
 	struct crm_tsv *tsv;
 	struct crm_csv *csv;
 };
@@ -67,14 +65,10 @@ static struct crm_rows *rows_open(const char *path, enum crm_rows_format fmt, bo
 	r->fp = fp;
 	r->own_fp = fp != stdin;
 	r->fmt = fmt == CRM_ROWS_GUESS ? guess(path) : fmt;
-	if (twice && (*status = crm_batch_spool(r->fp, path, &fp, &r->spooled, &r->start))) {
-		crm_rows_close(r);
-		return NULL;
-	}
 	if (r->fmt == CRM_ROWS_CSV)
-		r->csv = crm_csv_open(fp, path, status);
+		r->csv = twice ? crm_csv_open_twice(fp, path, status) : crm_csv_open(fp, path, status);
 	else
-		r->tsv = crm_tsv_open(fp, path, status);
+		r->tsv = twice ? crm_tsv_open_twice(fp, path, status) : crm_tsv_open(fp, path, status);
 	if (!r->csv && !r->tsv) {
 		crm_rows_close(r);
 		return NULL;
@@ -94,7 +88,7 @@ struct crm_rows *crm_rows_open_twice(const char *path, enum crm_rows_format fmt,
 
 int crm_rows_rewind(struct crm_rows *r)
 {
-	return r->csv ? crm_csv_rewind(r->csv, r->start) : crm_tsv_rewind(r->tsv, r->start);
+	return r->csv ? crm_csv_rewind(r->csv) : crm_tsv_rewind(r->tsv);
 }
 
 void crm_rows_close(struct crm_rows *r)
@@ -103,8 +97,6 @@ void crm_rows_close(struct crm_rows *r)
 		return;
 	crm_tsv_close(r->tsv);
 	crm_csv_close(r->csv);
-	if (r->spooled)
-		fclose(r->spooled);
 	if (r->own_fp)
 		fclose(r->fp);
 	free(r);

@@ -15,8 +15,8 @@ struct crm_rows;
  * (66 missing file, 65 bad header, 74 I/O). */
 struct crm_rows *crm_rows_open(const char *path, enum crm_rows_format fmt, int *status);
 /* As crm_rows_open, for an input read twice (crm_rows_rewind): a pipe is
- * first copied to a temporary file (crm_batch_spool; 73 or 74 after
- * reporting when that fails). */
+ * first copied to a temporary file (crm_spool; 73 or 74 after reporting
+ * when that fails). */
 struct crm_rows *crm_rows_open_twice(const char *path, enum crm_rows_format fmt, int *status);
 /* Read r, opened with crm_rows_open_twice, again from its first row, with
  * the same line numbers; 0, or a status after reporting. */

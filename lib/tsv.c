@@ -17,6 +17,8 @@
 
 struct crm_tsv {
 	FILE *fp;
+	FILE *copy;		/* crm_tsv_open_twice's copy of a pipe, else NULL */
+	long start;		/* where the header begins, for crm_tsv_rewind */
 	char *name;		/* for messages: "stdin" for "-" */
 	char *in;		/* CHUNK bytes read ahead from fp */
 	size_t in_len, in_pos;
@@ -263,6 +265,7 @@ struct crm_tsv *crm_tsv_open(FILE *fp, const char *name, int *status)
 	struct crm_tsv *t = crm_xcalloc(1, sizeof *t);
 
 	t->fp = fp;
+	t->start = ftell(fp);	/* -1 for a pipe: then no rewind */
 	t->name = crm_xstrdup(!name || strcmp(name, "-") == 0 ? "stdin" : name);
 	t->in = crm_xmalloc(CHUNK);
 	*status = 0;
@@ -275,9 +278,23 @@ struct crm_tsv *crm_tsv_open(FILE *fp, const char *name, int *status)
 	return t;
 }
 
-int crm_tsv_rewind(struct crm_tsv *t, long start)
+struct crm_tsv *crm_tsv_open_twice(FILE *fp, const char *name, int *status)
 {
-	if (fseek(t->fp, start, SEEK_SET) != 0) {
+	FILE *in, *copy;
+	long start;
+	if ((*status = crm_spool(fp, name, &in, &copy, &start)))
+		return NULL;
+	struct crm_tsv *t = crm_tsv_open(in, name, status);
+	if (t)
+		t->copy = copy;
+	else if (copy)
+		fclose(copy);
+	return t;
+}
+
+int crm_tsv_rewind(struct crm_tsv *t)
+{
+	if (t->start < 0 || fseek(t->fp, t->start, SEEK_SET) != 0) {
 		crm_warn_errno("%s: cannot read again", t->name);
 		return EX_IOERR;
 	}
@@ -299,6 +316,8 @@ void crm_tsv_close(struct crm_tsv *t)
 {
 	if (!t)
 		return;
+	if (t->copy)
+		fclose(t->copy);
 	free(t->name);
 	free(t->in);
 	free(t->line);

@@ -28,6 +28,9 @@ long crm_header_duplicate(const char *const *names, size_t n);
  * returns NULL with *status set to an exit status (65 bad data, 74 I/O).
  * An empty input (no header at all) is an error: "x.tsv: empty input". */
 struct crm_tsv *crm_tsv_open(FILE *fp, const char *name, int *status);
+/* The same for an input read twice (crm_tsv_rewind): a pipe is first
+ * copied to a temporary file (crm_spool), closed with t. */
+struct crm_tsv *crm_tsv_open_twice(FILE *fp, const char *name, int *status);
 void crm_tsv_close(struct crm_tsv *t);
 
 size_t crm_tsv_ncols(const struct crm_tsv *t);
@@ -42,11 +45,11 @@ int crm_tsv_col(const struct crm_tsv *t, const char *name);
  * does not stop the reader: the next call reads the following line, so a
  * caller may collect every bad row. */
 int crm_tsv_next(struct crm_tsv *t);
-/* Read the same input again from its first data line: the stream is
- * sought back to offset start (where the header began), which must be a
- * seekable file (crm_batch_spool makes one).  0, or an exit status after
- * reporting. */
-int crm_tsv_rewind(struct crm_tsv *t, long start);
+/* Read the same input again from its first data line, with the same line
+ * numbers: the stream is sought back to where the header began, so it
+ * must be seekable (crm_tsv_open_twice makes it so).  0, or an exit status
+ * after reporting. */
+int crm_tsv_rewind(struct crm_tsv *t);
 /* Field i of the current row, unescaped and NUL-terminated; "" when empty.
  * Valid until the next crm_tsv_next().  len (when not NULL) gets its length. */
 const char *crm_tsv_field(const struct crm_tsv *t, size_t i, size_t *len);
