@@ -5,14 +5,6 @@
 load helper
 bats_require_minimum_version 1.5.0
 
-fingerprint() { sqlite3 "$CRM_DB" .dump | md5sum; }
-
-intact() {
-	run crm check -q
-	assert_success
-	[ "$(fingerprint)" = "$before" ]
-}
-
 # nothing but these names in the work directory (no temporary file left;
 # -wal and -shm are those of copies opened as databases)
 only_files() {

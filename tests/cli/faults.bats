@@ -10,9 +10,6 @@ bats_require_minimum_version 1.5.0
 
 q() { sqlite3 -separator '	' "$CRM_DB" "$@"; }
 
-# Everything the database holds, as one checksum.
-fingerprint() { sqlite3 "$CRM_DB" .dump | md5sum; }
-
 # Does some process hold the write lock?  (sqlite3 waits for nothing.)
 write_locked() { ! sqlite3 "$CRM_DB" 'BEGIN IMMEDIATE; ROLLBACK;' 2>/dev/null; }
 

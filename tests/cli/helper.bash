@@ -68,3 +68,14 @@ PY
 	LOCK_PID=$!
 	while [ ! -e "$CRM_DB.locked" ]; do sleep 0.05; done
 }
+
+# fingerprint: the whole database as one checksum, to show nothing changed.
+fingerprint() { sqlite3 "$CRM_DB" .dump | md5sum; }
+
+# intact: the database passes its check and holds what it held when
+# $before was taken (before=$(fingerprint)).
+intact() {
+	run crm check -q
+	assert_success
+	[ "$(fingerprint)" = "$before" ]
+}

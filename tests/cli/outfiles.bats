@@ -7,15 +7,6 @@
 load helper
 bats_require_minimum_version 1.5.0
 
-fingerprint() { sqlite3 "$CRM_DB" .dump | md5sum; }
-
-# the database passes its check and holds what it held before
-intact() {
-	run crm check -q
-	assert_success
-	[ "$(fingerprint)" = "$before" ]
-}
-
 start() {
 	crm init -q
 	crm-lead add --name 张伟 --phone 13812345678 -q >/dev/null
