@@ -150,7 +150,9 @@ int crm_import_inputs_open(struct crm_import_inputs *in, char *const *files, int
 	in->rows = crm_xcalloc((size_t)nfiles, sizeof *in->rows);
 	in->handle = crm_xcalloc((size_t)nfiles, sizeof *in->handle);
 	for (int i = 0; i < nfiles && !st; i++) {
-		if (!(in->rows[i] = crm_rows_open_twice(files[i], fmt, &st)))
+		in->rows[i] = in->once ? crm_rows_open(files[i], fmt, &st)
+				       : crm_rows_open_twice(files[i], fmt, &st);
+		if (!in->rows[i])
 			break;
 		size_t ncols = crm_rows_ncols(in->rows[i]);
 		in->handle[i] = crm_xcalloc(ncols ? ncols : 1, sizeof **in->handle);

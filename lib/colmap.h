@@ -48,13 +48,15 @@ int crm_colmap_columns(struct crm_colmap *m, const struct crm_rows *rows, const 
  * (crm_rows_open_twice) and its columns mapped before the write lock is
  * taken, so that a missing file or a bad header never waits for it. */
 struct crm_import_inputs {
+	bool once;		/* set by the caller: read once, a pipe not copied */
 	int n;
 	struct crm_rows **rows;
 	int **handle;		/* per file and column: the field it fills, -1 none */
 };
 
-/* Open files (nfiles of them, "-" stdin) and map their columns as
- * crm_colmap_columns; 0, or a status after reporting. */
+/* Open files (nfiles of them, "-" stdin; to be read twice unless
+ * in->once) and map their columns as crm_colmap_columns; 0, or a status
+ * after reporting. */
 int crm_import_inputs_open(struct crm_import_inputs *in, char *const *files, int nfiles,
 			   enum crm_rows_format fmt, struct crm_colmap *m, const char *entity,
 			   const struct crm_config *cfg, const struct crm_colmap_alias *aliases,

@@ -49,8 +49,7 @@ struct imp {
 	struct run *runs;
 	size_t nruns, capruns;
 	bool **mapped;		/* per file: which handles its columns fill */
-	struct crm_rows **in;	/* per file, opened and mapped before the lock */
-	int **handle;		/* per file and column: the handle it fills, -1 none */
+	struct crm_import_inputs in;	/* opened and mapped before the lock */
 	struct crm_colmap *map;
 	struct crm_rejects rj;
 	bool progress;
@@ -110,17 +109,6 @@ static int parse_map(struct imp *im)
 {
 	struct crm_colmap_fields f = {im->rec, field_handle, field_name};
 	return crm_colmap_new(im->o->map, &f, &im->map);
-}
-
-/* The handle each column fills, -1 for none. */
-static int map_columns(struct imp *im, struct crm_rows *rows, int *handle, bool *mapped)
-{
-	int st = crm_colmap_columns(im->map, rows, "lead", im->ctx->cfg, NULL, im->ctx->opts->quiet,
-				    handle);
-	for (size_t i = 0; !st && i < crm_rows_ncols(rows); i++)
-		if (handle[i] >= 0)
-			mapped[handle[i]] = true;
-	return st;
 }
 
 /* ---- reading ---- */
@@ -226,39 +214,28 @@ static int stopped(struct pipeline *p)
  * reported before the write lock is taken. */
 static int open_inputs(struct imp *im)
 {
-	int st = 0;
-	im->in = crm_xcalloc((size_t)im->nfiles, sizeof *im->in);
-	im->handle = crm_xcalloc((size_t)im->nfiles, sizeof *im->handle);
-	for (int fi = 0; fi < im->nfiles && !st; fi++) {
-		if (!(im->in[fi] = crm_rows_open(im->files[fi], im->o->format, &st)))
-			break;
-		im->handle[fi] = crm_xcalloc(crm_rows_ncols(im->in[fi]), sizeof **im->handle);
+	im->in.once = true;	/* a second pass would cost a million-row load its speed */
+	int st = crm_import_inputs_open(&im->in, im->files, im->nfiles,
+					(enum crm_rows_format)im->o->format, im->map, "lead",
+					im->ctx->cfg, NULL, im->ctx->opts->quiet);
+	for (int fi = 0; !st && fi < im->nfiles; fi++) {
 		im->mapped[fi] = crm_xcalloc((size_t)crm_lead_rec_nfields(im->rec), sizeof **im->mapped);
-		st = map_columns(im, im->in[fi], im->handle[fi], im->mapped[fi]);
+		for (size_t i = 0; i < crm_rows_ncols(im->in.rows[fi]); i++)
+			if (im->in.handle[fi][i] >= 0)
+				im->mapped[fi][im->in.handle[fi][i]] = true;
 	}
 	return st;
 }
 
-static void close_inputs(struct imp *im)
-{
-	for (int fi = 0; im->in && fi < im->nfiles; fi++) {
-		crm_rows_close(im->in[fi]);
-		if (im->handle)
-			free(im->handle[fi]);
-	}
-	free(im->in);
-	free(im->handle);
-}
-
 static int read_file(struct imp *im, struct pipeline *p, struct batch **bp, int fi)
 {
-	struct crm_rows *rows = im->in[fi];
+	struct crm_rows *rows = im->in.rows[fi];
 	int st = 0, rc;
 
 	const char *name = crm_rows_name(rows);
 	im->rj.header_of = NULL;	/* each file has its own header in the reject file */
 	size_t ncols = crm_rows_ncols(rows);
-	const int *handle = im->handle[fi];
+	const int *handle = im->in.handle[fi];
 	while ((rc = crm_rows_next(rows)) != 0) {
 		if (++im->rows % PROGRESS_EVERY == 0)
 			progress(im, name, false);
@@ -747,7 +724,7 @@ out:
 	if (ids)
 		fclose(ids);
 	st = crm_rejects_close(&im.rj, st);
-	close_inputs(&im);
+	crm_import_inputs_close(&im.in);
 	for (int i = 0; i < im.nfiles; i++)
 		free(im.mapped[i]);
 	free(im.mapped);
