@@ -233,7 +233,7 @@ static int read_row(struct imp *im, struct crm_rows *rows, const int *handle, ch
  * (0: none). */
 static int write_row(struct imp *im, struct crm_rows *rows, int64_t *id, char *why, size_t whylen)
 {
-	const char *key;
+	const char *key = NULL;	/* set by find_dup when it finds one */
 	int64_t dup = find_dup(im, &key);
 	bool writing = im->rj.bad == 0 || im->rj.skip_bad;
 	char where[300], target[64];
