@@ -101,20 +101,20 @@ static const struct section sections[] = {
 
 static int run_sql(struct crm_ctx *ctx, const struct section *sec, int64_t id, struct crm_out *o)
 {
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sec->sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sec->sql);
 	const char *row[16];
 	int n = 0, rc;
 	if (!s)
 		return EX_SOFTWARE;
 	for (; sec->cols[n].name; n++)
 		crm_out_col(o, sec->cols[n].name, sec->cols[n].kind);
-	sqlite3_bind_int64(s, 1, id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	crm_bind_int(s, 1, id);
+	while ((rc = crm_step(s)) == CRM_ROW) {
 		for (int i = 0; i < n; i++)
-			row[i] = (const char *)sqlite3_column_text(s, i);
+			row[i] = crm_col_str(s, i);
 		crm_out_row(o, row);
 	}
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot read the account's records");
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read the account's records");
 }
 
 int crm_account_show(struct crm_ctx *ctx, int64_t id, FILE *out)

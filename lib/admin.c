@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sysexits.h>
 
+#include "audit.h"
 #include "admin.h"
 #include "db.h"
 #include "err.h"
@@ -39,11 +40,11 @@ static bool target_exists(struct crm_ctx *ctx, const struct crm_rule *r)
 {
 	const char *sql = r->user ? "SELECT 1 FROM users WHERE login = ? AND active"
 				  : "SELECT 1 FROM teams WHERE name = ?";
-	sqlite3_stmt *st = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *st = crm_db_stmt(ctx->db, sql);
 	if (!st)
 		return false;
-	sqlite3_bind_text(st, 1, r->user ? r->user : r->team, -1, SQLITE_STATIC);
-	return sqlite3_step(st) == SQLITE_ROW;
+	crm_bind_str(st, 1, r->user ? r->user : r->team);
+	return crm_step(st) == CRM_ROW;
 }
 
 int crm_admin_check_rules(struct crm_ctx *ctx)
@@ -65,7 +66,7 @@ int crm_admin_check(struct crm_ctx *ctx)
 {
 	int64_t audit_rows = 0;
 	int db_st = crm_db_check(ctx->db);
-	int audit_st = crm_db_check_audit(ctx->db, &audit_rows);
+	int audit_st = crm_audit_verify(ctx->db, &audit_rows);
 	int rule_st = crm_admin_check_rules(ctx);
 	printf("database\t%s\n", crm_db_path(ctx->db));
 	printf("schema_version\t%d\n", crm_db_schema_version());

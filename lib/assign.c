@@ -179,41 +179,41 @@ static bool may_assign_to(const struct crm_actor *me, const struct user *u)
 static int load_users(struct assigner *a)
 {
 	struct crm_ctx *ctx = a->ctx;
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"SELECT u.id, u.login, u.team_id, u.manager_id, u.active, u.weight, u.capacity,"
 		" CASE WHEN u.away_until > ?1 AND coalesce(u.away_from, '') <= ?1 THEN u.away_until END,"
 		" (SELECT count(*) FROM leads l WHERE l.owner_id = u.id AND l.status IN " OPEN_STATUS ")"
 		" FROM users u ORDER BY u.id");
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_text(st, 1, ctx->now_iso, -1, SQLITE_STATIC);
+	crm_bind_str(st, 1, ctx->now_iso);
 	int rc;
 	size_t cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = crm_step(st)) == CRM_ROW) {
 		if (a->nusers == cap) {
 			cap = cap ? 2 * cap : 16;
 			a->users = crm_xrealloc(a->users, cap * sizeof *a->users);
 		}
 		struct user *u = &a->users[a->nusers++];
 		memset(u, 0, sizeof *u);
-		u->id = sqlite3_column_int64(st, 0);
+		u->id = crm_col_int(st, 0);
 		u->login = crm_xstrdup(crm_col_text(st, 1));
-		u->team_id = sqlite3_column_int64(st, 2);
-		u->manager_id = sqlite3_column_int64(st, 3);
-		u->active = sqlite3_column_int(st, 4) != 0;
-		u->weight = sqlite3_column_int(st, 5);
-		u->capacity = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 6);
+		u->team_id = crm_col_int(st, 2);
+		u->manager_id = crm_col_int(st, 3);
+		u->active = crm_col_int(st, 4) != 0;
+		u->weight = crm_col_int(st, 5);
+		u->capacity = crm_col_null(st, 6) ? -1 : crm_col_int(st, 6);
 		crm_time back;
-		if (sqlite3_column_type(st, 7) != SQLITE_NULL &&
+		if (!crm_col_null(st, 7) &&
 		    crm_time_parse_iso(crm_col_text(st, 7), &back) == 0) {
 			char day[CRM_DATE_LEN];
 			crm_time_date(back - 1, day);	/* away_until is the morning after */
 			u->away = crm_xstrdup(day);
 		}
-		u->load = sqlite3_column_int64(st, 8);
+		u->load = crm_col_int(st, 8);
 		u->allowed = may_assign_to(&ctx->actor, u);
 	}
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot read users");
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read users");
 }
 
 static int field_col(struct assigner *a, const char *name)
@@ -234,19 +234,19 @@ static int field_col(struct assigner *a, const char *name)
 static int compile_team(struct assigner *a, struct rule *r)
 {
 	struct crm_ctx *ctx = a->ctx;
-	sqlite3_stmt *st = crm_db_stmt(ctx->db, "SELECT id, manager_id FROM teams WHERE name = ?");
+	struct crm_stmt *st = crm_db_stmt(ctx->db, "SELECT id, manager_id FROM teams WHERE name = ?");
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_text(st, 1, r->cfg->team, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	crm_bind_str(st, 1, r->cfg->team);
+	if (crm_step(st) != CRM_ROW) {
 		crm_warn("rule '%s': unknown team '%s'", r->cfg->name, r->cfg->team);
 		return EX_CONFIG;
 	}
-	r->team_id = sqlite3_column_int64(st, 0);
+	r->team_id = crm_col_int(st, 0);
 	const struct crm_actor *me = &ctx->actor;
 	r->allowed = me->role == CRM_ROLE_ADMIN ||
 		     (me->role == CRM_ROLE_MANAGER && (r->team_id == me->team_id ||
-						      sqlite3_column_int64(st, 1) == me->id));
+						      crm_col_int(st, 1) == me->id));
 	for (size_t i = 0; i < a->nusers; i++) {
 		if (a->users[i].team_id != r->team_id)
 			continue;
@@ -297,23 +297,23 @@ static int compile_rules(struct assigner *a)
 
 static int load_cursors(struct assigner *a)
 {
-	sqlite3_stmt *st = crm_db_stmt(a->ctx->db, "SELECT rule, user_id, current FROM assign_state");
+	struct crm_stmt *st = crm_db_stmt(a->ctx->db, "SELECT rule, user_id, current FROM assign_state");
 	if (!st)
 		return EX_SOFTWARE;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = crm_step(st)) == CRM_ROW) {
 		const char *name = crm_col_text(st, 0);
-		int64_t uid = sqlite3_column_int64(st, 1);
+		int64_t uid = crm_col_int(st, 1);
 		for (size_t i = 0; i < a->nrules; i++) {
 			struct rule *r = &a->rules[i];
 			if (strcmp(r->cfg->name, name) != 0)
 				continue;
 			for (size_t k = 0; k < r->nmembers; k++)
 				if (r->members[k].u->id == uid)
-					r->members[k].current = sqlite3_column_int64(st, 2);
+					r->members[k].current = crm_col_int(st, 2);
 		}
 	}
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(a->ctx->db, "cannot read assign_state");
+	return rc == CRM_DONE ? 0 : crm_db_fail(a->ctx->db, "cannot read assign_state");
 }
 
 static int save_cursors(struct assigner *a)
@@ -324,24 +324,24 @@ static int save_cursors(struct assigner *a)
 	for (size_t i = 0; i < a->nrules; i++) {
 		struct rule *r = &a->rules[i];
 		for (size_t k = 0; r->moved && k < r->nmembers; k++) {
-			sqlite3_stmt *st = crm_db_stmt(a->ctx->db, sql);
+			struct crm_stmt *st = crm_db_stmt(a->ctx->db, sql);
 			if (!st)
 				return EX_SOFTWARE;
-			sqlite3_bind_text(st, 1, r->cfg->name, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 2, r->members[k].u->id);
-			sqlite3_bind_int64(st, 3, r->members[k].current);
-			if (sqlite3_step(st) != SQLITE_DONE)
+			crm_bind_str(st, 1, r->cfg->name);
+			crm_bind_int(st, 2, r->members[k].u->id);
+			crm_bind_int(st, 3, r->members[k].current);
+			if (crm_step(st) != CRM_DONE)
 				return crm_db_fail(a->ctx->db, "cannot save round-robin state");
 		}
 	}
 	return 0;
 }
 
-static const char *lead_value(struct assigner *a, sqlite3_stmt *lead, int col)
+static const char *lead_value(struct assigner *a, struct crm_stmt *lead, int col)
 {
 	if (col != COL_OWNER)
 		return crm_col_text(lead, col);
-	struct user *u = user_by_id(a, sqlite3_column_int64(lead, COL_OWNER_ID));
+	struct user *u = user_by_id(a, crm_col_int(lead, COL_OWNER_ID));
 	return u ? u->login : "";
 }
 
@@ -398,7 +398,7 @@ static void explain_miss(struct assigner *a, const struct rule *r, const struct 
 
 /* Test rule r on the lead; when it matches, the label holds
  * "name: field=value ... -> target". */
-static bool rule_matches(struct assigner *a, const struct rule *r, sqlite3_stmt *lead)
+static bool rule_matches(struct assigner *a, const struct rule *r, struct crm_stmt *lead)
 {
 	buf_cut(&a->label, 0);
 	buf_puts(&a->label, r->cfg->name);
@@ -488,18 +488,18 @@ static struct user *pick_member(struct assigner *a, struct rule *r, bool *full)
 
 /* The lead stays where it is: label "unassigned: why" (or "kept: why" for
  * an owned lead) and a note on stderr. */
-static enum verdict not_placed(struct assigner *a, sqlite3_stmt *lead, bool owned,
+static enum verdict not_placed(struct assigner *a, struct crm_stmt *lead, bool owned,
 			       const char *why, const char *note)
 {
 	buf_cut(&a->label, 0);
 	buf_printf(&a->label, "%s: %s", owned ? "kept" : "unassigned", why);
 	explain(a, "-> %s", a->label.s);
 	if (!a->ctx->opts->quiet)
-		crm_warn("lead %" PRId64 ": %s", (int64_t)sqlite3_column_int64(lead, COL_ID), note);
+		crm_warn("lead %" PRId64 ": %s", (int64_t)crm_col_int(lead, COL_ID), note);
 	return V_UNASSIGNED;
 }
 
-static enum verdict place_by_rule(struct assigner *a, struct rule *r, sqlite3_stmt *lead,
+static enum verdict place_by_rule(struct assigner *a, struct rule *r, struct crm_stmt *lead,
 				  bool owned, struct user **who)
 {
 	char why[160], note[200];
@@ -538,14 +538,14 @@ static enum verdict place_by_rule(struct assigner *a, struct rule *r, sqlite3_st
 /* Decide for the lead in the current row of st.  *who gets the owner it
  * should have (its present owner unless V_ASSIGN); the label the rule
  * column. */
-static enum verdict decide(struct assigner *a, sqlite3_stmt *lead, struct user **who)
+static enum verdict decide(struct assigner *a, struct crm_stmt *lead, struct user **who)
 {
-	int64_t owner_id = sqlite3_column_int64(lead, COL_OWNER_ID);
+	int64_t owner_id = crm_col_int(lead, COL_OWNER_ID);
 	const char *status = crm_col_text(lead, COL_STATUS);
 	struct user *owner = owner_id ? user_by_id(a, owner_id) : NULL;
 	*who = owner;
 	if (a->o->explain)
-		fprintf(stderr, "lead %" PRId64 " (%s):\n", (int64_t)sqlite3_column_int64(lead, COL_ID),
+		fprintf(stderr, "lead %" PRId64 " (%s):\n", (int64_t)crm_col_int(lead, COL_ID),
 			crm_col_text(lead, COL_NAME));
 	buf_cut(&a->label, 0);
 	if (!is_open(status)) {
@@ -577,26 +577,26 @@ static enum verdict decide(struct assigner *a, sqlite3_stmt *lead, struct user *
 /* Queue the decision: the writes happen set-based after the scan. */
 static int queue(struct assigner *a, int64_t id, struct user *old, struct user *new)
 {
-	sqlite3_stmt *st = crm_db_stmt(a->ctx->db,
+	struct crm_stmt *st = crm_db_stmt(a->ctx->db,
 		"INSERT INTO temp.crm_assigned (lead_id, owner_id, old_owner_id) VALUES (?1, ?2, ?3)"
 		" ON CONFLICT (lead_id) DO UPDATE SET owner_id = excluded.owner_id");
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, new->id);
+	crm_bind_int(st, 1, id);
+	crm_bind_int(st, 2, new->id);
 	crm_bind_id(st, 3, old ? old->id : 0);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	if (crm_step(st) != CRM_DONE)
 		return crm_db_fail(a->ctx->db, "cannot queue assignment");
 	return 0;
 }
 
 /* Decide for one lead and queue the change; *owner gets the login to
  * print. */
-static int process(struct assigner *a, sqlite3_stmt *lead, const char **owner)
+static int process(struct assigner *a, struct crm_stmt *lead, const char **owner)
 {
 	struct user *who;
-	int64_t id = sqlite3_column_int64(lead, COL_ID);
-	struct user *old = user_by_id(a, sqlite3_column_int64(lead, COL_OWNER_ID));
+	int64_t id = crm_col_int(lead, COL_ID);
+	struct user *old = user_by_id(a, crm_col_int(lead, COL_OWNER_ID));
 	int st = 0;
 	if (decide(a, lead, &who) == V_ASSIGN && who != old) {
 		if ((st = queue(a, id, old, who)))
@@ -624,22 +624,22 @@ static int write_queue(struct assigner *a)
 		" d.lead_id AS entity_id, 'assign' AS action, 'owner' AS field, o.login AS old_value,"
 		" n.login AS new_value FROM temp.crm_assigned d CROSS JOIN users n ON n.id = d.owner_id"
 		" LEFT JOIN users o ON o.id = d.old_owner_id");
-	sqlite3_stmt *st = crm_db_stmt(ctx->db, update);
+	struct crm_stmt *st = crm_db_stmt(ctx->db, update);
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_text(st, 1, ctx->now_iso, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	crm_bind_str(st, 1, ctx->now_iso);
+	if (crm_step(st) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot assign leads");
 	if (!(st = crm_db_stmt(ctx->db, audit)))
 		return EX_SOFTWARE;
-	crm_db_bind_origin(ctx->db, st);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	crm_audit_bind_origin(ctx->db, st);
+	if (crm_step(st) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot write audit rows");
 	return crm_task_first_contact_assigned(ctx);
 }
 
 /* "SELECT l.id, owner" LEAD_FIELDS, the custom fields, then rest. */
-static sqlite3_stmt *prepare_leads(struct assigner *a, const char *owner, const char *rest)
+static struct crm_stmt *prepare_leads(struct assigner *a, const char *owner, const char *rest)
 {
 	struct buf sql = {0};
 	buf_puts(&sql, "SELECT l.id, ");
@@ -649,16 +649,16 @@ static sqlite3_stmt *prepare_leads(struct assigner *a, const char *owner, const 
 		buf_printf(&sql, ", json_extract(l.custom, ?%zu)", k + 2);
 	buf_puts(&sql, " FROM leads l");
 	buf_puts(&sql, rest);
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(crm_db_handle(a->ctx->db), sql.s, -1, &st, NULL);
+	struct crm_stmt *st;
+	int rc = crm_db_prepare(a->ctx->db, sql.s, &st);
 	free(sql.s);
-	if (rc != SQLITE_OK) {
+	if (rc != CRM_OK) {
 		crm_db_fail(a->ctx->db, "cannot read leads");
 		return NULL;
 	}
 	for (size_t k = 0; k < a->ncustom; k++) {
 		char *path = crm_xasprintf("$.\"%s\"", a->custom[k]);
-		sqlite3_bind_text(st, (int)k + 2, path, -1, SQLITE_TRANSIENT);
+		crm_bind_copy(st, (int)k + 2, path);
 		free(path);
 	}
 	return st;
@@ -666,8 +666,8 @@ static sqlite3_stmt *prepare_leads(struct assigner *a, const char *owner, const 
 
 static int64_t count(struct assigner *a, const char *sql)
 {
-	sqlite3_stmt *st = crm_db_stmt(a->ctx->db, sql);
-	return st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	struct crm_stmt *st = crm_db_stmt(a->ctx->db, sql);
+	return st && crm_step(st) == CRM_ROW ? crm_col_int(st, 0) : 0;
 }
 
 /* --unassigned: every open lead without an owner, in id order.  When most
@@ -679,7 +679,7 @@ static int run_pool(struct assigner *a, struct crm_out *out)
 	" AND l.forgotten_at IS NULL ORDER BY l.id"
 	int64_t n = count(a, "SELECT count(*) FROM leads WHERE owner_id IS NULL AND status IN " OPEN_STATUS);
 	int64_t all = count(a, "SELECT max(id) FROM leads");
-	sqlite3_stmt *st = prepare_leads(a, "l.owner_id",
+	struct crm_stmt *st = prepare_leads(a, "l.owner_id",
 					 n * 4 >= all ? " NOT INDEXED" POOL_WHERE : POOL_WHERE);
 	if (!st)
 		return EX_SOFTWARE;
@@ -687,7 +687,7 @@ static int run_pool(struct assigner *a, struct crm_out *out)
 	crm_out_col(out, "id", CRM_COL_INT);
 	crm_out_cols(out, cols, 4);
 	int rc, status = 0;
-	while (!status && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (!status && (rc = crm_step(st)) == CRM_ROW) {
 		const char *f[5];
 		if ((status = process(a, st, &f[3])))
 			break;
@@ -697,9 +697,9 @@ static int run_pool(struct assigner *a, struct crm_out *out)
 		f[4] = a->label.s;
 		crm_out_row(out, f);
 	}
-	if (!status && rc != SQLITE_DONE)
+	if (!status && rc != CRM_DONE)
 		status = crm_db_fail(a->ctx->db, "cannot read leads");
-	sqlite3_finalize(st);
+	crm_stmt_finish(st);
 	return status;
 }
 
@@ -730,7 +730,7 @@ static int run_stdin(struct assigner *a, struct crm_tsv *t, struct crm_out *out)
 		rule_col = (int)nout++;
 	}
 	/* a lead given twice: the second time, it is owned as decided */
-	sqlite3_stmt *st = prepare_leads(a, "coalesce(d.owner_id, l.owner_id)",
+	struct crm_stmt *st = prepare_leads(a, "coalesce(d.owner_id, l.owner_id)",
 					 " LEFT JOIN temp.crm_assigned d ON d.lead_id = l.id WHERE l.id = ?1");
 	if (!st)
 		return EX_SOFTWARE;
@@ -750,17 +750,17 @@ static int run_stdin(struct assigner *a, struct crm_tsv *t, struct crm_out *out)
 			bad = bad ? bad : EX_DATAERR;
 			continue;
 		}
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, id);
-		if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-			if (rc != SQLITE_DONE)
+		crm_stmt_reset(st);
+		crm_bind_int(st, 1, id);
+		if ((rc = crm_step(st)) != CRM_ROW) {
+			if (rc != CRM_DONE)
 				status = crm_db_fail(a->ctx->db, "cannot read leads");
 			else
 				crm_warn("%s:%ld: lead %" PRId64 " not found", name, line, id);
 			bad = bad ? bad : EX_DATAERR;
 			continue;
 		}
-		struct user *owner = user_by_id(a, sqlite3_column_int64(st, COL_OWNER_ID));
+		struct user *owner = user_by_id(a, crm_col_int(st, COL_OWNER_ID));
 		if (owner && !owner->allowed) {
 			crm_warn("%s:%ld: permission denied: lead %" PRId64 " is not visible to '%s'",
 				 name, line, id, a->ctx->actor.login);
@@ -777,7 +777,7 @@ static int run_stdin(struct assigner *a, struct crm_tsv *t, struct crm_out *out)
 		crm_out_row(out, f);
 	}
 	free(f);
-	sqlite3_finalize(st);
+	crm_stmt_finish(st);
 	return status ? status : bad;
 }
 

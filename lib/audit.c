@@ -6,15 +6,19 @@
 #include <sysexits.h>
 
 #include "audit.h"
+#include "db.h"
 #include "err.h"
+#include "schema.h"
 
 #define NMETA 8		/* at .. field: hashed as they are */
 #define DIGEST SHA256_DIGEST_SIZE
 
 struct crm_audit_chain {
+	struct crm_db *db;
 	unsigned char prev[DIGEST];
 	int64_t last_id;	/* the row prev is the hash of */
 	bool loaded;
+	unsigned long serial;	/* the transaction it was loaded in */
 };
 
 /* One row as the chain sees it: the meta columns as text (NULL allowed)
@@ -61,11 +65,11 @@ static bool from_hex(const unsigned char *s, unsigned char d[DIGEST])
 
 /* A stored row hash: 32 bytes (a blob, or anything else of that length
  * that someone put there by hand). */
-static bool stored_hash(sqlite3_stmt *st, int col, unsigned char d[DIGEST])
+static bool stored_hash(struct crm_stmt *st, int col, unsigned char d[DIGEST])
 {
-	if (sqlite3_column_type(st, col) == SQLITE_NULL || sqlite3_column_bytes(st, col) != DIGEST)
+	if (crm_col_null(st, col) || crm_col_bytes(st, col) != DIGEST)
 		return false;
-	memcpy(d, sqlite3_column_blob(st, col), DIGEST);
+	memcpy(d, crm_col_blob(st, col), DIGEST);
 	return true;
 }
 
@@ -120,138 +124,162 @@ static void chain_hash(const unsigned char prev[DIGEST], const struct chain_row 
 /* The id and stored hash of the last row up to id max_id, 0 and zeros
  * when there is none (a row without a hash: zeros), the rule
  * crm_audit_verify applies. */
-static int load_prev(sqlite3 *h, int64_t max_id, struct crm_audit_chain *c)
+static int load_prev(int64_t max_id, struct crm_audit_chain *c)
 {
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	memset(c->prev, 0, DIGEST);
 	c->last_id = 0;
-	if (sqlite3_prepare_v2(h, "SELECT id, hash FROM audit WHERE id <= ?1 ORDER BY id DESC LIMIT 1",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (crm_db_prepare(c->db, "SELECT id, hash FROM audit WHERE id <= ?1 ORDER BY id DESC LIMIT 1",
+			   &st) != CRM_OK)
 		return -1;
-	sqlite3_bind_int64(st, 1, max_id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		c->last_id = sqlite3_column_int64(st, 0);
+	crm_bind_int(st, 1, max_id);
+	int rc = crm_step(st);
+	if (rc == CRM_ROW) {
+		c->last_id = crm_col_int(st, 0);
 		stored_hash(st, 1, c->prev);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+	crm_stmt_finish(st);
+	return rc == CRM_ROW || rc == CRM_DONE ? 0 : -1;
 }
 
 /* crm_audit_hash(id, at, ..., new_value): id is the row's own (NULL: the
  * next), and must follow the row hashed before, so that a set-wise INSERT
  * whose rows were computed in another order than their ids fails instead
  * of writing a broken chain. */
-static void sql_audit_hash(sqlite3_context *cx, int argc, sqlite3_value **argv)
+static void sql_audit_hash(struct crm_fn *fn, int argc)
 {
-	struct crm_audit_chain *c = sqlite3_user_data(cx);
-	sqlite3 *h = sqlite3_context_db_handle(cx);
+	struct crm_audit_chain *c = crm_fn_data(fn);
 	/* outside BEGIN ... COMMIT another process may append between two
 	 * statements, so only a transaction may keep the cached hash */
-	if ((!c->loaded || sqlite3_get_autocommit(h)) && load_prev(h, INT64_MAX, c) != 0) {
-		sqlite3_result_error(cx, "cannot read the audit chain", -1);
-		return;
+	unsigned long serial = crm_db_tx_serial(c->db);
+	if (!c->loaded || c->serial != serial || !crm_db_in_transaction(c->db)) {
+		if (load_prev(INT64_MAX, c) != 0) {
+			crm_fn_return_error(fn, "cannot read the audit chain");
+			return;
+		}
+		c->serial = serial;
 	}
 	c->loaded = true;
 	int64_t id = c->last_id + 1;
-	if (sqlite3_value_type(argv[0]) != SQLITE_NULL && sqlite3_value_int64(argv[0]) != id) {
+	if (!crm_fn_null(fn, 0) && crm_fn_int(fn, 0) != id) {
 		c->loaded = false;
-		sqlite3_result_error(cx, "audit rows chained out of order", -1);
+		crm_fn_return_error(fn, "audit rows chained out of order");
 		return;
 	}
-	argv++;
 	struct chain_row r;
 	for (int i = 0; i < NMETA; i++) {
-		r.meta[i] = sqlite3_value_type(argv[i]) == SQLITE_NULL ? NULL : sqlite3_value_text(argv[i]);
-		r.meta_len[i] = sqlite3_value_bytes(argv[i]);
+		r.meta[i] = crm_fn_null(fn, 1 + i) ? NULL : crm_fn_text(fn, 1 + i);
+		r.meta_len[i] = crm_fn_bytes(fn, 1 + i);
 	}
 	for (int v = 0; v < 2; v++) {
-		sqlite3_value *x = argv[NMETA + v];
-		r.has_value[v] = sqlite3_value_type(x) != SQLITE_NULL;
+		int x = 1 + NMETA + v;
+		r.has_value[v] = !crm_fn_null(fn, x);
 		if (r.has_value[v]) {
-			const unsigned char *s = sqlite3_value_text(x);
-			digest_of(s, sqlite3_value_bytes(x), r.value[v]);
+			const unsigned char *s = crm_fn_text(fn, x);
+			digest_of(s, crm_fn_bytes(fn, x), r.value[v]);
 		}
 	}
 	chain_hash(c->prev, &r, c->prev);
 	c->last_id = id;
-	sqlite3_result_blob(cx, c->prev, DIGEST, SQLITE_TRANSIENT);
+	crm_fn_return_blob(fn, c->prev, DIGEST);
 	(void)argc;
 }
 
-static void sql_sha256(sqlite3_context *cx, int argc, sqlite3_value **argv)
+static void sql_sha256(struct crm_fn *fn, int argc)
 {
-	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
-		sqlite3_result_null(cx);
+	if (crm_fn_null(fn, 0)) {
+		crm_fn_return_null(fn);
 		return;
 	}
 	char hex[CRM_SHA256_HEX];
-	const unsigned char *s = sqlite3_value_text(argv[0]);
-	crm_sha256_hex(s, (size_t)sqlite3_value_bytes(argv[0]), hex);
-	sqlite3_result_text(cx, hex, 2 * DIGEST, SQLITE_TRANSIENT);
+	crm_sha256_hex(crm_fn_text(fn, 0), (size_t)crm_fn_bytes(fn, 0), hex);
+	crm_fn_return_text(fn, hex, 2 * DIGEST);
 	(void)argc;
 }
 
-struct crm_audit_chain *crm_audit_register(sqlite3 *h)
+static void *attach(struct crm_db *db)
 {
 	struct crm_audit_chain *c = crm_xcalloc(1, sizeof *c);
-	if (sqlite3_create_function(h, "crm_audit_hash", NMETA + 3, SQLITE_UTF8 | SQLITE_DIRECTONLY,
-				    c, sql_audit_hash, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_create_function(h, "crm_sha256", 1,
-				    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-				    sql_sha256, NULL, NULL) != SQLITE_OK) {
-		crm_warn("internal error: cannot register audit functions: %s", sqlite3_errmsg(h));
+	c->db = db;
+	if (crm_db_define(db, "crm_audit_hash", NMETA + 3, CRM_FN_DIRECT_ONLY, sql_audit_hash, c) ||
+	    crm_db_define(db, "crm_sha256", 1, CRM_FN_DETERMINISTIC, sql_sha256, NULL)) {
 		free(c);
 		return NULL;
 	}
 	return c;
 }
 
-void crm_audit_chain_free(struct crm_audit_chain *c) { free(c); }
+static void detach(void *state) { free(state); }
 
-void crm_audit_chain_reset(struct crm_audit_chain *c)
+/* Chain every row after after_id that has no hash yet, in id order: the
+ * rows written before the chain existed, at the migration that adds it. */
+static int seal(struct crm_audit_chain *c, int64_t after_id)
 {
-	if (c)
-		c->loaded = false;
+	static const char sql[] =
+		"UPDATE audit SET hash = crm_audit_hash(NULL, at, actor, real_actor, tool, entity,"
+		" entity_id, action, field, old_value, new_value) WHERE id > ?1";
+	if (load_prev(after_id, c) != 0)
+		return -1;
+	c->loaded = true;
+	c->serial = crm_db_tx_serial(c->db);
+	/* a range of a rowid table is updated in id order, which is the chain's */
+	struct crm_stmt *st;
+	if (crm_db_prepare(c->db, sql, &st) != CRM_OK)
+		return -1;
+	crm_bind_int(st, 1, after_id);
+	int rc = crm_step(st);
+	crm_stmt_finish(st);
+	c->loaded = false;
+	return rc == CRM_DONE ? 0 : -1;
 }
 
-static int db_error(sqlite3 *h, const char *path, const char *what)
+static int migrated(struct crm_db *db, void *state, int from)
 {
-	crm_warn("%s: %s: %s", path, what, sqlite3_errmsg(h));
+	if (from < CRM_SCHEMA_AUDIT_CHAIN && seal(state, 0) != 0)
+		return crm_db_fail(db, "cannot chain the audit rows");
+	return 0;
+}
+
+const struct crm_db_ext crm_audit_ext = {attach, migrated, detach};
+
+static int db_error(struct crm_db *db, const char *what)
+{
+	crm_warn("%s: %s: %s", crm_db_path(db), what, crm_db_errmsg(db));
 	return EX_SOFTWARE;
 }
 
 /* A value as the chain sees it: its erased hash when forget took it,
  * else the digest of what is stored. */
-static bool row_value(sqlite3_stmt *st, int value_col, int sha_col, unsigned char d[DIGEST])
+static bool row_value(struct crm_stmt *st, int value_col, int sha_col, unsigned char d[DIGEST])
 {
-	if (sqlite3_column_type(st, sha_col) != SQLITE_NULL)
-		return from_hex(sqlite3_column_text(st, sha_col), d) || (memset(d, 0, DIGEST), true);
-	if (sqlite3_column_type(st, value_col) == SQLITE_NULL)
+	if (!crm_col_null(st, sha_col))
+		return from_hex(crm_col_ustr(st, sha_col), d) || (memset(d, 0, DIGEST), true);
+	if (crm_col_null(st, value_col))
 		return false;
-	const unsigned char *s = sqlite3_column_text(st, value_col);
-	digest_of(s, sqlite3_column_bytes(st, value_col), d);
+	const unsigned char *s = crm_col_ustr(st, value_col);
+	digest_of(s, crm_col_bytes(st, value_col), d);
 	return true;
 }
 
-int crm_audit_verify(sqlite3 *h, const char *path, int64_t *rows)
+int crm_audit_verify(struct crm_db *db, int64_t *rows)
 {
 	static const char sql[] =
 		"SELECT id, at, actor, real_actor, tool, entity, entity_id, action, field,"
 		" old_value, new_value, old_sha, new_sha, hash FROM audit ORDER BY id";
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
-		return db_error(h, path, "cannot read audit");
+	struct crm_stmt *st;
+	const char *path = crm_db_path(db);
+	if (crm_db_prepare(db, sql, &st) != CRM_OK)
+		return db_error(db, "cannot read audit");
 	unsigned char prev[DIGEST] = {0}, want[DIGEST], stored[DIGEST];
 	int64_t last_id = 0, bad = 0;
 	int rc;
 	*rows = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
+	while ((rc = crm_step(st)) == CRM_ROW) {
+		int64_t id = crm_col_int(st, 0);
 		struct chain_row r;
 		for (int i = 0; i < NMETA; i++) {
-			r.meta[i] = sqlite3_column_text(st, 1 + i);
-			r.meta_len[i] = sqlite3_column_bytes(st, 1 + i);
+			r.meta[i] = crm_col_ustr(st, 1 + i);
+			r.meta_len[i] = crm_col_bytes(st, 1 + i);
 		}
 		r.has_value[0] = row_value(st, 9, 11, r.value[0]);
 		r.has_value[1] = row_value(st, 10, 12, r.value[1]);
@@ -282,59 +310,82 @@ int crm_audit_verify(sqlite3 *h, const char *path, int64_t *rows)
 			memset(prev, 0, DIGEST);
 		last_id = id;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_error(h, path, "cannot read audit");
+	crm_stmt_finish(st);
+	if (rc != CRM_DONE)
+		return db_error(db, "cannot read audit");
 	return bad ? EX_DATAERR : 0;
 }
 
-int crm_audit_last_id(sqlite3 *h, int64_t *id)
+int crm_audit_last_id(struct crm_db *db, int64_t *id)
 {
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	*id = 0;
-	if (sqlite3_prepare_v2(h, "SELECT max(id) FROM audit", -1, &st, NULL) != SQLITE_OK)
+	if (crm_db_prepare(db, "SELECT max(id) FROM audit", &st) != CRM_OK)
 		return -1;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	int rc = crm_step(st);
+	if (rc == CRM_ROW)
+		*id = crm_col_int(st, 0);
+	crm_stmt_finish(st);
+	return rc == CRM_ROW ? 0 : -1;
 }
 
-int crm_audit_seal(sqlite3 *h, struct crm_audit_chain *c, int64_t after_id)
-{
-	static const char sql[] =
-		"UPDATE audit SET hash = crm_audit_hash(NULL, at, actor, real_actor, tool, entity,"
-		" entity_id, action, field, old_value, new_value) WHERE id > ?1";
-	if (load_prev(h, after_id, c) != 0)
-		return -1;
-	c->loaded = true;
-	/* a range of a rowid table is updated in id order, which is the chain's */
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int64(st, 1, after_id);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	c->loaded = false;
-	return rc == SQLITE_DONE ? 0 : -1;
-}
 
-int crm_audit_head(sqlite3 *h, int64_t *id, char hash[CRM_SHA256_HEX])
+int crm_audit_head(struct crm_db *db, int64_t *id, char hash[CRM_SHA256_HEX])
 {
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	unsigned char d[DIGEST];
 	*id = 0;
 	hash[0] = '\0';
-	if (sqlite3_prepare_v2(h, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", -1, &st,
-			       NULL) != SQLITE_OK)
+	if (crm_db_prepare(db, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", &st) != CRM_OK)
 		return EX_SOFTWARE;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
+	int rc = crm_step(st);
+	if (rc == CRM_ROW) {
+		*id = crm_col_int(st, 0);
 		if (stored_hash(st, 1, d))
 			to_hex(d, hash);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : EX_SOFTWARE;
+	crm_stmt_finish(st);
+	return rc == CRM_ROW || rc == CRM_DONE ? 0 : EX_SOFTWARE;
+}
+
+int crm_audit_write(struct crm_db *db, const char *entity, int64_t id, const char *action,
+		    const char *field, const char *old_value, const char *new_value)
+{
+	static const char sql[] =
+		"INSERT INTO audit (" CRM_AUDIT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+		" crm_audit_hash(NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10))";
+	struct crm_stmt *st = crm_db_stmt(db, sql);
+	if (!st)
+		return EX_SOFTWARE;
+	crm_audit_bind_origin(db, st);
+	crm_bind_str(st, 5, entity);
+	crm_bind_id(st, 6, id);
+	crm_bind_str(st, 7, action);
+	crm_bind_text(st, 8, field);
+	if (old_value)
+		crm_bind_copy(st, 9, old_value);
+	if (new_value)
+		crm_bind_copy(st, 10, new_value);
+	if (crm_step(st) != CRM_DONE)
+		return crm_db_fail(db, "cannot write audit row");
+	return 0;
+}
+
+int crm_audit_bind(struct crm_db *db, struct crm_stmt *st, int base)
+{
+	int64_t last;
+	if (crm_audit_last_id(db, &last) != 0)
+		return crm_db_fail(db, "cannot read audit");
+	crm_audit_bind_origin(db, st);
+	crm_bind_int(st, base, last);
+	return 0;
+}
+
+void crm_audit_bind_origin(struct crm_db *db, struct crm_stmt *st)
+{
+	const char *now = crm_db_now(db);
+	crm_bind_str(st, 1, now ? now : "");
+	crm_bind_text(st, 2, crm_db_actor(db));
+	crm_bind_text(st, 3, crm_db_real_actor(db));
+	crm_bind_str(st, 4, crm_db_tool(db));
 }

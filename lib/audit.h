@@ -16,7 +16,6 @@
 #ifndef CRM_AUDIT_H
 #define CRM_AUDIT_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -73,15 +72,23 @@
 	"merged m JOIN audit a ON a.entity = " ent " AND a.entity_id = m.id" \
 	" AND a.id > m.lo AND a.id <= m.hi"
 
-struct crm_audit_chain;
+struct crm_db;
+struct crm_stmt;
 
-/* Register the SQL functions on h; the chain state lives until
- * crm_audit_chain_free.  Returns NULL after reporting. */
-struct crm_audit_chain *crm_audit_register(sqlite3 *h);
-void crm_audit_chain_free(struct crm_audit_chain *c);
-/* Forget the cached previous hash: at every BEGIN, COMMIT and ROLLBACK,
- * since another process may append between two transactions. */
-void crm_audit_chain_reset(struct crm_audit_chain *c);
+/* Given to crm_db_open: defines the two functions on the connection and
+ * chains the rows of a database migrated from before the chain. */
+extern const struct crm_db_ext crm_audit_ext;
+
+/* Write one audit row, chained: entity ("lead"), id, action ("create",
+ * "update", "delete", "merge", "assign", ...), field and old/new values
+ * (may be NULL).  0 or an exit status after reporting. */
+int crm_audit_write(struct crm_db *db, const char *entity, int64_t id, const char *action,
+		    const char *field, const char *old_value, const char *new_value);
+/* For a set-wise CRM_AUDIT_INSERT: bind ?1 at, ?2 actor, ?3 real_actor,
+ * ?4 tool, and parameter base to the last audit id.  0 or an exit status
+ * after reporting.  crm_audit_bind_origin binds only the four. */
+int crm_audit_bind(struct crm_db *db, struct crm_stmt *st, int base);
+void crm_audit_bind_origin(struct crm_db *db, struct crm_stmt *st);
 
 /* Hex SHA-256 of len bytes. */
 void crm_sha256_hex(const void *data, size_t len, char out[CRM_SHA256_HEX]);
@@ -89,16 +96,12 @@ void crm_sha256_hex(const void *data, size_t len, char out[CRM_SHA256_HEX]);
 /* Walk the chain and report each deleted, inserted or altered row as
  * "audit row N ..."; sets *rows to the rows checked.  0, 65 when the
  * chain is broken, or another status after a database error. */
-int crm_audit_verify(sqlite3 *h, const char *path, int64_t *rows);
+int crm_audit_verify(struct crm_db *db, int64_t *rows);
 
-/* The last audit id, 0 when none; 0, or -1 with the error in h. */
-int crm_audit_last_id(sqlite3 *h, int64_t *id);
-/* Chain every row after after_id that has no hash yet, in id order: the
- * rows written before the chain existed, at the migration that adds it.
- * 0, or -1 with the error in sqlite3_errmsg(h). */
-int crm_audit_seal(sqlite3 *h, struct crm_audit_chain *c, int64_t after_id);
+/* The last audit id, 0 when none; 0, or -1 with the error in the db. */
+int crm_audit_last_id(struct crm_db *db, int64_t *id);
 
 /* The last row's id and hash (0 and "" when the audit is empty). */
-int crm_audit_head(sqlite3 *h, int64_t *id, char hash[CRM_SHA256_HEX]);
+int crm_audit_head(struct crm_db *db, int64_t *id, char hash[CRM_SHA256_HEX]);
 
 #endif

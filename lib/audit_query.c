@@ -108,7 +108,7 @@ int crm_audit_query(struct crm_ctx *ctx, const struct crm_audit_filter *f, FILE 
 	struct crm_buf q = {0};
 	const char *row[12];
 	int64_t id = 0;
-	sqlite3_stmt *s;
+	struct crm_stmt *s;
 	int st, rc;
 
 	if ((st = build(ctx, f, &q, since, until, &id)) ||
@@ -116,9 +116,9 @@ int crm_audit_query(struct crm_ctx *ctx, const struct crm_audit_filter *f, FILE 
 		free(q.s);
 		return st;
 	}
-	rc = sqlite3_prepare_v2(crm_db_handle(ctx->db), q.s, -1, &s, NULL);
+	rc = crm_db_prepare(ctx->db, q.s, &s);
 	free(q.s);
-	if (rc != SQLITE_OK)
+	if (rc != CRM_OK)
 		return crm_db_fail(ctx->db, "cannot read audit");
 	crm_bind_named_text(s, ":entity", f->entity);
 	crm_bind_named_text(s, ":actor", f->actor);
@@ -127,19 +127,19 @@ int crm_audit_query(struct crm_ctx *ctx, const struct crm_audit_filter *f, FILE 
 	crm_bind_named_text(s, ":action", f->action);
 	crm_bind_named_text(s, ":since", since);
 	crm_bind_named_text(s, ":until", until);
-	if ((rc = sqlite3_bind_parameter_index(s, ":id")))
-		sqlite3_bind_int64(s, rc, id);
+	if ((rc = crm_param_index(s, ":id")))
+		crm_bind_int(s, rc, id);
 	struct crm_out *o = crm_out_new(out, ctx->opts->format, !ctx->opts->no_header);
 	for (size_t i = 0; i < 12; i++)
 		crm_out_col(o, names[i], ints[i] ? CRM_COL_INT : CRM_COL_TEXT);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = crm_step(s)) == CRM_ROW) {
 		for (int i = 0; i < 12; i++)
-			row[i] = (const char *)sqlite3_column_text(s, i);
+			row[i] = crm_col_str(s, i);
 		crm_out_row(o, row);
 	}
 	crm_out_end(o);
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot read audit");
+	crm_stmt_finish(s);
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read audit");
 }
 
 int crm_audit_print_head(struct crm_ctx *ctx, FILE *out)
@@ -150,7 +150,7 @@ int crm_audit_print_head(struct crm_ctx *ctx, FILE *out)
 
 	if ((st = crm_ctx_require_admin(ctx, "read the audit")))
 		return st;
-	if (crm_audit_head(crm_db_handle(ctx->db), &id, hash) != 0)
+	if (crm_audit_head(ctx->db, &id, hash) != 0)
 		return crm_db_fail(ctx->db, "cannot read audit");
 	snprintf(idtext, sizeof idtext, "%lld", (long long)id);
 	fprintf(out, "id\t%s\nhash\t%s\n", idtext, hash);
@@ -185,26 +185,26 @@ int crm_audit_check_anchor(struct crm_ctx *ctx, const char *anchor, FILE *out)
 		return crm_usage_fail("invalid anchor '%s' (ID:HASH as 'crm audit head' prints)", anchor);
 	if ((st = crm_ctx_require_admin(ctx, "read the audit")))
 		return st;
-	int chain_st = crm_db_check_audit(ctx->db, &rows);
+	int chain_st = crm_audit_verify(ctx->db, &rows);
 	if (chain_st && chain_st != EX_DATAERR)
 		return chain_st;
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, "SELECT lower(hex(hash)) FROM audit WHERE id = ?1");
+	struct crm_stmt *s = crm_db_stmt(ctx->db, "SELECT lower(hex(hash)) FROM audit WHERE id = ?1");
 	if (!s)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
+	crm_bind_int(s, 1, id);
+	int rc = crm_step(s);
 	bool anchor_ok = false;
-	if (rc == SQLITE_ROW) {
+	if (rc == CRM_ROW) {
 		anchor_ok = strcmp(crm_col_text(s, 0), want) == 0;
 		if (!anchor_ok)
 			crm_warn("%s: audit row %lld does not have the anchored hash",
 				 crm_db_path(ctx->db), (long long)id);
-	} else if (rc == SQLITE_DONE) {
+	} else if (rc == CRM_DONE) {
 		crm_warn("%s: audit row %lld is missing", crm_db_path(ctx->db), (long long)id);
 	} else {
 		return crm_db_fail(ctx->db, "cannot read audit");
 	}
-	sqlite3_reset(s);
+	crm_stmt_reset(s);
 	fprintf(out, "audit\t%s\naudit_rows\t%lld\nanchor\t%s\n", chain_st ? "failed" : "ok",
 		(long long)rows, anchor_ok ? "ok" : "failed");
 	return chain_st || !anchor_ok ? EX_DATAERR : 0;

@@ -1,5 +1,4 @@
 /* batch.c: see batch.h */
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -78,7 +77,7 @@ struct crm_batch_ro {
 	const struct crm_tsv *t;
 	size_t n;
 	size_t *col;		/* the read-only columns of t */
-	sqlite3_stmt *st;	/* their stored values, in that order */
+	struct crm_stmt *st;	/* their stored values, in that order */
 };
 
 int crm_batch_ro_new(struct crm_ctx *ctx, const struct crm_tsv *t, const char *const *expr,
@@ -103,7 +102,7 @@ int crm_batch_ro_new(struct crm_ctx *ctx, const struct crm_tsv *t, const char *c
 	crm_buf_add(&q, " ");
 	crm_buf_add(&q, from);
 	int st = 0;
-	if (ro->n && sqlite3_prepare_v2(crm_db_handle(ctx->db), q.s, -1, &ro->st, NULL) != SQLITE_OK)
+	if (ro->n && crm_db_prepare(ctx->db, q.s, &ro->st) != CRM_OK)
 		st = crm_db_fail(ctx->db, "cannot read stored values");
 	free(q.s);
 	return st;
@@ -113,7 +112,7 @@ void crm_batch_ro_free(struct crm_batch_ro *ro)
 {
 	if (!ro)
 		return;
-	sqlite3_finalize(ro->st);
+	crm_stmt_finish(ro->st);
 	free(ro->col);
 	free(ro);
 }
@@ -125,12 +124,12 @@ int crm_batch_ro_check(struct crm_batch_ro *ro, const char *entity, int64_t id)
 
 	if (!ro->n)
 		return 0;
-	sqlite3_reset(ro->st);
-	sqlite3_bind_int64(ro->st, sqlite3_bind_parameter_index(ro->st, ":id"), id);
+	crm_stmt_reset(ro->st);
+	crm_bind_int(ro->st, crm_param_index(ro->st, ":id"), id);
 	crm_ctx_bind_actor(ro->ctx, ro->st);
-	if ((rc = sqlite3_step(ro->st)) == SQLITE_DONE)
+	if ((rc = crm_step(ro->st)) == CRM_DONE)
 		return 0;
-	if (rc != SQLITE_ROW)
+	if (rc != CRM_ROW)
 		return crm_db_fail(ro->ctx->db, "cannot read stored values");
 	for (size_t k = 0; k < ro->n && !st; k++) {
 		const char *stored = crm_col_text(ro->st, (int)k);
@@ -140,7 +139,7 @@ int crm_batch_ro_check(struct crm_batch_ro *ro, const char *entity, int64_t id)
 			st = EX_DATAERR;
 		}
 	}
-	sqlite3_reset(ro->st);
+	crm_stmt_reset(ro->st);
 	return st;
 }
 

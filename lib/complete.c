@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "complete.h"
 #include "ctx.h"
 #include "db.h"
@@ -15,9 +16,9 @@ static void print_db(struct crm_opts *o, const char *sql)
 {
 	struct crm_db *db;
 	char *path = o->db_path && *o->db_path ? crm_xstrdup(o->db_path) : crm_db_default_path();
-	if (crm_db_open(path, CRM_DB_EXISTING, &db) == 0) {
-		sqlite3_stmt *st = crm_db_stmt(db, sql);
-		while (st && sqlite3_step(st) == SQLITE_ROW)
+	if (crm_db_open(path, CRM_DB_EXISTING, &crm_audit_ext, &db) == 0) {
+		struct crm_stmt *st = crm_db_stmt(db, sql);
+		while (st && crm_step(st) == CRM_ROW)
 			puts(crm_col_text(st, 0));
 		crm_db_close(db);
 	}

@@ -95,20 +95,20 @@ int crm_contact_link_or_create(struct crm_ctx *ctx, const struct crm_contact_see
 	else
 		snprintf(where, sizeof where, "contact");
 	*created = false;
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, find_sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, find_sql);
 	if (!s)
 		return EX_SOFTWARE;
 	crm_rec_bind_key(s, 1, seed->name, CRM_KEY_NAME);
 	crm_rec_bind_key(s, 2, seed->phone, CRM_KEY_PHONE);
 	crm_rec_bind_key(s, 3, seed->email, CRM_KEY_EMAIL);
 	crm_bind_id(s, 4, seed->account_id);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(s, 0);
-		sqlite3_reset(s);
+	int rc = crm_step(s);
+	if (rc == CRM_ROW) {
+		*id = crm_col_int(s, 0);
+		crm_stmt_reset(s);
 		return 0;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot look for contacts");
 	struct crm_rec *r = crm_rec_new(ctx, &crm_contact_kind);
 	char *owner = crm_rec_login_of(ctx, seed->owner_id);

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "audit.h"
 #include "account.h"
 #include "contact.h"
 #include "convert.h"
@@ -78,7 +79,7 @@ static int audit_id(struct crm_ctx *ctx, int64_t lead, const char *field, int64_
 	if (!id)
 		return 0;
 	snprintf(text, sizeof text, "%lld", (long long)id);
-	return crm_db_audit(ctx->db, "lead", lead, "convert", field, NULL, text);
+	return crm_audit_write(ctx->db, "lead", lead, "convert", field, NULL, text);
 }
 
 static int mark_converted(struct crm_ctx *ctx, const struct result *res, const char *old_status)
@@ -87,17 +88,17 @@ static int mark_converted(struct crm_ctx *ctx, const struct result *res, const c
 		"UPDATE leads SET status = 'converted', converted_at = ?2, updated_at = ?2,"
 		" account_id = ?3, contact_id = ?4, deal_id = ?5 WHERE id = ?1";
 	int st;
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 	if (!s)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(s, 1, res->lead);
-	sqlite3_bind_text(s, 2, ctx->now_iso, -1, SQLITE_STATIC);
+	crm_bind_int(s, 1, res->lead);
+	crm_bind_str(s, 2, ctx->now_iso);
 	crm_bind_id(s, 3, res->account);
 	crm_bind_id(s, 4, res->contact);
 	crm_bind_id(s, 5, res->deal);
-	if (sqlite3_step(s) != SQLITE_DONE)
+	if (crm_step(s) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot convert lead");
-	if ((st = crm_db_audit(ctx->db, "lead", res->lead, "convert", "status", old_status,
+	if ((st = crm_audit_write(ctx->db, "lead", res->lead, "convert", "status", old_status,
 			       "converted")) ||
 	    (st = audit_id(ctx, res->lead, "account_id", res->account)) ||
 	    (st = audit_id(ctx, res->lead, "contact_id", res->contact)))

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "audit.h"
 #include "colmap.h"
 #include "db.h"
 #include "err.h"
@@ -51,12 +52,12 @@ static struct crm_out *cost_out(FILE *fp, struct crm_ctx *ctx)
 	return o;
 }
 
-static void cost_row(struct crm_out *o, sqlite3_stmt *st)
+static void cost_row(struct crm_out *o, struct crm_stmt *st)
 {
 	char amount[CRM_MONEY_LEN], part[CRM_MONEY_LEN];
 	const char *f[9];
-	crm_money_format(sqlite3_column_int64(st, 6), amount);
-	crm_money_format(sqlite3_column_int64(st, 7), part);
+	crm_money_format(crm_col_int(st, 6), amount);
+	crm_money_format(crm_col_int(st, 7), part);
 	for (int i = 0; i < 6; i++)
 		f[i] = crm_col_text(st, i);
 	f[6] = amount;
@@ -68,21 +69,19 @@ static void cost_row(struct crm_out *o, sqlite3_stmt *st)
 /* Print cost id onto o as it stands now. */
 static int print_cost(struct crm_ctx *ctx, struct crm_out *o, int64_t id)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db, cost_one_sql);
+	struct crm_stmt *st = crm_db_stmt(ctx->db, cost_one_sql);
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":from_day"), "0000-01-01", -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":to_day"), "9999-12-31", -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	crm_bind_str(st, crm_param_index(st, ":from_day"), "0000-01-01");
+	crm_bind_str(st, crm_param_index(st, ":to_day"), "9999-12-31");
+	crm_bind_int(st, crm_param_index(st, ":id"), id);
+	int rc = crm_step(st);
+	if (rc == CRM_ROW) {
 		cost_row(o, st);
-		sqlite3_reset(st);
+		crm_stmt_reset(st);
 		return 0;
 	}
-	if (rc == SQLITE_DONE) {
+	if (rc == CRM_DONE) {
 		crm_warn("cost %lld not found", (long long)id);
 		return CRM_EX_NOTFOUND;
 	}
@@ -95,16 +94,16 @@ int crm_cost_list(struct crm_ctx *ctx, const struct crm_roi_filter *f, FILE *out
 	int st = crm_roi_window(ctx, f, &w), rc;
 	if (st)
 		return st;
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, cost_list_sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, cost_list_sql);
 	if (!s)
 		return EX_SOFTWARE;
 	crm_roi_window_bind(ctx, s, f, &w);
 	struct crm_out *o = cost_out(out, ctx);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	while ((rc = crm_step(s)) == CRM_ROW)
 		cost_row(o, s);
 	crm_out_totals(o, "total");
 	crm_out_end(o);
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot read costs");
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read costs");
 }
 
 /* ---- writing costs ---- */
@@ -220,7 +219,7 @@ static int may_change_costs(struct crm_ctx *ctx)
 
 static int insert_cost(struct crm_ctx *ctx, const struct cost *c, int64_t *id)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"INSERT INTO costs (source, campaign, period_start, period_end, amount, note, created_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	if (!st)
@@ -229,12 +228,12 @@ static int insert_cost(struct crm_ctx *ctx, const struct cost *c, int64_t *id)
 	crm_bind_text(st, 2, c->campaign);
 	crm_bind_text(st, 3, c->from);
 	crm_bind_text(st, 4, c->to);
-	sqlite3_bind_int64(st, 5, c->amount);
+	crm_bind_int(st, 5, c->amount);
 	crm_bind_text(st, 6, c->note);
 	crm_bind_text(st, 7, ctx->now_iso);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	if (crm_step(st) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot add cost");
-	*id = sqlite3_last_insert_rowid(crm_db_handle(ctx->db));
+	*id = crm_db_last_id(ctx->db);
 
 	char amount[CRM_MONEY_LEN];
 	crm_money_format(c->amount, amount);
@@ -243,7 +242,7 @@ static int insert_cost(struct crm_ctx *ctx, const struct cost *c, int64_t *id)
 	int rc = 0;
 	for (int i = 0; i < 6 && !rc; i++)
 		if (values[i])
-			rc = crm_db_audit(ctx->db, "cost", *id, "create", fields[i], NULL, values[i]);
+			rc = crm_audit_write(ctx->db, "cost", *id, "create", fields[i], NULL, values[i]);
 	return rc;
 }
 
@@ -311,33 +310,33 @@ int crm_cost_remove(struct crm_ctx *ctx, const int64_t *ids, size_t n, FILE *out
 	for (size_t i = 0; i < n && !st; i++) {
 		if ((st = print_cost(ctx, p.o, ids[i])))
 			break;
-		sqlite3_stmt *s = crm_db_stmt(ctx->db, del_sql);
+		struct crm_stmt *s = crm_db_stmt(ctx->db, del_sql);
 		if (!s) {
 			st = EX_SOFTWARE;
 			break;
 		}
-		sqlite3_bind_int64(s, 1, ids[i]);
-		if (sqlite3_step(s) != SQLITE_ROW) {
+		crm_bind_int(s, 1, ids[i]);
+		if (crm_step(s) != CRM_ROW) {
 			st = crm_db_fail(ctx->db, "cannot remove cost");
 			break;
 		}
 		char *old[6];
 		for (int j = 0; j < 6; j++) {
 			old[j] = NULL;
-			if (sqlite3_column_type(s, j) == SQLITE_NULL)
+			if (crm_col_null(s, j))
 				continue;
 			if (j == 4) {
 				old[j] = crm_xmalloc(CRM_MONEY_LEN);
-				crm_money_format(sqlite3_column_int64(s, j), old[j]);
+				crm_money_format(crm_col_int(s, j), old[j]);
 			} else {
 				old[j] = crm_xstrdup(crm_col_text(s, j));
 			}
 		}
-		if (sqlite3_step(s) != SQLITE_DONE)
+		if (crm_step(s) != CRM_DONE)
 			st = crm_db_fail(ctx->db, "cannot remove cost");
 		for (int j = 0; j < 6; j++) {
 			if (!st && old[j])
-				st = crm_db_audit(ctx->db, "cost", ids[i], "delete", fields[j], old[j], NULL);
+				st = crm_audit_write(ctx->db, "cost", ids[i], "delete", fields[j], old[j], NULL);
 			free(old[j]);
 		}
 	}

@@ -5,6 +5,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "ctx.h"
 #include "db.h"
 #include "err.h"
@@ -34,21 +35,21 @@ static char *unix_login(void)
 /* Look login up into *a; *found says whether a user (active or not) has it. */
 static int lookup_user(struct crm_ctx *ctx, const char *login, struct crm_actor *a, bool *found)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"SELECT id, role, team_id, active FROM users WHERE login = ?");
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	*found = rc == SQLITE_ROW;
-	if (rc == SQLITE_DONE)
+	crm_bind_str(st, 1, login);
+	int rc = crm_step(st);
+	*found = rc == CRM_ROW;
+	if (rc == CRM_DONE)
 		return 0;
-	if (rc != SQLITE_ROW)
+	if (rc != CRM_ROW)
 		return crm_db_fail(ctx->db, "cannot read users");
-	a->id = sqlite3_column_int64(st, 0);
+	a->id = crm_col_int(st, 0);
 	a->role = (enum crm_role)crm_role_parse(crm_col_text(st, 1));
-	a->team_id = sqlite3_column_int64(st, 2);
-	if (!sqlite3_column_int(st, 3)) {
+	a->team_id = crm_col_int(st, 2);
+	if (!crm_col_int(st, 3)) {
 		crm_warn("user '%s' is deactivated", login);
 		return EX_NOPERM;
 	}
@@ -96,12 +97,12 @@ static int resolve_actor(struct crm_ctx *ctx)
 {
 	struct crm_actor *a = &ctx->actor;
 	const char *as = ctx->opts->as_user && *ctx->opts->as_user ? ctx->opts->as_user : NULL;
-	sqlite3_stmt *st = crm_db_stmt(ctx->db, "SELECT EXISTS (SELECT 1 FROM users)");
+	struct crm_stmt *st = crm_db_stmt(ctx->db, "SELECT EXISTS (SELECT 1 FROM users)");
 	if (!st)
 		return EX_SOFTWARE;
-	if (sqlite3_step(st) != SQLITE_ROW)
+	if (crm_step(st) != CRM_ROW)
 		return crm_db_fail(ctx->db, "cannot read users");
-	if (!sqlite3_column_int(st, 0)) {
+	if (!crm_col_int(st, 0)) {
 		/* single-user mode: everyone is the admin */
 		const char *env = getenv("CRM_USER");
 		a->real_login = env && *env ? crm_xstrdup(env) : unix_login();
@@ -161,7 +162,7 @@ static int open_ctx(struct crm_ctx *ctx, struct crm_opts *opts, enum crm_db_mode
 	if (st)
 		return st;
 	char *path = crm_ctx_db_path(opts);
-	st = crm_db_open(path, mode, &ctx->db);
+	st = crm_db_open(path, mode, &crm_audit_ext, &ctx->db);
 	free(path);
 	if (!st)
 		st = resolve_actor(ctx);
@@ -192,28 +193,28 @@ void crm_ctx_close(struct crm_ctx *ctx)
 	memset(ctx, 0, sizeof *ctx);
 }
 
-void crm_ctx_bind_actor(struct crm_ctx *ctx, sqlite3_stmt *st)
+void crm_ctx_bind_actor(struct crm_ctx *ctx, struct crm_stmt *st)
 {
 	int i;
-	if ((i = sqlite3_bind_parameter_index(st, ":actor_id")))
-		sqlite3_bind_int64(st, i, ctx->actor.id);
-	if ((i = sqlite3_bind_parameter_index(st, ":actor_role")))
-		sqlite3_bind_int(st, i, (int)ctx->actor.role);
-	if ((i = sqlite3_bind_parameter_index(st, ":actor_team")))
-		sqlite3_bind_int64(st, i, ctx->actor.team_id);
+	if ((i = crm_param_index(st, ":actor_id")))
+		crm_bind_int(st, i, ctx->actor.id);
+	if ((i = crm_param_index(st, ":actor_role")))
+		crm_bind_int(st, i, (int)ctx->actor.role);
+	if ((i = crm_param_index(st, ":actor_team")))
+		crm_bind_int(st, i, ctx->actor.team_id);
 }
 
 /* Is owner_id the actor, or in the actor's team / reporting to them? */
 static bool manages(struct crm_ctx *ctx, int64_t owner_id)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"SELECT 1 FROM users WHERE id = ?1 AND (team_id = ?2 OR manager_id = ?3)");
 	if (!st)
 		return false;
-	sqlite3_bind_int64(st, 1, owner_id);
-	sqlite3_bind_int64(st, 2, ctx->actor.team_id);
-	sqlite3_bind_int64(st, 3, ctx->actor.id);
-	return sqlite3_step(st) == SQLITE_ROW;
+	crm_bind_int(st, 1, owner_id);
+	crm_bind_int(st, 2, ctx->actor.team_id);
+	crm_bind_int(st, 3, ctx->actor.id);
+	return crm_step(st) == CRM_ROW;
 }
 
 static bool may_touch(struct crm_ctx *ctx, int64_t owner_id, bool change)
@@ -279,14 +280,14 @@ int crm_ctx_filter_user(struct crm_ctx *ctx, const char *login, int64_t *id)
 
 int crm_ctx_filter_team(struct crm_ctx *ctx, const char *name, int64_t *id)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db, "SELECT id FROM teams WHERE name = ?1");
+	struct crm_stmt *st = crm_db_stmt(ctx->db, "SELECT id FROM teams WHERE name = ?1");
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	crm_bind_str(st, 1, name);
+	int rc = crm_step(st);
+	*id = rc == CRM_ROW ? crm_col_int(st, 0) : 0;
+	crm_stmt_reset(st);
+	if (rc != CRM_ROW && rc != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot read teams");
 	if (!*id) {
 		crm_warn("unknown team '%s'", name);
@@ -317,9 +318,9 @@ int crm_ctx_end(struct crm_ctx *ctx, int st)
 
 int64_t crm_ctx_user_id(struct crm_ctx *ctx, const char *login)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db, "SELECT id FROM users WHERE login = ?");
+	struct crm_stmt *st = crm_db_stmt(ctx->db, "SELECT id FROM users WHERE login = ?");
 	if (!st)
 		return 0;
-	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-	return sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	crm_bind_str(st, 1, login);
+	return crm_step(st) == CRM_ROW ? crm_col_int(st, 0) : 0;
 }

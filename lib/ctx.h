@@ -92,9 +92,9 @@ int crm_ctx_filter_team(struct crm_ctx *ctx, const char *name, int64_t *id);
 /* Leads add the pool: unowned leads are visible to everyone. */
 #define CRM_SQL_VISIBLE_LEAD(owner) "(" owner " IS NULL OR " CRM_SQL_VISIBLE(owner) ")"
 
-struct sqlite3_stmt;
+struct crm_stmt;
 /* Bind :actor_id, :actor_role, :actor_team where the statement has them. */
-void crm_ctx_bind_actor(struct crm_ctx *ctx, struct sqlite3_stmt *st);
+void crm_ctx_bind_actor(struct crm_ctx *ctx, struct crm_stmt *st);
 
 /* End the command's transaction: roll back after an error (st != 0) or
  * for a dry run (-n), else commit.  Returns st or the commit's status. */

@@ -1,17 +1,30 @@
-/* db.h: the SQLite database: open or create (mode 0600), pragmas, busy
- * timeout, the versioned schema and its forward migrations, transactions,
- * statement cache and the audit trail.  Only lib/ includes this header;
- * cmd/ files never see sqlite3 types. */
+/* db.h: the store, whatever engine holds it: open or create, the versioned
+ * schema and its forward migrations, transactions, statements (cached or
+ * not), binding, stepping, columns, SQL functions defined in C, integrity
+ * checks and whole-file copies.  No engine's type or name appears here: a
+ * backend (db_sqlite.c) implements it, and every other file of lib/ talks
+ * to the database only through it.  cmd/ files never include it.
+ *
+ *   struct crm_stmt *st = crm_db_stmt(db, sql);      (cached by address)
+ *   crm_bind_int(st, 1, id);
+ *   while ((rc = crm_step(st)) == CRM_ROW)
+ *           use(crm_col_int(st, 0), crm_col_text(st, 1));
+ *   if (rc != CRM_DONE) return crm_db_fail(db, "cannot read leads");
+ */
 #ifndef CRM_DB_H
 #define CRM_DB_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 struct crm_db;
+struct crm_stmt;
+
+/* Results of crm_db_prepare and crm_step; anything else is an engine
+ * error that crm_db_fail turns into an exit status. */
+enum { CRM_OK = 0, CRM_ROW = 100, CRM_DONE = 101 };
 
 /* How crm_db_open treats a path that holds no crm database. */
 enum crm_db_mode {
@@ -21,12 +34,24 @@ enum crm_db_mode {
 				 * empty one; a file that is not ours is 73 */
 };
 
+/* What a layer above the store adds to every connection (the audit chain,
+ * audit.h): attach defines its SQL functions before the schema is
+ * migrated and returns its state (NULL after reporting); migrated runs
+ * inside the migration's transaction, told the version migrated from;
+ * detach frees the state at close. */
+struct crm_db_ext {
+	void *(*attach)(struct crm_db *db);
+	int (*migrated)(struct crm_db *db, void *state, int from_version);
+	void (*detach)(void *state);
+};
+
 /* Open path and bring the schema up to date; refuses a missing path, an
  * empty file, a directory or a file that is not a crm database as mode
  * says, and a database newer than this tool.  Nothing is written to a file
- * that is not a crm database.  Returns 0 or an exit status after
- * reporting. */
-int crm_db_open(const char *path, enum crm_db_mode mode, struct crm_db **out);
+ * that is not a crm database.  ext may be NULL.  Returns 0 or an exit
+ * status after reporting. */
+int crm_db_open(const char *path, enum crm_db_mode mode, const struct crm_db_ext *ext,
+		struct crm_db **out);
 /* crm init --group: give the database and its -wal and -shm files (made
  * now when missing, so that none is born 0600 later) to group gid, mode
  * 0660, and each directory crm init made 2770 (setgid: files made in it
@@ -35,7 +60,6 @@ int crm_db_open(const char *path, enum crm_db_mode mode, struct crm_db **out);
  * warning when the group cannot write it.  0 or 73 after reporting. */
 int crm_db_share(struct crm_db *db, gid_t gid);
 void crm_db_close(struct crm_db *db);
-sqlite3 *crm_db_handle(struct crm_db *db);
 const char *crm_db_path(const struct crm_db *db);
 int crm_db_schema_version(void);	/* the version this tool writes */
 /* The default path: $XDG_DATA_HOME/crm/crm.db or ~/.local/share/crm/crm.db. */
@@ -46,25 +70,48 @@ char *crm_db_default_path(void);
 void crm_db_set_origin(struct crm_db *db, const char *actor, const char *real_actor,
 		       const char *tool, const char *now_iso);
 const char *crm_db_now(const struct crm_db *db);	/* ISO-8601 UTC "now" */
+const char *crm_db_actor(const struct crm_db *db);
+const char *crm_db_real_actor(const struct crm_db *db);
+const char *crm_db_tool(const struct crm_db *db);
 
-/* BEGIN IMMEDIATE (waits up to the busy timeout), COMMIT, ROLLBACK.
- * crm_db_begin first resets every statement left half-way through its
- * rows (crm_db_reset_statements), since such a statement pins an old
- * snapshot. */
+/* BEGIN (taking the write lock; waits up to the busy timeout), COMMIT,
+ * ROLLBACK.  crm_db_begin first resets every statement left half-way
+ * through its rows (crm_db_reset_statements), since such a statement pins
+ * an old snapshot. */
 void crm_db_reset_statements(struct crm_db *db);
 int crm_db_begin(struct crm_db *db);
 int crm_db_commit(struct crm_db *db);
 void crm_db_rollback(struct crm_db *db);
+bool crm_db_in_transaction(struct crm_db *db);
+/* Changes at every BEGIN, COMMIT and ROLLBACK: what was read before may
+ * have been changed by another process since. */
+unsigned long crm_db_tx_serial(const struct crm_db *db);
 
 /* A prepared statement for sql, cached by the address of the string (pass
  * string literals), reset and with bindings cleared; NULL after reporting. */
-sqlite3_stmt *crm_db_stmt(struct crm_db *db, const char *sql);
-/* Turn a SQLite result code into an exit status after reporting it with
- * context: BUSY/LOCKED => 69 "database is locked", FULL => 74, READONLY,
- * CANTOPEN, PERM => 73, CONSTRAINT => 65, others => 70. */
+struct crm_stmt *crm_db_stmt(struct crm_db *db, const char *sql);
+/* A statement for sql built at run time, not cached: CRM_OK, or an
+ * engine error (unreported: crm_db_fail reports it).  Finish it. */
+int crm_db_prepare(struct crm_db *db, const char *sql, struct crm_stmt **out);
+void crm_stmt_finish(struct crm_stmt *st);	/* NULL is fine */
+void crm_stmt_reset(struct crm_stmt *st);	/* to run again, bindings kept */
+void crm_stmt_clear(struct crm_stmt *st);	/* every parameter back to NULL */
+/* CRM_ROW (a row to read), CRM_DONE, or an engine error. */
+int crm_step(struct crm_stmt *st);
+/* Turn the last error into an exit status after reporting it with
+ * context: lock and busy => 69 "database is locked", disk full and I/O
+ * => 74, read-only, cannot open, permission => 73, constraint and
+ * corruption => 65, others => 70. */
 int crm_db_fail(struct crm_db *db, const char *what);
-/* Run sql without results (no parameters); 0 or exit status. */
+const char *crm_db_errmsg(struct crm_db *db);
+/* Run sql without results (no parameters; several statements allowed);
+ * 0 or exit status. */
 int crm_db_exec(struct crm_db *db, const char *sql);
+/* Rows the last INSERT, UPDATE or DELETE changed; all since the open. */
+int64_t crm_db_changes(struct crm_db *db);
+int64_t crm_db_total_changes(struct crm_db *db);
+/* The id of the last row inserted. */
+int64_t crm_db_last_id(struct crm_db *db);
 
 /* Run each of n statements (cached, no result rows) with ?1 = a and
  * ?2 = b: the re-pointing of references when records are merged.  0, or
@@ -72,39 +119,80 @@ int crm_db_exec(struct crm_db *db, const char *sql);
 int crm_db_run_with_ids(struct crm_db *db, const char *const *sql, size_t n, int64_t a,
 			int64_t b, const char *what);
 
-/* Bind text, NULL for NULL or "" (an empty field is "no value"). */
-int crm_bind_text(sqlite3_stmt *st, int i, const char *s);
-int crm_bind_id(sqlite3_stmt *st, int i, int64_t id);	/* 0 binds NULL */
+/* Parameters, numbered from 1.  crm_bind_str keeps a pointer to s (it
+ * must live until the statement is reset), crm_bind_copy copies, and
+ * crm_bind_owned takes s (malloc'd) and frees it; len -1 is up to the
+ * NUL.  crm_bind_text binds NULL for NULL or "" (an empty field is "no
+ * value"). */
+int crm_bind_int(struct crm_stmt *st, int i, int64_t v);
+int crm_bind_null(struct crm_stmt *st, int i);
+int crm_bind_str(struct crm_stmt *st, int i, const char *s);
+int crm_bind_strn(struct crm_stmt *st, int i, const char *s, int len);
+int crm_bind_copy(struct crm_stmt *st, int i, const char *s);
+int crm_bind_copyn(struct crm_stmt *st, int i, const char *s, int len);
+int crm_bind_owned(struct crm_stmt *st, int i, char *s);
+int crm_bind_text(struct crm_stmt *st, int i, const char *s);
+int crm_bind_id(struct crm_stmt *st, int i, int64_t id);	/* 0 binds NULL */
+/* The number of the parameter :name, 0 when the statement has none. */
+int crm_param_index(struct crm_stmt *st, const char *name);
+int crm_param_count(struct crm_stmt *st);
 /* Bind value (copied; NULL binds NULL) to the named parameter, when the
  * statement has it: one statement serves every combination of filters. */
-void crm_bind_named_text(sqlite3_stmt *st, const char *name, const char *value);
-/* Column as text, "" for NULL. */
-const char *crm_col_text(sqlite3_stmt *st, int i);
+void crm_bind_named_text(struct crm_stmt *st, const char *name, const char *value);
 
-/* Write one audit row, chained (audit.h): entity ("lead"), id, action
- * ("create", "update", "delete", "merge", "assign", ...), field and
- * old/new values (may be NULL). */
-int crm_db_audit(struct crm_db *db, const char *entity, int64_t id, const char *action,
-		 const char *field, const char *old_value, const char *new_value);
+/* Columns of the current row, numbered from 0. */
+int64_t crm_col_int(struct crm_stmt *st, int i);
+bool crm_col_null(struct crm_stmt *st, int i);
+const char *crm_col_text(struct crm_stmt *st, int i);	/* "" for NULL */
+const char *crm_col_str(struct crm_stmt *st, int i);	/* NULL for NULL */
+const unsigned char *crm_col_ustr(struct crm_stmt *st, int i);
+int crm_col_bytes(struct crm_stmt *st, int i);
+const void *crm_col_blob(struct crm_stmt *st, int i);
+int crm_col_count(struct crm_stmt *st);
 
-/* For a set-wise CRM_AUDIT_INSERT (audit.h): bind ?1 at, ?2 actor, ?3
- * real_actor, ?4 tool, and parameter base to the last audit id.  0 or an
- * exit status after reporting.  crm_db_bind_origin binds only the four. */
-int crm_db_bind_audit(struct crm_db *db, sqlite3_stmt *st, int base);
-void crm_db_bind_origin(struct crm_db *db, sqlite3_stmt *st);
+/* SQL functions written in C, for one connection.  In the body, the
+ * arguments are read and one result set through struct crm_fn. */
+struct crm_fn;
+typedef void crm_fn_body(struct crm_fn *fn, int argc);
+enum { CRM_FN_DETERMINISTIC = 1, CRM_FN_DIRECT_ONLY = 2 };
+/* 0, or 70 after reporting. */
+int crm_db_define(struct crm_db *db, const char *name, int nargs, unsigned flags,
+		  crm_fn_body *body, void *data);
+void *crm_fn_data(struct crm_fn *fn);
+bool crm_fn_null(struct crm_fn *fn, int i);
+int64_t crm_fn_int(struct crm_fn *fn, int i);
+const unsigned char *crm_fn_text(struct crm_fn *fn, int i);
+int crm_fn_bytes(struct crm_fn *fn, int i);
+void crm_fn_return_null(struct crm_fn *fn);
+void crm_fn_return_text(struct crm_fn *fn, const char *s, int len);	/* copied */
+void crm_fn_return_owned(struct crm_fn *fn, char *s, int len);	/* freed */
+void crm_fn_return_blob(struct crm_fn *fn, const void *p, int len);	/* copied */
+void crm_fn_return_error(struct crm_fn *fn, const char *msg);
 
-/* Integrity: PRAGMA integrity_check and foreign_key_check; reports each
+/* Integrity: the engine's integrity and foreign key checks; reports each
  * problem and returns 0 or 65. */
 int crm_db_check(struct crm_db *db);
-/* The audit chain (audit.h), setting *rows to the rows checked; reports
- * each deleted, inserted or altered row and returns 0 or 65. */
-int crm_db_check_audit(struct crm_db *db, int64_t *rows);
-/* For forget: zero the space of deleted content (secure_delete) on this
- * connection, and after the commit empty the write-ahead log
- * (wal_checkpoint(TRUNCATE)) so no old copy of a page outlives the
- * transaction.  The checkpoint returns 69 after a warning when another
- * connection keeps it from finishing. */
+int crm_db_integrity(struct crm_db *db);	/* the first check only */
+/* For forget: zero the space of deleted content on this connection, and
+ * after the commit empty the write-ahead log so no old copy of a page
+ * outlives the transaction.  The checkpoint returns 69 after a warning
+ * when another connection keeps it from finishing. */
 int crm_db_secure_delete(struct crm_db *db);
 int crm_db_checkpoint_truncate(struct crm_db *db);
+
+/* Whole-file copies (crm backup, crm restore).  file names the copy in
+ * messages. */
+/* Is the database file at path sound and a crm database of exactly this
+ * tool's schema version (exact) or of one no newer?  0, or 65 (not sound,
+ * not crm, newer), 70 (another version when exact), 73, 74. */
+int crm_db_file_verify(const char *path, const char *file, bool exact);
+/* Copy the open database db, or when db is NULL the database file src,
+ * into the empty file at path, left as one self-contained file. */
+int crm_db_copy_into(struct crm_db *db, const char *src, const char *path, const char *file);
+/* Before the file of db is replaced by rename: empty its write-ahead log
+ * into it (0 or an exit status); after: keep the closing connection from
+ * writing into the files that are now the new database's. */
+int crm_db_swap_prepare(struct crm_db *db);
+void crm_db_swap_done(struct crm_db *db);
 
 #endif

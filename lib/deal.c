@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "audit.h"
 #include "db.h"
 #include "deal.h"
 #include "err.h"
@@ -121,12 +122,12 @@ const char *crm_deal_status_name(enum crm_stage_kind k)
 
 static char *login_of(struct crm_ctx *ctx, int64_t id)
 {
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, "SELECT login FROM users WHERE id = ?1");
+	struct crm_stmt *s = crm_db_stmt(ctx->db, "SELECT login FROM users WHERE id = ?1");
 	if (!s || !id)
 		return crm_xstrdup("");
-	sqlite3_bind_int64(s, 1, id);
-	char *login = crm_xstrdup(sqlite3_step(s) == SQLITE_ROW ? crm_col_text(s, 0) : "");
-	sqlite3_reset(s);
+	crm_bind_int(s, 1, id);
+	char *login = crm_xstrdup(crm_step(s) == CRM_ROW ? crm_col_text(s, 0) : "");
+	crm_stmt_reset(s);
 	return login;
 }
 
@@ -138,16 +139,16 @@ int crm_deal_stage_row(struct crm_ctx *ctx, int64_t id, const char *from, const 
 	static const char sql[] =
 		"INSERT INTO deal_stages (deal_id, from_stage, to_stage, at, actor, reason)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 	if (!s)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(s, 1, id);
+	crm_bind_int(s, 1, id);
 	crm_bind_text(s, 2, from);
 	crm_bind_text(s, 3, to);
 	crm_bind_text(s, 4, at);
 	crm_bind_text(s, 5, ctx->actor.login);
 	crm_bind_text(s, 6, reason);
-	return sqlite3_step(s) == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot write deal history");
+	return crm_step(s) == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot write deal history");
 }
 
 static int audit_new(struct crm_ctx *ctx, int64_t id, const struct crm_deal_new *d,
@@ -170,7 +171,7 @@ static int audit_new(struct crm_ctx *ctx, int64_t id, const struct crm_deal_new 
 	int st = 0;
 	for (size_t i = 0; i < sizeof f / sizeof f[0] && !st; i++)
 		if (f[i][1] && *f[i][1])
-			st = crm_db_audit(ctx->db, "deal", id, "create", f[i][0], NULL, f[i][1]);
+			st = crm_audit_write(ctx->db, "deal", id, "create", f[i][0], NULL, f[i][1]);
 	free(owner);
 	return st;
 }
@@ -193,7 +194,7 @@ int crm_deal_insert(struct crm_ctx *ctx, const struct crm_deal_new *d, bool audi
 
 	if (stage->kind != CRM_STAGE_OPEN)
 		closed = d->closed_at ? d->closed_at : ctx->now_iso;
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 	if (!s)
 		return EX_SOFTWARE;
 	crm_bind_text(s, 1, d->title);
@@ -202,7 +203,7 @@ int crm_deal_insert(struct crm_ctx *ctx, const struct crm_deal_new *d, bool audi
 	crm_bind_text(s, 4, p->id);
 	crm_bind_text(s, 5, stage->id);
 	crm_bind_text(s, 6, crm_deal_status_name(stage->kind));
-	sqlite3_bind_int64(s, 7, d->amount);
+	crm_bind_int(s, 7, d->amount);
 	crm_bind_text(s, 8, currency);
 	crm_bind_text(s, 9, d->expected_close);
 	crm_bind_text(s, 10, closed);
@@ -217,9 +218,9 @@ int crm_deal_insert(struct crm_ctx *ctx, const struct crm_deal_new *d, bool audi
 	crm_bind_text(s, 19, created);
 	crm_bind_text(s, 20, ctx->now_iso);
 	crm_bind_text(s, 21, closed ? closed : created);
-	if (sqlite3_step(s) != SQLITE_DONE)
+	if (crm_step(s) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot add deal");
-	*id = sqlite3_last_insert_rowid(crm_db_handle(ctx->db));
+	*id = crm_db_last_id(ctx->db);
 	if (closed) {
 		const char *entry = d->entry_stage ? d->entry_stage : crm_deal_first_stage(p)->id;
 		if ((st = crm_deal_stage_row(ctx, *id, NULL, entry, created, NULL)) ||
@@ -301,20 +302,20 @@ static int check_ref(struct crm_ctx *ctx, int f, const char *value, struct vals 
 		snprintf(label, sizeof label, "invalid %s id", what);
 		return why_value(v->why, sizeof v->why, label, value);
 	}
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, f == DF_ACCOUNT ? account_sql : contact_sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, f == DF_ACCOUNT ? account_sql : contact_sql);
 	if (!s)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	crm_bind_int(s, crm_param_index(s, ":id"), id);
 	crm_ctx_bind_actor(ctx, s);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE)
+	int rc = crm_step(s);
+	if (rc == CRM_DONE)
 		return whyf(v->why, sizeof v->why, CRM_EX_NOTFOUND, "%s %lld not found", what, id);
-	if (rc != SQLITE_ROW)
+	if (rc != CRM_ROW)
 		return crm_db_fail(ctx->db, "cannot read accounts");
-	bool visible = sqlite3_column_int(s, 1);
+	bool visible = crm_col_int(s, 1);
 	if (f == DF_CONTACT)
-		v->contact_account = sqlite3_column_int64(s, 2);
-	sqlite3_reset(s);
+		v->contact_account = crm_col_int(s, 2);
+	crm_stmt_reset(s);
 	if (!visible)
 		return whyf(v->why, sizeof v->why, EX_NOPERM, "permission denied: %s %lld is not visible to '%s'",
 			    what, id, ctx->actor.login);
@@ -571,35 +572,35 @@ static int load_current(struct crm_ctx *ctx, int64_t id, struct current *c)
 	memset(c, 0, sizeof *c);
 	if ((st = crm_deal_check(ctx, id, true, NULL)))
 		return st;
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 	if (!s)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) != SQLITE_ROW)
+	crm_bind_int(s, 1, id);
+	if (crm_step(s) != CRM_ROW)
 		return crm_db_fail(ctx->db, "cannot read deal");
 	for (int i = 0; i < DF_N; i++)
 		c->text[i] = crm_xstrdup(crm_col_text(s, i));
-	c->owner_id = sqlite3_column_int64(s, DF_N);
-	c->account_id = sqlite3_column_int64(s, DF_N + 1);
+	c->owner_id = crm_col_int(s, DF_N);
+	c->account_id = crm_col_int(s, DF_N + 1);
 	c->custom = crm_xstrdup(crm_col_text(s, DF_N + 2));
-	sqlite3_reset(s);
+	crm_stmt_reset(s);
 	return 0;
 }
 
 static int write_field(struct crm_ctx *ctx, int64_t id, int f, const struct vals *v)
 {
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, fields[f].update);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, fields[f].update);
 	if (!s)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(s, 1, id);
+	crm_bind_int(s, 1, id);
 	if (f == DF_AMOUNT)
-		sqlite3_bind_int64(s, 2, v->num[f]);
+		crm_bind_int(s, 2, v->num[f]);
 	else if (fields[f].number)
 		crm_bind_id(s, 2, v->num[f]);
 	else
 		crm_bind_text(s, 2, v->text[f]);
 	crm_bind_text(s, 3, ctx->now_iso);
-	return sqlite3_step(s) == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot update deal");
+	return crm_step(s) == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot update deal");
 }
 
 static int update_custom(struct crm_ctx *ctx, int64_t id, const struct current *c,
@@ -611,17 +612,17 @@ static int update_custom(struct crm_ctx *ctx, int64_t id, const struct current *
 		" ELSE json_set(coalesce(custom, '{}'), ?2, ?3) END, updated_at = ?4 WHERE id = ?1";
 	char *path = crm_xasprintf("$.\"%s\"", cv->cf->name), *old = NULL;
 	int st = EX_SOFTWARE;
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, get_sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, get_sql);
 	if (!s)
 		goto out;
 	crm_bind_text(s, 1, *c->custom ? c->custom : "{}");
-	sqlite3_bind_text(s, 2, path, -1, SQLITE_STATIC);
-	old = crm_xstrdup(sqlite3_step(s) == SQLITE_ROW ? crm_col_text(s, 0) : "");
-	sqlite3_reset(s);
+	crm_bind_str(s, 2, path);
+	old = crm_xstrdup(crm_step(s) == CRM_ROW ? crm_col_text(s, 0) : "");
+	crm_stmt_reset(s);
 	st = 0;
 	if (strcmp(old, cv->value) == 0)
 		goto out;
-	if ((st = crm_db_audit(ctx->db, "deal", id, "update", cv->cf->name, *old ? old : NULL,
+	if ((st = crm_audit_write(ctx->db, "deal", id, "update", cv->cf->name, *old ? old : NULL,
 			       *cv->value ? cv->value : NULL)))
 		goto out;
 	crm_diff_row(diff, id, cv->cf->name, old, cv->value);
@@ -629,11 +630,11 @@ static int update_custom(struct crm_ctx *ctx, int64_t id, const struct current *
 		st = EX_SOFTWARE;
 		goto out;
 	}
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_text(s, 2, path, -1, SQLITE_STATIC);
+	crm_bind_int(s, 1, id);
+	crm_bind_str(s, 2, path);
 	crm_bind_text(s, 3, cv->value);
 	crm_bind_text(s, 4, ctx->now_iso);
-	if (sqlite3_step(s) != SQLITE_DONE)
+	if (crm_step(s) != CRM_DONE)
 		st = crm_db_fail(ctx->db, "cannot update deal");
 out:
 	free(path);
@@ -669,7 +670,7 @@ static int apply_update(struct crm_ctx *ctx, int64_t id, struct vals *v, struct 
 			if ((st = crm_ctx_may_change(ctx, v->num[f], what)))
 				goto out;
 		}
-		if ((st = crm_db_audit(ctx->db, "deal", id, "update", fields[f].name,
+		if ((st = crm_audit_write(ctx->db, "deal", id, "update", fields[f].name,
 				       *c.text[f] ? c.text[f] : NULL, *v->text[f] ? v->text[f] : NULL)))
 			goto out;
 		crm_diff_row(diff, id, fields[f].name, c.text[f], v->text[f]);

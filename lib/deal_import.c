@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <sysexits.h>
 
+#include "audit.h"
 #include "account.h"
 #include "colmap.h"
 #include "config_yaml.h"
@@ -151,16 +152,16 @@ static int64_t owner_of(struct imp *im, const char *v, char *why, size_t n)
 		"SELECT 1 FROM users WHERE id = ?1 AND (?2 = 2 OR id = ?3"
 		" OR (?2 = 1 AND (team_id = ?4 OR manager_id = ?3)))";
 	struct crm_ctx *ctx = im->ctx;
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 	if (!s)
 		return 0;
-	sqlite3_bind_text(s, 1, v, -1, SQLITE_STATIC);
+	crm_bind_str(s, 1, v);
 	int64_t id = 0, count = 0;
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		id = sqlite3_column_int64(s, 0);
-		count = sqlite3_column_int64(s, 1);
+	if (crm_step(s) == CRM_ROW) {
+		id = crm_col_int(s, 0);
+		count = crm_col_int(s, 1);
 	}
-	sqlite3_reset(s);
+	crm_stmt_reset(s);
 	if (!id) {
 		snprintf(why, n, "unknown user '%s'", v);
 		return 0;
@@ -171,12 +172,12 @@ static int64_t owner_of(struct imp *im, const char *v, char *why, size_t n)
 	}
 	if (!(s = crm_db_stmt(ctx->db, may_sql)))
 		return 0;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int(s, 2, (int)ctx->actor.role);
-	sqlite3_bind_int64(s, 3, ctx->actor.id);
-	sqlite3_bind_int64(s, 4, ctx->actor.team_id);
-	bool may = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_reset(s);
+	crm_bind_int(s, 1, id);
+	crm_bind_int(s, 2, (int)ctx->actor.role);
+	crm_bind_int(s, 3, ctx->actor.id);
+	crm_bind_int(s, 4, ctx->actor.team_id);
+	bool may = crm_step(s) == CRM_ROW;
+	crm_stmt_reset(s);
 	if (!may) {
 		snprintf(why, n, "permission denied: '%s' may not give deals to '%s'", ctx->actor.login, v);
 		return 0;
@@ -360,18 +361,18 @@ static void note(struct imp *im, int64_t id, char status)
  * says whether the actor may see it. */
 static int64_t existing(struct imp *im, const char *external_id, bool *visible)
 {
-	sqlite3_stmt *s = crm_db_stmt(im->ctx->db, "SELECT id, " CRM_SQL_VISIBLE_OWNED("owner_id")
+	struct crm_stmt *s = crm_db_stmt(im->ctx->db, "SELECT id, " CRM_SQL_VISIBLE_OWNED("owner_id")
 				      " FROM deals WHERE external_id = :ext");
 	if (!s || !*external_id)
 		return 0;
-	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":ext"), external_id, -1, SQLITE_STATIC);
+	crm_bind_str(s, crm_param_index(s, ":ext"), external_id);
 	crm_ctx_bind_actor(im->ctx, s);
 	int64_t id = 0;
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		id = sqlite3_column_int64(s, 0);
-		*visible = sqlite3_column_int(s, 1);
+	if (crm_step(s) == CRM_ROW) {
+		id = crm_col_int(s, 0);
+		*visible = crm_col_int(s, 1);
 	}
-	sqlite3_reset(s);
+	crm_stmt_reset(s);
 	return id;
 }
 
@@ -456,7 +457,7 @@ static int audit_batch(struct imp *im, char **files, int nfiles)
 		crm_buf_add(&b, i ? ", " : "");
 		crm_buf_add(&b, strcmp(files[i], "-") ? files[i] : "stdin");
 	}
-	int st = crm_db_audit(im->ctx->db, "deal", 0, "import", NULL, NULL, b.s);
+	int st = crm_audit_write(im->ctx->db, "deal", 0, "import", NULL, NULL, b.s);
 	free(b.s);
 	return st;
 }

@@ -123,7 +123,7 @@ static void add_expr(struct crm_buf *q, const struct pick *p, int *ncf, bool sor
 	crm_buf_add(q, buf);
 }
 
-static void bind_cf_paths(sqlite3_stmt *st, const struct pick *picks, size_t n, int *k)
+static void bind_cf_paths(struct crm_stmt *st, const struct pick *picks, size_t n, int *k)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (picks[i].col)
@@ -131,7 +131,7 @@ static void bind_cf_paths(sqlite3_stmt *st, const struct pick *picks, size_t n, 
 		char name[24];
 		snprintf(name, sizeof name, ":cf%d", (*k)++);
 		char *path = crm_xasprintf("$.\"%s\"", picks[i].cf->name);
-		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), path, -1, free);
+		crm_bind_owned(st, crm_param_index(st, name), path);
 	}
 }
 
@@ -230,14 +230,14 @@ static int add_filters(struct crm_ctx *ctx, const struct crm_deal_filter *f, str
 	return 0;
 }
 
-static void bind_int(sqlite3_stmt *s, const char *name, int64_t value)
+static void bind_int(struct crm_stmt *s, const char *name, int64_t value)
 {
-	int i = sqlite3_bind_parameter_index(s, name);
+	int i = crm_param_index(s, name);
 	if (i)
-		sqlite3_bind_int64(s, i, value);
+		crm_bind_int(s, i, value);
 }
 
-static void bind_filters(struct crm_ctx *ctx, sqlite3_stmt *s, const struct crm_deal_filter *f,
+static void bind_filters(struct crm_ctx *ctx, struct crm_stmt *s, const struct crm_deal_filter *f,
 			 const struct bound *b)
 {
 	bind_int(s, ":id", f->id);
@@ -270,7 +270,7 @@ static enum crm_col_kind pick_kind(const struct pick *p)
 /* The query for f, prepared and bound; every filter is checked here,
  * before any output. */
 static int prepare_list(struct crm_ctx *ctx, const struct crm_deal_filter *f,
-			const struct pick *picks, size_t n, sqlite3_stmt **out)
+			const struct pick *picks, size_t n, struct crm_stmt **out)
 {
 	struct crm_buf q = {0};
 	struct pick sortpick;
@@ -297,7 +297,7 @@ static int prepare_list(struct crm_ctx *ctx, const struct crm_deal_filter *f,
 	crm_buf_add(&q, desc ? " DESC, d.id DESC" : ", d.id");
 	if (f->limit >= 0)
 		crm_buf_add(&q, " LIMIT :limit");
-	if (sqlite3_prepare_v2(crm_db_handle(ctx->db), q.s, -1, out, NULL) != SQLITE_OK) {
+	if (crm_db_prepare(ctx->db, q.s, out) != CRM_OK) {
 		st = crm_db_fail(ctx->db, "cannot read deals");
 		goto out;
 	}
@@ -311,15 +311,15 @@ out:
 }
 
 /* Hand each row of s to o (vertical: as field and value rows). */
-static int run_list(struct crm_ctx *ctx, sqlite3_stmt *s, const struct pick *picks, size_t n,
+static int run_list(struct crm_ctx *ctx, struct crm_stmt *s, const struct pick *picks, size_t n,
 		    struct crm_out *o, FILE *out, bool vertical)
 {
 	const char **row = crm_xcalloc(n, sizeof *row);
 	long rows = 0;
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = crm_step(s)) == CRM_ROW) {
 		for (size_t i = 0; i < n; i++) {
-			row[i] = (const char *)sqlite3_column_text(s, (int)i);
+			row[i] = crm_col_str(s, (int)i);
 			if (vertical)
 				crm_out_row(o, (const char *[]){pick_name(&picks[i]), row[i]});
 		}
@@ -329,13 +329,13 @@ static int run_list(struct crm_ctx *ctx, sqlite3_stmt *s, const struct pick *pic
 			break;
 	}
 	free(row);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot read deals");
+	return rc == CRM_ROW || rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read deals");
 }
 
 int crm_deal_list(struct crm_ctx *ctx, const struct crm_deal_filter *f, FILE *out)
 {
 	struct pick *picks = NULL;
-	sqlite3_stmt *s = NULL;
+	struct crm_stmt *s = NULL;
 	size_t n = 0;
 	int st = parse_fields(ctx->cfg, f->fields, &picks, &n);
 	if (st)
@@ -349,7 +349,7 @@ int crm_deal_list(struct crm_ctx *ctx, const struct crm_deal_filter *f, FILE *ou
 			crm_out_totals(o, "total");
 		crm_out_end(o);
 	}
-	sqlite3_finalize(s);
+	crm_stmt_finish(s);
 	free(picks);
 	return st;
 }
@@ -359,21 +359,21 @@ int crm_deal_check(struct crm_ctx *ctx, int64_t id, bool for_change, int64_t *ow
 	static const char sql[] =
 		"SELECT coalesce(owner_id, 0), " CRM_SQL_VISIBLE_OWNED("owner_id") " FROM deals WHERE id = :id";
 	char what[48];
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 	if (!s)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	crm_bind_int(s, crm_param_index(s, ":id"), id);
 	crm_ctx_bind_actor(ctx, s);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE) {
+	int rc = crm_step(s);
+	if (rc == CRM_DONE) {
 		crm_warn("deal %lld not found", (long long)id);
 		return CRM_EX_NOTFOUND;
 	}
-	if (rc != SQLITE_ROW)
+	if (rc != CRM_ROW)
 		return crm_db_fail(ctx->db, "cannot read deal");
-	int64_t owner = sqlite3_column_int64(s, 0);
-	bool visible = sqlite3_column_int(s, 1);
-	sqlite3_reset(s);
+	int64_t owner = crm_col_int(s, 0);
+	bool visible = crm_col_int(s, 1);
+	crm_stmt_reset(s);
 	snprintf(what, sizeof what, "deal %lld", (long long)id);
 	if (owner_id)
 		*owner_id = owner;
@@ -393,17 +393,17 @@ static int history(struct crm_ctx *ctx, int64_t id, struct crm_out *o)
 	static const char *const names[] = {"at", "from", "to", "actor", "reason"};
 	const char *row[5];
 	int rc;
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 	if (!s)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(s, 1, id);
+	crm_bind_int(s, 1, id);
 	crm_out_cols(o, names, 5);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = crm_step(s)) == CRM_ROW) {
 		for (int i = 0; i < 5; i++)
-			row[i] = (const char *)sqlite3_column_text(s, i);
+			row[i] = crm_col_str(s, i);
 		crm_out_row(o, row);
 	}
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot read deal history");
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read deal history");
 }
 
 int crm_deal_history(struct crm_ctx *ctx, int64_t id, FILE *out)
@@ -434,7 +434,7 @@ int crm_deal_show(struct crm_ctx *ctx, int64_t id, FILE *out)
 	for (size_t i = 0; i < ctx->cfg->ncustom_fields; i++)
 		if (strcmp(ctx->cfg->custom_fields[i].entity, "deal") == 0)
 			picks[n++].cf = &ctx->cfg->custom_fields[i];
-	sqlite3_stmt *s;
+	struct crm_stmt *s;
 	if ((st = prepare_list(ctx, &f, picks, n, &s))) {
 		free(picks);
 		return st;
@@ -450,7 +450,7 @@ int crm_deal_show(struct crm_ctx *ctx, int64_t id, FILE *out)
 			crm_out_col(o, pick_name(&picks[i]), pick_kind(&picks[i]));
 	}
 	st = run_list(ctx, s, picks, n, o, out, table);
-	sqlite3_finalize(s);
+	crm_stmt_finish(s);
 	crm_out_end(o);
 	free(picks);
 	if (st)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "audit.h"
 #include "batch.h"
 #include "db.h"
 #include "deal.h"
@@ -51,21 +52,21 @@ static int load_row(struct crm_ctx *ctx, int64_t id, struct deal_row *d)
 	memset(d, 0, sizeof *d);
 	if ((st = crm_deal_check(ctx, id, true, &d->owner_id)))
 		return st;
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 	if (!s)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) != SQLITE_ROW)
+	crm_bind_int(s, 1, id);
+	if (crm_step(s) != CRM_ROW)
 		return crm_db_fail(ctx->db, "cannot read deal");
 	d->id = id;
 	d->title = crm_xstrdup(crm_col_text(s, 0));
 	d->pipeline = crm_xstrdup(crm_col_text(s, 1));
 	d->stage = crm_xstrdup(crm_col_text(s, 2));
 	d->status = crm_xstrdup(crm_col_text(s, 3));
-	d->amount = sqlite3_column_int64(s, 4);
+	d->amount = crm_col_int(s, 4);
 	d->loss_reason = crm_xstrdup(crm_col_text(s, 5));
 	d->loss_note = crm_xstrdup(crm_col_text(s, 6));
-	sqlite3_reset(s);
+	crm_stmt_reset(s);
 	return 0;
 }
 
@@ -76,16 +77,16 @@ static const struct crm_stage *last_open_stage(struct crm_ctx *ctx, int64_t id,
 	static const char sql[] =
 		"SELECT to_stage FROM deal_stages WHERE deal_id = ?1 ORDER BY at DESC, id DESC";
 	const struct crm_stage *found = NULL;
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 	if (!s)
 		return crm_deal_first_stage(p);
-	sqlite3_bind_int64(s, 1, id);
-	while (!found && sqlite3_step(s) == SQLITE_ROW) {
+	crm_bind_int(s, 1, id);
+	while (!found && crm_step(s) == CRM_ROW) {
 		const struct crm_stage *st = crm_pipeline_stage(p, crm_col_text(s, 0));
 		if (st && st->kind == CRM_STAGE_OPEN)
 			found = st;
 	}
-	sqlite3_reset(s);
+	crm_stmt_reset(s);
 	return found ? found : crm_deal_first_stage(p);
 }
 
@@ -171,7 +172,7 @@ static int audit_change(struct crm_ctx *ctx, int64_t id, const char *action, con
 	new = new && *new ? new : NULL;
 	if ((!old && !new) || (old && new && strcmp(old, new) == 0))
 		return 0;
-	return crm_db_audit(ctx->db, "deal", id, action, field, old, new);
+	return crm_audit_write(ctx->db, "deal", id, action, field, old, new);
 }
 
 static int write_move(struct crm_ctx *ctx, const struct deal_row *d, const struct crm_stage *to,
@@ -186,18 +187,18 @@ static int write_move(struct crm_ctx *ctx, const struct deal_row *d, const struc
 	int st;
 	if ((st = crm_deal_stage_row(ctx, d->id, d->stage, to->id, ctx->now_iso, reason)))
 		return st;
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 	if (!s)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(s, 1, d->id);
+	crm_bind_int(s, 1, d->id);
 	crm_bind_text(s, 2, to->id);
 	crm_bind_text(s, 3, status);
 	crm_bind_text(s, 4, ctx->now_iso);
 	crm_bind_text(s, 5, to->kind == CRM_STAGE_OPEN ? NULL : ctx->now_iso);
 	crm_bind_text(s, 6, lost ? reason : NULL);
 	crm_bind_text(s, 7, lost ? note : NULL);
-	sqlite3_bind_int64(s, 8, amount);
-	if (sqlite3_step(s) != SQLITE_DONE)
+	crm_bind_int(s, 8, amount);
+	if (crm_step(s) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot move deal");
 	crm_money_format(d->amount, old_amount);
 	crm_money_format(amount, new_amount);

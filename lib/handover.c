@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "db.h"
 #include "err.h"
 #include "handover.h"
@@ -70,22 +71,22 @@ static struct taker *taker_by_id(struct handover *h, int64_t id)
 
 static int collect(struct handover *h, const char *sql, struct record **out, size_t *n)
 {
-	sqlite3_stmt *st = crm_db_stmt(h->ctx->db, sql);
+	struct crm_stmt *st = crm_db_stmt(h->ctx->db, sql);
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(st, 1, h->from_id);
+	crm_bind_int(st, 1, h->from_id);
 	int rc;
 	*out = NULL;
 	*n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = crm_step(st)) == CRM_ROW) {
 		*out = crm_xrealloc(*out, (*n + 1) * sizeof **out);
 		struct record *r = &(*out)[(*n)++];
-		r->id = sqlite3_column_int64(st, 0);
+		r->id = crm_col_int(st, 0);
 		r->name = crm_xstrdup(crm_col_text(st, 1));
 		r->type = crm_xstrdup(crm_col_text(st, 2));
-		r->subject_id = sqlite3_column_int64(st, 3);
+		r->subject_id = crm_col_int(st, 3);
 	}
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(h->ctx->db, "cannot read records to hand over");
+	return rc == CRM_DONE ? 0 : crm_db_fail(h->ctx->db, "cannot read records to hand over");
 }
 
 static void free_records(struct record *r, size_t n)
@@ -104,16 +105,16 @@ static int give(struct handover *h, const char *type, const char *sql, const str
 		const struct taker *t)
 {
 	struct crm_ctx *ctx = h->ctx;
-	sqlite3_stmt *st = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *st = crm_db_stmt(ctx->db, sql);
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(st, 1, r->id);
-	sqlite3_bind_int64(st, 2, t->id);
-	if (sqlite3_bind_parameter_count(st) >= 3)
-		sqlite3_bind_text(st, 3, ctx->now_iso, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	crm_bind_int(st, 1, r->id);
+	crm_bind_int(st, 2, t->id);
+	if (crm_param_count(st) >= 3)
+		crm_bind_str(st, 3, ctx->now_iso);
+	if (crm_step(st) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot hand over");
-	int rc = crm_db_audit(ctx->db, type, r->id, "handover", "owner", h->from, t->login);
+	int rc = crm_audit_write(ctx->db, type, r->id, "handover", "owner", h->from, t->login);
 	char id[24];
 	snprintf(id, sizeof id, "%" PRId64, r->id);
 	const char *f[] = {type, id, r->name, h->from, t->login};
@@ -139,11 +140,11 @@ static int move_leads(struct handover *h)
 /* The first column of sql for ?1 = id, 0 when there is no row. */
 static int64_t int_of(struct crm_ctx *ctx, const char *sql, int64_t id)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *st = crm_db_stmt(ctx->db, sql);
 	if (!st)
 		return 0;
-	sqlite3_bind_int64(st, 1, id);
-	return sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	crm_bind_int(st, 1, id);
+	return crm_step(st) == CRM_ROW ? crm_col_int(st, 0) : 0;
 }
 
 /* Every account is a customer kept, not only open ones. */
@@ -223,7 +224,7 @@ static int move_tasks(struct handover *h)
 static int add_takers(struct handover *h, int64_t to_id, int64_t team_id)
 {
 	struct crm_ctx *ctx = h->ctx;
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"SELECT u.id, u.login,"
 		" (SELECT count(*) FROM leads l WHERE l.owner_id = u.id"
 		"   AND l.status IN ('new', 'contacted', 'qualified'))"
@@ -232,28 +233,28 @@ static int add_takers(struct handover *h, int64_t to_id, int64_t team_id)
 		" ORDER BY u.id");
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(st, 1, to_id);
-	sqlite3_bind_int64(st, 2, to_id ? -1 : team_id);
-	sqlite3_bind_int64(st, 3, h->from_id);
-	sqlite3_bind_text(st, 4, ctx->now_iso, -1, SQLITE_STATIC);
+	crm_bind_int(st, 1, to_id);
+	crm_bind_int(st, 2, to_id ? -1 : team_id);
+	crm_bind_int(st, 3, h->from_id);
+	crm_bind_str(st, 4, ctx->now_iso);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = crm_step(st)) == CRM_ROW) {
 		h->takers = crm_xrealloc(h->takers, (h->ntakers + 1) * sizeof *h->takers);
 		h->takers[h->ntakers++] = (struct taker){
-			sqlite3_column_int64(st, 0), crm_xstrdup(crm_col_text(st, 1)),
-			sqlite3_column_int64(st, 2),
+			crm_col_int(st, 0), crm_xstrdup(crm_col_text(st, 1)),
+			crm_col_int(st, 2),
 		};
 	}
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot read users");
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read users");
 }
 
 static char *name_of(struct crm_ctx *ctx, const char *sql, int64_t id)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *st = crm_db_stmt(ctx->db, sql);
 	if (!st)
 		return NULL;
-	sqlite3_bind_int64(st, 1, id);
-	return sqlite3_step(st) == SQLITE_ROW ? crm_xstrdup(crm_col_text(st, 0)) : NULL;
+	crm_bind_int(st, 1, id);
+	return crm_step(st) == CRM_ROW ? crm_xstrdup(crm_col_text(st, 0)) : NULL;
 }
 
 static int no_takers(struct handover *h, int64_t to_id, int64_t team_id)
@@ -320,15 +321,15 @@ int crm_handover_run(struct crm_ctx *ctx, const char *from, const char *to, cons
 		return EX_DATAERR;
 	}
 	if (team) {
-		sqlite3_stmt *st = crm_db_stmt(ctx->db, "SELECT id FROM teams WHERE name = ?1");
+		struct crm_stmt *st = crm_db_stmt(ctx->db, "SELECT id FROM teams WHERE name = ?1");
 		if (!st)
 			return EX_SOFTWARE;
-		sqlite3_bind_text(st, 1, team, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_ROW) {
+		crm_bind_str(st, 1, team);
+		if (crm_step(st) != CRM_ROW) {
 			crm_warn("unknown team '%s'", team);
 			return EX_DATAERR;
 		}
-		team_id = sqlite3_column_int64(st, 0);
+		team_id = crm_col_int(st, 0);
 	}
 	char *what = crm_xasprintf("the records of '%s'", from);
 	int rc = crm_ctx_may_change(ctx, from_id, what);

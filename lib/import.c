@@ -20,6 +20,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "colmap.h"
 #include "db.h"
 #include "err.h"
@@ -383,7 +384,7 @@ static void pipeline_free(struct imp *im)
 
 /* ---- duplicates ---- */
 
-/* DDL fails with SQLITE_LOCKED while a statement of the connection is
+/* DDL fails (the table is locked) while a statement of the connection is
  * still half-way through its rows (cached ones may be). */
 static int schema_change(struct crm_db *db, const char *sql)
 {
@@ -432,13 +433,13 @@ static int find_dups(struct imp *im, long *ndups)
 		return st;
 	*ndups = 0;
 	for (size_t i = 0; i < (im->empty_start ? 3 : 1); i++) {
-		sqlite3_stmt *s = crm_db_stmt(db, im->empty_start ? dups_all_sql[i] : dups_new_sql);
+		struct crm_stmt *s = crm_db_stmt(db, im->empty_start ? dups_all_sql[i] : dups_new_sql);
 		if (!s)
 			return EX_SOFTWARE;
-		sqlite3_bind_int64(s, 1, im->max_before);
-		if (sqlite3_step(s) != SQLITE_DONE)
+		crm_bind_int(s, 1, im->max_before);
+		if (crm_step(s) != CRM_DONE)
 			return crm_db_fail(db, "cannot find duplicates");
-		*ndups += (long)sqlite3_changes(crm_db_handle(db));
+		*ndups += (long)crm_db_changes(db);
 	}
 	return 0;
 }
@@ -450,18 +451,18 @@ static int delete_dups(struct imp *im)
 	static const char sql[] = "DELETE FROM leads WHERE id IN (SELECT id FROM temp.import_dups"
 				  " WHERE id BETWEEN ?1 AND ?1 + 65535)";
 	static const char max_sql[] = "SELECT coalesce(max(id), 0) FROM temp.import_dups";
-	sqlite3_stmt *s = crm_db_stmt(im->ctx->db, max_sql);
+	struct crm_stmt *s = crm_db_stmt(im->ctx->db, max_sql);
 	if (!s)
 		return EX_SOFTWARE;
-	if (sqlite3_step(s) != SQLITE_ROW)
+	if (crm_step(s) != CRM_ROW)
 		return crm_db_fail(im->ctx->db, "cannot read duplicates");
-	int64_t last = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+	int64_t last = crm_col_int(s, 0);
+	crm_stmt_reset(s);
 	for (int64_t lo = im->max_before + 1; lo <= last; lo += 65536) {
 		if (!(s = crm_db_stmt(im->ctx->db, sql)))
 			return EX_SOFTWARE;
-		sqlite3_bind_int64(s, 1, lo);
-		if (sqlite3_step(s) != SQLITE_DONE)
+		crm_bind_int(s, 1, lo);
+		if (crm_step(s) != CRM_DONE)
 			return crm_db_fail(im->ctx->db, "cannot delete duplicates");
 	}
 	return 0;
@@ -487,11 +488,11 @@ static int update_target(struct imp *im, struct crm_lead_rec *nr, int64_t id, in
 	}
 	if ((st = crm_lead_apply(chg, target, "import", NULL)))
 		return st;
-	sqlite3_stmt *s = crm_db_stmt(im->ctx->db, del_sql);
+	struct crm_stmt *s = crm_db_stmt(im->ctx->db, del_sql);
 	if (!s)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(s, 1, id);
-	return sqlite3_step(s) == SQLITE_DONE ? 0 : crm_db_fail(im->ctx->db, "cannot delete lead");
+	crm_bind_int(s, 1, id);
+	return crm_step(s) == CRM_DONE ? 0 : crm_db_fail(im->ctx->db, "cannot delete lead");
 }
 
 /* A new row merged away earlier hands its duplicates on to its own target. */
@@ -499,13 +500,13 @@ static int64_t final_target(struct imp *im, int64_t first)
 {
 	static const char sql[] = "SELECT first FROM temp.import_dups WHERE id = ?1";
 	while (first > im->max_before) {
-		sqlite3_stmt *s = crm_db_stmt(im->ctx->db, sql);
+		struct crm_stmt *s = crm_db_stmt(im->ctx->db, sql);
 		if (!s)
 			break;
-		sqlite3_bind_int64(s, 1, first);
-		if (sqlite3_step(s) != SQLITE_ROW)
+		crm_bind_int(s, 1, first);
+		if (crm_step(s) != CRM_ROW)
 			break;
-		first = sqlite3_column_int64(s, 0);
+		first = crm_col_int(s, 0);
 	}
 	return first;
 }
@@ -516,13 +517,13 @@ static bool lead_visible(struct imp *im, int64_t id)
 {
 	static const char sql[] =
 		"SELECT " CRM_SQL_VISIBLE_LEAD("owner_id") " FROM leads WHERE id = :id";
-	sqlite3_stmt *s = crm_db_stmt(im->ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(im->ctx->db, sql);
 	if (!s)
 		return false;
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	crm_bind_int(s, crm_param_index(s, ":id"), id);
 	crm_ctx_bind_actor(im->ctx, s);
-	bool visible = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
-	sqlite3_reset(s);
+	bool visible = crm_step(s) == CRM_ROW && crm_col_int(s, 0);
+	crm_stmt_reset(s);
 	return visible;
 }
 
@@ -535,12 +536,12 @@ static int handle_dups(struct imp *im)
 	int st = 0, rc;
 	char target[600];
 
-	sqlite3_stmt *s = crm_db_stmt(im->ctx->db, list_sql);
+	struct crm_stmt *s = crm_db_stmt(im->ctx->db, list_sql);
 	if (!s)
 		return EX_SOFTWARE;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(s, 0), first = sqlite3_column_int64(s, 1);
-		int k = sqlite3_column_int(s, 2), file, tfile;
+	while ((rc = crm_step(s)) == CRM_ROW) {
+		int64_t id = crm_col_int(s, 0), first = crm_col_int(s, 1);
+		int k = crm_col_int(s, 2), file, tfile;
 		long line = line_of(im, id, &file);
 		bool hidden = false;
 		if (first <= im->max_before) {
@@ -571,7 +572,7 @@ static int handle_dups(struct imp *im)
 	crm_lead_rec_free(nr);
 	if (st)
 		return st;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != CRM_ROW && rc != CRM_DONE)
 		return crm_db_fail(im->ctx->db, "cannot read duplicates");
 	return policy == CRM_DUP_SKIP ? delete_dups(im) : 0;
 }
@@ -587,14 +588,14 @@ static int start(struct imp *im)
 	int st = crm_db_begin(db);
 	if (st)
 		return st;
-	sqlite3_stmt *s = crm_db_stmt(db, sql);
+	struct crm_stmt *s = crm_db_stmt(db, sql);
 	if (!s)
 		return EX_SOFTWARE;
-	if (sqlite3_step(s) != SQLITE_ROW)
+	if (crm_step(s) != CRM_ROW)
 		return crm_db_fail(db, "cannot read leads");
-	im->max_before = sqlite3_column_int64(s, 0);
-	im->empty_start = sqlite3_column_int(s, 1);
-	sqlite3_reset(s);
+	im->max_before = crm_col_int(s, 0);
+	im->empty_start = crm_col_int(s, 1);
+	crm_stmt_reset(s);
 	return im->empty_start ? schema_change(db, CRM_LEAD_DROP_INDEXES) : 0;
 }
 
@@ -603,23 +604,23 @@ static int start(struct imp *im)
 static int collect(struct imp *im, FILE *ids, long *n, int64_t *lo, int64_t *hi)
 {
 	static const char sql[] = "SELECT id FROM leads WHERE id > ?1 ORDER BY id";
-	sqlite3_stmt *s = crm_db_stmt(im->ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(im->ctx->db, sql);
 	int rc;
 	if (!s)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(s, 1, im->max_before);
+	crm_bind_int(s, 1, im->max_before);
 	*n = 0;
 	if (ids && !im->ctx->opts->no_header)
 		fputs("id\n", ids);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(s, 0);
+	while ((rc = crm_step(s)) == CRM_ROW) {
+		int64_t id = crm_col_int(s, 0);
 		if (!(*n)++)
 			*lo = id;
 		*hi = id;
 		if (ids)
 			fprintf(ids, "%lld\n", (long long)id);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != CRM_DONE)
 		return crm_db_fail(im->ctx->db, "cannot read leads");
 	if (ids && (fflush(ids) != 0 || ferror(ids))) {
 		crm_warn_errno("cannot write temporary file");
@@ -638,7 +639,7 @@ static int audit_batch(struct imp *im, long n, int64_t lo, int64_t hi)
 	for (int i = 0; i < im->nfiles; i++)
 		off += snprintf(text + off, len - (size_t)off, "%s%s", i ? ", " : "",
 				strcmp(im->files[i], "-") ? im->files[i] : "stdin");
-	int st = crm_db_audit(im->ctx->db, "lead", 0, "import", NULL, NULL, text);
+	int st = crm_audit_write(im->ctx->db, "lead", 0, "import", NULL, NULL, text);
 	free(text);
 	return st;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "audit.h"
 #include "batch.h"
 #include "db.h"
 #include "err.h"
@@ -60,12 +61,12 @@ const char *crm_subject_type(const char *s)
 
 static bool table_exists(struct crm_ctx *ctx, const char *table)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
 	if (!st)
 		return false;
-	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
-	return sqlite3_step(st) == SQLITE_ROW;
+	crm_bind_str(st, 1, table);
+	return crm_step(st) == CRM_ROW;
 }
 
 int crm_subject_find(struct crm_ctx *ctx, const char *type, int64_t id, struct crm_subject *out)
@@ -74,18 +75,18 @@ int crm_subject_find(struct crm_ctx *ctx, const char *type, int64_t id, struct c
 	memset(out, 0, sizeof *out);
 	if (!d || !table_exists(ctx, d->table))
 		return EX_DATAERR;
-	sqlite3_stmt *st = crm_db_stmt(ctx->db, d->find);
+	struct crm_stmt *st = crm_db_stmt(ctx->db, d->find);
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE)
+	crm_bind_int(st, 1, id);
+	int rc = crm_step(st);
+	if (rc == CRM_DONE)
 		return CRM_EX_NOTFOUND;
-	if (rc != SQLITE_ROW)
+	if (rc != CRM_ROW)
 		return crm_db_fail(ctx->db, "cannot read subject");
 	out->type = d->type;
 	out->id = id;
-	out->owner_id = sqlite3_column_int64(st, 0);
+	out->owner_id = crm_col_int(st, 0);
 	out->name = crm_xstrdup(crm_col_text(st, 1));
 	return 0;
 }
@@ -193,27 +194,27 @@ static char *log_sql(struct crm_ctx *ctx, const char *where)
 	return sql;
 }
 
-static int prepare(struct crm_ctx *ctx, const char *sql, sqlite3_stmt **st)
+static int prepare(struct crm_ctx *ctx, const char *sql, struct crm_stmt **st)
 {
-	if (sqlite3_prepare_v2(crm_db_handle(ctx->db), sql, -1, st, NULL) != SQLITE_OK) {
+	if (crm_db_prepare(ctx->db, sql, st) != CRM_OK) {
 		crm_warn("internal error: cannot prepare statement: %s",
-			 sqlite3_errmsg(crm_db_handle(ctx->db)));
+			 crm_db_errmsg(ctx->db));
 		return EX_SOFTWARE;
 	}
 	crm_ctx_bind_actor(ctx, *st);
 	return 0;
 }
 
-static int print_rows(struct crm_ctx *ctx, sqlite3_stmt *st, struct crm_out *out)
+static int print_rows(struct crm_ctx *ctx, struct crm_stmt *st, struct crm_out *out)
 {
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = crm_step(st)) == CRM_ROW) {
 		const char *f[NLOG_COLS];
 		for (size_t i = 0; i < NLOG_COLS; i++)
 			f[i] = crm_col_text(st, (int)i);
 		crm_out_row(out, f);
 	}
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot list interactions");
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot list interactions");
 }
 
 /* Print what was written: only once all of it has been, so that a failed
@@ -221,7 +222,7 @@ static int print_rows(struct crm_ctx *ctx, sqlite3_stmt *st, struct crm_out *out
 static int print_ids(struct crm_ctx *ctx, const int64_t *ids, size_t n, FILE *fp)
 {
 	static char *sql;	/* built once: which subject tables exist does not change */
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	int rc = 0;
 	if (!fp)
 		return 0;
@@ -232,12 +233,12 @@ static int print_ids(struct crm_ctx *ctx, const int64_t *ids, size_t n, FILE *fp
 	struct crm_out *out = crm_out_new(fp, ctx->opts->format, !ctx->opts->no_header);
 	declare_log_cols(out);
 	for (size_t i = 0; i < n && !rc; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), ids[i]);
+		crm_stmt_reset(st);
+		crm_bind_int(st, crm_param_index(st, ":id"), ids[i]);
 		rc = print_rows(ctx, st, out);
 	}
 	crm_out_end(out);
-	sqlite3_finalize(st);
+	crm_stmt_finish(st);
 	return rc;
 }
 
@@ -312,18 +313,18 @@ static int check(struct crm_ctx *ctx, const struct crm_interaction *in, const ch
 
 static int audit_lead(struct crm_ctx *ctx, int64_t id, const char *field, const char *old, const char *new)
 {
-	return crm_db_audit(ctx->db, "lead", id, "update", field, *old ? old : NULL, new);
+	return crm_audit_write(ctx->db, "lead", id, "update", field, *old ? old : NULL, new);
 }
 
 /* What an interaction at time at does to lead id. */
 static int touch_lead(struct crm_ctx *ctx, int64_t id, const char *at)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"SELECT status, first_contact_at, last_activity_at FROM leads WHERE id = ?1");
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	crm_bind_int(st, 1, id);
+	if (crm_step(st) != CRM_ROW)
 		return crm_db_fail(ctx->db, "cannot read lead");
 	char status[16], first[CRM_ISO_LEN], last[CRM_ISO_LEN];
 	snprintf(status, sizeof status, "%s", crm_col_text(st, 0));
@@ -341,12 +342,12 @@ static int touch_lead(struct crm_ctx *ctx, int64_t id, const char *at)
 		"UPDATE leads SET status = ?2, first_contact_at = ?3, last_activity_at = ?4, updated_at = ?5"
 		" WHERE id = ?1")))
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, new_status ? "contacted" : status, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, new_first ? at : first, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, new_last ? at : last, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, ctx->now_iso, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	crm_bind_int(st, 1, id);
+	crm_bind_str(st, 2, new_status ? "contacted" : status);
+	crm_bind_str(st, 3, new_first ? at : first);
+	crm_bind_str(st, 4, new_last ? at : last);
+	crm_bind_str(st, 5, ctx->now_iso);
+	if (crm_step(st) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot update lead");
 	if (new_status)
 		rc = audit_lead(ctx, id, "status", status, "contacted");
@@ -359,42 +360,42 @@ static int touch_lead(struct crm_ctx *ctx, int64_t id, const char *at)
 
 static int touch_other(struct crm_ctx *ctx, const struct crm_subject *s, const char *at)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db, subject_def(s->type)->touch);
+	struct crm_stmt *st = crm_db_stmt(ctx->db, subject_def(s->type)->touch);
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(st, 1, s->id);
-	sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	crm_bind_int(st, 1, s->id);
+	crm_bind_str(st, 2, at);
+	if (crm_step(st) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot update last activity");
-	if (sqlite3_changes(crm_db_handle(ctx->db)) == 0)
+	if (crm_db_changes(ctx->db) == 0)
 		return 0;
-	return crm_db_audit(ctx->db, s->type, s->id, "update", "last_activity_at", NULL, at);
+	return crm_audit_write(ctx->db, s->type, s->id, "update", "last_activity_at", NULL, at);
 }
 
 static int insert(struct crm_ctx *ctx, const struct checked *c, int64_t *id)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"INSERT INTO interactions (subject_type, subject_id, kind, at, summary, next_step,"
 		" user_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_text(st, 1, c->subj.type, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, c->subj.id);
-	sqlite3_bind_text(st, 3, c->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, c->at, -1, SQLITE_STATIC);
+	crm_bind_str(st, 1, c->subj.type);
+	crm_bind_int(st, 2, c->subj.id);
+	crm_bind_str(st, 3, c->kind);
+	crm_bind_str(st, 4, c->at);
 	crm_bind_text(st, 5, c->summary);
 	crm_bind_text(st, 6, c->next_step);
 	crm_bind_id(st, 7, ctx->actor.id);
-	sqlite3_bind_text(st, 8, ctx->now_iso, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	crm_bind_str(st, 8, ctx->now_iso);
+	if (crm_step(st) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot add interaction");
-	*id = sqlite3_last_insert_rowid(crm_db_handle(ctx->db));
+	*id = crm_db_last_id(ctx->db);
 
 	char subject[64];
 	snprintf(subject, sizeof subject, "%s %lld", c->subj.type, (long long)c->subj.id);
-	int rc = crm_db_audit(ctx->db, "interaction", *id, "create", "subject", NULL, subject);
+	int rc = crm_audit_write(ctx->db, "interaction", *id, "create", "subject", NULL, subject);
 	if (!rc)
-		rc = crm_db_audit(ctx->db, "interaction", *id, "create", "kind", NULL, c->kind);
+		rc = crm_audit_write(ctx->db, "interaction", *id, "create", "kind", NULL, c->kind);
 	if (!rc)
 		rc = strcmp(c->subj.type, "lead") == 0 ? touch_lead(ctx, c->subj.id, c->at)
 			: touch_other(ctx, &c->subj, c->at);
@@ -554,7 +555,7 @@ int crm_log_add_tsv(struct crm_ctx *ctx, FILE *fp, const char *name,
 
 /* Listing */
 
-static int bind_time(struct crm_ctx *ctx, sqlite3_stmt *st, const char *param, const char *s, bool until)
+static int bind_time(struct crm_ctx *ctx, struct crm_stmt *st, const char *param, const char *s, bool until)
 {
 	crm_time t;
 	char iso[CRM_ISO_LEN];
@@ -568,7 +569,7 @@ static int bind_time(struct crm_ctx *ctx, sqlite3_stmt *st, const char *param, c
 	if (until && t == crm_time_day_start(t))
 		t = crm_time_add_days(t, 1);
 	crm_time_iso(t, iso);
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, param), iso, -1, SQLITE_TRANSIENT);
+	crm_bind_copy(st, crm_param_index(st, param), iso);
 	return 0;
 }
 
@@ -609,28 +610,28 @@ int crm_log_list(struct crm_ctx *ctx, const struct crm_log_filter *f, struct crm
 	char *sql = log_sql(ctx, cond);
 	free(owner_expr);
 	free(cond);
-	sqlite3_stmt *stmt;
+	struct crm_stmt *stmt;
 	st = prepare(ctx, sql, &stmt);
 	free(sql);
 	if (st)
 		return st;
 	int i;
-	if ((i = sqlite3_bind_parameter_index(stmt, ":stype")))
-		sqlite3_bind_text(stmt, i, f->subject_type, -1, SQLITE_STATIC);
-	if ((i = sqlite3_bind_parameter_index(stmt, ":sid")))
-		sqlite3_bind_int64(stmt, i, f->subject_id);
-	if ((i = sqlite3_bind_parameter_index(stmt, ":by")))
-		sqlite3_bind_int64(stmt, i, by);
-	if ((i = sqlite3_bind_parameter_index(stmt, ":owner")))
-		sqlite3_bind_int64(stmt, i, owner);
-	if ((i = sqlite3_bind_parameter_index(stmt, ":kind")))
-		sqlite3_bind_text(stmt, i, f->kind, -1, SQLITE_STATIC);
+	if ((i = crm_param_index(stmt, ":stype")))
+		crm_bind_str(stmt, i, f->subject_type);
+	if ((i = crm_param_index(stmt, ":sid")))
+		crm_bind_int(stmt, i, f->subject_id);
+	if ((i = crm_param_index(stmt, ":by")))
+		crm_bind_int(stmt, i, by);
+	if ((i = crm_param_index(stmt, ":owner")))
+		crm_bind_int(stmt, i, owner);
+	if ((i = crm_param_index(stmt, ":kind")))
+		crm_bind_str(stmt, i, f->kind);
 	if (!(st = bind_time(ctx, stmt, ":since", f->since, false)) &&
 	    !(st = bind_time(ctx, stmt, ":until", f->until, true))) {
 		declare_log_cols(out);
 		st = print_rows(ctx, stmt, out);
 	}
-	sqlite3_finalize(stmt);
+	crm_stmt_finish(stmt);
 	return st;
 }
 
@@ -643,10 +644,10 @@ int crm_log_complete(struct crm_ctx *ctx, const char *kind)
 		for (size_t i = 0; i < NSUBJECTS; i++)
 			puts(subjects[i].type);
 	} else if (strcmp(kind, "logins") == 0) {
-		sqlite3_stmt *st = crm_db_stmt(ctx->db, "SELECT login FROM users WHERE active ORDER BY 1");
+		struct crm_stmt *st = crm_db_stmt(ctx->db, "SELECT login FROM users WHERE active ORDER BY 1");
 		if (!st)
 			return EX_SOFTWARE;
-		while (sqlite3_step(st) == SQLITE_ROW)
+		while (crm_step(st) == CRM_ROW)
 			puts(crm_col_text(st, 0));
 	}
 	return 0;

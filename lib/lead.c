@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "audit.h"
 #include "batch.h"
 #include "db.h"
 #include "err.h"
@@ -169,18 +170,18 @@ struct crm_lead_owners *crm_lead_owners_load(struct crm_ctx *ctx)
 	static const char sql[] = "SELECT login, id FROM users ORDER BY login";
 	struct crm_lead_owners *o = crm_xcalloc(1, sizeof *o);
 	size_t cap = 0;
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
-	while (s && sqlite3_step(s) == SQLITE_ROW) {
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
+	while (s && crm_step(s) == CRM_ROW) {
 		if (o->n == cap) {
 			cap = cap ? 2 * cap : 16;
 			o->login = crm_xrealloc(o->login, cap * sizeof *o->login);
 			o->id = crm_xrealloc(o->id, cap * sizeof *o->id);
 		}
 		o->login[o->n] = crm_xstrdup(crm_col_text(s, 0));
-		o->id[o->n++] = sqlite3_column_int64(s, 1);
+		o->id[o->n++] = crm_col_int(s, 1);
 	}
 	if (s)
-		sqlite3_reset(s);
+		crm_stmt_reset(s);
 	return o;
 }
 
@@ -338,12 +339,12 @@ int crm_lead_parse_id(const char *s, int64_t *id)
 
 /* ---- writing rows ---- */
 
-static void bind_value(sqlite3_stmt *st, int i, const char *s)
+static void bind_value(struct crm_stmt *st, int i, const char *s)
 {
 	if (s && *s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+		crm_bind_str(st, i, s);
 	else
-		sqlite3_bind_null(st, i);
+		crm_bind_null(st, i);
 }
 
 /* The duplicate keys of the record's current values, into r->norm. */
@@ -397,12 +398,12 @@ static const char *val(const struct crm_lead_rec *r, int h)
  * the score again (score.c honours heat_manual). */
 static int mark_heat_manual(struct crm_ctx *ctx, int64_t id)
 {
-	sqlite3_stmt *s = crm_db_stmt(ctx->db,
+	struct crm_stmt *s = crm_db_stmt(ctx->db,
 		"UPDATE leads SET heat_manual = (heat IS NOT NULL) WHERE id = ?1");
 	if (!s)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(s, 1, id);
-	return sqlite3_step(s) == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot update lead");
+	crm_bind_int(s, 1, id);
+	return crm_step(s) == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot update lead");
 }
 
 /* The score follows every change of the fields it is computed from. */
@@ -437,7 +438,7 @@ int crm_lead_insert(struct crm_lead_rec *r, bool audit, const char *what, int64_
 		if ((st = crm_ctx_may_change(ctx, owner, whose)))
 			return st;
 	}
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 	if (!s)
 		return EX_SOFTWARE;
 	for (int h = 0; h <= F_REASON; h++)
@@ -445,26 +446,26 @@ int crm_lead_insert(struct crm_lead_rec *r, bool audit, const char *what, int64_
 			bind_value(s, h + 1, val(r, h));
 	crm_bind_id(s, CRM_LF_OWNER + 1, owner);
 	bind_value(s, CRM_LF_STATUS + 1, has_value(r, CRM_LF_STATUS) ? val(r, CRM_LF_STATUS) : "new");
-	sqlite3_bind_int64(s, CRM_LF_SCORE + 1, has_value(r, CRM_LF_SCORE) ?
+	crm_bind_int(s, CRM_LF_SCORE + 1, has_value(r, CRM_LF_SCORE) ?
 			   strtoll(val(r, CRM_LF_SCORE), NULL, 10) : 0);
 	if (!r->prepared)
 		crm_lead_rec_prepare(r);
 	bind_value(s, 18, r->json.s);
 	for (int k = 0; k < 4; k++)
 		bind_value(s, 19 + k, r->norm[k].s);
-	sqlite3_bind_text(s, 23, ctx->now_iso, -1, SQLITE_STATIC);
+	crm_bind_str(s, 23, ctx->now_iso);
 	bind_value(s, 24, a->login);
 	if (owner)
-		sqlite3_bind_text(s, 25, ctx->now_iso, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE)
+		crm_bind_str(s, 25, ctx->now_iso);
+	if (crm_step(s) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot insert lead");
-	*id = sqlite3_last_insert_rowid(crm_db_handle(ctx->db));
+	*id = crm_db_last_id(ctx->db);
 	if (has_value(r, CRM_LF_HEAT) && (st = mark_heat_manual(ctx, *id)))
 		return st;
 	if (!audit)
 		return 0;
 	for (int h = 0; h < r->nslots; h++)
-		if (has_value(r, h) && (st = crm_db_audit(ctx->db, "lead", *id, "create",
+		if (has_value(r, h) && (st = crm_audit_write(ctx->db, "lead", *id, "create",
 				crm_lead_rec_field_name(r, h), NULL, r->v[h].s)))
 			return st;
 	return score(ctx, *id);
@@ -485,43 +486,43 @@ int crm_lead_load(struct crm_lead_rec *r, int64_t id, bool for_change)
 	char what[48];
 	int st;
 
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 	if (!s)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	crm_bind_int(s, crm_param_index(s, ":id"), id);
 	crm_ctx_bind_actor(ctx, s);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE) {
+	int rc = crm_step(s);
+	if (rc == CRM_DONE) {
 		crm_warn("%s%slead %lld not found", r->where ? r->where : "", r->where ? ": " : "",
 			 (long long)id);
 		return CRM_EX_NOTFOUND;
 	}
-	if (rc != SQLITE_ROW)
+	if (rc != CRM_ROW)
 		return crm_db_fail(ctx->db, "cannot read lead");
-	int64_t owner = sqlite3_column_int64(s, 17);
+	int64_t owner = crm_col_int(s, 17);
 	snprintf(what, sizeof what, "lead %lld", (long long)id);
-	if (!sqlite3_column_int(s, 19) && (st = crm_ctx_may_see(ctx, owner, what)))
+	if (!crm_col_int(s, 19) && (st = crm_ctx_may_see(ctx, owner, what)))
 		return st;
 	if (for_change && (st = crm_ctx_may_change(ctx, owner, what)))
 		return st;
 	crm_lead_rec_clear(r);
 	for (int h = 0; h <= F_REASON; h++)
-		slot_copy(&r->v[h], crm_col_text(s, h), (size_t)sqlite3_column_bytes(s, h));
+		slot_copy(&r->v[h], crm_col_text(s, h), (size_t)crm_col_bytes(s, h));
 	r->owner_id = owner;
 	for (int h = F_CUSTOM; h < r->nslots; h++)
 		slot_copy(&r->v[h], "", 0);
-	if (sqlite3_column_type(s, 18) == SQLITE_NULL)
+	if (crm_col_null(s, 18))
 		return 0;
-	sqlite3_stmt *c = crm_db_stmt(ctx->db, custom_sql);
+	struct crm_stmt *c = crm_db_stmt(ctx->db, custom_sql);
 	if (!c)
 		return EX_SOFTWARE;
-	sqlite3_bind_text(c, 1, crm_col_text(s, 18), -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(c)) == SQLITE_ROW) {
+	crm_bind_copy(c, 1, crm_col_text(s, 18));
+	while ((rc = crm_step(c)) == CRM_ROW) {
 		for (int h = F_CUSTOM; h < r->nslots; h++)
 			if (strcmp(r->cf[h - F_CUSTOM]->name, crm_col_text(c, 0)) == 0)
-				slot_copy(&r->v[h], crm_col_text(c, 1), (size_t)sqlite3_column_bytes(c, 1));
+				slot_copy(&r->v[h], crm_col_text(c, 1), (size_t)crm_col_bytes(c, 1));
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot read custom fields");
 	return 0;
 }
@@ -546,21 +547,21 @@ static int write_row(struct crm_lead_rec *cur, int64_t id, bool owner_changed)
 		" assigned_at = CASE WHEN ?23 = 0 THEN assigned_at WHEN ?13 IS NULL THEN NULL ELSE ?22 END"
 		" WHERE id = ?24";
 	struct crm_ctx *ctx = cur->ctx;
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 	if (!s)
 		return EX_SOFTWARE;
 	for (int h = 0; h <= F_REASON; h++)
 		if (h != CRM_LF_OWNER && h != CRM_LF_SCORE)
 			bind_value(s, h + 1, val(cur, h));
 	crm_bind_id(s, CRM_LF_OWNER + 1, cur->owner_id);
-	sqlite3_bind_int64(s, CRM_LF_SCORE + 1, strtoll(val(cur, CRM_LF_SCORE), NULL, 10));
+	crm_bind_int(s, CRM_LF_SCORE + 1, strtoll(val(cur, CRM_LF_SCORE), NULL, 10));
 	make_norms(cur, cur);
 	for (int k = 0; k < 4; k++)
 		bind_value(s, 18 + k, cur->norm[k].s);
-	sqlite3_bind_text(s, 22, ctx->now_iso, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 23, owner_changed);
-	sqlite3_bind_int64(s, 24, id);
-	if (sqlite3_step(s) != SQLITE_DONE)
+	crm_bind_str(s, 22, ctx->now_iso);
+	crm_bind_int(s, 23, owner_changed);
+	crm_bind_int(s, 24, id);
+	if (crm_step(s) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot update lead");
 	return 0;
 }
@@ -571,14 +572,14 @@ static int write_custom(struct crm_lead_rec *cur, int64_t id, int h, const char 
 		"UPDATE leads SET custom = nullif(CASE WHEN ?2 IS NULL"
 		" THEN json_remove(coalesce(custom, '{}'), ?1)"
 		" ELSE json_set(coalesce(custom, '{}'), ?1, ?2) END, '{}') WHERE id = ?3";
-	sqlite3_stmt *s = crm_db_stmt(cur->ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(cur->ctx->db, sql);
 	if (!s)
 		return EX_SOFTWARE;
 	char *path = crm_xasprintf("$.\"%s\"", cur->cf[h - F_CUSTOM]->name);
-	sqlite3_bind_text(s, 1, path, -1, free);
+	crm_bind_owned(s, 1, path);
 	bind_value(s, 2, value);
-	sqlite3_bind_int64(s, 3, id);
-	if (sqlite3_step(s) != SQLITE_DONE)
+	crm_bind_int(s, 3, id);
+	if (crm_step(s) != CRM_DONE)
 		return crm_db_fail(cur->ctx->db, "cannot update custom field");
 	return 0;
 }
@@ -625,7 +626,7 @@ int crm_lead_apply(struct crm_lead_rec *chg, int64_t id, const char *action,
 			owner_changed = true;
 			cur->owner_id = chg->owner_id;
 		}
-		if ((st = crm_db_audit(ctx->db, "lead", id, action, name,
+		if ((st = crm_audit_write(ctx->db, "lead", id, action, name,
 				       nonempty(cur->v[h].s), nonempty(nv))))
 			return st;
 		if (diff)

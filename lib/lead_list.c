@@ -162,7 +162,7 @@ static void add_expr(struct sql *q, const struct pick *p, int *ncf, bool sort)
 	sql_add(q, buf);
 }
 
-static void bind_cf_paths(sqlite3_stmt *st, const struct pick *picks, size_t n, int ncf_start)
+static void bind_cf_paths(struct crm_stmt *st, const struct pick *picks, size_t n, int ncf_start)
 {
 	int k = ncf_start;
 	for (size_t i = 0; i < n; i++) {
@@ -171,7 +171,7 @@ static void bind_cf_paths(sqlite3_stmt *st, const struct pick *picks, size_t n, 
 		char name[24];
 		snprintf(name, sizeof name, ":cf%d", k++);
 		char *path = crm_xasprintf("$.\"%s\"", picks[i].cf->name);
-		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), path, -1, free);
+		crm_bind_owned(st, crm_param_index(st, name), path);
 	}
 }
 
@@ -243,16 +243,16 @@ static int add_filters(struct crm_ctx *ctx, const struct crm_lead_filter *f, str
 	return 0;
 }
 
-static void bind_filters(struct crm_ctx *ctx, sqlite3_stmt *st, const struct crm_lead_filter *f,
+static void bind_filters(struct crm_ctx *ctx, struct crm_stmt *st, const struct crm_lead_filter *f,
 			 const char *since, const char *until, int64_t owner)
 {
 	int i;
-	if ((i = sqlite3_bind_parameter_index(st, ":id")))
-		sqlite3_bind_int64(st, i, f->id);
-	if ((i = sqlite3_bind_parameter_index(st, ":owner")))
-		sqlite3_bind_int64(st, i, owner);
-	if ((i = sqlite3_bind_parameter_index(st, ":limit")))
-		sqlite3_bind_int64(st, i, f->limit);
+	if ((i = crm_param_index(st, ":id")))
+		crm_bind_int(st, i, f->id);
+	if ((i = crm_param_index(st, ":owner")))
+		crm_bind_int(st, i, owner);
+	if ((i = crm_param_index(st, ":limit")))
+		crm_bind_int(st, i, f->limit);
 	if (f->source) {
 		/* a source may be named by its display name, as on input */
 		const char *id = f->source;
@@ -295,9 +295,9 @@ static enum crm_col_kind pick_kind(const struct pick *p)
 	       p->cf->type == CRM_FIELD_NUMBER ? CRM_COL_NUM : CRM_COL_TEXT;
 }
 
-static int prepare(struct crm_ctx *ctx, const char *sql, sqlite3_stmt **st)
+static int prepare(struct crm_ctx *ctx, const char *sql, struct crm_stmt **st)
 {
-	if (sqlite3_prepare_v2(crm_db_handle(ctx->db), sql, -1, st, NULL) != SQLITE_OK)
+	if (crm_db_prepare(ctx->db, sql, st) != CRM_OK)
 		return crm_db_fail(ctx->db, "cannot read leads");
 	return 0;
 }
@@ -310,7 +310,7 @@ int crm_lead_list(struct crm_ctx *ctx, const struct crm_lead_filter *f, FILE *ou
 	char since[CRM_ISO_LEN] = "", until[CRM_ISO_LEN] = "";
 	int64_t owner = 0;
 	int ncf = 0, st, rc;
-	sqlite3_stmt *s = NULL;
+	struct crm_stmt *s = NULL;
 
 	if ((st = parse_fields(ctx, f->fields, &picks, &n)))
 		return st;
@@ -339,9 +339,9 @@ int crm_lead_list(struct crm_ctx *ctx, const struct crm_lead_filter *f, FILE *ou
 		crm_out_col(o, pick_name(&picks[i]), pick_kind(&picks[i]));
 	const char **row = crm_xcalloc(n, sizeof *row);
 	long rows = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = crm_step(s)) == CRM_ROW) {
 		for (size_t i = 0; i < n; i++)
-			row[i] = (const char *)sqlite3_column_text(s, (int)i);
+			row[i] = crm_col_str(s, (int)i);
 		crm_out_row(o, row);
 		/* a full disk or closed pipe: stop early, crm_finish() reports it */
 		if ((++rows & 1023) == 0 && ferror(out))
@@ -349,10 +349,10 @@ int crm_lead_list(struct crm_ctx *ctx, const struct crm_lead_filter *f, FILE *ou
 	}
 	free(row);
 	crm_out_end(o);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != CRM_ROW && rc != CRM_DONE)
 		st = crm_db_fail(ctx->db, "cannot read leads");
 out:
-	sqlite3_finalize(s);
+	crm_stmt_finish(s);
 	free(picks);
 	free(q.s);
 	return st;
@@ -365,7 +365,7 @@ static int show_fields(struct crm_ctx *ctx, int64_t id, FILE *out, struct crm_ou
 	static const char extra_sql[] =
 		"SELECT key, value FROM leads, json_each(leads.custom) WHERE leads.id = ?1 ORDER BY key";
 	struct sql q = {0};
-	sqlite3_stmt *s = NULL;
+	struct crm_stmt *s = NULL;
 	char what[48];
 	int st, rc;
 
@@ -380,19 +380,19 @@ static int show_fields(struct crm_ctx *ctx, int64_t id, FILE *out, struct crm_ou
 	free(q.s);
 	if (st)
 		return st;
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	crm_bind_int(s, crm_param_index(s, ":id"), id);
 	crm_ctx_bind_actor(ctx, s);
 	snprintf(what, sizeof what, "lead %lld", (long long)id);
-	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
-		if (rc == SQLITE_DONE)
+	if ((rc = crm_step(s)) != CRM_ROW) {
+		if (rc == CRM_DONE)
 			crm_warn("lead %lld not found", (long long)id);
-		st = rc == SQLITE_DONE ? CRM_EX_NOTFOUND : crm_db_fail(ctx->db, "cannot read lead");
-		sqlite3_finalize(s);
+		st = rc == CRM_DONE ? CRM_EX_NOTFOUND : crm_db_fail(ctx->db, "cannot read lead");
+		crm_stmt_finish(s);
 		return st;
 	}
-	if (!sqlite3_column_int(s, NCOLS + 1) &&
-	    (st = crm_ctx_may_see(ctx, sqlite3_column_int64(s, NCOLS), what))) {
-		sqlite3_finalize(s);
+	if (!crm_col_int(s, NCOLS + 1) &&
+	    (st = crm_ctx_may_see(ctx, crm_col_int(s, NCOLS), what))) {
+		crm_stmt_finish(s);
 		return st;
 	}
 
@@ -405,7 +405,7 @@ static int show_fields(struct crm_ctx *ctx, int64_t id, FILE *out, struct crm_ou
 		names[n] = crm_xstrdup(cols[i].name);
 		values[n] = crm_xstrdup(crm_col_text(s, (int)i));
 	}
-	sqlite3_finalize(s);
+	crm_stmt_finish(s);
 	const struct crm_config *cfg = ctx->cfg;
 	size_t first_custom = n;
 	for (size_t i = 0; i < cfg->ncustom_fields; i++) {
@@ -423,8 +423,8 @@ static int show_fields(struct crm_ctx *ctx, int64_t id, FILE *out, struct crm_ou
 		st = EX_SOFTWARE;
 		goto out;
 	}
-	sqlite3_bind_int64(s, 1, id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	crm_bind_int(s, 1, id);
+	while ((rc = crm_step(s)) == CRM_ROW) {
 		const char *key = crm_col_text(s, 0);
 		size_t k = first_custom;
 		while (k < n && strcmp(names[k], key) != 0)
@@ -441,7 +441,7 @@ static int show_fields(struct crm_ctx *ctx, int64_t id, FILE *out, struct crm_ou
 		free(values[k]);
 		values[k] = crm_xstrdup(crm_col_text(s, 1));
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != CRM_DONE)
 		st = crm_db_fail(ctx->db, "cannot read custom fields");
 
 	if (!st && vertical) {
@@ -501,8 +501,8 @@ int crm_lead_complete(struct crm_ctx *ctx, const char *kind, FILE *out)
 			fprintf(out, "%s\n", cfg->heat[i].id);
 	} else if (strcmp(kind, "owners") == 0) {
 		static const char sql[] = "SELECT login FROM users WHERE active ORDER BY login";
-		sqlite3_stmt *s = ctx->db ? crm_db_stmt(ctx->db, sql) : NULL;
-		while (s && sqlite3_step(s) == SQLITE_ROW)
+		struct crm_stmt *s = ctx->db ? crm_db_stmt(ctx->db, sql) : NULL;
+		while (s && crm_step(s) == CRM_ROW)
 			fprintf(out, "%s\n", crm_col_text(s, 0));
 	} else {
 		return crm_usage_fail("unknown completion '%s'", kind);

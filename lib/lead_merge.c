@@ -47,7 +47,7 @@ int crm_lead_dupes(struct crm_ctx *ctx, FILE *out)
 	const char *row[7];
 	int rc;
 
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 	if (!s)
 		return EX_SOFTWARE;
 	crm_ctx_bind_actor(ctx, s);
@@ -55,13 +55,13 @@ int crm_lead_dupes(struct crm_ctx *ctx, FILE *out)
 	crm_out_col(o, names[0], CRM_COL_INT);
 	crm_out_col(o, names[1], CRM_COL_INT);
 	crm_out_cols(o, names + 2, 5);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = crm_step(s)) == CRM_ROW) {
 		for (int i = 0; i < 7; i++)
-			row[i] = (const char *)sqlite3_column_text(s, i);
+			row[i] = crm_col_str(s, i);
 		crm_out_row(o, row);
 	}
 	crm_out_end(o);
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot find duplicates");
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot find duplicates");
 }
 
 int crm_lead_repoint(struct crm_db *db, int64_t from, int64_t to)
@@ -124,22 +124,22 @@ static int snapshot_and_delete(struct crm_ctx *ctx, int64_t dup, int64_t keep)
 	char keep_text[24];
 	int st;
 
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, snap_sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, snap_sql);
 	if (!s)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(s, 1, dup);
-	if (sqlite3_step(s) != SQLITE_ROW)
+	crm_bind_int(s, 1, dup);
+	if (crm_step(s) != CRM_ROW)
 		return crm_db_fail(ctx->db, "cannot read lead");
 	char *snapshot = crm_xstrdup(crm_col_text(s, 0));
 	snprintf(keep_text, sizeof keep_text, "%lld", (long long)keep);
-	st = crm_db_audit(ctx->db, "lead", dup, "merge", "merged_into", snapshot, keep_text);
+	st = crm_audit_write(ctx->db, "lead", dup, "merge", "merged_into", snapshot, keep_text);
 	free(snapshot);
 	if (st)
 		return st;
 	if (!(s = crm_db_stmt(ctx->db, del_sql)))
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(s, 1, dup);
-	if (sqlite3_step(s) != SQLITE_DONE)
+	crm_bind_int(s, 1, dup);
+	if (crm_step(s) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot delete lead");
 	return 0;
 }
@@ -159,7 +159,7 @@ static int merge_one(struct crm_ctx *ctx, int64_t keep, int64_t dup, struct crm_
 		return st;
 	/* the kept lead's history finds the merged one through this row */
 	snprintf(dup_text, sizeof dup_text, "%lld", (long long)dup);
-	if ((st = crm_db_audit(ctx->db, "lead", keep, "merge", "merged_from", NULL, dup_text)))
+	if ((st = crm_audit_write(ctx->db, "lead", keep, "merge", "merged_from", NULL, dup_text)))
 		return st;
 	snprintf(keep_text, sizeof keep_text, "%lld", (long long)keep);
 	crm_lead_diff_row(diff, dup, "merged_into", NULL, keep_text);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "db.h"
 #include "err.h"
 #include "pool.h"
@@ -31,16 +32,16 @@ static void free_leads(struct lead *l, size_t n)
 static int pool_event(struct crm_ctx *ctx, int64_t lead_id, int64_t user_id, const char *action,
 		      const char *reason)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"INSERT INTO pool_events (lead_id, user_id, action, reason, at) VALUES (?1, ?2, ?3, ?4, ?5)");
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(st, 1, lead_id);
+	crm_bind_int(st, 1, lead_id);
 	crm_bind_id(st, 2, user_id);
-	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
+	crm_bind_str(st, 3, action);
 	crm_bind_text(st, 4, reason);
-	sqlite3_bind_text(st, 5, ctx->now_iso, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	crm_bind_str(st, 5, ctx->now_iso);
+	if (crm_step(st) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot record pool event");
 	return 0;
 }
@@ -52,7 +53,7 @@ static int find_stale(struct crm_ctx *ctx, const char *first_cut, const char *id
 {
 	/* named parameters only: a ?N after the named ones of CRM_SQL_VISIBLE
 	 * would share their numbers */
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"SELECT l.id, l.name, l.owner_id, u.login, l.status = 'new' AND l.first_contact_at IS NULL"
 		"   AND coalesce(l.assigned_at, l.created_at) < :first"
 		" FROM leads l JOIN users u ON u.id = l.owner_id"
@@ -63,36 +64,36 @@ static int find_stale(struct crm_ctx *ctx, const char *first_cut, const char *id
 		" ORDER BY l.id");
 	if (!st)
 		return EX_SOFTWARE;
-	crm_bind_text(st, sqlite3_bind_parameter_index(st, ":first"), first_cut);
-	crm_bind_text(st, sqlite3_bind_parameter_index(st, ":idle"), idle_cut);
+	crm_bind_text(st, crm_param_index(st, ":first"), first_cut);
+	crm_bind_text(st, crm_param_index(st, ":idle"), idle_cut);
 	crm_ctx_bind_actor(ctx, st);
 	int rc;
 	*out = NULL;
 	*n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = crm_step(st)) == CRM_ROW) {
 		*out = crm_xrealloc(*out, (*n + 1) * sizeof **out);
 		(*out)[(*n)++] = (struct lead){
-			sqlite3_column_int64(st, 0), crm_xstrdup(crm_col_text(st, 1)),
-			sqlite3_column_int64(st, 2), crm_xstrdup(crm_col_text(st, 3)),
-			sqlite3_column_int(st, 4) != 0,
+			crm_col_int(st, 0), crm_xstrdup(crm_col_text(st, 1)),
+			crm_col_int(st, 2), crm_xstrdup(crm_col_text(st, 3)),
+			crm_col_int(st, 4) != 0,
 		};
 	}
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot read leads");
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read leads");
 }
 
 static int reclaim_one(struct crm_ctx *ctx, const struct lead *l, const char *reason)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"UPDATE leads SET owner_id = NULL, claimed_at = NULL, updated_at = ?2 WHERE id = ?1");
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(st, 1, l->id);
-	sqlite3_bind_text(st, 2, ctx->now_iso, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	crm_bind_int(st, 1, l->id);
+	crm_bind_str(st, 2, ctx->now_iso);
+	if (crm_step(st) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot reclaim lead");
 	int rc = pool_event(ctx, l->id, l->owner_id, "reclaim", reason);
 	if (!rc)
-		rc = crm_db_audit(ctx->db, "lead", l->id, "reclaim", "owner", l->owner, NULL);
+		rc = crm_audit_write(ctx->db, "lead", l->id, "reclaim", "owner", l->owner, NULL);
 	return rc ? rc : crm_task_close_first_contact(ctx, "lead", l->id);
 }
 
@@ -148,16 +149,16 @@ static bool cooling_down(struct crm_ctx *ctx, int64_t id)
 		return false;
 	char cut[CRM_ISO_LEN];
 	cutoff(ctx, days, cut);
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"SELECT max(at) FROM pool_events WHERE lead_id = ?1 AND user_id = ?2"
 		" AND action = 'reclaim' AND at > ?3");
 	if (!st)
 		return true;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, ctx->actor.id);
-	sqlite3_bind_text(st, 3, cut, -1, SQLITE_STATIC);
+	crm_bind_int(st, 1, id);
+	crm_bind_int(st, 2, ctx->actor.id);
+	crm_bind_str(st, 3, cut);
 	crm_time at;
-	if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_type(st, 0) == SQLITE_NULL ||
+	if (crm_step(st) != CRM_ROW || crm_col_null(st, 0) ||
 	    crm_time_parse_iso(crm_col_text(st, 0), &at) != 0)
 		return false;
 	char on[CRM_DATE_LEN], until[CRM_DATE_LEN];
@@ -171,24 +172,24 @@ static bool cooling_down(struct crm_ctx *ctx, int64_t id)
 /* Check one lead for claiming: 0, or the status after reporting. */
 static int check_claim(struct crm_ctx *ctx, int64_t id, char **name)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"SELECT l.name, l.owner_id, l.status, u.login FROM leads l"
 		" LEFT JOIN users u ON u.id = l.owner_id WHERE l.id = ?1");
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	crm_bind_int(st, 1, id);
+	if (crm_step(st) != CRM_ROW) {
 		crm_warn("lead %" PRId64 " not found", id);
 		return CRM_EX_NOTFOUND;
 	}
 	const char *status = crm_col_text(st, 2);
-	if (sqlite3_column_int64(st, 1) == ctx->actor.id) {
+	if (crm_col_int(st, 1) == ctx->actor.id) {
 		crm_warn("lead %" PRId64 " is already yours", id);
 		return EX_DATAERR;
 	}
-	if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+	if (!crm_col_null(st, 1)) {
 		/* the rep learns the customer is taken, not by whom */
-		if (crm_ctx_sees(ctx, sqlite3_column_int64(st, 1)))
+		if (crm_ctx_sees(ctx, crm_col_int(st, 1)))
 			crm_warn("lead %" PRId64 " is not in the pool: it belongs to '%s'", id,
 				 crm_col_text(st, 3));
 		else
@@ -208,15 +209,15 @@ static int check_limit(struct crm_ctx *ctx, size_t wanted)
 	int limit = ctx->cfg->pool.claim_limit;
 	if (limit <= 0)
 		return 0;
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"SELECT count(*) FROM leads WHERE owner_id = ?1 AND claimed_at IS NOT NULL"
 		" AND status IN " OPEN_STATUS);
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(st, 1, ctx->actor.id);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	crm_bind_int(st, 1, ctx->actor.id);
+	if (crm_step(st) != CRM_ROW)
 		return crm_db_fail(ctx->db, "cannot count claimed leads");
-	long held = (long)sqlite3_column_int64(st, 0);
+	long held = (long)crm_col_int(st, 0);
 	if (held + (long)wanted <= limit)
 		return 0;
 	crm_warn("permission denied: claim limit reached: '%s' holds %ld claimed open leads, "
@@ -226,19 +227,19 @@ static int check_limit(struct crm_ctx *ctx, size_t wanted)
 
 static int claim_one(struct crm_ctx *ctx, int64_t id)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"UPDATE leads SET owner_id = ?2, assigned_at = ?3, claimed_at = ?3, updated_at = ?3"
 		" WHERE id = ?1 AND owner_id IS NULL");
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, ctx->actor.id);
-	sqlite3_bind_text(st, 3, ctx->now_iso, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	crm_bind_int(st, 1, id);
+	crm_bind_int(st, 2, ctx->actor.id);
+	crm_bind_str(st, 3, ctx->now_iso);
+	if (crm_step(st) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot claim lead");
 	int rc = pool_event(ctx, id, ctx->actor.id, "claim", NULL);
 	if (!rc)
-		rc = crm_db_audit(ctx->db, "lead", id, "claim", "owner", NULL, ctx->actor.login);
+		rc = crm_audit_write(ctx->db, "lead", id, "claim", "owner", NULL, ctx->actor.login);
 	return rc ? rc : crm_task_first_contact(ctx, id, ctx->actor.id);
 }
 

@@ -30,26 +30,26 @@
 
 enum norm { NORM_PHONE, NORM_EMAIL, NORM_NAME, NORM_COMPANY };
 
-static void norm_fn(sqlite3_context *c, int argc, sqlite3_value **v)
+static void norm_fn(struct crm_fn *fn, int argc)
 {
-	const char *in = (const char *)sqlite3_value_text(v[0]);
+	const char *in = (const char *)crm_fn_text(fn, 0);
 	if (!in) {
-		sqlite3_result_null(c);
+		crm_fn_return_null(fn);
 		return;
 	}
 	char *out = crm_xcalloc(1, strlen(in) + 1);
 	long n;
-	switch ((enum norm)(intptr_t)sqlite3_user_data(c)) {
+	switch ((enum norm)(intptr_t)crm_fn_data(fn)) {
 	case NORM_PHONE: n = crm_norm_phone(in, out); break;
 	case NORM_EMAIL: n = crm_norm_email(in, out); break;
 	case NORM_NAME: n = (long)crm_norm_name(in, out); break;
 	default: n = (long)crm_norm_company(in, out); break;
 	}
 	if (n > 0)
-		sqlite3_result_text(c, out, (int)n, free);
+		crm_fn_return_owned(fn, out, (int)n);
 	else {
 		free(out);
-		sqlite3_result_null(c);
+		crm_fn_return_null(fn);
 	}
 }
 
@@ -58,11 +58,11 @@ int crm_privacy_session_open(struct crm_ctx *ctx)
 	static const char *const names[] = {
 		"crm_norm_phone", "crm_norm_email", "crm_norm_name", "crm_norm_company"
 	};
-	sqlite3 *h = crm_db_handle(ctx->db);
+	int st;
 	for (int i = 0; i < 4; i++)
-		if (sqlite3_create_function(h, names[i], 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-					    (void *)(intptr_t)i, norm_fn, NULL, NULL) != SQLITE_OK)
-			return crm_db_fail(ctx->db, "cannot register functions");
+		if ((st = crm_db_define(ctx->db, names[i], 1, CRM_FN_DETERMINISTIC, norm_fn,
+					(void *)(intptr_t)i)))
+			return st;
 	/* the person's keys and values never reach a temporary file */
 	return crm_db_exec(ctx->db, "PRAGMA temp_store = MEMORY");
 }
@@ -176,10 +176,10 @@ static const char *const around_sql[] = {
 static int run_all(struct crm_ctx *ctx, const char *const *sql, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		sqlite3_stmt *s = crm_db_stmt(ctx->db, sql[i]);
+		struct crm_stmt *s = crm_db_stmt(ctx->db, sql[i]);
 		if (!s)
 			return EX_SOFTWARE;
-		if (sqlite3_step(s) != SQLITE_DONE)
+		if (crm_step(s) != CRM_DONE)
 			return crm_db_fail(ctx->db, "cannot gather the person's records");
 	}
 	return 0;
@@ -187,13 +187,13 @@ static int run_all(struct crm_ctx *ctx, const char *const *sql, size_t n)
 
 int crm_privacy_gather(struct crm_ctx *ctx)
 {
-	sqlite3 *h = crm_db_handle(ctx->db);
-	int st, before;
+	int st;
+	int64_t before;
 	do {
-		before = sqlite3_total_changes(h);
+		before = crm_db_total_changes(ctx->db);
 		if ((st = run_all(ctx, grow_sql, sizeof grow_sql / sizeof grow_sql[0])))
 			return st;
-	} while (sqlite3_total_changes(h) != before);
+	} while (crm_db_total_changes(ctx->db) != before);
 	return run_all(ctx, around_sql, sizeof around_sql / sizeof around_sql[0]);
 }
 
@@ -338,19 +338,19 @@ static void step_holds(struct crm_buf *q, const struct step *s, const char *alia
 	}
 }
 
-static int prepare(struct crm_ctx *ctx, struct crm_buf *q, sqlite3_stmt **s)
+static int prepare(struct crm_ctx *ctx, struct crm_buf *q, struct crm_stmt **s)
 {
-	int rc = sqlite3_prepare_v2(crm_db_handle(ctx->db), q->s, -1, s, NULL);
+	int rc = crm_db_prepare(ctx->db, q->s, s);
 	free(q->s);
 	*q = (struct crm_buf){0};
-	return rc == SQLITE_OK ? 0 : crm_db_fail(ctx->db, "cannot erase personal data");
+	return rc == CRM_OK ? 0 : crm_db_fail(ctx->db, "cannot erase personal data");
 }
 
-static int step_done(struct crm_ctx *ctx, sqlite3_stmt *s)
+static int step_done(struct crm_ctx *ctx, struct crm_stmt *s)
 {
-	int rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot erase personal data");
+	int rc = crm_step(s);
+	crm_stmt_finish(s);
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot erase personal data");
 }
 
 /* "WHERE id IN (the target's records)" */
@@ -367,7 +367,7 @@ static void where_target(struct crm_buf *q, const struct target *t)
 static int plan(struct crm_ctx *ctx, const struct target *t, struct crm_out *o)
 {
 	struct crm_buf q = {0}, fields = {0};
-	sqlite3_stmt *s;
+	struct crm_stmt *s;
 	int st, rc;
 
 	crm_buf_add(&q, "SELECT r.id, r.found_by");
@@ -384,19 +384,19 @@ static int plan(struct crm_ctx *ctx, const struct target *t, struct crm_out *o)
 	crm_buf_add(&q, " ORDER BY r.id");
 	if ((st = prepare(ctx, &q, &s)))
 		return st;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(s, 0);
+	while ((rc = crm_step(s)) == CRM_ROW) {
+		int64_t id = crm_col_int(s, 0);
 		char idtext[24];
 		fields.len = 0;
 		if (fields.s)
 			fields.s[0] = '\0';
 		for (int i = 0; i < t->n; i++) {
-			if (!sqlite3_column_int(s, 2 + i))
+			if (!crm_col_int(s, 2 + i))
 				continue;
 			if (fields.len)
 				crm_buf_add(&fields, ",");
 			crm_buf_add(&fields, t->steps[i].name);
-			if (!t->forgotten && (st = crm_db_audit(ctx->db, t->entity, id, "erase",
+			if (!t->forgotten && (st = crm_audit_write(ctx->db, t->entity, id, "erase",
 								t->steps[i].name, NULL, NULL)))
 				break;
 		}
@@ -408,17 +408,17 @@ static int plan(struct crm_ctx *ctx, const struct target *t, struct crm_out *o)
 		const char *row[] = {t->entity, idtext, crm_col_text(s, 1), fields.len ? fields.s : NULL};
 		crm_out_row(o, row);
 	}
-	sqlite3_finalize(s);
+	crm_stmt_finish(s);
 	free(fields.s);
 	if (st)
 		return st;
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot erase personal data");
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot erase personal data");
 }
 
 static int erase_target(struct crm_ctx *ctx, const struct target *t)
 {
 	struct crm_buf q = {0};
-	sqlite3_stmt *s;
+	struct crm_stmt *s;
 	int st;
 	bool first = true;
 
@@ -444,7 +444,7 @@ static int erase_target(struct crm_ctx *ctx, const struct target *t)
 	if (!first) {
 		if ((st = prepare(ctx, &q, &s)))
 			return st;
-		sqlite3_bind_text(s, 1, ctx->now_iso, -1, SQLITE_STATIC);
+		crm_bind_str(s, 1, ctx->now_iso);
 		if ((st = step_done(ctx, s)))
 			return st;
 	} else {
@@ -491,24 +491,24 @@ static int erase_target(struct crm_ctx *ctx, const struct target *t)
 			continue;
 		}
 		/* each value of the person's, longest first */
-		sqlite3_stmt *v = crm_db_stmt(ctx->db, "SELECT value FROM temp.privacy_value"
+		struct crm_stmt *v = crm_db_stmt(ctx->db, "SELECT value FROM temp.privacy_value"
 						       " ORDER BY length(value) DESC, value");
 		if (!v) {
-			sqlite3_finalize(s);
+			crm_stmt_finish(s);
 			return EX_SOFTWARE;
 		}
 		int rc;
-		while ((rc = sqlite3_step(v)) == SQLITE_ROW && !st) {
-			sqlite3_bind_text(s, 1, crm_col_text(v, 0), -1, SQLITE_TRANSIENT);
-			if (sqlite3_step(s) != SQLITE_DONE)
+		while ((rc = crm_step(v)) == CRM_ROW && !st) {
+			crm_bind_copy(s, 1, crm_col_text(v, 0));
+			if (crm_step(s) != CRM_DONE)
 				st = crm_db_fail(ctx->db, "cannot erase personal data");
-			sqlite3_reset(s);
+			crm_stmt_reset(s);
 		}
-		sqlite3_reset(v);
-		sqlite3_finalize(s);
+		crm_stmt_reset(v);
+		crm_stmt_finish(s);
 		if (st)
 			return st;
-		if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		if (rc != CRM_DONE && rc != CRM_ROW)
 			return crm_db_fail(ctx->db, "cannot erase personal data");
 	}
 	if (!t->forgotten)
@@ -554,19 +554,19 @@ static int erase_elsewhere(struct crm_ctx *ctx)
 		" WHERE " HAS_VALUE("a.old_value") " OR " HAS_VALUE("a.new_value") ")";
 	static const char stat_sql[] =
 		"SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat4'";
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, audit_sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, audit_sql);
 	if (!s)
 		return EX_SOFTWARE;
-	if (sqlite3_step(s) != SQLITE_DONE)
+	if (crm_step(s) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot erase personal data");
 	if (!(s = crm_db_stmt(ctx->db, stat_sql)))
 		return EX_SOFTWARE;
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
+	int rc = crm_step(s);
+	crm_stmt_reset(s);
+	if (rc == CRM_ROW)
 		return crm_db_exec(ctx->db, "DELETE FROM sqlite_stat4"
 					    " WHERE tbl IN ('leads', 'contacts', 'accounts')");
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot erase personal data");
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot erase personal data");
 }
 
 /* The audit rows of records merged into the ones gathered (merge leaves
@@ -580,20 +580,20 @@ static int erase_merged(struct crm_ctx *ctx)
 		"WITH RECURSIVE " CRM_AUDIT_MERGED("?1", "?2")
 		" UPDATE audit SET " CRM_AUDIT_ERASE_VALUES " WHERE id IN (SELECT a.id FROM "
 		CRM_AUDIT_MERGED_ROWS("?1") " WHERE m.hi <> " CRM_AUDIT_NO_END ")";
-	sqlite3_stmt *l = crm_db_stmt(ctx->db, list_sql), *e;
+	struct crm_stmt *l = crm_db_stmt(ctx->db, list_sql), *e;
 	int rc, st = 0;
 	if (!l)
 		return EX_SOFTWARE;
-	while (!st && (rc = sqlite3_step(l)) == SQLITE_ROW) {
+	while (!st && (rc = crm_step(l)) == CRM_ROW) {
 		if (!(e = crm_db_stmt(ctx->db, erase_sql)))
 			return EX_SOFTWARE;
-		sqlite3_bind_text(e, 1, crm_col_text(l, 0), -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(e, 2, sqlite3_column_int64(l, 1));
-		if (sqlite3_step(e) != SQLITE_DONE)
+		crm_bind_copy(e, 1, crm_col_text(l, 0));
+		crm_bind_int(e, 2, crm_col_int(l, 1));
+		if (crm_step(e) != CRM_DONE)
 			st = crm_db_fail(ctx->db, "cannot erase personal data");
 	}
-	sqlite3_reset(l);
-	if (!st && rc != SQLITE_DONE && rc != SQLITE_ROW)
+	crm_stmt_reset(l);
+	if (!st && rc != CRM_DONE && rc != CRM_ROW)
 		st = crm_db_fail(ctx->db, "cannot erase personal data");
 	return st;
 }
@@ -605,17 +605,17 @@ static int audit_forgotten(struct crm_ctx *ctx)
 		"SELECT entity, id FROM temp.privacy_rec WHERE erase = 1"
 		" AND entity IN ('lead', 'contact', 'account')"
 		" ORDER BY found_by = 'given', entity DESC, id";
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 	int rc, st = 0;
 	if (!s)
 		return EX_SOFTWARE;
-	while (!st && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		st = crm_db_audit(ctx->db, crm_col_text(s, 0), sqlite3_column_int64(s, 1), "forget",
+	while (!st && (rc = crm_step(s)) == CRM_ROW)
+		st = crm_audit_write(ctx->db, crm_col_text(s, 0), crm_col_int(s, 1), "forget",
 				  NULL, NULL, NULL);
-	sqlite3_reset(s);
+	crm_stmt_reset(s);
 	if (st)
 		return st;
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot erase personal data");
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot erase personal data");
 }
 
 /* 77 when the actor may not change one of the person's records. */
@@ -629,14 +629,14 @@ static int check_allowed(struct crm_ctx *ctx, const char *entity, int64_t id)
 		" WHERE (r.entity = 'lead' AND NOT " CRM_SQL_VISIBLE_OWNED("l.owner_id") ")"
 		" OR (r.entity = 'contact' AND NOT " CRM_SQL_VISIBLE_OWNED("c.owner_id") ")"
 		" OR (r.entity = 'account' AND NOT " CRM_SQL_VISIBLE_OWNED("a.owner_id") ")";
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 	if (!s)
 		return EX_SOFTWARE;
 	crm_ctx_bind_actor(ctx, s);
-	if (sqlite3_step(s) != SQLITE_ROW)
+	if (crm_step(s) != CRM_ROW)
 		return crm_db_fail(ctx->db, "cannot gather the person's records");
-	int64_t n = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+	int64_t n = crm_col_int(s, 0);
+	crm_stmt_reset(s);
 	if (!n)
 		return 0;
 	crm_warn("forget: %s %lld: %lld other record%s of this person %s not yours to change;"
@@ -673,13 +673,13 @@ static int forget(struct crm_ctx *ctx, const char *entity, int64_t id, bool pers
 
 	if ((st = load_given(ctx, entity, id)) || (st = crm_privacy_session_tables(ctx)))
 		return st;
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, seed_sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, seed_sql);
 	if (!s)
 		return EX_SOFTWARE;
-	sqlite3_bind_text(s, 1, entity, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, id);
-	sqlite3_bind_int(s, 3, person || strcmp(entity, "account") != 0);
-	if (sqlite3_step(s) != SQLITE_DONE)
+	crm_bind_str(s, 1, entity);
+	crm_bind_int(s, 2, id);
+	crm_bind_int(s, 3, person || strcmp(entity, "account") != 0);
+	if (crm_step(s) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot gather the person's records");
 	if ((st = crm_privacy_gather(ctx)) || (st = check_allowed(ctx, entity, id)))
 		return st;

@@ -83,27 +83,27 @@ static int print_text(struct crm_ctx *ctx, const char *json, FILE *out)
 		"SELECT replace(substr(fullkey, 3), '\"', ''), CASE type WHEN 'true' THEN 'yes' WHEN 'false' THEN 'no'"
 		" ELSE atom END FROM json_tree(?1)"
 		" WHERE type NOT IN ('object', 'array', 'null') ORDER BY id";
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 	if (!s)
 		return EX_SOFTWARE;
-	sqlite3_bind_text(s, 1, json, -1, SQLITE_TRANSIENT);
+	crm_bind_copy(s, 1, json);
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	while ((rc = crm_step(s)) == CRM_ROW)
 		fprintf(out, "    %s: %s\n", crm_col_text(s, 0), crm_col_text(s, 1));
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot export");
+	crm_stmt_reset(s);
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot export");
 }
 
 static int print_section(struct crm_ctx *ctx, const struct section *sec, bool text, bool last,
 			 FILE *out)
 {
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sec->sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sec->sql);
 	if (!s)
 		return EX_SOFTWARE;
 	int rc, n = 0, st = 0;
 	if (!text)
 		fprintf(out, "\"%s\": [", sec->name);
-	while (!st && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while (!st && (rc = crm_step(s)) == CRM_ROW) {
 		const char *json = crm_col_text(s, 0);
 		if (!text) {
 			fprintf(out, "%s\n  %s", n ? "," : "", json);
@@ -115,10 +115,10 @@ static int print_section(struct crm_ctx *ctx, const struct section *sec, bool te
 		}
 		n++;
 	}
-	sqlite3_reset(s);
+	crm_stmt_reset(s);
 	if (st)
 		return st;
-	if (rc != SQLITE_DONE)
+	if (rc != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot export");
 	if (!text)
 		fprintf(out, "%s]%s\n", n ? "\n" : "", last ? "" : ",");
@@ -145,16 +145,16 @@ static int seed_query(struct crm_ctx *ctx, const struct crm_privacy_query *q)
 				crm_warn("export: invalid %s '%s'", k ? "e-mail" : "phone", v[i]);
 				return EX_DATAERR;
 			}
-			sqlite3_stmt *s = crm_db_stmt(ctx->db, key_sql);
+			struct crm_stmt *s = crm_db_stmt(ctx->db, key_sql);
 			if (!s) {
 				free(buf);
 				return EX_SOFTWARE;
 			}
-			sqlite3_bind_text(s, 1, k ? "email" : "phone", -1, SQLITE_STATIC);
-			sqlite3_bind_text(s, 2, buf, -1, SQLITE_TRANSIENT);
-			int rc = sqlite3_step(s);
+			crm_bind_str(s, 1, k ? "email" : "phone");
+			crm_bind_copy(s, 2, buf);
+			int rc = crm_step(s);
 			free(buf);
-			if (rc != SQLITE_DONE)
+			if (rc != CRM_DONE)
 				return crm_db_fail(ctx->db, "cannot export");
 		}
 	}
@@ -166,11 +166,11 @@ static int seed_query(struct crm_ctx *ctx, const struct crm_privacy_query *q)
 			crm_warn("export: invalid name '%s'", q->names[i]);
 			return EX_DATAERR;
 		}
-		sqlite3_stmt *s = crm_db_stmt(ctx->db, name_sql);
+		struct crm_stmt *s = crm_db_stmt(ctx->db, name_sql);
 		if (!s)
 			return EX_SOFTWARE;
-		sqlite3_bind_text(s, 1, q->names[i], -1, SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_DONE)
+		crm_bind_str(s, 1, q->names[i]);
+		if (crm_step(s) != CRM_DONE)
 			return crm_db_fail(ctx->db, "cannot export");
 	}
 	/* an account found by name is the person's own */
@@ -185,13 +185,13 @@ static int export(struct crm_ctx *ctx, const struct crm_privacy_query *q, bool t
 	int st;
 	if ((st = crm_privacy_session_tables(ctx)) || (st = seed_query(ctx, q)) || (st = crm_privacy_gather(ctx)))
 		return st;
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, count_sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, count_sql);
 	if (!s)
 		return EX_SOFTWARE;
-	if (sqlite3_step(s) != SQLITE_ROW)
+	if (crm_step(s) != CRM_ROW)
 		return crm_db_fail(ctx->db, "cannot export");
-	int64_t found = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+	int64_t found = crm_col_int(s, 0);
+	crm_stmt_reset(s);
 	if (!found) {
 		crm_warn("export: no record holds this person's data");
 		return 1;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "audit.h"
 #include "db.h"
 #include "err.h"
 #include "leadfield.h"
@@ -49,7 +50,7 @@ struct crm_rec {
 	const char *where;
 	char err[512];
 	struct crm_buf json;
-	sqlite3_stmt *ins, *upd, *sel;	/* built from the kind's fields */
+	struct crm_stmt *ins, *upd, *sel;	/* built from the kind's fields */
 	struct crm_rec *cur;		/* apply's copy of the stored record */
 };
 
@@ -93,9 +94,9 @@ void crm_rec_free(struct crm_rec *r)
 	free(r->cf);
 	free(r->cached_login);
 	free(r->json.s);
-	sqlite3_finalize(r->ins);
-	sqlite3_finalize(r->upd);
-	sqlite3_finalize(r->sel);
+	crm_stmt_finish(r->ins);
+	crm_stmt_finish(r->upd);
+	crm_stmt_finish(r->sel);
 	crm_rec_free(r->cur);
 	free(r);
 }
@@ -204,23 +205,23 @@ static int resolve_account(struct crm_rec *r, const struct crm_field *f, const c
 	long long id = strtoll(text, &end, 10);
 	if (errno || end == text || *end || id <= 0 || *text == '+')
 		return fail(r, EX_DATAERR, "invalid account id", text);
-	sqlite3_stmt *s = crm_db_stmt(r->ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(r->ctx->db, sql);
 	if (!s)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	crm_bind_int(s, crm_param_index(s, ":id"), id);
 	crm_ctx_bind_actor(r->ctx, s);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE)
+	int rc = crm_step(s);
+	if (rc == CRM_DONE)
 		return fail(r, EX_DATAERR, "unknown account", text);
-	if (rc != SQLITE_ROW)
+	if (rc != CRM_ROW)
 		return crm_db_fail(r->ctx->db, "cannot read account");
-	if (!r->trusted_refs && !sqlite3_column_int(s, 1)) {
+	if (!r->trusted_refs && !crm_col_int(s, 1)) {
 		snprintf(r->err, sizeof r->err, "permission denied: account %lld is not visible to '%s'",
 			 id, r->ctx->actor.login);
 		return EX_NOPERM;
 	}
 	if (strcmp(f->name, "account") == 0)
-		r->ref_owner = sqlite3_column_int64(s, 0);
+		r->ref_owner = crm_col_int(s, 0);
 	return 0;
 }
 
@@ -352,11 +353,11 @@ int crm_rec_check_new(struct crm_rec *r)
 
 /* ---- statements built from the kind ---- */
 
-static int prepare(struct crm_rec *r, sqlite3_stmt **st, struct crm_buf *q)
+static int prepare(struct crm_rec *r, struct crm_stmt **st, struct crm_buf *q)
 {
-	int rc = sqlite3_prepare_v2(crm_db_handle(r->ctx->db), q->s, -1, st, NULL);
+	int rc = crm_db_prepare(r->ctx->db, q->s, st);
 	free(q->s);
-	if (rc != SQLITE_OK)
+	if (rc != CRM_OK)
 		return crm_db_fail(r->ctx->db, "cannot prepare statement");
 	return 0;
 }
@@ -388,16 +389,16 @@ static int insert_stmt(struct crm_rec *r)
 	return prepare(r, &r->ins, &q);
 }
 
-static void bind_value(sqlite3_stmt *st, int i, const char *s)
+static void bind_value(struct crm_stmt *st, int i, const char *s)
 {
 	if (s && *s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+		crm_bind_copy(st, i, s);
 	else
-		sqlite3_bind_null(st, i);
+		crm_bind_null(st, i);
 }
 
 /* Bind the fields to 1..n and the duplicate keys to n+2..n+4. */
-static void bind_fields(struct crm_rec *r, sqlite3_stmt *st)
+static void bind_fields(struct crm_rec *r, struct crm_stmt *st)
 {
 	const struct crm_kind *k = r->k;
 	int n = k->nfields, keys[3] = {-1, -1, -1};
@@ -427,9 +428,9 @@ static void bind_fields(struct crm_rec *r, sqlite3_stmt *st)
 		else if (*in)
 			len = (long)(k->company ? crm_norm_company(in, out) : crm_norm_name(in, out));
 		if (len > 0)
-			sqlite3_bind_text(st, n + 2 + j, out, -1, free);
+			crm_bind_owned(st, n + 2 + j, out);
 		else {
-			sqlite3_bind_null(st, n + 2 + j);
+			crm_bind_null(st, n + 2 + j);
 			free(out);
 		}
 	}
@@ -448,11 +449,11 @@ static const char *custom_json(struct crm_rec *r)
 static const char *login_of(struct crm_ctx *ctx, int64_t id)
 {
 	static char login[128];
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, "SELECT login FROM users WHERE id = ?1");
+	struct crm_stmt *s = crm_db_stmt(ctx->db, "SELECT login FROM users WHERE id = ?1");
 	login[0] = '\0';
 	if (s) {
-		sqlite3_bind_int64(s, 1, id);
-		if (sqlite3_step(s) == SQLITE_ROW)
+		crm_bind_int(s, 1, id);
+		if (crm_step(s) == CRM_ROW)
 			snprintf(login, sizeof login, "%s", crm_col_text(s, 0));
 	}
 	return login;
@@ -483,22 +484,22 @@ int crm_rec_insert(struct crm_rec *r, bool check, bool audit, int64_t *id)
 	}
 	if ((st = insert_stmt(r)))
 		return st;
-	sqlite3_stmt *s = r->ins;
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
+	struct crm_stmt *s = r->ins;
+	crm_stmt_reset(s);
+	crm_stmt_clear(s);
 	bind_fields(r, s);
 	int n = r->k->nfields;
 	bind_value(s, n + 1, custom_json(r));
 	crm_bind_id(s, n + 5, r->lead_id);
-	sqlite3_bind_text(s, n + 6, ctx->now_iso, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE)
+	crm_bind_str(s, n + 6, ctx->now_iso);
+	if (crm_step(s) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot insert record");
-	*id = sqlite3_last_insert_rowid(crm_db_handle(ctx->db));
-	sqlite3_reset(s);
+	*id = crm_db_last_id(ctx->db);
+	crm_stmt_reset(s);
 	if (!audit)
 		return 0;
 	for (int h = 0; h < r->nslots; h++)
-		if (has_value(r, h) && (st = crm_db_audit(ctx->db, r->k->entity, *id, "create",
+		if (has_value(r, h) && (st = crm_audit_write(ctx->db, r->k->entity, *id, "create",
 				crm_rec_field_name(r, h), NULL, r->v[h].s)))
 			return st;
 	return 0;
@@ -538,27 +539,27 @@ int crm_rec_load(struct crm_rec *r, int64_t id, bool for_change)
 
 	if ((st = select_stmt(r)))
 		return st;
-	sqlite3_stmt *s = r->sel;
-	sqlite3_reset(s);
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	struct crm_stmt *s = r->sel;
+	crm_stmt_reset(s);
+	crm_bind_int(s, crm_param_index(s, ":id"), id);
 	crm_ctx_bind_actor(ctx, s);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE) {
+	rc = crm_step(s);
+	if (rc == CRM_DONE) {
 		crm_warn("%s%s%s %lld not found", r->where ? r->where : "", r->where ? ": " : "",
 			 r->k->entity, (long long)id);
 		return CRM_EX_NOTFOUND;
 	}
-	if (rc != SQLITE_ROW)
+	if (rc != CRM_ROW)
 		return crm_db_fail(ctx->db, "cannot read record");
-	int64_t owner = sqlite3_column_int64(s, n);
+	int64_t owner = crm_col_int(s, n);
 	snprintf(what, sizeof what, "%s %lld", r->k->entity, (long long)id);
-	if (!sqlite3_column_int(s, n + 2)) {
+	if (!crm_col_int(s, n + 2)) {
 		crm_warn("permission denied: %s is not visible to '%s'", what, ctx->actor.login);
-		sqlite3_reset(s);
+		crm_stmt_reset(s);
 		return EX_NOPERM;
 	}
 	if (for_change && (st = crm_ctx_may_change(ctx, owner, what))) {
-		sqlite3_reset(s);
+		crm_stmt_reset(s);
 		return st;
 	}
 	crm_rec_clear(r);
@@ -567,23 +568,23 @@ int crm_rec_load(struct crm_rec *r, int64_t id, bool for_change)
 	r->owner_id = owner;
 	for (int h = n; h < r->nslots; h++)
 		slot_copy(&r->v[h], "", 0);
-	char *custom = sqlite3_column_type(s, n + 1) == SQLITE_NULL ? NULL
+	char *custom = crm_col_null(s, n + 1) ? NULL
 		: crm_xstrdup(crm_col_text(s, n + 1));
-	sqlite3_reset(s);
+	crm_stmt_reset(s);
 	if (!custom)
 		return 0;
-	sqlite3_stmt *c = crm_db_stmt(ctx->db, custom_sql);
+	struct crm_stmt *c = crm_db_stmt(ctx->db, custom_sql);
 	if (!c) {
 		free(custom);
 		return EX_SOFTWARE;
 	}
-	sqlite3_bind_text(c, 1, custom, -1, free);
-	while ((rc = sqlite3_step(c)) == SQLITE_ROW)
+	crm_bind_owned(c, 1, custom);
+	while ((rc = crm_step(c)) == CRM_ROW)
 		for (int h = n; h < r->nslots; h++)
 			if (strcmp(crm_rec_field_name(r, h), crm_col_text(c, 0)) == 0)
 				slot_copy(&r->v[h], crm_col_text(c, 1), strlen(crm_col_text(c, 1)));
-	sqlite3_reset(c);
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot read custom fields");
+	crm_stmt_reset(c);
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read custom fields");
 }
 
 /* UPDATE t SET fields... = ?1..?n, norms ?n+2..?n+4, updated_at ?n+6 WHERE id ?n+7 */
@@ -614,14 +615,14 @@ static int write_row(struct crm_rec *cur, int64_t id)
 	int st, n = cur->k->nfields;
 	if ((st = update_stmt(cur)))
 		return st;
-	sqlite3_stmt *s = cur->upd;
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
+	struct crm_stmt *s = cur->upd;
+	crm_stmt_reset(s);
+	crm_stmt_clear(s);
 	bind_fields(cur, s);
-	sqlite3_bind_text(s, n + 6, cur->ctx->now_iso, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, n + 7, id);
-	st = sqlite3_step(s) == SQLITE_DONE ? 0 : crm_db_fail(cur->ctx->db, "cannot update record");
-	sqlite3_reset(s);
+	crm_bind_str(s, n + 6, cur->ctx->now_iso);
+	crm_bind_int(s, n + 7, id);
+	st = crm_step(s) == CRM_DONE ? 0 : crm_db_fail(cur->ctx->db, "cannot update record");
+	crm_stmt_reset(s);
 	return st;
 }
 
@@ -632,17 +633,17 @@ static int write_custom(struct crm_rec *cur, int64_t id, int h, const char *valu
 				  " THEN json_remove(coalesce(custom, '{}'), ?1)"
 				  " ELSE json_set(coalesce(custom, '{}'), ?1, ?2) END, '{}') WHERE id = ?3",
 				  cur->k->table);
-	sqlite3_stmt *s;
-	int rc = sqlite3_prepare_v2(crm_db_handle(cur->ctx->db), sql, -1, &s, NULL);
+	struct crm_stmt *s;
+	int rc = crm_db_prepare(cur->ctx->db, sql, &s);
 	free(sql);
-	if (rc != SQLITE_OK)
+	if (rc != CRM_OK)
 		return crm_db_fail(cur->ctx->db, "cannot update custom field");
-	sqlite3_bind_text(s, 1, crm_xasprintf("$.\"%s\"", crm_rec_field_name(cur, h)), -1, free);
+	crm_bind_owned(s, 1, crm_xasprintf("$.\"%s\"", crm_rec_field_name(cur, h)));
 	bind_value(s, 2, value);
-	sqlite3_bind_int64(s, 3, id);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(cur->ctx->db, "cannot update custom field");
+	crm_bind_int(s, 3, id);
+	rc = crm_step(s);
+	crm_stmt_finish(s);
+	return rc == CRM_DONE ? 0 : crm_db_fail(cur->ctx->db, "cannot update custom field");
 }
 
 /* Would making parent the parent of account id close a loop? */
@@ -652,13 +653,13 @@ static bool parent_loop(struct crm_ctx *ctx, int64_t id, int64_t parent)
 		"WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT a.parent_id FROM accounts a"
 		" JOIN up ON a.id = up.id WHERE a.parent_id IS NOT NULL)"
 		" SELECT 1 FROM up WHERE id = ?2";
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 	if (!s)
 		return true;
-	sqlite3_bind_int64(s, 1, parent);
-	sqlite3_bind_int64(s, 2, id);
-	bool loop = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_reset(s);
+	crm_bind_int(s, 1, parent);
+	crm_bind_int(s, 2, id);
+	bool loop = crm_step(s) == CRM_ROW;
+	crm_stmt_reset(s);
 	return loop;
 }
 
@@ -712,7 +713,7 @@ int crm_rec_apply(struct crm_rec *chg, int64_t id, const char *action, struct cr
 			return st;
 		if (h < chg->k->nfields && chg->k->fields[h].kind == CRM_FK_OWNER)
 			cur->owner_id = chg->owner_id;
-		if ((st = crm_db_audit(ctx->db, chg->k->entity, id, action, name,
+		if ((st = crm_audit_write(ctx->db, chg->k->entity, id, action, name,
 				       nonempty(cur->v[h].s), nonempty(nv))))
 			return st;
 		if (diff)

@@ -160,8 +160,8 @@ char *crm_rec_login_of(struct crm_ctx *ctx, int64_t id);
 /* Duplicate keys: text normalised (lib/normalise.h) and bound to st at
  * i, or NULL when it gives no key. */
 enum crm_key { CRM_KEY_COMPANY, CRM_KEY_NAME, CRM_KEY_PHONE, CRM_KEY_EMAIL };
-struct sqlite3_stmt;
-void crm_rec_bind_key(struct sqlite3_stmt *st, int i, const char *text, enum crm_key kind);
+struct crm_stmt;
+void crm_rec_bind_key(struct crm_stmt *st, int i, const char *text, enum crm_key kind);
 
 /* ---- commands: one transaction each, -n honoured ---- */
 

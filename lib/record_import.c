@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "audit.h"
 #include "colmap.h"
 #include "db.h"
 #include "err.h"
@@ -99,21 +100,21 @@ static int64_t account_by_name(struct crm_ctx *ctx, const char *name)
 	static const char sql[] =
 		"SELECT id FROM accounts WHERE forgotten_at IS NULL AND name_norm = ?1"
 		" UNION ALL SELECT id FROM accounts WHERE id = ?2 ORDER BY 1 LIMIT 1";
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 	char *norm = crm_xmalloc(strlen(name) + 1), *end;
 	if (!s) {
 		free(norm);
 		return 0;
 	}
 	if (crm_norm_company(name, norm) > 0)
-		sqlite3_bind_text(s, 1, norm, -1, free);
+		crm_bind_owned(s, 1, norm);
 	else
 		free(norm);
 	long long id = strtoll(name, &end, 10);
 	if (*name && !*end && id > 0)
-		sqlite3_bind_int64(s, 2, id);
-	int64_t found = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
+		crm_bind_int(s, 2, id);
+	int64_t found = crm_step(s) == CRM_ROW ? crm_col_int(s, 0) : 0;
+	crm_stmt_reset(s);
 	return found;
 }
 
@@ -134,7 +135,7 @@ static int64_t find_dup(struct imp *im, const char **why)
 		crm_rec_get(r, crm_rec_field(r, "name")), crm_rec_get(r, crm_rec_field(r, "phone")),
 		crm_rec_get(r, crm_rec_field(r, "email")), crm_rec_get(r, crm_rec_field(r, "account")),
 	};
-	sqlite3_stmt *s = crm_db_stmt(im->ctx->db, account ? account_sql : contact_sql);
+	struct crm_stmt *s = crm_db_stmt(im->ctx->db, account ? account_sql : contact_sql);
 	if (!s)
 		return 0;
 	for (int i = 0; i < 3; i++) {
@@ -144,23 +145,23 @@ static int64_t find_dup(struct imp *im, const char **why)
 		long n = i == 1 ? crm_norm_phone(v[i], out) : i == 2 ? crm_norm_email(v[i], out)
 			: (long)(account ? crm_norm_company(v[i], out) : crm_norm_name(v[i], out));
 		if (n > 0 && (i == 0 || !account))
-			sqlite3_bind_text(s, i + 1, out, -1, free);
+			crm_bind_owned(s, i + 1, out);
 		else
 			free(out);
 	}
 	if (!account && v[3] && *v[3])
-		sqlite3_bind_int64(s, 4, strtoll(v[3], NULL, 10));
+		crm_bind_int(s, 4, strtoll(v[3], NULL, 10));
 	int64_t id = 0;
 	*why = "name";
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		id = sqlite3_column_int64(s, 0);
+	if (crm_step(s) == CRM_ROW) {
+		id = crm_col_int(s, 0);
 		if (!account) {
 			static char key[32];
 			snprintf(key, sizeof key, "%s", crm_col_text(s, 1));
 			*why = key;
 		}
 	}
-	sqlite3_reset(s);
+	crm_stmt_reset(s);
 	return id;
 }
 
@@ -173,13 +174,13 @@ static bool visible(struct imp *im, bool account, int64_t id)
 		"SELECT " CRM_SQL_VISIBLE_OWNED("owner_id") " FROM accounts WHERE id = :id";
 	static const char contact_sql[] =
 		"SELECT " CRM_SQL_VISIBLE_OWNED("owner_id") " FROM contacts WHERE id = :id";
-	sqlite3_stmt *s = crm_db_stmt(im->ctx->db, account ? account_sql : contact_sql);
+	struct crm_stmt *s = crm_db_stmt(im->ctx->db, account ? account_sql : contact_sql);
 	if (!s)
 		return false;
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	crm_bind_int(s, crm_param_index(s, ":id"), id);
 	crm_ctx_bind_actor(im->ctx, s);
-	bool seen = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
-	sqlite3_reset(s);
+	bool seen = crm_step(s) == CRM_ROW && crm_col_int(s, 0);
+	crm_stmt_reset(s);
 	return seen;
 }
 
@@ -375,10 +376,10 @@ static int cmp_str(const void *a, const void *b)
  * link_parents will find it), and not the account itself. */
 static void check_parents(struct imp *im)
 {
-	sqlite3_stmt *s = crm_db_stmt(im->ctx->db, "SELECT coalesce(max(id), 0) FROM accounts");
-	long long last = s && sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	struct crm_stmt *s = crm_db_stmt(im->ctx->db, "SELECT coalesce(max(id), 0) FROM accounts");
+	long long last = s && crm_step(s) == CRM_ROW ? crm_col_int(s, 0) : 0;
 	if (s)
-		sqlite3_reset(s);
+		crm_stmt_reset(s);
 	qsort(im->names, im->nnames, sizeof *im->names, cmp_str);
 	for (size_t i = 0; i < im->nlinks; i++) {
 		const struct link *l = &im->links[i];
@@ -459,7 +460,7 @@ static int audit_batch(struct imp *im, char **files, int nfiles)
 		crm_buf_add(&b, i ? ", " : "");
 		crm_buf_add(&b, strcmp(files[i], "-") ? files[i] : "stdin");
 	}
-	int st = crm_db_audit(im->ctx->db, im->k->entity, 0, "import", NULL, NULL, b.s);
+	int st = crm_audit_write(im->ctx->db, im->k->entity, 0, "import", NULL, NULL, b.s);
 	free(b.s);
 	return st;
 }

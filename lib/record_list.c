@@ -81,15 +81,15 @@ static void add_expr(struct crm_buf *q, const struct pick *p, int *ncf)
 	crm_buf_add(q, buf);
 }
 
-static void bind_cf_paths(sqlite3_stmt *st, const struct pick *picks, size_t n, int *k)
+static void bind_cf_paths(struct crm_stmt *st, const struct pick *picks, size_t n, int *k)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (picks[i].col)
 			continue;
 		char name[24];
 		snprintf(name, sizeof name, ":cf%d", (*k)++);
-		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name),
-				  crm_xasprintf("$.\"%s\"", picks[i].cf->name), -1, free);
+		crm_bind_owned(st, crm_param_index(st, name),
+				  crm_xasprintf("$.\"%s\"", picks[i].cf->name));
 	}
 }
 
@@ -159,18 +159,18 @@ static int add_filters(struct crm_ctx *ctx, const struct crm_kind *k,
 	return 0;
 }
 
-static void bind_filters(struct crm_ctx *ctx, sqlite3_stmt *st, const struct crm_rec_filter *f,
+static void bind_filters(struct crm_ctx *ctx, struct crm_stmt *st, const struct crm_rec_filter *f,
 			 const char *since, const char *until, int64_t owner)
 {
 	int i;
-	if ((i = sqlite3_bind_parameter_index(st, ":id")))
-		sqlite3_bind_int64(st, i, f->id);
-	if ((i = sqlite3_bind_parameter_index(st, ":owner")))
-		sqlite3_bind_int64(st, i, owner);
-	if ((i = sqlite3_bind_parameter_index(st, ":account")))
-		sqlite3_bind_int64(st, i, f->account);
-	if ((i = sqlite3_bind_parameter_index(st, ":limit")))
-		sqlite3_bind_int64(st, i, f->limit);
+	if ((i = crm_param_index(st, ":id")))
+		crm_bind_int(st, i, f->id);
+	if ((i = crm_param_index(st, ":owner")))
+		crm_bind_int(st, i, owner);
+	if ((i = crm_param_index(st, ":account")))
+		crm_bind_int(st, i, f->account);
+	if ((i = crm_param_index(st, ":limit")))
+		crm_bind_int(st, i, f->limit);
 	crm_bind_named_text(st, ":industry", f->industry);
 	crm_bind_named_text(st, ":region", f->region);
 	crm_bind_named_text(st, ":source", f->source);
@@ -205,7 +205,7 @@ int crm_rec_list(struct crm_ctx *ctx, const struct crm_kind *k, const struct crm
 	char since[CRM_ISO_LEN] = "", until[CRM_ISO_LEN] = "";
 	int64_t owner = 0;
 	int ncf = 0, st, rc;
-	sqlite3_stmt *s = NULL;
+	struct crm_stmt *s = NULL;
 
 	if ((st = parse_fields(ctx, k, f->fields, &picks, &n)))
 		return st;
@@ -229,7 +229,7 @@ int crm_rec_list(struct crm_ctx *ctx, const struct crm_kind *k, const struct crm
 	crm_buf_add(&q, desc ? " DESC, t.id DESC" : ", t.id");
 	if (f->limit >= 0)
 		crm_buf_add(&q, " LIMIT :limit");
-	if (sqlite3_prepare_v2(crm_db_handle(ctx->db), q.s, -1, &s, NULL) != SQLITE_OK) {
+	if (crm_db_prepare(ctx->db, q.s, &s) != CRM_OK) {
 		st = crm_db_fail(ctx->db, "cannot read records");
 		goto out;
 	}
@@ -243,19 +243,19 @@ int crm_rec_list(struct crm_ctx *ctx, const struct crm_kind *k, const struct crm
 		crm_out_col(o, pick_name(&picks[i]), pick_kind(&picks[i]));
 	const char **row = crm_xcalloc(n, sizeof *row);
 	long rows = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = crm_step(s)) == CRM_ROW) {
 		for (size_t i = 0; i < n; i++)
-			row[i] = (const char *)sqlite3_column_text(s, (int)i);
+			row[i] = crm_col_str(s, (int)i);
 		crm_out_row(o, row);
 		if ((++rows & 1023) == 0 && ferror(out))
 			break;	/* a full disk or a closed pipe: crm_finish() reports it */
 	}
 	free(row);
 	crm_out_end(o);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != CRM_ROW && rc != CRM_DONE)
 		st = crm_db_fail(ctx->db, "cannot read records");
 out:
-	sqlite3_finalize(s);
+	crm_stmt_finish(s);
 	free(picks);
 	free(q.s);
 	return st;
@@ -303,11 +303,11 @@ static int custom_pairs(struct crm_ctx *ctx, const struct crm_kind *k, const cha
 			pair_add(p, cfg->custom_fields[i].name, "");
 	if (!*json)
 		return 0;
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 	if (!s)
 		return EX_SOFTWARE;
-	sqlite3_bind_text(s, 1, json, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	crm_bind_copy(s, 1, json);
+	while ((rc = crm_step(s)) == CRM_ROW) {
 		const char *key = crm_col_text(s, 0);
 		size_t i = first;
 		while (i < p->n && strcmp(p->names[i], key) != 0)
@@ -317,7 +317,7 @@ static int custom_pairs(struct crm_ctx *ctx, const struct crm_kind *k, const cha
 		free(p->values[i]);
 		p->values[i] = crm_xstrdup(crm_col_text(s, 1));
 	}
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot read custom fields");
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read custom fields");
 }
 
 int crm_rec_profile(struct crm_ctx *ctx, const struct crm_kind *k, int64_t id, bool vertical,
@@ -325,7 +325,7 @@ int crm_rec_profile(struct crm_ctx *ctx, const struct crm_kind *k, int64_t id, b
 {
 	struct crm_buf q = {0};
 	struct pairs p = {0};
-	sqlite3_stmt *s = NULL;
+	struct crm_stmt *s = NULL;
 	int st = 0, rc;
 
 	crm_buf_add(&q, "SELECT ");
@@ -337,29 +337,29 @@ int crm_rec_profile(struct crm_ctx *ctx, const struct crm_kind *k, int64_t id, b
 	crm_buf_add(&q, " FROM ");
 	crm_buf_add(&q, k->table);
 	crm_buf_add(&q, " t LEFT JOIN users u ON u.id = t.owner_id WHERE t.id = :id");
-	rc = sqlite3_prepare_v2(crm_db_handle(ctx->db), q.s, -1, &s, NULL);
+	rc = crm_db_prepare(ctx->db, q.s, &s);
 	free(q.s);
-	if (rc != SQLITE_OK)
+	if (rc != CRM_OK)
 		return crm_db_fail(ctx->db, "cannot read record");
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	crm_bind_int(s, crm_param_index(s, ":id"), id);
 	crm_ctx_bind_actor(ctx, s);
-	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
-		if (rc == SQLITE_DONE)
+	if ((rc = crm_step(s)) != CRM_ROW) {
+		if (rc == CRM_DONE)
 			crm_warn("%s %lld not found", k->entity, (long long)id);
-		st = rc == SQLITE_DONE ? CRM_EX_NOTFOUND : crm_db_fail(ctx->db, "cannot read record");
-	} else if (!sqlite3_column_int(s, k->ncols + 1)) {
+		st = rc == CRM_DONE ? CRM_EX_NOTFOUND : crm_db_fail(ctx->db, "cannot read record");
+	} else if (!crm_col_int(s, k->ncols + 1)) {
 		crm_warn("permission denied: %s %lld is not visible to '%s'", k->entity,
 			 (long long)id, ctx->actor.login);
 		st = EX_NOPERM;
 	}
 	if (st) {
-		sqlite3_finalize(s);
+		crm_stmt_finish(s);
 		return st;
 	}
 	for (int i = 0; i < k->ncols; i++)
 		pair_add(&p, k->cols[i].name, crm_col_text(s, i));
 	char *json = crm_xstrdup(crm_col_text(s, k->ncols));
-	sqlite3_finalize(s);
+	crm_stmt_finish(s);
 	st = custom_pairs(ctx, k, json, &p);
 	free(json);
 	if (!st && vertical) {

@@ -13,20 +13,20 @@
 #include "privacy.h"
 #include "record.h"
 
-static int prepare(struct crm_ctx *ctx, struct crm_buf *q, sqlite3_stmt **s, const char *what)
+static int prepare(struct crm_ctx *ctx, struct crm_buf *q, struct crm_stmt **s, const char *what)
 {
-	int rc = sqlite3_prepare_v2(crm_db_handle(ctx->db), q->s, -1, s, NULL);
+	int rc = crm_db_prepare(ctx->db, q->s, s);
 	free(q->s);
 	q->s = NULL;
 	q->len = q->cap = 0;
-	return rc == SQLITE_OK ? 0 : crm_db_fail(ctx->db, what);
+	return rc == CRM_OK ? 0 : crm_db_fail(ctx->db, what);
 }
 
 int crm_rec_dupes(struct crm_ctx *ctx, const struct crm_kind *k, FILE *out)
 {
 	static const char *const names[] = {"group", "id", "name", "phone", "email", "match"};
 	struct crm_buf q = {0};
-	sqlite3_stmt *s;
+	struct crm_stmt *s;
 	const char *row[6];
 	int st, rc;
 
@@ -48,20 +48,19 @@ int crm_rec_dupes(struct crm_ctx *ctx, const struct crm_kind *k, FILE *out)
 	if ((st = prepare(ctx, &q, &s, "cannot find duplicates")))
 		return st;
 	crm_ctx_bind_actor(ctx, s);
-	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":name_match"), k->name_match, -1,
-			  SQLITE_STATIC);
+	crm_bind_str(s, crm_param_index(s, ":name_match"), k->name_match);
 	struct crm_out *o = crm_out_new(out, ctx->opts->format, !ctx->opts->no_header);
 	crm_out_col(o, names[0], CRM_COL_INT);
 	crm_out_col(o, names[1], CRM_COL_INT);
 	crm_out_cols(o, names + 2, 4);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = crm_step(s)) == CRM_ROW) {
 		for (int i = 0; i < 6; i++)
-			row[i] = (const char *)sqlite3_column_text(s, i);
+			row[i] = crm_col_str(s, i);
 		crm_out_row(o, row);
 	}
 	crm_out_end(o);
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot find duplicates");
+	crm_stmt_finish(s);
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot find duplicates");
 }
 
 /* ---- merge ---- */
@@ -103,7 +102,7 @@ static int snapshot_and_delete(struct crm_ctx *ctx, const struct crm_kind *k, in
 			       int64_t keep)
 {
 	struct crm_buf q = {0};
-	sqlite3_stmt *s;
+	struct crm_stmt *s;
 	char keep_text[24];
 	int st;
 
@@ -119,15 +118,15 @@ static int snapshot_and_delete(struct crm_ctx *ctx, const struct crm_kind *k, in
 	crm_buf_add(&q, " t LEFT JOIN users u ON u.id = t.owner_id WHERE t.id = ?1");
 	if ((st = prepare(ctx, &q, &s, "cannot read record")))
 		return st;
-	sqlite3_bind_int64(s, 1, dup);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
+	crm_bind_int(s, 1, dup);
+	if (crm_step(s) != CRM_ROW) {
+		crm_stmt_finish(s);
 		return crm_db_fail(ctx->db, "cannot read record");
 	}
 	char *snapshot = crm_xstrdup(crm_col_text(s, 0));
-	sqlite3_finalize(s);
+	crm_stmt_finish(s);
 	snprintf(keep_text, sizeof keep_text, "%lld", (long long)keep);
-	st = crm_db_audit(ctx->db, k->entity, dup, "merge", "merged_into", snapshot, keep_text);
+	st = crm_audit_write(ctx->db, k->entity, dup, "merge", "merged_into", snapshot, keep_text);
 	free(snapshot);
 	if (st)
 		return st;
@@ -136,9 +135,9 @@ static int snapshot_and_delete(struct crm_ctx *ctx, const struct crm_kind *k, in
 	crm_buf_add(&q, " WHERE id = ?1");
 	if ((st = prepare(ctx, &q, &s, "cannot delete record")))
 		return st;
-	sqlite3_bind_int64(s, 1, dup);
-	st = sqlite3_step(s) == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot delete record");
-	sqlite3_finalize(s);
+	crm_bind_int(s, 1, dup);
+	st = crm_step(s) == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot delete record");
+	crm_stmt_finish(s);
 	return st;
 }
 
@@ -181,7 +180,7 @@ int crm_rec_merge(struct crm_ctx *ctx, const struct crm_kind *k, int64_t keep,
 		/* the kept record's history finds the merged one through this row */
 		char dup_text[24];
 		snprintf(dup_text, sizeof dup_text, "%lld", (long long)dups[i]);
-		if ((st = crm_db_audit(ctx->db, k->entity, keep, "merge", "merged_from", NULL, dup_text)))
+		if ((st = crm_audit_write(ctx->db, k->entity, keep, "merge", "merged_from", NULL, dup_text)))
 			break;
 		crm_diff_row(&diff, dups[i], "merged_into", NULL, keep_text);
 	}

@@ -175,19 +175,19 @@ int crm_history_print(struct crm_ctx *ctx, const char *entity, int64_t id, struc
 	};
 	const char *row[8];
 	int rc;
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 	if (!s)
 		return EX_SOFTWARE;
-	sqlite3_bind_text(s, 1, entity, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, id);
+	crm_bind_str(s, 1, entity);
+	crm_bind_int(s, 2, id);
 	crm_out_cols(o, names, 7);
 	crm_out_col(o, names[7], CRM_COL_INT);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = crm_step(s)) == CRM_ROW) {
 		for (int i = 0; i < 8; i++)
-			row[i] = (const char *)sqlite3_column_text(s, i);
+			row[i] = crm_col_str(s, i);
 		crm_out_row(o, row);
 	}
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot read history");
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read history");
 }
 
 int crm_id_parse(const char *entity, const char *s, int64_t *id)
@@ -217,19 +217,19 @@ int crm_rec_seed_put(struct crm_rec *r, const char *name, const char *value, con
 
 char *crm_rec_login_of(struct crm_ctx *ctx, int64_t id)
 {
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, "SELECT login FROM users WHERE id = ?1");
+	struct crm_stmt *s = crm_db_stmt(ctx->db, "SELECT login FROM users WHERE id = ?1");
 	if (!s || !id)
 		return crm_xstrdup("");
-	sqlite3_bind_int64(s, 1, id);
-	char *login = crm_xstrdup(sqlite3_step(s) == SQLITE_ROW ? crm_col_text(s, 0) : "");
-	sqlite3_reset(s);
+	crm_bind_int(s, 1, id);
+	char *login = crm_xstrdup(crm_step(s) == CRM_ROW ? crm_col_text(s, 0) : "");
+	crm_stmt_reset(s);
 	return login;
 }
 
-void crm_rec_bind_key(sqlite3_stmt *st, int i, const char *text, enum crm_key kind)
+void crm_rec_bind_key(struct crm_stmt *st, int i, const char *text, enum crm_key kind)
 {
 	if (!text || !*text) {
-		sqlite3_bind_null(st, i);
+		crm_bind_null(st, i);
 		return;
 	}
 	char *out = crm_xmalloc(strlen(text) + 1);
@@ -237,9 +237,9 @@ void crm_rec_bind_key(sqlite3_stmt *st, int i, const char *text, enum crm_key ki
 		: kind == CRM_KEY_NAME ? (long)crm_norm_name(text, out)
 		: kind == CRM_KEY_PHONE ? crm_norm_phone(text, out) : crm_norm_email(text, out);
 	if (n > 0) {
-		sqlite3_bind_text(st, i, out, -1, free);
+		crm_bind_owned(st, i, out);
 	} else {
-		sqlite3_bind_null(st, i);
+		crm_bind_null(st, i);
 		free(out);
 	}
 }

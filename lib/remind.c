@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "audit.h"
 #include "db.h"
 #include "err.h"
 #include "interaction.h"
@@ -67,7 +68,7 @@ struct sent {
 	const char *type, *reason;	/* static strings */
 };
 
-static void bind_days_before(sqlite3_stmt *st, const char *name, crm_time today, int days)
+static void bind_days_before(struct crm_stmt *st, const char *name, crm_time today, int days)
 {
 	/* idle for at least days <=> touched before the start of day today - days + 1 */
 	char iso[CRM_ISO_LEN];
@@ -79,34 +80,34 @@ static const char *const reasons[] = {"overdue", "idle", "escalation", "reclaime
 
 static int mark(struct crm_ctx *ctx, const char *day, const struct sent *s)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"INSERT OR IGNORE INTO reminders_sent (day, recipient_id, subject_type, subject_id,"
 		" reason, sent_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, s->recipient);
-	sqlite3_bind_text(st, 3, s->type, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, s->id);
-	sqlite3_bind_text(st, 5, s->reason, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, ctx->now_iso, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	crm_bind_str(st, 1, day);
+	crm_bind_int(st, 2, s->recipient);
+	crm_bind_str(st, 3, s->type);
+	crm_bind_int(st, 4, s->id);
+	crm_bind_str(st, 5, s->reason);
+	crm_bind_str(st, 6, ctx->now_iso);
+	if (crm_step(st) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot record reminder");
-	if (sqlite3_changes(crm_db_handle(ctx->db)) == 0)
+	if (crm_db_changes(ctx->db) == 0)
 		return 0;	/* already recorded today */
 	if (strcmp(s->reason, "reclaimed") == 0) {
 		if (!(st = crm_db_stmt(ctx->db,
 			"UPDATE pool_events SET notified = 1"
 			" WHERE action = 'reclaim' AND user_id = ?1 AND lead_id = ?2 AND notified = 0")))
 			return EX_SOFTWARE;
-		sqlite3_bind_int64(st, 1, s->recipient);
-		sqlite3_bind_int64(st, 2, s->id);
-		if (sqlite3_step(st) != SQLITE_DONE)
+		crm_bind_int(st, 1, s->recipient);
+		crm_bind_int(st, 2, s->id);
+		if (crm_step(st) != CRM_DONE)
 			return crm_db_fail(ctx->db, "cannot record reminder");
 	}
 	char what[64];
 	snprintf(what, sizeof what, "%s %lld", s->type, (long long)s->id);
-	return crm_db_audit(ctx->db, "reminder", s->recipient, "mark", s->reason, NULL, what);
+	return crm_audit_write(ctx->db, "reminder", s->recipient, "mark", s->reason, NULL, what);
 }
 
 static const char *const remind_cols[] = {
@@ -114,12 +115,12 @@ static const char *const remind_cols[] = {
 };
 
 /* Print the rows; with sent != NULL, keep the key of each in *sent. */
-static int list(struct crm_ctx *ctx, sqlite3_stmt *st, struct crm_out *out,
+static int list(struct crm_ctx *ctx, struct crm_stmt *st, struct crm_out *out,
 		struct sent **sent, size_t *nsent)
 {
 	size_t cap = 0;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = crm_step(st)) == CRM_ROW) {
 		crm_time since;
 		char days[24] = "";
 		if (crm_time_parse_iso(crm_col_text(st, R_SINCE), &since) == 0)
@@ -136,12 +137,12 @@ static int list(struct crm_ctx *ctx, sqlite3_stmt *st, struct crm_out *out,
 		if (*nsent == cap)
 			*sent = crm_xrealloc(*sent, (cap = cap ? 2 * cap : 64) * sizeof **sent);
 		struct sent *s = &(*sent)[(*nsent)++];
-		s->recipient = sqlite3_column_int64(st, R_RID);
-		s->id = sqlite3_column_int64(st, R_KID);
+		s->recipient = crm_col_int(st, R_RID);
+		s->id = crm_col_int(st, R_KID);
 		s->type = strcmp(crm_col_text(st, R_KTYPE), "task") == 0 ? "task" : "lead";
-		s->reason = reasons[sqlite3_column_int(st, R_RANK) - 1];
+		s->reason = reasons[crm_col_int(st, R_RANK) - 1];
 	}
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot list reminders");
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot list reminders");
 }
 
 int crm_task_remind(struct crm_ctx *ctx, bool do_mark, bool unsent, FILE *fp)
@@ -160,10 +161,10 @@ int crm_task_remind(struct crm_ctx *ctx, bool do_mark, bool unsent, FILE *fp)
 	int rc;
 	if (do_mark && (rc = crm_db_begin(ctx->db)))
 		return rc;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(crm_db_handle(ctx->db), sql, -1, &st, NULL) != SQLITE_OK) {
+	struct crm_stmt *st;
+	if (crm_db_prepare(ctx->db, sql, &st) != CRM_OK) {
 		crm_warn("internal error: cannot prepare statement: %s",
-			 sqlite3_errmsg(crm_db_handle(ctx->db)));
+			 crm_db_errmsg(ctx->db));
 		crm_db_rollback(ctx->db);
 		return EX_SOFTWARE;
 	}
@@ -172,7 +173,7 @@ int crm_task_remind(struct crm_ctx *ctx, bool do_mark, bool unsent, FILE *fp)
 	crm_bind_named_text(st, ":day", day);
 	bind_days_before(st, ":idle_before", today, ctx->cfg->followup.remind_after);
 	bind_days_before(st, ":escalate_before", today, ctx->cfg->followup.escalate_after);
-	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":unsent"), unsent);
+	crm_bind_int(st, crm_param_index(st, ":unsent"), unsent);
 
 	struct crm_out *out = fp ? crm_out_new(fp, ctx->opts->format, !ctx->opts->no_header) : NULL;
 	for (size_t i = 0; out && i < sizeof remind_cols / sizeof remind_cols[0]; i++)
@@ -180,7 +181,7 @@ int crm_task_remind(struct crm_ctx *ctx, bool do_mark, bool unsent, FILE *fp)
 	struct sent *sent = NULL;
 	size_t nsent = 0;
 	rc = list(ctx, st, out, do_mark ? &sent : NULL, &nsent);
-	sqlite3_finalize(st);
+	crm_stmt_finish(st);
 	crm_out_end(out);
 	/* marked after the query is done with the tables it reads */
 	for (size_t i = 0; i < nsent && !rc; i++)

@@ -401,19 +401,18 @@ void crm_rep_group(struct crm_rep *r, const struct crm_rep_base *b, const char *
 
 int crm_rep_prepare(struct crm_rep *r)
 {
-	sqlite3 *h = crm_db_handle(r->ctx->db);
-	if (sqlite3_prepare_v2(h, r->sql, -1, &r->st, NULL) != SQLITE_OK) {
-		crm_warn("%s: cannot prepare the query: %s", r->name, sqlite3_errmsg(h));
+	if (crm_db_prepare(r->ctx->db, r->sql, &r->st) != CRM_OK) {
+		crm_warn("%s: cannot prepare the query: %s", r->name, crm_db_errmsg(r->ctx->db));
 		return EX_SOFTWARE;
 	}
 	for (size_t i = 0; i < r->nparams; i++) {
 		char name[32];
 		snprintf(name, sizeof name, ":p%zu", i + 1);
-		int k = sqlite3_bind_parameter_index(r->st, name);
+		int k = crm_param_index(r->st, name);
 		if (r->params[i].text)
-			sqlite3_bind_text(r->st, k, r->params[i].text, -1, SQLITE_STATIC);
+			crm_bind_str(r->st, k, r->params[i].text);
 		else
-			sqlite3_bind_int64(r->st, k, r->params[i].num);
+			crm_bind_int(r->st, k, r->params[i].num);
 	}
 	crm_ctx_bind_actor(r->ctx, r->st);
 	return 0;
@@ -421,17 +420,17 @@ int crm_rep_prepare(struct crm_rep *r)
 
 int crm_rep_step(struct crm_rep *r)
 {
-	int rc = sqlite3_step(r->st);
-	if (rc == SQLITE_ROW)
+	int rc = crm_step(r->st);
+	if (rc == CRM_ROW)
 		return 1;
-	if (rc == SQLITE_DONE)
+	if (rc == CRM_DONE)
 		return 0;
 	return -crm_db_fail(r->ctx->db, r->name);
 }
 
 const char *crm_rep_col_text(struct crm_rep *r, int i) { return crm_col_text(r->st, i); }
-int64_t crm_rep_col_int(struct crm_rep *r, int i) { return sqlite3_column_int64(r->st, i); }
-bool crm_rep_col_null(struct crm_rep *r, int i) { return sqlite3_column_type(r->st, i) == SQLITE_NULL; }
+int64_t crm_rep_col_int(struct crm_rep *r, int i) { return crm_col_int(r->st, i); }
+bool crm_rep_col_null(struct crm_rep *r, int i) { return crm_col_null(r->st, i); }
 
 /* Output */
 
@@ -542,7 +541,7 @@ void crm_rep_close(struct crm_rep *r)
 	else if (crm_rep_charting(r) && r->title)
 		draw(r);
 	if (r->st)
-		sqlite3_finalize(r->st);
+		crm_stmt_finish(r->st);
 	for (size_t i = 0; i < r->nparams; i++)
 		free(r->params[i].text);
 	for (size_t i = 0; i < r->ncells; i++) {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "audit.h"
 #include "err.h"
 #include "report_int.h"
 
@@ -121,22 +122,22 @@ int crm_report_forecast(struct crm_ctx *ctx, const struct crm_report_opts *o, FI
 static int store(struct crm_ctx *ctx, const char *period, const int64_t *v, bool has_owner,
 		 bool has_team)
 {
-	sqlite3_stmt *ins = crm_db_stmt(ctx->db,
+	struct crm_stmt *ins = crm_db_stmt(ctx->db,
 		"INSERT INTO forecast_snapshots (taken_at, period, owner_id, team_id, deals, amount,"
 		" weighted) VALUES (?, ?, ?, ?, ?, ?, ?)");
 	if (!ins)
 		return EX_SOFTWARE;
-	sqlite3_bind_text(ins, 1, ctx->now_iso, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 2, period, -1, SQLITE_TRANSIENT);
+	crm_bind_str(ins, 1, ctx->now_iso);
+	crm_bind_copy(ins, 2, period);
 	if (has_owner)
-		sqlite3_bind_int64(ins, 3, v[0]);
+		crm_bind_int(ins, 3, v[0]);
 	if (has_team)
-		sqlite3_bind_int64(ins, 4, v[1]);
+		crm_bind_int(ins, 4, v[1]);
 	for (int i = 0; i < 3; i++)
-		sqlite3_bind_int64(ins, 5 + i, v[2 + i]);
-	if (sqlite3_step(ins) != SQLITE_DONE)
+		crm_bind_int(ins, 5 + i, v[2 + i]);
+	if (crm_step(ins) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot store the forecast");
-	return crm_db_audit(ctx->db, "forecast_snapshot", sqlite3_last_insert_rowid(crm_db_handle(ctx->db)),
+	return crm_audit_write(ctx->db, "forecast_snapshot", crm_db_last_id(ctx->db),
 			    "create", "period", NULL, period);
 }
 

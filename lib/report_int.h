@@ -67,7 +67,7 @@ struct crm_rep {
 	size_t len, cap;
 	struct crm_rep_param *params;
 	size_t nparams;
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	/* output: a table or a chart */
 	FILE *fp;		/* NULL: print nothing (forecast --snapshot -q) */
 	struct crm_out *out;

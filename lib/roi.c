@@ -80,16 +80,16 @@ int crm_roi_month(const char *period, char from[11], char to[11])
 
 /* ---- the period and the filters ---- */
 
-static void bind_named(sqlite3_stmt *st, const char *name, const char *value)
+static void bind_named(struct crm_stmt *st, const char *name, const char *value)
 {
-	int i = sqlite3_bind_parameter_index(st, name);
+	int i = crm_param_index(st, name);
 	if (i)
 		crm_bind_text(st, i, value);
 }
 
-static void bind_named_id(sqlite3_stmt *st, const char *name, int64_t id)
+static void bind_named_id(struct crm_stmt *st, const char *name, int64_t id)
 {
-	int i = sqlite3_bind_parameter_index(st, name);
+	int i = crm_param_index(st, name);
 	if (i)
 		crm_bind_id(st, i, id);
 }
@@ -143,9 +143,9 @@ static bool short_period(struct crm_ctx *ctx, const struct crm_roi_window *w)
 	if (!w->closed)
 		return false;
 	/* two subqueries: min() and max() in one would scan the whole index */
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"SELECT (SELECT min(created_at) FROM leads), (SELECT max(created_at) FROM leads)");
-	if (!st || sqlite3_step(st) != SQLITE_ROW ||
+	if (!st || crm_step(st) != CRM_ROW ||
 	    crm_time_parse_iso(crm_col_text(st, 0), &first) != 0 ||
 	    crm_time_parse_iso(crm_col_text(st, 1), &last) != 0 || last <= first)
 		return false;
@@ -153,7 +153,7 @@ static bool short_period(struct crm_ctx *ctx, const struct crm_roi_window *w)
 	return to <= from || (double)(to - from) / (double)(last - first) < SEEK_SHARE;
 }
 
-void crm_roi_window_bind(struct crm_ctx *ctx, sqlite3_stmt *st, const struct crm_roi_filter *f,
+void crm_roi_window_bind(struct crm_ctx *ctx, struct crm_stmt *st, const struct crm_roi_filter *f,
 			 const struct crm_roi_window *w)
 {
 	bind_named(st, ":since", w->since);
@@ -350,15 +350,15 @@ int crm_roi_report(struct crm_ctx *ctx, const struct crm_roi_filter *f, FILE *ou
 	if (st)
 		return st;
 	struct sql q = {.len = 0};
-	sqlite3_stmt *s;
+	struct crm_stmt *s;
 	roi_query(&q, ctx, f, &w, short_period(ctx, &w), ctx->opts->format == CRM_FMT_TABLE);
-	if (sqlite3_prepare_v2(crm_db_handle(ctx->db), q.s, -1, &s, NULL) != SQLITE_OK)
+	if (crm_db_prepare(ctx->db, q.s, &s) != CRM_OK)
 		return crm_db_fail(ctx->db, "cannot compute the report");
 	crm_roi_window_bind(ctx, s, f, &w);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct channel c = {NULL, NULL, sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4),
-			sqlite3_column_int64(s, 5), sqlite3_column_int64(s, 6)};
-		if (sqlite3_column_int(s, 0)) {
+	while ((rc = crm_step(s)) == CRM_ROW) {
+		struct channel c = {NULL, NULL, crm_col_int(s, 3), crm_col_int(s, 4),
+			crm_col_int(s, 5), crm_col_int(s, 6)};
+		if (crm_col_int(s, 0)) {
 			c.source = total.source;
 			c.campaign = total.campaign;
 			total = c;
@@ -370,9 +370,9 @@ int crm_roi_report(struct crm_ctx *ctx, const struct crm_roi_filter *f, FILE *ou
 		c.campaign = crm_xstrdup(crm_col_text(s, 2));
 		ch[n++] = c;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != CRM_DONE)
 		st = crm_db_fail(ctx->db, "cannot compute the report");
-	sqlite3_finalize(s);
+	crm_stmt_finish(s);
 	if (!st && ctx->opts->format == CRM_FMT_GNUPLOT)
 		print_chart(f, ch, n, out);
 	else if (!st)

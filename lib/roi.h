@@ -62,8 +62,8 @@ struct crm_roi_window {
 int crm_roi_window(struct crm_ctx *ctx, const struct crm_roi_filter *f, struct crm_roi_window *w);
 /* Bind :since :until :from_day :to_day :source :campaign :region :owner
  * :team and the actor, where the statement has them. */
-struct sqlite3_stmt;
-void crm_roi_window_bind(struct crm_ctx *ctx, struct sqlite3_stmt *st,
+struct crm_stmt;
+void crm_roi_window_bind(struct crm_ctx *ctx, struct crm_stmt *st,
 			 const struct crm_roi_filter *f, const struct crm_roi_window *w);
 
 /* SQL over a costs row: the days of its period, and its part of the amount

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "audit.h"
 #include "db.h"
 #include "err.h"
 #include "score.h"
@@ -110,15 +111,15 @@ static int read_custom(struct crm_ctx *ctx, const char *json, struct lead *l)
 {
 	/* a damaged custom column scores as no custom fields rather than
 	 * stopping every rescore */
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"SELECT key, value FROM json_each(CASE WHEN json_valid(?1) THEN ?1 ELSE '{}' END)"
 		" WHERE type NOT IN ('object', 'array')");
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+	crm_bind_str(st, 1, json);
 	int rc;
 	size_t cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = crm_step(st)) == CRM_ROW) {
 		if (l->nc == cap) {
 			cap = cap ? 2 * cap : 8;
 			l->ckey = crm_xrealloc(l->ckey, cap * sizeof *l->ckey);
@@ -128,25 +129,25 @@ static int read_custom(struct crm_ctx *ctx, const char *json, struct lead *l)
 		l->cval[l->nc] = crm_xstrdup(crm_col_text(st, 1));
 		l->nc++;
 	}
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot read custom fields");
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read custom fields");
 }
 
 /* 0, CRM_EX_NOTFOUND (unreported), or an exit status. */
 static int read_lead(struct crm_ctx *ctx, int64_t id, struct lead *l)
 {
 	memset(l, 0, sizeof *l);
-	sqlite3_stmt *st = crm_db_stmt(ctx->db, lead_sql);
+	struct crm_stmt *st = crm_db_stmt(ctx->db, lead_sql);
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE)
+	crm_bind_int(st, 1, id);
+	int rc = crm_step(st);
+	if (rc == CRM_DONE)
 		return CRM_EX_NOTFOUND;
-	if (rc != SQLITE_ROW)
+	if (rc != CRM_ROW)
 		return crm_db_fail(ctx->db, "cannot read lead");
 	for (size_t i = 0; i < NFIELDS; i++)
 		l->v[i] = crm_xstrdup(crm_col_text(st, (int)i));
-	l->manual = sqlite3_column_int(st, COL_MANUAL) != 0;
+	l->manual = crm_col_int(st, COL_MANUAL) != 0;
 	char *custom = crm_xstrdup(crm_col_text(st, COL_CUSTOM));
 	rc = *custom && rules_use_custom(ctx->cfg) ? read_custom(ctx, custom, l) : 0;
 	free(custom);
@@ -170,18 +171,18 @@ static int activity_points(struct crm_ctx *ctx, int64_t id, int64_t *points)
 	*points = 0;
 	if (cfg->scoring.nkinds == 0)
 		return 0;
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"SELECT kind, count(*) FROM interactions WHERE subject_type = 'lead' AND subject_id = ?1"
 		" GROUP BY kind");
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(st, 1, id);
+	crm_bind_int(st, 1, id);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = crm_step(st)) == CRM_ROW)
 		for (size_t i = 0; i < cfg->scoring.nkinds; i++)
 			if (strcmp(cfg->scoring.kinds[i].kind, crm_col_text(st, 0)) == 0)
-				*points += cfg->scoring.kinds[i].points * sqlite3_column_int64(st, 1);
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot read interactions");
+				*points += cfg->scoring.kinds[i].points * crm_col_int(st, 1);
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read interactions");
 }
 
 static int write_score(struct crm_ctx *ctx, int64_t id, const struct lead *l, int64_t score,
@@ -190,20 +191,20 @@ static int write_score(struct crm_ctx *ctx, int64_t id, const struct lead *l, in
 	char old_score[24], new_score[24];
 	snprintf(new_score, sizeof new_score, "%lld", (long long)score);
 	snprintf(old_score, sizeof old_score, "%s", l->v[COL_SCORE]);
-	sqlite3_stmt *st = crm_db_stmt(ctx->db, "UPDATE leads SET score = ?2, heat = ?3 WHERE id = ?1");
+	struct crm_stmt *st = crm_db_stmt(ctx->db, "UPDATE leads SET score = ?2, heat = ?3 WHERE id = ?1");
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, score);
+	crm_bind_int(st, 1, id);
+	crm_bind_int(st, 2, score);
 	crm_bind_text(st, 3, heat);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	if (crm_step(st) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot update lead score");
 	int rc = 0;
 	if (strcmp(old_score, new_score) != 0)
-		rc = crm_db_audit(ctx->db, "lead", id, "update", "score", old_score, new_score);
+		rc = crm_audit_write(ctx->db, "lead", id, "update", "score", old_score, new_score);
 	const char *old_heat = lead_value(l, "heat");
 	if (!rc && strcmp(old_heat, heat) != 0)
-		rc = crm_db_audit(ctx->db, "lead", id, "update", "heat", *old_heat ? old_heat : NULL,
+		rc = crm_audit_write(ctx->db, "lead", id, "update", "heat", *old_heat ? old_heat : NULL,
 				  *heat ? heat : NULL);
 	return rc;
 }
@@ -259,7 +260,7 @@ int crm_score_lead(struct crm_ctx *ctx, int64_t lead_id)
 /* The ids of every lead the actor may see; *n gets the count. */
 static int visible_ids(struct crm_ctx *ctx, int64_t **ids, size_t *n)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"SELECT l.id FROM leads l WHERE " CRM_SQL_VISIBLE_LEAD("l.owner_id") " ORDER BY l.id");
 	if (!st)
 		return EX_SOFTWARE;
@@ -269,30 +270,30 @@ static int visible_ids(struct crm_ctx *ctx, int64_t **ids, size_t *n)
 	*ids = NULL;
 	*n = 0;
 	/* read them all first: the scoring writes to the table being read */
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = crm_step(st)) == CRM_ROW) {
 		if (*n == cap)
 			*ids = crm_xrealloc(*ids, (cap = cap ? 2 * cap : 1024) * sizeof **ids);
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+		(*ids)[(*n)++] = crm_col_int(st, 0);
 	}
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot list leads");
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot list leads");
 }
 
 static int may_see_lead(struct crm_ctx *ctx, int64_t id)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db, "SELECT owner_id FROM leads WHERE id = ?1");
+	struct crm_stmt *st = crm_db_stmt(ctx->db, "SELECT owner_id FROM leads WHERE id = ?1");
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
+	crm_bind_int(st, 1, id);
+	int rc = crm_step(st);
+	if (rc == CRM_DONE) {
 		crm_warn("lead %lld not found", (long long)id);
 		return CRM_EX_NOTFOUND;
 	}
-	if (rc != SQLITE_ROW)
+	if (rc != CRM_ROW)
 		return crm_db_fail(ctx->db, "cannot read lead");
 	char what[40];
 	snprintf(what, sizeof what, "lead %lld", (long long)id);
-	return crm_ctx_may_see(ctx, sqlite3_column_int64(st, 0), what);
+	return crm_ctx_may_see(ctx, crm_col_int(st, 0), what);
 }
 
 int crm_score_rescore(struct crm_ctx *ctx, const int64_t *ids, size_t n, struct crm_out *out)

@@ -27,32 +27,32 @@ static int audit_id(struct crm_ctx *ctx, int64_t task_id, const char *action, co
 	char o[24], n[24];
 	snprintf(o, sizeof o, "%lld", (long long)old_id);
 	snprintf(n, sizeof n, "%lld", (long long)new_id);
-	return crm_db_audit(ctx->db, "task", task_id, action, field, old_id ? o : NULL, new_id ? n : NULL);
+	return crm_audit_write(ctx->db, "task", task_id, action, field, old_id ? o : NULL, new_id ? n : NULL);
 }
 
 /* Close the open first-contact tasks on a subject whose owner is not
  * keep_owner (-1: close them all). */
 static int close_first_contact(struct crm_ctx *ctx, const char *type, int64_t id, int64_t keep_owner)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"UPDATE tasks SET status = 'done', done_at = ?3"
 		" WHERE subject_type = ?1 AND subject_id = ?2 AND kind = 'first_contact'"
 		"   AND status = 'open' AND (?4 < 0 OR owner_id IS NOT nullif(?4, 0))"
 		" RETURNING id");
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, id);
-	sqlite3_bind_text(st, 3, ctx->now_iso, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, keep_owner);
+	crm_bind_str(st, 1, type);
+	crm_bind_int(st, 2, id);
+	crm_bind_str(st, 3, ctx->now_iso);
+	crm_bind_int(st, 4, keep_owner);
 	int rc, status = 0;
 	/* RETURNING rows are all computed by the first step: auditing between
 	 * steps does not disturb the update */
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = crm_step(st)) == CRM_ROW)
 		if (!status)
-			status = crm_db_audit(ctx->db, "task", sqlite3_column_int64(st, 0), "update",
+			status = crm_audit_write(ctx->db, "task", crm_col_int(st, 0), "update",
 					      "status", "open", "done");
-	if (rc != SQLITE_DONE)
+	if (rc != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot close first-contact task");
 	return status;
 }
@@ -65,24 +65,24 @@ int crm_task_close_first_contact(struct crm_ctx *ctx, const char *subject_type, 
 static int insert_task(struct crm_ctx *ctx, const char *type, int64_t subject_id, const char *title,
 		       const char *kind, const char *due_iso, int64_t owner_id, int64_t *id)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"INSERT INTO tasks (subject_type, subject_id, title, kind, due, owner_id, created_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	if (!st)
 		return EX_SOFTWARE;
 	crm_bind_text(st, 1, type);
 	crm_bind_id(st, 2, type ? subject_id : 0);
-	sqlite3_bind_text(st, 3, title, -1, SQLITE_STATIC);
+	crm_bind_str(st, 3, title);
 	crm_bind_text(st, 4, kind);
-	sqlite3_bind_text(st, 5, due_iso, -1, SQLITE_STATIC);
+	crm_bind_str(st, 5, due_iso);
 	crm_bind_id(st, 6, owner_id);
-	sqlite3_bind_text(st, 7, ctx->now_iso, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	crm_bind_str(st, 7, ctx->now_iso);
+	if (crm_step(st) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot add task");
-	*id = sqlite3_last_insert_rowid(crm_db_handle(ctx->db));
-	int rc = crm_db_audit(ctx->db, "task", *id, "create", "title", NULL, title);
+	*id = crm_db_last_id(ctx->db);
+	int rc = crm_audit_write(ctx->db, "task", *id, "create", "title", NULL, title);
 	if (!rc)
-		rc = crm_db_audit(ctx->db, "task", *id, "create", "due", NULL, due_iso);
+		rc = crm_audit_write(ctx->db, "task", *id, "create", "due", NULL, due_iso);
 	if (!rc && owner_id)
 		rc = audit_id(ctx, *id, "create", "owner_id", 0, owner_id);
 	return rc;
@@ -93,16 +93,16 @@ int crm_task_first_contact(struct crm_ctx *ctx, int64_t lead_id, int64_t owner_i
 	int rc = close_first_contact(ctx, "lead", lead_id, owner_id);
 	if (rc || !owner_id)
 		return rc;
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"SELECT 1 FROM tasks WHERE subject_type = 'lead' AND subject_id = ?1"
 		" AND kind = 'first_contact' AND status = 'open' AND owner_id = ?2");
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(st, 1, lead_id);
-	sqlite3_bind_int64(st, 2, owner_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	crm_bind_int(st, 1, lead_id);
+	crm_bind_int(st, 2, owner_id);
+	if ((rc = crm_step(st)) == CRM_ROW)
 		return 0;	/* assigned again to the same owner: one task is enough */
-	if (rc != SQLITE_DONE)
+	if (rc != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot read tasks");
 	char due[CRM_ISO_LEN];
 	crm_time_iso(crm_time_add_days(ctx->now, ctx->cfg->followup.first_contact_within), due);
@@ -147,29 +147,29 @@ int crm_task_first_contact_assigned(struct crm_ctx *ctx)
 	const char *const steps[] = {audit_close, close, insert, audit_new};
 	char due[CRM_ISO_LEN];
 	crm_time_iso(crm_time_add_days(ctx->now, ctx->cfg->followup.first_contact_within), due);
-	sqlite3_stmt *st = crm_db_stmt(ctx->db, "SELECT coalesce(max(id), 0) FROM tasks");
-	if (!st || sqlite3_step(st) != SQLITE_ROW)
+	struct crm_stmt *st = crm_db_stmt(ctx->db, "SELECT coalesce(max(id), 0) FROM tasks");
+	if (!st || crm_step(st) != CRM_ROW)
 		return st ? crm_db_fail(ctx->db, "cannot read tasks") : EX_SOFTWARE;
-	int64_t last = sqlite3_column_int64(st, 0);
+	int64_t last = crm_col_int(st, 0);
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		if (!(st = crm_db_stmt(ctx->db, steps[i])))
 			return EX_SOFTWARE;
 		/* bind by number only what each statement uses: the audit
 		 * inserts ?1-?4 (and ?7, ?8), the others ?1, ?5 and ?6 */
-		int n = sqlite3_bind_parameter_count(st), rc;
+		int n = crm_param_count(st), rc;
 		if (n == 4)
-			crm_db_bind_origin(ctx->db, st);
-		if (n == 8 && (rc = crm_db_bind_audit(ctx->db, st, 8)))
+			crm_audit_bind_origin(ctx->db, st);
+		if (n == 8 && (rc = crm_audit_bind(ctx->db, st, 8)))
 			return rc;
 		if (n == 8)
-			sqlite3_bind_int64(st, 7, last);
+			crm_bind_int(st, 7, last);
 		if (n != 4 && n != 8)
-			sqlite3_bind_text(st, 1, ctx->now_iso, -1, SQLITE_STATIC);
+			crm_bind_str(st, 1, ctx->now_iso);
 		if (n == 5 || n == 6)
-			sqlite3_bind_text(st, 5, ctx->cfg->followup.first_contact_title, -1, SQLITE_STATIC);
+			crm_bind_str(st, 5, ctx->cfg->followup.first_contact_title);
 		if (n == 6)
-			sqlite3_bind_text(st, 6, due, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
+			crm_bind_str(st, 6, due);
+		if (crm_step(st) != CRM_DONE)
 			return crm_db_fail(ctx->db, "cannot write first-contact tasks");
 	}
 	return 0;
@@ -177,20 +177,20 @@ int crm_task_first_contact_assigned(struct crm_ctx *ctx)
 
 int crm_task_handover(struct crm_ctx *ctx, int64_t from_id, int64_t to_id, long *moved)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"UPDATE tasks SET owner_id = ?2 WHERE owner_id = ?1 AND status = 'open' RETURNING id");
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(st, 1, from_id);
-	sqlite3_bind_int64(st, 2, to_id);
+	crm_bind_int(st, 1, from_id);
+	crm_bind_int(st, 2, to_id);
 	int rc, status = 0;
 	long n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = crm_step(st)) == CRM_ROW) {
 		n++;
 		if (!status)
-			status = audit_id(ctx, sqlite3_column_int64(st, 0), "update", "owner_id", from_id, to_id);
+			status = audit_id(ctx, crm_col_int(st, 0), "update", "owner_id", from_id, to_id);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot hand over tasks");
 	if (moved)
 		*moved = n;
@@ -223,7 +223,7 @@ static char *task_sql(struct crm_ctx *ctx, const char *where)
 	return sql;
 }
 
-static void emit_task(struct crm_ctx *ctx, sqlite3_stmt *st, struct crm_out *out)
+static void emit_task(struct crm_ctx *ctx, struct crm_stmt *st, struct crm_out *out)
 {
 	const char *f[NTASK_COLS];
 	char days[24] = "";
@@ -239,42 +239,42 @@ static void emit_task(struct crm_ctx *ctx, sqlite3_stmt *st, struct crm_out *out
 	crm_out_row(out, f);
 }
 
-static void bind_iso(sqlite3_stmt *st, const char *name, crm_time t)
+static void bind_iso(struct crm_stmt *st, const char *name, crm_time t)
 {
 	char iso[CRM_ISO_LEN];
-	int i = sqlite3_bind_parameter_index(st, name);
+	int i = crm_param_index(st, name);
 	crm_time_iso(t, iso);
 	if (i)
-		sqlite3_bind_text(st, i, iso, -1, SQLITE_TRANSIENT);
+		crm_bind_copy(st, i, iso);
 }
 
-static void bind_named_id(sqlite3_stmt *st, const char *name, int64_t id)
+static void bind_named_id(struct crm_stmt *st, const char *name, int64_t id)
 {
-	int i = sqlite3_bind_parameter_index(st, name);
+	int i = crm_param_index(st, name);
 	if (i)
 		crm_bind_id(st, i, id);
 }
 
 /* Run a task query and print its rows; *count gets how many. */
-static int print_tasks(struct crm_ctx *ctx, sqlite3_stmt *st, struct crm_out *out, long *count)
+static int print_tasks(struct crm_ctx *ctx, struct crm_stmt *st, struct crm_out *out, long *count)
 {
 	int rc;
 	long n = 0;
 	crm_ctx_bind_actor(ctx, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = crm_step(st)) == CRM_ROW) {
 		emit_task(ctx, st, out);
 		n++;
 	}
 	if (count)
 		*count = n;
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot list tasks");
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot list tasks");
 }
 
-static int prepare(struct crm_ctx *ctx, const char *sql, sqlite3_stmt **st)
+static int prepare(struct crm_ctx *ctx, const char *sql, struct crm_stmt **st)
 {
-	if (sqlite3_prepare_v2(crm_db_handle(ctx->db), sql, -1, st, NULL) != SQLITE_OK) {
+	if (crm_db_prepare(ctx->db, sql, st) != CRM_OK) {
 		crm_warn("internal error: cannot prepare statement: %s",
-			 sqlite3_errmsg(crm_db_handle(ctx->db)));
+			 crm_db_errmsg(ctx->db));
 		return EX_SOFTWARE;
 	}
 	return 0;
@@ -285,7 +285,7 @@ static int prepare(struct crm_ctx *ctx, const char *sql, sqlite3_stmt **st)
 static int print_ids(struct crm_ctx *ctx, const int64_t *ids, size_t n, FILE *fp)
 {
 	static char *sql;	/* built once: which subject tables exist does not change */
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	int rc;
 	if (!fp)
 		return 0;
@@ -296,12 +296,12 @@ static int print_ids(struct crm_ctx *ctx, const int64_t *ids, size_t n, FILE *fp
 	struct crm_out *out = crm_out_new(fp, ctx->opts->format, !ctx->opts->no_header);
 	declare_task_cols(out);
 	for (size_t i = 0; i < n && !rc; i++) {
-		sqlite3_reset(st);
+		crm_stmt_reset(st);
 		bind_named_id(st, ":id", ids[i]);
 		rc = print_tasks(ctx, st, out, NULL);
 	}
 	crm_out_end(out);
-	sqlite3_finalize(st);
+	crm_stmt_finish(st);
 	return rc;
 }
 
@@ -348,17 +348,17 @@ int crm_task_list(struct crm_ctx *ctx, const struct crm_task_filter *f, struct c
 		strcat(where, " AND t.subject_type = :stype AND t.subject_id = :sid");
 
 	char *sql = task_sql(ctx, where);
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	int rc = prepare(ctx, sql, &st);
 	free(sql);
 	if (rc)
 		return rc;
 	bind_named_id(st, ":owner", owner_id);
 	int i;
-	if ((i = sqlite3_bind_parameter_index(st, ":status")))
-		sqlite3_bind_text(st, i, status, -1, SQLITE_STATIC);
-	if ((i = sqlite3_bind_parameter_index(st, ":stype")))
-		sqlite3_bind_text(st, i, f->subject_type, -1, SQLITE_STATIC);
+	if ((i = crm_param_index(st, ":status")))
+		crm_bind_str(st, i, status);
+	if ((i = crm_param_index(st, ":stype")))
+		crm_bind_str(st, i, f->subject_type);
 	bind_named_id(st, ":sid", f->subject_id);
 	crm_time today = crm_time_day_start(ctx->now), from = today, to = crm_time_add_days(today, 1);
 	if (f->when == CRM_TASK_WEEK) {
@@ -372,7 +372,7 @@ int crm_task_list(struct crm_ctx *ctx, const struct crm_task_filter *f, struct c
 	bind_iso(st, ":to", to);
 	declare_task_cols(out);
 	rc = print_tasks(ctx, st, out, NULL);
-	sqlite3_finalize(st);
+	crm_stmt_finish(st);
 	return rc;
 }
 
@@ -402,23 +402,23 @@ static int64_t task_owner(struct crm_ctx *ctx, const char *login, int *status)
 	*status = 0;
 	if (!login)
 		return ctx->actor.id;
-	sqlite3_stmt *st = crm_db_stmt(ctx->db, "SELECT id, active FROM users WHERE login = ?1");
+	struct crm_stmt *st = crm_db_stmt(ctx->db, "SELECT id, active FROM users WHERE login = ?1");
 	if (!st) {
 		*status = EX_SOFTWARE;
 		return 0;
 	}
-	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	crm_bind_str(st, 1, login);
+	if (crm_step(st) != CRM_ROW) {
 		crm_warn("unknown user '%s'", login);
 		*status = EX_DATAERR;
 		return 0;
 	}
-	if (!sqlite3_column_int(st, 1)) {
+	if (!crm_col_int(st, 1)) {
 		crm_warn("user '%s' is deactivated", login);
 		*status = EX_DATAERR;
 		return 0;
 	}
-	return sqlite3_column_int64(st, 0);
+	return crm_col_int(st, 0);
 }
 
 /* Commit (or with -n roll back) and print the tasks written. */
@@ -480,18 +480,18 @@ int crm_task_add(struct crm_ctx *ctx, const struct crm_task_input *in, FILE *out
 
 static int change_one(struct crm_ctx *ctx, enum crm_task_op op, int64_t id, const char *until_iso)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db, "SELECT owner_id, status, due FROM tasks WHERE id = ?1");
+	struct crm_stmt *st = crm_db_stmt(ctx->db, "SELECT owner_id, status, due FROM tasks WHERE id = ?1");
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
+	crm_bind_int(st, 1, id);
+	int rc = crm_step(st);
+	if (rc == CRM_DONE) {
 		crm_warn("task %lld not found", (long long)id);
 		return CRM_EX_NOTFOUND;
 	}
-	if (rc != SQLITE_ROW)
+	if (rc != CRM_ROW)
 		return crm_db_fail(ctx->db, "cannot read task");
-	int64_t owner = sqlite3_column_int64(st, 0);
+	int64_t owner = crm_col_int(st, 0);
 	bool open = strcmp(crm_col_text(st, 1), "open") == 0;
 	char old_due[CRM_ISO_LEN];
 	snprintf(old_due, sizeof old_due, "%s", crm_col_text(st, 2));
@@ -527,12 +527,12 @@ static int change_one(struct crm_ctx *ctx, enum crm_task_op op, int64_t id, cons
 		return 0;
 	if (!(st = crm_db_stmt(ctx->db, sql)))
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(st, 1, id);
+	crm_bind_int(st, 1, id);
 	if (op != CRM_TASK_REOPEN)
-		sqlite3_bind_text(st, 2, op == CRM_TASK_DONE ? ctx->now_iso : until_iso, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
+		crm_bind_str(st, 2, op == CRM_TASK_DONE ? ctx->now_iso : until_iso);
+	if (crm_step(st) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot update task");
-	return crm_db_audit(ctx->db, "task", id, "update", field, old, new);
+	return crm_audit_write(ctx->db, "task", id, "update", field, old, new);
 }
 
 int crm_task_set(struct crm_ctx *ctx, enum crm_task_op op, const int64_t *ids, size_t n,
@@ -567,10 +567,10 @@ int crm_task_complete(struct crm_ctx *ctx, const char *kind)
 	}
 	if (strcmp(kind, "logins") != 0)
 		return 0;
-	sqlite3_stmt *st = crm_db_stmt(ctx->db, "SELECT login FROM users WHERE active ORDER BY 1");
+	struct crm_stmt *st = crm_db_stmt(ctx->db, "SELECT login FROM users WHERE active ORDER BY 1");
 	if (!st)
 		return EX_SOFTWARE;
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while (crm_step(st) == CRM_ROW)
 		puts(crm_col_text(st, 0));
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "audit.h"
 #include "db.h"
 #include "err.h"
 #include "handover.h"
@@ -33,11 +34,11 @@ static bool valid_positive(const char *s, bool zero_ok)
 
 static int64_t team_id(struct crm_ctx *ctx, const char *name)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db, "SELECT id FROM teams WHERE name = ?");
+	struct crm_stmt *st = crm_db_stmt(ctx->db, "SELECT id FROM teams WHERE name = ?");
 	if (!st)
 		return 0;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	return sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	crm_bind_str(st, 1, name);
+	return crm_step(st) == CRM_ROW ? crm_col_int(st, 0) : 0;
 }
 
 /* Check every given field; returns 0 or 65 after naming the first fault. */
@@ -108,7 +109,7 @@ static void declare_user_cols(struct crm_out *out)
 		crm_out_col(out, user_cols[i], i == 0 || i == 8 || i == 9 || i == 11 ? CRM_COL_INT : CRM_COL_TEXT);
 }
 
-static void emit_user(sqlite3_stmt *st, struct crm_out *out)
+static void emit_user(struct crm_stmt *st, struct crm_out *out)
 {
 	const char *f[NUSER_COLS];
 	for (size_t i = 0; i < NUSER_COLS; i++)
@@ -120,18 +121,18 @@ static void emit_user(sqlite3_stmt *st, struct crm_out *out)
 static int print_users(struct crm_ctx *ctx, const char *sql, const char *arg1,
 		       const char *arg2, struct crm_out *out, int *count)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *st = crm_db_stmt(ctx->db, sql);
 	if (!st)
 		return EX_SOFTWARE;
 	crm_bind_text(st, 1, arg1);
 	crm_bind_text(st, 2, arg2);
 	int rc;
 	*count = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = crm_step(st)) == CRM_ROW) {
 		emit_user(st, out);
 		(*count)++;
 	}
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot list users");
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot list users");
 }
 
 static const char show_sql[] =
@@ -166,11 +167,11 @@ int crm_user_list(struct crm_ctx *ctx, const char *team, bool all, struct crm_ou
 static int set_field(struct crm_ctx *ctx, int64_t id, const char *field, const char *sql_get,
 		     const char *sql_set, const char *value, int64_t value_id, const char *action)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db, sql_get);
+	struct crm_stmt *st = crm_db_stmt(ctx->db, sql_get);
 	if (!st)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	crm_bind_int(st, 1, id);
+	if (crm_step(st) != CRM_ROW)
 		return crm_db_fail(ctx->db, "cannot read user");
 	char *old = crm_xstrdup(crm_col_text(st, 0));
 	int rc = 0;
@@ -181,14 +182,14 @@ static int set_field(struct crm_ctx *ctx, int64_t id, const char *field, const c
 			return EX_SOFTWARE;
 		}
 		if (value_id)
-			sqlite3_bind_int64(st, 1, value_id);
+			crm_bind_int(st, 1, value_id);
 		else
 			crm_bind_text(st, 1, value);
-		sqlite3_bind_int64(st, 2, id);
-		if (sqlite3_step(st) != SQLITE_DONE)
+		crm_bind_int(st, 2, id);
+		if (crm_step(st) != CRM_DONE)
 			rc = crm_db_fail(ctx->db, "cannot update user");
 		else
-			rc = crm_db_audit(ctx->db, "user", id, action, field, *old ? old : NULL,
+			rc = crm_audit_write(ctx->db, "user", id, action, field, *old ? old : NULL,
 					  value && *value ? value : NULL);
 	}
 	free(old);
@@ -251,20 +252,20 @@ int crm_user_add(struct crm_ctx *ctx, const struct crm_user_input *in, struct cr
 		crm_db_rollback(ctx->db);
 		return EX_DATAERR;
 	}
-	sqlite3_stmt *ins = crm_db_stmt(ctx->db,
+	struct crm_stmt *ins = crm_db_stmt(ctx->db,
 		"INSERT INTO users (login, name, role, created_at) VALUES (?1, ?2, ?3, ?4)");
 	if (!ins) {
 		crm_db_rollback(ctx->db);
 		return EX_SOFTWARE;
 	}
-	sqlite3_bind_text(ins, 1, in->login, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 2, in->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 3, in->role ? in->role : "rep", -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 4, ctx->now_iso, -1, SQLITE_STATIC);
-	if (sqlite3_step(ins) != SQLITE_DONE)
+	crm_bind_str(ins, 1, in->login);
+	crm_bind_str(ins, 2, in->name);
+	crm_bind_str(ins, 3, in->role ? in->role : "rep");
+	crm_bind_str(ins, 4, ctx->now_iso);
+	if (crm_step(ins) != CRM_DONE)
 		return crm_ctx_end(ctx, crm_db_fail(ctx->db, "cannot add user"));
-	int64_t id = sqlite3_last_insert_rowid(crm_db_handle(ctx->db));
-	st = crm_db_audit(ctx->db, "user", id, "create", "login", NULL, in->login);
+	int64_t id = crm_db_last_id(ctx->db);
+	st = crm_audit_write(ctx->db, "user", id, "create", "login", NULL, in->login);
 	struct crm_user_input rest = *in;
 	rest.name = rest.role = NULL;
 	if (!st)
@@ -378,22 +379,22 @@ int crm_team_add(struct crm_ctx *ctx, const char *name, const char *manager)
 		crm_warn("team '%s' already exists", name);
 		return crm_ctx_end(ctx, EX_DATAERR);
 	}
-	sqlite3_stmt *ins = crm_db_stmt(ctx->db,
+	struct crm_stmt *ins = crm_db_stmt(ctx->db,
 		"INSERT INTO teams (name, manager_id, created_at) VALUES (?1, ?2, ?3)");
 	if (!ins)
 		return crm_ctx_end(ctx, EX_SOFTWARE);
-	sqlite3_bind_text(ins, 1, name, -1, SQLITE_STATIC);
+	crm_bind_str(ins, 1, name);
 	crm_bind_id(ins, 2, mid);
-	sqlite3_bind_text(ins, 3, ctx->now_iso, -1, SQLITE_STATIC);
-	if (sqlite3_step(ins) != SQLITE_DONE)
+	crm_bind_str(ins, 3, ctx->now_iso);
+	if (crm_step(ins) != CRM_DONE)
 		return crm_ctx_end(ctx, crm_db_fail(ctx->db, "cannot add team"));
-	int64_t id = sqlite3_last_insert_rowid(crm_db_handle(ctx->db));
-	return crm_ctx_end(ctx, crm_db_audit(ctx->db, "team", id, "create", "name", NULL, name));
+	int64_t id = crm_db_last_id(ctx->db);
+	return crm_ctx_end(ctx, crm_audit_write(ctx->db, "team", id, "create", "name", NULL, name));
 }
 
 int crm_team_list(struct crm_ctx *ctx, struct crm_out *out)
 {
-	sqlite3_stmt *st = crm_db_stmt(ctx->db,
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"SELECT t.id, t.name, m.login,"
 		" (SELECT count(*) FROM users u WHERE u.team_id = t.id AND u.active)"
 		" FROM teams t LEFT JOIN users m ON m.id = t.manager_id ORDER BY t.name");
@@ -404,11 +405,11 @@ int crm_team_list(struct crm_ctx *ctx, struct crm_out *out)
 	crm_out_col(out, "manager", CRM_COL_TEXT);
 	crm_out_col(out, "members", CRM_COL_INT);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = crm_step(st)) == CRM_ROW) {
 		const char *f[4];
 		for (int i = 0; i < 4; i++)
 			f[i] = crm_col_text(st, i);
 		crm_out_row(out, f);
 	}
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(ctx->db, "cannot list teams");
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot list teams");
 }

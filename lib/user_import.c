@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "audit.h"
 #include "colmap.h"
 #include "db.h"
 #include "err.h"
@@ -107,12 +108,12 @@ static char *login_from_name(const char *name)
 
 static int64_t lookup(struct crm_ctx *ctx, const char *sql, const char *text)
 {
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 	if (!s)
 		return 0;
-	sqlite3_bind_text(s, 1, text, -1, SQLITE_TRANSIENT);
-	int64_t id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
+	crm_bind_copy(s, 1, text);
+	int64_t id = crm_step(s) == CRM_ROW ? crm_col_int(s, 0) : 0;
+	crm_stmt_reset(s);
 	return id;
 }
 
@@ -128,17 +129,17 @@ static int team_of(struct uimp *im, const char *name, int64_t *id, char *why, si
 	}
 	if (!im->apply)
 		return 0;
-	sqlite3_stmt *s = crm_db_stmt(im->ctx->db,
+	struct crm_stmt *s = crm_db_stmt(im->ctx->db,
 		"INSERT INTO teams (name, created_at) VALUES (?1, ?2)");
 	if (!s)
 		return EX_SOFTWARE;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, im->ctx->now_iso, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE)
+	crm_bind_copy(s, 1, name);
+	crm_bind_str(s, 2, im->ctx->now_iso);
+	if (crm_step(s) != CRM_DONE)
 		return crm_db_fail(im->ctx->db, "cannot add team");
-	*id = sqlite3_last_insert_rowid(crm_db_handle(im->ctx->db));
+	*id = crm_db_last_id(im->ctx->db);
 	im->teams++;
-	return crm_db_audit(im->ctx->db, "team", *id, "import", "name", NULL, name);
+	return crm_audit_write(im->ctx->db, "team", *id, "import", "name", NULL, name);
 }
 
 /* Insert a checked user with its audit rows. */
@@ -148,23 +149,23 @@ static int insert_user(struct uimp *im, const char *const v[U_NFIELDS], int64_t 
 		"INSERT INTO users (login, name, email, team_id, role, weight, capacity, created_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, 1), ?7, ?8)";
 	struct crm_ctx *ctx = im->ctx;
-	sqlite3_stmt *s = crm_db_stmt(ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 	int st;
 	if (!s)
 		return EX_SOFTWARE;
 	for (int i = 0; i < 3; i++)
 		crm_bind_text(s, i + 1, v[i]);
 	crm_bind_id(s, 4, team);
-	sqlite3_bind_text(s, 5, v[U_ROLE] && *v[U_ROLE] ? v[U_ROLE] : "rep", -1, SQLITE_TRANSIENT);
+	crm_bind_copy(s, 5, v[U_ROLE] && *v[U_ROLE] ? v[U_ROLE] : "rep");
 	crm_bind_text(s, 6, v[U_WEIGHT]);
 	crm_bind_text(s, 7, v[U_CAPACITY]);
-	sqlite3_bind_text(s, 8, ctx->now_iso, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE)
+	crm_bind_str(s, 8, ctx->now_iso);
+	if (crm_step(s) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot add user");
-	*id = sqlite3_last_insert_rowid(crm_db_handle(ctx->db));
+	*id = crm_db_last_id(ctx->db);
 	for (int i = 0; i < U_NFIELDS; i++)
 		if (i != U_MANAGER && v[i] && *v[i] &&
-		    (st = crm_db_audit(ctx->db, "user", *id, "import", field_names[i], NULL, v[i])))
+		    (st = crm_audit_write(ctx->db, "user", *id, "import", field_names[i], NULL, v[i])))
 			return st;
 	return 0;
 }
@@ -364,14 +365,14 @@ static int link_managers(struct uimp *im)
 			im->rj.bad++;
 			continue;
 		}
-		sqlite3_stmt *s = crm_db_stmt(im->ctx->db, sql);
+		struct crm_stmt *s = crm_db_stmt(im->ctx->db, sql);
 		if (!s)
 			return EX_SOFTWARE;
-		sqlite3_bind_int64(s, 1, l->user);
-		sqlite3_bind_int64(s, 2, manager);
-		if (sqlite3_step(s) != SQLITE_DONE)
+		crm_bind_int(s, 1, l->user);
+		crm_bind_int(s, 2, manager);
+		if (crm_step(s) != CRM_DONE)
 			return crm_db_fail(im->ctx->db, "cannot update user");
-		if ((st = crm_db_audit(im->ctx->db, "user", l->user, "import", "manager", NULL,
+		if ((st = crm_audit_write(im->ctx->db, "user", l->user, "import", "manager", NULL,
 				       l->manager)))
 			return st;
 	}
@@ -386,22 +387,22 @@ static int print_users(struct uimp *im, FILE *out)
 		" LEFT JOIN teams t ON t.id = u.team_id LEFT JOIN users m ON m.id = u.manager_id"
 		" WHERE u.id > ?1 ORDER BY u.id";
 	static const char *const cols[] = {"id", "login", "name", "team", "role", "manager"};
-	sqlite3_stmt *s = crm_db_stmt(im->ctx->db, sql);
+	struct crm_stmt *s = crm_db_stmt(im->ctx->db, sql);
 	const char *row[6];
 	int rc;
 	if (!s)
 		return EX_SOFTWARE;
-	sqlite3_bind_int64(s, 1, im->max_before);
+	crm_bind_int(s, 1, im->max_before);
 	struct crm_out *o = crm_out_new(out, im->ctx->opts->format, !im->ctx->opts->no_header);
 	crm_out_col(o, cols[0], CRM_COL_INT);
 	crm_out_cols(o, cols + 1, 5);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = crm_step(s)) == CRM_ROW) {
 		for (int i = 0; i < 6; i++)
-			row[i] = (const char *)sqlite3_column_text(s, i);
+			row[i] = crm_col_str(s, i);
 		crm_out_row(o, row);
 	}
 	crm_out_end(o);
-	return rc == SQLITE_DONE ? 0 : crm_db_fail(im->ctx->db, "cannot list users");
+	return rc == CRM_DONE ? 0 : crm_db_fail(im->ctx->db, "cannot list users");
 }
 
 static void free_links(struct uimp *im)
@@ -429,11 +430,11 @@ static int run(void *arg, bool apply)
 {
 	struct uimp *im = arg;
 	int st = 0;
-	sqlite3_stmt *s = crm_db_stmt(im->ctx->db, "SELECT coalesce(max(id), 0) FROM users");
+	struct crm_stmt *s = crm_db_stmt(im->ctx->db, "SELECT coalesce(max(id), 0) FROM users");
 	if (!s)
 		return EX_SOFTWARE;
-	im->max_before = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
+	im->max_before = crm_step(s) == CRM_ROW ? crm_col_int(s, 0) : 0;
+	crm_stmt_reset(s);
 	im->apply = apply;
 	for (int i = 0; i < im->in.n && !st; i++)
 		st = import_file(im, i);
@@ -447,9 +448,9 @@ static int run(void *arg, bool apply)
 	}
 	s = crm_db_stmt(im->ctx->db, "SELECT count(*) FROM users WHERE id > ?1");
 	if (!st && s && apply) {
-		sqlite3_bind_int64(s, 1, im->max_before);
-		im->added = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-		sqlite3_reset(s);
+		crm_bind_int(s, 1, im->max_before);
+		im->added = crm_step(s) == CRM_ROW ? crm_col_int(s, 0) : 0;
+		crm_stmt_reset(s);
 	}
 	return st;
 }

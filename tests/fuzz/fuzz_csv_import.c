@@ -103,15 +103,14 @@ static void import_init(void)
 /* Leads and indexes on leads: what the dry run must leave as it was. */
 static void import_state(struct crm_ctx *ctx, int64_t *leads, int64_t *indexes)
 {
-	sqlite3 *h = crm_db_handle(ctx->db);
-	sqlite3_stmt *st;
-	CRM_FUZZ_CHECK(sqlite3_prepare_v2(h, "SELECT (SELECT count(*) FROM leads),"
+	struct crm_stmt *st;
+	CRM_FUZZ_CHECK(crm_db_prepare(ctx->db, "SELECT (SELECT count(*) FROM leads),"
 		" (SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'leads')",
-		-1, &st, NULL) == SQLITE_OK);
-	CRM_FUZZ_CHECK(sqlite3_step(st) == SQLITE_ROW);
-	*leads = sqlite3_column_int64(st, 0);
-	*indexes = sqlite3_column_int64(st, 1);
-	sqlite3_finalize(st);
+		&st) == CRM_OK);
+	CRM_FUZZ_CHECK(crm_step(st) == CRM_ROW);
+	*leads = crm_col_int(st, 0);
+	*indexes = crm_col_int(st, 1);
+	crm_stmt_finish(st);
 }
 
 int crm_fuzz_csv_import(const uint8_t *data, size_t size)
@@ -136,7 +135,7 @@ int crm_fuzz_csv_import(const uint8_t *data, size_t size)
 	import_state(ctx, &leads, &indexes);
 	int st = crm_lead_import(ctx, &o, &path, 1, imp.devnull);
 	CRM_FUZZ_CHECK(st == 0 || st == EX_DATAERR);
-	CRM_FUZZ_CHECK(sqlite3_get_autocommit(crm_db_handle(ctx->db)));
+	CRM_FUZZ_CHECK(!crm_db_in_transaction(ctx->db));
 	import_state(ctx, &leads_after, &indexes_after);
 	CRM_FUZZ_CHECK(leads_after == leads && indexes_after == indexes);
 	return 0;

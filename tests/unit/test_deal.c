@@ -138,22 +138,22 @@ static void test_stages(void **state)
 
 static int64_t num(struct scratch *s, const char *sql)
 {
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	int64_t v = -1;
-	if (sqlite3_prepare_v2(crm_db_handle(s->ctx.db), sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	if (crm_db_prepare(s->ctx.db, sql, &st) == CRM_OK &&
+	    crm_step(st) == CRM_ROW)
+		v = crm_col_int(st, 0);
+	crm_stmt_finish(st);
 	return v;
 }
 
 static void text_is(struct scratch *s, const char *sql, const char *want)
 {
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(crm_db_handle(s->ctx.db), sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	struct crm_stmt *st;
+	assert_int_equal(crm_db_prepare(s->ctx.db, sql, &st), CRM_OK);
+	assert_int_equal(crm_step(st), CRM_ROW);
 	assert_string_equal(crm_col_text(st, 0), want);
-	sqlite3_finalize(st);
+	crm_stmt_finish(st);
 }
 
 static void test_insert_history(void **state)

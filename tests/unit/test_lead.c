@@ -141,12 +141,12 @@ static void test_check_new(void **state)
 static const char *one(struct crm_ctx *ctx, const char *sql)
 {
 	static char buf[512];
-	sqlite3_stmt *s;
+	struct crm_stmt *s;
 	buf[0] = '\0';
-	if (sqlite3_prepare_v2(crm_db_handle(ctx->db), sql, -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
+	if (crm_db_prepare(ctx->db, sql, &s) == CRM_OK &&
+	    crm_step(s) == CRM_ROW)
 		snprintf(buf, sizeof buf, "%s", crm_col_text(s, 0));
-	sqlite3_finalize(s);
+	crm_stmt_finish(s);
 	return buf;
 }
 

@@ -142,15 +142,15 @@ static void test_account_link_or_create(void **state)
 	assert_true(created);
 	assert_int_not_equal(a, b);
 	/* a new account is audited and remembers its lead */
-	sqlite3_stmt *st = crm_db_stmt(s->ctx.db,
+	struct crm_stmt *st = crm_db_stmt(s->ctx.db,
 		"SELECT lead_id, industry, (SELECT count(*) FROM audit WHERE entity = 'account'"
 		" AND entity_id = ?1 AND action = 'create') FROM accounts WHERE id = ?1");
-	sqlite3_bind_int64(st, 1, a);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int64(st, 0), 7);
-	assert_string_equal((const char *)sqlite3_column_text(st, 1), "互联网");
-	assert_int_equal(sqlite3_column_int(st, 2), 3);
-	sqlite3_reset(st);
+	crm_bind_int(st, 1, a);
+	assert_int_equal(crm_step(st), CRM_ROW);
+	assert_int_equal(crm_col_int(st, 0), 7);
+	assert_string_equal(crm_col_str(st, 1), "互联网");
+	assert_int_equal(crm_col_int(st, 2), 3);
+	crm_stmt_reset(st);
 	/* no name: bad input */
 	seed = (struct crm_account_seed){.phone = "13800138000"};
 	assert_int_equal(crm_account_link_or_create(&s->ctx, &seed, &b, &created), EX_DATAERR);

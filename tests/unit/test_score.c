@@ -121,7 +121,7 @@ static int scratch_open(void **state)
 		"INSERT INTO interactions (subject_type, subject_id, kind, at, created_at) VALUES"
 		" ('lead', 2, 'call', 'x', 'x'), ('lead', 2, 'call', 'x', 'x'), ('lead', 2, 'note', 'x', 'x'),"
 		" ('lead', 3, 'meeting', 'x', 'x'), ('account', 3, 'meeting', 'x', 'x');";
-	if (sqlite3_exec(crm_db_handle(s->ctx.db), sql, NULL, NULL, NULL) != SQLITE_OK)
+	if (crm_db_exec(s->ctx.db, sql) != 0)
 		return -1;
 	*state = s;
 	return 0;
@@ -157,12 +157,12 @@ static char *rescore(struct scratch *s, const int64_t *ids, size_t n, int *statu
 
 static char *query(struct scratch *s, const char *sql)
 {
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	char *r = NULL;
-	assert_int_equal(sqlite3_prepare_v2(crm_db_handle(s->ctx.db), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		r = strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	assert_int_equal(crm_db_prepare(s->ctx.db, sql, &st), CRM_OK);
+	if (crm_step(st) == CRM_ROW)
+		r = strdup(crm_col_str(st, 0));
+	crm_stmt_finish(st);
 	return r;
 }
 
@@ -199,8 +199,7 @@ static void test_rescore_manual_heat(void **state)
 {
 	struct scratch *s = *state;
 	int st;
-	sqlite3_exec(crm_db_handle(s->ctx.db),
-		     "UPDATE leads SET heat = 'hot', heat_manual = 1 WHERE id = 2", NULL, NULL, NULL);
+	crm_db_exec(s->ctx.db, "UPDATE leads SET heat = 'hot', heat_manual = 1 WHERE id = 2");
 	int64_t ids[] = {2};
 	char *out = rescore(s, ids, 1, &st);
 	assert_int_equal(st, 0);
