@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "dialect.h"
 #include "err.h"
 #include "money.h"
 #include "report_int.h"
@@ -308,17 +309,19 @@ void crm_rep_sqlf(struct crm_rep *r, const char *fmt, ...)
 	free(s);
 }
 
-static void add_param(struct crm_rep *r, const char *text, int64_t num)
+static const char *add_param(struct crm_rep *r, const char *text, int64_t num)
 {
 	r->params = crm_xrealloc(r->params, (r->nparams + 1) * sizeof *r->params);
 	r->params[r->nparams].text = text ? crm_xstrdup(text) : NULL;
 	r->params[r->nparams].num = num;
 	r->nparams++;
-	crm_rep_sqlf(r, ":p%zu", r->nparams);
+	snprintf(r->param_name, sizeof r->param_name, ":p%zu", r->nparams);
+	return r->param_name;
 }
 
-void crm_rep_text(struct crm_rep *r, const char *value) { add_param(r, value, 0); }
-void crm_rep_int(struct crm_rep *r, int64_t value) { add_param(r, NULL, value); }
+void crm_rep_text(struct crm_rep *r, const char *value) { crm_rep_sql(r, add_param(r, value, 0)); }
+void crm_rep_int(struct crm_rep *r, int64_t value) { crm_rep_sql(r, add_param(r, NULL, value)); }
+const char *crm_rep_param(struct crm_rep *r, const char *value) { return add_param(r, value, 0); }
 
 void crm_rep_filter(struct crm_rep *r, const struct crm_rep_base *b)
 {
@@ -359,25 +362,13 @@ void crm_rep_where(struct crm_rep *r, const struct crm_rep_base *b, const char *
 	}
 }
 
-/* SQLite's strftime knows no ISO weeks (before 3.46): the week is that of
- * its Thursday, numbered from that Thursday's day of the year. */
 void crm_rep_period(struct crm_rep *r, enum crm_dim dim, const char *time, enum crm_time_kind kind)
 {
-	const char *local = kind == CRM_TIME_INSTANT ? ", 'localtime'" : "";
-	switch (dim) {
-	case CRM_DIM_QUARTER:
-		crm_rep_sqlf(r, "(strftime('%%Y', %s%s) || '-Q' || ((CAST(strftime('%%m', %s%s)"
-			     " AS INTEGER) + 2) / 3))", time, local, time, local);
-		break;
-	case CRM_DIM_WEEK:
-		crm_rep_sqlf(r, "(strftime('%%Y', date(%s%s, '-3 days', 'weekday 4')) || '-W' ||"
-			     " printf('%%02d', (CAST(strftime('%%j', date(%s%s, '-3 days', 'weekday 4'))"
-			     " AS INTEGER) - 1) / 7 + 1))", time, local, time, local);
-		break;
-	default:
-		crm_rep_sqlf(r, "strftime('%%Y-%%m', %s%s)", time, local);
-		break;
-	}
+	enum crm_period p = dim == CRM_DIM_QUARTER ? CRM_PERIOD_QUARTER
+			    : dim == CRM_DIM_WEEK ? CRM_PERIOD_WEEK : CRM_PERIOD_MONTH;
+	const char *fmt = crm_dialect(r->ctx->db)->period[p][kind == CRM_TIME_DATE ? CRM_AT_DATE
+										  : CRM_AT_INSTANT];
+	crm_rep_sqlf(r, fmt, time);
 }
 
 void crm_rep_group(struct crm_rep *r, const struct crm_rep_base *b, const char *time,

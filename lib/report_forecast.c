@@ -72,10 +72,11 @@ static void forecast_sql(struct crm_rep *r)
 	crm_rep_sql(r, " GROUP BY 1), keys AS (SELECT g FROM open UNION SELECT g FROM won)"
 		    " SELECT k.g, coalesce(o.n, 0), coalesce(o.amount, 0), coalesce(o.weighted, 0),"
 		    " coalesce(w.n, 0), coalesce(w.amount, 0)"
-		    " FROM keys k LEFT JOIN open o ON o.g IS k.g LEFT JOIN won w ON w.g IS k.g ORDER BY ");
+		    " FROM keys k LEFT JOIN open o ON o.g IS NOT DISTINCT FROM k.g"
+		    " LEFT JOIN won w ON w.g IS NOT DISTINCT FROM k.g ORDER BY ");
 	if (r->dim == CRM_DIM_STAGE)	/* pipeline order, not alphabetical */
-		crm_rep_sql(r, "(SELECT min(st.idx) FROM st WHERE st.id = k.g), ");
-	crm_rep_sql(r, "k.g");
+		crm_rep_sql(r, "(SELECT min(st.idx) FROM st WHERE st.id = k.g) NULLS FIRST, ");
+	crm_rep_sql(r, "k.g NULLS FIRST");
 }
 
 static int snapshot(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
@@ -162,7 +163,7 @@ static int snapshot(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *
 	crm_rep_sql(&r, " AND d.expected_close <= ");
 	crm_rep_text(&r, last);
 	crm_rep_filter(&r, &crm_rep_deals);
-	crm_rep_sql(&r, " GROUP BY d.owner_id ORDER BY u.login");
+	crm_rep_sql(&r, " GROUP BY d.owner_id, u.team_id, u.login, t.name ORDER BY u.login NULLS FIRST");
 	if ((st = crm_rep_prepare(&r)) || (!o->dry_run && (st = crm_db_begin(ctx->db)))) {
 		crm_rep_close(&r);
 		return st;
@@ -268,7 +269,7 @@ static void accuracy_sql(struct crm_rep *r)
 	bool team = r->dim == CRM_DIM_TEAM;
 	crm_rep_sql(r, "WITH snap AS (SELECT s.period, s.taken_at, s.owner_id, s.team_id, s.weighted,"
 		    " row_number() OVER (PARTITION BY s.period, s.owner_id ORDER BY s.taken_at, s.id) AS nth"
-		    " FROM forecast_snapshots s WHERE 1");
+		    " FROM forecast_snapshots s WHERE TRUE");
 	if (r->owner_id) {
 		crm_rep_sql(r, " AND s.owner_id = ");
 		crm_rep_int(r, r->owner_id);
@@ -300,10 +301,10 @@ static void accuracy_sql(struct crm_rep *r)
 		     " units AS (SELECT period, %s AS unit, min(taken_at) AS taken_at, sum(weighted) AS forecast"
 		     " FROM snap WHERE nth = 1 GROUP BY period, unit)"
 		     " SELECT %s, u.period, u.taken_at, u.forecast,"
-		     " (SELECT coalesce(sum(w.amount), 0) FROM won w WHERE w.%s IS u.unit AND"
+		     " (SELECT coalesce(sum(w.amount), 0) FROM won w WHERE w.%s IS NOT DISTINCT FROM u.unit AND"
 		     " CASE WHEN u.period LIKE '%%-Q%%' THEN w.q WHEN u.period LIKE '%%-W%%' THEN w.w"
 		     " ELSE w.m END = u.period)"
-		     " FROM units u ORDER BY 1, u.period",
+		     " FROM units u ORDER BY 1 NULLS FIRST, u.period",
 		     r->restricted ? " AND " CRM_SQL_VISIBLE("d.owner_id") : "",
 		     team ? "team_id" : "owner_id",
 		     team ? "(SELECT name FROM teams WHERE id = u.unit)"

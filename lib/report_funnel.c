@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "dialect.h"
 #include "err.h"
 #include "report_int.h"
 
@@ -49,30 +50,32 @@ static void build(struct crm_rep *r, const struct crm_pipeline *p, const struct 
 	stage_table(r, s, n);
 	crm_rep_sql(r, ", deal AS (SELECT ");
 	crm_rep_group(r, &crm_rep_leads, "l.created_at", CRM_TIME_INSTANT);
-	crm_rep_sql(r, " AS g, d.status = 'won' AS won,"
-		    " max(coalesce((SELECT st.idx FROM st WHERE st.id = d.stage), 0),"
-		    " coalesce((SELECT max(st.idx) FROM deal_stages s JOIN st ON st.id = s.to_stage"
-		    " WHERE s.deal_id = d.id), 0)) AS top"
-		    " FROM deals d JOIN leads l ON l.id = d.lead_id WHERE d.pipeline = ");
+	crm_rep_sql(r, " AS g, CASE WHEN d.status = 'won' THEN 1 ELSE 0 END AS won, ");
+	crm_rep_sqlf(r, crm_dialect(r->ctx->db)->greatest,
+		     "coalesce((SELECT st.idx FROM st WHERE st.id = d.stage), 0)",
+		     "coalesce((SELECT max(st.idx) FROM deal_stages s JOIN st ON st.id = s.to_stage"
+		     " WHERE s.deal_id = d.id), 0)");
+	crm_rep_sql(r, " AS top FROM deals d JOIN leads l ON l.id = d.lead_id WHERE d.pipeline = ");
 	crm_rep_text(r, p->id);
 	crm_rep_where(r, &crm_rep_leads, "l.created_at", CRM_TIME_INSTANT);
 	crm_rep_sql(r, "), tops AS (SELECT g, top, count(*) AS n, sum(won) AS w FROM deal GROUP BY g, top),"
 		    " cohort AS (SELECT ");
 	crm_rep_group(r, &crm_rep_leads, "l.created_at", CRM_TIME_INSTANT);
-	crm_rep_sql(r, " AS g, count(*) AS n, coalesce(sum(l.first_contact_at IS NOT NULL"
-		    " OR l.status IN ('contacted', 'qualified', 'converted')), 0) AS contacted"
-		    " FROM leads l WHERE 1");
+	crm_rep_sql(r, " AS g, count(*) AS n, coalesce(sum(CASE WHEN l.first_contact_at IS NOT NULL"
+		    " OR l.status IN ('contacted', 'qualified', 'converted') THEN 1 ELSE 0 END), 0)"
+		    " AS contacted FROM leads l WHERE TRUE");
 	crm_rep_where(r, &crm_rep_leads, "l.created_at", CRM_TIME_INSTANT);
 	if (r->dim != CRM_DIM_NONE)
 		crm_rep_sql(r, " GROUP BY 1");
 	crm_rep_sqlf(r, "), steps AS (SELECT g, 1 AS step, 'leads' AS stage, 'leads' AS name, n FROM cohort"
 		     " UNION ALL SELECT g, 2, 'contacted', 'contacted', contacted FROM cohort"
 		     " UNION ALL SELECT c.g, st.idx + 2, st.id, st.name, CASE WHEN st.idx < %zu"
-		     " THEN (SELECT coalesce(sum(t.n), 0) FROM tops t WHERE t.g IS c.g AND t.top >= st.idx)"
-		     " ELSE (SELECT coalesce(sum(t.w), 0) FROM tops t WHERE t.g IS c.g) END"
+		     " THEN (SELECT coalesce(sum(t.n), 0) FROM tops t WHERE t.g IS NOT DISTINCT FROM c.g"
+		     " AND t.top >= st.idx)"
+		     " ELSE (SELECT coalesce(sum(t.w), 0) FROM tops t WHERE t.g IS NOT DISTINCT FROM c.g) END"
 		     " FROM cohort c, st)"
 		     " SELECT g, step, stage, name, n, lag(n) OVER w, first_value(n) OVER w FROM steps"
-		     " WINDOW w AS (PARTITION BY g ORDER BY step) ORDER BY g, step", n);
+		     " WINDOW w AS (PARTITION BY g ORDER BY step) ORDER BY g NULLS FIRST, step", n);
 }
 
 static void row(struct crm_rep *r, const char *g, int64_t step, const char *stage, const char *name,

@@ -67,6 +67,7 @@ struct crm_rep {
 	size_t len, cap;
 	struct crm_rep_param *params;
 	size_t nparams;
+	char param_name[24];		/* the last one's, ":p3" */
 	struct crm_stmt *st;
 	/* output: a table or a chart */
 	FILE *fp;		/* NULL: print nothing (forecast --snapshot -q) */
@@ -93,6 +94,9 @@ void crm_rep_sql(struct crm_rep *r, const char *s);
 void crm_rep_sqlf(struct crm_rep *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void crm_rep_text(struct crm_rep *r, const char *value);
 void crm_rep_int(struct crm_rep *r, int64_t value);
+/* A new parameter bound to value, not appended: its name, valid until the
+ * next parameter, as the operand of a dialect's expression (dialect.h). */
+const char *crm_rep_param(struct crm_rep *r, const char *value);
 /* " AND ..." for the filters, visibility and the window on time. */
 void crm_rep_where(struct crm_rep *r, const struct crm_rep_base *b, const char *time,
 		   enum crm_time_kind kind);

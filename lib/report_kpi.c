@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "dialect.h"
 #include "report_int.h"
 
 /* the figures of a period, in the order of the query's columns 1..10 */
@@ -14,24 +15,32 @@ enum { LEADS, CONTACTED, MID_SUM, MID_N, OPENED, WON, AMOUNT, LOST, DAYS_SUM, DA
 
 static void kpi_sql(struct crm_rep *r)
 {
+	const struct crm_dialect *d = crm_dialect(r->ctx->db);
 	crm_rep_sql(r, "WITH ev(g, new_leads, contacted, fc, opened, won, amount, lost, l2w) AS (SELECT ");
 	crm_rep_group(r, &crm_rep_leads, "l.created_at", CRM_TIME_INSTANT);
-	crm_rep_sql(r, ", 1, 0, NULL, 0, 0, 0, 0, NULL FROM leads l WHERE 1");
+	crm_rep_sql(r, ", 1, 0, NULL, 0, 0, 0, 0, NULL FROM leads l WHERE TRUE");
 	crm_rep_where(r, &crm_rep_leads, "l.created_at", CRM_TIME_INSTANT);
 	crm_rep_sql(r, " UNION ALL SELECT ");
 	crm_rep_group(r, &crm_rep_leads, "l.first_contact_at", CRM_TIME_INSTANT);
-	crm_rep_sql(r, ", 0, 1, unixepoch(l.first_contact_at) - unixepoch(l.created_at), 0, 0, 0, 0, NULL"
-		    " FROM leads l WHERE l.first_contact_at IS NOT NULL");
+	crm_rep_sql(r, ", 0, 1, ");
+	crm_rep_sqlf(r, d->epoch, "l.first_contact_at");
+	crm_rep_sql(r, " - ");
+	crm_rep_sqlf(r, d->epoch, "l.created_at");
+	crm_rep_sql(r, ", 0, 0, 0, 0, NULL FROM leads l WHERE l.first_contact_at IS NOT NULL");
 	crm_rep_where(r, &crm_rep_leads, "l.first_contact_at", CRM_TIME_INSTANT);
 	crm_rep_sql(r, " UNION ALL SELECT ");
 	crm_rep_group(r, &crm_rep_deals, "d.created_at", CRM_TIME_INSTANT);
-	crm_rep_sql(r, ", 0, 0, NULL, 1, 0, 0, 0, NULL FROM deals d WHERE 1");
+	crm_rep_sql(r, ", 0, 0, NULL, 1, 0, 0, 0, NULL FROM deals d WHERE TRUE");
 	crm_rep_where(r, &crm_rep_deals, "d.created_at", CRM_TIME_INSTANT);
 	crm_rep_sql(r, " UNION ALL SELECT ");
 	crm_rep_group(r, &crm_rep_deals, "d.closed_at", CRM_TIME_INSTANT);
-	crm_rep_sql(r, ", 0, 0, NULL, 0, d.status = 'won', CASE WHEN d.status = 'won' THEN d.amount"
-		    " ELSE 0 END, d.status = 'lost', CASE WHEN d.status = 'won' THEN unixepoch(d.closed_at)"
-		    " - (SELECT unixepoch(l.created_at) FROM leads l WHERE l.id = d.lead_id) END"
+	crm_rep_sql(r, ", 0, 0, NULL, 0, CASE WHEN d.status = 'won' THEN 1 ELSE 0 END,"
+		    " CASE WHEN d.status = 'won' THEN d.amount ELSE 0 END,"
+		    " CASE WHEN d.status = 'lost' THEN 1 ELSE 0 END, CASE WHEN d.status = 'won' THEN ");
+	crm_rep_sqlf(r, d->epoch, "d.closed_at");
+	crm_rep_sql(r, " - (SELECT ");
+	crm_rep_sqlf(r, d->epoch, "l.created_at");
+	crm_rep_sql(r, " FROM leads l WHERE l.id = d.lead_id) END"
 		    " FROM deals d WHERE d.status IN ('won', 'lost') AND d.closed_at IS NOT NULL");
 	crm_rep_where(r, &crm_rep_deals, "d.closed_at", CRM_TIME_INSTANT);
 	crm_rep_sql(r, "), med AS (SELECT g, fc, row_number() OVER (PARTITION BY g ORDER BY fc) AS rn,"
@@ -40,7 +49,8 @@ static void kpi_sql(struct crm_rep *r)
 		    " WHERE rn IN ((cnt + 1) / 2, (cnt + 2) / 2) GROUP BY g)"
 		    " SELECT e.g, sum(new_leads), sum(contacted), coalesce(m.s, 0), coalesce(m.n, 0),"
 		    " sum(opened), sum(won), sum(amount), sum(lost), coalesce(sum(l2w), 0), count(l2w)"
-		    " FROM ev e LEFT JOIN mid m ON m.g IS e.g GROUP BY e.g ORDER BY e.g");
+		    " FROM ev e LEFT JOIN mid m ON m.g IS NOT DISTINCT FROM e.g GROUP BY e.g, m.s, m.n"
+		    " ORDER BY e.g NULLS FIRST");
 }
 
 static void kpi_row(struct crm_rep *r, const char *g, const int64_t *k)

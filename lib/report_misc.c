@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "dialect.h"
 #include "err.h"
 #include "report_int.h"
 
@@ -43,23 +44,23 @@ static void leaderboard_sql(struct crm_rep *r, const char *rank_by)
 {
 	crm_rep_sql(r, "WITH ev(g, uid, won, amount, closed, deals, acts) AS (SELECT ");
 	crm_rep_group(r, &crm_rep_deals, "d.closed_at", CRM_TIME_INSTANT);
-	crm_rep_sql(r, ", d.owner_id, d.status = 'won', CASE WHEN d.status = 'won' THEN d.amount ELSE 0 END,"
-		    " 1, 0, 0 FROM deals d WHERE d.status IN ('won', 'lost') AND d.closed_at IS NOT NULL");
+	crm_rep_sql(r, ", d.owner_id, CASE WHEN d.status = 'won' THEN 1 ELSE 0 END,"
+		    " CASE WHEN d.status = 'won' THEN d.amount ELSE 0 END, 1, 0, 0 FROM deals d WHERE d.status IN ('won', 'lost') AND d.closed_at IS NOT NULL");
 	crm_rep_where(r, &crm_rep_deals, "d.closed_at", CRM_TIME_INSTANT);
 	crm_rep_sql(r, " UNION ALL SELECT ");
 	crm_rep_group(r, &crm_rep_deals, "d.created_at", CRM_TIME_INSTANT);
-	crm_rep_sql(r, ", d.owner_id, 0, 0, 0, 1, 0 FROM deals d WHERE 1");
+	crm_rep_sql(r, ", d.owner_id, 0, 0, 0, 1, 0 FROM deals d WHERE TRUE");
 	crm_rep_where(r, &crm_rep_deals, "d.created_at", CRM_TIME_INSTANT);
 	crm_rep_sql(r, " UNION ALL SELECT ");
 	crm_rep_group(r, &crm_rep_interactions, "i.at", CRM_TIME_INSTANT);
-	crm_rep_sql(r, ", i.user_id, 0, 0, 0, 0, 1 FROM interactions i WHERE 1");
+	crm_rep_sql(r, ", i.user_id, 0, 0, 0, 0, 1 FROM interactions i WHERE TRUE");
 	crm_rep_where(r, &crm_rep_interactions, "i.at", CRM_TIME_INSTANT);
 	crm_rep_sqlf(r, "), a AS (SELECT g, uid, sum(won) AS won, sum(amount) AS amount, sum(closed) AS closed,"
 		     " sum(deals) AS deals, sum(acts) AS acts FROM ev WHERE uid IS NOT NULL GROUP BY g, uid)"
 		     " SELECT a.g, rank() OVER (PARTITION BY a.g ORDER BY %s DESC), u.login, u.name, t.name,"
 		     " a.won, a.amount, a.deals, a.acts, a.closed"
 		     " FROM a JOIN users u ON u.id = a.uid LEFT JOIN teams t ON t.id = u.team_id"
-		     " ORDER BY a.g, 2, u.login", rank_by);
+		     " ORDER BY a.g NULLS FIRST, 2, u.login", rank_by);
 }
 
 int crm_report_leaderboard(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp)
@@ -152,7 +153,8 @@ int crm_report_lost(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *
 		    " FROM deals d WHERE d.status = 'lost'");
 	crm_rep_where(&r, &crm_rep_deals, "d.closed_at", CRM_TIME_INSTANT);
 	crm_rep_sql(&r, " GROUP BY 1, 2) SELECT g, reason, n, amount, sum(n) OVER (PARTITION BY g),"
-		    " sum(amount) OVER (PARTITION BY g) FROM x ORDER BY g, n DESC, reason");
+		    " sum(amount) OVER (PARTITION BY g) FROM x ORDER BY g NULLS FIRST, n DESC,"
+		    " reason NULLS FIRST");
 	if (!(st = crm_rep_prepare(&r))) {
 		crm_rep_cols_begin(&r);
 		crm_rep_col(&r, "reason", CRM_COL_TEXT);
@@ -224,13 +226,13 @@ int crm_report_activity(struct crm_ctx *ctx, const struct crm_report_opts *o, FI
 	crm_rep_group(&r, &crm_rep_interactions, "i.at", CRM_TIME_INSTANT);
 	crm_rep_sql(&r, ", (SELECT login FROM users WHERE id = i.user_id)");
 	for (size_t i = 0; i < nk; i++) {
-		crm_rep_sql(&r, ", sum(i.kind = ");
+		crm_rep_sql(&r, ", sum(CASE WHEN i.kind = ");
 		crm_rep_text(&r, c->interaction_kinds[i]);
-		crm_rep_sql(&r, ")");
+		crm_rep_sql(&r, " THEN 1 ELSE 0 END)");
 	}
-	crm_rep_sql(&r, ", count(*) FROM interactions i WHERE 1");
+	crm_rep_sql(&r, ", count(*) FROM interactions i WHERE TRUE");
 	crm_rep_where(&r, &crm_rep_interactions, "i.at", CRM_TIME_INSTANT);
-	crm_rep_sql(&r, " GROUP BY 1, i.user_id ORDER BY 1, 2");
+	crm_rep_sql(&r, " GROUP BY 1, i.user_id ORDER BY 1 NULLS FIRST, 2 NULLS FIRST");
 	if (!(st = crm_rep_prepare(&r))) {
 		crm_rep_cols_begin(&r);
 		if (!by_owner)
@@ -277,6 +279,7 @@ int crm_report_activity(struct crm_ctx *ctx, const struct crm_report_opts *o, FI
 
 static void cycle_sql(struct crm_rep *r, const struct crm_pipeline *p)
 {
+	const struct crm_dialect *d = crm_dialect(r->ctx->db);
 	bool first = true;
 	crm_rep_sql(r, "WITH st(idx, id, name) AS (VALUES ");
 	for (size_t i = 0; i < p->nstages; i++) {
@@ -293,31 +296,38 @@ static void cycle_sql(struct crm_rep *r, const struct crm_pipeline *p)
 		    " lead(s.at) OVER (PARTITION BY s.deal_id ORDER BY s.at, s.id) AS left_at"
 		    " FROM deal_stages s), stays(g, stage, secs) AS (SELECT ");
 	crm_rep_group(r, &crm_rep_deals, "m.left_at", CRM_TIME_INSTANT);
-	crm_rep_sql(r, ", m.stage, unixepoch(m.left_at) - unixepoch(m.entered)"
-		    " FROM moves m JOIN deals d ON d.id = m.deal_id WHERE m.left_at IS NOT NULL"
+	crm_rep_sql(r, ", m.stage, ");
+	crm_rep_sqlf(r, d->epoch, "m.left_at");
+	crm_rep_sql(r, " - ");
+	crm_rep_sqlf(r, d->epoch, "m.entered");
+	crm_rep_sql(r, " FROM moves m JOIN deals d ON d.id = m.deal_id WHERE m.left_at IS NOT NULL"
 		    " AND m.stage IN (SELECT id FROM st) AND d.pipeline = ");
 	crm_rep_text(r, p->id);
 	crm_rep_where(r, &crm_rep_deals, "m.left_at", CRM_TIME_INSTANT);
 	crm_rep_sql(r, " UNION ALL SELECT ");
 	crm_rep_group(r, &crm_rep_deals, "d.closed_at", CRM_TIME_INSTANT);
-	crm_rep_sql(r, ", NULL, unixepoch(d.closed_at) - unixepoch(l.created_at) FROM deals d"
-		    " JOIN leads l ON l.id = d.lead_id WHERE d.status = 'won' AND d.pipeline = ");
+	crm_rep_sql(r, ", NULL, ");
+	crm_rep_sqlf(r, d->epoch, "d.closed_at");
+	crm_rep_sql(r, " - ");
+	crm_rep_sqlf(r, d->epoch, "l.created_at");
+	crm_rep_sql(r, " FROM deals d JOIN leads l ON l.id = d.lead_id WHERE d.status = 'won' AND d.pipeline = ");
 	crm_rep_text(r, p->id);
 	crm_rep_where(r, &crm_rep_deals, "d.closed_at", CRM_TIME_INSTANT);
 	crm_rep_sql(r, "), ranked AS (SELECT g, stage, secs,"
-		    " row_number() OVER (PARTITION BY g, stage ORDER BY secs) AS rn,"
+		    " row_number() OVER (PARTITION BY g, stage ORDER BY secs NULLS FIRST) AS rn,"
 		    " count(*) OVER (PARTITION BY g, stage) AS cnt FROM stays),"
 		    " agg AS (SELECT g, stage, count(*) AS n, sum(secs) AS total,"
 		    " sum(CASE WHEN rn IN ((cnt + 1) / 2, (cnt + 2) / 2) THEN secs END) AS ms,"
-		    " sum(rn IN ((cnt + 1) / 2, (cnt + 2) / 2)) AS mn FROM ranked GROUP BY g, stage),");
+		    " sum(CASE WHEN rn IN ((cnt + 1) / 2, (cnt + 2) / 2) THEN 1 ELSE 0 END) AS mn"
+		    " FROM ranked GROUP BY g, stage),");
 	crm_rep_sql(r, r->dim == CRM_DIM_NONE ? " grp AS (SELECT NULL AS g),"
 		    : " grp AS (SELECT DISTINCT g FROM stays),");
 	crm_rep_sql(r, " steps(idx, id, name) AS (SELECT idx, id, name FROM st UNION ALL"
 		    " SELECT 1000000, NULL, NULL)"
 		    " SELECT grp.g, steps.id, steps.name, coalesce(a.n, 0), coalesce(a.total, 0),"
 		    " coalesce(a.ms, 0), coalesce(a.mn, 0)"
-		    " FROM grp, steps LEFT JOIN agg a ON a.g IS grp.g AND a.stage IS steps.id"
-		    " ORDER BY grp.g, steps.idx");
+		    " FROM grp CROSS JOIN steps LEFT JOIN agg a ON a.g IS NOT DISTINCT FROM grp.g"
+		    " AND a.stage IS NOT DISTINCT FROM steps.id ORDER BY grp.g NULLS FIRST, steps.idx");
 }
 
 int crm_report_cycle(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp)

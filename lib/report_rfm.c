@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dialect.h"
 #include "err.h"
 #include "record.h"
 #include "report_int.h"
@@ -28,15 +29,18 @@ static const char *const segments[] = {
 
 static void rfm_sql(struct crm_rep *r)
 {
+	const struct crm_dialect *d = crm_dialect(r->ctx->db);
 	crm_rep_sql(r, "WITH w AS (SELECT ");
 	crm_rep_group(r, &crm_rep_deals, "d.closed_at", CRM_TIME_INSTANT);
 	crm_rep_sql(r, " AS g, d.account_id AS aid, max(d.closed_at) AS last, count(*) AS f,"
 		    " sum(d.amount) AS m FROM deals d WHERE d.status = 'won' AND d.account_id IS NOT NULL"
 		    " AND d.closed_at IS NOT NULL");
 	crm_rep_where(r, &crm_rep_deals, "d.closed_at", CRM_TIME_INSTANT);
-	crm_rep_sql(r, " GROUP BY 1, 2), s AS (SELECT w.*, (unixepoch(");
-	crm_rep_text(r, r->has_until ? r->until_iso : r->ctx->now_iso);
-	crm_rep_sql(r, ") - unixepoch(last)) / 86400 AS days,"
+	crm_rep_sql(r, " GROUP BY 1, 2), s AS (SELECT w.*, (");
+	crm_rep_sqlf(r, d->epoch, crm_rep_param(r, r->has_until ? r->until_iso : r->ctx->now_iso));
+	crm_rep_sql(r, " - ");
+	crm_rep_sqlf(r, d->epoch, "last");
+	crm_rep_sql(r, ") / 86400 AS days,"
 		    " ntile(5) OVER (PARTITION BY g ORDER BY last, aid) AS rs,"
 		    " ntile(5) OVER (PARTITION BY g ORDER BY f, aid) AS fs,"
 		    " ntile(5) OVER (PARTITION BY g ORDER BY m, aid) AS ms,"
@@ -51,7 +55,7 @@ static void rfm_sql(struct crm_rep *r)
 	crm_rep_sql(r, "), days, f, m, rs, fs, ms,"
 		    " CASE WHEN rs >= 4 AND fs >= 4 THEN 0 WHEN rs >= 3 AND fs >= 3 THEN 1"
 		    " WHEN rs >= 3 THEN 2 WHEN fs >= 3 THEN 3 WHEN rs = 2 THEN 4 ELSE 5 END,"
-		    " total, cum FROM s ORDER BY g, m DESC, aid");
+		    " total, cum FROM s ORDER BY g NULLS FIRST, m DESC, aid");
 }
 
 /* Revenue per segment of one group, for the chart. */

@@ -1,0 +1,84 @@
+/* dialect.c: see dialect.h */
+#include <string.h>
+
+#include "db.h"
+#include "dialect.h"
+
+/* SQLite's strftime knows no ISO weeks (before 3.46): the week is that of
+ * its Thursday, numbered from that Thursday's day of the year. */
+#define SQLITE_WEEK(t) \
+	"(strftime('%%Y', date(" t ", '-3 days', 'weekday 4')) || '-W' ||" \
+	" printf('%%02d', (CAST(strftime('%%j', date(" t ", '-3 days', 'weekday 4'))" \
+	" AS INTEGER) - 1) / 7 + 1))"
+#define SQLITE_QUARTER(t) \
+	"(strftime('%%Y', " t ") || '-Q' || ((CAST(strftime('%%m', " t ")" \
+	" AS INTEGER) + 2) / 3))"
+
+const struct crm_dialect crm_dialect_sqlite = {
+	.name = "sqlite",
+	.greatest = "max(%1$s, %2$s)",
+	.least = "min(%1$s, %2$s)",
+	.epoch = "unixepoch(%1$s)",
+	.days = "CAST(julianday(%1$s) - julianday(%2$s) AS INTEGER)",
+	.strpos = "instr(%1$s, %2$s)",
+	.json_text = "json_extract(%1$s, %2$s)",
+	.json_key = "$.\"%s\"",
+	.period = {
+		[CRM_PERIOD_MONTH] = {"strftime('%%Y-%%m', %1$s, 'localtime')",
+				      "strftime('%%Y-%%m', %1$s)"},
+		[CRM_PERIOD_QUARTER] = {SQLITE_QUARTER("%1$s, 'localtime'"), SQLITE_QUARTER("%1$s")},
+		[CRM_PERIOD_WEEK] = {SQLITE_WEEK("%1$s, 'localtime'"), SQLITE_WEEK("%1$s")},
+	},
+	.not_indexed = " NOT INDEXED",
+	.no_index = "+%1$s",
+	.without_rowid = " WITHOUT ROWID",
+	.table_exists = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+	.temp_in_memory = "PRAGMA temp_store = MEMORY",
+	.has_samples = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat4'",
+	.drop_samples = "DELETE FROM sqlite_stat4 WHERE tbl IN ('leads', 'contacts', 'accounts')",
+};
+
+/* Checked against PostgreSQL 15 (psql); the backend that uses them is yet
+ * to come. */
+const struct crm_dialect crm_dialect_postgresql = {
+	.name = "postgresql",
+	.greatest = "greatest(%1$s, %2$s)",
+	.least = "least(%1$s, %2$s)",
+	.epoch = "floor(extract(epoch FROM (%1$s)::timestamptz))::bigint",
+	.days = "((%1$s)::date - (%2$s)::date)",
+	.strpos = "strpos(%1$s, %2$s)",
+	.json_text = "((%1$s)::jsonb ->> %2$s)",
+	.json_key = "%s",
+	.period = {
+		[CRM_PERIOD_MONTH] = {"to_char((%1$s)::timestamptz, 'YYYY-MM')",
+				      "to_char((%1$s)::date, 'YYYY-MM')"},
+		[CRM_PERIOD_QUARTER] = {"to_char((%1$s)::timestamptz, 'YYYY-\"Q\"Q')",
+					"to_char((%1$s)::date, 'YYYY-\"Q\"Q')"},
+		[CRM_PERIOD_WEEK] = {"to_char((%1$s)::timestamptz, 'IYYY-\"W\"IW')",
+				     "to_char((%1$s)::date, 'IYYY-\"W\"IW')"},
+	},
+	/* no planner hints: the planner's choice stands */
+	.not_indexed = "",
+	.no_index = "%1$s",
+	.without_rowid = "",
+	.table_exists = "SELECT 1 FROM information_schema.tables"
+			" WHERE table_schema = current_schema() AND table_name = ?1",
+	/* Temporary tables live in the session's temp_buffers but have files
+	 * too: the backend has to say what forget can promise there. */
+	.temp_in_memory = NULL,
+	/* pg_statistic keeps the most common values of columns; only a
+	 * superuser may delete them, ANALYZE replaces them: the backend's
+	 * call. */
+	.has_samples = NULL,
+	.drop_samples = NULL,
+};
+
+/* Until db.h asks the backend, the name of the database says which
+ * engine holds it: a libpq URI is PostgreSQL's (SPEC §4: CRM_DB). */
+const struct crm_dialect *crm_dialect(struct crm_db *db)
+{
+	const char *path = crm_db_path(db);
+	if (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0)
+		return &crm_dialect_postgresql;
+	return &crm_dialect_sqlite;
+}
