@@ -29,14 +29,24 @@ static int64_t day_number(const char *ymd)
 #define COST_WHERE "period_start <= :to_day AND period_end >= :from_day" \
 	" AND (:source IS NULL OR source = :source)" \
 	" AND (:campaign IS NULL OR campaign = :campaign)"
-#define COST_COLS "id, source, campaign, period_start, period_end, " CRM_ROI_DAYS ", amount, " \
-	CRM_ROI_PRORATED ", note"
 
-static const char cost_list_sql[] =
-	"SELECT " COST_COLS " FROM costs WHERE " COST_WHERE
-	" ORDER BY period_start, source, campaign, id";
-static const char cost_one_sql[] =
-	"SELECT " COST_COLS " FROM costs WHERE id = :id";
+/* The SELECT of cost list (one false) or of one cost, built at the first
+ * use and kept, so that crm_db_stmt caches it by its address: its days
+ * are counted in the database's dialect. */
+static const char *cost_sql(struct crm_ctx *ctx, bool one)
+{
+	static char *sql[2];
+	if (!sql[one]) {
+		char *days = crm_roi_days_sql(ctx->db), *part = crm_roi_prorated_sql(ctx->db);
+		sql[one] = crm_xasprintf("SELECT id, source, campaign, period_start, period_end, %s,"
+					 " amount, %s, note FROM costs WHERE %s", days, part,
+					 one ? "id = :id" : COST_WHERE " ORDER BY period_start, source,"
+					 " campaign NULLS FIRST, id");
+		free(days);
+		free(part);
+	}
+	return sql[one];
+}
 
 /* ---- cost rows out ---- */
 
@@ -69,7 +79,7 @@ static void cost_row(struct crm_out *o, struct crm_stmt *st)
 /* Print cost id onto o as it stands now. */
 static int print_cost(struct crm_ctx *ctx, struct crm_out *o, int64_t id)
 {
-	struct crm_stmt *st = crm_db_stmt(ctx->db, cost_one_sql);
+	struct crm_stmt *st = crm_db_stmt(ctx->db, cost_sql(ctx, true));
 	if (!st)
 		return EX_SOFTWARE;
 	crm_bind_str(st, crm_param_index(st, ":from_day"), "0000-01-01");
@@ -94,7 +104,7 @@ int crm_cost_list(struct crm_ctx *ctx, const struct crm_roi_filter *f, FILE *out
 	int st = crm_roi_window(ctx, f, &w), rc;
 	if (st)
 		return st;
-	struct crm_stmt *s = crm_db_stmt(ctx->db, cost_list_sql);
+	struct crm_stmt *s = crm_db_stmt(ctx->db, cost_sql(ctx, false));
 	if (!s)
 		return EX_SOFTWARE;
 	crm_roi_window_bind(ctx, s, f, &w);

@@ -43,13 +43,15 @@ static void kpi_sql(struct crm_rep *r)
 	crm_rep_sql(r, " FROM leads l WHERE l.id = d.lead_id) END"
 		    " FROM deals d WHERE d.status IN ('won', 'lost') AND d.closed_at IS NOT NULL");
 	crm_rep_where(r, &crm_rep_deals, "d.closed_at", CRM_TIME_INSTANT);
+	/* mid has one row per g: max() is that row's figure, and grouping by
+	 * it too would cost SQLite a second sort */
 	crm_rep_sql(r, "), med AS (SELECT g, fc, row_number() OVER (PARTITION BY g ORDER BY fc) AS rn,"
 		    " count(*) OVER (PARTITION BY g) AS cnt FROM ev WHERE fc IS NOT NULL),"
 		    " mid AS (SELECT g, sum(fc) AS s, count(*) AS n FROM med"
 		    " WHERE rn IN ((cnt + 1) / 2, (cnt + 2) / 2) GROUP BY g)"
-		    " SELECT e.g, sum(new_leads), sum(contacted), coalesce(m.s, 0), coalesce(m.n, 0),"
+		    " SELECT e.g, sum(new_leads), sum(contacted), coalesce(max(m.s), 0), coalesce(max(m.n), 0),"
 		    " sum(opened), sum(won), sum(amount), sum(lost), coalesce(sum(l2w), 0), count(l2w)"
-		    " FROM ev e LEFT JOIN mid m ON m.g IS NOT DISTINCT FROM e.g GROUP BY e.g, m.s, m.n"
+		    " FROM ev e LEFT JOIN mid m ON m.g IS NOT DISTINCT FROM e.g GROUP BY e.g"
 		    " ORDER BY e.g NULLS FIRST");
 }
 

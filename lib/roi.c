@@ -10,6 +10,7 @@
 #include <sysexits.h>
 
 #include "db.h"
+#include "dialect.h"
 #include "err.h"
 #include "gnuplot.h"
 #include "money.h"
@@ -76,6 +77,36 @@ int crm_roi_month(const char *period, char from[11], char to[11])
 	to[9] = (char)('0' + last % 10);
 	to[10] = '\0';
 	return 0;
+}
+
+/* ---- the share of a cost ---- */
+
+char *crm_roi_days_sql(struct crm_db *db)
+{
+	char *days = crm_xasprintf(crm_dialect(db)->days, "period_end", "period_start");
+	char *sql = crm_xasprintf("(%s + 1)", days);
+	free(days);
+	return sql;
+}
+
+char *crm_roi_prorated_sql(struct crm_db *db)
+{
+	const struct crm_dialect *d = crm_dialect(db);
+	char *last = crm_xasprintf(d->least, "period_end", ":to_day");
+	char *first = crm_xasprintf(d->greatest, "period_start", ":from_day");
+	char *span = crm_xasprintf(d->days, last, first);
+	char *inside = crm_xasprintf("%s + 1", span);
+	char *in = crm_xasprintf(d->greatest, "0", inside);
+	char *all = crm_roi_days_sql(db);
+	char *sql = crm_xasprintf("(CASE WHEN %s >= %s THEN amount ELSE (amount * %s * 2 + %s)"
+				  " / (2 * %s) END)", in, all, in, all, all);
+	free(last);
+	free(first);
+	free(span);
+	free(inside);
+	free(in);
+	free(all);
+	return sql;
 }
 
 /* ---- the period and the filters ---- */
@@ -201,15 +232,27 @@ static void add(struct sql *q, const char *part)
 static void roi_query(struct sql *q, struct crm_ctx *ctx, const struct crm_roi_filter *f,
 		      const struct crm_roi_window *w, bool seek, bool totals)
 {
+	const struct crm_dialect *d = crm_dialect(ctx->db);
 	/* costs are the company's: revenue must be too (crm_roi_report) */
 	bool all = ctx->actor.role >= CRM_ROLE_MANAGER;
 	const char *keys = f->by_campaign ? "k1, k2" : "k1";
-	/* a "+" keeps the short plan off the source index for grouping */
-	add(q, seek ? "WITH cohort AS NOT MATERIALIZED (SELECT l.id, +l.source AS k1, "
-		: "WITH cohort AS NOT MATERIALIZED (SELECT l.id, l.source AS k1, ");
+	/* by source, k2 is no column to group by but NULL */
+	const char *k2 = f->by_campaign ? "k2" : "NULL AS k2";
+	add(q, "WITH cohort AS NOT MATERIALIZED (SELECT l.id, ");
+	if (seek) {
+		/* keep the short plan off the source index for grouping */
+		char *source = crm_xasprintf(d->no_index, "l.source");
+		add(q, source);
+		free(source);
+	} else {
+		add(q, "l.source");
+	}
+	add(q, " AS k1, ");
 	add(q, f->by_campaign ? "l.campaign" : "NULL");
-	add(q, seek ? " AS k2 FROM leads l WHERE l.created_at >= :since AND l.created_at < :until"
-		: " AS k2 FROM leads l NOT INDEXED WHERE l.created_at >= :since AND l.created_at < :until");
+	add(q, " AS k2 FROM leads l");
+	if (!seek)
+		add(q, d->not_indexed);
+	add(q, " WHERE l.created_at >= :since AND l.created_at < :until");
 	if (f->source)
 		add(q, " AND l.source = :source");
 	if (f->campaign)
@@ -224,14 +267,23 @@ static void roi_query(struct sql *q, struct crm_ctx *ctx, const struct crm_roi_f
 		add(q, " AND " CRM_SQL_VISIBLE_LEAD("l.owner_id"));
 	add(q, totals ? "), won AS MATERIALIZED (" : "), won AS (");
 	add(q, "SELECT c.k1, c.k2, coalesce(d.account_id, -d.lead_id) AS customer, d.amount FROM ");
-	add(q, seek ? "cohort c JOIN deals d ON c.id = d.lead_id WHERE d.status = 'won'"
-		: "deals d NOT INDEXED CROSS JOIN cohort c ON c.id = d.lead_id WHERE d.status = 'won'");
+	if (seek) {
+		add(q, "cohort c JOIN deals d ON c.id = d.lead_id WHERE");
+	} else {
+		add(q, "deals d");
+		add(q, d->not_indexed);
+		add(q, " CROSS JOIN cohort c WHERE c.id = d.lead_id AND");
+	}
+	add(q, " d.status = 'won'");
 	if (!all)
 		add(q, " AND " CRM_SQL_VISIBLE("d.owner_id"));
 	add(q, "), spent AS (SELECT source AS k1, ");
 	add(q, f->by_campaign ? "campaign" : "NULL");
-	add(q, " AS k2, sum(" CRM_ROI_PRORATED ") AS cost FROM costs"
-	    " WHERE period_start <= :to_day AND period_end >= :from_day");
+	add(q, " AS k2, sum(");
+	char *prorated = crm_roi_prorated_sql(ctx->db);
+	add(q, prorated);
+	free(prorated);
+	add(q, ") AS cost FROM costs WHERE period_start <= :to_day AND period_end >= :from_day");
 	if (f->source)
 		add(q, " AND source = :source");
 	if (f->campaign)
@@ -239,22 +291,25 @@ static void roi_query(struct sql *q, struct crm_ctx *ctx, const struct crm_roi_f
 	add(q, " GROUP BY ");
 	add(q, keys);
 	add(q, totals ? "), channels AS MATERIALIZED (" : "), channels AS (");
-	add(q, "SELECT k1, k2, sum(leads) AS leads, sum(customers) AS customers,"
-	    " sum(revenue) AS revenue, sum(cost) AS cost FROM ("
-	    "SELECT k1, k2, count(*) AS leads, 0 AS customers, 0 AS revenue, 0 AS cost"
-	    " FROM cohort GROUP BY ");
+	add(q, "SELECT k1, ");
+	add(q, k2);
+	add(q, ", sum(leads) AS leads, sum(customers) AS customers,"
+	    " sum(revenue) AS revenue, sum(cost) AS cost FROM (SELECT k1, ");
+	add(q, k2);
+	add(q, ", count(*) AS leads, 0 AS customers, 0 AS revenue, 0 AS cost FROM cohort GROUP BY ");
 	add(q, keys);
-	add(q, " UNION ALL SELECT k1, k2, 0, count(DISTINCT customer), sum(amount), 0"
-	    " FROM won GROUP BY ");
+	add(q, " UNION ALL SELECT k1, ");
+	add(q, k2);
+	add(q, ", 0, count(DISTINCT customer), sum(amount), 0 FROM won GROUP BY ");
 	add(q, keys);
-	add(q, " UNION ALL SELECT k1, k2, 0, 0, 0, cost FROM spent) GROUP BY ");
+	add(q, " UNION ALL SELECT k1, k2, 0, 0, 0, cost FROM spent) AS x GROUP BY ");
 	add(q, keys);
 	add(q, ") SELECT 0, k1, k2, leads, customers, revenue, cost FROM channels");
 	if (totals)
 		add(q, " UNION ALL SELECT 1, NULL, NULL, coalesce(sum(leads), 0),"
 		    " (SELECT count(DISTINCT customer) FROM won), coalesce(sum(revenue), 0),"
 		    " coalesce(sum(cost), 0) FROM channels");
-	add(q, " ORDER BY 1, 6 DESC, 2, 3");
+	add(q, " ORDER BY 1, 6 DESC, 2 NULLS FIRST, 3 NULLS FIRST");
 }
 
 

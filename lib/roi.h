@@ -66,15 +66,14 @@ struct crm_stmt;
 void crm_roi_window_bind(struct crm_ctx *ctx, struct crm_stmt *st,
 			 const struct crm_roi_filter *f, const struct crm_roi_window *w);
 
-/* SQL over a costs row: the days of its period, and its part of the amount
- * for :from_day..:to_day: amount * d / n for d of its n days inside, to
- * the cent, halves up; a period wholly inside keeps its amount exactly
- * (and cost.c refuses amounts for which amount * 2n would overflow). */
-#define CRM_ROI_DAYS "(CAST(julianday(period_end) - julianday(period_start) AS INTEGER) + 1)"
-#define CRM_ROI_DAYS_IN "max(0, CAST(julianday(min(period_end, :to_day))" \
-	" - julianday(max(period_start, :from_day)) AS INTEGER) + 1)"
-#define CRM_ROI_PRORATED "(CASE WHEN " CRM_ROI_DAYS_IN " >= " CRM_ROI_DAYS " THEN amount" \
-	" ELSE (amount * " CRM_ROI_DAYS_IN " * 2 + " CRM_ROI_DAYS ") / (2 * " CRM_ROI_DAYS ") END)"
+/* SQL over a costs row, in the dialect of db (malloc'd): the days of its
+ * period, and its part of the amount for :from_day..:to_day: amount * d / n
+ * for d of its n days inside, to the cent, halves up; a period wholly
+ * inside keeps its amount exactly (and cost.c refuses amounts for which
+ * amount * 2n would overflow). */
+struct crm_db;
+char *crm_roi_days_sql(struct crm_db *db);
+char *crm_roi_prorated_sql(struct crm_db *db);
 
 /* num / den with four decimals, halves away from zero: "0.7333"; "inf"
  * (or "-inf") when den is 0 and num is not, "" for 0 / 0. */
