@@ -16,14 +16,15 @@
 #include "assign.h"
 #include "audit.h"
 #include "db.h"
+#include "dialect.h"
 #include "err.h"
 #include "out.h"
 #include "task.h"
 #include "tsv.h"
 
 /* The lead SELECT: id, owner_id, the built-in fields a rule may match in
- * the order of fields[], then one json_extract per custom field that a rule
- * names, its path bound from ?2 on (?1 is a lead id). */
+ * the order of fields[], then the text of each custom field that a rule
+ * names (dialect.h json_text), its key a bound parameter. */
 #define LEAD_FIELDS ", l.name, l.company, l.title, l.phone, l.email, l.region, l.city," \
 	" l.industry, l.source, l.campaign, l.tags, l.heat, l.score, l.status, l.notes"
 static const char *const fields[] = {
@@ -578,7 +579,7 @@ static enum verdict decide(struct assigner *a, struct crm_stmt *lead, struct use
 static int queue(struct assigner *a, int64_t id, struct user *old, struct user *new)
 {
 	struct crm_stmt *st = crm_db_stmt(a->ctx->db,
-		"INSERT INTO temp.crm_assigned (lead_id, owner_id, old_owner_id) VALUES (?1, ?2, ?3)"
+		"INSERT INTO crm_assigned (lead_id, owner_id, old_owner_id) VALUES (?1, ?2, ?3)"
 		" ON CONFLICT (lead_id) DO UPDATE SET owner_id = excluded.owner_id");
 	if (!st)
 		return EX_SOFTWARE;
@@ -617,13 +618,13 @@ static int write_queue(struct assigner *a)
 	struct crm_ctx *ctx = a->ctx;
 	static const char update[] =
 		"UPDATE leads SET owner_id = d.owner_id, assigned_at = ?1, updated_at = ?1,"
-		" claimed_at = NULL FROM temp.crm_assigned d WHERE leads.id = d.lead_id";
+		" claimed_at = NULL FROM crm_assigned d WHERE leads.id = d.lead_id";
 	/* in lead order: the queue's own order, the outer loop (CROSS JOIN) */
 	static const char audit[] = CRM_AUDIT_INSERT("NULL",
 		"?1 AS at, ?2 AS actor, ?3 AS real_actor, ?4 AS tool, 'lead' AS entity,"
 		" d.lead_id AS entity_id, 'assign' AS action, 'owner' AS field, o.login AS old_value,"
-		" n.login AS new_value FROM temp.crm_assigned d CROSS JOIN users n ON n.id = d.owner_id"
-		" LEFT JOIN users o ON o.id = d.old_owner_id");
+		" n.login AS new_value FROM crm_assigned d CROSS JOIN users n"
+		" LEFT JOIN users o ON o.id = d.old_owner_id WHERE n.id = d.owner_id");
 	struct crm_stmt *st = crm_db_stmt(ctx->db, update);
 	if (!st)
 		return EX_SOFTWARE;
@@ -638,17 +639,27 @@ static int write_queue(struct assigner *a)
 	return crm_task_first_contact_assigned(ctx);
 }
 
-/* "SELECT l.id, owner" LEAD_FIELDS, the custom fields, then rest. */
-static struct crm_stmt *prepare_leads(struct assigner *a, const char *owner, const char *rest)
+/* "SELECT l.id, owner" LEAD_FIELDS, the custom fields (their keys bound
+ * from ?first on), " FROM leads l", then from and where. */
+static struct crm_stmt *prepare_leads(struct assigner *a, const char *owner, int first,
+				      const char *from, const char *where)
 {
+	const struct crm_dialect *d = crm_dialect(a->ctx->db);
 	struct buf sql = {0};
 	buf_puts(&sql, "SELECT l.id, ");
 	buf_puts(&sql, owner);
 	buf_puts(&sql, LEAD_FIELDS);
-	for (size_t k = 0; k < a->ncustom; k++)
-		buf_printf(&sql, ", json_extract(l.custom, ?%zu)", k + 2);
+	for (size_t k = 0; k < a->ncustom; k++) {
+		char param[24];
+		snprintf(param, sizeof param, "?%zu", k + (size_t)first);
+		char *text = crm_xasprintf(d->json_text, "l.custom", param);
+		buf_puts(&sql, ", ");
+		buf_puts(&sql, text);
+		free(text);
+	}
 	buf_puts(&sql, " FROM leads l");
-	buf_puts(&sql, rest);
+	buf_puts(&sql, from);
+	buf_puts(&sql, where);
 	struct crm_stmt *st;
 	int rc = crm_db_prepare(a->ctx->db, sql.s, &st);
 	free(sql.s);
@@ -657,9 +668,8 @@ static struct crm_stmt *prepare_leads(struct assigner *a, const char *owner, con
 		return NULL;
 	}
 	for (size_t k = 0; k < a->ncustom; k++) {
-		char *path = crm_xasprintf("$.\"%s\"", a->custom[k]);
-		crm_bind_copy(st, (int)k + 2, path);
-		free(path);
+		char *key = crm_xasprintf(d->json_key, a->custom[k]);
+		crm_bind_owned(st, (int)k + first, key);
 	}
 	return st;
 }
@@ -679,8 +689,9 @@ static int run_pool(struct assigner *a, struct crm_out *out)
 	" AND l.forgotten_at IS NULL ORDER BY l.id"
 	int64_t n = count(a, "SELECT count(*) FROM leads WHERE owner_id IS NULL AND status IN " OPEN_STATUS);
 	int64_t all = count(a, "SELECT max(id) FROM leads");
-	struct crm_stmt *st = prepare_leads(a, "l.owner_id",
-					 n * 4 >= all ? " NOT INDEXED" POOL_WHERE : POOL_WHERE);
+	struct crm_stmt *st = prepare_leads(a, "l.owner_id", 1,
+					 n * 4 >= all ? crm_dialect(a->ctx->db)->not_indexed : "",
+					 POOL_WHERE);
 	if (!st)
 		return EX_SOFTWARE;
 	static const char *const cols[] = {"name", "region", "owner", "rule"};
@@ -730,8 +741,8 @@ static int run_stdin(struct assigner *a, struct crm_tsv *t, struct crm_out *out)
 		rule_col = (int)nout++;
 	}
 	/* a lead given twice: the second time, it is owned as decided */
-	struct crm_stmt *st = prepare_leads(a, "coalesce(d.owner_id, l.owner_id)",
-					 " LEFT JOIN temp.crm_assigned d ON d.lead_id = l.id WHERE l.id = ?1");
+	struct crm_stmt *st = prepare_leads(a, "coalesce(d.owner_id, l.owner_id)", 2,
+					 " LEFT JOIN crm_assigned d ON d.lead_id = l.id", " WHERE l.id = ?1");
 	if (!st)
 		return EX_SOFTWARE;
 	const char **f = crm_xcalloc(nout, sizeof *f);

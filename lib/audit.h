@@ -35,7 +35,7 @@
  * crm_audit_hash checks follow one another. */
 #define CRM_AUDIT_INSERT(id, rows) \
 	"INSERT INTO audit (id, " CRM_AUDIT_COLUMNS ") SELECT id, " CRM_AUDIT_VALUES \
-	", crm_audit_hash(id, " CRM_AUDIT_VALUES ") FROM (SELECT " id " AS id, " rows ")"
+	", crm_audit_hash(id, " CRM_AUDIT_VALUES ") FROM (SELECT " id " AS id, " rows ") AS v"
 
 /* The SET list that erases an audit row's values, keeping their hashes. */
 #define CRM_AUDIT_ERASE_VALUES \

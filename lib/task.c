@@ -37,7 +37,7 @@ static int close_first_contact(struct crm_ctx *ctx, const char *type, int64_t id
 	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"UPDATE tasks SET status = 'done', done_at = ?3"
 		" WHERE subject_type = ?1 AND subject_id = ?2 AND kind = 'first_contact'"
-		"   AND status = 'open' AND (?4 < 0 OR owner_id IS NOT nullif(?4, 0))"
+		"   AND status = 'open' AND (?4 < 0 OR owner_id IS DISTINCT FROM nullif(?4, 0))"
 		" RETURNING id");
 	if (!st)
 		return EX_SOFTWARE;
@@ -112,14 +112,14 @@ int crm_task_first_contact(struct crm_ctx *ctx, int64_t lead_id, int64_t owner_i
 }
 
 /* The set-wise crm_task_first_contact for a whole batch of assignments in
- * temp.crm_assigned(lead_id, owner_id): a statement per lead costs several
+ * the temporary table crm_assigned(lead_id, owner_id): a statement per lead costs several
  * times more than these five, which is what a nightly run of a million
  * leads needs.  The same rows and audit rows as the one-lead version. */
 int crm_task_first_contact_assigned(struct crm_ctx *ctx)
 {
 #define STALE_FIRST_CONTACT \
-	" FROM tasks t JOIN temp.crm_assigned d ON t.subject_type = 'lead' AND t.subject_id = d.lead_id" \
-	" WHERE t.kind = 'first_contact' AND t.status = 'open' AND t.owner_id IS NOT d.owner_id"
+	" FROM tasks t JOIN crm_assigned d ON t.subject_type = 'lead' AND t.subject_id = d.lead_id" \
+	" WHERE t.kind = 'first_contact' AND t.status = 'open' AND t.owner_id IS DISTINCT FROM d.owner_id"
 	static const char audit_close[] = CRM_AUDIT_INSERT("NULL",
 		"?1 AS at, ?2 AS actor, ?3 AS real_actor, ?4 AS tool, 'task' AS entity, t.id AS entity_id,"
 		" 'update' AS action, 'status' AS field, 'open' AS old_value, 'done' AS new_value"
@@ -130,7 +130,7 @@ int crm_task_first_contact_assigned(struct crm_ctx *ctx)
 	static const char insert[] =
 		"INSERT INTO tasks (subject_type, subject_id, title, kind, due, owner_id, created_at)"
 		" SELECT 'lead', d.lead_id, ?5, 'first_contact', ?6, d.owner_id, ?1"
-		" FROM temp.crm_assigned d WHERE d.owner_id IS NOT NULL AND NOT EXISTS (SELECT 1"
+		" FROM crm_assigned d WHERE d.owner_id IS NOT NULL AND NOT EXISTS (SELECT 1"
 		"   FROM tasks t WHERE t.subject_type = 'lead' AND t.subject_id = d.lead_id"
 		"   AND t.status = 'open' AND t.kind = 'first_contact' AND t.owner_id = d.owner_id)"
 		" ORDER BY d.lead_id";
@@ -140,7 +140,8 @@ int crm_task_first_contact_assigned(struct crm_ctx *ctx)
 	static const char audit_new[] = CRM_AUDIT_INSERT("?8 + (t.id - ?7 - 1) * 3 + f.n",
 		"?1 AS at, ?2 AS actor, ?3 AS real_actor, ?4 AS tool, 'task' AS entity, t.id AS entity_id,"
 		" 'create' AS action, f.field AS field, NULL AS old_value,"
-		" CASE f.field WHEN 'title' THEN t.title WHEN 'due' THEN t.due ELSE t.owner_id END"
+		" CASE f.field WHEN 'title' THEN t.title WHEN 'due' THEN t.due"
+		" ELSE CAST(t.owner_id AS TEXT) END"
 		" AS new_value FROM tasks t CROSS JOIN (SELECT 1 AS n, 'title' AS field UNION ALL"
 		" SELECT 2, 'due' UNION ALL SELECT 3, 'owner_id') f WHERE t.id > ?7");
 #undef STALE_FIRST_CONTACT
@@ -337,7 +338,7 @@ int crm_task_list(struct crm_ctx *ctx, const struct crm_task_filter *f, struct c
 		break;
 	}
 	if (by_owner)
-		strcat(where, " AND t.owner_id IS :owner");
+		strcat(where, " AND t.owner_id IS NOT DISTINCT FROM :owner");
 	if (strcmp(status, "all") != 0)
 		strcat(where, " AND t.status = :status");
 	if (f->when == CRM_TASK_OVERDUE)
@@ -567,7 +568,7 @@ int crm_task_complete(struct crm_ctx *ctx, const char *kind)
 	}
 	if (strcmp(kind, "logins") != 0)
 		return 0;
-	struct crm_stmt *st = crm_db_stmt(ctx->db, "SELECT login FROM users WHERE active ORDER BY 1");
+	struct crm_stmt *st = crm_db_stmt(ctx->db, "SELECT login FROM users WHERE active = 1 ORDER BY 1");
 	if (!st)
 		return EX_SOFTWARE;
 	while (crm_step(st) == CRM_ROW)
