@@ -38,7 +38,7 @@ int crm_admin_init(struct crm_opts *o, bool group, const char *group_name)
 
 static bool target_exists(struct crm_ctx *ctx, const struct crm_rule *r)
 {
-	const char *sql = r->user ? "SELECT 1 FROM users WHERE login = ? AND active"
+	const char *sql = r->user ? "SELECT 1 FROM users WHERE login = ? AND active = 1"
 				  : "SELECT 1 FROM teams WHERE name = ?";
 	struct crm_stmt *st = crm_db_stmt(ctx->db, sql);
 	if (!st)

@@ -85,7 +85,7 @@ static int build(struct crm_ctx *ctx, const struct crm_audit_filter *f, struct c
 	crm_buf_add(q, "SELECT id, at, actor, real_actor, tool, entity, entity_id, action, field,"
 		       " old_value, new_value,"
 		       " CASE WHEN old_sha IS NOT NULL OR new_sha IS NOT NULL THEN 1 ELSE 0 END"
-		       " FROM audit WHERE 1");
+		       " FROM audit WHERE TRUE");
 	for (size_t i = 0; i < sizeof eq / sizeof eq[0]; i++)
 		if (*(const char *const *)((const char *)f + eq[i].off))
 			crm_buf_add(q, eq[i].sql);
@@ -175,6 +175,22 @@ static bool parse_anchor(const char *s, int64_t *id, char hash[CRM_SHA256_HEX])
 	return true;
 }
 
+/* Is column i of st's row the bytes whose lowercase hex is want? */
+static bool hash_is(struct crm_stmt *st, int i, const char *want)
+{
+	const unsigned char *h = crm_col_blob(st, i);
+	int n = crm_col_bytes(st, i);
+	if (strlen(want) != 2 * (size_t)n)
+		return false;
+	for (int k = 0; k < n; k++) {
+		char hex[3];
+		snprintf(hex, sizeof hex, "%02x", h[k]);
+		if (memcmp(hex, want + 2 * k, 2) != 0)
+			return false;
+	}
+	return true;
+}
+
 int crm_audit_check_anchor(struct crm_ctx *ctx, const char *anchor, FILE *out)
 {
 	char want[CRM_SHA256_HEX];
@@ -188,14 +204,14 @@ int crm_audit_check_anchor(struct crm_ctx *ctx, const char *anchor, FILE *out)
 	int chain_st = crm_audit_verify(ctx->db, &rows);
 	if (chain_st && chain_st != EX_DATAERR)
 		return chain_st;
-	struct crm_stmt *s = crm_db_stmt(ctx->db, "SELECT lower(hex(hash)) FROM audit WHERE id = ?1");
+	struct crm_stmt *s = crm_db_stmt(ctx->db, "SELECT hash FROM audit WHERE id = ?1");
 	if (!s)
 		return EX_SOFTWARE;
 	crm_bind_int(s, 1, id);
 	int rc = crm_step(s);
 	bool anchor_ok = false;
 	if (rc == CRM_ROW) {
-		anchor_ok = strcmp(crm_col_text(s, 0), want) == 0;
+		anchor_ok = hash_is(s, 0, want);
 		if (!anchor_ok)
 			crm_warn("%s: audit row %lld does not have the anchored hash",
 				 crm_db_path(ctx->db), (long long)id);

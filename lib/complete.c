@@ -74,7 +74,7 @@ int crm_complete(struct crm_opts *o, const char *const *subcommands)
 		return 0;
 	if (strcmp(kind, "logins") == 0 || strcmp(kind, "teams") == 0) {
 		print_db(o, strcmp(kind, "teams") == 0 ? "SELECT name FROM teams ORDER BY 1"
-			 : "SELECT login FROM users WHERE active ORDER BY 1");
+			 : "SELECT login FROM users WHERE active = 1 ORDER BY 1");
 		return 0;
 	}
 	struct crm_ctx ctx;

@@ -16,8 +16,8 @@
 
 const struct crm_dialect crm_dialect_sqlite = {
 	.name = "sqlite",
-	.greatest = "max(%1$s, %2$s)",
-	.least = "min(%1$s, %2$s)",
+	.greatest = "max(%1$s)",
+	.least = "min(%1$s)",
 	.epoch = "unixepoch(%1$s)",
 	.days = "CAST(julianday(%1$s) - julianday(%2$s) AS INTEGER)",
 	.strpos = "instr(%1$s, %2$s)",
@@ -42,8 +42,8 @@ const struct crm_dialect crm_dialect_sqlite = {
  * to come. */
 const struct crm_dialect crm_dialect_postgresql = {
 	.name = "postgresql",
-	.greatest = "greatest(%1$s, %2$s)",
-	.least = "least(%1$s, %2$s)",
+	.greatest = "greatest(%1$s)",
+	.least = "least(%1$s)",
 	.epoch = "floor(extract(epoch FROM (%1$s)::timestamptz))::bigint",
 	.days = "((%1$s)::date - (%2$s)::date)",
 	.strpos = "strpos(%1$s, %2$s)",

@@ -28,8 +28,9 @@ struct crm_dialect {
 	const char *name;
 
 	/* ---- expressions ---- */
-	/* The larger (smaller) of two values that are never NULL (SQLite's
-	 * max(a, b) is NULL when one is; PostgreSQL's greatest skips it). */
+	/* The largest (smallest) of the values listed in %1$s ("a, b"), none
+	 * of them NULL: SQLite's scalar max() is NULL when one is, where
+	 * PostgreSQL's greatest() passes over it. */
 	const char *greatest, *least;
 	/* Whole seconds since 1970 of instant %1$s. */
 	const char *epoch;

@@ -228,7 +228,7 @@ static int add_takers(struct handover *h, int64_t to_id, int64_t team_id)
 		"SELECT u.id, u.login,"
 		" (SELECT count(*) FROM leads l WHERE l.owner_id = u.id"
 		"   AND l.status IN ('new', 'contacted', 'qualified'))"
-		" FROM users u WHERE u.active AND u.id <> ?3 AND (u.id = ?1 OR (u.team_id = ?2"
+		" FROM users u WHERE u.active = 1 AND u.id <> ?3 AND (u.id = ?1 OR (u.team_id = ?2"
 		"   AND NOT (coalesce(u.away_until, '') > ?4 AND coalesce(u.away_from, '') <= ?4)))"
 		" ORDER BY u.id");
 	if (!st)

@@ -7,6 +7,7 @@
 #include "audit.h"
 #include "batch.h"
 #include "db.h"
+#include "dialect.h"
 #include "err.h"
 #include "interaction.h"
 #include "opts.h"
@@ -61,8 +62,7 @@ const char *crm_subject_type(const char *s)
 
 static bool table_exists(struct crm_ctx *ctx, const char *table)
 {
-	struct crm_stmt *st = crm_db_stmt(ctx->db,
-		"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
+	struct crm_stmt *st = crm_db_stmt(ctx->db, crm_dialect(ctx->db)->table_exists);
 	if (!st)
 		return false;
 	crm_bind_str(st, 1, table);
@@ -164,7 +164,7 @@ char *crm_subject_sql(struct crm_ctx *ctx, enum crm_subject_expr what, const cha
 		len += n;
 		free(part);
 	}
-	snprintf(s + len, cap - len, " ELSE %s END)", what == CRM_SUBJECT_VISIBLE ? "0" : "NULL");
+	snprintf(s + len, cap - len, " ELSE %s END)", what == CRM_SUBJECT_VISIBLE ? "FALSE" : "NULL");
 	return s;
 }
 
@@ -644,7 +644,7 @@ int crm_log_complete(struct crm_ctx *ctx, const char *kind)
 		for (size_t i = 0; i < NSUBJECTS; i++)
 			puts(subjects[i].type);
 	} else if (strcmp(kind, "logins") == 0) {
-		struct crm_stmt *st = crm_db_stmt(ctx->db, "SELECT login FROM users WHERE active ORDER BY 1");
+		struct crm_stmt *st = crm_db_stmt(ctx->db, "SELECT login FROM users WHERE active = 1 ORDER BY 1");
 		if (!st)
 			return EX_SOFTWARE;
 		while (crm_step(st) == CRM_ROW)

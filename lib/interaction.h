@@ -42,7 +42,7 @@ void crm_subject_report(const char *where, const char *type, int64_t id, int sta
 enum crm_subject_expr {
 	CRM_SUBJECT_NAME,	/* its display name */
 	CRM_SUBJECT_OWNER,	/* its owner's users.id */
-	CRM_SUBJECT_VISIBLE,	/* 1 when the actor may see it (uses :actor_*) */
+	CRM_SUBJECT_VISIBLE,	/* a condition: the actor may see it (uses :actor_*) */
 };
 
 /* A SQL expression for the subject whose type and id are in the columns

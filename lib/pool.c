@@ -54,8 +54,9 @@ static int find_stale(struct crm_ctx *ctx, const char *first_cut, const char *id
 	/* named parameters only: a ?N after the named ones of CRM_SQL_VISIBLE
 	 * would share their numbers */
 	struct crm_stmt *st = crm_db_stmt(ctx->db,
-		"SELECT l.id, l.name, l.owner_id, u.login, l.status = 'new' AND l.first_contact_at IS NULL"
-		"   AND coalesce(l.assigned_at, l.created_at) < :first"
+		"SELECT l.id, l.name, l.owner_id, u.login, CASE WHEN l.status = 'new'"
+		"   AND l.first_contact_at IS NULL AND coalesce(l.assigned_at, l.created_at) < :first"
+		"   THEN 1 ELSE 0 END"
 		" FROM leads l JOIN users u ON u.id = l.owner_id"
 		" WHERE l.status IN " OPEN_STATUS " AND " CRM_SQL_VISIBLE("l.owner_id")
 		"   AND ((l.status = 'new' AND l.first_contact_at IS NULL"

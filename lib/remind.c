@@ -9,55 +9,60 @@
 
 #include "audit.h"
 #include "db.h"
+#include "dialect.h"
 #include "err.h"
 #include "interaction.h"
 #include "task.h"
 
 /* When a lead was last touched: its last interaction, or its (re)assignment
- * or claim when that came later, or its creation. */
-#define TOUCHED "max(coalesce(l.last_activity_at, ''), coalesce(l.assigned_at, '')," \
-	" coalesce(l.claimed_at, ''), l.created_at)"
+ * or claim when that came later, or its creation (the dialect's greatest). */
+#define TOUCHED "coalesce(l.last_activity_at, ''), coalesce(l.assigned_at, '')," \
+	" coalesce(l.claimed_at, ''), l.created_at"
 #define OPEN_LEAD "l.status IN ('new', 'contacted', 'qualified')"
 #define NEXT_STEP "(SELECT i.next_step FROM interactions i WHERE i.subject_type = 'lead'" \
 	" AND i.subject_id = l.id ORDER BY i.at DESC, i.id DESC LIMIT 1)"
 /* Leave out what was already sent today (with --unsent). */
 #define UNSENT(recipient, type, id, reason) \
-	" AND NOT (:unsent AND EXISTS (SELECT 1 FROM reminders_sent r WHERE r.day = :day" \
+	" AND NOT (:unsent = 1 AND EXISTS (SELECT 1 FROM reminders_sent r WHERE r.day = :day" \
 	" AND r.recipient_id = " recipient " AND r.subject_type = " type \
 	" AND r.subject_id = " id " AND r.reason = '" reason "'))"
 
 /* Columns: the nine of the output less days, then since (the instant days
- * count from), and the key recorded by --mark: recipient id, type, id. */
+ * count from), and the key recorded by --mark: recipient id, type, id.
+ * %1$s is the subject's name, %2$s when a lead was last touched. */
 static const char remind_sql[] =
-	"SELECT u.login, u.email, t.subject_type, t.subject_id, %s, 'overdue', 1,"
+	"SELECT u.login, u.email, t.subject_type, t.subject_id, %1$s, 'overdue', 1,"
 	"   t.title, t.due, u.id, 'task', t.id"
 	" FROM tasks t JOIN users u ON u.id = t.owner_id"
 	" WHERE t.status = 'open' AND t.due < :today AND " CRM_SQL_VISIBLE("t.owner_id")
 	UNSENT("u.id", "'task'", "t.id", "overdue")
 	" UNION ALL"
 	" SELECT u.login, u.email, 'lead', l.id, coalesce(l.name, l.company), 'idle', 2,"
-	"   " NEXT_STEP ", " TOUCHED ", u.id, 'lead', l.id"
+	"   " NEXT_STEP ", %2$s, u.id, 'lead', l.id"
 	" FROM leads l JOIN users u ON u.id = l.owner_id"
-	" WHERE " OPEN_LEAD " AND " TOUCHED " < :idle_before AND " CRM_SQL_VISIBLE("l.owner_id")
+	" WHERE " OPEN_LEAD " AND %2$s < :idle_before AND " CRM_SQL_VISIBLE("l.owner_id")
 	UNSENT("u.id", "'lead'", "l.id", "idle")
 	" UNION ALL"
 	" SELECT m.login, m.email, 'lead', l.id, coalesce(l.name, l.company), 'escalation', 3,"
-	"   " NEXT_STEP ", " TOUCHED ", m.id, 'lead', l.id"
+	"   " NEXT_STEP ", %2$s, m.id, 'lead', l.id"
 	" FROM leads l JOIN users o ON o.id = l.owner_id LEFT JOIN teams tm ON tm.id = o.team_id"
 	" JOIN users m ON m.id = coalesce(o.manager_id, tm.manager_id)"
-	" WHERE " OPEN_LEAD " AND " TOUCHED " < :escalate_before AND m.id <> o.id"
+	" WHERE " OPEN_LEAD " AND %2$s < :escalate_before AND m.id <> o.id"
 	"   AND " CRM_SQL_VISIBLE("l.owner_id")
 	UNSENT("m.id", "'lead'", "l.id", "escalation")
 	" UNION ALL"
-	/* bare e.reason comes from the row of max(e.at): the latest reclaim */
+	/* each lead's latest reclaim from each rep (the earliest row of that
+	 * instant) */
 	" SELECT u.login, u.email, 'lead', e.lead_id, coalesce(l.name, l.company), 'reclaimed', 4,"
-	"   e.reason, max(e.at), u.id, 'lead', e.lead_id"
-	" FROM pool_events e JOIN users u ON u.id = e.user_id LEFT JOIN leads l ON l.id = e.lead_id"
-	" WHERE e.action = 'reclaim' AND " CRM_SQL_VISIBLE("e.user_id")
-	"   AND (e.notified = 0 OR (NOT :unsent AND EXISTS (SELECT 1 FROM reminders_sent r"
-	"     WHERE r.day = :day AND r.recipient_id = u.id AND r.subject_type = 'lead'"
-	"     AND r.subject_id = e.lead_id AND r.reason = 'reclaimed')))"
-	" GROUP BY u.id, e.lead_id"
+	"   e.reason, e.at, u.id, 'lead', e.lead_id"
+	" FROM (SELECT p.user_id, p.lead_id, p.reason, p.at, row_number() OVER"
+	"   (PARTITION BY p.user_id, p.lead_id ORDER BY p.at DESC, p.id) AS nth"
+	"   FROM pool_events p WHERE p.action = 'reclaim' AND " CRM_SQL_VISIBLE("p.user_id")
+	"   AND (p.notified = 0 OR (:unsent = 0 AND EXISTS (SELECT 1 FROM reminders_sent r"
+	"     WHERE r.day = :day AND r.recipient_id = p.user_id AND r.subject_type = 'lead'"
+	"     AND r.subject_id = p.lead_id AND r.reason = 'reclaimed')))) AS e"
+	" JOIN users u ON u.id = e.user_id LEFT JOIN leads l ON l.id = e.lead_id"
+	" WHERE e.nth = 1"
 	" ORDER BY 1, 7, 3, 4, 12";
 
 enum { R_LOGIN, R_EMAIL, R_STYPE, R_SID, R_SNAME, R_REASON, R_RANK, R_TITLE, R_SINCE,
@@ -81,8 +86,8 @@ static const char *const reasons[] = {"overdue", "idle", "escalation", "reclaime
 static int mark(struct crm_ctx *ctx, const char *day, const struct sent *s)
 {
 	struct crm_stmt *st = crm_db_stmt(ctx->db,
-		"INSERT OR IGNORE INTO reminders_sent (day, recipient_id, subject_type, subject_id,"
-		" reason, sent_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+		"INSERT INTO reminders_sent (day, recipient_id, subject_type, subject_id,"
+		" reason, sent_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING");
 	if (!st)
 		return EX_SOFTWARE;
 	crm_bind_str(st, 1, day);
@@ -155,8 +160,10 @@ int crm_task_remind(struct crm_ctx *ctx, bool do_mark, bool unsent, FILE *fp)
 
 	if (!sql) {
 		char *name = crm_subject_sql(ctx, CRM_SUBJECT_NAME, "t.subject_type", "t.subject_id");
-		sql = crm_xasprintf(remind_sql, name);
+		char *touched = crm_xasprintf(crm_dialect(ctx->db)->greatest, TOUCHED);
+		sql = crm_xasprintf(remind_sql, name, touched);
 		free(name);
+		free(touched);
 	}
 	int rc;
 	if (do_mark && (rc = crm_db_begin(ctx->db)))

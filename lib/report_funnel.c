@@ -52,8 +52,8 @@ static void build(struct crm_rep *r, const struct crm_pipeline *p, const struct 
 	crm_rep_group(r, &crm_rep_leads, "l.created_at", CRM_TIME_INSTANT);
 	crm_rep_sql(r, " AS g, CASE WHEN d.status = 'won' THEN 1 ELSE 0 END AS won, ");
 	crm_rep_sqlf(r, crm_dialect(r->ctx->db)->greatest,
-		     "coalesce((SELECT st.idx FROM st WHERE st.id = d.stage), 0)",
-		     "coalesce((SELECT max(st.idx) FROM deal_stages s JOIN st ON st.id = s.to_stage"
+		     "coalesce((SELECT st.idx FROM st WHERE st.id = d.stage), 0),"
+		     " coalesce((SELECT max(st.idx) FROM deal_stages s JOIN st ON st.id = s.to_stage"
 		     " WHERE s.deal_id = d.id), 0)");
 	crm_rep_sql(r, " AS top FROM deals d JOIN leads l ON l.id = d.lead_id WHERE d.pipeline = ");
 	crm_rep_text(r, p->id);

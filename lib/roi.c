@@ -92,11 +92,11 @@ char *crm_roi_days_sql(struct crm_db *db)
 char *crm_roi_prorated_sql(struct crm_db *db)
 {
 	const struct crm_dialect *d = crm_dialect(db);
-	char *last = crm_xasprintf(d->least, "period_end", ":to_day");
-	char *first = crm_xasprintf(d->greatest, "period_start", ":from_day");
+	char *last = crm_xasprintf(d->least, "period_end, :to_day");
+	char *first = crm_xasprintf(d->greatest, "period_start, :from_day");
 	char *span = crm_xasprintf(d->days, last, first);
-	char *inside = crm_xasprintf("%s + 1", span);
-	char *in = crm_xasprintf(d->greatest, "0", inside);
+	char *inside = crm_xasprintf("0, %s + 1", span);
+	char *in = crm_xasprintf(d->greatest, inside);
 	char *all = crm_roi_days_sql(db);
 	char *sql = crm_xasprintf("(CASE WHEN %s >= %s THEN amount ELSE (amount * %s * 2 + %s)"
 				  " / (2 * %s) END)", in, all, in, all, all);

@@ -136,7 +136,7 @@ static int print_users(struct crm_ctx *ctx, const char *sql, const char *arg1,
 }
 
 static const char show_sql[] =
-	USER_SELECT " WHERE u.login = ?1 AND ?2 IS NULL";
+	USER_SELECT " WHERE u.login = ?1 AND CAST(?2 AS TEXT) IS NULL";
 
 int crm_user_show(struct crm_ctx *ctx, const char *login, struct crm_out *out)
 {
@@ -150,7 +150,8 @@ int crm_user_show(struct crm_ctx *ctx, const char *login, struct crm_out *out)
 }
 
 static const char list_sql[] =
-	USER_SELECT " WHERE (?1 IS NULL OR t.name = ?1) AND (?2 IS NOT NULL OR u.active) ORDER BY u.login";
+	USER_SELECT " WHERE (?1 IS NULL OR t.name = ?1) AND (CAST(?2 AS TEXT) IS NOT NULL OR u.active = 1)"
+	" ORDER BY u.login";
 
 int crm_user_list(struct crm_ctx *ctx, const char *team, bool all, struct crm_out *out)
 {
@@ -396,7 +397,7 @@ int crm_team_list(struct crm_ctx *ctx, struct crm_out *out)
 {
 	struct crm_stmt *st = crm_db_stmt(ctx->db,
 		"SELECT t.id, t.name, m.login,"
-		" (SELECT count(*) FROM users u WHERE u.team_id = t.id AND u.active)"
+		" (SELECT count(*) FROM users u WHERE u.team_id = t.id AND u.active = 1)"
 		" FROM teams t LEFT JOIN users m ON m.id = t.manager_id ORDER BY t.name");
 	if (!st)
 		return EX_SOFTWARE;
