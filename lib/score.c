@@ -9,6 +9,7 @@
 #include "audit.h"
 #include "db.h"
 #include "err.h"
+#include "json.h"
 #include "score.h"
 
 /* The built-in fields a rule may name, in the order lead_sql reads them. */
@@ -107,29 +108,32 @@ static bool rules_use_custom(const struct crm_config *cfg)
 	return false;
 }
 
-static int read_custom(struct crm_ctx *ctx, const char *json, struct lead *l)
+/* The custom fields' values as json_each gave them: strings unescaped,
+ * true 1, false 0, null empty, numbers as written; arrays and objects
+ * are no field's value.  A damaged custom column scores as no custom
+ * fields rather than stopping every rescore. */
+static void read_custom(const char *json, struct lead *l)
 {
-	/* a damaged custom column scores as no custom fields rather than
-	 * stopping every rescore */
-	struct crm_stmt *st = crm_db_stmt(ctx->db,
-		"SELECT key, value FROM json_each(CASE WHEN json_valid(?1) THEN ?1 ELSE '{}' END)"
-		" WHERE type NOT IN ('object', 'array')");
-	if (!st)
-		return EX_SOFTWARE;
-	crm_bind_str(st, 1, json);
-	int rc;
-	size_t cap = 0;
-	while ((rc = crm_step(st)) == CRM_ROW) {
-		if (l->nc == cap) {
-			cap = cap ? 2 * cap : 8;
-			l->ckey = crm_xrealloc(l->ckey, cap * sizeof *l->ckey);
-			l->cval = crm_xrealloc(l->cval, cap * sizeof *l->cval);
+	struct crm_json *o = crm_json_parse(json, strlen(json));
+	size_t n = o ? crm_json_count(o) : 0;
+	l->ckey = crm_xcalloc(n ? n : 1, sizeof *l->ckey);
+	l->cval = crm_xcalloc(n ? n : 1, sizeof *l->cval);
+	for (size_t i = 0; i < n; i++) {
+		const char *v;
+		switch (crm_json_type(o, i)) {
+		case CRM_JSON_OBJECT:
+		case CRM_JSON_ARRAY:
+			continue;
+		case CRM_JSON_TRUE: v = "1"; break;
+		case CRM_JSON_FALSE: v = "0"; break;
+		case CRM_JSON_NULL: v = ""; break;
+		default: v = crm_json_value(o, i); break;
 		}
-		l->ckey[l->nc] = crm_xstrdup(crm_col_text(st, 0));
-		l->cval[l->nc] = crm_xstrdup(crm_col_text(st, 1));
+		l->ckey[l->nc] = crm_xstrdup(crm_json_key(o, i));
+		l->cval[l->nc] = crm_xstrdup(v);
 		l->nc++;
 	}
-	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read custom fields");
+	crm_json_free(o);
 }
 
 /* 0, CRM_EX_NOTFOUND (unreported), or an exit status. */
@@ -148,10 +152,10 @@ static int read_lead(struct crm_ctx *ctx, int64_t id, struct lead *l)
 	for (size_t i = 0; i < NFIELDS; i++)
 		l->v[i] = crm_xstrdup(crm_col_text(st, (int)i));
 	l->manual = crm_col_int(st, COL_MANUAL) != 0;
-	char *custom = crm_xstrdup(crm_col_text(st, COL_CUSTOM));
-	rc = *custom && rules_use_custom(ctx->cfg) ? read_custom(ctx, custom, l) : 0;
-	free(custom);
-	return rc;
+	const char *custom = crm_col_text(st, COL_CUSTOM);
+	if (*custom && rules_use_custom(ctx->cfg))
+		read_custom(custom, l);
+	return 0;
 }
 
 static const char *lead_value(const struct lead *l, const char *name)
