@@ -14,7 +14,9 @@
 #include "audit.h"
 #include "contact.h"
 #include "db.h"
+#include "dialect.h"
 #include "err.h"
+#include "json.h"
 #include "lead.h"
 #include "leadfield.h"
 #include "normalise.h"
@@ -64,81 +66,94 @@ int crm_privacy_session_open(struct crm_ctx *ctx)
 					(void *)(intptr_t)i)))
 			return st;
 	/* the person's keys and values never reach a temporary file */
-	return crm_db_exec(ctx->db, "PRAGMA temp_store = MEMORY");
+	const char *in_memory = crm_dialect(ctx->db)->temp_in_memory;
+	return in_memory ? crm_db_exec(ctx->db, in_memory) : 0;
 }
 
 int crm_privacy_session_tables(struct crm_ctx *ctx)
 {
-	return crm_db_exec(ctx->db,
+	const char *keyed = crm_dialect(ctx->db)->without_rowid;
+	char *sql = crm_xasprintf(
 		"CREATE TEMP TABLE IF NOT EXISTS privacy_rec (entity TEXT NOT NULL,"
 		" id INTEGER NOT NULL, found_by TEXT NOT NULL, person INTEGER NOT NULL DEFAULT 0,"
-		" erase INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (entity, id)) WITHOUT ROWID;"
+		" erase INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (entity, id))%1$s;"
 		"CREATE TEMP TABLE IF NOT EXISTS privacy_key (kind TEXT NOT NULL, key TEXT NOT NULL,"
-		" PRIMARY KEY (kind, key)) WITHOUT ROWID;"
-		"CREATE TEMP TABLE IF NOT EXISTS privacy_name (key TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;"
-		"CREATE TEMP TABLE IF NOT EXISTS privacy_value (value TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;"
-		"DELETE FROM temp.privacy_rec; DELETE FROM temp.privacy_key;"
-		"DELETE FROM temp.privacy_name; DELETE FROM temp.privacy_value;");
+		" PRIMARY KEY (kind, key))%1$s;"
+		"CREATE TEMP TABLE IF NOT EXISTS privacy_name (key TEXT PRIMARY KEY NOT NULL)%1$s;"
+		"CREATE TEMP TABLE IF NOT EXISTS privacy_value (value TEXT PRIMARY KEY NOT NULL)%1$s;"
+		"DELETE FROM privacy_rec; DELETE FROM privacy_key;"
+		"DELETE FROM privacy_name; DELETE FROM privacy_value;", keyed);
+	int st = crm_db_exec(ctx->db, sql);
+	free(sql);
+	return st;
 }
 
 /* ---- who the person is ---- */
 
 static const char *const grow_sql[] = {
-	"INSERT OR IGNORE INTO temp.privacy_key (kind, key)"
+	"INSERT INTO privacy_key (kind, key)"
 	" SELECT 'phone', phone_norm FROM leads WHERE id IN " SET("lead") " AND phone_norm IS NOT NULL"
 	" UNION SELECT 'email', email_norm FROM leads WHERE id IN " SET("lead") " AND email_norm IS NOT NULL"
 	" UNION SELECT 'phone', phone_norm FROM contacts WHERE id IN " SET("contact") " AND phone_norm IS NOT NULL"
 	" UNION SELECT 'email', email_norm FROM contacts WHERE id IN " SET("contact") " AND email_norm IS NOT NULL"
 	" UNION SELECT 'phone', phone_norm FROM accounts WHERE id IN " PERSON_ACCOUNTS " AND phone_norm IS NOT NULL"
-	" UNION SELECT 'email', email_norm FROM accounts WHERE id IN " PERSON_ACCOUNTS " AND email_norm IS NOT NULL",
+	" UNION SELECT 'email', email_norm FROM accounts WHERE id IN " PERSON_ACCOUNTS " AND email_norm IS NOT NULL"
+	" ON CONFLICT DO NOTHING",
 
-	"INSERT OR IGNORE INTO temp.privacy_name (key) SELECT k FROM ("
+	"INSERT INTO privacy_name (key) SELECT k FROM ("
 	" SELECT crm_norm_company(name) AS k FROM leads WHERE id IN " SET("lead")
-	" UNION SELECT crm_norm_company(name) FROM contacts WHERE id IN " SET("contact") ") WHERE k IS NOT NULL",
+	" UNION SELECT crm_norm_company(name) FROM contacts WHERE id IN " SET("contact") ") AS n"
+	" WHERE k IS NOT NULL ON CONFLICT DO NOTHING",
 
-	"INSERT OR IGNORE INTO temp.privacy_rec (entity, id, found_by)"
+	"INSERT INTO privacy_rec (entity, id, found_by)"
 	" SELECT 'lead', l.id, 'phone' FROM leads l WHERE l.phone_norm IN " KEYS("phone")
 	" UNION ALL SELECT 'lead', l.id, 'email' FROM leads l WHERE l.email_norm IN " KEYS("email")
 	" UNION ALL SELECT 'lead', l.id, 'link' FROM leads l WHERE l.contact_id IN " SET("contact")
 	"  OR l.account_id IN " PERSON_ACCOUNTS
 	"  OR l.id IN (SELECT lead_id FROM contacts WHERE id IN " SET("contact") ")"
-	"  OR l.id IN (SELECT lead_id FROM accounts WHERE id IN " PERSON_ACCOUNTS ")",
+	"  OR l.id IN (SELECT lead_id FROM accounts WHERE id IN " PERSON_ACCOUNTS ")"
+	" ON CONFLICT DO NOTHING",
 
-	"INSERT OR IGNORE INTO temp.privacy_rec (entity, id, found_by)"
+	"INSERT INTO privacy_rec (entity, id, found_by)"
 	" SELECT 'contact', c.id, 'phone' FROM contacts c WHERE c.phone_norm IN " KEYS("phone")
 	" UNION ALL SELECT 'contact', c.id, 'email' FROM contacts c WHERE c.email_norm IN " KEYS("email")
 	" UNION ALL SELECT 'contact', c.id, 'link' FROM contacts c WHERE c.lead_id IN " SET("lead")
 	"  OR c.id IN (SELECT contact_id FROM leads WHERE id IN " SET("lead") ")"
-	" UNION ALL SELECT 'contact', c.id, 'account' FROM contacts c WHERE c.account_id IN " PERSON_ACCOUNTS,
+	" UNION ALL SELECT 'contact', c.id, 'account' FROM contacts c WHERE c.account_id IN " PERSON_ACCOUNTS
+	" ON CONFLICT DO NOTHING",
 
-	"INSERT OR IGNORE INTO temp.privacy_rec (entity, id, found_by)"
+	"INSERT INTO privacy_rec (entity, id, found_by)"
 	" SELECT 'account', a.id, 'phone' FROM accounts a WHERE a.phone_norm IN " KEYS("phone")
 	" UNION ALL SELECT 'account', a.id, 'email' FROM accounts a WHERE a.email_norm IN " KEYS("email")
 	" UNION ALL SELECT 'account', a.id, 'link' FROM accounts a WHERE a.lead_id IN " SET("lead")
 	"  OR a.id IN (SELECT account_id FROM leads WHERE id IN " SET("lead") ")"
-	"  OR a.id IN (SELECT account_id FROM contacts WHERE id IN " SET("contact") ")",
+	"  OR a.id IN (SELECT account_id FROM contacts WHERE id IN " SET("contact") ")"
+	" ON CONFLICT DO NOTHING",
 
-	"UPDATE temp.privacy_rec SET person = 1 WHERE entity = 'account' AND person = 0"
-	" AND id IN (SELECT id FROM accounts WHERE name_norm IN (SELECT key FROM temp.privacy_name))",
+	"UPDATE privacy_rec SET person = 1 WHERE entity = 'account' AND person = 0"
+	" AND id IN (SELECT id FROM accounts WHERE name_norm IN (SELECT key FROM privacy_name))",
 };
 
 static const char *const around_sql[] = {
-	"UPDATE temp.privacy_rec SET erase = 1 WHERE entity IN ('lead', 'contact')"
+	"UPDATE privacy_rec SET erase = 1 WHERE entity IN ('lead', 'contact')"
 	" OR (entity = 'account' AND person = 1)",
-	"INSERT OR IGNORE INTO temp.privacy_rec (entity, id, found_by)"
+	"INSERT INTO privacy_rec (entity, id, found_by)"
 	" SELECT 'deal', d.id, 'link' FROM deals d WHERE d.lead_id IN " SET("lead")
 	" OR d.contact_id IN " SET("contact") " OR d.account_id IN " PERSON_ACCOUNTS
-	" OR d.id IN (SELECT deal_id FROM leads WHERE id IN " SET("lead") ")",
+	" OR d.id IN (SELECT deal_id FROM leads WHERE id IN " SET("lead") ") ON CONFLICT DO NOTHING",
 	/* tasks and interactions follow their subject: erase means the
 	 * subject is the person's */
-	"INSERT OR IGNORE INTO temp.privacy_rec (entity, id, found_by, erase)"
-	" SELECT 'task', t.id, 'subject', r.erase FROM temp.privacy_rec r"
-	" JOIN tasks t ON t.subject_type = r.entity AND t.subject_id = r.id",
-	"INSERT OR IGNORE INTO temp.privacy_rec (entity, id, found_by, erase)"
-	" SELECT 'interaction', i.id, 'subject', r.erase FROM temp.privacy_rec r"
-	" JOIN interactions i ON i.subject_type = r.entity AND i.subject_id = r.id",
+	/* (WHERE TRUE: SQLite would take ON CONFLICT for a join's) */
+	"INSERT INTO privacy_rec (entity, id, found_by, erase)"
+	" SELECT 'task', t.id, 'subject', r.erase FROM privacy_rec r"
+	" JOIN tasks t ON t.subject_type = r.entity AND t.subject_id = r.id"
+	" WHERE TRUE ON CONFLICT DO NOTHING",
+	"INSERT INTO privacy_rec (entity, id, found_by, erase)"
+	" SELECT 'interaction', i.id, 'subject', r.erase FROM privacy_rec r"
+	" JOIN interactions i ON i.subject_type = r.entity AND i.subject_id = r.id"
+	" WHERE TRUE ON CONFLICT DO NOTHING",
 	/* the person's texts, longest first when replaced */
-	"INSERT OR IGNORE INTO temp.privacy_value (value) SELECT v FROM ("
+	"INSERT INTO privacy_value (value) SELECT v FROM ("
 	" SELECT name AS v FROM leads WHERE id IN " SET("lead")
 	" UNION ALL SELECT phone FROM leads WHERE id IN " SET("lead")
 	" UNION ALL SELECT email FROM leads WHERE id IN " SET("lead")
@@ -165,12 +180,12 @@ static const char *const around_sql[] = {
 	"  AND (email_norm IN " KEYS("email") " OR id IN " ERASED_ACCOUNTS ")"
 	/* earlier values of the person's identifying fields */
 	" UNION ALL SELECT CASE x.n WHEN 1 THEN a.old_value ELSE a.new_value END"
-	"  FROM temp.privacy_rec r JOIN audit a ON a.entity = r.entity AND a.entity_id = r.id,"
-	"  (SELECT 1 AS n UNION ALL SELECT 2) x"
+	"  FROM privacy_rec r JOIN audit a ON a.entity = r.entity AND a.entity_id = r.id"
+	"  CROSS JOIN (SELECT 1 AS n UNION ALL SELECT 2) x"
 	"  WHERE r.erase = 1 AND (a.field IN ('phone', 'email')"
 	"  OR (r.entity IN ('lead', 'contact') AND a.field IN ('name', 'wechat'))"
 	"  OR (r.entity = 'account' AND r.person = 1 AND a.field IN ('name', 'address')))"
-	") WHERE v IS NOT NULL AND length(v) >= 2",
+	") AS t WHERE v IS NOT NULL AND length(v) >= 2 ON CONFLICT DO NOTHING",
 };
 
 static int run_all(struct crm_ctx *ctx, const char *const *sql, size_t n)
@@ -286,11 +301,11 @@ static int targets(const struct crm_config *cfg, struct target *t)
 	add_step(&t[n], "phone", "phone", H_KEY);
 	add_step(&t[n++], "email", "email", H_KEY);
 
-	t[n] = (struct target){.entity = "deal", .table = "deals", .filter = "1"};
+	t[n] = (struct target){.entity = "deal", .table = "deals", .filter = "TRUE"};
 	add_step(&t[n], "title", "title", H_REPLACE);
 	add_step(&t[n++], "loss_note", "loss_note", H_REPLACE);
 
-	t[n] = (struct target){.entity = "task", .table = "tasks", .filter = "1"};
+	t[n] = (struct target){.entity = "task", .table = "tasks", .filter = "TRUE"};
 	add_step(&t[n++], "title", "title", H_REPLACE);
 
 	t[n] = (struct target){.entity = "interaction", .table = "interactions",
@@ -305,37 +320,58 @@ static int targets(const struct crm_config *cfg, struct target *t)
 	return n;
 }
 
+void crm_privacy_has_value(struct crm_buf *q, struct crm_db *db, const char *col)
+{
+	char *pos = crm_xasprintf(crm_dialect(db)->strpos, col, "v.value");
+	crm_buf_add(q, "EXISTS (SELECT 1 FROM privacy_value v WHERE ");
+	crm_buf_add(q, pos);
+	crm_buf_add(q, " > 0)");
+	free(pos);
+}
+
+/* SQL: the custom field name of the record (alias: its columns' prefix),
+ * NULL when it has none. */
+static void custom_text(struct crm_buf *q, struct crm_db *db, const char *alias, const char *name)
+{
+	const struct crm_dialect *d = crm_dialect(db);
+	/* names are checked ids (crm_config_valid_id): no quote to escape */
+	char *key = crm_xasprintf(d->json_key, name);
+	char *column = crm_xasprintf("%scustom", alias);
+	char *literal = crm_xasprintf("'%s'", key);
+	char *text = crm_xasprintf(d->json_text, column, literal);
+	crm_buf_add(q, text);
+	free(key);
+	free(column);
+	free(literal);
+	free(text);
+}
+
 /* SQL: does step s hold something of the person's in the record (its
  * columns prefixed with alias)? */
-static void step_holds(struct crm_buf *q, const struct step *s, const char *alias)
+static void step_holds(struct crm_buf *q, struct crm_db *db, const struct step *s,
+		       const char *alias)
 {
+	char *col = crm_xasprintf("%s%s", alias, s->column ? s->column : "");
 	switch (s->how) {
 	case H_NULL:
-		crm_buf_add(q, alias);
-		crm_buf_add(q, s->column);
+		crm_buf_add(q, col);
 		crm_buf_add(q, " IS NOT NULL");
 		break;
-	case H_CUSTOM:	/* names are checked ids (crm_config_valid_id) */
-		crm_buf_add(q, "json_extract(");
-		crm_buf_add(q, alias);
-		crm_buf_add(q, "custom, '$.\"");
-		crm_buf_add(q, s->name);
-		crm_buf_add(q, "\"') IS NOT NULL");
+	case H_CUSTOM:
+		custom_text(q, db, alias, s->name);
+		crm_buf_add(q, " IS NOT NULL");
 		break;
 	case H_KEY:
-		crm_buf_add(q, alias);
-		crm_buf_add(q, s->column);
-		crm_buf_add(q, "_norm IN (SELECT key FROM temp.privacy_key WHERE kind = '");
+		crm_buf_add(q, col);
+		crm_buf_add(q, "_norm IN (SELECT key FROM privacy_key WHERE kind = '");
 		crm_buf_add(q, s->column);
 		crm_buf_add(q, "')");
 		break;
 	case H_REPLACE:
-		crm_buf_add(q, "EXISTS (SELECT 1 FROM temp.privacy_value v WHERE instr(");
-		crm_buf_add(q, alias);
-		crm_buf_add(q, s->column);
-		crm_buf_add(q, ", v.value) > 0)");
+		crm_privacy_has_value(q, db, col);
 		break;
 	}
+	free(col);
 }
 
 static int prepare(struct crm_ctx *ctx, struct crm_buf *q, struct crm_stmt **s)
@@ -356,7 +392,7 @@ static int step_done(struct crm_ctx *ctx, struct crm_stmt *s)
 /* "WHERE id IN (the target's records)" */
 static void where_target(struct crm_buf *q, const struct target *t)
 {
-	crm_buf_add(q, " WHERE id IN (SELECT r.id FROM temp.privacy_rec r WHERE r.entity = '");
+	crm_buf_add(q, " WHERE id IN (SELECT r.id FROM privacy_rec r WHERE r.entity = '");
 	crm_buf_add(q, t->entity);
 	crm_buf_add(q, "' AND ");
 	crm_buf_add(q, t->filter);
@@ -372,10 +408,11 @@ static int plan(struct crm_ctx *ctx, const struct target *t, struct crm_out *o)
 
 	crm_buf_add(&q, "SELECT r.id, r.found_by");
 	for (int i = 0; i < t->n; i++) {
-		crm_buf_add(&q, ", ");
-		step_holds(&q, &t->steps[i], "t.");
+		crm_buf_add(&q, ", CASE WHEN ");
+		step_holds(&q, ctx->db, &t->steps[i], "t.");
+		crm_buf_add(&q, " THEN 1 ELSE 0 END");
 	}
-	crm_buf_add(&q, " FROM temp.privacy_rec r JOIN ");
+	crm_buf_add(&q, " FROM privacy_rec r JOIN ");
 	crm_buf_add(&q, t->table);
 	crm_buf_add(&q, " t ON t.id = r.id WHERE r.entity = '");
 	crm_buf_add(&q, t->entity);
@@ -413,6 +450,67 @@ static int plan(struct crm_ctx *ctx, const struct target *t, struct crm_out *o)
 	if (st)
 		return st;
 	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot erase personal data");
+}
+
+/* Take custom field p out of the custom JSON of t's records that have
+ * it, edited in C (json.h) as json_remove would: NULL when none is left. */
+static int erase_custom(struct crm_ctx *ctx, const struct target *t, const struct step *p)
+{
+	struct crm_buf q = {0};
+	struct crm_stmt *s;
+	int64_t *ids = NULL;
+	char **texts = NULL;
+	size_t n = 0, cap = 0;
+	int st, rc;
+
+	crm_buf_add(&q, "SELECT id, custom FROM ");
+	crm_buf_add(&q, t->table);
+	where_target(&q, t);
+	crm_buf_add(&q, " AND ");
+	step_holds(&q, ctx->db, p, "");
+	if ((st = prepare(ctx, &q, &s)))
+		return st;
+	/* all read before any is written */
+	while ((rc = crm_step(s)) == CRM_ROW) {
+		int64_t id = crm_col_int(s, 0);
+		struct crm_json *o = crm_json_parse(crm_col_text(s, 1), (size_t)crm_col_bytes(s, 1));
+		if (!o) {
+			crm_warn("%s %lld: cannot read its custom fields", t->entity, (long long)id);
+			st = EX_DATAERR;
+			break;
+		}
+		crm_json_remove(o, p->name);
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			ids = crm_xrealloc(ids, cap * sizeof *ids);
+			texts = crm_xrealloc(texts, cap * sizeof *texts);
+		}
+		ids[n] = id;
+		texts[n++] = crm_json_count(o) ? crm_json_text(o) : NULL;
+		crm_json_free(o);
+	}
+	crm_stmt_finish(s);
+	if (!st && rc != CRM_DONE)
+		st = crm_db_fail(ctx->db, "cannot erase personal data");
+	if (!st && n) {
+		crm_buf_add(&q, "UPDATE ");
+		crm_buf_add(&q, t->table);
+		crm_buf_add(&q, " SET custom = ?2 WHERE id = ?1");
+		st = prepare(ctx, &q, &s);
+		for (size_t i = 0; i < n && !st; i++) {
+			crm_stmt_reset(s);
+			crm_bind_int(s, 1, ids[i]);
+			crm_bind_text(s, 2, texts[i]);
+			if (crm_step(s) != CRM_DONE)
+				st = crm_db_fail(ctx->db, "cannot erase personal data");
+		}
+		crm_stmt_finish(s);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(texts[i]);
+	free(texts);
+	free(ids);
+	return st;
 }
 
 static int erase_target(struct crm_ctx *ctx, const struct target *t)
@@ -455,13 +553,14 @@ static int erase_target(struct crm_ctx *ctx, const struct target *t)
 		const struct step *p = &t->steps[i];
 		if (p->how == H_NULL || (p->how == H_CUSTOM && t->custom_all))
 			continue;
+		if (p->how == H_CUSTOM) {
+			if ((st = erase_custom(ctx, t, p)))
+				return st;
+			continue;
+		}
 		crm_buf_add(&q, "UPDATE ");
 		crm_buf_add(&q, t->table);
-		if (p->how == H_CUSTOM) {
-			crm_buf_add(&q, " SET custom = nullif(json_remove(custom, '$.\"");
-			crm_buf_add(&q, p->name);
-			crm_buf_add(&q, "\"'), '{}')");
-		} else if (p->how == H_KEY) {
+		if (p->how == H_KEY) {
 			crm_buf_add(&q, " SET ");
 			crm_buf_add(&q, p->column);
 			crm_buf_add(&q, " = NULL, ");
@@ -477,11 +576,12 @@ static int erase_target(struct crm_ctx *ctx, const struct target *t)
 		where_target(&q, t);
 		crm_buf_add(&q, " AND ");
 		if (p->how == H_REPLACE) {
-			crm_buf_add(&q, "instr(");
-			crm_buf_add(&q, p->column);
-			crm_buf_add(&q, ", ?1) > 0");
+			char *pos = crm_xasprintf(crm_dialect(ctx->db)->strpos, p->column, "?1");
+			crm_buf_add(&q, pos);
+			crm_buf_add(&q, " > 0");
+			free(pos);
 		} else {
-			step_holds(&q, p, "");
+			step_holds(&q, ctx->db, p, "");
 		}
 		if ((st = prepare(ctx, &q, &s)))
 			return st;
@@ -491,7 +591,7 @@ static int erase_target(struct crm_ctx *ctx, const struct target *t)
 			continue;
 		}
 		/* each value of the person's, longest first */
-		struct crm_stmt *v = crm_db_stmt(ctx->db, "SELECT value FROM temp.privacy_value"
+		struct crm_stmt *v = crm_db_stmt(ctx->db, "SELECT value FROM privacy_value"
 						       " ORDER BY length(value) DESC, value");
 		if (!v) {
 			crm_stmt_finish(s);
@@ -516,7 +616,7 @@ static int erase_target(struct crm_ctx *ctx, const struct target *t)
 	/* the audit values of the fields erased, and snapshots of records
 	 * merged into these */
 	crm_buf_add(&q, "UPDATE audit SET " CRM_AUDIT_ERASE_VALUES " WHERE id IN (SELECT a.id FROM"
-			" temp.privacy_rec r JOIN audit a ON a.entity = r.entity AND a.entity_id = r.id"
+			" privacy_rec r JOIN audit a ON a.entity = r.entity AND a.entity_id = r.id"
 			" WHERE r.entity = '");
 	crm_buf_add(&q, t->entity);
 	crm_buf_add(&q, "' AND ");
@@ -534,7 +634,7 @@ static int erase_target(struct crm_ctx *ctx, const struct target *t)
 			" old_value = NULL WHERE entity = '");
 	crm_buf_add(&q, t->entity);
 	crm_buf_add(&q, "' AND action = 'merge' AND field = 'merged_into' AND new_value IN"
-			" (SELECT CAST(r.id AS TEXT) FROM temp.privacy_rec r WHERE r.entity = '");
+			" (SELECT CAST(r.id AS TEXT) FROM privacy_rec r WHERE r.entity = '");
 	crm_buf_add(&q, t->entity);
 	crm_buf_add(&q, "' AND ");
 	crm_buf_add(&q, t->filter);
@@ -545,27 +645,30 @@ static int erase_target(struct crm_ctx *ctx, const struct target *t)
 }
 
 /* Any audit value about the records gathered that holds one of the
- * person's texts; sqlite_stat4 samples of the indexes on their keys. */
+ * person's texts; the samples of indexed values some engines keep
+ * (dialect.h). */
 static int erase_elsewhere(struct crm_ctx *ctx)
 {
-	static const char audit_sql[] =
-		"UPDATE audit SET " CRM_AUDIT_ERASE_VALUES " WHERE id IN (SELECT a.id FROM"
-		" temp.privacy_rec r JOIN audit a ON a.entity = r.entity AND a.entity_id = r.id"
-		" WHERE " HAS_VALUE("a.old_value") " OR " HAS_VALUE("a.new_value") ")";
-	static const char stat_sql[] =
-		"SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat4'";
-	struct crm_stmt *s = crm_db_stmt(ctx->db, audit_sql);
-	if (!s)
-		return EX_SOFTWARE;
-	if (crm_step(s) != CRM_DONE)
-		return crm_db_fail(ctx->db, "cannot erase personal data");
-	if (!(s = crm_db_stmt(ctx->db, stat_sql)))
+	const struct crm_dialect *d = crm_dialect(ctx->db);
+	struct crm_buf q = {0};
+	struct crm_stmt *s;
+	int st;
+	crm_buf_add(&q, "UPDATE audit SET " CRM_AUDIT_ERASE_VALUES " WHERE id IN (SELECT a.id FROM"
+			" privacy_rec r JOIN audit a ON a.entity = r.entity AND a.entity_id = r.id WHERE ");
+	crm_privacy_has_value(&q, ctx->db, "a.old_value");
+	crm_buf_add(&q, " OR ");
+	crm_privacy_has_value(&q, ctx->db, "a.new_value");
+	crm_buf_add(&q, ")");
+	if ((st = prepare(ctx, &q, &s)) || (st = step_done(ctx, s)))
+		return st;
+	if (!d->has_samples)
+		return 0;
+	if (!(s = crm_db_stmt(ctx->db, d->has_samples)))
 		return EX_SOFTWARE;
 	int rc = crm_step(s);
 	crm_stmt_reset(s);
 	if (rc == CRM_ROW)
-		return crm_db_exec(ctx->db, "DELETE FROM sqlite_stat4"
-					    " WHERE tbl IN ('leads', 'contacts', 'accounts')");
+		return crm_db_exec(ctx->db, d->drop_samples);
 	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot erase personal data");
 }
 
@@ -575,7 +678,7 @@ static int erase_elsewhere(struct crm_ctx *ctx)
  * goes, the merge snapshots included. */
 static int erase_merged(struct crm_ctx *ctx)
 {
-	static const char list_sql[] = "SELECT entity, id FROM temp.privacy_rec";
+	static const char list_sql[] = "SELECT entity, id FROM privacy_rec";
 	static const char erase_sql[] =
 		"WITH RECURSIVE " CRM_AUDIT_MERGED("?1", "?2")
 		" UPDATE audit SET " CRM_AUDIT_ERASE_VALUES " WHERE id IN (SELECT a.id FROM "
@@ -602,7 +705,7 @@ static int erase_merged(struct crm_ctx *ctx)
 static int audit_forgotten(struct crm_ctx *ctx)
 {
 	static const char sql[] =
-		"SELECT entity, id FROM temp.privacy_rec WHERE erase = 1"
+		"SELECT entity, id FROM privacy_rec WHERE erase = 1"
 		" AND entity IN ('lead', 'contact', 'account')"
 		" ORDER BY found_by = 'given', entity DESC, id";
 	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
@@ -622,7 +725,7 @@ static int audit_forgotten(struct crm_ctx *ctx)
 static int check_allowed(struct crm_ctx *ctx, const char *entity, int64_t id)
 {
 	static const char sql[] =
-		"SELECT count(*) FROM temp.privacy_rec r"
+		"SELECT count(*) FROM privacy_rec r"
 		" LEFT JOIN leads l ON r.entity = 'lead' AND l.id = r.id"
 		" LEFT JOIN contacts c ON r.entity = 'contact' AND c.id = r.id"
 		" LEFT JOIN accounts a ON r.entity = 'account' AND a.id = r.id"
@@ -665,7 +768,7 @@ static int load_given(struct crm_ctx *ctx, const char *entity, int64_t id)
 static int forget(struct crm_ctx *ctx, const char *entity, int64_t id, bool person, FILE *out)
 {
 	static const char seed_sql[] =
-		"INSERT INTO temp.privacy_rec (entity, id, found_by, person, erase)"
+		"INSERT INTO privacy_rec (entity, id, found_by, person, erase)"
 		" VALUES (?1, ?2, 'given', ?3, 1)";
 	static const char *const names[] = {"entity", "id", "found_by", "erased"};
 	struct target t[12];

@@ -6,120 +6,262 @@
 
 #include "db.h"
 #include "err.h"
+#include "json.h"
 #include "normalise.h"
 #include "privacy.h"
 #include "privacy_int.h"
 #include "record.h"
 
+/* How a column becomes a member's value, as SQLite's json_object() made
+ * it: text a string, an integer a number, JSON text embedded (minified),
+ * cents "12.34" as a string; NULL null.  Hidden columns feed the account
+ * of a company. */
+enum kind { K_TEXT, K_INT, K_JSON, K_MONEY, K_HIDDEN };
+
+struct field {
+	const char *name, *sql;
+	enum kind kind;
+};
+
 /* Each section: one JSON object per record, in order.  A company's
  * account shows only its name and the person's phone and e-mail; notes,
  * tasks and audit rows of records not the person's only where they hold
- * one of the person's texts. */
-static const struct section {
-	const char *name, *title, *label, *sql;	/* the SQL's rows: JSON, id */
-} sections[] = {
-	{"leads", "Leads", "lead",
-	 "SELECT json_object('id', l.id, 'name', l.name, 'company', l.company, 'title', l.title,"
-	 " 'phone', l.phone, 'email', l.email, 'region', l.region, 'city', l.city,"
-	 " 'industry', l.industry, 'source', l.source, 'campaign', l.campaign, 'tags', l.tags,"
-	 " 'heat', l.heat, 'score', l.score, 'status', l.status, 'owner', u.login, 'notes', l.notes,"
-	 " 'custom', json(l.custom), 'disqualify_reason', l.disqualify_reason,"
-	 " 'created_at', l.created_at, 'updated_at', l.updated_at, 'converted_at', l.converted_at,"
-	 " 'forgotten_at', l.forgotten_at)"
-	 ", l.id FROM temp.privacy_rec r JOIN leads l ON l.id = r.id LEFT JOIN users u ON u.id = l.owner_id"
-	 " WHERE r.entity = 'lead' ORDER BY l.id"},
-	{"contacts", "Contacts", "contact",
-	 "SELECT json_object('id', c.id, 'name', c.name, 'account', c.account_id,"
-	 " 'account_name', (SELECT a.name FROM accounts a WHERE a.id = c.account_id),"
-	 " 'title', c.title, 'phone', c.phone, 'email', c.email, 'wechat', c.wechat,"
-	 " 'region', c.region, 'city', c.city, 'tags', c.tags, 'owner', u.login, 'notes', c.notes,"
-	 " 'custom', json(c.custom), 'created_at', c.created_at, 'updated_at', c.updated_at,"
-	 " 'forgotten_at', c.forgotten_at)"
-	 ", c.id FROM temp.privacy_rec r JOIN contacts c ON c.id = r.id LEFT JOIN users u ON u.id = c.owner_id"
-	 " WHERE r.entity = 'contact' ORDER BY c.id"},
-	{"accounts", "Accounts", "account",
-	 "SELECT CASE WHEN r.person THEN json_object('id', a.id, 'person', json('true'), 'name', a.name,"
-	 "  'industry', a.industry, 'region', a.region, 'city', a.city, 'address', a.address,"
-	 "  'website', a.website, 'phone', a.phone, 'email', a.email, 'source', a.source,"
-	 "  'tags', a.tags, 'owner', u.login, 'notes', a.notes, 'custom', json(a.custom),"
-	 "  'created_at', a.created_at, 'updated_at', a.updated_at, 'forgotten_at', a.forgotten_at)"
-	 " ELSE json_object('id', a.id, 'person', json('false'), 'name', a.name,"
-	 "  'phone', CASE WHEN a.phone_norm IN " KEYS("phone") " THEN a.phone END,"
-	 "  'email', CASE WHEN a.email_norm IN " KEYS("email") " THEN a.email END) END"
-	 ", a.id FROM temp.privacy_rec r JOIN accounts a ON a.id = r.id LEFT JOIN users u ON u.id = a.owner_id"
-	 " WHERE r.entity = 'account' ORDER BY a.id"},
-	{"deals", "Deals", "deal",
-	 "SELECT json_object('id', d.id, 'title', d.title, 'account', d.account_id,"
-	 " 'contact', d.contact_id, 'lead', d.lead_id, 'pipeline', d.pipeline, 'stage', d.stage,"
-	 " 'status', d.status, 'amount', printf('%d.%02d', d.amount / 100, d.amount % 100),"
-	 " 'currency', d.currency, 'expected_close', d.expected_close, 'closed_at', d.closed_at,"
-	 " 'product', d.product, 'owner', u.login, 'created_at', d.created_at)"
-	 ", d.id FROM temp.privacy_rec r JOIN deals d ON d.id = r.id LEFT JOIN users u ON u.id = d.owner_id"
-	 " WHERE r.entity = 'deal' ORDER BY d.id"},
-	{"interactions", "Interactions", "interaction",
-	 "SELECT json_object('id', i.id, 'subject_type', i.subject_type, 'subject_id', i.subject_id,"
-	 " 'kind', i.kind, 'at', i.at, 'summary', i.summary, 'next_step', i.next_step, 'user', u.login)"
-	 ", i.id FROM temp.privacy_rec r JOIN interactions i ON i.id = r.id LEFT JOIN users u ON u.id = i.user_id"
-	 " WHERE r.entity = 'interaction' AND (r.erase = 1 OR " HAS_VALUE("i.summary")
-	 " OR " HAS_VALUE("i.next_step") ") ORDER BY i.at, i.id"},
-	{"tasks", "Tasks", "task",
-	 "SELECT json_object('id', t.id, 'subject_type', t.subject_type, 'subject_id', t.subject_id,"
-	 " 'title', t.title, 'due', t.due, 'status', t.status, 'owner', u.login)"
-	 ", t.id FROM temp.privacy_rec r JOIN tasks t ON t.id = r.id LEFT JOIN users u ON u.id = t.owner_id"
-	 " WHERE r.entity = 'task' AND (r.erase = 1 OR " HAS_VALUE("t.title") ") ORDER BY t.due, t.id"},
-	{"audit", "Audit trail", "audit row",
-	 "SELECT json_object('id', a.id, 'at', a.at, 'actor', a.actor, 'tool', a.tool,"
-	 " 'entity', a.entity, 'entity_id', a.entity_id, 'action', a.action, 'field', a.field,"
-	 " 'old_value', a.old_value, 'new_value', a.new_value)"
-	 ", a.id FROM temp.privacy_rec r JOIN audit a ON a.entity = r.entity AND a.entity_id = r.id"
-	 " WHERE (r.erase = 1 AND r.entity IN ('lead', 'contact', 'account'))"
-	 " OR " HAS_VALUE("a.old_value") " OR " HAS_VALUE("a.new_value") " ORDER BY a.id"},
+ * one of the person's texts (a column of has, unless keep holds). */
+struct section {
+	const char *name, *title, *label;
+	const struct field *fields;	/* the SELECT's columns; the first the id */
+	size_t nfields;
+	const char *from;		/* FROM, WHERE: the rows of privacy_rec r */
+	const char *keep;
+	const char *has[3];
+	const char *order;
 };
 
-/* A record as "    key: value" lines, nested keys joined with dots. */
-static int print_text(struct crm_ctx *ctx, const char *json, FILE *out)
+static const struct field lead_fields[] = {
+	{"id", "l.id", K_INT}, {"name", "l.name", K_TEXT}, {"company", "l.company", K_TEXT},
+	{"title", "l.title", K_TEXT}, {"phone", "l.phone", K_TEXT}, {"email", "l.email", K_TEXT},
+	{"region", "l.region", K_TEXT}, {"city", "l.city", K_TEXT},
+	{"industry", "l.industry", K_TEXT}, {"source", "l.source", K_TEXT},
+	{"campaign", "l.campaign", K_TEXT}, {"tags", "l.tags", K_TEXT}, {"heat", "l.heat", K_TEXT},
+	{"score", "l.score", K_INT}, {"status", "l.status", K_TEXT}, {"owner", "u.login", K_TEXT},
+	{"notes", "l.notes", K_TEXT}, {"custom", "l.custom", K_JSON},
+	{"disqualify_reason", "l.disqualify_reason", K_TEXT},
+	{"created_at", "l.created_at", K_TEXT}, {"updated_at", "l.updated_at", K_TEXT},
+	{"converted_at", "l.converted_at", K_TEXT}, {"forgotten_at", "l.forgotten_at", K_TEXT},
+};
+
+static const struct field contact_fields[] = {
+	{"id", "c.id", K_INT}, {"name", "c.name", K_TEXT}, {"account", "c.account_id", K_INT},
+	{"account_name", "(SELECT a.name FROM accounts a WHERE a.id = c.account_id)", K_TEXT},
+	{"title", "c.title", K_TEXT}, {"phone", "c.phone", K_TEXT}, {"email", "c.email", K_TEXT},
+	{"wechat", "c.wechat", K_TEXT}, {"region", "c.region", K_TEXT}, {"city", "c.city", K_TEXT},
+	{"tags", "c.tags", K_TEXT}, {"owner", "u.login", K_TEXT}, {"notes", "c.notes", K_TEXT},
+	{"custom", "c.custom", K_JSON}, {"created_at", "c.created_at", K_TEXT},
+	{"updated_at", "c.updated_at", K_TEXT}, {"forgotten_at", "c.forgotten_at", K_TEXT},
+};
+
+/* the person's own account; the last three columns are account_json's */
+static const struct field account_fields[] = {
+	{"id", "a.id", K_INT}, {"name", "a.name", K_TEXT}, {"industry", "a.industry", K_TEXT},
+	{"region", "a.region", K_TEXT}, {"city", "a.city", K_TEXT},
+	{"address", "a.address", K_TEXT}, {"website", "a.website", K_TEXT},
+	{"phone", "a.phone", K_TEXT}, {"email", "a.email", K_TEXT}, {"source", "a.source", K_TEXT},
+	{"tags", "a.tags", K_TEXT}, {"owner", "u.login", K_TEXT}, {"notes", "a.notes", K_TEXT},
+	{"custom", "a.custom", K_JSON}, {"created_at", "a.created_at", K_TEXT},
+	{"updated_at", "a.updated_at", K_TEXT}, {"forgotten_at", "a.forgotten_at", K_TEXT},
+	{"phone", "CASE WHEN a.phone_norm IN " KEYS("phone") " THEN a.phone END", K_HIDDEN},
+	{"email", "CASE WHEN a.email_norm IN " KEYS("email") " THEN a.email END", K_HIDDEN},
+	{"person", "r.person", K_HIDDEN},
+};
+enum { A_NAME = 1, A_PHONE_KEY = 17, A_EMAIL_KEY, A_PERSON };
+
+static const struct field deal_fields[] = {
+	{"id", "d.id", K_INT}, {"title", "d.title", K_TEXT}, {"account", "d.account_id", K_INT},
+	{"contact", "d.contact_id", K_INT}, {"lead", "d.lead_id", K_INT},
+	{"pipeline", "d.pipeline", K_TEXT}, {"stage", "d.stage", K_TEXT},
+	{"status", "d.status", K_TEXT}, {"amount", "d.amount", K_MONEY},
+	{"currency", "d.currency", K_TEXT}, {"expected_close", "d.expected_close", K_TEXT},
+	{"closed_at", "d.closed_at", K_TEXT}, {"product", "d.product", K_TEXT},
+	{"owner", "u.login", K_TEXT}, {"created_at", "d.created_at", K_TEXT},
+};
+
+static const struct field interaction_fields[] = {
+	{"id", "i.id", K_INT}, {"subject_type", "i.subject_type", K_TEXT},
+	{"subject_id", "i.subject_id", K_INT}, {"kind", "i.kind", K_TEXT}, {"at", "i.at", K_TEXT},
+	{"summary", "i.summary", K_TEXT}, {"next_step", "i.next_step", K_TEXT},
+	{"user", "u.login", K_TEXT},
+};
+
+static const struct field task_fields[] = {
+	{"id", "t.id", K_INT}, {"subject_type", "t.subject_type", K_TEXT},
+	{"subject_id", "t.subject_id", K_INT}, {"title", "t.title", K_TEXT}, {"due", "t.due", K_TEXT},
+	{"status", "t.status", K_TEXT}, {"owner", "u.login", K_TEXT},
+};
+
+static const struct field audit_fields[] = {
+	{"id", "a.id", K_INT}, {"at", "a.at", K_TEXT}, {"actor", "a.actor", K_TEXT},
+	{"tool", "a.tool", K_TEXT}, {"entity", "a.entity", K_TEXT},
+	{"entity_id", "a.entity_id", K_INT}, {"action", "a.action", K_TEXT},
+	{"field", "a.field", K_TEXT}, {"old_value", "a.old_value", K_TEXT},
+	{"new_value", "a.new_value", K_TEXT},
+};
+
+#define FIELDS(f) f, sizeof f / sizeof f[0]
+
+static const struct section sections[] = {
+	{"leads", "Leads", "lead", FIELDS(lead_fields),
+	 " FROM privacy_rec r JOIN leads l ON l.id = r.id LEFT JOIN users u ON u.id = l.owner_id"
+	 " WHERE r.entity = 'lead'", NULL, {NULL}, "l.id"},
+	{"contacts", "Contacts", "contact", FIELDS(contact_fields),
+	 " FROM privacy_rec r JOIN contacts c ON c.id = r.id LEFT JOIN users u ON u.id = c.owner_id"
+	 " WHERE r.entity = 'contact'", NULL, {NULL}, "c.id"},
+	{"accounts", "Accounts", "account", FIELDS(account_fields),
+	 " FROM privacy_rec r JOIN accounts a ON a.id = r.id LEFT JOIN users u ON u.id = a.owner_id"
+	 " WHERE r.entity = 'account'", NULL, {NULL}, "a.id"},
+	{"deals", "Deals", "deal", FIELDS(deal_fields),
+	 " FROM privacy_rec r JOIN deals d ON d.id = r.id LEFT JOIN users u ON u.id = d.owner_id"
+	 " WHERE r.entity = 'deal'", NULL, {NULL}, "d.id"},
+	{"interactions", "Interactions", "interaction", FIELDS(interaction_fields),
+	 " FROM privacy_rec r JOIN interactions i ON i.id = r.id LEFT JOIN users u ON u.id = i.user_id"
+	 " WHERE r.entity = 'interaction' AND", "r.erase = 1", {"i.summary", "i.next_step"},
+	 "i.at, i.id"},
+	{"tasks", "Tasks", "task", FIELDS(task_fields),
+	 " FROM privacy_rec r JOIN tasks t ON t.id = r.id LEFT JOIN users u ON u.id = t.owner_id"
+	 " WHERE r.entity = 'task' AND", "r.erase = 1", {"t.title"}, "t.due, t.id"},
+	{"audit", "Audit trail", "audit row", FIELDS(audit_fields),
+	 " FROM privacy_rec r JOIN audit a ON a.entity = r.entity AND a.entity_id = r.id WHERE",
+	 "(r.erase = 1 AND r.entity IN ('lead', 'contact', 'account'))",
+	 {"a.old_value", "a.new_value"}, "a.id"},
+};
+
+static char *section_sql(struct crm_ctx *ctx, const struct section *sec)
 {
-	static const char sql[] =
-		"SELECT replace(substr(fullkey, 3), '\"', ''), CASE type WHEN 'true' THEN 'yes' WHEN 'false' THEN 'no'"
-		" ELSE atom END FROM json_tree(?1)"
-		" WHERE type NOT IN ('object', 'array', 'null') ORDER BY id";
-	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
-	if (!s)
-		return EX_SOFTWARE;
-	crm_bind_copy(s, 1, json);
-	int rc;
-	while ((rc = crm_step(s)) == CRM_ROW)
-		fprintf(out, "    %s: %s\n", crm_col_text(s, 0), crm_col_text(s, 1));
-	crm_stmt_reset(s);
-	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot export");
+	struct crm_buf q = {0};
+	crm_buf_add(&q, "SELECT ");
+	for (size_t i = 0; i < sec->nfields; i++) {
+		crm_buf_add(&q, i ? ", " : "");
+		crm_buf_add(&q, sec->fields[i].sql);
+	}
+	crm_buf_add(&q, sec->from);
+	if (sec->keep) {
+		crm_buf_add(&q, " (");
+		crm_buf_add(&q, sec->keep);
+		for (size_t i = 0; i < 3 && sec->has[i]; i++) {
+			crm_buf_add(&q, " OR ");
+			crm_privacy_has_value(&q, ctx->db, sec->has[i]);
+		}
+		crm_buf_add(&q, ")");
+	}
+	crm_buf_add(&q, " ORDER BY ");
+	crm_buf_add(&q, sec->order);
+	return q.s;
+}
+
+/* Column i of the row as member name of o; -1 when a custom column is not
+ * JSON (reported as SQLite's json() reported it). */
+static int put(struct crm_ctx *ctx, struct crm_json *o, const char *name, struct crm_stmt *s,
+	       int i, enum kind kind)
+{
+	if (crm_col_null(s, i)) {
+		crm_json_set_json(o, name, "null");
+		return 0;
+	}
+	char num[48];
+	switch (kind) {
+	case K_INT:
+		snprintf(num, sizeof num, "%lld", (long long)crm_col_int(s, i));
+		crm_json_set_json(o, name, num);
+		return 0;
+	case K_MONEY: {
+		int64_t cents = crm_col_int(s, i);
+		snprintf(num, sizeof num, "%lld.%02lld", (long long)(cents / 100), (long long)(cents % 100));
+		crm_json_set(o, name, num);
+		return 0;
+	}
+	case K_JSON: {
+		char *json = crm_json_minify(crm_col_text(s, i), (size_t)crm_col_bytes(s, i));
+		if (!json) {
+			crm_warn("%s: cannot export: malformed JSON", crm_db_path(ctx->db));
+			return -1;
+		}
+		crm_json_set_json(o, name, json);
+		free(json);
+		return 0;
+	}
+	default:
+		crm_json_set(o, name, crm_col_text(s, i));
+		return 0;
+	}
+}
+
+/* A company's account: its id, name and the person's phone and e-mail. */
+static int company_json(struct crm_ctx *ctx, struct crm_json *o, struct crm_stmt *s)
+{
+	crm_json_set_json(o, "person", "false");
+	if (put(ctx, o, "name", s, A_NAME, K_TEXT) || put(ctx, o, "phone", s, A_PHONE_KEY, K_TEXT))
+		return -1;
+	return put(ctx, o, "email", s, A_EMAIL_KEY, K_TEXT);
+}
+
+/* The record on the current row as a JSON object (malloc'd), NULL after
+ * reporting. */
+static char *record_json(struct crm_ctx *ctx, const struct section *sec, struct crm_stmt *s)
+{
+	struct crm_json *o = crm_json_new();
+	bool account = sec->fields == account_fields;
+	int rc = put(ctx, o, sec->fields[0].name, s, 0, sec->fields[0].kind);
+	if (!rc && account && !crm_col_int(s, A_PERSON))
+		rc = company_json(ctx, o, s);
+	else if (!rc && account)
+		crm_json_set_json(o, "person", "true");
+	for (size_t i = 1; !rc && !(account && !crm_col_int(s, A_PERSON)) && i < sec->nfields; i++)
+		if (sec->fields[i].kind != K_HIDDEN)
+			rc = put(ctx, o, sec->fields[i].name, s, (int)i, sec->fields[i].kind);
+	char *json = rc ? NULL : crm_json_text(o);
+	crm_json_free(o);
+	return json;
+}
+
+/* A record as "    key: value" lines, nested keys joined with dots. */
+static void text_line(void *arg, const char *path, enum crm_json_type type, const char *value)
+{
+	if (type == CRM_JSON_NULL)
+		return;
+	fprintf(arg, "    %s: %s\n", path,
+		type == CRM_JSON_TRUE ? "yes" : type == CRM_JSON_FALSE ? "no" : value);
 }
 
 static int print_section(struct crm_ctx *ctx, const struct section *sec, bool text, bool last,
 			 FILE *out)
 {
-	struct crm_stmt *s = crm_db_stmt(ctx->db, sec->sql);
-	if (!s)
-		return EX_SOFTWARE;
-	int rc, n = 0, st = 0;
+	char *sql = section_sql(ctx, sec);
+	struct crm_stmt *s;
+	int rc = crm_db_prepare(ctx->db, sql, &s), n = 0, st = 0;
+	free(sql);
+	if (rc != CRM_OK)
+		return crm_db_fail(ctx->db, "cannot export");
 	if (!text)
 		fprintf(out, "\"%s\": [", sec->name);
 	while (!st && (rc = crm_step(s)) == CRM_ROW) {
-		const char *json = crm_col_text(s, 0);
-		if (!text) {
+		char *json = record_json(ctx, sec, s);
+		if (!json) {
+			st = EX_SOFTWARE;
+		} else if (!text) {
 			fprintf(out, "%s\n  %s", n ? "," : "", json);
 		} else {
 			if (!n)
 				fprintf(out, "\n%s\n", sec->title);
-			fprintf(out, "\n  %s %s\n", sec->label, crm_col_text(s, 1));
-			st = print_text(ctx, json, out);
+			fprintf(out, "\n  %s %s\n", sec->label, crm_col_text(s, 0));
+			crm_json_leaves(json, strlen(json), text_line, out);
 		}
+		free(json);
 		n++;
 	}
-	crm_stmt_reset(s);
+	if (!st && rc != CRM_DONE)
+		st = crm_db_fail(ctx->db, "cannot export");
+	crm_stmt_finish(s);
 	if (st)
 		return st;
-	if (rc != CRM_DONE)
-		return crm_db_fail(ctx->db, "cannot export");
 	if (!text)
 		fprintf(out, "%s]%s\n", n ? "\n" : "", last ? "" : ",");
 	return 0;
@@ -128,12 +270,13 @@ static int print_section(struct crm_ctx *ctx, const struct section *sec, bool te
 static int seed_query(struct crm_ctx *ctx, const struct crm_privacy_query *q)
 {
 	static const char key_sql[] =
-		"INSERT OR IGNORE INTO temp.privacy_key (kind, key) VALUES (?1, ?2)";
+		"INSERT INTO privacy_key (kind, key) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
 	static const char name_sql[] =
-		"INSERT OR IGNORE INTO temp.privacy_rec (entity, id, found_by)"
+		"INSERT INTO privacy_rec (entity, id, found_by)"
 		" SELECT 'lead', id, 'name' FROM leads WHERE name_norm = crm_norm_name(?1)"
 		" UNION ALL SELECT 'contact', id, 'name' FROM contacts WHERE name_norm = crm_norm_name(?1)"
-		" UNION ALL SELECT 'account', id, 'name' FROM accounts WHERE name_norm = crm_norm_company(?1)";
+		" UNION ALL SELECT 'account', id, 'name' FROM accounts WHERE name_norm = crm_norm_company(?1)"
+		" ON CONFLICT DO NOTHING";
 	char *buf;
 	for (int k = 0; k < 2; k++) {
 		char **v = k ? q->emails : q->phones;
@@ -174,13 +317,13 @@ static int seed_query(struct crm_ctx *ctx, const struct crm_privacy_query *q)
 			return crm_db_fail(ctx->db, "cannot export");
 	}
 	/* an account found by name is the person's own */
-	return crm_db_exec(ctx->db, "UPDATE temp.privacy_rec SET person = 1 WHERE entity = 'account'");
+	return crm_db_exec(ctx->db, "UPDATE privacy_rec SET person = 1 WHERE entity = 'account'");
 }
 
 static int export(struct crm_ctx *ctx, const struct crm_privacy_query *q, bool text, FILE *out)
 {
 	static const char count_sql[] =
-		"SELECT count(*) FROM temp.privacy_rec WHERE entity IN ('lead', 'contact', 'account')";
+		"SELECT count(*) FROM privacy_rec WHERE entity IN ('lead', 'contact', 'account')";
 	static const char *const kinds[] = {"phone", "email", "name"};
 	int st;
 	if ((st = crm_privacy_session_tables(ctx)) || (st = seed_query(ctx, q)) || (st = crm_privacy_gather(ctx)))

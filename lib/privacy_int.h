@@ -6,12 +6,14 @@
 
 #include "ctx.h"
 
-#define SET(e) "(SELECT id FROM temp.privacy_rec WHERE entity = '" e "')"
-#define PERSON_ACCOUNTS "(SELECT id FROM temp.privacy_rec WHERE entity = 'account' AND person = 1)"
-#define ERASED_ACCOUNTS "(SELECT id FROM temp.privacy_rec WHERE entity = 'account' AND erase = 1)"
-#define KEYS(kind) "(SELECT key FROM temp.privacy_key WHERE kind = '" kind "')"
-#define HAS_VALUE(col) \
-	"EXISTS (SELECT 1 FROM temp.privacy_value v WHERE instr(" col ", v.value) > 0)"
+#define SET(e) "(SELECT id FROM privacy_rec WHERE entity = '" e "')"
+#define PERSON_ACCOUNTS "(SELECT id FROM privacy_rec WHERE entity = 'account' AND person = 1)"
+#define ERASED_ACCOUNTS "(SELECT id FROM privacy_rec WHERE entity = 'account' AND erase = 1)"
+#define KEYS(kind) "(SELECT key FROM privacy_key WHERE kind = '" kind "')"
+
+struct crm_buf;
+/* Append SQL: does text column col hold one of the person's texts? */
+void crm_privacy_has_value(struct crm_buf *q, struct crm_db *db, const char *col);
 
 /* Register the normalisers as SQL functions (crm_norm_phone, _email,
  * _name, _company) and keep temporary tables in memory; before BEGIN. */
