@@ -35,7 +35,8 @@
  * crm_audit_hash checks follow one another. */
 #define CRM_AUDIT_INSERT(id, rows) \
 	"INSERT INTO audit (id, " CRM_AUDIT_COLUMNS ") SELECT id, " CRM_AUDIT_VALUES \
-	", crm_audit_hash(id, " CRM_AUDIT_VALUES ") FROM (SELECT " id " AS id, " rows ") AS v"
+	", crm_audit_hash(id, " CRM_AUDIT_VALUES ") FROM (SELECT CAST(" id " AS BIGINT) AS id, " \
+	rows ") AS v"
 
 /* The SET list that erases an audit row's values, keeping their hashes. */
 #define CRM_AUDIT_ERASE_VALUES \
@@ -61,10 +62,10 @@
 	" FROM audit d WHERE d.entity = " ent " AND d.entity_id = " id \
 	" AND d.action = 'merge' AND d.field = 'merged_into'"
 #define CRM_AUDIT_MERGED(ent, id) \
-	"merged(id, lo, hi) AS (SELECT " id ", coalesce((SELECT max(d.id)" \
+	"merged(id, lo, hi) AS (SELECT CAST(" id " AS BIGINT), coalesce((SELECT max(d.id)" \
 	CRM_AUDIT_DEATH(ent, id) "), 0), " CRM_AUDIT_NO_END \
-	" UNION SELECT CAST(a.new_value AS INTEGER), coalesce((SELECT d.id" \
-	CRM_AUDIT_DEATH(ent, "CAST(a.new_value AS INTEGER)") " AND d.id < a.id" \
+	" UNION SELECT CAST(a.new_value AS BIGINT), coalesce((SELECT d.id" \
+	CRM_AUDIT_DEATH(ent, "CAST(a.new_value AS BIGINT)") " AND d.id < a.id" \
 	" ORDER BY d.id DESC LIMIT 1 OFFSET 1), 0), a.id FROM merged m JOIN audit a" \
 	" ON a.entity = " ent " AND a.entity_id = m.id AND a.id > m.lo AND a.id <= m.hi" \
 	" WHERE a.action = 'merge' AND a.field = 'merged_from')"

@@ -27,8 +27,8 @@ static int64_t day_number(const char *ymd)
 }
 
 #define COST_WHERE "period_start <= :to_day AND period_end >= :from_day" \
-	" AND (:source IS NULL OR source = :source)" \
-	" AND (:campaign IS NULL OR campaign = :campaign)"
+	" AND (CAST(:source AS TEXT) IS NULL OR source = :source)" \
+	" AND (CAST(:campaign AS TEXT) IS NULL OR campaign = :campaign)"
 
 /* The SELECT of cost list (one false) or of one cost, built at the first
  * use and kept, so that crm_db_stmt caches it by its address: its days

@@ -97,7 +97,8 @@ static int resolve_actor(struct crm_ctx *ctx)
 {
 	struct crm_actor *a = &ctx->actor;
 	const char *as = ctx->opts->as_user && *ctx->opts->as_user ? ctx->opts->as_user : NULL;
-	struct crm_stmt *st = crm_db_stmt(ctx->db, "SELECT EXISTS (SELECT 1 FROM users)");
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
+		"SELECT CASE WHEN EXISTS (SELECT 1 FROM users) THEN 1 ELSE 0 END");
 	if (!st)
 		return EX_SOFTWARE;
 	if (crm_step(st) != CRM_ROW)

@@ -129,21 +129,21 @@ int crm_task_first_contact_assigned(struct crm_ctx *ctx)
 		STALE_FIRST_CONTACT ")";
 	static const char insert[] =
 		"INSERT INTO tasks (subject_type, subject_id, title, kind, due, owner_id, created_at)"
-		" SELECT 'lead', d.lead_id, ?5, 'first_contact', ?6, d.owner_id, ?1"
+		" SELECT 'lead', d.lead_id, ?2, 'first_contact', ?3, d.owner_id, ?1"
 		" FROM crm_assigned d WHERE d.owner_id IS NOT NULL AND NOT EXISTS (SELECT 1"
 		"   FROM tasks t WHERE t.subject_type = 'lead' AND t.subject_id = d.lead_id"
 		"   AND t.status = 'open' AND t.kind = 'first_contact' AND t.owner_id = d.owner_id)"
 		" ORDER BY d.lead_id";
-	/* the new tasks have the ids after ?7, one after another, and each
+	/* the new tasks have the ids after ?5, one after another, and each
 	 * gets three rows: their ids follow from the task's, with no sort
 	 * (CROSS JOIN keeps the tasks the outer loop, so rows come in id order) */
-	static const char audit_new[] = CRM_AUDIT_INSERT("?8 + (t.id - ?7 - 1) * 3 + f.n",
+	static const char audit_new[] = CRM_AUDIT_INSERT("?6 + (t.id - ?5 - 1) * 3 + f.n",
 		"?1 AS at, ?2 AS actor, ?3 AS real_actor, ?4 AS tool, 'task' AS entity, t.id AS entity_id,"
 		" 'create' AS action, f.field AS field, NULL AS old_value,"
 		" CASE f.field WHEN 'title' THEN t.title WHEN 'due' THEN t.due"
 		" ELSE CAST(t.owner_id AS TEXT) END"
 		" AS new_value FROM tasks t CROSS JOIN (SELECT 1 AS n, 'title' AS field UNION ALL"
-		" SELECT 2, 'due' UNION ALL SELECT 3, 'owner_id') f WHERE t.id > ?7");
+		" SELECT 2, 'due' UNION ALL SELECT 3, 'owner_id') f WHERE t.id > ?5");
 #undef STALE_FIRST_CONTACT
 	const char *const steps[] = {audit_close, close, insert, audit_new};
 	char due[CRM_ISO_LEN];
@@ -155,21 +155,22 @@ int crm_task_first_contact_assigned(struct crm_ctx *ctx)
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		if (!(st = crm_db_stmt(ctx->db, steps[i])))
 			return EX_SOFTWARE;
-		/* bind by number only what each statement uses: the audit
-		 * inserts ?1-?4 (and ?7, ?8), the others ?1, ?5 and ?6 */
-		int n = crm_param_count(st), rc;
-		if (n == 4)
+		/* the audit inserts: ?1-?4 the origin (and ?5 the last task,
+		 * ?6 the last audit row); the others ?1 now (and ?2, ?3) */
+		int rc;
+		if (steps[i] == audit_close) {
 			crm_audit_bind_origin(ctx->db, st);
-		if (n == 8 && (rc = crm_audit_bind(ctx->db, st, 8)))
-			return rc;
-		if (n == 8)
-			crm_bind_int(st, 7, last);
-		if (n != 4 && n != 8)
+		} else if (steps[i] == audit_new) {
+			if ((rc = crm_audit_bind(ctx->db, st, 6)))
+				return rc;
+			crm_bind_int(st, 5, last);
+		} else {
 			crm_bind_str(st, 1, ctx->now_iso);
-		if (n == 5 || n == 6)
-			crm_bind_str(st, 5, ctx->cfg->followup.first_contact_title);
-		if (n == 6)
-			crm_bind_str(st, 6, due);
+		}
+		if (steps[i] == insert) {
+			crm_bind_str(st, 2, ctx->cfg->followup.first_contact_title);
+			crm_bind_str(st, 3, due);
+		}
 		if (crm_step(st) != CRM_DONE)
 			return crm_db_fail(ctx->db, "cannot write first-contact tasks");
 	}

@@ -150,7 +150,7 @@ int crm_user_show(struct crm_ctx *ctx, const char *login, struct crm_out *out)
 }
 
 static const char list_sql[] =
-	USER_SELECT " WHERE (?1 IS NULL OR t.name = ?1) AND (CAST(?2 AS TEXT) IS NOT NULL OR u.active = 1)"
+	USER_SELECT " WHERE (CAST(?1 AS TEXT) IS NULL OR t.name = ?1) AND (CAST(?2 AS TEXT) IS NOT NULL OR u.active = 1)"
 	" ORDER BY u.login";
 
 int crm_user_list(struct crm_ctx *ctx, const char *team, bool all, struct crm_out *out)
