@@ -18,7 +18,9 @@ static void kpi_sql(struct crm_rep *r)
 	const struct crm_dialect *d = crm_dialect(r->ctx->db);
 	crm_rep_sql(r, "WITH ev(g, new_leads, contacted, fc, opened, won, amount, lost, l2w) AS (SELECT ");
 	crm_rep_group(r, &crm_rep_leads, "l.created_at", CRM_TIME_INSTANT);
-	crm_rep_sql(r, ", 1, 0, NULL, 0, 0, 0, 0, NULL FROM leads l WHERE TRUE");
+	/* typed: PostgreSQL types a UNION's NULLs pairwise, text when two meet */
+	crm_rep_sql(r, ", 1, 0, CAST(NULL AS BIGINT), 0, 0, 0, 0, CAST(NULL AS BIGINT)"
+		    " FROM leads l WHERE TRUE");
 	crm_rep_where(r, &crm_rep_leads, "l.created_at", CRM_TIME_INSTANT);
 	crm_rep_sql(r, " UNION ALL SELECT ");
 	crm_rep_group(r, &crm_rep_leads, "l.first_contact_at", CRM_TIME_INSTANT);
