@@ -620,7 +620,7 @@ static int write_queue(struct assigner *a)
 		"UPDATE leads SET owner_id = d.owner_id, assigned_at = ?1, updated_at = ?1,"
 		" claimed_at = NULL FROM crm_assigned d WHERE leads.id = d.lead_id";
 	/* in lead order: the queue's own order, the outer loop (CROSS JOIN) */
-	static const char audit[] = CRM_AUDIT_INSERT("NULL",
+	static const char audit[] = CRM_AUDIT_INSERT(CRM_AUDIT_NEXT_ID,
 		"?1 AS at, ?2 AS actor, ?3 AS real_actor, ?4 AS tool, 'lead' AS entity,"
 		" d.lead_id AS entity_id, 'assign' AS action, 'owner' AS field, o.login AS old_value,"
 		" n.login AS new_value FROM crm_assigned d CROSS JOIN users n"

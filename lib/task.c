@@ -120,7 +120,7 @@ int crm_task_first_contact_assigned(struct crm_ctx *ctx)
 #define STALE_FIRST_CONTACT \
 	" FROM tasks t JOIN crm_assigned d ON t.subject_type = 'lead' AND t.subject_id = d.lead_id" \
 	" WHERE t.kind = 'first_contact' AND t.status = 'open' AND t.owner_id IS DISTINCT FROM d.owner_id"
-	static const char audit_close[] = CRM_AUDIT_INSERT("NULL",
+	static const char audit_close[] = CRM_AUDIT_INSERT(CRM_AUDIT_NEXT_ID,
 		"?1 AS at, ?2 AS actor, ?3 AS real_actor, ?4 AS tool, 'task' AS entity, t.id AS entity_id,"
 		" 'update' AS action, 'status' AS field, 'open' AS old_value, 'done' AS new_value"
 		STALE_FIRST_CONTACT);
