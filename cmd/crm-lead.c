@@ -6,10 +6,10 @@
 #include <unistd.h>
 
 #include "complete.h"
-#include "convert.h"
+#include "lead_convert.h"
 #include "ctx.h"
 #include "err.h"
-#include "import.h"
+#include "lead_import.h"
 #include "out.h"
 #include "pool.h"
 #include "score.h"

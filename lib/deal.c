@@ -1,7 +1,6 @@
-/* deal.c: the values of a deal, a new deal with its history, add and
- * update.  Stage changes are in deal_move.c, listing in deal_list.c,
- * importing in deal_import.c. */
-#include <ctype.h>
+/* deal.c: a new deal with its history, add and update.  The values of a
+ * deal are checked in deal_field.c, stage changes are in deal_move.c,
+ * listing in deal_list.c, importing in deal_import.c. */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,22 +13,11 @@
 #include "leadfield.h"
 #include "money.h"
 #include "record.h"
+#include "text.h"
 #include "tsv.h"
 #include "utf8.h"
 
 #define TEXT_MAX 1000	/* bytes of a title, campaign or product */
-
-/* "what 'value'" into why, the value cut at 80 bytes; returns 65. */
-static int why_value(char *why, size_t n, const char *what, const char *value)
-{
-	size_t len = strlen(value);
-	bool cut = len > 80;
-	if (cut)
-		for (len = 80; len > 0 && ((unsigned char)value[len] & 0xc0) == 0x80; len--)
-			;
-	snprintf(why, n, "%s '%.*s%s'", what, (int)len, value, cut ? "..." : "");
-	return EX_DATAERR;
-}
 
 static int whyf(char *why, size_t n, int status, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -40,84 +28,6 @@ static int whyf(char *why, size_t n, int status, const char *fmt, ...)
 	vsnprintf(why, n, fmt, ap);
 	va_end(ap);
 	return status;
-}
-
-int crm_deal_amount(const char *s, int64_t *cents, char *why, size_t n)
-{
-	const char *reason;
-	if (crm_money_amount(s, cents, &reason) != 0)
-		return why_value(why, n, reason, s);
-	return 0;
-}
-
-int crm_deal_close_date(struct crm_ctx *ctx, const char *s, char out[CRM_DATE_LEN],
-			char *why, size_t n)
-{
-	crm_time t;
-	if (crm_time_parse_future(s, ctx->now, &t) != 0)
-		return why_value(why, n, "invalid close date", s);
-	crm_time_date(t, out);
-	return 0;
-}
-
-int crm_deal_currency(const char *s, char out[4], char *why, size_t n)
-{
-	if (strlen(s) != 3 || !isalpha((unsigned char)s[0]) || !isalpha((unsigned char)s[1]) ||
-	    !isalpha((unsigned char)s[2]))
-		return why_value(why, n, "invalid currency", s);
-	for (int i = 0; i < 3; i++)
-		out[i] = (char)toupper((unsigned char)s[i]);
-	out[3] = '\0';
-	return 0;
-}
-
-int crm_deal_stage(const struct crm_pipeline *p, const char *id, const struct crm_stage **out,
-		   char *why, size_t n)
-{
-	/* an id, or a display name as people (and other CRMs) write it */
-	*out = crm_pipeline_stage(p, id);
-	for (size_t i = 0; !*out && i < p->nstages; i++)
-		if (strcmp(p->stages[i].name, id) == 0)
-			*out = &p->stages[i];
-	if (*out)
-		return 0;
-	char what[160];
-	snprintf(what, sizeof what, "in pipeline '%s'", p->id);
-	size_t len = strlen(id) > 80 ? 80 : strlen(id);
-	snprintf(why, n, "unknown stage '%.*s' %s", (int)len, id, what);
-	return EX_DATAERR;
-}
-
-const struct crm_stage *crm_deal_first_stage(const struct crm_pipeline *p)
-{
-	for (size_t i = 0; i < p->nstages; i++)
-		if (p->stages[i].kind == CRM_STAGE_OPEN)
-			return &p->stages[i];
-	return &p->stages[0];	/* the config guarantees an open stage */
-}
-
-const struct crm_stage *crm_deal_closed_stage(const struct crm_pipeline *p, enum crm_stage_kind k)
-{
-	for (size_t i = 0; i < p->nstages; i++)
-		if (p->stages[i].kind == k)
-			return &p->stages[i];
-	return NULL;
-}
-
-const char *crm_deal_loss_reason(const struct crm_config *cfg, const char *s)
-{
-	for (size_t i = 0; i < cfg->nloss_reasons; i++)
-		if (strcmp(cfg->loss_reasons[i].id, s) == 0 || strcmp(cfg->loss_reasons[i].name, s) == 0)
-			return cfg->loss_reasons[i].id;
-	return NULL;
-}
-
-const char *crm_deal_status_name(enum crm_stage_kind k)
-{
-	static const char *const names[] = {
-		[CRM_STAGE_OPEN] = "open", [CRM_STAGE_WON] = "won", [CRM_STAGE_LOST] = "lost"
-	};
-	return names[k];
 }
 
 static char *login_of(struct crm_ctx *ctx, int64_t id)
@@ -300,7 +210,7 @@ static int check_ref(struct crm_ctx *ctx, int f, const char *value, struct vals 
 	if (!*value || *end || id <= 0) {
 		char label[32];
 		snprintf(label, sizeof label, "invalid %s id", what);
-		return why_value(v->why, sizeof v->why, label, value);
+		return crm_deal_why_value(v->why, sizeof v->why, label, value);
 	}
 	struct crm_stmt *s = crm_db_stmt(ctx->db, f == DF_ACCOUNT ? account_sql : contact_sql);
 	if (!s)
@@ -332,7 +242,7 @@ static int put_custom(struct crm_ctx *ctx, struct vals *v, const char *name, con
 	if (*value && crm_custom_field_check(cf, value, &why)) {
 		char what[200];
 		snprintf(what, sizeof what, "%s: %s", name, why);
-		return why_value(v->why, sizeof v->why, what, value);
+		return crm_deal_why_value(v->why, sizeof v->why, what, value);
 	}
 	char money[CRM_MONEY_LEN];
 	char *canon = crm_xstrdup(crm_custom_field_stored(cf, value, money));
@@ -397,12 +307,12 @@ static int put(struct crm_ctx *ctx, struct vals *v, const char *name, const char
 		break;
 	case DF_OWNER:
 		if (!(v->num[f] = crm_ctx_user_id(ctx, text)))
-			st = why_value(v->why, sizeof v->why, "unknown user", text);
+			st = crm_deal_why_value(v->why, sizeof v->why, "unknown user", text);
 		break;
 	case DF_SOURCE:
 		sbuf = crm_xmalloc(strlen(text) + 1);
 		if (crm_lead_value_check(ctx->cfg, CRM_LF_SOURCE, text, sbuf, &canon, &why) != 0)
-			st = why_value(v->why, sizeof v->why, why, text);
+			st = crm_deal_why_value(v->why, sizeof v->why, why, text);
 		break;
 	default:
 		break;

@@ -23,6 +23,7 @@
 #include "leadfield.h"
 #include "money.h"
 #include "record.h"
+#include "text.h"
 
 enum {
 	IF_EXTERNAL, IF_TITLE, IF_ACCOUNT, IF_OWNER, IF_PRODUCT, IF_AMOUNT, IF_CURRENCY, IF_STAGE,

@@ -1,7 +1,7 @@
 /* lead.c: the lead record, its one validation path, insert and apply, and
  * the writing commands built on them (add, update, bulk update, tag,
  * disqualify).  Listing is in lead_list.c, dupes/merge/forget in
- * lead_merge.c, bulk import in import.c. */
+ * lead_merge.c, bulk import in lead_import.c. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

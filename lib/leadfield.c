@@ -6,7 +6,7 @@
 #include "err.h"
 #include "leadfield.h"
 #include "normalise.h"
-#include "record.h"
+#include "text.h"
 
 const struct crm_lead_field_def crm_lead_fields_def[CRM_LEAD_NFIELDS] = {
 	[CRM_LF_NAME]     = {"name", "name", true, 200},
@@ -45,37 +45,6 @@ bool crm_lead_status_valid(const char *s)
 		if (strcmp(*p, s) == 0)
 			return true;
 	return false;
-}
-
-static bool is_space_at(const char *s, size_t *len)
-{
-	if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\v' || *s == '\f') {
-		*len = 1;
-		return true;
-	}
-	if ((unsigned char)s[0] == 0xe3 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] == 0x80) {
-		*len = 3;	/* U+3000 ideographic space */
-		return true;
-	}
-	return false;
-}
-
-char *crm_trim(char *s)
-{
-	size_t n, start = 0, end = strlen(s);
-	while (s[start] && is_space_at(s + start, &n))
-		start += n;
-	while (end > start) {
-		if (s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '\n' || s[end - 1] == '\r')
-			end--;
-		else if (end - start >= 3 && is_space_at(s + end - 3, &n) && n == 3)
-			end -= 3;
-		else
-			break;
-	}
-	memmove(s, s + start, end - start);
-	s[end - start] = '\0';
-	return s;
 }
 
 static int check_score(const char *v)

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "text.h"
 
 enum crm_lead_field {
 	CRM_LF_NAME, CRM_LF_COMPANY, CRM_LF_TITLE, CRM_LF_PHONE, CRM_LF_EMAIL,
@@ -43,8 +44,5 @@ bool crm_lead_status_valid(const char *s);
  * resolved against the database by the caller. */
 int crm_lead_value_check(const struct crm_config *cfg, int f, const char *value,
 			 char *buf, const char **out, const char **why);
-
-/* Trim ASCII and ideographic spaces at both ends, in place; returns s. */
-char *crm_trim(char *s);
 
 #endif

@@ -1,8 +1,7 @@
 /* record.c: the record of field values of an account or a contact: its
  * checks, insert, load and audited apply.  The commands built on them are
  * in record_cmd.c, listing and show in record_list.c, dupes, merge and
- * forget in record_merge.c, import in record_import.c, and the pieces
- * leads share in record_util.c. */
+ * forget in record_merge.c, import in record_import.c. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +10,9 @@
 #include "audit.h"
 #include "db.h"
 #include "err.h"
-#include "leadfield.h"
 #include "normalise.h"
 #include "record.h"
+#include "text.h"
 #include "utf8.h"
 
 #define CUSTOM_MAX 10000
@@ -24,6 +23,19 @@ int crm_kind_field(const struct crm_kind *k, const char *name)
 		if (strcmp(k->fields[i].name, name) == 0)
 			return i;
 	return -1;
+}
+
+int crm_id_parse(const char *entity, const char *s, int64_t *id)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v <= 0 || *s == '+' || *s == ' ') {
+		crm_warn("invalid %s id '%s'", entity, s);
+		return EX_USAGE;
+	}
+	*id = v;
+	return 0;
 }
 
 /* ---- the record ---- */
@@ -728,4 +740,45 @@ int crm_rec_apply(struct crm_rec *chg, int64_t id, const char *action, struct cr
 	if (diff)
 		diff->records++;
 	return write_row(cur, id);
+}
+
+/* ---- seeds for link-or-create, and duplicate keys ---- */
+
+int crm_rec_seed_put(struct crm_rec *r, const char *name, const char *value, const char *where)
+{
+	if (!value || !*value)
+		return 0;
+	int st = crm_rec_put(r, crm_rec_field(r, name), value);
+	if (st)
+		crm_warn("%s: %s", where, crm_rec_error(r));
+	return st;
+}
+
+char *crm_rec_login_of(struct crm_ctx *ctx, int64_t id)
+{
+	struct crm_stmt *s = crm_db_stmt(ctx->db, "SELECT login FROM users WHERE id = ?1");
+	if (!s || !id)
+		return crm_xstrdup("");
+	crm_bind_int(s, 1, id);
+	char *login = crm_xstrdup(crm_step(s) == CRM_ROW ? crm_col_text(s, 0) : "");
+	crm_stmt_reset(s);
+	return login;
+}
+
+void crm_rec_bind_key(struct crm_stmt *st, int i, const char *text, enum crm_key kind)
+{
+	if (!text || !*text) {
+		crm_bind_null(st, i);
+		return;
+	}
+	char *out = crm_xmalloc(strlen(text) + 1);
+	long n = kind == CRM_KEY_COMPANY ? (long)crm_norm_company(text, out)
+		: kind == CRM_KEY_NAME ? (long)crm_norm_name(text, out)
+		: kind == CRM_KEY_PHONE ? crm_norm_phone(text, out) : crm_norm_email(text, out);
+	if (n > 0) {
+		crm_bind_owned(st, i, out);
+	} else {
+		crm_bind_null(st, i);
+		free(out);
+	}
 }

@@ -2,8 +2,9 @@
  * contacts are each a table of field definitions (struct crm_kind) that
  * drives one record of values, its checks, insert, load, audited apply,
  * bulk update, tags, list, show, dupes, merge and forget.  Leads keep their
- * own record (lead.h) but share the small pieces at the top: tags, the
- * custom-field JSON, the field-change report and the history section. */
+ * own record (lead.h) but share the history section and id parsing at the
+ * top; tags and the custom-field JSON are in text.h, the -n change report
+ * in change.h. */
 #ifndef CRM_RECORD_H
 #define CRM_RECORD_H
 
@@ -11,40 +12,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "change.h"
 #include "ctx.h"
 #include "opts.h"
 #include "out.h"
+#include "text.h"
 
 /* ---- pieces leads share ---- */
-
-/* Split buf on , ， ; ； and rejoin the trimmed tags with "," without empties
- * or repeats, in place (the result is never longer).  buf holds at most
- * 1024 bytes of tags. */
-void crm_tags_canonical(char *buf);
-/* Canonical tags have plus given (remove: less given); malloc'd. */
-char *crm_tags_edit(const char *have, const char *given, bool remove);
-
-/* A growing string. */
-struct crm_buf {
-	char *s;
-	size_t len, cap;
-};
-void crm_buf_add(struct crm_buf *b, const char *s);
-/* Add "key":"value" to a JSON object being built in b (b->len 0 starts
- * it); crm_json_end closes it, leaving "" when nothing was added. */
-void crm_json_member(struct crm_buf *b, const char *key, const char *value);
-void crm_json_end(struct crm_buf *b);
-
-/* The changes a command makes, as the TSV id, field, old_value, new_value
- * that -n prints.  fp NULL = count only. */
-struct crm_diff {
-	FILE *fp;
-	bool header;		/* print the header line before the first row */
-	long records;		/* records that changed */
-	long fields;		/* fields that changed */
-};
-void crm_diff_row(struct crm_diff *d, int64_t id, const char *field, const char *old_value,
-		  const char *new_value);
 
 /* The audit rows of entity id and of the records merged into it (audit.h
  * CRM_AUDIT_MERGED), oldest first: at, actor, tool, action, field,

@@ -1,11 +1,12 @@
 /* record_list.c: reading accounts and contacts: list with filters, fields,
  * sort and limit; the profile of one record (every column and custom
- * field) and show; completion of field names.  Rows stream from SQLite to
- * lib/out.h. */
+ * field) and show with its history (leads' too); completion of field
+ * names.  Rows stream from SQLite to lib/out.h. */
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 
+#include "audit.h"
 #include "db.h"
 #include "err.h"
 #include "record.h"
@@ -406,4 +407,32 @@ void crm_rec_complete_fields(struct crm_ctx *ctx, const struct crm_kind *k, FILE
 	for (size_t i = 0; i < cfg->ncustom_fields; i++)
 		if (strcmp(cfg->custom_fields[i].entity, k->entity) == 0)
 			fprintf(out, "%s\n", cfg->custom_fields[i].name);
+}
+
+int crm_history_print(struct crm_ctx *ctx, const char *entity, int64_t id, struct crm_out *o)
+{
+	/* its own rows and those of the records merged into it, marked */
+	static const char sql[] =
+		"WITH RECURSIVE " CRM_AUDIT_MERGED("?1", "?2")
+		" SELECT a.at, a.actor, a.tool, a.action, a.field, a.old_value, a.new_value,"
+		" CASE WHEN m.hi <> " CRM_AUDIT_NO_END " THEN m.id END"
+		" FROM " CRM_AUDIT_MERGED_ROWS("?1") " ORDER BY a.id";
+	static const char *const names[] = {
+		"at", "actor", "tool", "action", "field", "old_value", "new_value", "merged_from"
+	};
+	const char *row[8];
+	int rc;
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
+	if (!s)
+		return EX_SOFTWARE;
+	crm_bind_str(s, 1, entity);
+	crm_bind_int(s, 2, id);
+	crm_out_cols(o, names, 7);
+	crm_out_col(o, names[7], CRM_COL_INT);
+	while ((rc = crm_step(s)) == CRM_ROW) {
+		for (int i = 0; i < 8; i++)
+			row[i] = crm_col_str(s, i);
+		crm_out_row(o, row);
+	}
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read history");
 }

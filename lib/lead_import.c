@@ -1,4 +1,4 @@
-/* import.c: see import.h.
+/* lead_import.c: see lead_import.h.
  *
  * The plan, for a million rows within a small factor of a bare loader:
  * 1. one transaction; when leads is empty, drop its secondary indexes
@@ -24,7 +24,7 @@
 #include "colmap.h"
 #include "db.h"
 #include "err.h"
-#include "import.h"
+#include "lead_import.h"
 #include "lead.h"
 #include "leadfield.h"
 #include "schema.h"

@@ -1,4 +1,4 @@
-/* convert.c: see convert.h */
+/* lead_convert.c: see lead_convert.h */
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -6,7 +6,7 @@
 #include "audit.h"
 #include "account.h"
 #include "contact.h"
-#include "convert.h"
+#include "lead_convert.h"
 #include "db.h"
 #include "deal.h"
 #include "err.h"
