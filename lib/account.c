@@ -11,20 +11,26 @@
 #include "normalise.h"
 
 static const struct crm_field fields[] = {
-	{"name", "name", CRM_FK_TEXT, 300, false},
-	{"industry", "industry", CRM_FK_TEXT, 100, false},
-	{"size", "size", CRM_FK_TEXT, 50, false},
-	{"region", "region", CRM_FK_TEXT, 100, false},
-	{"city", "city", CRM_FK_TEXT, 100, false},
-	{"address", "address", CRM_FK_TEXT, 500, false},
-	{"website", "website", CRM_FK_TEXT, 300, false},
-	{"phone", "phone", CRM_FK_PHONE, 64, true},
-	{"email", "email", CRM_FK_EMAIL, 254, true},
-	{"source", "source", CRM_FK_SOURCE, 100, false},
-	{"tags", "tags", CRM_FK_TAGS, 1000, false},
-	{"owner", "owner_id", CRM_FK_OWNER, 100, false},
-	{"parent", "parent_id", CRM_FK_ACCOUNT, 20, false},
-	{"notes", "notes", CRM_FK_TEXT, 65536, true},
+	{"name", "name", CRM_FK_TEXT, 300, .personal = false, .required = true},
+	{"industry", "industry", CRM_FK_TEXT, 100, .personal = false},
+	{"size", "size", CRM_FK_TEXT, 50, .personal = false},
+	{"region", "region", CRM_FK_TEXT, 100, .personal = false},
+	{"city", "city", CRM_FK_TEXT, 100, .personal = false},
+	{"address", "address", CRM_FK_TEXT, 500, .personal = false},
+	{"website", "website", CRM_FK_TEXT, 300, .personal = false},
+	{"phone", "phone", CRM_FK_PHONE, 64, .personal = true},
+	{"email", "email", CRM_FK_EMAIL, 254, .personal = true},
+	{"source", "source", CRM_FK_SOURCE, 100, .personal = false},
+	{"tags", "tags", CRM_FK_TAGS, 1000, .personal = false},
+	{"owner", "owner_id", CRM_FK_OWNER, 100, .personal = false},
+	{"parent", "parent_id", CRM_FK_ACCOUNT, 20, .personal = false},
+	{"notes", "notes", CRM_FK_TEXT, 65536, .personal = true},
+};
+
+static const struct crm_dupkey keys[] = {
+	{"phone", "phone_norm", CRM_KEY_PHONE},
+	{"email", "email_norm", CRM_KEY_EMAIL},
+	{"name", "name_norm", CRM_KEY_COMPANY},
 };
 
 static const struct crm_col cols[] = {
@@ -64,6 +70,9 @@ const struct crm_kind crm_account_kind = {
 	.name_key = "t.name_norm",
 	.name_match = "name",
 	.repoint = crm_account_repoint,
+	.keys = keys,
+	.nkeys = (int)(sizeof keys / sizeof keys[0]),
+	.from_lead = true,
 };
 
 int crm_account_repoint(struct crm_db *db, int64_t from, int64_t to)

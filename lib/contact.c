@@ -11,17 +11,23 @@
 #include "normalise.h"
 
 static const struct crm_field fields[] = {
-	{"name", "name", CRM_FK_TEXT, 200, true},
-	{"account", "account_id", CRM_FK_ACCOUNT, 20, false},
-	{"title", "title", CRM_FK_TEXT, 200, false},
-	{"phone", "phone", CRM_FK_PHONE, 64, true},
-	{"email", "email", CRM_FK_EMAIL, 254, true},
-	{"wechat", "wechat", CRM_FK_TEXT, 100, true},
-	{"region", "region", CRM_FK_TEXT, 100, false},
-	{"city", "city", CRM_FK_TEXT, 100, false},
-	{"tags", "tags", CRM_FK_TAGS, 1000, false},
-	{"owner", "owner_id", CRM_FK_OWNER, 100, false},
-	{"notes", "notes", CRM_FK_TEXT, 65536, true},
+	{"name", "name", CRM_FK_TEXT, 200, .personal = true, .required = true},
+	{"account", "account_id", CRM_FK_ACCOUNT, 20, .personal = false},
+	{"title", "title", CRM_FK_TEXT, 200, .personal = false},
+	{"phone", "phone", CRM_FK_PHONE, 64, .personal = true},
+	{"email", "email", CRM_FK_EMAIL, 254, .personal = true},
+	{"wechat", "wechat", CRM_FK_TEXT, 100, .personal = true},
+	{"region", "region", CRM_FK_TEXT, 100, .personal = false},
+	{"city", "city", CRM_FK_TEXT, 100, .personal = false},
+	{"tags", "tags", CRM_FK_TAGS, 1000, .personal = false},
+	{"owner", "owner_id", CRM_FK_OWNER, 100, .personal = false},
+	{"notes", "notes", CRM_FK_TEXT, 65536, .personal = true},
+};
+
+static const struct crm_dupkey keys[] = {
+	{"phone", "phone_norm", CRM_KEY_PHONE},
+	{"email", "email_norm", CRM_KEY_EMAIL},
+	{"name", "name_norm", CRM_KEY_NAME},
 };
 
 static const struct crm_col cols[] = {
@@ -58,6 +64,9 @@ const struct crm_kind crm_contact_kind = {
 		    " THEN t.account_id || char(9) || t.name_norm END",
 	.name_match = "account+name",
 	.repoint = crm_contact_repoint,
+	.keys = keys,
+	.nkeys = (int)(sizeof keys / sizeof keys[0]),
+	.from_lead = true,
 };
 
 int crm_contact_repoint(struct crm_db *db, int64_t from, int64_t to)

@@ -118,9 +118,9 @@ static int convert_one(struct crm_ctx *ctx, const struct crm_convert *c, struct 
 	res->lead = c->lead_id;
 	if ((st = check_deal(ctx, c, where, &dv)))
 		return st;
-	crm_lead_rec_where(r, where);
+	crm_rec_where(r, where);
 	st = crm_lead_load(r, c->lead_id, true);
-	crm_lead_rec_where(r, NULL);
+	crm_rec_where(r, NULL);
 	if (st)
 		return st;
 #define V(f) crm_lead_rec_get(r, CRM_LF_##f)

@@ -57,7 +57,7 @@ struct imp {
 	bool doomed;		/* reader's copy of pipeline.doomed */
 	struct crm_lead_rec *scratch;	/* where a doomed reader checks rows */
 	struct pipeline *pipe;
-	struct crm_lead_owners *owners;
+	struct crm_owners *owners;
 };
 
 static const char *const match_names[] = {"", "phone", "email", "company and name"};
@@ -260,7 +260,7 @@ static int read_file(struct imp *im, struct pipeline *p, struct batch **bp, int 
 		}
 		if (im->rj.bad && !im->o->skip_bad)
 			continue;	/* nothing will be written: only check the rest */
-		crm_lead_rec_prepare(r);
+		crm_rec_prepare(r);
 		b->line[b->n] = crm_rows_line(rows);
 		b->file[b->n++] = fi;
 		if (b->n == BATCH && !(*bp = hand_over(p, b, false))) {
@@ -353,18 +353,18 @@ static void pipeline_init(struct imp *im, struct pipeline *p)
 	memset(p, 0, sizeof *p);
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
-	im->owners = crm_lead_owners_load(im->ctx);
+	im->owners = crm_owners_load(im->ctx);
 	for (int i = 0; i < NBATCH; i++) {
 		for (int j = 0; j < BATCH; j++) {
 			struct crm_lead_rec *r = crm_lead_rec_new(im->ctx);
-			crm_lead_rec_trust_utf8(r, true);	/* both readers refuse invalid UTF-8 */
-			crm_lead_rec_use_owners(r, im->owners);
+			crm_rec_trust_utf8(r, true);	/* both readers refuse invalid UTF-8 */
+			crm_rec_use_owners(r, im->owners);
 			p->batch[i].rec[j] = r;
 		}
 	}
 	im->scratch = crm_lead_rec_new(im->ctx);
-	crm_lead_rec_trust_utf8(im->scratch, true);
-	crm_lead_rec_use_owners(im->scratch, im->owners);
+	crm_rec_trust_utf8(im->scratch, true);
+	crm_rec_use_owners(im->scratch, im->owners);
 	im->pipe = p;
 }
 
@@ -379,7 +379,7 @@ static void pipeline_free(struct imp *im)
 	crm_lead_rec_free(im->scratch);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv);
-	crm_lead_owners_free(im->owners);
+	crm_owners_free(im->owners);
 }
 
 /* ---- duplicates ---- */

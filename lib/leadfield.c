@@ -8,23 +8,43 @@
 #include "normalise.h"
 #include "text.h"
 
-const struct crm_lead_field_def crm_lead_fields_def[CRM_LEAD_NFIELDS] = {
-	[CRM_LF_NAME]     = {"name", "name", true, 200},
-	[CRM_LF_COMPANY]  = {"company", "company", false, 300},
-	[CRM_LF_TITLE]    = {"title", "title", false, 200},
-	[CRM_LF_PHONE]    = {"phone", "phone", true, 64},
-	[CRM_LF_EMAIL]    = {"email", "email", true, 254},
-	[CRM_LF_REGION]   = {"region", "region", false, 100},
-	[CRM_LF_CITY]     = {"city", "city", false, 100},
-	[CRM_LF_INDUSTRY] = {"industry", "industry", false, 100},
-	[CRM_LF_SOURCE]   = {"source", "source", false, 100},
-	[CRM_LF_CAMPAIGN] = {"campaign", "campaign", false, 200},
-	[CRM_LF_TAGS]     = {"tags", "tags", false, 1000},
-	[CRM_LF_HEAT]     = {"heat", "heat", false, 50},
-	[CRM_LF_OWNER]    = {"owner", "owner_id", false, 100},
-	[CRM_LF_NOTES]    = {"notes", "notes", true, 65536},
-	[CRM_LF_STATUS]   = {"status", "status", false, 20},
-	[CRM_LF_SCORE]    = {"score", "score", false, 12},
+static const char *heat_why(const struct crm_config *cfg, const char *v)
+{
+	return crm_config_has_heat(cfg, v) ? NULL : "unknown heat level";
+}
+
+static const char *status_why(const struct crm_config *cfg, const char *v)
+{
+	return crm_lead_status_valid(v) ? NULL : "unknown status";
+}
+
+static int check_score(const char *v);
+
+static const char *score_why(const struct crm_config *cfg, const char *v)
+{
+	return check_score(v) ? "invalid score" : NULL;
+}
+
+const struct crm_field crm_lead_fields_def[CRM_LEAD_NFIELDS + 1] = {
+	[CRM_LF_NAME]     = {"name", "name", CRM_FK_TEXT, 200, .personal = true},
+	[CRM_LF_COMPANY]  = {"company", "company", CRM_FK_TEXT, 300, .personal = false},
+	[CRM_LF_TITLE]    = {"title", "title", CRM_FK_TEXT, 200, .personal = false},
+	[CRM_LF_PHONE]    = {"phone", "phone", CRM_FK_PHONE, 64, .personal = true},
+	[CRM_LF_EMAIL]    = {"email", "email", CRM_FK_EMAIL, 254, .personal = true},
+	[CRM_LF_REGION]   = {"region", "region", CRM_FK_TEXT, 100, .personal = false},
+	[CRM_LF_CITY]     = {"city", "city", CRM_FK_TEXT, 100, .personal = false},
+	[CRM_LF_INDUSTRY] = {"industry", "industry", CRM_FK_TEXT, 100, .personal = false},
+	[CRM_LF_SOURCE]   = {"source", "source", CRM_FK_SOURCE, 100, .personal = false},
+	[CRM_LF_CAMPAIGN] = {"campaign", "campaign", CRM_FK_TEXT, 200, .personal = false},
+	[CRM_LF_TAGS]     = {"tags", "tags", CRM_FK_TAGS, 1000, .personal = false},
+	[CRM_LF_HEAT]     = {"heat", "heat", CRM_FK_TEXT, 50, .check = heat_why},
+	[CRM_LF_OWNER]    = {"owner", "owner_id", CRM_FK_OWNER, 100, .personal = false},
+	[CRM_LF_NOTES]    = {"notes", "notes", CRM_FK_TEXT, 65536, .personal = true},
+	[CRM_LF_STATUS]   = {"status", "status", CRM_FK_TEXT, 20, .check = status_why,
+			     .required = true, .initial = "new"},
+	[CRM_LF_SCORE]    = {"score", "score", CRM_FK_INT, 12, .check = score_why},
+	[CRM_LF_REASON]   = {"disqualify_reason", "disqualify_reason", CRM_FK_TEXT, 1000,
+			     .personal = false},
 };
 
 const char *const crm_lead_statuses[] = {

@@ -1,5 +1,6 @@
 /* leadfield.h: the built-in fields of a lead, by name, and how each value
- * is checked and put in canonical form.  Shared by every path that writes
+ * is checked and put in canonical form (the lead kind of the record
+ * engine is made of them, lead.c).  Shared by every path that writes
  * a lead (add, update, bulk update, import) so they accept the same input
  * and report it the same way. */
 #ifndef CRM_LEADFIELD_H
@@ -9,6 +10,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "record.h"
 #include "text.h"
 
 enum crm_lead_field {
@@ -18,14 +20,13 @@ enum crm_lead_field {
 	CRM_LEAD_NFIELDS
 };
 
-struct crm_lead_field_def {
-	const char *name;	/* as in TSV headers and --flags */
-	const char *column;	/* leads column; "owner" is owner_id by login */
-	bool personal;		/* erased by forget */
-	size_t max_len;		/* bytes */
-};
+/* The field set only by --set and disqualify, after the options' fields. */
+#define CRM_LF_REASON CRM_LEAD_NFIELDS
 
-extern const struct crm_lead_field_def crm_lead_fields_def[CRM_LEAD_NFIELDS];
+/* The fields of the lead kind (lead.c), by handle: name as in TSV headers
+ * and --flags, leads column ("owner" is owner_id by login), kind, size,
+ * whether forget erases it, and its check. */
+extern const struct crm_field crm_lead_fields_def[CRM_LEAD_NFIELDS + 1];
 
 /* Index of a built-in field by name, or -1. */
 int crm_lead_field_index(const char *name);

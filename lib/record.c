@@ -1,4 +1,4 @@
-/* record.c: the record of field values of an account or a contact: its
+/* record.c: the record of field values of any kind (record.h): its
  * checks, insert, load and audited apply.  The commands built on them are
  * in record_cmd.c, listing and show in record_list.c, dupes, merge and
  * forget in record_merge.c, import in record_import.c. */
@@ -46,12 +46,25 @@ struct slot {
 	bool set;
 };
 
+#define NKEYS 4			/* duplicate keys a kind may have */
+
+struct crm_owners {
+	size_t n;
+	char **login;		/* sorted with strcmp */
+	int64_t *id;
+};
+
 struct crm_rec {
 	struct crm_ctx *ctx;
 	const struct crm_kind *k;
 	int nslots;			/* k->nfields, then the custom fields */
 	struct slot *v;
 	const struct crm_custom_field **cf;	/* [h - k->nfields] */
+	int ho;				/* the owner field, or -1 */
+	int key_h[NKEYS];		/* the field of each duplicate key */
+	struct slot key[NKEYS];		/* the keys of the current values */
+	bool prepared;			/* key and json hold the current values */
+	const struct crm_owners *owners;	/* logins known without the database */
 	int64_t owner_id;		/* the owner slot, resolved */
 	int64_t ref_owner;		/* owner of the account an account slot names */
 	int64_t lead_id;
@@ -63,6 +76,8 @@ struct crm_rec {
 	char err[512];
 	struct crm_buf json;
 	struct crm_stmt *ins, *upd, *sel;	/* built from the kind's fields */
+	int p_custom, p_key, p_lead, p_now, p_by, p_assigned;	/* parameters of ins */
+	int pu_key, pu_now, pu_changed, pu_id;			/* and of upd */
 	struct crm_rec *cur;		/* apply's copy of the stored record */
 };
 
@@ -93,6 +108,9 @@ struct crm_rec *crm_rec_new(struct crm_ctx *ctx, const struct crm_kind *k)
 	for (size_t i = 0; i < cfg->ncustom_fields; i++)
 		if (strcmp(cfg->custom_fields[i].entity, k->entity) == 0)
 			r->cf[ncustom++] = &cfg->custom_fields[i];
+	r->ho = crm_kind_field(k, "owner");
+	for (int j = 0; j < k->nkeys && j < NKEYS; j++)
+		r->key_h[j] = crm_kind_field(k, k->keys[j].field);
 	return r;
 }
 
@@ -102,6 +120,8 @@ void crm_rec_free(struct crm_rec *r)
 		return;
 	for (int i = 0; i < r->nslots; i++)
 		free(r->v[i].s);
+	for (int i = 0; i < NKEYS; i++)
+		free(r->key[i].s);
 	free(r->v);
 	free(r->cf);
 	free(r->cached_login);
@@ -118,10 +138,12 @@ void crm_rec_clear(struct crm_rec *r)
 	for (int i = 0; i < r->nslots; i++)
 		r->v[i].set = false;
 	r->owner_id = r->ref_owner = r->lead_id = 0;
+	r->prepared = false;
 	r->err[0] = '\0';
 }
 
 const struct crm_kind *crm_rec_kind(const struct crm_rec *r) { return r->k; }
+struct crm_ctx *crm_rec_ctx(const struct crm_rec *r) { return r->ctx; }
 int crm_rec_nfields(const struct crm_rec *r) { return r->nslots; }
 const char *crm_rec_error(const struct crm_rec *r) { return r->err; }
 void crm_rec_trust_utf8(struct crm_rec *r, bool trusted) { r->trusted_utf8 = trusted; }
@@ -187,11 +209,64 @@ static int fail(struct crm_rec *r, int status, const char *why, const char *valu
 	return status;
 }
 
+struct crm_owners *crm_owners_load(struct crm_ctx *ctx)
+{
+	static const char sql[] = "SELECT login, id FROM users ORDER BY login";
+	struct crm_owners *o = crm_xcalloc(1, sizeof *o);
+	size_t cap = 0;
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
+	while (s && crm_step(s) == CRM_ROW) {
+		if (o->n == cap) {
+			cap = cap ? 2 * cap : 16;
+			o->login = crm_xrealloc(o->login, cap * sizeof *o->login);
+			o->id = crm_xrealloc(o->id, cap * sizeof *o->id);
+		}
+		o->login[o->n] = crm_xstrdup(crm_col_text(s, 0));
+		o->id[o->n++] = crm_col_int(s, 1);
+	}
+	if (s)
+		crm_stmt_reset(s);
+	return o;
+}
+
+void crm_owners_free(struct crm_owners *o)
+{
+	if (!o)
+		return;
+	for (size_t i = 0; i < o->n; i++)
+		free(o->login[i]);
+	free(o->login);
+	free(o->id);
+	free(o);
+}
+
+void crm_rec_use_owners(struct crm_rec *r, const struct crm_owners *o) { r->owners = o; }
+
+static int64_t known_owner(const struct crm_owners *o, const char *login)
+{
+	size_t lo = 0, hi = o->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(o->login[mid], login);
+		if (c == 0)
+			return o->id[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
 static int resolve_owner(struct crm_rec *r, const char *login)
 {
 	if (!*login) {
 		r->owner_id = 0;
 		return 0;
+	}
+	if (r->owners) {
+		r->owner_id = known_owner(r->owners, login);
+		return r->owner_id ? 0 : -1;
 	}
 	if (!r->cached_login || strcmp(r->cached_login, login) != 0) {
 		int64_t id = crm_ctx_user_id(r->ctx, login);
@@ -237,13 +312,15 @@ static int resolve_account(struct crm_rec *r, const struct crm_field *f, const c
 	return 0;
 }
 
-/* The built-in field checks, on the trimmed value in sl. */
-static int check_builtin(struct crm_rec *r, int h, struct slot *sl)
+/* The built-in field checks, on the trimmed value in sl; given is the
+ * value as given, which some kinds quote when they refuse it. */
+static int check_builtin(struct crm_rec *r, int h, struct slot *sl, const char *given)
 {
 	const struct crm_field *f = &r->k->fields[h];
 	const struct crm_config *cfg = r->ctx->cfg;
+	const char *shown = r->k->quote_given ? given : sl->s, *why;
 	size_t len = strlen(sl->s);
-	char *norm;
+	char small[256], *norm;
 	int ok;
 	if (f->kind == CRM_FK_OWNER && !len)
 		r->owner_id = 0;
@@ -252,16 +329,20 @@ static int check_builtin(struct crm_rec *r, int h, struct slot *sl)
 	if (len > f->max_len) {
 		char toolong[96];
 		snprintf(toolong, sizeof toolong, "too long (%zu bytes, at most %zu)", len, f->max_len);
-		return fail(r, EX_DATAERR, toolong, sl->s);
+		return fail(r, EX_DATAERR, toolong, shown);
 	}
+	if (f->check && (why = f->check(cfg, sl->s)))
+		return fail(r, EX_DATAERR, why, shown);
 	switch (f->kind) {
 	case CRM_FK_PHONE:
 	case CRM_FK_EMAIL:
-		norm = crm_xmalloc(len + 1);
+		/* the import loop allocates nothing for the usual lengths */
+		norm = len < sizeof small ? small : crm_xmalloc(len + 1);
 		ok = (f->kind == CRM_FK_PHONE ? crm_norm_phone(sl->s, norm) : crm_norm_email(sl->s, norm)) > 0;
-		free(norm);
+		if (norm != small)
+			free(norm);
 		if (!ok)
-			return fail(r, EX_DATAERR, f->kind == CRM_FK_PHONE ? "invalid phone" : "invalid email", sl->s);
+			return fail(r, EX_DATAERR, f->kind == CRM_FK_PHONE ? "invalid phone" : "invalid email", shown);
 		break;
 	case CRM_FK_TAGS:
 		crm_tags_canonical(sl->s);
@@ -276,7 +357,7 @@ static int check_builtin(struct crm_rec *r, int h, struct slot *sl)
 			}
 		}
 		if (cfg->nsources)
-			return fail(r, EX_DATAERR, "unknown source", sl->s);
+			return fail(r, EX_DATAERR, "unknown source", shown);
 		break;
 	case CRM_FK_OWNER:
 		if (resolve_owner(r, sl->s) != 0)
@@ -285,6 +366,7 @@ static int check_builtin(struct crm_rec *r, int h, struct slot *sl)
 	case CRM_FK_ACCOUNT:
 		return resolve_account(r, f, sl->s);
 	case CRM_FK_TEXT:
+	case CRM_FK_INT:
 		break;
 	}
 	return 0;
@@ -297,6 +379,7 @@ int crm_rec_put(struct crm_rec *r, int h, const char *value)
 	const char *why;
 	int st;
 	sl->set = false;
+	r->prepared = false;
 	if (!r->trusted_utf8 && !crm_utf8_valid(value, len, NULL)) {
 		snprintf(r->err, sizeof r->err, "invalid UTF-8 in %s", crm_rec_field_name(r, h));
 		return EX_DATAERR;
@@ -305,14 +388,14 @@ int crm_rec_put(struct crm_rec *r, int h, const char *value)
 	sl->set = false;
 	crm_trim(sl->s);
 	if (h < r->k->nfields) {
-		if ((st = check_builtin(r, h, sl)))
+		if ((st = check_builtin(r, h, sl, value)))
 			return st;
 	} else {
 		size_t n = strlen(sl->s);
 		if (n > CUSTOM_MAX) {
 			char toolong[96];
 			snprintf(toolong, sizeof toolong, "too long (%zu bytes, at most %d)", n, CUSTOM_MAX);
-			return fail(r, EX_DATAERR, toolong, sl->s);
+			return fail(r, EX_DATAERR, toolong, r->k->quote_given ? value : sl->s);
 		}
 		const struct crm_custom_field *cf = r->cf[h - r->k->nfields];
 		if (n && crm_custom_field_check(cf, sl->s, &why))
@@ -356,11 +439,17 @@ int crm_rec_check_new(struct crm_rec *r)
 			return EX_DATAERR;
 		}
 	}
-	if (!has_value(r, crm_kind_field(r->k, "name"))) {
-		snprintf(r->err, sizeof r->err, "%s has no name", r->k->entity);
-		return EX_DATAERR;
-	}
-	return 0;
+	static const char *const name_only[] = {"name", NULL};
+	const char *const *one = r->k->one_of ? r->k->one_of : name_only;
+	for (int i = 0; one[i]; i++)
+		if (has_value(r, crm_kind_field(r->k, one[i])))
+			return 0;
+	/* "lead has no name, company, phone or email" */
+	int n = snprintf(r->err, sizeof r->err, "%s has no %s", r->k->entity, one[0]);
+	for (int i = 1; one[i] && n > 0 && (size_t)n < sizeof r->err; i++)
+		n += snprintf(r->err + n, sizeof r->err - (size_t)n, "%s%s",
+			      one[i + 1] ? ", " : " or ", one[i]);
+	return EX_DATAERR;
 }
 
 /* ---- statements built from the kind ---- */
@@ -374,83 +463,114 @@ static int prepare(struct crm_rec *r, struct crm_stmt **st, struct crm_buf *q)
 	return 0;
 }
 
-/* INSERT INTO t (fields..., custom, phone_norm, email_norm, name_norm,
- * lead_id, created_at, updated_at): parameters 1..n for the fields, then
- * n+1.. for the rest (created_at and updated_at share one). */
+static void add_param(struct crm_buf *q, const char *sep, int i)
+{
+	char num[48];
+	snprintf(num, sizeof num, "%s?%d", sep, i);
+	crm_buf_add(q, num);
+}
+
+/* INSERT INTO t (fields..., custom, keys..., [lead_id,] created_at,
+ * updated_at [, created_by, assigned_at]): parameters 1..n for the
+ * fields, then the rest (created_at and updated_at share one). */
 static int insert_stmt(struct crm_rec *r)
 {
+	const struct crm_kind *k = r->k;
 	struct crm_buf q = {0};
-	char num[16];
+	int n = k->nfields, p = n;
 	if (r->ins)
 		return 0;
 	crm_buf_add(&q, "INSERT INTO ");
-	crm_buf_add(&q, r->k->table);
+	crm_buf_add(&q, k->table);
 	crm_buf_add(&q, " (");
-	for (int i = 0; i < r->k->nfields; i++) {
-		crm_buf_add(&q, r->k->fields[i].column);
+	for (int i = 0; i < n; i++) {
+		crm_buf_add(&q, k->fields[i].column);
 		crm_buf_add(&q, ", ");
 	}
-	crm_buf_add(&q, "custom, phone_norm, email_norm, name_norm, lead_id, created_at, updated_at)"
-		    " VALUES (");
-	for (int i = 1; i <= r->k->nfields + 6; i++) {
-		snprintf(num, sizeof num, "?%d, ", i);
-		crm_buf_add(&q, num);
+	crm_buf_add(&q, "custom");
+	for (int j = 0; j < k->nkeys; j++) {
+		crm_buf_add(&q, ", ");
+		crm_buf_add(&q, k->keys[j].column);
 	}
-	snprintf(num, sizeof num, "?%d)", r->k->nfields + 6);
-	crm_buf_add(&q, num);
+	crm_buf_add(&q, k->from_lead ? ", lead_id" : "");
+	crm_buf_add(&q, ", created_at, updated_at");
+	crm_buf_add(&q, k->pool ? ", created_by, assigned_at) VALUES (" : ") VALUES (");
+	for (int i = 1; i <= n; i++)
+		add_param(&q, i > 1 ? ", " : "", i);
+	add_param(&q, ", ", r->p_custom = ++p);
+	r->p_key = p + 1;
+	for (int j = 0; j < k->nkeys; j++)
+		add_param(&q, ", ", ++p);
+	if (k->from_lead)
+		add_param(&q, ", ", r->p_lead = ++p);
+	add_param(&q, ", ", r->p_now = ++p);
+	add_param(&q, ", ", p);
+	if (k->pool) {
+		add_param(&q, ", ", r->p_by = ++p);
+		add_param(&q, ", ", r->p_assigned = ++p);
+	}
+	crm_buf_add(&q, ")");
 	return prepare(r, &r->ins, &q);
 }
 
 static void bind_value(struct crm_stmt *st, int i, const char *s)
 {
+	/* bound values live in the record until the statement is stepped */
 	if (s && *s)
-		crm_bind_copy(st, i, s);
+		crm_bind_str(st, i, s);
 	else
 		crm_bind_null(st, i);
 }
 
-/* Bind the fields to 1..n and the duplicate keys to n+2..n+4. */
-static void bind_fields(struct crm_rec *r, struct crm_stmt *st)
+/* The duplicate keys of the record's current values, into r->key. */
+static void make_keys(struct crm_rec *r)
+{
+	for (int j = 0; j < r->k->nkeys && j < NKEYS; j++) {
+		const char *in = r->key_h[j] >= 0 ? val(r, r->key_h[j]) : "";
+		struct slot *out = &r->key[j];
+		long len = 0;
+		slot_copy(out, "", 0);
+		if (out->cap < strlen(in) + 1) {
+			out->cap = 2 * (strlen(in) + 1);
+			out->s = crm_xrealloc(out->s, out->cap);
+		}
+		if (*in) {
+			switch (r->k->keys[j].key) {
+			case CRM_KEY_PHONE: len = crm_norm_phone(in, out->s); break;
+			case CRM_KEY_EMAIL: len = crm_norm_email(in, out->s); break;
+			case CRM_KEY_COMPANY: len = (long)crm_norm_company(in, out->s); break;
+			case CRM_KEY_NAME: len = (long)crm_norm_name(in, out->s); break;
+			}
+		}
+		if (len <= 0)
+			out->s[0] = '\0';
+	}
+}
+
+/* Bind the fields to 1..n and the duplicate keys from key on. */
+static void bind_fields(struct crm_rec *r, struct crm_stmt *st, int key, bool insert)
 {
 	const struct crm_kind *k = r->k;
-	int n = k->nfields, keys[3] = {-1, -1, -1};
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < k->nfields; i++) {
 		const struct crm_field *f = &k->fields[i];
 		if (f->kind == CRM_FK_OWNER)
 			crm_bind_id(st, i + 1, r->owner_id);
 		else if (f->kind == CRM_FK_ACCOUNT)
 			crm_bind_id(st, i + 1, has_value(r, i) ? strtoll(val(r, i), NULL, 10) : 0);
+		else if (f->kind == CRM_FK_INT)
+			crm_bind_int(st, i + 1, strtoll(val(r, i), NULL, 10));
+		else if (insert && f->initial && !has_value(r, i))
+			crm_bind_str(st, i + 1, f->initial);
 		else
 			bind_value(st, i + 1, val(r, i));
-		if (f->kind == CRM_FK_PHONE)
-			keys[0] = i;
-		else if (f->kind == CRM_FK_EMAIL)
-			keys[1] = i;
-		else if (strcmp(f->name, "name") == 0)
-			keys[2] = i;
 	}
-	for (int j = 0; j < 3; j++) {
-		const char *in = keys[j] >= 0 ? val(r, keys[j]) : "";
-		char *out = crm_xmalloc(strlen(in) + 1);
-		long len = 0;
-		if (*in && j == 0)
-			len = crm_norm_phone(in, out);
-		else if (*in && j == 1)
-			len = crm_norm_email(in, out);
-		else if (*in)
-			len = (long)(k->company ? crm_norm_company(in, out) : crm_norm_name(in, out));
-		if (len > 0)
-			crm_bind_owned(st, n + 2 + j, out);
-		else {
-			crm_bind_null(st, n + 2 + j);
-			free(out);
-		}
-	}
+	for (int j = 0; j < k->nkeys && j < NKEYS; j++)
+		bind_value(st, key + j, r->key[j].s);
 }
 
 static const char *custom_json(struct crm_rec *r)
 {
-	r->json.len = 0;
+	r->json.len = 0;	/* the buffer is reused from row to row */
 	for (int h = r->k->nfields; h < r->nslots; h++)
 		if (has_value(r, h))
 			crm_json_member(&r->json, crm_rec_field_name(r, h), r->v[h].s);
@@ -458,9 +578,18 @@ static const char *custom_json(struct crm_rec *r)
 	return r->json.s;
 }
 
+void crm_rec_prepare(struct crm_rec *r)
+{
+	make_keys(r);
+	custom_json(r);
+	r->prepared = true;
+}
+
 static const char *login_of(struct crm_ctx *ctx, int64_t id)
 {
 	static char login[128];
+	if (id == ctx->actor.id)
+		return ctx->actor.login;
 	struct crm_stmt *s = crm_db_stmt(ctx->db, "SELECT login FROM users WHERE id = ?1");
 	login[0] = '\0';
 	if (s) {
@@ -471,18 +600,21 @@ static const char *login_of(struct crm_ctx *ctx, int64_t id)
 	return login;
 }
 
+/* How the kind calls the owner of an unowned record. */
+static const char *nobody(const struct crm_kind *k) { return k->pool ? "the pool" : "nobody"; }
+
 int crm_rec_insert(struct crm_rec *r, bool check, bool audit, int64_t *id)
 {
 	struct crm_ctx *ctx = r->ctx;
 	const struct crm_actor *a = &ctx->actor;
-	int ho = crm_kind_field(r->k, "owner"), st;
+	int ho = r->ho, st;
 
 	if (!has_value(r, ho)) {
 		int64_t owner = r->ref_owner;
 		if (!owner && a->role == CRM_ROLE_REP && !a->single_user)
 			owner = a->id;
+		r->owner_id = owner;
 		if (owner) {
-			r->owner_id = owner;
 			const char *login = login_of(ctx, owner);
 			slot_copy(&r->v[ho], login, strlen(login));
 		}
@@ -490,31 +622,37 @@ int crm_rec_insert(struct crm_rec *r, bool check, bool audit, int64_t *id)
 	if (check && a->role != CRM_ROLE_ADMIN) {
 		char whose[200];
 		snprintf(whose, sizeof whose, "%s%s%ss of '%.100s'", r->where ? r->where : "",
-			 r->where ? ": " : "", r->k->entity, r->owner_id ? val(r, ho) : "nobody");
+			 r->where ? ": " : "", r->k->entity, r->owner_id ? val(r, ho) : nobody(r->k));
 		if ((st = crm_ctx_may_change(ctx, r->owner_id, whose)))
 			return st;
 	}
 	if ((st = insert_stmt(r)))
 		return st;
+	if (!r->prepared)
+		crm_rec_prepare(r);
 	struct crm_stmt *s = r->ins;
 	crm_stmt_reset(s);
 	crm_stmt_clear(s);
-	bind_fields(r, s);
-	int n = r->k->nfields;
-	bind_value(s, n + 1, custom_json(r));
-	crm_bind_id(s, n + 5, r->lead_id);
-	crm_bind_str(s, n + 6, ctx->now_iso);
+	bind_fields(r, s, r->p_key, true);
+	bind_value(s, r->p_custom, r->json.s);
+	if (r->k->from_lead)
+		crm_bind_id(s, r->p_lead, r->lead_id);
+	crm_bind_str(s, r->p_now, ctx->now_iso);
+	if (r->k->pool) {
+		bind_value(s, r->p_by, a->login);
+		if (r->owner_id)
+			crm_bind_str(s, r->p_assigned, ctx->now_iso);
+	}
 	if (crm_step(s) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot insert record");
 	*id = crm_db_last_id(ctx->db);
 	crm_stmt_reset(s);
-	if (!audit)
-		return 0;
-	for (int h = 0; h < r->nslots; h++)
-		if (has_value(r, h) && (st = crm_audit_write(ctx->db, r->k->entity, *id, "create",
-				crm_rec_field_name(r, h), NULL, r->v[h].s)))
-			return st;
-	return 0;
+	if (audit)
+		for (int h = 0; h < r->nslots; h++)
+			if (has_value(r, h) && (st = crm_audit_write(ctx->db, r->k->entity, *id, "create",
+					crm_rec_field_name(r, h), NULL, r->v[h].s)))
+				return st;
+	return r->k->written ? r->k->written(r, *id, true, !audit) : 0;
 }
 
 /* ---- load and apply ---- */
@@ -536,7 +674,10 @@ static int select_stmt(struct crm_rec *r)
 		}
 		crm_buf_add(&q, ", ");
 	}
-	crm_buf_add(&q, "t.owner_id, t.custom, " CRM_SQL_VISIBLE_OWNED("t.owner_id") " FROM ");
+	crm_buf_add(&q, "t.owner_id, t.custom, ");
+	crm_buf_add(&q, r->k->pool ? CRM_SQL_VISIBLE_LEAD("t.owner_id")
+		    : CRM_SQL_VISIBLE_OWNED("t.owner_id"));
+	crm_buf_add(&q, " FROM ");
 	crm_buf_add(&q, r->k->table);
 	crm_buf_add(&q, " t WHERE t.id = :id");
 	return prepare(r, &r->sel, &q);
@@ -566,9 +707,14 @@ int crm_rec_load(struct crm_rec *r, int64_t id, bool for_change)
 	int64_t owner = crm_col_int(s, n);
 	snprintf(what, sizeof what, "%s %lld", r->k->entity, (long long)id);
 	if (!crm_col_int(s, n + 2)) {
-		crm_warn("permission denied: %s is not visible to '%s'", what, ctx->actor.login);
-		crm_stmt_reset(s);
-		return EX_NOPERM;
+		/* the pool's records: the actor's own rules have the last word */
+		st = r->k->pool ? crm_ctx_may_see(ctx, owner, what) : EX_NOPERM;
+		if (!r->k->pool)
+			crm_warn("permission denied: %s is not visible to '%s'", what, ctx->actor.login);
+		if (st) {
+			crm_stmt_reset(s);
+			return st;
+		}
 	}
 	if (for_change && (st = crm_ctx_may_change(ctx, owner, what))) {
 		crm_stmt_reset(s);
@@ -599,40 +745,56 @@ int crm_rec_load(struct crm_rec *r, int64_t id, bool for_change)
 	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read custom fields");
 }
 
-/* UPDATE t SET fields... = ?1..?n, norms ?n+2..?n+4, updated_at ?n+6 WHERE id ?n+7 */
+/* UPDATE t SET fields... = ?1..?n, keys..., updated_at [, assigned_at]
+ * WHERE id */
 static int update_stmt(struct crm_rec *r)
 {
+	const struct crm_kind *k = r->k;
 	struct crm_buf q = {0};
-	char num[96];
-	int n = r->k->nfields;
+	char num[200];
+	int n = k->nfields, p = n;
 	if (r->upd)
 		return 0;
 	crm_buf_add(&q, "UPDATE ");
-	crm_buf_add(&q, r->k->table);
+	crm_buf_add(&q, k->table);
 	crm_buf_add(&q, " SET ");
 	for (int i = 0; i < n; i++) {
-		crm_buf_add(&q, r->k->fields[i].column);
-		snprintf(num, sizeof num, " = ?%d, ", i + 1);
+		crm_buf_add(&q, k->fields[i].column);
+		add_param(&q, " = ", i + 1);
+		crm_buf_add(&q, ", ");
+	}
+	r->pu_key = p + 1;
+	for (int j = 0; j < k->nkeys; j++) {
+		crm_buf_add(&q, k->keys[j].column);
+		add_param(&q, " = ", ++p);
+		crm_buf_add(&q, ", ");
+	}
+	crm_buf_add(&q, "updated_at");
+	add_param(&q, " = ", r->pu_now = ++p);
+	if (k->pool && r->ho >= 0) {
+		r->pu_changed = ++p;
+		snprintf(num, sizeof num, ", assigned_at = CASE WHEN ?%d = 0 THEN assigned_at"
+			 " WHEN ?%d IS NULL THEN NULL ELSE ?%d END", r->pu_changed, r->ho + 1, r->pu_now);
 		crm_buf_add(&q, num);
 	}
-	snprintf(num, sizeof num, "phone_norm = ?%d, email_norm = ?%d, ", n + 2, n + 3);
-	crm_buf_add(&q, num);
-	snprintf(num, sizeof num, "name_norm = ?%d, updated_at = ?%d WHERE id = ?%d", n + 4, n + 6, n + 7);
-	crm_buf_add(&q, num);
+	add_param(&q, " WHERE id = ", r->pu_id = ++p);
 	return prepare(r, &r->upd, &q);
 }
 
-static int write_row(struct crm_rec *cur, int64_t id)
+static int write_row(struct crm_rec *cur, int64_t id, bool owner_changed)
 {
-	int st, n = cur->k->nfields;
+	int st;
 	if ((st = update_stmt(cur)))
 		return st;
 	struct crm_stmt *s = cur->upd;
 	crm_stmt_reset(s);
 	crm_stmt_clear(s);
-	bind_fields(cur, s);
-	crm_bind_str(s, n + 6, cur->ctx->now_iso);
-	crm_bind_int(s, n + 7, id);
+	make_keys(cur);
+	bind_fields(cur, s, cur->pu_key, false);
+	crm_bind_str(s, cur->pu_now, cur->ctx->now_iso);
+	if (cur->pu_changed)
+		crm_bind_int(s, cur->pu_changed, owner_changed);
+	crm_bind_int(s, cur->pu_id, id);
 	st = crm_step(s) == CRM_DONE ? 0 : crm_db_fail(cur->ctx->db, "cannot update record");
 	crm_stmt_reset(s);
 	return st;
@@ -681,17 +843,17 @@ static int check_change(struct crm_rec *chg, int64_t id, int h)
 	struct crm_ctx *ctx = chg->ctx;
 	const char *name = crm_rec_field_name(chg, h), *nv = chg->v[h].s;
 	const char *where = chg->where ? chg->where : "", *sep = chg->where ? ": " : "";
-	if (!*nv && (strcmp(name, "name") == 0 ||
-		     (h >= chg->k->nfields && chg->cf[h - chg->k->nfields]->required))) {
+	bool builtin = h < chg->k->nfields;
+	if (!*nv && (builtin ? chg->k->fields[h].required : chg->cf[h - chg->k->nfields]->required)) {
 		crm_warn("%s%s%s %lld: %s cannot be empty", where, sep, chg->k->entity, (long long)id, name);
 		return EX_DATAERR;
 	}
-	if (h >= chg->k->nfields)
+	if (!builtin)
 		return 0;
 	const struct crm_field *f = &chg->k->fields[h];
 	if (f->kind == CRM_FK_OWNER) {
 		char whose[200];
-		snprintf(whose, sizeof whose, "%ss of '%.100s'", chg->k->entity, *nv ? nv : "nobody");
+		snprintf(whose, sizeof whose, "%ss of '%.100s'", chg->k->entity, *nv ? nv : nobody(chg->k));
 		return crm_ctx_may_change(ctx, chg->owner_id, whose);
 	}
 	if (f->kind == CRM_FK_ACCOUNT && *nv && strcmp(chg->k->table, "accounts") == 0 &&
@@ -708,7 +870,7 @@ static const char *nonempty(const char *s) { return s && *s ? s : NULL; }
 int crm_rec_apply(struct crm_rec *chg, int64_t id, const char *action, struct crm_diff *diff)
 {
 	struct crm_ctx *ctx = chg->ctx;
-	bool changed = false;
+	bool changed = false, owner_changed = false;
 	int st;
 
 	if (!chg->cur)
@@ -718,19 +880,26 @@ int crm_rec_apply(struct crm_rec *chg, int64_t id, const char *action, struct cr
 	if ((st = crm_rec_load(cur, id, true)))
 		return st;
 	for (int h = 0; h < chg->nslots; h++) {
-		if (!chg->v[h].set || strcmp(chg->v[h].s, cur->v[h].s) == 0)
+		if (!chg->v[h].set)
+			continue;
+		bool builtin = h < chg->k->nfields;
+		if (builtin && chg->k->fields[h].kind == CRM_FK_INT && !chg->v[h].s[0])
+			slot_copy(&chg->v[h], "0", 1);
+		if (strcmp(chg->v[h].s, cur->v[h].s) == 0)
 			continue;
 		const char *name = crm_rec_field_name(chg, h), *nv = chg->v[h].s;
 		if ((st = check_change(chg, id, h)))
 			return st;
-		if (h < chg->k->nfields && chg->k->fields[h].kind == CRM_FK_OWNER)
+		if (builtin && chg->k->fields[h].kind == CRM_FK_OWNER) {
 			cur->owner_id = chg->owner_id;
+			owner_changed = true;
+		}
 		if ((st = crm_audit_write(ctx->db, chg->k->entity, id, action, name,
 				       nonempty(cur->v[h].s), nonempty(nv))))
 			return st;
 		if (diff)
 			crm_diff_row(diff, id, name, cur->v[h].s, nv);
-		if (h >= chg->k->nfields && (st = write_custom(cur, id, h, nv)))
+		if (!builtin && (st = write_custom(cur, id, h, nv)))
 			return st;
 		slot_copy(&cur->v[h], nv, strlen(nv));
 		changed = true;
@@ -739,7 +908,9 @@ int crm_rec_apply(struct crm_rec *chg, int64_t id, const char *action, struct cr
 		return 0;
 	if (diff)
 		diff->records++;
-	return write_row(cur, id);
+	if ((st = write_row(cur, id, owner_changed)))
+		return st;
+	return chg->k->written ? chg->k->written(chg, id, false, false) : 0;
 }
 
 /* ---- seeds for link-or-create, and duplicate keys ---- */

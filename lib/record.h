@@ -1,10 +1,33 @@
-/* record.h: what every kind of customer record shares.  Accounts and
- * contacts are each a table of field definitions (struct crm_kind) that
+/* record.h: the record engine every kind of customer record uses.  A kind
+ * (struct crm_kind) is a table of field definitions plus a few hooks; it
  * drives one record of values, its checks, insert, load, audited apply,
- * bulk update, tags, list, show, dupes, merge and forget.  Leads keep their
- * own record (lead.h) but share the history section and id parsing at the
- * top; tags and the custom-field JSON are in text.h, the -n change report
- * in change.h. */
+ * bulk update, tags, list, show, dupes, merge and forget.  Accounts,
+ * contacts and leads are kinds.
+ *
+ * A new kind (products, quotes, ...) is one file, lib/KIND.c, with its
+ * header declaring `extern const struct crm_kind crm_KIND_kind;`:
+ *
+ *   static const struct crm_field fields[] = {
+ *           {"name", "name", CRM_FK_TEXT, 200, false, .required = true},
+ *           {"price", "price", CRM_FK_TEXT, 30, false, .check = price_why},
+ *           {"owner", "owner_id", CRM_FK_OWNER, 100, false},
+ *   };
+ *   static const struct crm_dupkey keys[] = {{"name", "name_norm", CRM_KEY_NAME}};
+ *   static const struct crm_col cols[] = {{"id", "t.id", true}, ...};
+ *   const struct crm_kind crm_product_kind = {
+ *           .entity = "product", .table = "products",
+ *           .fields = fields, .nfields = 3, .cols = cols, .ncols = ...,
+ *           .keys = keys, .nkeys = 1,
+ *           .written = after_write,   (derived values: a status, a score)
+ *   };
+ *
+ * The table has the field columns, custom (a JSON object), the key
+ * columns, owner_id, created_at and updated_at (lead_id with .from_lead;
+ * created_by and assigned_at with .pool).  A check is
+ * `const char *why(const struct crm_config *, const char *value)`:
+ * NULL, or why the trimmed, non-empty value is refused.  The commands
+ * (crm_rec_add, crm_rec_update, crm_rec_update_tsv, crm_rec_list, ...)
+ * and the tool subcommands of record_tool.c then work for the kind. */
 #ifndef CRM_RECORD_H
 #define CRM_RECORD_H
 
@@ -40,7 +63,10 @@ enum crm_fkind {
 	CRM_FK_TEXT, CRM_FK_PHONE, CRM_FK_EMAIL, CRM_FK_TAGS, CRM_FK_SOURCE,
 	CRM_FK_OWNER,		/* a login; stored as owner_id */
 	CRM_FK_ACCOUNT,		/* an account id the actor may see */
+	CRM_FK_INT,		/* an integer, stored as one; an emptied value is 0 */
 };
+
+struct crm_config;
 
 struct crm_field {
 	const char *name;	/* in TSV headers, options and audit rows */
@@ -48,6 +74,21 @@ struct crm_field {
 	enum crm_fkind kind;
 	size_t max_len;		/* bytes */
 	bool personal;		/* erased by forget */
+	bool required;		/* may not be emptied */
+	/* NULL, or why the trimmed, non-empty value is refused ("unknown
+	 * status"); the value is quoted after it. */
+	const char *(*check)(const struct crm_config *cfg, const char *value);
+	const char *initial;	/* the value of a new record that gives none */
+};
+
+/* Duplicate keys: text normalised (lib/normalise.h). */
+enum crm_key { CRM_KEY_COMPANY, CRM_KEY_NAME, CRM_KEY_PHONE, CRM_KEY_EMAIL };
+
+/* A duplicate key column of a kind, kept from the field of that name. */
+struct crm_dupkey {
+	const char *field;
+	const char *column;
+	enum crm_key key;
 };
 
 /* A read-only column of list and show (an SQL expression over t, the
@@ -59,6 +100,7 @@ struct crm_col {
 };
 
 struct crm_db;
+struct crm_rec;
 
 struct crm_kind {
 	const char *entity;		/* "account": audit, custom_fields, messages */
@@ -73,6 +115,19 @@ struct crm_kind {
 	const char *name_match;		/* what dupes calls a match on it */
 	/* Point everything that refers to record from at record to. */
 	int (*repoint)(struct crm_db *db, int64_t from, int64_t to);
+	const struct crm_dupkey *keys;	/* kept on every write */
+	int nkeys;
+	/* A new record must have one of these fields (NULL = "name"). */
+	const char *const *one_of;
+	bool from_lead;			/* has lead_id: the lead it came from */
+	/* Unowned records wait in a pool everyone sees (else they are the
+	 * managers'); the creator and the time of assignment are kept. */
+	bool pool;
+	bool quote_given;		/* refusals quote the value as given, untrimmed */
+	/* After a record is inserted (created) or changed (chg: the fields
+	 * set), for the values derived from others; batch: an import that
+	 * derives them for its whole batch.  0 or an exit status. */
+	int (*written)(struct crm_rec *r, int64_t id, bool created, bool batch);
 };
 
 /* Handles of the fields every kind has. */
@@ -86,6 +141,7 @@ struct crm_rec *crm_rec_new(struct crm_ctx *ctx, const struct crm_kind *k);
 void crm_rec_free(struct crm_rec *r);
 void crm_rec_clear(struct crm_rec *r);
 const struct crm_kind *crm_rec_kind(const struct crm_rec *r);
+struct crm_ctx *crm_rec_ctx(const struct crm_rec *r);
 /* The handle of a built-in or custom field, or -1. */
 int crm_rec_field(const struct crm_rec *r, const char *name);
 const char *crm_rec_field_name(const struct crm_rec *r, int h);
@@ -108,8 +164,19 @@ void crm_rec_trust_refs(struct crm_rec *r, bool trusted);
 void crm_rec_where(struct crm_rec *r, const char *where);
 /* The lead a new record is converted from (accounts.lead_id...). */
 void crm_rec_set_lead(struct crm_rec *r, int64_t lead_id);
-/* Required custom fields and a name: 0 or 65 with crm_rec_error(). */
+/* Required custom fields and one of the kind's one_of: 0 or 65 with
+ * crm_rec_error(). */
 int crm_rec_check_new(struct crm_rec *r);
+/* Compute the duplicate keys and the custom JSON now (crm_rec_insert does
+ * it otherwise), so that another thread can do that work. */
+void crm_rec_prepare(struct crm_rec *r);
+
+/* Every login with its user id, read once, so that records can resolve
+ * owners without the database (from a thread that must not use it). */
+struct crm_owners;
+struct crm_owners *crm_owners_load(struct crm_ctx *ctx);
+void crm_owners_free(struct crm_owners *o);
+void crm_rec_use_owners(struct crm_rec *r, const struct crm_owners *o);
 
 /* Insert as a new record inside the caller's transaction.  A rep's record
  * with no owner becomes the rep's; a contact with no owner takes its
@@ -131,9 +198,7 @@ int crm_rec_seed_put(struct crm_rec *r, const char *name, const char *value, con
  * given by login. */
 char *crm_rec_login_of(struct crm_ctx *ctx, int64_t id);
 
-/* Duplicate keys: text normalised (lib/normalise.h) and bound to st at
- * i, or NULL when it gives no key. */
-enum crm_key { CRM_KEY_COMPANY, CRM_KEY_NAME, CRM_KEY_PHONE, CRM_KEY_EMAIL };
+/* A duplicate key bound to st at i, or NULL when text gives no key. */
 struct crm_stmt;
 void crm_rec_bind_key(struct crm_stmt *st, int i, const char *text, enum crm_key kind);
 
