@@ -1,26 +1,48 @@
 /* lead.c: leads as a kind of the record engine (record.h): the field
- * table of leadfield.c, duplicate keys, and the heat and score that follow
- * every write; and the writing commands (add, update, bulk update).  Listing is in lead_list.c, dupes/merge/forget in
- * lead_merge.c, bulk import in lead_import.c. */
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
+ * table of leadfield.c, list columns, duplicate keys, and the heat and
+ * score that follow every write; the lead names over the engine; and the
+ * writing commands (add, update, bulk update).  Listing is in
+ * lead_list.c, dupes/merge/forget in lead_merge.c, bulk import in
+ * lead_import.c. */
 #include <sysexits.h>
 
-#include "audit.h"
-#include "batch.h"
 #include "db.h"
 #include "err.h"
 #include "lead.h"
-#include "score.h"
 #include "leadfield.h"
-#include "money.h"
-#include "normalise.h"
 #include "record.h"
-#include "tsv.h"
-#include "utf8.h"
+#include "score.h"
 
 /* ---- the lead kind ---- */
+
+static const struct crm_col cols[] = {
+	{"id", "t.id", .listed = true, .type = CRM_COL_INT},
+	{"name", "t.name", .listed = true},
+	{"company", "t.company", .listed = true},
+	{"title", "t.title", .listed = true},
+	{"phone", "t.phone", .listed = true},
+	{"email", "t.email", .listed = true},
+	{"region", "t.region", .listed = true},
+	{"city", "t.city", .listed = true},
+	{"industry", "t.industry", .listed = true},
+	{"source", "t.source", .listed = true},
+	{"campaign", "t.campaign", .listed = true},
+	{"tags", "t.tags", .listed = true},
+	{"heat", "t.heat", .listed = true},
+	{"score", "t.score", .listed = true, .type = CRM_COL_INT},
+	{"status", "t.status", .listed = true},
+	{"owner", "u.login", .listed = true},
+	{"created_at", "t.created_at", .listed = true},
+	{"notes", "t.notes", .listed = false},
+	{"updated_at", "t.updated_at", .listed = false},
+	{"assigned_at", "t.assigned_at", .listed = false},
+	{"first_contact_at", "t.first_contact_at", .listed = false},
+	{"last_activity_at", "t.last_activity_at", .listed = false},
+	{"disqualify_reason", "t.disqualify_reason", .listed = false},
+	{"claimed_at", "t.claimed_at", .listed = false},
+	{"created_by", "t.created_by", .listed = false},
+	{"forgotten_at", "t.forgotten_at", .listed = false},
+};
 
 static const char *const one_of[] = {"name", "company", "phone", "email", NULL};
 
@@ -57,11 +79,19 @@ static int written(struct crm_rec *r, int64_t id, bool created, bool batch)
 	return st == 1 ? 0 : st;
 }
 
+/* A score the scoring rules compute is read-only. */
+static bool computed(const struct crm_config *cfg, int h)
+{
+	return h == CRM_LF_SCORE && crm_score_computed(cfg);
+}
+
 const struct crm_kind crm_lead_kind = {
 	.entity = "lead",
 	.table = "leads",
 	.fields = crm_lead_fields_def,
 	.nfields = CRM_LEAD_NFIELDS + 1,
+	.cols = cols,
+	.ncols = (int)(sizeof cols / sizeof cols[0]),
 	.keys = keys,
 	.nkeys = (int)(sizeof keys / sizeof keys[0]),
 	.one_of = one_of,
@@ -69,6 +99,8 @@ const struct crm_kind crm_lead_kind = {
 	.quote_given = true,
 	.repoint = crm_lead_repoint,
 	.written = written,
+	.computed = computed,
+	.missing_stops = true,
 };
 
 /* ---- the lead record: the record engine's, by the names leads use ---- */
@@ -155,113 +187,7 @@ int crm_lead_update(struct crm_ctx *ctx, int64_t id, struct crm_rec *r, FILE *ou
 	return crm_lead_change(ctx, id, r, "update", out);
 }
 
-/* ---- bulk update from TSV ---- */
-
-struct bulk {
-	struct crm_ctx *ctx;
-	struct crm_tsv *t;
-	struct crm_rec *r, *probe;
-	int *handle;		/* per column, -1 = ignored */
-	int idcol;
-	struct crm_batch_ids *ids;
-	struct crm_batch_ro *ro;
-	struct crm_diff *diff;
-};
-
-/* One row (crm_batch_run): checked, and applied when apply and no row was
- * bad.  0, 65 bad, another status = stop. */
-static int bulk_row(void *arg, bool apply, long bad)
-{
-	struct bulk *b = arg;
-	const char *name = crm_tsv_name(b->t);
-	long line = crm_tsv_line(b->t);
-	const char *idtext = crm_tsv_field(b->t, (size_t)b->idcol, NULL);
-	char *end;
-	errno = 0;
-	long long id = strtoll(idtext, &end, 10);
-	if (errno || end == idtext || *end || id <= 0) {
-		crm_warn("%s:%ld: invalid lead id '%s'", name, line, idtext);
-		return EX_DATAERR;
-	}
-	long first = apply ? 0 : crm_batch_ids_add(b->ids, id, line);
-	if (first) {
-		crm_warn("%s:%ld: id %lld already updated on line %ld", name, line, id, first);
-		return EX_DATAERR;
-	}
-	crm_lead_rec_clear(b->r);
-	for (size_t i = 0; i < crm_tsv_ncols(b->t); i++) {
-		if (b->handle[i] < 0)
-			continue;
-		if (crm_lead_rec_put(b->r, b->handle[i], crm_tsv_field(b->t, i, NULL))) {
-			crm_warn("%s:%ld: %s", name, line, crm_rec_error(b->r));
-			return EX_DATAERR;
-		}
-	}
-	int st = crm_batch_ro_check(b->ro, "lead", id);
-	if (st || bad)
-		return st;	/* nothing will be written: only check */
-	char where[300];
-	snprintf(where, sizeof where, "%s:%ld", name, line);
-	if (!apply) {
-		/* before the lock: is the lead there, and the actor's to change? */
-		if (!b->probe)
-			b->probe = crm_lead_rec_new(b->ctx);
-		crm_rec_where(b->probe, where);
-		st = crm_lead_load(b->probe, id, true);
-		crm_rec_where(b->probe, NULL);
-		return st;
-	}
-	crm_rec_where(b->r, where);
-	st = crm_rec_apply(b->r, id, "update", b->diff);
-	crm_rec_where(b->r, NULL);
-	return st;
-}
-
 int crm_lead_update_tsv(struct crm_ctx *ctx, FILE *in, const char *name, FILE *out)
 {
-	struct crm_diff diff = {ctx->opts->dry_run ? out : NULL, !ctx->opts->no_header, 0, 0};
-	struct bulk b = {.ctx = ctx, .diff = &diff};
-	bool began = false;
-	int st;
-
-	if (!(b.t = crm_tsv_open_twice(in, name, &st)))
-		goto out;
-	if ((b.idcol = crm_tsv_col(b.t, "id")) < 0) {
-		crm_warn("%s:1: missing column 'id'", crm_tsv_name(b.t));
-		st = EX_DATAERR;
-		goto out;
-	}
-	b.r = crm_lead_rec_new(ctx);
-	crm_rec_trust_utf8(b.r, true);
-	b.ids = crm_batch_ids_new();
-	size_t ncols = crm_tsv_ncols(b.t);
-	b.handle = crm_xcalloc(ncols, sizeof *b.handle);
-	const char **ro = crm_xcalloc(ncols, sizeof *ro);
-	for (size_t i = 0; i < ncols; i++) {
-		const char *col = crm_tsv_colname(b.t, i);
-		b.handle[i] = crm_lead_rec_field(b.r, col);
-		/* a computed score would be overwritten: read-only then */
-		if (b.handle[i] == CRM_LF_SCORE && crm_score_computed(ctx->cfg))
-			b.handle[i] = -1;
-		if (b.handle[i] < 0 && (int)i != b.idcol)
-			ro[i] = crm_lead_col_expr(col);
-	}
-	st = crm_batch_ro_new(ctx, b.t, ro, "FROM leads l LEFT JOIN users u ON u.id = l.owner_id"
-			      " WHERE l.id = :id AND " CRM_SQL_VISIBLE_LEAD("l.owner_id"), &b.ro);
-	free(ro);
-	if (st)
-		goto out;
-	st = crm_batch_run(ctx, b.t, bulk_row, &b, &began);
-	if (began && !(st = crm_ctx_end(ctx, st)) && !ctx->opts->quiet)
-		crm_warn("%s %ld %s, %ld %s", ctx->opts->dry_run ? "would update" : "updated",
-			 diff.records, diff.records == 1 ? "lead" : "leads",
-			 diff.fields, diff.fields == 1 ? "field" : "fields");
-out:
-	crm_batch_ro_free(b.ro);
-	crm_batch_ids_free(b.ids);
-	free(b.handle);
-	crm_lead_rec_free(b.r);
-	crm_lead_rec_free(b.probe);
-	crm_tsv_close(b.t);
-	return st;
+	return crm_rec_update_tsv(ctx, &crm_lead_kind, in, name, out);
 }

@@ -98,9 +98,6 @@ struct crm_lead_filter {
 	long limit;		/* < 0 = none */
 };
 void crm_lead_filter_init(struct crm_lead_filter *f);
-/* The SQL expression (over leads l and users u, its owner) of a column
- * list can print, or NULL. */
-const char *crm_lead_col_expr(const char *name);
 int crm_lead_list(struct crm_ctx *ctx, const struct crm_lead_filter *f, FILE *out);
 int crm_lead_show(struct crm_ctx *ctx, int64_t id, FILE *out);
 /* Values for shell completion, one a line: subcommands, fields, statuses,

@@ -54,6 +54,16 @@ struct crm_owners {
 	int64_t *id;
 };
 
+/* The statements of a kind, built from its fields once per process and
+ * kept, so that the connection's cache (by address) prepares each once
+ * however many records a bulk path holds. */
+struct kind_sql {
+	const struct crm_kind *k;
+	char *ins, *upd, *sel;
+	int p_custom, p_key, p_lead, p_now, p_by, p_assigned;	/* parameters of ins */
+	int pu_key, pu_now, pu_changed, pu_id;			/* and of upd */
+};
+
 struct crm_rec {
 	struct crm_ctx *ctx;
 	const struct crm_kind *k;
@@ -75,9 +85,7 @@ struct crm_rec {
 	const char *where;
 	char err[512];
 	struct crm_buf json;
-	struct crm_stmt *ins, *upd, *sel;	/* built from the kind's fields */
-	int p_custom, p_key, p_lead, p_now, p_by, p_assigned;	/* parameters of ins */
-	int pu_key, pu_now, pu_changed, pu_id;			/* and of upd */
+	const struct kind_sql *q;	/* the kind's statements */
 	struct crm_rec *cur;		/* apply's copy of the stored record */
 };
 
@@ -126,9 +134,6 @@ void crm_rec_free(struct crm_rec *r)
 	free(r->cf);
 	free(r->cached_login);
 	free(r->json.s);
-	crm_stmt_finish(r->ins);
-	crm_stmt_finish(r->upd);
-	crm_stmt_finish(r->sel);
 	crm_rec_free(r->cur);
 	free(r);
 }
@@ -454,14 +459,7 @@ int crm_rec_check_new(struct crm_rec *r)
 
 /* ---- statements built from the kind ---- */
 
-static int prepare(struct crm_rec *r, struct crm_stmt **st, struct crm_buf *q)
-{
-	int rc = crm_db_prepare(r->ctx->db, q->s, st);
-	free(q->s);
-	if (rc != CRM_OK)
-		return crm_db_fail(r->ctx->db, "cannot prepare statement");
-	return 0;
-}
+static struct crm_stmt *stmt(struct crm_rec *r, int which);
 
 static void add_param(struct crm_buf *q, const char *sep, int i)
 {
@@ -473,13 +471,11 @@ static void add_param(struct crm_buf *q, const char *sep, int i)
 /* INSERT INTO t (fields..., custom, keys..., [lead_id,] created_at,
  * updated_at [, created_by, assigned_at]): parameters 1..n for the
  * fields, then the rest (created_at and updated_at share one). */
-static int insert_stmt(struct crm_rec *r)
+static void insert_sql(struct kind_sql *r)
 {
 	const struct crm_kind *k = r->k;
 	struct crm_buf q = {0};
 	int n = k->nfields, p = n;
-	if (r->ins)
-		return 0;
 	crm_buf_add(&q, "INSERT INTO ");
 	crm_buf_add(&q, k->table);
 	crm_buf_add(&q, " (");
@@ -510,7 +506,7 @@ static int insert_stmt(struct crm_rec *r)
 		add_param(&q, ", ", r->p_assigned = ++p);
 	}
 	crm_buf_add(&q, ")");
-	return prepare(r, &r->ins, &q);
+	r->ins = q.s;
 }
 
 static void bind_value(struct crm_stmt *st, int i, const char *s)
@@ -626,22 +622,21 @@ int crm_rec_insert(struct crm_rec *r, bool check, bool audit, int64_t *id)
 		if ((st = crm_ctx_may_change(ctx, r->owner_id, whose)))
 			return st;
 	}
-	if ((st = insert_stmt(r)))
-		return st;
+	struct crm_stmt *s = stmt(r, 'i');
+	if (!s)
+		return EX_SOFTWARE;
 	if (!r->prepared)
 		crm_rec_prepare(r);
-	struct crm_stmt *s = r->ins;
-	crm_stmt_reset(s);
-	crm_stmt_clear(s);
-	bind_fields(r, s, r->p_key, true);
-	bind_value(s, r->p_custom, r->json.s);
+	const struct kind_sql *q = r->q;
+	bind_fields(r, s, q->p_key, true);
+	bind_value(s, q->p_custom, r->json.s);
 	if (r->k->from_lead)
-		crm_bind_id(s, r->p_lead, r->lead_id);
-	crm_bind_str(s, r->p_now, ctx->now_iso);
+		crm_bind_id(s, q->p_lead, r->lead_id);
+	crm_bind_str(s, q->p_now, ctx->now_iso);
 	if (r->k->pool) {
-		bind_value(s, r->p_by, a->login);
+		bind_value(s, q->p_by, a->login);
 		if (r->owner_id)
-			crm_bind_str(s, r->p_assigned, ctx->now_iso);
+			crm_bind_str(s, q->p_assigned, ctx->now_iso);
 	}
 	if (crm_step(s) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot insert record");
@@ -658,11 +653,9 @@ int crm_rec_insert(struct crm_rec *r, bool check, bool audit, int64_t *id)
 /* ---- load and apply ---- */
 
 /* SELECT fields..., owner_id, custom, visible FROM t WHERE id = :id */
-static int select_stmt(struct crm_rec *r)
+static void select_sql(struct kind_sql *r)
 {
 	struct crm_buf q = {0};
-	if (r->sel)
-		return 0;
 	crm_buf_add(&q, "SELECT ");
 	for (int i = 0; i < r->k->nfields; i++) {
 		const struct crm_field *f = &r->k->fields[i];
@@ -680,7 +673,7 @@ static int select_stmt(struct crm_rec *r)
 	crm_buf_add(&q, " FROM ");
 	crm_buf_add(&q, r->k->table);
 	crm_buf_add(&q, " t WHERE t.id = :id");
-	return prepare(r, &r->sel, &q);
+	r->sel = q.s;
 }
 
 int crm_rec_load(struct crm_rec *r, int64_t id, bool for_change)
@@ -690,10 +683,9 @@ int crm_rec_load(struct crm_rec *r, int64_t id, bool for_change)
 	int n = r->k->nfields, st, rc;
 	char what[64];
 
-	if ((st = select_stmt(r)))
-		return st;
-	struct crm_stmt *s = r->sel;
-	crm_stmt_reset(s);
+	struct crm_stmt *s = stmt(r, 's');
+	if (!s)
+		return EX_SOFTWARE;
 	crm_bind_int(s, crm_param_index(s, ":id"), id);
 	crm_ctx_bind_actor(ctx, s);
 	rc = crm_step(s);
@@ -747,14 +739,12 @@ int crm_rec_load(struct crm_rec *r, int64_t id, bool for_change)
 
 /* UPDATE t SET fields... = ?1..?n, keys..., updated_at [, assigned_at]
  * WHERE id */
-static int update_stmt(struct crm_rec *r)
+static void update_sql(struct kind_sql *r)
 {
 	const struct crm_kind *k = r->k;
 	struct crm_buf q = {0};
 	char num[200];
-	int n = k->nfields, p = n;
-	if (r->upd)
-		return 0;
+	int n = k->nfields, p = n, ho = crm_kind_field(k, "owner");
 	crm_buf_add(&q, "UPDATE ");
 	crm_buf_add(&q, k->table);
 	crm_buf_add(&q, " SET ");
@@ -771,30 +761,54 @@ static int update_stmt(struct crm_rec *r)
 	}
 	crm_buf_add(&q, "updated_at");
 	add_param(&q, " = ", r->pu_now = ++p);
-	if (k->pool && r->ho >= 0) {
+	if (k->pool && ho >= 0) {
 		r->pu_changed = ++p;
 		snprintf(num, sizeof num, ", assigned_at = CASE WHEN ?%d = 0 THEN assigned_at"
-			 " WHEN ?%d IS NULL THEN NULL ELSE ?%d END", r->pu_changed, r->ho + 1, r->pu_now);
+			 " WHEN ?%d IS NULL THEN NULL ELSE ?%d END", r->pu_changed, ho + 1, r->pu_now);
 		crm_buf_add(&q, num);
 	}
 	add_param(&q, " WHERE id = ", r->pu_id = ++p);
-	return prepare(r, &r->upd, &q);
+	r->upd = q.s;
+}
+
+/* The statements of kind k, built the first time. */
+static const struct kind_sql *kind_sql(const struct crm_kind *k)
+{
+	static struct kind_sql built[16];
+	int i = 0;
+	while (i < 16 && built[i].k && built[i].k != k)
+		i++;
+	if (i == 16)
+		crm_die(EX_SOFTWARE, "internal error: more than 16 kinds of record");
+	if (!built[i].k) {
+		built[i].k = k;
+		insert_sql(&built[i]);
+		select_sql(&built[i]);
+		update_sql(&built[i]);
+	}
+	return &built[i];
+}
+
+static struct crm_stmt *stmt(struct crm_rec *r, int which)
+{
+	if (!r->q)
+		r->q = kind_sql(r->k);
+	return crm_db_stmt(r->ctx->db, which == 'i' ? r->q->ins : which == 'u' ? r->q->upd : r->q->sel);
 }
 
 static int write_row(struct crm_rec *cur, int64_t id, bool owner_changed)
 {
 	int st;
-	if ((st = update_stmt(cur)))
-		return st;
-	struct crm_stmt *s = cur->upd;
-	crm_stmt_reset(s);
-	crm_stmt_clear(s);
+	struct crm_stmt *s = stmt(cur, 'u');
+	if (!s)
+		return EX_SOFTWARE;
+	const struct kind_sql *q = cur->q;
 	make_keys(cur);
-	bind_fields(cur, s, cur->pu_key, false);
-	crm_bind_str(s, cur->pu_now, cur->ctx->now_iso);
-	if (cur->pu_changed)
-		crm_bind_int(s, cur->pu_changed, owner_changed);
-	crm_bind_int(s, cur->pu_id, id);
+	bind_fields(cur, s, q->pu_key, false);
+	crm_bind_str(s, q->pu_now, cur->ctx->now_iso);
+	if (q->pu_changed)
+		crm_bind_int(s, q->pu_changed, owner_changed);
+	crm_bind_int(s, q->pu_id, id);
 	st = crm_step(s) == CRM_DONE ? 0 : crm_db_fail(cur->ctx->db, "cannot update record");
 	crm_stmt_reset(s);
 	return st;

@@ -2,32 +2,41 @@
  * (struct crm_kind) is a table of field definitions plus a few hooks; it
  * drives one record of values, its checks, insert, load, audited apply,
  * bulk update, tags, list, show, dupes, merge and forget.  Accounts,
- * contacts and leads are kinds.
+ * contacts and leads are kinds (account.c, contact.c, lead.c).
  *
- * A new kind (products, quotes, ...) is one file, lib/KIND.c, with its
- * header declaring `extern const struct crm_kind crm_KIND_kind;`:
+ * A new kind (products, quotes, ...) is one file, lib/KIND.c, whose header
+ * declares `extern const struct crm_kind crm_KIND_kind;`:
  *
+ *   static const char *price_why(const struct crm_config *cfg, const char *v)
+ *   {
+ *           return crm_money_amount(v, ...) ? "invalid price" : NULL;
+ *   }
  *   static const struct crm_field fields[] = {
- *           {"name", "name", CRM_FK_TEXT, 200, false, .required = true},
- *           {"price", "price", CRM_FK_TEXT, 30, false, .check = price_why},
- *           {"owner", "owner_id", CRM_FK_OWNER, 100, false},
+ *           {"name", "name", CRM_FK_TEXT, 200, .required = true},
+ *           {"price", "price", CRM_FK_TEXT, 30, .check = price_why},
+ *           {"status", "status", CRM_FK_TEXT, 20, .initial = "active"},
+ *           {"owner", "owner_id", CRM_FK_OWNER, 100, .personal = false},
  *   };
  *   static const struct crm_dupkey keys[] = {{"name", "name_norm", CRM_KEY_NAME}};
- *   static const struct crm_col cols[] = {{"id", "t.id", true}, ...};
+ *   static const struct crm_col cols[] = {
+ *           {"id", "t.id", .listed = true}, {"name", "t.name", .listed = true}, ...
+ *           {"owner", "u.login", .listed = true},
+ *   };
  *   const struct crm_kind crm_product_kind = {
  *           .entity = "product", .table = "products",
- *           .fields = fields, .nfields = 3, .cols = cols, .ncols = ...,
+ *           .fields = fields, .nfields = 4, .cols = cols, .ncols = ...,
  *           .keys = keys, .nkeys = 1,
- *           .written = after_write,   (derived values: a status, a score)
+ *           .written = after_write,   (values derived after a write: a total)
  *   };
  *
- * The table has the field columns, custom (a JSON object), the key
- * columns, owner_id, created_at and updated_at (lead_id with .from_lead;
- * created_by and assigned_at with .pool).  A check is
- * `const char *why(const struct crm_config *, const char *value)`:
- * NULL, or why the trimmed, non-empty value is refused.  The commands
- * (crm_rec_add, crm_rec_update, crm_rec_update_tsv, crm_rec_list, ...)
- * and the tool subcommands of record_tool.c then work for the kind. */
+ * Its table (a migration in schema.c) has the field columns, custom (a
+ * JSON object), the key columns, owner_id, created_at and updated_at
+ * (lead_id with .from_lead; created_by and assigned_at with .pool).  A
+ * check returns NULL, or why the trimmed, non-empty value is refused; the
+ * value is quoted after it.  The commands (crm_rec_add, crm_rec_update,
+ * crm_rec_update_tsv, crm_rec_list, crm_rec_show, ...) then work for the
+ * kind, and a tool is cmd/crm-KIND.c: a struct crm_rec_tool of options
+ * calling the crm_rt_* subcommands of record_tool.c, as crm-account.c. */
 #ifndef CRM_RECORD_H
 #define CRM_RECORD_H
 
@@ -41,7 +50,7 @@
 #include "out.h"
 #include "text.h"
 
-/* ---- pieces leads share ---- */
+/* ---- pieces every kind shares ---- */
 
 /* The audit rows of entity id and of the records merged into it (audit.h
  * CRM_AUDIT_MERGED), oldest first: at, actor, tool, action, field,
@@ -97,6 +106,7 @@ struct crm_col {
 	const char *name;
 	const char *expr;
 	bool listed;		/* one of list's default columns */
+	enum crm_col_kind type;	/* 0 (text) says nothing: id is an integer then */
 };
 
 struct crm_db;
@@ -128,6 +138,12 @@ struct crm_kind {
 	 * set), for the values derived from others; batch: an import that
 	 * derives them for its whole batch.  0 or an exit status. */
 	int (*written)(struct crm_rec *r, int64_t id, bool created, bool batch);
+	/* NULL, or whether the config computes field h: then a bulk update
+	 * only checks its column, like list's read-only columns. */
+	bool (*computed)(const struct crm_config *cfg, int h);
+	/* Bulk update: an id not found stops the batch (1) instead of being
+	 * a bad row, and after a bad row ids are no longer looked up. */
+	bool missing_stops;
 };
 
 /* Handles of the fields every kind has. */
@@ -225,6 +241,24 @@ struct crm_rec_filter {
 void crm_rec_filter_init(struct crm_rec_filter *f);
 int crm_rec_list(struct crm_ctx *ctx, const struct crm_kind *k, const struct crm_rec_filter *f,
 		 FILE *out);
+/* Columns picked by name (--fields, --sort): one of the kind's, or a
+ * custom field of its entity. */
+struct crm_pick {
+	const struct crm_col *col;
+	const struct crm_custom_field *cf;	/* when col is NULL */
+};
+/* 0, or -1 when name is neither. */
+int crm_pick_find(struct crm_ctx *ctx, const struct crm_kind *k, const char *name,
+		  struct crm_pick *p);
+/* "a,b" into a malloc'd array (NULL: the listed columns, then the custom
+ * fields); 0, or 64 after "unknown field 'x' in --fields". */
+int crm_picks_parse(struct crm_ctx *ctx, const struct crm_kind *k, const char *spec,
+		    struct crm_pick **out, size_t *n);
+/* Bind the JSON paths of the custom fields among picks to :cfK, :cfK+1...
+ * (*k counts on). */
+void crm_picks_bind(struct crm_stmt *st, const struct crm_pick *picks, size_t n, int *k);
+const char *crm_pick_name(const struct crm_pick *p);
+
 /* The profile of record id: every column and custom field, as one TSV row
  * (vertical: field/value rows).  Checks visibility. */
 int crm_rec_profile(struct crm_ctx *ctx, const struct crm_kind *k, int64_t id, bool vertical,
