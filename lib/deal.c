@@ -10,7 +10,6 @@
 #include "db.h"
 #include "deal.h"
 #include "err.h"
-#include "leadfield.h"
 #include "money.h"
 #include "record.h"
 #include "text.h"
@@ -269,7 +268,7 @@ static int put(struct crm_ctx *ctx, struct vals *v, const char *name, const char
 		f++;
 	if (f == DF_N)
 		return put_custom(ctx, v, name, value);
-	char *buf = crm_xstrdup(value), *text = crm_trim(buf), *sbuf = NULL, small[CRM_MONEY_LEN];
+	char *buf = crm_xstrdup(value), *text = crm_trim(buf), small[CRM_MONEY_LEN];
 	const char *canon = text, *why;
 	v->num[f] = 0;
 	if (f == DF_CONTACT)
@@ -310,8 +309,7 @@ static int put(struct crm_ctx *ctx, struct vals *v, const char *name, const char
 			st = crm_deal_why_value(v->why, sizeof v->why, "unknown user", text);
 		break;
 	case DF_SOURCE:
-		sbuf = crm_xmalloc(strlen(text) + 1);
-		if (crm_lead_value_check(ctx->cfg, CRM_LF_SOURCE, text, sbuf, &canon, &why) != 0)
+		if (!(canon = crm_deal_source(ctx->cfg, text, &why)))
 			st = crm_deal_why_value(v->why, sizeof v->why, why, text);
 		break;
 	default:
@@ -323,7 +321,6 @@ out:
 		v->text[f] = crm_xstrdup(canon);
 		v->set[f] = true;
 	}
-	free(sbuf);
 	free(buf);
 	return st;
 }

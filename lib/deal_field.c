@@ -10,6 +10,7 @@
 #include "err.h"
 #include "money.h"
 #include "record.h"
+#include "text.h"
 
 int crm_deal_why_value(char *why, size_t n, const char *what, const char *value)
 {
@@ -38,6 +39,22 @@ int crm_deal_close_date(struct crm_ctx *ctx, const char *s, char out[CRM_DATE_LE
 		return crm_deal_why_value(why, n, "invalid close date", s);
 	crm_time_date(t, out);
 	return 0;
+}
+
+const char *crm_deal_source(const struct crm_config *cfg, char *s, const char **why)
+{
+	static char toolong[96];
+	size_t len = strlen(crm_trim(s));
+	if (len > CRM_DEAL_SOURCE_MAX) {
+		snprintf(toolong, sizeof toolong, "too long (%zu bytes, at most %d)", len,
+			 CRM_DEAL_SOURCE_MAX);
+		*why = toolong;
+		return NULL;
+	}
+	const char *id = len ? crm_source_id(cfg, s) : s;
+	if (!id)
+		*why = "unknown source";
+	return id;
 }
 
 int crm_deal_currency(const char *s, char out[4], char *why, size_t n)

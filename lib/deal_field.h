@@ -21,6 +21,10 @@ int crm_deal_amount(const char *s, int64_t *cents, char *why, size_t n);
  * counted forward from now ("30d"); kept as the local date. */
 int crm_deal_close_date(struct crm_ctx *ctx, const char *s, char out[CRM_DATE_LEN],
 			char *why, size_t n);
+/* The source s names (trimmed in place; "" for none), as a lead's
+ * source: its id, or NULL with why ("unknown source"). */
+#define CRM_DEAL_SOURCE_MAX 100
+const char *crm_deal_source(const struct crm_config *cfg, char *s, const char **why);
 /* A currency code: three ASCII letters, kept in upper case (out[4]). */
 int crm_deal_currency(const char *s, char out[4], char *why, size_t n);
 /* The stage of pipeline p called id, refusing a stage the pipeline lacks

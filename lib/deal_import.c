@@ -20,7 +20,6 @@
 #include "db.h"
 #include "deal.h"
 #include "err.h"
-#include "leadfield.h"
 #include "money.h"
 #include "record.h"
 #include "text.h"
@@ -271,8 +270,8 @@ static int check_values(struct imp *im, struct row *r, char *why, size_t n)
 		return st;
 	r->d.currency = r->currency;
 	if (*(v = r->v[IF_SOURCE])) {
-		r->source_buf = crm_xmalloc(strlen(v) + 1);
-		if (crm_lead_value_check(im->cfg, CRM_LF_SOURCE, v, r->source_buf, &r->d.source, &reason))
+		r->source_buf = crm_xstrdup(v);
+		if (!(r->d.source = crm_deal_source(im->cfg, r->source_buf, &reason)))
 			return bad(why, n, reason, v);
 	}
 	r->d.campaign = r->v[IF_CAMPAIGN];

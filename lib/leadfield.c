@@ -1,12 +1,7 @@
 /* leadfield.c: see leadfield.h */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
 #include "leadfield.h"
-#include "normalise.h"
-#include "text.h"
 
 static const char *heat_why(const struct crm_config *cfg, const char *v)
 {
@@ -18,11 +13,18 @@ static const char *status_why(const struct crm_config *cfg, const char *v)
 	return crm_lead_status_valid(v) ? NULL : "unknown status";
 }
 
-static int check_score(const char *v);
-
+/* An integer of at most 10 digits, perhaps negative. */
 static const char *score_why(const struct crm_config *cfg, const char *v)
 {
-	return check_score(v) ? "invalid score" : NULL;
+	const char *p = v;
+	if (*p == '-')
+		p++;
+	if (!*p)
+		return "invalid score";
+	for (; *p; p++)
+		if (*p < '0' || *p > '9')
+			return "invalid score";
+	return p - v > 10 ? "invalid score" : NULL;
 }
 
 const struct crm_field crm_lead_fields_def[CRM_LEAD_NFIELDS + 1] = {
@@ -51,105 +53,10 @@ const char *const crm_lead_statuses[] = {
 	"new", "contacted", "qualified", "converted", "disqualified", NULL
 };
 
-int crm_lead_field_index(const char *name)
-{
-	for (int i = 0; i < CRM_LEAD_NFIELDS; i++)
-		if (strcmp(crm_lead_fields_def[i].name, name) == 0)
-			return i;
-	return -1;
-}
-
 bool crm_lead_status_valid(const char *s)
 {
 	for (const char *const *p = crm_lead_statuses; *p; p++)
 		if (strcmp(*p, s) == 0)
 			return true;
 	return false;
-}
-
-static int check_score(const char *v)
-{
-	const char *p = v;
-	if (*p == '-')
-		p++;
-	if (!*p)
-		return -1;
-	for (; *p; p++)
-		if (*p < '0' || *p > '9')
-			return -1;
-	return p - v > 10 ? -1 : 0;
-}
-
-int crm_lead_value_check(const struct crm_config *cfg, int f, const char *value,
-			 char *buf, const char **out, const char **why)
-{
-	static char toolong[96];
-	size_t len = strlen(value);
-	memcpy(buf, value, len + 1);
-	crm_trim(buf);
-	*out = buf;
-	len = strlen(buf);
-	if (len == 0)
-		return 0;
-	if (len > crm_lead_fields_def[f].max_len) {
-		snprintf(toolong, sizeof toolong, "too long (%zu bytes, at most %zu)",
-			 len, crm_lead_fields_def[f].max_len);
-		*why = toolong;
-		return -1;
-	}
-	switch (f) {
-	case CRM_LF_PHONE: {
-		char norm[256];		/* len <= max_len: the import loop allocates nothing */
-		int ok = crm_norm_phone(buf, norm) > 0;
-		if (!ok) {
-			*why = "invalid phone";
-			return -1;
-		}
-		break;
-	}
-	case CRM_LF_EMAIL: {
-		char norm[256];
-		int ok = crm_norm_email(buf, norm) > 0;
-		if (!ok) {
-			*why = "invalid email";
-			return -1;
-		}
-		break;
-	}
-	case CRM_LF_HEAT:
-		if (!crm_config_has_heat(cfg, buf)) {
-			*why = "unknown heat level";
-			return -1;
-		}
-		break;
-	case CRM_LF_SOURCE:
-		if (cfg->nsources == 0)
-			break;
-		for (size_t i = 0; i < cfg->nsources; i++) {
-			if (strcmp(cfg->sources[i].id, buf) == 0)
-				return 0;
-			if (strcmp(cfg->sources[i].name, buf) == 0) {
-				*out = cfg->sources[i].id;
-				return 0;
-			}
-		}
-		*why = "unknown source";
-		return -1;
-	case CRM_LF_STATUS:
-		if (!crm_lead_status_valid(buf)) {
-			*why = "unknown status";
-			return -1;
-		}
-		break;
-	case CRM_LF_SCORE:
-		if (check_score(buf) != 0) {
-			*why = "invalid score";
-			return -1;
-		}
-		break;
-	case CRM_LF_TAGS:
-		crm_tags_canonical(buf);	/* shared with accounts and contacts */
-		break;
-	}
-	return 0;
 }

@@ -17,6 +17,17 @@
 
 #define CUSTOM_MAX 10000
 
+const char *crm_source_id(const struct crm_config *cfg, const char *s)
+{
+	for (size_t i = 0; i < cfg->nsources; i++) {
+		if (strcmp(cfg->sources[i].id, s) == 0)
+			return s;
+		if (strcmp(cfg->sources[i].name, s) == 0)
+			return cfg->sources[i].id;
+	}
+	return cfg->nsources ? NULL : s;
+}
+
 int crm_kind_field(const struct crm_kind *k, const char *name)
 {
 	for (int i = 0; i < k->nfields; i++)
@@ -353,16 +364,10 @@ static int check_builtin(struct crm_rec *r, int h, struct slot *sl, const char *
 		crm_tags_canonical(sl->s);
 		break;
 	case CRM_FK_SOURCE:
-		for (size_t i = 0; i < cfg->nsources; i++) {
-			if (strcmp(cfg->sources[i].id, sl->s) == 0)
-				return 0;
-			if (strcmp(cfg->sources[i].name, sl->s) == 0) {
-				slot_copy(sl, cfg->sources[i].id, strlen(cfg->sources[i].id));
-				return 0;
-			}
-		}
-		if (cfg->nsources)
+		if (!(why = crm_source_id(cfg, sl->s)))
 			return fail(r, EX_DATAERR, "unknown source", shown);
+		if (why != sl->s)
+			slot_copy(sl, why, strlen(why));
 		break;
 	case CRM_FK_OWNER:
 		if (resolve_owner(r, sl->s) != 0)
@@ -460,6 +465,14 @@ int crm_rec_check_new(struct crm_rec *r)
 /* ---- statements built from the kind ---- */
 
 static struct crm_stmt *stmt(struct crm_rec *r, int which);
+
+/* "cannot insert lead: ..." */
+static int db_fail(struct crm_rec *r, const char *what)
+{
+	char msg[64];
+	snprintf(msg, sizeof msg, "%s %s", what, r->k->entity);
+	return crm_db_fail(r->ctx->db, msg);
+}
 
 static void add_param(struct crm_buf *q, const char *sep, int i)
 {
@@ -639,7 +652,7 @@ int crm_rec_insert(struct crm_rec *r, bool check, bool audit, int64_t *id)
 			crm_bind_str(s, q->p_assigned, ctx->now_iso);
 	}
 	if (crm_step(s) != CRM_DONE)
-		return crm_db_fail(ctx->db, "cannot insert record");
+		return db_fail(r, "cannot insert");
 	*id = crm_db_last_id(ctx->db);
 	crm_stmt_reset(s);
 	if (audit)
@@ -695,7 +708,7 @@ int crm_rec_load(struct crm_rec *r, int64_t id, bool for_change)
 		return CRM_EX_NOTFOUND;
 	}
 	if (rc != CRM_ROW)
-		return crm_db_fail(ctx->db, "cannot read record");
+		return db_fail(r, "cannot read");
 	int64_t owner = crm_col_int(s, n);
 	snprintf(what, sizeof what, "%s %lld", r->k->entity, (long long)id);
 	if (!crm_col_int(s, n + 2)) {
@@ -809,7 +822,7 @@ static int write_row(struct crm_rec *cur, int64_t id, bool owner_changed)
 	if (q->pu_changed)
 		crm_bind_int(s, q->pu_changed, owner_changed);
 	crm_bind_int(s, q->pu_id, id);
-	st = crm_step(s) == CRM_DONE ? 0 : crm_db_fail(cur->ctx->db, "cannot update record");
+	st = crm_step(s) == CRM_DONE ? 0 : db_fail(cur, "cannot update");
 	crm_stmt_reset(s);
 	return st;
 }

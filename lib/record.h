@@ -146,6 +146,11 @@ struct crm_kind {
 	bool missing_stops;
 };
 
+/* The source s names (CRM_FK_SOURCE): s itself when it is an id or the
+ * config lists none, the id of the source it is the display name of, or
+ * NULL. */
+const char *crm_source_id(const struct crm_config *cfg, const char *s);
+
 /* Handles of the fields every kind has. */
 int crm_kind_field(const struct crm_kind *k, const char *name);
 
