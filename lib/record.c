@@ -100,12 +100,17 @@ struct crm_rec {
 	struct crm_rec *cur;		/* apply's copy of the stored record */
 };
 
-static void slot_copy(struct slot *sl, const char *s, size_t n)
+static void slot_reserve(struct slot *sl, size_t n)
 {
-	if (sl->cap < n + 1) {
-		sl->cap = n + 1 < 32 ? 32 : 2 * (n + 1);
+	if (sl->cap < n) {
+		sl->cap = n < 32 ? 32 : 2 * n;
 		sl->s = crm_xrealloc(sl->s, sl->cap);
 	}
+}
+
+static void slot_copy(struct slot *sl, const char *s, size_t n)
+{
+	slot_reserve(sl, n + 1);
 	memmove(sl->s, s, n);
 	sl->s[n] = '\0';
 	sl->set = true;
@@ -334,7 +339,7 @@ static int check_builtin(struct crm_rec *r, int h, struct slot *sl, const char *
 {
 	const struct crm_field *f = &r->k->fields[h];
 	const struct crm_config *cfg = r->ctx->cfg;
-	const char *shown = r->k->quote_given ? given : sl->s, *why;
+	const char *shown = r->k->quote_given ? given : sl->s, *why, *id;
 	size_t len = strlen(sl->s);
 	char small[256], *norm;
 	int ok;
@@ -364,10 +369,10 @@ static int check_builtin(struct crm_rec *r, int h, struct slot *sl, const char *
 		crm_tags_canonical(sl->s);
 		break;
 	case CRM_FK_SOURCE:
-		if (!(why = crm_source_id(cfg, sl->s)))
+		if (!(id = crm_source_id(cfg, sl->s)))
 			return fail(r, EX_DATAERR, "unknown source", shown);
-		if (why != sl->s)
-			slot_copy(sl, why, strlen(why));
+		if (id != sl->s)
+			slot_copy(sl, id, strlen(id));
 		break;
 	case CRM_FK_OWNER:
 		if (resolve_owner(r, sl->s) != 0)
@@ -538,11 +543,7 @@ static void make_keys(struct crm_rec *r)
 		const char *in = r->key_h[j] >= 0 ? val(r, r->key_h[j]) : "";
 		struct slot *out = &r->key[j];
 		long len = 0;
-		slot_copy(out, "", 0);
-		if (out->cap < strlen(in) + 1) {
-			out->cap = 2 * (strlen(in) + 1);
-			out->s = crm_xrealloc(out->s, out->cap);
-		}
+		slot_reserve(out, strlen(in) + 1);	/* a key is never longer */
 		if (*in) {
 			switch (r->k->keys[j].key) {
 			case CRM_KEY_PHONE: len = crm_norm_phone(in, out->s); break;
@@ -791,8 +792,9 @@ static const struct kind_sql *kind_sql(const struct crm_kind *k)
 	int i = 0;
 	while (i < 16 && built[i].k && built[i].k != k)
 		i++;
-	if (i == 16)
-		crm_die(EX_SOFTWARE, "internal error: more than 16 kinds of record");
+	if (i == 16 || k->nkeys > NKEYS)
+		crm_die(EX_SOFTWARE, "internal error: kind %s: more than 16 kinds or %d keys",
+			k->entity, NKEYS);
 	if (!built[i].k) {
 		built[i].k = k;
 		insert_sql(&built[i]);
