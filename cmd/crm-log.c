@@ -7,6 +7,7 @@
 #include "ctx.h"
 #include "err.h"
 #include "interaction.h"
+#include "subject.h"
 #include "opts.h"
 #include "out.h"
 

@@ -10,7 +10,7 @@
 #include "audit.h"
 #include "db.h"
 #include "err.h"
-#include "interaction.h"
+#include "subject.h"
 #include "task.h"
 
 /* When a lead was last touched: its last interaction, or its (re)assignment

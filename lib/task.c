@@ -8,7 +8,7 @@
 #include "audit.h"
 #include "db.h"
 #include "err.h"
-#include "interaction.h"
+#include "subject.h"
 #include "task.h"
 #include "utf8.h"
 
