@@ -52,12 +52,7 @@ const char *crm_subject_type(const char *s)
 
 static bool table_exists(struct crm_ctx *ctx, const char *table)
 {
-	struct crm_stmt *st = crm_db_stmt(ctx->db,
-		"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
-	if (!st)
-		return false;
-	crm_bind_str(st, 1, table);
-	return crm_step(st) == CRM_ROW;
+	return crm_db_has_table(ctx->db, table);
 }
 
 int crm_subject_find(struct crm_ctx *ctx, const char *type, int64_t id, struct crm_subject *out)
