@@ -246,23 +246,6 @@ static int insert(struct crm_ctx *ctx, const struct checked *c, int64_t *id)
 	return rc;
 }
 
-/* Commit (or with -n roll back) and print what was written. */
-static int finish_tx(struct crm_ctx *ctx, int status, const int64_t *ids, size_t n, FILE *out)
-{
-	if (status) {
-		crm_db_rollback(ctx->db);
-		return status;
-	}
-	if (ctx->opts->dry_run) {
-		status = print_ids(ctx, ids, n, out);
-		crm_db_rollback(ctx->db);
-		return status;
-	}
-	if ((status = crm_db_commit(ctx->db)))
-		return status;
-	return print_ids(ctx, ids, n, out);
-}
-
 int crm_log_add(struct crm_ctx *ctx, const struct crm_interaction *in, FILE *out)
 {
 	struct checked c;
@@ -271,10 +254,10 @@ int crm_log_add(struct crm_ctx *ctx, const struct crm_interaction *in, FILE *out
 	if (st)
 		return st;
 	if ((st = check(ctx, in, "", CRM_EX_NOTFOUND, &c)))
-		return finish_tx(ctx, st, NULL, 0, NULL);
+		return crm_ctx_end(ctx, st);
 	st = insert(ctx, &c, &id);
 	crm_subject_free(&c.subj);
-	return finish_tx(ctx, st, &id, 1, out);
+	return crm_ctx_end_print(ctx, st, print_ids, &id, 1, out);
 }
 
 /* Bulk */
@@ -385,7 +368,7 @@ int crm_log_add_tsv(struct crm_ctx *ctx, FILE *fp, const char *name,
 		if (!(st = bulk_pass(ctx, t, col, defaults, false, &ids, &n)) &&
 		    !(st = crm_tsv_rewind(t)) && !(st = crm_db_begin(ctx->db))) {
 			st = bulk_pass(ctx, t, col, defaults, true, &ids, &n);
-			st = finish_tx(ctx, st, ids, n, out);
+			st = crm_ctx_end_print(ctx, st, print_ids, ids, n, out);
 		}
 	}
 	crm_tsv_close(t);

@@ -83,7 +83,7 @@ void crm_subject_free(struct crm_subject *s)
 	s->name = NULL;
 }
 
-int crm_subject_option(const char *type, const char *id, const char **type_out, int64_t *id_out)
+static int subject_option(const char *type, const char *id, const char **type_out, int64_t *id_out)
 {
 	char *end;
 	long long v = strtoll(id, &end, 10);
@@ -94,6 +94,18 @@ int crm_subject_option(const char *type, const char *id, const char **type_out, 
 	*type_out = type;
 	*id_out = v;
 	return 0;
+}
+
+int crm_subject_options(const struct crm_args *a, const struct option *long_opts,
+			const char **type_out, int64_t *id_out)
+{
+	static const char *const types[] = {"lead", "account", "contact", "deal"};
+	int st = 0;
+	for (int i = 0; i < a->n && !st; i++)
+		for (size_t k = 0; k < sizeof types / sizeof types[0]; k++)
+			if (strcmp(crm_opt_name(long_opts, a->code[i]), types[k]) == 0)
+				st = subject_option(types[k], a->given[i], type_out, id_out);
+	return st;
 }
 
 int crm_subject_filter(struct crm_ctx *ctx, const char *type, int64_t id)

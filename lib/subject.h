@@ -27,9 +27,11 @@ const char *crm_subject_type(const char *s);
 int crm_subject_find(struct crm_ctx *ctx, const char *type, int64_t id, struct crm_subject *out);
 void crm_subject_free(struct crm_subject *s);
 /* The --lead, --account, --contact or --deal ID option of crm-log and
- * crm-task: keep one subject in *type_out and *id_out.  Returns 0, or 64
- * after reporting a second subject or a bad id. */
-int crm_subject_option(const char *type, const char *id, const char **type_out, int64_t *id_out);
+ * crm-task among a (long_opts names them): keep one subject in *type_out
+ * and *id_out.  Returns 0, or 64 after reporting a second subject or a bad
+ * id. */
+int crm_subject_options(const struct crm_args *a, const struct option *long_opts,
+			const char **type_out, int64_t *id_out);
 /* A list's --lead, --account, --contact or --deal filter: 0 when the actor
  * may see that subject, else the status after reporting (1 not found, 77
  * out of sight), so that a list never answers it with an empty list. */
