@@ -253,10 +253,8 @@ int crm_lead_convert_tsv(struct crm_ctx *ctx, FILE *in, const char *name,
 			break;
 		}
 	}
-	if (!st && bad) {
-		crm_warn("%ld bad %s, nothing converted", bad, bad == 1 ? "row" : "rows");
-		st = first_bad;
-	}
+	if (!st)
+		st = crm_nothing_done(bad, "bad row", "converted", first_bad);
 	st = crm_ctx_end(ctx, st);
 	if (!st && out)
 		print_results(ctx, &rs, out);

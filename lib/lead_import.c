@@ -659,18 +659,15 @@ static int run_import(struct imp *im, FILE *ids, long *ndups, long *n)
 	pipeline_free(im);
 	if (st)
 		return st;
-	if (im->rj.bad && !im->o->skip_bad) {
-		crm_warn("%ld bad %s, nothing imported", im->rj.bad, im->rj.bad == 1 ? "row" : "rows");
-		return EX_DATAERR;
-	}
+	if ((st = crm_rejects_status(&im->rj)))
+		return st;
 	if (im->empty_start && (st = schema_change(db, CRM_LEAD_INDEXES)))
 		return st;
 	if ((st = find_dups(im, ndups)) || (st = handle_dups(im)))
 		return st;
-	if (*ndups && im->o->on_duplicate == CRM_DUP_ERROR) {
-		crm_warn("%ld %s, nothing imported", *ndups, *ndups == 1 ? "duplicate" : "duplicates");
-		return EX_DATAERR;
-	}
+	if (im->o->on_duplicate == CRM_DUP_ERROR &&
+	    (st = crm_nothing_done(*ndups, "duplicate", "imported", EX_DATAERR)))
+		return st;
 	if ((st = collect(im, ids, n, &lo, &hi)))
 		return st;
 	/* scores follow the imported values (a no-op without scoring rules) */

@@ -64,7 +64,7 @@ int crm_privacy_session_open(struct crm_ctx *ctx)
 					(void *)(intptr_t)i)))
 			return st;
 	/* the person's keys and values never reach a temporary file */
-	return crm_db_exec(ctx->db, "PRAGMA temp_store = MEMORY");
+	return crm_db_private_temp(ctx->db);
 }
 
 int crm_privacy_session_tables(struct crm_ctx *ctx)
@@ -545,28 +545,20 @@ static int erase_target(struct crm_ctx *ctx, const struct target *t)
 }
 
 /* Any audit value about the records gathered that holds one of the
- * person's texts; sqlite_stat4 samples of the indexes on their keys. */
+ * person's texts; the planner's samples of the indexes on their keys. */
 static int erase_elsewhere(struct crm_ctx *ctx)
 {
 	static const char audit_sql[] =
 		"UPDATE audit SET " CRM_AUDIT_ERASE_VALUES " WHERE id IN (SELECT a.id FROM"
 		" temp.privacy_rec r JOIN audit a ON a.entity = r.entity AND a.entity_id = r.id"
 		" WHERE " HAS_VALUE("a.old_value") " OR " HAS_VALUE("a.new_value") ")";
-	static const char stat_sql[] =
-		"SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat4'";
 	struct crm_stmt *s = crm_db_stmt(ctx->db, audit_sql);
 	if (!s)
 		return EX_SOFTWARE;
 	if (crm_step(s) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot erase personal data");
-	if (!(s = crm_db_stmt(ctx->db, stat_sql)))
-		return EX_SOFTWARE;
-	int rc = crm_step(s);
-	crm_stmt_reset(s);
-	if (rc == CRM_ROW)
-		return crm_db_exec(ctx->db, "DELETE FROM sqlite_stat4"
-					    " WHERE tbl IN ('leads', 'contacts', 'accounts')");
-	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot erase personal data");
+	static const char *const keyed[] = {"leads", "contacts", "accounts", NULL};
+	return crm_db_forget_statistics(ctx->db, keyed);
 }
 
 /* The audit rows of records merged into the ones gathered (merge leaves

@@ -305,12 +305,12 @@ enum {
 	CRM_RT_UNTIL, CRM_RT_SEARCH, CRM_RT_FIELDS, CRM_RT_SORT, CRM_RT_LIMIT, CRM_RT_PERSON,
 	CRM_RT_END
 };
+_Static_assert((int)CRM_RT_END <= (int)CRM_OPT_END, "crm_args holds the record tools' codes");
 
 struct crm_rec_tool {
 	const struct crm_kind *kind;
 	const char *short_opts;
 	const struct option *long_opts;
-	const char *const *subcommands;		/* NULL-terminated, for completion */
 	int (*show)(struct crm_ctx *ctx, int64_t id, FILE *out);
 	const char *const *person_fields;	/* what forget --person erases too */
 };
@@ -325,8 +325,8 @@ int crm_rt_untag(const struct crm_rec_tool *t, struct crm_opts *o, int argc, cha
 int crm_rt_dupes(const struct crm_rec_tool *t, struct crm_opts *o, int argc, char **argv);
 int crm_rt_merge(const struct crm_rec_tool *t, struct crm_opts *o, int argc, char **argv);
 int crm_rt_forget(const struct crm_rec_tool *t, struct crm_opts *o, int argc, char **argv);
-/* --complete=KIND: fields and duplicate policies here, the rest through
- * crm_complete(). */
+/* --complete=KIND: fields and duplicate policies here, the rest (the
+ * subcommands among them) through crm_complete(). */
 int crm_rt_complete(const struct crm_rec_tool *t, struct crm_opts *o, int argc, char **argv);
 
 #endif
