@@ -752,7 +752,7 @@ bool crm_db_has_table(struct crm_db *db, const char *table)
 		"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
 	if (!st)
 		return false;
-	crm_bind_str(st, 1, table);
+	crm_bind_strn(st, 1, table, -1);
 	bool found = crm_step(st) == CRM_ROW;
 	crm_stmt_reset(st);
 	return found;
@@ -765,7 +765,7 @@ int crm_db_forget_statistics(struct crm_db *db, const char *const *tables)
 		return 0;
 	struct crm_stmt *st = crm_db_stmt(db, "DELETE FROM sqlite_stat4 WHERE tbl = ?1");
 	for (; st && *tables; tables++) {
-		crm_bind_str(st, 1, *tables);
+		crm_bind_strn(st, 1, *tables, -1);
 		if (crm_step(st) != CRM_DONE)
 			return crm_db_fail(db, "cannot erase index statistics");
 		crm_stmt_reset(st);
