@@ -86,7 +86,7 @@ static int only(const struct args *a, const char *allowed)
 		{'W', "--overdue/--today/--week"}, {'s', "--status"}, {'u', "--until"}, {'M', "--mark"},
 		{'U', "--unsent"},
 	};
-	bool given[] = {
+	const bool given[] = {
 		a->in.title, a->in.due, a->in.owner, a->in.subject_type,
 		a->f.who == CRM_TASK_MINE || a->f.who == CRM_TASK_ALL, a->nwhen > 0, a->f.status,
 		a->until, a->mark, a->unsent,
