@@ -2,7 +2,8 @@
  * (struct crm_kind) is a table of field definitions plus a few hooks; it
  * drives one record of values, its checks, insert, load, audited apply,
  * bulk update, tags, list, show, dupes, merge and forget.  Accounts,
- * contacts and leads are kinds (account.c, contact.c, lead.c).
+ * contacts and leads are kinds (account.c, contact.c, lead.c); so are
+ * deals for add and update (deal.c), their pipeline rules as hooks.
  *
  * A new kind (products, quotes, ...) is one file, lib/KIND.c, whose header
  * declares `extern const struct crm_kind crm_KIND_kind;`:
