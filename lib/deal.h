@@ -50,6 +50,9 @@ int crm_deal_insert(struct crm_ctx *ctx, const struct crm_deal_new *d, bool audi
 int crm_deal_stage_row(struct crm_ctx *ctx, int64_t id, const char *from, const char *to,
 		       const char *at, const char *reason);
 
+/* The deal kind of the record engine (record.h): add and update. */
+extern const struct crm_kind crm_deal_kind;
+
 /* ---- commands: one transaction each, -n honoured ---- */
 
 /* A field of add or update as given: "title", "account" (an id),

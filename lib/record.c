@@ -10,6 +10,7 @@
 #include "audit.h"
 #include "db.h"
 #include "err.h"
+#include "money.h"
 #include "normalise.h"
 #include "record.h"
 #include "text.h"
@@ -89,6 +90,9 @@ struct crm_rec {
 	int64_t owner_id;		/* the owner slot, resolved */
 	int64_t ref_owner;		/* owner of the account an account slot names */
 	int64_t lead_id;
+	int64_t ref_parent;		/* of the row the last reference names */
+	int *seq;			/* the custom fields in the order put */
+	int nseq;
 	char *cached_login;
 	int64_t cached_id;
 	bool trusted_utf8;
@@ -148,6 +152,7 @@ void crm_rec_free(struct crm_rec *r)
 		free(r->key[i].s);
 	free(r->v);
 	free(r->cf);
+	free(r->seq);
 	free(r->cached_login);
 	free(r->json.s);
 	crm_rec_free(r->cur);
@@ -158,7 +163,8 @@ void crm_rec_clear(struct crm_rec *r)
 {
 	for (int i = 0; i < r->nslots; i++)
 		r->v[i].set = false;
-	r->owner_id = r->ref_owner = r->lead_id = 0;
+	r->owner_id = r->ref_owner = r->lead_id = r->ref_parent = 0;
+	r->nseq = 0;
 	r->prepared = false;
 	r->err[0] = '\0';
 }
@@ -171,6 +177,8 @@ void crm_rec_trust_utf8(struct crm_rec *r, bool trusted) { r->trusted_utf8 = tru
 void crm_rec_trust_refs(struct crm_rec *r, bool trusted) { r->trusted_refs = trusted; }
 void crm_rec_where(struct crm_rec *r, const char *where) { r->where = where; }
 void crm_rec_set_lead(struct crm_rec *r, int64_t lead_id) { r->lead_id = lead_id; }
+int64_t crm_rec_ref_parent(const struct crm_rec *r) { return r->ref_parent; }
+int64_t crm_rec_owner_id(const struct crm_rec *r) { return r->owner_id; }
 
 int crm_rec_field(const struct crm_rec *r, const char *name)
 {
@@ -228,6 +236,16 @@ static int fail(struct crm_rec *r, int status, const char *why, const char *valu
 			;
 	snprintf(r->err, sizeof r->err, "%s '%.*s%s'", why, (int)n, value, cut ? "..." : "");
 	return status;
+}
+
+/* A refusal the kind may word its own way. */
+static int refuse(struct crm_rec *r, int h, enum crm_refusal what, const char *why,
+		  const char *value)
+{
+	int st;
+	if (r->k->refuse && (st = r->k->refuse(r, h, what, why, value, r->err, sizeof r->err)))
+		return st;
+	return fail(r, EX_DATAERR, why, value);
 }
 
 struct crm_owners *crm_owners_load(struct crm_ctx *ctx)
@@ -301,35 +319,72 @@ static int resolve_owner(struct crm_rec *r, const char *login)
 	return 0;
 }
 
-/* An account reference: it must exist and be visible to the actor.  A
- * contact's account lends its owner to a new contact that has none. */
-static int resolve_account(struct crm_rec *r, const struct crm_field *f, const char *text)
+/* The statement that looks up a reference of field f: owner, visible,
+ * parent.  Built once per field and kept (the connection caches by
+ * address). */
+static const char *ref_sql(const struct crm_field *f)
 {
-	static const char sql[] =
-		"SELECT t.owner_id, " CRM_SQL_VISIBLE_OWNED("t.owner_id")
-		" FROM accounts t WHERE t.id = :id";
+	static struct {
+		const struct crm_field *f;
+		char *sql;
+	} built[8];
+	int i = 0;
+	while (i < 8 && built[i].f && built[i].f != f)
+		i++;
+	if (i == 8)
+		crm_die(EX_SOFTWARE, "internal error: more than 8 reference fields");
+	if (!built[i].f) {
+		built[i].f = f;
+		built[i].sql = crm_xasprintf("SELECT t.owner_id, " CRM_SQL_VISIBLE_OWNED("t.owner_id")
+					     ", %s%s%s FROM %s t WHERE t.id = :id",
+					     f->ref_parent ? "coalesce(t." : "0",
+					     f->ref_parent ? f->ref_parent : "",
+					     f->ref_parent ? ", 0)" : "",
+					     f->kind == CRM_FK_REF ? f->ref : "accounts");
+	}
+	return built[i].sql;
+}
+
+/* A reference (an account, or a row of f->ref): it must exist and be
+ * visible to the actor.  A contact's account lends its owner to a new
+ * contact that has none. */
+static int resolve_ref(struct crm_rec *r, int h, const char *text)
+{
+	const struct crm_field *f = &r->k->fields[h];
+	const char *entity = f->kind == CRM_FK_REF ? f->name : "account";
+	char what[64], msg[96];
 	char *end;
 	errno = 0;
 	long long id = strtoll(text, &end, 10);
+	snprintf(what, sizeof what, "invalid %s id", entity);
 	if (errno || end == text || *end || id <= 0 || *text == '+')
-		return fail(r, EX_DATAERR, "invalid account id", text);
-	struct crm_stmt *s = crm_db_stmt(r->ctx->db, sql);
+		return fail(r, EX_DATAERR, what, text);
+	struct crm_stmt *s = crm_db_stmt(r->ctx->db, ref_sql(f));
 	if (!s)
 		return EX_SOFTWARE;
 	crm_bind_int(s, crm_param_index(s, ":id"), id);
 	crm_ctx_bind_actor(r->ctx, s);
 	int rc = crm_step(s);
-	if (rc == CRM_DONE)
-		return fail(r, EX_DATAERR, "unknown account", text);
-	if (rc != CRM_ROW)
-		return crm_db_fail(r->ctx->db, "cannot read account");
-	if (!r->trusted_refs && !crm_col_int(s, 1)) {
-		snprintf(r->err, sizeof r->err, "permission denied: account %lld is not visible to '%s'",
-			 id, r->ctx->actor.login);
+	if (rc == CRM_DONE) {
+		snprintf(what, sizeof what, "unknown %s", entity);
+		return refuse(r, h, CRM_REFUSE_MISSING, what, text);
+	}
+	if (rc != CRM_ROW) {
+		snprintf(msg, sizeof msg, "cannot read %s", entity);
+		return crm_db_fail(r->ctx->db, msg);
+	}
+	bool visible = crm_col_int(s, 1);
+	int64_t owner = crm_col_int(s, 0), parent = crm_col_int(s, 2);
+	crm_stmt_reset(s);
+	if (!r->trusted_refs && !visible) {
+		snprintf(r->err, sizeof r->err, "permission denied: %s %lld is not visible to '%s'",
+			 entity, id, r->ctx->actor.login);
 		return EX_NOPERM;
 	}
 	if (strcmp(f->name, "account") == 0)
-		r->ref_owner = crm_col_int(s, 0);
+		r->ref_owner = owner;
+	if (f->ref_parent)
+		r->ref_parent = parent;
 	return 0;
 }
 
@@ -342,18 +397,30 @@ static int check_builtin(struct crm_rec *r, int h, struct slot *sl, const char *
 	const char *shown = r->k->quote_given ? given : sl->s, *why, *id;
 	size_t len = strlen(sl->s);
 	char small[256], *norm;
+	const char *canon;
+	int64_t cents;
 	int ok;
 	if (f->kind == CRM_FK_OWNER && !len)
 		r->owner_id = 0;
+	if (f->ref_parent && !len)
+		r->ref_parent = 0;
+	if (f->kind == CRM_FK_MONEY && !len)
+		slot_copy(sl, "0.00", 4);
 	if (!len)
 		return 0;
 	if (len > f->max_len) {
 		char toolong[96];
 		snprintf(toolong, sizeof toolong, "too long (%zu bytes, at most %zu)", len, f->max_len);
-		return fail(r, EX_DATAERR, toolong, shown);
+		return refuse(r, h, CRM_REFUSE_TOO_LONG, toolong, shown);
 	}
 	if (f->check && (why = f->check(cfg, sl->s)))
 		return fail(r, EX_DATAERR, why, shown);
+	if (f->canon) {
+		if (!(canon = f->canon(r->ctx, sl->s, small, sizeof small, &why)))
+			return fail(r, EX_DATAERR, why, shown);
+		if (canon != sl->s)
+			slot_copy(sl, canon, strlen(canon));
+	}
 	switch (f->kind) {
 	case CRM_FK_PHONE:
 	case CRM_FK_EMAIL:
@@ -379,7 +446,14 @@ static int check_builtin(struct crm_rec *r, int h, struct slot *sl, const char *
 			return fail(r, EX_DATAERR, "unknown user", sl->s);
 		break;
 	case CRM_FK_ACCOUNT:
-		return resolve_account(r, f, sl->s);
+	case CRM_FK_REF:
+		return resolve_ref(r, h, sl->s);
+	case CRM_FK_MONEY:
+		if (crm_money_amount(sl->s, &cents, &why) != 0)
+			return fail(r, EX_DATAERR, why, shown);
+		crm_money_format(cents, small);
+		slot_copy(sl, small, strlen(small));
+		break;
 	case CRM_FK_TEXT:
 	case CRM_FK_INT:
 		break;
@@ -393,32 +467,42 @@ int crm_rec_put(struct crm_rec *r, int h, const char *value)
 	size_t len = strlen(value);
 	const char *why;
 	int st;
+	bool as_given = h >= r->k->nfields && r->k->custom_as_given;
 	sl->set = false;
 	r->prepared = false;
-	if (!r->trusted_utf8 && !crm_utf8_valid(value, len, NULL)) {
+	if (!r->trusted_utf8 && !as_given && !crm_utf8_valid(value, len, NULL)) {
 		snprintf(r->err, sizeof r->err, "invalid UTF-8 in %s", crm_rec_field_name(r, h));
 		return EX_DATAERR;
 	}
 	slot_copy(sl, value, len);
 	sl->set = false;
-	crm_trim(sl->s);
+	if (!as_given)
+		crm_trim(sl->s);
 	if (h < r->k->nfields) {
 		if ((st = check_builtin(r, h, sl, value)))
 			return st;
 	} else {
-		size_t n = strlen(sl->s);
-		if (n > CUSTOM_MAX) {
+		size_t n = strlen(sl->s), max = r->k->custom_max_len ? r->k->custom_max_len : CUSTOM_MAX;
+		if (n > max) {
 			char toolong[96];
-			snprintf(toolong, sizeof toolong, "too long (%zu bytes, at most %d)", n, CUSTOM_MAX);
-			return fail(r, EX_DATAERR, toolong, r->k->quote_given ? value : sl->s);
+			snprintf(toolong, sizeof toolong, "too long (%zu bytes, at most %zu)", n, max);
+			return refuse(r, h, CRM_REFUSE_TOO_LONG, toolong, r->k->quote_given ? value : sl->s);
 		}
 		const struct crm_custom_field *cf = r->cf[h - r->k->nfields];
 		if (n && crm_custom_field_check(cf, sl->s, &why))
-			return fail(r, EX_DATAERR, why, sl->s);
+			return refuse(r, h, CRM_REFUSE_CUSTOM, why, sl->s);
 		char money[CRM_MONEY_LEN];
 		const char *stored = crm_custom_field_stored(cf, sl->s, money);
 		if (stored != sl->s)
 			memcpy(sl->s, stored, strlen(stored) + 1);	/* never longer */
+		int i = 0;
+		while (i < r->nseq && r->seq[i] != h)
+			i++;
+		if (i == r->nseq) {
+			if (!r->seq)
+				r->seq = crm_xcalloc((size_t)(r->nslots - r->k->nfields), sizeof *r->seq);
+			r->seq[r->nseq++] = h;
+		}
 	}
 	sl->set = true;
 	return 0;
@@ -448,6 +532,8 @@ int crm_rec_set_pair(struct crm_rec *r, const char *pair)
 
 int crm_rec_check_new(struct crm_rec *r)
 {
+	if (r->k->check_new)
+		return r->k->check_new(r);
 	for (int h = r->k->nfields; h < r->nslots; h++) {
 		if (r->cf[h - r->k->nfields]->required && !has_value(r, h)) {
 			snprintf(r->err, sizeof r->err, "missing required field '%s'", crm_rec_field_name(r, h));
@@ -527,6 +613,13 @@ static void insert_sql(struct kind_sql *r)
 	r->ins = q.s;
 }
 
+/* A money field's canonical text ("1200.00") as cents. */
+static int64_t cents_of(const char *s)
+{
+	int64_t cents = 0;
+	return crm_money_parse(s, &cents) == 0 ? cents : 0;
+}
+
 static void bind_value(struct crm_stmt *st, int i, const char *s)
 {
 	/* bound values live in the record until the statement is stepped */
@@ -565,10 +658,12 @@ static void bind_fields(struct crm_rec *r, struct crm_stmt *st, int key, bool in
 		const struct crm_field *f = &k->fields[i];
 		if (f->kind == CRM_FK_OWNER)
 			crm_bind_id(st, i + 1, r->owner_id);
-		else if (f->kind == CRM_FK_ACCOUNT)
+		else if (f->kind == CRM_FK_ACCOUNT || f->kind == CRM_FK_REF)
 			crm_bind_id(st, i + 1, has_value(r, i) ? strtoll(val(r, i), NULL, 10) : 0);
 		else if (f->kind == CRM_FK_INT)
 			crm_bind_int(st, i + 1, strtoll(val(r, i), NULL, 10));
+		else if (f->kind == CRM_FK_MONEY)
+			crm_bind_int(st, i + 1, cents_of(val(r, i)));
 		else if (insert && f->initial && !has_value(r, i))
 			crm_bind_str(st, i + 1, f->initial);
 		else
@@ -580,12 +675,22 @@ static void bind_fields(struct crm_rec *r, struct crm_stmt *st, int key, bool in
 
 static const char *custom_json(struct crm_rec *r)
 {
+	bool given = r->k->custom_given_order;
+	int nb = r->k->nfields, n = given ? r->nseq : r->nslots - nb;
 	r->json.len = 0;	/* the buffer is reused from row to row */
-	for (int h = r->k->nfields; h < r->nslots; h++)
+	for (int i = 0; i < n; i++) {
+		int h = given ? r->seq[i] : nb + i;
 		if (has_value(r, h))
 			crm_json_member(&r->json, crm_rec_field_name(r, h), r->v[h].s);
+	}
 	crm_json_end(&r->json);
 	return r->json.s;
+}
+
+const char *crm_rec_custom_json(struct crm_rec *r)
+{
+	const char *json = custom_json(r);
+	return json ? json : "";
 }
 
 void crm_rec_prepare(struct crm_rec *r)
@@ -620,7 +725,7 @@ int crm_rec_insert(struct crm_rec *r, bool check, bool audit, int64_t *id)
 	int ho = r->ho, st;
 
 	if (!has_value(r, ho)) {
-		int64_t owner = r->ref_owner;
+		int64_t owner = r->k->owner_is_actor ? a->id : r->ref_owner;
 		if (!owner && a->role == CRM_ROLE_REP && !a->single_user)
 			owner = a->id;
 		r->owner_id = owner;
@@ -636,6 +741,8 @@ int crm_rec_insert(struct crm_rec *r, bool check, bool audit, int64_t *id)
 		if ((st = crm_ctx_may_change(ctx, r->owner_id, whose)))
 			return st;
 	}
+	if (r->k->insert)
+		return r->k->insert(r, audit, id);
 	struct crm_stmt *s = stmt(r, 'i');
 	if (!s)
 		return EX_SOFTWARE;
@@ -675,6 +782,12 @@ static void select_sql(struct kind_sql *r)
 		const struct crm_field *f = &r->k->fields[i];
 		if (f->kind == CRM_FK_OWNER) {
 			crm_buf_add(&q, "(SELECT login FROM users u WHERE u.id = t.owner_id)");
+		} else if (f->kind == CRM_FK_MONEY) {
+			crm_buf_add(&q, "printf('%d.%02d', t.");
+			crm_buf_add(&q, f->column);
+			crm_buf_add(&q, " / 100, t.");
+			crm_buf_add(&q, f->column);
+			crm_buf_add(&q, " % 100)");
 		} else {
 			crm_buf_add(&q, "t.");
 			crm_buf_add(&q, f->column);
@@ -834,8 +947,8 @@ static int write_custom(struct crm_rec *cur, int64_t id, int h, const char *valu
 	/* the table name comes from the kind, never from input */
 	char *sql = crm_xasprintf("UPDATE %s SET custom = nullif(CASE WHEN ?2 IS NULL"
 				  " THEN json_remove(coalesce(custom, '{}'), ?1)"
-				  " ELSE json_set(coalesce(custom, '{}'), ?1, ?2) END, '{}') WHERE id = ?3",
-				  cur->k->table);
+				  " ELSE json_set(coalesce(custom, '{}'), ?1, ?2) END, '%s') WHERE id = ?3",
+				  cur->k->table, cur->k->custom_keep_empty ? "" : "{}");
 	struct crm_stmt *s;
 	int rc = crm_db_prepare(cur->ctx->db, sql, &s);
 	free(sql);
@@ -908,7 +1021,11 @@ int crm_rec_apply(struct crm_rec *chg, int64_t id, const char *action, struct cr
 	cur->where = chg->where;
 	if ((st = crm_rec_load(cur, id, true)))
 		return st;
-	for (int h = 0; h < chg->nslots; h++) {
+	if (chg->k->changing && (st = chg->k->changing(chg, cur, id)))
+		return st;
+	int nb = chg->k->nfields, nh = chg->k->custom_given_order ? nb + chg->nseq : chg->nslots;
+	for (int i = 0; i < nh; i++) {
+		int h = i < nb || !chg->k->custom_given_order ? i : chg->seq[i - nb];
 		if (!chg->v[h].set)
 			continue;
 		bool builtin = h < chg->k->nfields;

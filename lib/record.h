@@ -2,7 +2,8 @@
  * (struct crm_kind) is a table of field definitions plus a few hooks; it
  * drives one record of values, its checks, insert, load, audited apply,
  * bulk update, tags, list, show, dupes, merge and forget.  Accounts,
- * contacts and leads are kinds (account.c, contact.c, lead.c).
+ * contacts and leads are kinds (account.c, contact.c, lead.c); so are
+ * deals for add and update (deal.c), their pipeline rules as hooks.
  *
  * A new kind (products, quotes, ...) is one file, lib/KIND.c, whose header
  * declares `extern const struct crm_kind crm_KIND_kind;`:
@@ -73,6 +74,15 @@ enum crm_fkind {
 	CRM_FK_OWNER,		/* a login; stored as owner_id */
 	CRM_FK_ACCOUNT,		/* an account id the actor may see */
 	CRM_FK_INT,		/* an integer, stored as one; an emptied value is 0 */
+	CRM_FK_MONEY,		/* cents, stored as an integer, shown "1200.00"; emptied "0.00" */
+	CRM_FK_REF,		/* an id of table ref the actor may see */
+};
+
+/* Refusals a kind may word its own way (struct crm_kind refuse). */
+enum crm_refusal {
+	CRM_REFUSE_TOO_LONG,	/* why: "too long (N bytes, at most M)" */
+	CRM_REFUSE_CUSTOM,	/* a custom field's check: why */
+	CRM_REFUSE_MISSING,	/* a reference to a row that is not there */
 };
 
 struct crm_config;
@@ -88,6 +98,16 @@ struct crm_field {
 	 * status"); the value is quoted after it. */
 	const char *(*check)(const struct crm_config *cfg, const char *value);
 	const char *initial;	/* the value of a new record that gives none */
+	/* NULL, or the canonical form of the trimmed, non-empty value (in
+	 * buf, or value itself), or NULL with why; runs after check, with the
+	 * context (now, the config).  The value is quoted after why. */
+	const char *(*canon)(struct crm_ctx *ctx, const char *value, char *buf, size_t n,
+			     const char **why);
+	/* CRM_FK_REF: the table referred to (the field's name is its entity),
+	 * and NULL or a column of it kept as the reference's parent
+	 * (crm_rec_ref_parent): a contact's account_id. */
+	const char *ref;
+	const char *ref_parent;
 };
 
 /* Duplicate keys: text normalised (lib/normalise.h). */
@@ -144,6 +164,31 @@ struct crm_kind {
 	/* Bulk update: an id not found stops the batch (1) instead of being
 	 * a bad row, and after a bad row ids are no longer looked up. */
 	bool missing_stops;
+	/* NULL, or the kind's own wording of a refusal of field h with why
+	 * and value: into out, returning the status; 0 keeps the engine's
+	 * ("why 'value'", 65). */
+	int (*refuse)(const struct crm_rec *r, int h, enum crm_refusal what, const char *why,
+		      const char *value, char *out, size_t n);
+	/* A new record with no owner is the actor's, whatever the role. */
+	bool owner_is_actor;
+	/* NULL, or the checks of a new record that replace crm_rec_check_new's:
+	 * 0, or a status after reporting; it may put values. */
+	int (*check_new)(struct crm_rec *r);
+	/* NULL, or a check of the changes chg against the stored record cur
+	 * before apply writes anything: 0, or a status after reporting. */
+	int (*changing)(struct crm_rec *chg, const struct crm_rec *cur, int64_t id);
+	/* NULL, or the insert of a new record (owner resolved and checked):
+	 * the row, what comes with it, and its audit rows when audit. */
+	int (*insert)(struct crm_rec *r, bool audit, int64_t *id);
+	/* Apply changes custom fields in the order they were given (else the
+	 * config's), and an emptied custom object stays "{}". */
+	bool custom_given_order;
+	bool custom_keep_empty;
+	/* Custom values are checked and kept as given: untrimmed, their
+	 * UTF-8 left to the field's check. */
+	bool custom_as_given;
+	/* bytes of a custom value; 0 = 10000 */
+	size_t custom_max_len;
 };
 
 /* The source s names (CRM_FK_SOURCE): s itself when it is an id or the
@@ -177,6 +222,12 @@ const char *crm_rec_error(const struct crm_rec *r);
 /* Value of a set field ("" for no value), NULL when not set. */
 const char *crm_rec_get(const struct crm_rec *r, int h);
 bool crm_rec_any_set(const struct crm_rec *r);
+/* The parent column (crm_field ref_parent) of the row the last
+ * reference put names, or 0. */
+int64_t crm_rec_ref_parent(const struct crm_rec *r);
+/* The owner a new record gets (after crm_rec_insert), or the owner slot's
+ * user. */
+int64_t crm_rec_owner_id(const struct crm_rec *r);
 /* Forget the fields set to no value (an import's empty cells). */
 void crm_rec_unset_empty(struct crm_rec *r);
 void crm_rec_trust_utf8(struct crm_rec *r, bool trusted);
@@ -188,6 +239,8 @@ void crm_rec_set_lead(struct crm_rec *r, int64_t lead_id);
 /* Required custom fields and one of the kind's one_of: 0 or 65 with
  * crm_rec_error(). */
 int crm_rec_check_new(struct crm_rec *r);
+/* The custom fields with a value as a JSON object ("" when none). */
+const char *crm_rec_custom_json(struct crm_rec *r);
 /* Compute the duplicate keys and the custom JSON now (crm_rec_insert does
  * it otherwise), so that another thread can do that work. */
 void crm_rec_prepare(struct crm_rec *r);
