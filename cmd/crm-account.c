@@ -6,27 +6,89 @@
 #include "opts.h"
 #include "record.h"
 
+static const char short_opts[] = CRM_SHORTOPTS;
+static const struct option long_opts[] = {
+	CRM_LONGOPTS,
+	{"name", required_argument, NULL, CRM_RT_FIELD + 0},
+	{"industry", required_argument, NULL, CRM_RT_FIELD + 1},
+	{"size", required_argument, NULL, CRM_RT_FIELD + 2},
+	{"region", required_argument, NULL, CRM_RT_FIELD + 3},
+	{"city", required_argument, NULL, CRM_RT_FIELD + 4},
+	{"address", required_argument, NULL, CRM_RT_FIELD + 5},
+	{"website", required_argument, NULL, CRM_RT_FIELD + 6},
+	{"phone", required_argument, NULL, CRM_RT_FIELD + 7},
+	{"email", required_argument, NULL, CRM_RT_FIELD + 8},
+	{"source", required_argument, NULL, CRM_RT_FIELD + 9},
+	{"tags", required_argument, NULL, CRM_RT_FIELD + 10},
+	{"owner", required_argument, NULL, CRM_RT_FIELD + 11},
+	{"parent", required_argument, NULL, CRM_RT_FIELD + 12},
+	{"notes", required_argument, NULL, CRM_RT_FIELD + 13},
+	{"set", required_argument, NULL, CRM_RT_SET},
+	{"csv", no_argument, NULL, CRM_RT_CSV},
+	{"tsv", no_argument, NULL, CRM_RT_TSV},
+	{"map", required_argument, NULL, CRM_RT_MAP},
+	{"on-duplicate", required_argument, NULL, CRM_RT_ON_DUP},
+	{"skip-bad", no_argument, NULL, CRM_RT_SKIP_BAD},
+	{"reject", required_argument, NULL, CRM_RT_REJECT},
+	CRM_FORCEOPT,
+	{"unowned", no_argument, NULL, CRM_RT_UNOWNED},
+	{"tag", required_argument, NULL, CRM_RT_TAG},
+	{"since", required_argument, NULL, CRM_RT_SINCE},
+	{"until", required_argument, NULL, CRM_RT_UNTIL},
+	{"search", required_argument, NULL, CRM_RT_SEARCH},
+	{"fields", required_argument, NULL, CRM_RT_FIELDS},
+	{"sort", required_argument, NULL, CRM_RT_SORT},
+	{"limit", required_argument, NULL, CRM_RT_LIMIT},
+	{"person", no_argument, NULL, CRM_RT_PERSON},
+	{0},
+};
+
+static const char *const person_fields[] = {CRM_ACCOUNT_PERSON_FIELDS, NULL};
+
+static const struct crm_rec_tool tool = {
+	&crm_account_kind, short_opts, long_opts, crm_account_show, person_fields,
+};
+
+#define RUN(f) static int cmd_##f(struct crm_opts *o, int argc, char **argv) \
+	{ return crm_rt_##f(&tool, o, argc, argv); }
+RUN(add)
+RUN(import)
+RUN(list)
+RUN(show)
+RUN(update)
+RUN(tag)
+RUN(untag)
+RUN(dupes)
+RUN(merge)
+RUN(forget)
+RUN(complete)
+
+static const struct crm_subcmd cmds[] = {
+	{"add", cmd_add, .synopsis = "--name NAME [field options] [--set FIELD=VALUE]..."},
+	{"import", cmd_import, .synopsis = "[--csv|--tsv] [--map H=F,...] [--on-duplicate POLICY]\n"
+					   "\t[--skip-bad [--reject FILE [--force]]] [FILE...]"},
+	{"list", cmd_list, .synopsis = "[filter options] [--fields F,...] [--sort [-]FIELD]\n"
+				       "\t[--limit N]"},
+	{"show", cmd_show, .synopsis = "ID"},
+	{"update", cmd_update, .synopsis = "ID [field options] [--set FIELD=VALUE]...\n"
+					   "< TSV"},
+	{"tag", cmd_tag, .synopsis = "ID TAG..."},
+	{"untag", cmd_untag, .synopsis = "ID TAG..."},
+	{"dupes", cmd_dupes, .synopsis = ""},
+	{"merge", cmd_merge, .synopsis = "KEEP DUP..."},
+	{"forget", cmd_forget, .synopsis = "[--person] ID"},
+	{.run = cmd_complete},
+};
+
 static void usage(FILE *fp)
 {
 	if (fp == stderr) {
 		crm_usage_error();
 		return;
 	}
-	fputs("Usage:\n"
-	      "  crm-account add --name NAME [field options] [--set FIELD=VALUE]...\n"
-	      "  crm-account import [--csv|--tsv] [--map H=F,...] [--on-duplicate POLICY]\n"
-	      "                     [--skip-bad [--reject FILE [--force]]] [FILE...]\n"
-	      "  crm-account list [filter options] [--fields F,...] [--sort [-]FIELD]\n"
-	      "                   [--limit N]\n"
-	      "  crm-account show ID\n"
-	      "  crm-account update ID [field options] [--set FIELD=VALUE]...\n"
-	      "  crm-account update < TSV\n"
-	      "  crm-account tag ID TAG...\n"
-	      "  crm-account untag ID TAG...\n"
-	      "  crm-account dupes\n"
-	      "  crm-account merge KEEP DUP...\n"
-	      "  crm-account forget [--person] ID\n"
-	      "\n"
+	fputs("Usage:\n", fp);
+	crm_usage_synopsis(fp, "crm-account", cmds);
+	fputs("\n"
 	      "Keep the customers: their profile, tags and custom fields, duplicates\n"
 	      "merged, and everything about one of them in one view (show).\n"
 	      "\n"
@@ -83,81 +145,6 @@ static void usage(FILE *fp)
 	      "\n"
 	      "See crm-account(1).\n", fp);
 }
-
-static const char short_opts[] = CRM_SHORTOPTS;
-static const struct option long_opts[] = {
-	CRM_LONGOPTS,
-	{"name", required_argument, NULL, CRM_RT_FIELD + 0},
-	{"industry", required_argument, NULL, CRM_RT_FIELD + 1},
-	{"size", required_argument, NULL, CRM_RT_FIELD + 2},
-	{"region", required_argument, NULL, CRM_RT_FIELD + 3},
-	{"city", required_argument, NULL, CRM_RT_FIELD + 4},
-	{"address", required_argument, NULL, CRM_RT_FIELD + 5},
-	{"website", required_argument, NULL, CRM_RT_FIELD + 6},
-	{"phone", required_argument, NULL, CRM_RT_FIELD + 7},
-	{"email", required_argument, NULL, CRM_RT_FIELD + 8},
-	{"source", required_argument, NULL, CRM_RT_FIELD + 9},
-	{"tags", required_argument, NULL, CRM_RT_FIELD + 10},
-	{"owner", required_argument, NULL, CRM_RT_FIELD + 11},
-	{"parent", required_argument, NULL, CRM_RT_FIELD + 12},
-	{"notes", required_argument, NULL, CRM_RT_FIELD + 13},
-	{"set", required_argument, NULL, CRM_RT_SET},
-	{"csv", no_argument, NULL, CRM_RT_CSV},
-	{"tsv", no_argument, NULL, CRM_RT_TSV},
-	{"map", required_argument, NULL, CRM_RT_MAP},
-	{"on-duplicate", required_argument, NULL, CRM_RT_ON_DUP},
-	{"skip-bad", no_argument, NULL, CRM_RT_SKIP_BAD},
-	{"reject", required_argument, NULL, CRM_RT_REJECT},
-	CRM_FORCEOPT,
-	{"unowned", no_argument, NULL, CRM_RT_UNOWNED},
-	{"tag", required_argument, NULL, CRM_RT_TAG},
-	{"since", required_argument, NULL, CRM_RT_SINCE},
-	{"until", required_argument, NULL, CRM_RT_UNTIL},
-	{"search", required_argument, NULL, CRM_RT_SEARCH},
-	{"fields", required_argument, NULL, CRM_RT_FIELDS},
-	{"sort", required_argument, NULL, CRM_RT_SORT},
-	{"limit", required_argument, NULL, CRM_RT_LIMIT},
-	{"person", no_argument, NULL, CRM_RT_PERSON},
-	{0},
-};
-
-static const char *const subcommands[] = {
-	"add", "import", "list", "show", "update", "tag", "untag", "dupes", "merge", "forget", NULL
-};
-
-static const char *const person_fields[] = {CRM_ACCOUNT_PERSON_FIELDS, NULL};
-
-static const struct crm_rec_tool tool = {
-	&crm_account_kind, short_opts, long_opts, subcommands, crm_account_show, person_fields,
-};
-
-#define RUN(f) static int cmd_##f(struct crm_opts *o, int argc, char **argv) \
-	{ return crm_rt_##f(&tool, o, argc, argv); }
-RUN(add)
-RUN(import)
-RUN(list)
-RUN(show)
-RUN(update)
-RUN(tag)
-RUN(untag)
-RUN(dupes)
-RUN(merge)
-RUN(forget)
-RUN(complete)
-
-static const struct crm_subcmd cmds[] = {
-	{"add", cmd_add},
-	{"import", cmd_import},
-	{"list", cmd_list},
-	{"show", cmd_show},
-	{"update", cmd_update},
-	{"tag", cmd_tag},
-	{"untag", cmd_untag},
-	{"dupes", cmd_dupes},
-	{"merge", cmd_merge},
-	{"forget", cmd_forget},
-	{NULL, cmd_complete},
-};
 
 int main(int argc, char **argv)
 {

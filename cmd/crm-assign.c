@@ -12,42 +12,6 @@
 #include "out.h"
 #include "pool.h"
 
-static void usage(FILE *fp)
-{
-	if (fp == stderr) {
-		crm_usage_error();
-		return;
-	}
-	fputs("Usage:\n"
-	      "  crm-assign [run] [--unassigned] [--to LOGIN] [--reassign] [--explain] [-n]\n"
-	      "  crm-assign handover --from LOGIN (--to LOGIN | --team TEAM) [-n]\n"
-	      "  crm-assign reclaim [-n]\n"
-	      "\n"
-	      "Give leads an owner by the config's assignment rules (lead ids as TSV on\n"
-	      "stdin, or every unassigned lead), hand over everything a person owns, and\n"
-	      "return neglected leads to the pool.\n"
-	      "\n"
-	      "Options:\n"
-	      "  -u, --unassigned        every open lead without an owner, not stdin\n"
-	      "      --to <login>        give the leads to this user, whatever the rules say\n"
-	      "  -r, --reassign          change the owner of owned leads too\n"
-	      "  -e, --explain           print each rule tried and why, on stderr\n"
-	      "      --from <login>      handover: whose records move\n"
-	      "      --team <team>       handover: spread them over this team\n"
-	      "  -d, --db <path>         database (default $CRM_DB)\n"
-	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
-	      "  -f, --format <fmt>      output as tsv, csv or table\n"
-	      "  -H, --no-header         print no header line\n"
-	      "      --csv-raw           CSV cells as they are (no ' before = + - @)\n"
-	      "  -n, --dry-run           show what would happen, but write nothing\n"
-	      "      --as <login>        act as this user (admins only)\n"
-	      "  -q, --quiet             do not report leads left unassigned\n"
-	      "  -h, --help              display this help\n"
-	      "  -V, --version           display version\n"
-	      "\n"
-	      "See crm-assign(1).\n", fp);
-}
-
 enum { OPT_TO = CRM_OPT_TOOL, OPT_FROM, OPT_TEAM };
 
 static const char short_opts[] = CRM_SHORTOPTS "ure";
@@ -70,30 +34,20 @@ struct args {
 /* Parse every option; each subcommand then checks it got only its own. */
 static int parse(struct crm_opts *o, int *argc, char ***argv, struct args *a)
 {
-	int c;
-	memset(a, 0, sizeof *a);
-	while ((c = crm_getopt(o, *argc, *argv, short_opts, long_opts)) != -1) {
-		switch (c) {
-		case 'u': a->run.unassigned = true; break;
-		case 'r': a->run.reassign = true; break;
-		case 'e': a->run.explain = true; break;
-		case OPT_TO: a->run.to = optarg; break;
-		case OPT_FROM: a->from = optarg; break;
-		case OPT_TEAM: a->team = optarg; break;
-		default: return crm_usage_error();
-		}
-	}
-	*argc -= optind;
-	*argv += optind;
+	struct crm_args opt;
+	int st = crm_args_parse(o, argc, argv, short_opts, long_opts, NULL, &opt);
+	if (st)
+		return st;
+	*a = (struct args){
+		.run = {.unassigned = crm_arg(&opt, 'u') != NULL,
+			.reassign = crm_arg(&opt, 'r') != NULL,
+			.explain = crm_arg(&opt, 'e') != NULL, .to = crm_arg(&opt, OPT_TO)},
+		.from = crm_arg(&opt, OPT_FROM),
+		.team = crm_arg(&opt, OPT_TEAM),
+	};
 	if (*argc > 0)
 		return crm_usage_fail("unexpected argument '%s'", (*argv)[0]);
 	return 0;
-}
-
-static int complete(struct crm_opts *o)
-{
-	static const char *const words[] = {"run", "handover", "reclaim", NULL};
-	return crm_complete(o, words);
 }
 
 static int cmd_run(struct crm_opts *o, int argc, char **argv)
@@ -104,7 +58,7 @@ static int cmd_run(struct crm_opts *o, int argc, char **argv)
 	if ((st = parse(o, &argc, &argv, &a)))
 		return st;
 	if (o->complete)
-		return complete(o);
+		return crm_complete(o);
 	if (a.from || a.team)
 		return crm_usage_fail("--from and --team belong to 'handover'");
 	if ((st = crm_ctx_open(&ctx, o)))
@@ -154,11 +108,46 @@ static int cmd_reclaim(struct crm_opts *o, int argc, char **argv)
 }
 
 static const struct crm_subcmd cmds[] = {
-	{"run", cmd_run},
-	{"handover", cmd_handover},
-	{"reclaim", cmd_reclaim},
-	{NULL, NULL},
+	{"run", cmd_run, .synopsis = "[--unassigned] [--to LOGIN] [--reassign] [--explain] [-n]",
+	 .implied = true},
+	{"handover", cmd_handover, .synopsis = "--from LOGIN (--to LOGIN | --team TEAM) [-n]"},
+	{"reclaim", cmd_reclaim, .synopsis = "[-n]"},
+	{0},
 };
+
+static void usage(FILE *fp)
+{
+	if (fp == stderr) {
+		crm_usage_error();
+		return;
+	}
+	fputs("Usage:\n", fp);
+	crm_usage_synopsis(fp, "crm-assign", cmds);
+	fputs("\n"
+	      "Give leads an owner by the config's assignment rules (lead ids as TSV on\n"
+	      "stdin, or every unassigned lead), hand over everything a person owns, and\n"
+	      "return neglected leads to the pool.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -u, --unassigned        every open lead without an owner, not stdin\n"
+	      "      --to <login>        give the leads to this user, whatever the rules say\n"
+	      "  -r, --reassign          change the owner of owned leads too\n"
+	      "  -e, --explain           print each rule tried and why, on stderr\n"
+	      "      --from <login>      handover: whose records move\n"
+	      "      --team <team>       handover: spread them over this team\n"
+	      "  -d, --db <path>         database (default $CRM_DB)\n"
+	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
+	      "  -f, --format <fmt>      output as tsv, csv or table\n"
+	      "  -H, --no-header         print no header line\n"
+	      "      --csv-raw           CSV cells as they are (no ' before = + - @)\n"
+	      "  -n, --dry-run           show what would happen, but write nothing\n"
+	      "      --as <login>        act as this user (admins only)\n"
+	      "  -q, --quiet             do not report leads left unassigned\n"
+	      "  -h, --help              display this help\n"
+	      "  -V, --version           display version\n"
+	      "\n"
+	      "See crm-assign(1).\n", fp);
+}
 
 /* Does s take the next argument as its value? */
 static bool takes_value(const char *s)

@@ -6,27 +6,83 @@
 #include "opts.h"
 #include "record.h"
 
+static const char short_opts[] = CRM_SHORTOPTS;
+static const struct option long_opts[] = {
+	CRM_LONGOPTS,
+	{"name", required_argument, NULL, CRM_RT_FIELD + 0},
+	{"account", required_argument, NULL, CRM_RT_FIELD + 1},
+	{"title", required_argument, NULL, CRM_RT_FIELD + 2},
+	{"phone", required_argument, NULL, CRM_RT_FIELD + 3},
+	{"email", required_argument, NULL, CRM_RT_FIELD + 4},
+	{"wechat", required_argument, NULL, CRM_RT_FIELD + 5},
+	{"region", required_argument, NULL, CRM_RT_FIELD + 6},
+	{"city", required_argument, NULL, CRM_RT_FIELD + 7},
+	{"tags", required_argument, NULL, CRM_RT_FIELD + 8},
+	{"owner", required_argument, NULL, CRM_RT_FIELD + 9},
+	{"notes", required_argument, NULL, CRM_RT_FIELD + 10},
+	{"set", required_argument, NULL, CRM_RT_SET},
+	{"csv", no_argument, NULL, CRM_RT_CSV},
+	{"tsv", no_argument, NULL, CRM_RT_TSV},
+	{"map", required_argument, NULL, CRM_RT_MAP},
+	{"on-duplicate", required_argument, NULL, CRM_RT_ON_DUP},
+	{"skip-bad", no_argument, NULL, CRM_RT_SKIP_BAD},
+	{"reject", required_argument, NULL, CRM_RT_REJECT},
+	CRM_FORCEOPT,
+	{"unowned", no_argument, NULL, CRM_RT_UNOWNED},
+	{"tag", required_argument, NULL, CRM_RT_TAG},
+	{"since", required_argument, NULL, CRM_RT_SINCE},
+	{"until", required_argument, NULL, CRM_RT_UNTIL},
+	{"search", required_argument, NULL, CRM_RT_SEARCH},
+	{"fields", required_argument, NULL, CRM_RT_FIELDS},
+	{"sort", required_argument, NULL, CRM_RT_SORT},
+	{"limit", required_argument, NULL, CRM_RT_LIMIT},
+	{0},
+};
+
+static const struct crm_rec_tool tool = {
+	&crm_contact_kind, short_opts, long_opts, NULL, NULL,
+};
+
+#define RUN(f) static int cmd_##f(struct crm_opts *o, int argc, char **argv) \
+	{ return crm_rt_##f(&tool, o, argc, argv); }
+RUN(add)
+RUN(import)
+RUN(list)
+RUN(show)
+RUN(update)
+RUN(tag)
+RUN(untag)
+RUN(dupes)
+RUN(merge)
+RUN(forget)
+RUN(complete)
+
+static const struct crm_subcmd cmds[] = {
+	{"add", cmd_add, .synopsis = "--name NAME [field options] [--set FIELD=VALUE]..."},
+	{"import", cmd_import, .synopsis = "[--csv|--tsv] [--map H=F,...] [--on-duplicate POLICY]\n"
+					   "\t[--skip-bad [--reject FILE [--force]]] [FILE...]"},
+	{"list", cmd_list, .synopsis = "[filter options] [--fields F,...] [--sort [-]FIELD]\n"
+				       "\t[--limit N]"},
+	{"show", cmd_show, .synopsis = "ID"},
+	{"update", cmd_update, .synopsis = "ID [field options] [--set FIELD=VALUE]...\n"
+					   "< TSV"},
+	{"tag", cmd_tag, .synopsis = "ID TAG..."},
+	{"untag", cmd_untag, .synopsis = "ID TAG..."},
+	{"dupes", cmd_dupes, .synopsis = ""},
+	{"merge", cmd_merge, .synopsis = "KEEP DUP..."},
+	{"forget", cmd_forget, .synopsis = "ID"},
+	{.run = cmd_complete},
+};
+
 static void usage(FILE *fp)
 {
 	if (fp == stderr) {
 		crm_usage_error();
 		return;
 	}
-	fputs("Usage:\n"
-	      "  crm-contact add --name NAME [field options] [--set FIELD=VALUE]...\n"
-	      "  crm-contact import [--csv|--tsv] [--map H=F,...] [--on-duplicate POLICY]\n"
-	      "                     [--skip-bad [--reject FILE [--force]]] [FILE...]\n"
-	      "  crm-contact list [filter options] [--fields F,...] [--sort [-]FIELD]\n"
-	      "                   [--limit N]\n"
-	      "  crm-contact show ID\n"
-	      "  crm-contact update ID [field options] [--set FIELD=VALUE]...\n"
-	      "  crm-contact update < TSV\n"
-	      "  crm-contact tag ID TAG...\n"
-	      "  crm-contact untag ID TAG...\n"
-	      "  crm-contact dupes\n"
-	      "  crm-contact merge KEEP DUP...\n"
-	      "  crm-contact forget ID\n"
-	      "\n"
+	fputs("Usage:\n", fp);
+	crm_usage_synopsis(fp, "crm-contact", cmds);
+	fputs("\n"
 	      "Keep the people at customers: who they are, which account they belong\n"
 	      "to, how to reach them; merge duplicates and erase a person on request.\n"
 	      "\n"
@@ -77,75 +133,6 @@ static void usage(FILE *fp)
 	      "\n"
 	      "See crm-contact(1).\n", fp);
 }
-
-static const char short_opts[] = CRM_SHORTOPTS;
-static const struct option long_opts[] = {
-	CRM_LONGOPTS,
-	{"name", required_argument, NULL, CRM_RT_FIELD + 0},
-	{"account", required_argument, NULL, CRM_RT_FIELD + 1},
-	{"title", required_argument, NULL, CRM_RT_FIELD + 2},
-	{"phone", required_argument, NULL, CRM_RT_FIELD + 3},
-	{"email", required_argument, NULL, CRM_RT_FIELD + 4},
-	{"wechat", required_argument, NULL, CRM_RT_FIELD + 5},
-	{"region", required_argument, NULL, CRM_RT_FIELD + 6},
-	{"city", required_argument, NULL, CRM_RT_FIELD + 7},
-	{"tags", required_argument, NULL, CRM_RT_FIELD + 8},
-	{"owner", required_argument, NULL, CRM_RT_FIELD + 9},
-	{"notes", required_argument, NULL, CRM_RT_FIELD + 10},
-	{"set", required_argument, NULL, CRM_RT_SET},
-	{"csv", no_argument, NULL, CRM_RT_CSV},
-	{"tsv", no_argument, NULL, CRM_RT_TSV},
-	{"map", required_argument, NULL, CRM_RT_MAP},
-	{"on-duplicate", required_argument, NULL, CRM_RT_ON_DUP},
-	{"skip-bad", no_argument, NULL, CRM_RT_SKIP_BAD},
-	{"reject", required_argument, NULL, CRM_RT_REJECT},
-	CRM_FORCEOPT,
-	{"unowned", no_argument, NULL, CRM_RT_UNOWNED},
-	{"tag", required_argument, NULL, CRM_RT_TAG},
-	{"since", required_argument, NULL, CRM_RT_SINCE},
-	{"until", required_argument, NULL, CRM_RT_UNTIL},
-	{"search", required_argument, NULL, CRM_RT_SEARCH},
-	{"fields", required_argument, NULL, CRM_RT_FIELDS},
-	{"sort", required_argument, NULL, CRM_RT_SORT},
-	{"limit", required_argument, NULL, CRM_RT_LIMIT},
-	{0},
-};
-
-static const char *const subcommands[] = {
-	"add", "import", "list", "show", "update", "tag", "untag", "dupes", "merge", "forget", NULL
-};
-
-static const struct crm_rec_tool tool = {
-	&crm_contact_kind, short_opts, long_opts, subcommands, NULL, NULL,
-};
-
-#define RUN(f) static int cmd_##f(struct crm_opts *o, int argc, char **argv) \
-	{ return crm_rt_##f(&tool, o, argc, argv); }
-RUN(add)
-RUN(import)
-RUN(list)
-RUN(show)
-RUN(update)
-RUN(tag)
-RUN(untag)
-RUN(dupes)
-RUN(merge)
-RUN(forget)
-RUN(complete)
-
-static const struct crm_subcmd cmds[] = {
-	{"add", cmd_add},
-	{"import", cmd_import},
-	{"list", cmd_list},
-	{"show", cmd_show},
-	{"update", cmd_update},
-	{"tag", cmd_tag},
-	{"untag", cmd_untag},
-	{"dupes", cmd_dupes},
-	{"merge", cmd_merge},
-	{"forget", cmd_forget},
-	{NULL, cmd_complete},
-};
 
 int main(int argc, char **argv)
 {

@@ -4,54 +4,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "complete.h"
 #include "ctx.h"
 #include "err.h"
 #include "interaction.h"
+#include "subject.h"
 #include "opts.h"
 #include "out.h"
-
-static void usage(FILE *fp)
-{
-	if (fp == stderr) {
-		crm_usage_error();
-		return;
-	}
-	fputs("Usage:\n"
-	      "  crm-log add (--lead ID | --account ID | --contact ID | --deal ID) --kind KIND\n"
-	      "              [--at DATE] [--next TEXT] [SUMMARY | -]\n"
-	      "  crm-log add [--kind KIND] [--at DATE] < interactions.tsv\n"
-	      "  crm-log list [--lead ID | --account ID | --contact ID | --deal ID]\n"
-	      "               [--owner LOGIN] [--by LOGIN] [--kind KIND]\n"
-	      "               [--since DATE] [--until DATE]\n"
-	      "\n"
-	      "Log interactions with customers (call, email, meeting, visit, wechat, note\n"
-	      "and kinds from the config) and list them as timelines.\n"
-	      "\n"
-	      "Options:\n"
-	      "  -l, --lead <id>         the lead the interaction is with\n"
-	      "      --account <id>      the account\n"
-	      "      --contact <id>      the contact\n"
-	      "      --deal <id>         the deal\n"
-	      "  -k, --kind <kind>       call, email, meeting, visit, wechat, note, ...\n"
-	      "  -a, --at <date>         when it happened (default now)\n"
-	      "  -x, --next <text>       the agreed next step\n"
-	      "  -o, --owner <login>     list: subjects this user owns\n"
-	      "  -b, --by <login>        list: interactions this user logged\n"
-	      "  -s, --since <date>      list: from this date or time\n"
-	      "  -u, --until <date>      list: up to this time, or to the end of this date\n"
-	      "  -d, --db <path>         database (default $CRM_DB)\n"
-	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
-	      "  -f, --format <fmt>      output as tsv, csv or table\n"
-	      "  -H, --no-header         print no header line\n"
-	      "      --csv-raw           CSV cells as they are (no ' before = + - @)\n"
-	      "  -n, --dry-run           check and show, but write nothing\n"
-	      "      --as <login>        act as this user (admins only)\n"
-	      "  -q, --quiet             print nothing on success\n"
-	      "  -h, --help              display this help\n"
-	      "  -V, --version           display version\n"
-	      "\n"
-	      "See crm-log(1).\n", fp);
-}
 
 enum { OPT_ACCOUNT = CRM_OPT_TOOL, OPT_CONTACT, OPT_DEAL };
 
@@ -77,37 +36,24 @@ struct args {
 	struct crm_log_filter f;
 };
 
-static int subject(struct args *a, const char *type, const char *id)
-{
-	int st = crm_subject_option(type, id, &a->in.subject_type, &a->in.subject_id);
-	a->f.subject_type = a->in.subject_type;
-	a->f.subject_id = a->in.subject_id;
-	return st;
-}
-
 static int parse(struct crm_opts *o, int *argc, char ***argv, struct args *a)
 {
-	int c, st = 0;
+	struct crm_args opt;
+	int st;
 	memset(a, 0, sizeof *a);
-	while ((c = crm_getopt(o, *argc, *argv, short_opts, long_opts)) != -1 && !st) {
-		switch (c) {
-		case 'l': st = subject(a, "lead", optarg); break;
-		case OPT_ACCOUNT: st = subject(a, "account", optarg); break;
-		case OPT_CONTACT: st = subject(a, "contact", optarg); break;
-		case OPT_DEAL: st = subject(a, "deal", optarg); break;
-		case 'k': a->in.kind = a->f.kind = optarg; break;
-		case 'a': a->in.at = optarg; break;
-		case 'x': a->in.next_step = optarg; break;
-		case 'o': a->f.owner = optarg; break;
-		case 'b': a->f.by = optarg; break;
-		case 's': a->f.since = optarg; break;
-		case 'u': a->f.until = optarg; break;
-		default: return crm_usage_error();
-		}
-	}
-	*argc -= optind;
-	*argv += optind;
-	return st;
+	if ((st = crm_args_parse(o, argc, argv, short_opts, long_opts, NULL, &opt)) ||
+	    (st = crm_subject_options(&opt, long_opts, &a->in.subject_type, &a->in.subject_id)))
+		return st;
+	a->f.subject_type = a->in.subject_type;
+	a->f.subject_id = a->in.subject_id;
+	a->in.kind = a->f.kind = crm_arg(&opt, 'k');
+	a->in.at = crm_arg(&opt, 'a');
+	a->in.next_step = crm_arg(&opt, 'x');
+	a->f.owner = crm_arg(&opt, 'o');
+	a->f.by = crm_arg(&opt, 'b');
+	a->f.since = crm_arg(&opt, 's');
+	a->f.until = crm_arg(&opt, 'u');
+	return 0;
 }
 
 /* The whole of stdin as a summary, trailing newlines removed. */
@@ -200,7 +146,7 @@ static int complete(struct crm_opts *o, int argc, char **argv)
 	struct crm_ctx ctx;
 	int st;
 	if (strcmp(o->complete, "subcommands") == 0) {
-		puts("add\nlist");
+		crm_complete_subcommands(o->cmds, stdout);
 		return 0;
 	}
 	if ((st = crm_ctx_open(&ctx, o)))
@@ -211,10 +157,53 @@ static int complete(struct crm_opts *o, int argc, char **argv)
 }
 
 static const struct crm_subcmd cmds[] = {
-	{"add", cmd_add},
-	{"list", cmd_list},
-	{NULL, complete},
+	{"add", cmd_add,
+	 .synopsis = "(--lead ID | --account ID | --contact ID | --deal ID) --kind KIND\n"
+		     "\t[--at DATE] [--next TEXT] [SUMMARY | -]\n"
+		     "[--kind KIND] [--at DATE] < interactions.tsv"},
+	{"list", cmd_list, .synopsis = "[--lead ID | --account ID | --contact ID | --deal ID]\n"
+				       "\t[--owner LOGIN] [--by LOGIN] [--kind KIND]\n"
+				       "\t[--since DATE] [--until DATE]"},
+	{.run = complete},
 };
+
+static void usage(FILE *fp)
+{
+	if (fp == stderr) {
+		crm_usage_error();
+		return;
+	}
+	fputs("Usage:\n", fp);
+	crm_usage_synopsis(fp, "crm-log", cmds);
+	fputs("\n"
+	      "Log interactions with customers (call, email, meeting, visit, wechat, note\n"
+	      "and kinds from the config) and list them as timelines.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -l, --lead <id>         the lead the interaction is with\n"
+	      "      --account <id>      the account\n"
+	      "      --contact <id>      the contact\n"
+	      "      --deal <id>         the deal\n"
+	      "  -k, --kind <kind>       call, email, meeting, visit, wechat, note, ...\n"
+	      "  -a, --at <date>         when it happened (default now)\n"
+	      "  -x, --next <text>       the agreed next step\n"
+	      "  -o, --owner <login>     list: subjects this user owns\n"
+	      "  -b, --by <login>        list: interactions this user logged\n"
+	      "  -s, --since <date>      list: from this date or time\n"
+	      "  -u, --until <date>      list: up to this time, or to the end of this date\n"
+	      "  -d, --db <path>         database (default $CRM_DB)\n"
+	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
+	      "  -f, --format <fmt>      output as tsv, csv or table\n"
+	      "  -H, --no-header         print no header line\n"
+	      "      --csv-raw           CSV cells as they are (no ' before = + - @)\n"
+	      "  -n, --dry-run           check and show, but write nothing\n"
+	      "      --as <login>        act as this user (admins only)\n"
+	      "  -q, --quiet             print nothing on success\n"
+	      "  -h, --help              display this help\n"
+	      "  -V, --version           display version\n"
+	      "\n"
+	      "See crm-log(1).\n", fp);
+}
 
 int main(int argc, char **argv)
 {

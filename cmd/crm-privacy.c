@@ -7,34 +7,6 @@
 #include "opts.h"
 #include "privacy.h"
 
-static void usage(FILE *fp)
-{
-	if (fp == stderr) {
-		crm_usage_error();
-		return;
-	}
-	fputs("Usage:\n"
-	      "  crm-privacy export (--phone PHONE | --email ADDRESS | --name NAME)...\n"
-	      "                     [--text]\n"
-	      "\n"
-	      "Gather what crm holds about one person (leads, contacts, accounts, deals,\n"
-	      "interactions, tasks and audit rows) into one JSON document for them.\n"
-	      "Only an admin may.  To erase the person, see crm-lead forget.\n"
-	      "\n"
-	      "Options:\n"
-	      "  -p, --phone <phone>     the person's phone (any written form)\n"
-	      "  -e, --email <address>   the person's e-mail address\n"
-	      "      --name <name>       the person's name\n"
-	      "  -t, --text              readable text instead of JSON\n"
-	      "  -d, --db <path>         database (default $CRM_DB)\n"
-	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
-	      "      --as <login>        act as this user\n"
-	      "  -h, --help              display this help\n"
-	      "  -V, --version           display version\n"
-	      "\n"
-	      "See crm-privacy(1).\n", fp);
-}
-
 enum { OPT_NAME = CRM_OPT_TOOL };
 
 static const char short_opts[] = CRM_SHORTOPTS "p:e:t";
@@ -83,14 +55,41 @@ out:
 
 static int cmd_complete(struct crm_opts *o, int argc, char **argv)
 {
-	static const char *const subcommands[] = {"export", NULL};
-	return crm_complete(o, subcommands);
+	return crm_complete(o);
 }
 
 static const struct crm_subcmd cmds[] = {
-	{"export", cmd_export},
-	{NULL, cmd_complete},
+	{"export", cmd_export, .synopsis = "(--phone PHONE | --email ADDRESS | --name NAME)...\n"
+					   "\t[--text]"},
+	{.run = cmd_complete},
 };
+
+static void usage(FILE *fp)
+{
+	if (fp == stderr) {
+		crm_usage_error();
+		return;
+	}
+	fputs("Usage:\n", fp);
+	crm_usage_synopsis(fp, "crm-privacy", cmds);
+	fputs("\n"
+	      "Gather what crm holds about one person (leads, contacts, accounts, deals,\n"
+	      "interactions, tasks and audit rows) into one JSON document for them.\n"
+	      "Only an admin may.  To erase the person, see crm-lead forget.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -p, --phone <phone>     the person's phone (any written form)\n"
+	      "  -e, --email <address>   the person's e-mail address\n"
+	      "      --name <name>       the person's name\n"
+	      "  -t, --text              readable text instead of JSON\n"
+	      "  -d, --db <path>         database (default $CRM_DB)\n"
+	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
+	      "      --as <login>        act as this user\n"
+	      "  -h, --help              display this help\n"
+	      "  -V, --version           display version\n"
+	      "\n"
+	      "See crm-privacy(1).\n", fp);
+}
 
 int main(int argc, char **argv)
 {

@@ -9,21 +9,123 @@
 #include "opts.h"
 #include "report.h"
 
+enum { OPT_SOURCE = CRM_OPT_TOOL, OPT_CAMPAIGN, OPT_REGION, OPT_PIPELINE, OPT_SNAPSHOT };
+
+static const char short_opts[] = CRM_SHORTOPTS "s:u:p:o:t:b:m:";
+static const struct option long_opts[] = {
+	CRM_LONGOPTS,
+	{"since", required_argument, NULL, 's'},
+	{"until", required_argument, NULL, 'u'},
+	{"period", required_argument, NULL, 'p'},
+	{"owner", required_argument, NULL, 'o'},
+	{"team", required_argument, NULL, 't'},
+	{"source", required_argument, NULL, OPT_SOURCE},
+	{"campaign", required_argument, NULL, OPT_CAMPAIGN},
+	{"region", required_argument, NULL, OPT_REGION},
+	{"by", required_argument, NULL, 'b'},
+	{"metric", required_argument, NULL, 'm'},
+	{"pipeline", required_argument, NULL, OPT_PIPELINE},
+	{"snapshot", no_argument, NULL, OPT_SNAPSHOT},
+	{0},
+};
+
+typedef int report_fn(struct crm_ctx *, const struct crm_report_opts *, FILE *);
+
+static int run(struct crm_opts *o, int argc, char **argv, report_fn *fn)
+{
+	struct crm_args a;
+	const char *name = argv[0];
+	struct crm_ctx ctx;
+	int st;
+	if ((st = crm_args_parse(o, &argc, &argv, short_opts, long_opts, NULL, &a)))
+		return st;
+	struct crm_report_opts ro = {
+		.since = crm_arg(&a, 's'), .until = crm_arg(&a, 'u'), .period = crm_arg(&a, 'p'),
+		.owner = crm_arg(&a, 'o'), .team = crm_arg(&a, 't'),
+		.source = crm_arg(&a, OPT_SOURCE), .campaign = crm_arg(&a, OPT_CAMPAIGN),
+		.region = crm_arg(&a, OPT_REGION), .by = crm_arg(&a, 'b'),
+		.metric = crm_arg(&a, 'm'), .pipeline = crm_arg(&a, OPT_PIPELINE),
+		.snapshot = crm_arg(&a, OPT_SNAPSHOT) != NULL,
+	};
+	if (argc > 0)
+		return crm_usage_fail("unexpected argument '%s'", argv[0]);
+	if (ro.metric && strcmp(name, "leaderboard") != 0)
+		return crm_usage_fail("--metric is for leaderboard");
+	if (ro.snapshot && strcmp(name, "forecast") != 0)
+		return crm_usage_fail("--snapshot is for forecast");
+	if (ro.pipeline && strcmp(name, "funnel") != 0 && strcmp(name, "cycle") != 0)
+		return crm_usage_fail("--pipeline is for funnel and cycle");
+	if (o->dry_run && !ro.snapshot)
+		return crm_usage_fail("--dry-run is for forecast --snapshot");
+	ro.dry_run = o->dry_run;
+	ro.format = o->format;
+	ro.header = !o->no_header;
+	if ((st = crm_ctx_open(&ctx, o)))
+		return st;
+	st = fn(&ctx, &ro, o->quiet && ro.snapshot ? NULL : stdout);
+	crm_ctx_close(&ctx);
+	return st;
+}
+
+static int cmd_funnel(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_funnel); }
+static int cmd_forecast(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_forecast); }
+static int cmd_accuracy(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_accuracy); }
+static int cmd_kpi(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_kpi); }
+static int cmd_leaderboard(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_leaderboard); }
+static int cmd_lost(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_lost); }
+static int cmd_activity(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_activity); }
+static int cmd_cycle(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_cycle); }
+static int cmd_rfm(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_rfm); }
+
+static int complete(struct crm_opts *o, int argc, char **argv)
+{
+	static const char *const formats[] = { "tsv", "csv", "table", "gnuplot", NULL };
+	const char *const *list = NULL;
+	if (strcmp(o->complete, "dimensions") == 0)
+		list = crm_report_dimensions;
+	else if (strcmp(o->complete, "metrics") == 0)
+		list = crm_report_metrics;
+	else if (strcmp(o->complete, "formats") == 0)
+		list = formats;
+	for (; list && *list; list++)
+		puts(*list);
+	return list ? 0 : crm_complete(o);
+}
+
+static const struct crm_subcmd cmds[] = {
+	{"funnel", cmd_funnel, .synopsis = NULL},
+	{"forecast", cmd_forecast, .synopsis = "[--snapshot] [options as above]"},
+	{"accuracy", cmd_accuracy, .synopsis = "[--by owner|team] [options as above]"},
+	{"kpi", cmd_kpi, .synopsis = NULL},
+	{"leaderboard", cmd_leaderboard, .synopsis = "[--metric METRIC] [options as above]"},
+	{"lost", cmd_lost, .synopsis = NULL},
+	{"activity", cmd_activity, .synopsis = NULL},
+	{"cycle", cmd_cycle, .synopsis = NULL},
+	{"rfm", cmd_rfm, .synopsis = NULL},
+	{.run = complete},
+};
+
 static void usage(FILE *fp)
 {
 	if (fp == stderr) {
 		crm_usage_error();
 		return;
 	}
-	fputs("Usage:\n"
-	      "  crm-report funnel|kpi|lost|activity|cycle|rfm [--since DATE] [--until DATE]\n"
+	/* the reports with only the options all take share a line */
+	const char *sep = "";
+	fputs("Usage:\n  crm-report ", fp);
+	for (const struct crm_subcmd *sc = cmds; sc->name; sc++) {
+		if (!sc->synopsis) {
+			fprintf(fp, "%s%s", sep, sc->name);
+			sep = "|";
+		}
+	}
+	fputs(" [--since DATE] [--until DATE]\n"
 	      "             [--period PERIOD] [--owner LOGIN] [--team TEAM] [--source SOURCE]\n"
 	      "             [--campaign CAMPAIGN] [--region REGION] [--by DIMENSION]\n"
-	      "             [--pipeline PIPELINE] [-f tsv|csv|table|gnuplot]\n"
-	      "  crm-report forecast [--snapshot] [options as above]\n"
-	      "  crm-report accuracy [--by owner|team] [options as above]\n"
-	      "  crm-report leaderboard [--metric METRIC] [options as above]\n"
-	      "\n"
+	      "             [--pipeline PIPELINE] [-f tsv|csv|table|gnuplot]\n", fp);
+	crm_usage_synopsis(fp, "crm-report", cmds);
+	fputs("\n"
 	      "Reports on leads, deals and activities: the funnel of a lead cohort, the\n"
 	      "weighted forecast and its accuracy, KPIs per period, the leaderboard, loss\n"
 	      "reasons, activity per rep, days spent in each stage, and RFM segments.\n"
@@ -58,116 +160,6 @@ static void usage(FILE *fp)
 	      "\n"
 	      "See crm-report(1).\n", fp);
 }
-
-enum { OPT_SOURCE = CRM_OPT_TOOL, OPT_CAMPAIGN, OPT_REGION, OPT_PIPELINE, OPT_SNAPSHOT };
-
-static const char short_opts[] = CRM_SHORTOPTS "s:u:p:o:t:b:m:";
-static const struct option long_opts[] = {
-	CRM_LONGOPTS,
-	{"since", required_argument, NULL, 's'},
-	{"until", required_argument, NULL, 'u'},
-	{"period", required_argument, NULL, 'p'},
-	{"owner", required_argument, NULL, 'o'},
-	{"team", required_argument, NULL, 't'},
-	{"source", required_argument, NULL, OPT_SOURCE},
-	{"campaign", required_argument, NULL, OPT_CAMPAIGN},
-	{"region", required_argument, NULL, OPT_REGION},
-	{"by", required_argument, NULL, 'b'},
-	{"metric", required_argument, NULL, 'm'},
-	{"pipeline", required_argument, NULL, OPT_PIPELINE},
-	{"snapshot", no_argument, NULL, OPT_SNAPSHOT},
-	{0},
-};
-
-typedef int report_fn(struct crm_ctx *, const struct crm_report_opts *, FILE *);
-
-static int run(struct crm_opts *o, int argc, char **argv, report_fn *fn)
-{
-	struct crm_report_opts ro = { 0 };
-	const char *name = argv[0];
-	struct crm_ctx ctx;
-	int c, st;
-	while ((c = crm_getopt(o, argc, argv, short_opts, long_opts)) != -1) {
-		switch (c) {
-		case 's': ro.since = optarg; break;
-		case 'u': ro.until = optarg; break;
-		case 'p': ro.period = optarg; break;
-		case 'o': ro.owner = optarg; break;
-		case 't': ro.team = optarg; break;
-		case OPT_SOURCE: ro.source = optarg; break;
-		case OPT_CAMPAIGN: ro.campaign = optarg; break;
-		case OPT_REGION: ro.region = optarg; break;
-		case 'b': ro.by = optarg; break;
-		case 'm': ro.metric = optarg; break;
-		case OPT_PIPELINE: ro.pipeline = optarg; break;
-		case OPT_SNAPSHOT: ro.snapshot = true; break;
-		default: return crm_usage_error();
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc > 0)
-		return crm_usage_fail("unexpected argument '%s'", argv[0]);
-	if (ro.metric && strcmp(name, "leaderboard") != 0)
-		return crm_usage_fail("--metric is for leaderboard");
-	if (ro.snapshot && strcmp(name, "forecast") != 0)
-		return crm_usage_fail("--snapshot is for forecast");
-	if (ro.pipeline && strcmp(name, "funnel") != 0 && strcmp(name, "cycle") != 0)
-		return crm_usage_fail("--pipeline is for funnel and cycle");
-	if (o->dry_run && !ro.snapshot)
-		return crm_usage_fail("--dry-run is for forecast --snapshot");
-	ro.dry_run = o->dry_run;
-	ro.format = o->format;
-	ro.header = !o->no_header;
-	if ((st = crm_ctx_open(&ctx, o)))
-		return st;
-	st = fn(&ctx, &ro, o->quiet && ro.snapshot ? NULL : stdout);
-	crm_ctx_close(&ctx);
-	return st;
-}
-
-static int cmd_funnel(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_funnel); }
-static int cmd_forecast(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_forecast); }
-static int cmd_accuracy(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_accuracy); }
-static int cmd_kpi(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_kpi); }
-static int cmd_leaderboard(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_leaderboard); }
-static int cmd_lost(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_lost); }
-static int cmd_activity(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_activity); }
-static int cmd_cycle(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_cycle); }
-static int cmd_rfm(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_rfm); }
-
-static const char *const subcommands[] = {
-	"funnel", "forecast", "accuracy", "kpi", "leaderboard", "lost", "activity", "cycle", "rfm",
-	NULL
-};
-
-static int complete(struct crm_opts *o, int argc, char **argv)
-{
-	static const char *const formats[] = { "tsv", "csv", "table", "gnuplot", NULL };
-	const char *const *list = NULL;
-	if (strcmp(o->complete, "dimensions") == 0)
-		list = crm_report_dimensions;
-	else if (strcmp(o->complete, "metrics") == 0)
-		list = crm_report_metrics;
-	else if (strcmp(o->complete, "formats") == 0)
-		list = formats;
-	for (; list && *list; list++)
-		puts(*list);
-	return list ? 0 : crm_complete(o, subcommands);
-}
-
-static const struct crm_subcmd cmds[] = {
-	{"funnel", cmd_funnel},
-	{"forecast", cmd_forecast},
-	{"accuracy", cmd_accuracy},
-	{"kpi", cmd_kpi},
-	{"leaderboard", cmd_leaderboard},
-	{"lost", cmd_lost},
-	{"activity", cmd_activity},
-	{"cycle", cmd_cycle},
-	{"rfm", cmd_rfm},
-	{NULL, complete},
-};
 
 int main(int argc, char **argv)
 {

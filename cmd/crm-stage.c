@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sysexits.h>
 #include <unistd.h>
 
 #include "complete.h"
@@ -13,89 +12,6 @@
 #include "record.h"
 #include "rows.h"
 
-static void usage(FILE *fp)
-{
-	if (fp == stderr) {
-		crm_usage_error();
-		return;
-	}
-	fputs("Usage:\n"
-	      "  crm-stage add --title TITLE [field options] [--pipeline P] [--stage S]\n"
-	      "  crm-stage update ID [field options]\n"
-	      "  crm-stage move ID STAGE [--reason TEXT] [--note TEXT] [--amount A]\n"
-	      "  crm-stage move < TSV\n"
-	      "  crm-stage won ID [--amount A]\n"
-	      "  crm-stage lost ID --reason REASON [--note TEXT]\n"
-	      "  crm-stage reopen ID [STAGE] [--reason TEXT]\n"
-	      "  crm-stage list [filter options] [--fields F,...] [--sort [-]FIELD]\n"
-	      "                 [--limit N]\n"
-	      "  crm-stage stuck DAYS [filter options]\n"
-	      "  crm-stage show ID\n"
-	      "  crm-stage history ID\n"
-	      "  crm-stage stages [--pipeline P]\n"
-	      "  crm-stage import [--csv|--tsv] [--map H=F,...] [--stage-map THEIRS=OURS,...]\n"
-	      "                   [--pipeline P] [--currency C] [--entry-stage S]\n"
-	      "                   [--skip-bad [--reject FILE [--force]]] [FILE...]\n"
-	      "\n"
-	      "Open deals, move them through the stages of their pipeline until they\n"
-	      "are won or lost, list them, and import them with their history.\n"
-	      "\n"
-	      "Field options (add, update):\n"
-	      "      --title <text>        what is being sold\n"
-	      "      --account <id>        the customer's account\n"
-	      "      --contact <id>        the contact person\n"
-	      "      --amount <money>      amount (won: the final amount)\n"
-	      "      --currency <code>     currency (default the config's)\n"
-	      "      --close-date <date>   expected close date\n"
-	      "      --owner <login>       owner (default yourself)\n"
-	      "      --source <id>         source (channel) the deal came from\n"
-	      "      --campaign <name>     campaign\n"
-	      "      --product <name>      product\n"
-	      "      --pipeline <id>       pipeline (default: default)\n"
-	      "      --stage <id>          add: the first stage; list: deals in it\n"
-	      "      --set <field=value>   any field, custom fields included\n"
-	      "\n"
-	      "Stage options (move, won, lost, reopen):\n"
-	      "      --reason <text>       lost: one of the loss reasons; else why\n"
-	      "      --note <text>         lost: a note on why it was lost\n"
-	      "\n"
-	      "List options (also --stage, --owner, --pipeline and --account):\n"
-	      "      --team <name>         deals owned by this team\n"
-	      "      --status <status>     open, won or lost\n"
-	      "      --close-before <date> expected to close before date\n"
-	      "      --close-after <date>  expected to close on or after date\n"
-	      "      --min-amount <money>  at least this amount\n"
-	      "      --max-amount <money>  at most this amount\n"
-	      "      --stuck <days>        open, no stage change for this many days\n"
-	      "      --fields <a,b,...>    columns to print\n"
-	      "      --sort <[-]field>     order by field (- for descending)\n"
-	      "      --limit <n>           print at most n deals\n"
-	      "\n"
-	      "Import options (also --pipeline and --currency, for rows without):\n"
-	      "      --csv                 read CSV whatever the file name\n"
-	      "      --tsv                 read TSV whatever the file name\n"
-	      "      --map <H=field,...>   take field from the column headed H\n"
-	      "      --stage-map <T=S,...> their stage T is our stage S\n"
-	      "      --entry-stage <id>    the stage closed deals were in before\n"
-	      "      --skip-bad            import the good rows, reject the bad ones\n"
-	      "      --reject <file>       where rejected rows go (default stderr)\n"
-      "      --force               overwrite an existing reject file\n"
-	      "\n"
-	      "Common options:\n"
-	      "  -d, --db <path>           database (default $CRM_DB)\n"
-	      "  -c, --config <path>       config file (default $CRM_CONFIG)\n"
-	      "  -f, --format <fmt>        output as tsv, csv or table\n"
-	      "  -H, --no-header           print no header line\n"
-	      "      --csv-raw             CSV cells as they are (no ' before = + - @)\n"
-	      "  -n, --dry-run             check and show what would change, write nothing\n"
-	      "      --as <login>          act as this user (admins only)\n"
-	      "  -q, --quiet               print nothing on success\n"
-	      "  -h, --help                display this help\n"
-	      "  -V, --version             display version\n"
-	      "\n"
-	      "See crm-stage(1).\n", fp);
-}
-
 enum {
 	OPT_TITLE = CRM_OPT_TOOL, OPT_ACCOUNT, OPT_CONTACT, OPT_AMOUNT, OPT_CURRENCY, OPT_CLOSE,
 	OPT_OWNER, OPT_SOURCE, OPT_CAMPAIGN, OPT_PRODUCT, OPT_PIPELINE, OPT_STAGE,
@@ -103,6 +19,7 @@ enum {
 	OPT_STUCK, OPT_FIELDS, OPT_SORT, OPT_LIMIT, OPT_CSV, OPT_TSV, OPT_MAP, OPT_STAGE_MAP,
 	OPT_ENTRY, OPT_SKIP_BAD, OPT_REJECT, OPT_END
 };
+_Static_assert((int)OPT_END <= (int)CRM_OPT_END, "crm_args holds every option");
 
 /* The deal field each field option sets, in enum order from OPT_TITLE. */
 static const char *const field_of[] = {
@@ -149,13 +66,12 @@ static const struct option long_opts[] = {
 	{0},
 };
 
-#define MAX_OPTS 256
-
+/* The options, and the field options and --set among them in order. */
 struct args {
-	const char *value[OPT_END - CRM_OPT_TOOL];	/* last value of each option */
-	struct crm_deal_field fields[MAX_OPTS];		/* field options and --set, in order */
+	struct crm_args opt;
+	struct crm_deal_field fields[CRM_ARGS_MAX];
 	int nfields;
-	char *pairs[MAX_OPTS];				/* copies of --set values, split */
+	char *pairs[CRM_ARGS_MAX];			/* copies of --set values, split */
 	int npairs;
 };
 
@@ -180,27 +96,22 @@ static int add_set(struct args *a, const char *pair)
  * its option codes, ending with 0). */
 static int parse(struct crm_opts *o, int *argc, char ***argv, struct args *a, const int *allowed)
 {
-	int c, st = 0;
-	memset(a, 0, sizeof *a);
-	while ((c = crm_getopt(o, *argc, *argv, short_opts, long_opts)) != -1 && !st) {
-		if (c < CRM_OPT_TOOL || c >= OPT_END)
-			return crm_usage_error();
-		if (crm_opt_allowed(long_opts, allowed, c, (*argv)[0]))
-			return EX_USAGE;
-		if (a->nfields == MAX_OPTS)
-			return crm_usage_fail("too many options");
-		a->value[c - CRM_OPT_TOOL] = optarg ? optarg : "";
+	int st;
+	a->nfields = a->npairs = 0;
+	if ((st = crm_args_parse(o, argc, argv, short_opts, long_opts, allowed, &a->opt)))
+		return st;
+	for (int i = 0; i < a->opt.n && !st; i++) {
+		int c = a->opt.code[i];
+		const char *v = a->opt.given[i];
 		if (c == OPT_SET)
-			st = add_set(a, optarg);
+			st = add_set(a, v);
 		else if (c <= OPT_STAGE)
-			a->fields[a->nfields++] = (struct crm_deal_field){field_of[c - OPT_TITLE], optarg};
+			a->fields[a->nfields++] = (struct crm_deal_field){field_of[c - OPT_TITLE], v};
 	}
-	*argc -= optind;
-	*argv += optind;
 	return st;
 }
 
-static const char *arg(const struct args *a, int code) { return a->value[code - CRM_OPT_TOOL]; }
+static const char *arg(const struct args *a, int code) { return crm_arg(&a->opt, code); }
 
 #define FIELD_OPTS \
 	OPT_TITLE, OPT_ACCOUNT, OPT_CONTACT, OPT_AMOUNT, OPT_CURRENCY, OPT_CLOSE, OPT_OWNER, \
@@ -412,11 +323,6 @@ static int cmd_import(struct crm_opts *o, int argc, char **argv)
 	return st;
 }
 
-static const char *const subcommands[] = {
-	"add", "update", "move", "won", "lost", "reopen", "list", "stuck", "show", "history",
-	"stages", "import", NULL
-};
-
 static int complete(struct crm_opts *o, int argc, char **argv)
 {
 	struct crm_ctx ctx;
@@ -425,7 +331,7 @@ static int complete(struct crm_opts *o, int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(o->complete, "fields") != 0)
-		return crm_complete(o, subcommands);
+		return crm_complete(o);
 	if (!freopen("/dev/null", "w", stderr) || crm_ctx_open_config(&ctx, o) != 0)
 		return 0;
 	crm_deal_complete_fields(ctx.cfg, stdout);
@@ -434,20 +340,93 @@ static int complete(struct crm_opts *o, int argc, char **argv)
 }
 
 static const struct crm_subcmd cmds[] = {
-	{"add", cmd_add},
-	{"update", cmd_update},
-	{"move", cmd_move},
-	{"won", cmd_won},
-	{"lost", cmd_lost},
-	{"reopen", cmd_reopen},
-	{"list", cmd_list},
-	{"stuck", cmd_stuck},
-	{"show", cmd_show},
-	{"history", cmd_history},
-	{"stages", cmd_stages},
-	{"import", cmd_import},
-	{NULL, complete},
+	{"add", cmd_add, .synopsis = "--title TITLE [field options] [--pipeline P] [--stage S]"},
+	{"update", cmd_update, .synopsis = "ID [field options]"},
+	{"move", cmd_move, .synopsis = "ID STAGE [--reason TEXT] [--note TEXT] [--amount A]\n"
+				       "< TSV"},
+	{"won", cmd_won, .synopsis = "ID [--amount A]"},
+	{"lost", cmd_lost, .synopsis = "ID --reason REASON [--note TEXT]"},
+	{"reopen", cmd_reopen, .synopsis = "ID [STAGE] [--reason TEXT]"},
+	{"list", cmd_list, .synopsis = "[filter options] [--fields F,...] [--sort [-]FIELD]\n"
+				       "\t[--limit N]"},
+	{"stuck", cmd_stuck, .synopsis = "DAYS [filter options]"},
+	{"show", cmd_show, .synopsis = "ID"},
+	{"history", cmd_history, .synopsis = "ID"},
+	{"stages", cmd_stages, .synopsis = "[--pipeline P]"},
+	{"import", cmd_import,
+	 .synopsis = "[--csv|--tsv] [--map H=F,...] [--stage-map THEIRS=OURS,...]\n"
+		     "\t[--pipeline P] [--currency C] [--entry-stage S]\n"
+		     "\t[--skip-bad [--reject FILE [--force]]] [FILE...]"},
+	{.run = complete},
 };
+
+static void usage(FILE *fp)
+{
+	if (fp == stderr) {
+		crm_usage_error();
+		return;
+	}
+	fputs("Usage:\n", fp);
+	crm_usage_synopsis(fp, "crm-stage", cmds);
+	fputs("\n"
+	      "Open deals, move them through the stages of their pipeline until they\n"
+	      "are won or lost, list them, and import them with their history.\n"
+	      "\n"
+	      "Field options (add, update):\n"
+	      "      --title <text>        what is being sold\n"
+	      "      --account <id>        the customer's account\n"
+	      "      --contact <id>        the contact person\n"
+	      "      --amount <money>      amount (won: the final amount)\n"
+	      "      --currency <code>     currency (default the config's)\n"
+	      "      --close-date <date>   expected close date\n"
+	      "      --owner <login>       owner (default yourself)\n"
+	      "      --source <id>         source (channel) the deal came from\n"
+	      "      --campaign <name>     campaign\n"
+	      "      --product <name>      product\n"
+	      "      --pipeline <id>       pipeline (default: default)\n"
+	      "      --stage <id>          add: the first stage; list: deals in it\n"
+	      "      --set <field=value>   any field, custom fields included\n"
+	      "\n"
+	      "Stage options (move, won, lost, reopen):\n"
+	      "      --reason <text>       lost: one of the loss reasons; else why\n"
+	      "      --note <text>         lost: a note on why it was lost\n"
+	      "\n"
+	      "List options (also --stage, --owner, --pipeline and --account):\n"
+	      "      --team <name>         deals owned by this team\n"
+	      "      --status <status>     open, won or lost\n"
+	      "      --close-before <date> expected to close before date\n"
+	      "      --close-after <date>  expected to close on or after date\n"
+	      "      --min-amount <money>  at least this amount\n"
+	      "      --max-amount <money>  at most this amount\n"
+	      "      --stuck <days>        open, no stage change for this many days\n"
+	      "      --fields <a,b,...>    columns to print\n"
+	      "      --sort <[-]field>     order by field (- for descending)\n"
+	      "      --limit <n>           print at most n deals\n"
+	      "\n"
+	      "Import options (also --pipeline and --currency, for rows without):\n"
+	      "      --csv                 read CSV whatever the file name\n"
+	      "      --tsv                 read TSV whatever the file name\n"
+	      "      --map <H=field,...>   take field from the column headed H\n"
+	      "      --stage-map <T=S,...> their stage T is our stage S\n"
+	      "      --entry-stage <id>    the stage closed deals were in before\n"
+	      "      --skip-bad            import the good rows, reject the bad ones\n"
+	      "      --reject <file>       where rejected rows go (default stderr)\n"
+      "      --force               overwrite an existing reject file\n"
+	      "\n"
+	      "Common options:\n"
+	      "  -d, --db <path>           database (default $CRM_DB)\n"
+	      "  -c, --config <path>       config file (default $CRM_CONFIG)\n"
+	      "  -f, --format <fmt>        output as tsv, csv or table\n"
+	      "  -H, --no-header           print no header line\n"
+	      "      --csv-raw             CSV cells as they are (no ' before = + - @)\n"
+	      "  -n, --dry-run             check and show what would change, write nothing\n"
+	      "      --as <login>          act as this user (admins only)\n"
+	      "  -q, --quiet               print nothing on success\n"
+	      "  -h, --help                display this help\n"
+	      "  -V, --version             display version\n"
+	      "\n"
+	      "See crm-stage(1).\n", fp);
+}
 
 int main(int argc, char **argv)
 {

@@ -3,62 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "complete.h"
 #include "ctx.h"
 #include "err.h"
-#include "interaction.h"
+#include "subject.h"
 #include "opts.h"
 #include "out.h"
 #include "task.h"
-
-static void usage(FILE *fp)
-{
-	if (fp == stderr) {
-		crm_usage_error();
-		return;
-	}
-	fputs("Usage:\n"
-	      "  crm-task add --title TEXT --due DATE [--owner LOGIN]\n"
-	      "               [--lead ID | --account ID | --contact ID | --deal ID]\n"
-	      "  crm-task list [--mine | --owner LOGIN | --all] [--overdue | --today | --week]\n"
-	      "                [--status open|done|all] [--lead ID | ...]\n"
-	      "  crm-task done ID...\n"
-	      "  crm-task reopen ID...\n"
-	      "  crm-task snooze ID... --until DATE\n"
-	      "  crm-task remind [--mark] [--unsent]\n"
-	      "\n"
-	      "Keep track of what is to be done by when, and list each morning who must be\n"
-	      "reminded of what: overdue tasks, idle leads, escalations, reclaimed leads.\n"
-	      "\n"
-	      "Options:\n"
-	      "  -t, --title <text>      what is to be done\n"
-	      "  -D, --due <date>        when: 2026-03-05, tomorrow, 3d, 2w\n"
-	      "  -o, --owner <login>     whose task it is (default you)\n"
-	      "  -l, --lead <id>         the lead the task is about\n"
-	      "      --account <id>      the account\n"
-	      "      --contact <id>      the contact\n"
-	      "      --deal <id>         the deal\n"
-	      "  -m, --mine              list your own tasks (the default for reps)\n"
-	      "  -a, --all               list every task you may see\n"
-	      "      --overdue           list tasks past their due date\n"
-	      "      --today             list tasks due today\n"
-	      "      --week              list tasks due this week (Monday to Sunday)\n"
-	      "  -s, --status <status>   open (default), done or all\n"
-	      "  -u, --until <date>      snooze: the new due date\n"
-	      "      --mark              remind: record the rows as sent today\n"
-	      "      --unsent            remind: leave out rows already sent today\n"
-	      "  -d, --db <path>         database (default $CRM_DB)\n"
-	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
-	      "  -f, --format <fmt>      output as tsv, csv or table\n"
-	      "  -H, --no-header         print no header line\n"
-	      "      --csv-raw           CSV cells as they are (no ' before = + - @)\n"
-	      "  -n, --dry-run           check and show, but write nothing\n"
-	      "      --as <login>        act as this user (admins only)\n"
-	      "  -q, --quiet             print nothing on success\n"
-	      "  -h, --help              display this help\n"
-	      "  -V, --version           display version\n"
-	      "\n"
-	      "See crm-task(1).\n", fp);
-}
 
 enum {
 	OPT_ACCOUNT = CRM_OPT_TOOL, OPT_CONTACT, OPT_DEAL, OPT_OVERDUE, OPT_TODAY, OPT_WEEK,
@@ -95,42 +46,36 @@ struct args {
 	bool mark, unsent;
 };
 
-static int subject(struct args *a, const char *type, const char *id)
-{
-	int st = crm_subject_option(type, id, &a->in.subject_type, &a->in.subject_id);
-	a->f.subject_type = a->in.subject_type;
-	a->f.subject_id = a->in.subject_id;
-	return st;
-}
-
 static int parse(struct crm_opts *o, int *argc, char ***argv, struct args *a)
 {
-	int c, st = 0;
+	struct crm_args opt;
+	int st;
 	memset(a, 0, sizeof *a);
-	while ((c = crm_getopt(o, *argc, *argv, short_opts, long_opts)) != -1 && !st) {
-		switch (c) {
-		case 't': a->in.title = optarg; break;
-		case 'D': a->in.due = optarg; break;
-		case 'o': a->in.owner = a->f.owner = optarg; a->f.who = CRM_TASK_OWNER; a->nwho++; break;
-		case 'l': st = subject(a, "lead", optarg); break;
-		case OPT_ACCOUNT: st = subject(a, "account", optarg); break;
-		case OPT_CONTACT: st = subject(a, "contact", optarg); break;
-		case OPT_DEAL: st = subject(a, "deal", optarg); break;
+	if ((st = crm_args_parse(o, argc, argv, short_opts, long_opts, NULL, &opt)) ||
+	    (st = crm_subject_options(&opt, long_opts, &a->in.subject_type, &a->in.subject_id)))
+		return st;
+	a->f.subject_type = a->in.subject_type;
+	a->f.subject_id = a->in.subject_id;
+	/* the last of --mine, --owner and --all, and of --overdue, --today
+	 * and --week, counted (only one may be given) */
+	for (int i = 0; i < opt.n; i++) {
+		switch (opt.code[i]) {
+		case 'o': a->f.who = CRM_TASK_OWNER; a->nwho++; break;
 		case 'm': a->f.who = CRM_TASK_MINE; a->nwho++; break;
 		case 'a': a->f.who = CRM_TASK_ALL; a->nwho++; break;
 		case OPT_OVERDUE: a->f.when = CRM_TASK_OVERDUE; a->nwhen++; break;
 		case OPT_TODAY: a->f.when = CRM_TASK_TODAY; a->nwhen++; break;
 		case OPT_WEEK: a->f.when = CRM_TASK_WEEK; a->nwhen++; break;
-		case 's': a->f.status = optarg; break;
-		case 'u': a->until = optarg; break;
-		case OPT_MARK: a->mark = true; break;
-		case OPT_UNSENT: a->unsent = true; break;
-		default: return crm_usage_error();
 		}
 	}
-	*argc -= optind;
-	*argv += optind;
-	return st;
+	a->in.title = crm_arg(&opt, 't');
+	a->in.due = crm_arg(&opt, 'D');
+	a->in.owner = a->f.owner = crm_arg(&opt, 'o');
+	a->f.status = crm_arg(&opt, 's');
+	a->until = crm_arg(&opt, 'u');
+	a->mark = crm_arg(&opt, OPT_MARK) != NULL;
+	a->unsent = crm_arg(&opt, OPT_UNSENT) != NULL;
+	return 0;
 }
 
 /* Options that belong to other subcommands are refused rather than ignored. */
@@ -141,7 +86,7 @@ static int only(const struct args *a, const char *allowed)
 		{'W', "--overdue/--today/--week"}, {'s', "--status"}, {'u', "--until"}, {'M', "--mark"},
 		{'U', "--unsent"},
 	};
-	bool given[] = {
+	const bool given[] = {
 		a->in.title, a->in.due, a->in.owner, a->in.subject_type,
 		a->f.who == CRM_TASK_MINE || a->f.who == CRM_TASK_ALL, a->nwhen > 0, a->f.status,
 		a->until, a->mark, a->unsent,
@@ -251,7 +196,7 @@ static int complete(struct crm_opts *o, int argc, char **argv)
 	struct crm_ctx ctx;
 	int st;
 	if (strcmp(o->complete, "subcommands") == 0) {
-		puts("add\nlist\ndone\nreopen\nsnooze\nremind");
+		crm_complete_subcommands(o->cmds, stdout);
 		return 0;
 	}
 	if (strcmp(o->complete, "statuses") == 0) {
@@ -266,14 +211,60 @@ static int complete(struct crm_opts *o, int argc, char **argv)
 }
 
 static const struct crm_subcmd cmds[] = {
-	{"add", cmd_add},
-	{"list", cmd_list},
-	{"done", cmd_done},
-	{"reopen", cmd_reopen},
-	{"snooze", cmd_snooze},
-	{"remind", cmd_remind},
-	{NULL, complete},
+	{"add", cmd_add, .synopsis = "--title TEXT --due DATE [--owner LOGIN]\n"
+				     "\t[--lead ID | --account ID | --contact ID | --deal ID]"},
+	{"list", cmd_list,
+	 .synopsis = "[--mine | --owner LOGIN | --all] [--overdue | --today | --week]\n"
+		     "\t[--status open|done|all] [--lead ID | ...]"},
+	{"done", cmd_done, .synopsis = "ID..."},
+	{"reopen", cmd_reopen, .synopsis = "ID..."},
+	{"snooze", cmd_snooze, .synopsis = "ID... --until DATE"},
+	{"remind", cmd_remind, .synopsis = "[--mark] [--unsent]"},
+	{.run = complete},
 };
+
+static void usage(FILE *fp)
+{
+	if (fp == stderr) {
+		crm_usage_error();
+		return;
+	}
+	fputs("Usage:\n", fp);
+	crm_usage_synopsis(fp, "crm-task", cmds);
+	fputs("\n"
+	      "Keep track of what is to be done by when, and list each morning who must be\n"
+	      "reminded of what: overdue tasks, idle leads, escalations, reclaimed leads.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -t, --title <text>      what is to be done\n"
+	      "  -D, --due <date>        when: 2026-03-05, tomorrow, 3d, 2w\n"
+	      "  -o, --owner <login>     whose task it is (default you)\n"
+	      "  -l, --lead <id>         the lead the task is about\n"
+	      "      --account <id>      the account\n"
+	      "      --contact <id>      the contact\n"
+	      "      --deal <id>         the deal\n"
+	      "  -m, --mine              list your own tasks (the default for reps)\n"
+	      "  -a, --all               list every task you may see\n"
+	      "      --overdue           list tasks past their due date\n"
+	      "      --today             list tasks due today\n"
+	      "      --week              list tasks due this week (Monday to Sunday)\n"
+	      "  -s, --status <status>   open (default), done or all\n"
+	      "  -u, --until <date>      snooze: the new due date\n"
+	      "      --mark              remind: record the rows as sent today\n"
+	      "      --unsent            remind: leave out rows already sent today\n"
+	      "  -d, --db <path>         database (default $CRM_DB)\n"
+	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
+	      "  -f, --format <fmt>      output as tsv, csv or table\n"
+	      "  -H, --no-header         print no header line\n"
+	      "      --csv-raw           CSV cells as they are (no ' before = + - @)\n"
+	      "  -n, --dry-run           check and show, but write nothing\n"
+	      "      --as <login>        act as this user (admins only)\n"
+	      "  -q, --quiet             print nothing on success\n"
+	      "  -h, --help              display this help\n"
+	      "  -V, --version           display version\n"
+	      "\n"
+	      "See crm-task(1).\n", fp);
+}
 
 int main(int argc, char **argv)
 {

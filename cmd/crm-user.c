@@ -11,62 +11,6 @@
 #include "rows.h"
 #include "user.h"
 
-static void usage(FILE *fp)
-{
-	if (fp == stderr) {
-		crm_usage_error();
-		return;
-	}
-	fputs("Usage:\n"
-	      "  crm-user add --login LOGIN --name NAME [--email E] [--team T] [--role R]\n"
-	      "               [--manager LOGIN] [--weight N] [--capacity N]\n"
-	      "  crm-user list [--team T] [--all]\n"
-	      "  crm-user show LOGIN\n"
-	      "  crm-user update LOGIN [--name N] [--email E] [--team T] [--role R] ...\n"
-	      "  crm-user deactivate LOGIN [--handover-to LOGIN]\n"
-	      "  crm-user activate LOGIN\n"
-	      "  crm-user away LOGIN (--until DATE | --back)\n"
-	      "  crm-user team add NAME [--manager LOGIN]\n"
-	      "  crm-user team list\n"
-	      "  crm-user import [--csv|--tsv] [--map H=F,...]\n"
-	      "                  [--skip-bad [--reject FILE [--force]]] [FILE...]\n"
-	      "\n"
-	      "Manage the people who use crm: their team, role (rep, manager or admin),\n"
-	      "manager, round-robin weight and lead capacity.\n"
-	      "\n"
-	      "Options:\n"
-	      "  -l, --login <login>     the user's login name\n"
-	      "  -N, --name <name>       full name\n"
-	      "  -e, --email <address>   e-mail address\n"
-	      "  -t, --team <team>       team (created with 'team add')\n"
-	      "  -r, --role <role>       rep (default), manager or admin\n"
-	      "  -m, --manager <login>   the user's manager\n"
-	      "      --weight <n>        share in round-robin assignment (default 1)\n"
-	      "      --capacity <n>      most open leads the user may hold (empty: no cap)\n"
-	      "  -a, --all               list deactivated users too\n"
-	      "      --until <date>      away until this date (inclusive)\n"
-	      "      --back              no longer away\n"
-	      "      --handover-to <login> deactivate: give all their open work to this user\n"
-	      "      --csv               import: read CSV whatever the file name\n"
-	      "      --tsv               import: read TSV whatever the file name\n"
-	      "      --map <H=field,...> import: take field from the column headed H\n"
-	      "      --skip-bad          import: add the good rows, reject the bad ones\n"
-	      "      --reject <file>     import: where rejected rows go (default stderr)\n"
-      "      --force             import: overwrite an existing reject file\n"
-	      "  -d, --db <path>         database (default $CRM_DB)\n"
-	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
-	      "  -f, --format <fmt>      output as tsv, csv or table\n"
-	      "  -H, --no-header         print no header line\n"
-	      "      --csv-raw           CSV cells as they are (no ' before = + - @)\n"
-	      "  -n, --dry-run           check and show, but write nothing\n"
-	      "      --as <login>        act as this user (admins only)\n"
-	      "  -q, --quiet             print less\n"
-	      "  -h, --help              display this help\n"
-	      "  -V, --version           display version\n"
-	      "\n"
-	      "See crm-user(1).\n", fp);
-}
-
 enum {
 	OPT_WEIGHT = CRM_OPT_TOOL, OPT_CAPACITY, OPT_UNTIL, OPT_BACK, OPT_CSV, OPT_TSV, OPT_MAP,
 	OPT_SKIP_BAD, OPT_REJECT, OPT_HANDOVER_TO
@@ -108,32 +52,26 @@ struct args {
 /* Parse every option; each subcommand then checks it got only its own. */
 static int parse(struct crm_opts *o, int *argc, char ***argv, struct args *a)
 {
-	int c;
-	memset(a, 0, sizeof *a);
-	while ((c = crm_getopt(o, *argc, *argv, short_opts, long_opts)) != -1) {
-		switch (c) {
-		case 'l': a->in.login = optarg; break;
-		case 'N': a->in.name = optarg; break;
-		case 'e': a->in.email = optarg; break;
-		case 't': a->in.team = optarg; break;
-		case 'r': a->in.role = optarg; break;
-		case 'm': a->in.manager = optarg; break;
-		case OPT_WEIGHT: a->in.weight = optarg; break;
-		case OPT_CAPACITY: a->in.capacity = optarg; break;
-		case 'a': a->all = true; break;
-		case OPT_UNTIL: a->until = optarg; break;
-		case OPT_BACK: a->back = true; break;
-		case OPT_HANDOVER_TO: a->handover_to = optarg; break;
-		case OPT_CSV: a->csv = true; break;
-		case OPT_TSV: a->tsv = true; break;
-		case OPT_MAP: a->import.map = optarg; break;
-		case OPT_SKIP_BAD: a->import.skip_bad = true; break;
-		case OPT_REJECT: a->import.reject = optarg; break;
-		default: return crm_usage_error();
-		}
-	}
-	*argc -= optind;
-	*argv += optind;
+	struct crm_args opt;
+	int st = crm_args_parse(o, argc, argv, short_opts, long_opts, NULL, &opt);
+	if (st)
+		return st;
+	*a = (struct args){
+		.in = {.login = crm_arg(&opt, 'l'), .name = crm_arg(&opt, 'N'),
+		       .email = crm_arg(&opt, 'e'), .team = crm_arg(&opt, 't'),
+		       .role = crm_arg(&opt, 'r'), .manager = crm_arg(&opt, 'm'),
+		       .weight = crm_arg(&opt, OPT_WEIGHT),
+		       .capacity = crm_arg(&opt, OPT_CAPACITY)},
+		.all = crm_arg(&opt, 'a') != NULL,
+		.back = crm_arg(&opt, OPT_BACK) != NULL,
+		.until = crm_arg(&opt, OPT_UNTIL),
+		.handover_to = crm_arg(&opt, OPT_HANDOVER_TO),
+		.import = {.map = crm_arg(&opt, OPT_MAP),
+			   .skip_bad = crm_arg(&opt, OPT_SKIP_BAD) != NULL,
+			   .reject = crm_arg(&opt, OPT_REJECT)},
+		.csv = crm_arg(&opt, OPT_CSV) != NULL,
+		.tsv = crm_arg(&opt, OPT_TSV) != NULL,
+	};
 	return 0;
 }
 
@@ -300,25 +238,70 @@ static int cmd_import(struct crm_opts *o, int argc, char **argv)
 
 static int complete(struct crm_opts *o, int argc, char **argv)
 {
-	static const char *const words[] = {
-		"add", "list", "show", "update", "deactivate", "activate", "away", "team", "import",
-		NULL
-	};
-	return crm_complete(o, words);
+	return crm_complete(o);
 }
 
 static const struct crm_subcmd cmds[] = {
-	{"add", cmd_add},
-	{"list", cmd_list},
-	{"show", cmd_show},
-	{"update", cmd_update},
-	{"deactivate", cmd_deactivate},
-	{"activate", cmd_activate},
-	{"away", cmd_away},
-	{"team", cmd_team},
-	{"import", cmd_import},
-	{NULL, complete},
+	{"add", cmd_add, .synopsis = "--login LOGIN --name NAME [--email E] [--team T] [--role R]\n"
+				     "\t[--manager LOGIN] [--weight N] [--capacity N]"},
+	{"list", cmd_list, .synopsis = "[--team T] [--all]"},
+	{"show", cmd_show, .synopsis = "LOGIN"},
+	{"update", cmd_update,
+	 .synopsis = "LOGIN [--name N] [--email E] [--team T] [--role R] ..."},
+	{"deactivate", cmd_deactivate, .synopsis = "LOGIN [--handover-to LOGIN]"},
+	{"activate", cmd_activate, .synopsis = "LOGIN"},
+	{"away", cmd_away, .synopsis = "LOGIN (--until DATE | --back)"},
+	{"team", cmd_team, .synopsis = "add NAME [--manager LOGIN]\n"
+				       "list"},
+	{"import", cmd_import, .synopsis = "[--csv|--tsv] [--map H=F,...]\n"
+					   "\t[--skip-bad [--reject FILE [--force]]] [FILE...]"},
+	{.run = complete},
 };
+
+static void usage(FILE *fp)
+{
+	if (fp == stderr) {
+		crm_usage_error();
+		return;
+	}
+	fputs("Usage:\n", fp);
+	crm_usage_synopsis(fp, "crm-user", cmds);
+	fputs("\n"
+	      "Manage the people who use crm: their team, role (rep, manager or admin),\n"
+	      "manager, round-robin weight and lead capacity.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -l, --login <login>     the user's login name\n"
+	      "  -N, --name <name>       full name\n"
+	      "  -e, --email <address>   e-mail address\n"
+	      "  -t, --team <team>       team (created with 'team add')\n"
+	      "  -r, --role <role>       rep (default), manager or admin\n"
+	      "  -m, --manager <login>   the user's manager\n"
+	      "      --weight <n>        share in round-robin assignment (default 1)\n"
+	      "      --capacity <n>      most open leads the user may hold (empty: no cap)\n"
+	      "  -a, --all               list deactivated users too\n"
+	      "      --until <date>      away until this date (inclusive)\n"
+	      "      --back              no longer away\n"
+	      "      --handover-to <login> deactivate: give all their open work to this user\n"
+	      "      --csv               import: read CSV whatever the file name\n"
+	      "      --tsv               import: read TSV whatever the file name\n"
+	      "      --map <H=field,...> import: take field from the column headed H\n"
+	      "      --skip-bad          import: add the good rows, reject the bad ones\n"
+	      "      --reject <file>     import: where rejected rows go (default stderr)\n"
+      "      --force             import: overwrite an existing reject file\n"
+	      "  -d, --db <path>         database (default $CRM_DB)\n"
+	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
+	      "  -f, --format <fmt>      output as tsv, csv or table\n"
+	      "  -H, --no-header         print no header line\n"
+	      "      --csv-raw           CSV cells as they are (no ' before = + - @)\n"
+	      "  -n, --dry-run           check and show, but write nothing\n"
+	      "      --as <login>        act as this user (admins only)\n"
+	      "  -q, --quiet             print less\n"
+	      "  -h, --help              display this help\n"
+	      "  -V, --version           display version\n"
+	      "\n"
+	      "See crm-user(1).\n", fp);
+}
 
 int main(int argc, char **argv)
 {

@@ -14,64 +14,7 @@
 #include "err.h"
 #include "opts.h"
 
-static void usage(FILE *fp)
-{
-	if (fp == stderr) {
-		crm_usage_error();
-		return;
-	}
-	fputs("Usage:\n"
-	      "  crm init [--group[=GROUP]]\n"
-	      "  crm check\n"
-	      "  crm backup [--force] FILE\n"
-	      "  crm restore [-n] FILE\n"
-	      "  crm audit [--entity KIND [--id N]] [--actor LOGIN] [--tool NAME]\n"
-	      "            [--field NAME] [--action NAME] [--since DATE] [--until DATE]\n"
-	      "  crm audit head\n"
-	      "  crm audit verify ID:HASH\n"
-	      "  crm help [NOUN]\n"
-	      "  crm version\n"
-	      "  crm NOUN [ARGS...]\n"
-	      "\n"
-	      "Create, check, back up and restore the crm database; 'crm NOUN ARGS' runs\n"
-	      "crm-NOUN ARGS (crm lead list = crm-lead list).\n"
-	      "\n"
-	      "Commands:\n"
-	      "  init      create the database (mode 0600) and bring its schema up to date;\n"
-	      "            the other commands only open a database that exists\n"
-	      "  check     integrity, foreign keys, schema version and config validation\n"
-	      "  backup    copy the database to FILE while others keep writing\n"
-	      "  restore   put the copy in FILE in place of the database\n"
-	      "  audit     list audit rows (admins); head: the chain's last id and hash;\n"
-	      "            verify: the chain is whole and row ID still has HASH\n"
-	      "  help      list the tools, or show NOUN's help\n"
-	      "  version   print the version and schema version\n"
-	      "\n"
-	      "Options:\n"
-	      "  -g, --group[=<group>]   init: share the database with a Unix group\n"
-	      "                          (mode 0660, new directories 2770; default: the\n"
-	      "                          group of the database's directory)\n"
-	      "      --force             backup: replace an existing FILE\n"
-	      "  -n, --dry-run           restore: only verify FILE\n"
-	      "      --entity <kind>     audit: rows of this entity (lead, account, ...)\n"
-	      "      --id <n>            audit: rows of this record of --entity\n"
-	      "      --actor <login>     audit: rows written acting as this user\n"
-	      "      --tool <name>       audit: rows written by this tool (crm-lead, ...)\n"
-	      "      --field <name>      audit: rows changing this field\n"
-	      "      --action <name>     audit: rows of this action (create, merge, ...)\n"
-	      "      --since <date>      audit: rows at or after date (YYYY-MM-DD, 7d, ...)\n"
-	      "      --until <date>      audit: rows before date\n"
-	      "  -f, --format <fmt>      audit: output as tsv, csv, table or json (JSON Lines)\n"
-	      "  -H, --no-header         audit: no header line\n"
-	      "  -d, --db <path>         database (default $CRM_DB)\n"
-	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
-	      "      --as <login>        act as this user (admins only)\n"
-	      "  -q, --quiet             print less\n"
-	      "  -h, --help              display this help\n"
-	      "  -V, --version           display version\n"
-	      "\n"
-	      "See crm(1) and crm(7).\n", fp);
-}
+static void usage(FILE *fp);
 
 static const char short_opts[] = CRM_SHORTOPTS "g::";
 static const struct option long_opts[] = {
@@ -253,15 +196,70 @@ static int cmd_help(struct crm_opts *o, int argc, char **argv)
 }
 
 static const struct crm_subcmd cmds[] = {
-	{"init", cmd_init},
-	{"check", cmd_check},
-	{"backup", cmd_file},
-	{"restore", cmd_file},
-	{"audit", cmd_audit},
-	{"help", cmd_help},
-	{"version", cmd_version},
-	{NULL, NULL},
+	{"init", cmd_init, .synopsis = "[--group[=GROUP]]",
+	 .summary = "create the database (mode 0600) and bring its schema up to date;\n"
+		    "the other commands only open a database that exists"},
+	{"check", cmd_check, .synopsis = "",
+	 .summary = "integrity, foreign keys, schema version and config validation"},
+	{"backup", cmd_file, .synopsis = "[--force] FILE",
+	 .summary = "copy the database to FILE while others keep writing"},
+	{"restore", cmd_file, .synopsis = "[-n] FILE",
+	 .summary = "put the copy in FILE in place of the database"},
+	{"audit", cmd_audit,
+	 .synopsis = "[--entity KIND [--id N]] [--actor LOGIN] [--tool NAME]\n"
+		     "\t[--field NAME] [--action NAME] [--since DATE] [--until DATE]\n"
+		     "head\n"
+		     "verify ID:HASH",
+	 .summary = "list audit rows (admins); head: the chain's last id and hash;\n"
+		    "verify: the chain is whole and row ID still has HASH"},
+	{"help", cmd_help, .synopsis = "[NOUN]",
+	 .summary = "list the tools, or show NOUN's help"},
+	{"version", cmd_version, .synopsis = "",
+	 .summary = "print the version and schema version"},
+	{0},
 };
+
+static void usage(FILE *fp)
+{
+	if (fp == stderr) {
+		crm_usage_error();
+		return;
+	}
+	fputs("Usage:\n", fp);
+	crm_usage_synopsis(fp, "crm", cmds);
+	fputs("  crm NOUN [ARGS...]\n"
+	      "\n"
+	      "Create, check, back up and restore the crm database; 'crm NOUN ARGS' runs\n"
+	      "crm-NOUN ARGS (crm lead list = crm-lead list).\n"
+	      "\n"
+	      "Commands:\n", fp);
+	crm_usage_summaries(fp, cmds);
+	fputs("\n"
+	      "Options:\n"
+	      "  -g, --group[=<group>]   init: share the database with a Unix group\n"
+	      "                          (mode 0660, new directories 2770; default: the\n"
+	      "                          group of the database's directory)\n"
+	      "      --force             backup: replace an existing FILE\n"
+	      "  -n, --dry-run           restore: only verify FILE\n"
+	      "      --entity <kind>     audit: rows of this entity (lead, account, ...)\n"
+	      "      --id <n>            audit: rows of this record of --entity\n"
+	      "      --actor <login>     audit: rows written acting as this user\n"
+	      "      --tool <name>       audit: rows written by this tool (crm-lead, ...)\n"
+	      "      --field <name>      audit: rows changing this field\n"
+	      "      --action <name>     audit: rows of this action (create, merge, ...)\n"
+	      "      --since <date>      audit: rows at or after date (YYYY-MM-DD, 7d, ...)\n"
+	      "      --until <date>      audit: rows before date\n"
+	      "  -f, --format <fmt>      audit: output as tsv, csv, table or json (JSON Lines)\n"
+	      "  -H, --no-header         audit: no header line\n"
+	      "  -d, --db <path>         database (default $CRM_DB)\n"
+	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
+	      "      --as <login>        act as this user (admins only)\n"
+	      "  -q, --quiet             print less\n"
+	      "  -h, --help              display this help\n"
+	      "  -V, --version           display version\n"
+	      "\n"
+	      "See crm(1) and crm(7).\n", fp);
+}
 
 int main(int argc, char **argv)
 {

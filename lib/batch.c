@@ -173,9 +173,7 @@ int crm_batch_run(struct crm_ctx *ctx, struct crm_tsv *t,
 		*began = true;
 		st = batch_pass(t, row, arg, true, &bad);
 	}
-	if (!st && bad) {
-		crm_warn("%ld bad %s, nothing updated", bad, bad == 1 ? "row" : "rows");
-		st = EX_DATAERR;
-	}
+	if (!st)
+		st = crm_nothing_done(bad, "bad row", "updated", EX_DATAERR);
 	return st;
 }

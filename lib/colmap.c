@@ -258,6 +258,11 @@ int crm_rejects_close(struct crm_rejects *rj, int st)
 	return st;
 }
 
+int crm_rejects_status(const struct crm_rejects *rj)
+{
+	return rj->skip_bad ? 0 : crm_nothing_done(rj->bad, "bad row", "imported", EX_DATAERR);
+}
+
 void crm_reject(struct crm_rejects *rj, const struct crm_rows *rows, const char *why)
 {
 	rj->bad++;

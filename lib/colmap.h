@@ -100,6 +100,9 @@ int crm_rejects_save(struct crm_rejects *rj, int st);
 /* Done with the import, whose final status is st: a reject file saved for
  * an import that failed after all is removed.  Returns st. */
 int crm_rejects_close(struct crm_rejects *rj, int st);
+/* What the bad rows make of an import: without skip_bad, when there were
+ * any, 65 after "N bad rows, nothing imported"; else 0. */
+int crm_rejects_status(const struct crm_rejects *rj);
 /* Count the current row of rows as bad: report "file:line: why" (why NULL:
  * the reader has reported it), or with skip_bad write it to the reject
  * file with why in its error column. */

@@ -48,12 +48,17 @@ static void print_config(const struct crm_config *cfg, const char *kind)
 				puts(cfg->pipelines[p].stages[i].id);
 }
 
-int crm_complete(struct crm_opts *o, const char *const *subcommands)
+void crm_complete_subcommands(const struct crm_subcmd *cmds, FILE *out)
+{
+	for (; cmds && cmds->name; cmds++)
+		fprintf(out, "%s\n", cmds->name);
+}
+
+int crm_complete(struct crm_opts *o)
 {
 	const char *kind = o->complete;
 	if (strcmp(kind, "subcommands") == 0) {
-		for (; subcommands && *subcommands; subcommands++)
-			puts(*subcommands);
+		crm_complete_subcommands(o->cmds, stdout);
 		return 0;
 	}
 	if (strcmp(kind, "formats") == 0) {

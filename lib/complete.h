@@ -8,9 +8,11 @@
 
 /* Print the values of KIND one a line: logins, teams, roles, sources,
  * heat, kinds (interaction kinds), statuses (lead), stages, pipelines,
- * loss_reasons, formats; or the words of "subcommands" (a NULL-terminated
- * list from the tool).  Unknown kinds print nothing.  Errors are silent:
- * completion must never spill messages onto the command line. */
-int crm_complete(struct crm_opts *o, const char *const *subcommands);
+ * loss_reasons, formats; or for "subcommands" the tool's (o->cmds).
+ * Unknown kinds print nothing.  Errors are silent: completion must never
+ * spill messages onto the command line. */
+int crm_complete(struct crm_opts *o);
+/* The names of cmds, one a line. */
+void crm_complete_subcommands(const struct crm_subcmd *cmds, FILE *out);
 
 #endif

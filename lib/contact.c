@@ -11,38 +11,44 @@
 #include "normalise.h"
 
 static const struct crm_field fields[] = {
-	{"name", "name", CRM_FK_TEXT, 200, true},
-	{"account", "account_id", CRM_FK_ACCOUNT, 20, false},
-	{"title", "title", CRM_FK_TEXT, 200, false},
-	{"phone", "phone", CRM_FK_PHONE, 64, true},
-	{"email", "email", CRM_FK_EMAIL, 254, true},
-	{"wechat", "wechat", CRM_FK_TEXT, 100, true},
-	{"region", "region", CRM_FK_TEXT, 100, false},
-	{"city", "city", CRM_FK_TEXT, 100, false},
-	{"tags", "tags", CRM_FK_TAGS, 1000, false},
-	{"owner", "owner_id", CRM_FK_OWNER, 100, false},
-	{"notes", "notes", CRM_FK_TEXT, 65536, true},
+	{"name", "name", CRM_FK_TEXT, 200, .personal = true, .required = true},
+	{"account", "account_id", CRM_FK_ACCOUNT, 20, .personal = false},
+	{"title", "title", CRM_FK_TEXT, 200, .personal = false},
+	{"phone", "phone", CRM_FK_PHONE, 64, .personal = true},
+	{"email", "email", CRM_FK_EMAIL, 254, .personal = true},
+	{"wechat", "wechat", CRM_FK_TEXT, 100, .personal = true},
+	{"region", "region", CRM_FK_TEXT, 100, .personal = false},
+	{"city", "city", CRM_FK_TEXT, 100, .personal = false},
+	{"tags", "tags", CRM_FK_TAGS, 1000, .personal = false},
+	{"owner", "owner_id", CRM_FK_OWNER, 100, .personal = false},
+	{"notes", "notes", CRM_FK_TEXT, 65536, .personal = true},
+};
+
+static const struct crm_dupkey keys[] = {
+	{"phone", "phone_norm", CRM_KEY_PHONE},
+	{"email", "email_norm", CRM_KEY_EMAIL},
+	{"name", "name_norm", CRM_KEY_NAME},
 };
 
 static const struct crm_col cols[] = {
-	{"id", "t.id", true},
-	{"name", "t.name", true},
-	{"account", "t.account_id", true},
-	{"account_name", "(SELECT a.name FROM accounts a WHERE a.id = t.account_id)", true},
-	{"title", "t.title", true},
-	{"phone", "t.phone", true},
-	{"email", "t.email", true},
-	{"wechat", "t.wechat", true},
-	{"region", "t.region", false},
-	{"city", "t.city", false},
-	{"tags", "t.tags", true},
-	{"owner", "u.login", true},
-	{"notes", "t.notes", false},
-	{"lead", "t.lead_id", false},
-	{"created_at", "t.created_at", true},
-	{"updated_at", "t.updated_at", false},
-	{"last_activity_at", "t.last_activity_at", false},
-	{"forgotten_at", "t.forgotten_at", false},
+	{"id", "t.id", .listed = true},
+	{"name", "t.name", .listed = true},
+	{"account", "t.account_id", .listed = true},
+	{"account_name", "(SELECT a.name FROM accounts a WHERE a.id = t.account_id)", .listed = true},
+	{"title", "t.title", .listed = true},
+	{"phone", "t.phone", .listed = true},
+	{"email", "t.email", .listed = true},
+	{"wechat", "t.wechat", .listed = true},
+	{"region", "t.region", .listed = false},
+	{"city", "t.city", .listed = false},
+	{"tags", "t.tags", .listed = true},
+	{"owner", "u.login", .listed = true},
+	{"notes", "t.notes", .listed = false},
+	{"lead", "t.lead_id", .listed = false},
+	{"created_at", "t.created_at", .listed = true},
+	{"updated_at", "t.updated_at", .listed = false},
+	{"last_activity_at", "t.last_activity_at", .listed = false},
+	{"forgotten_at", "t.forgotten_at", .listed = false},
 };
 
 const struct crm_kind crm_contact_kind = {
@@ -58,6 +64,9 @@ const struct crm_kind crm_contact_kind = {
 		    " THEN t.account_id || char(9) || t.name_norm END",
 	.name_match = "account+name",
 	.repoint = crm_contact_repoint,
+	.keys = keys,
+	.nkeys = (int)(sizeof keys / sizeof keys[0]),
+	.from_lead = true,
 };
 
 int crm_contact_repoint(struct crm_db *db, int64_t from, int64_t to)

@@ -466,11 +466,7 @@ static int import_rows(void *arg, bool apply)
 			return st;
 		im->done++;
 	}
-	if (im->rj.bad && !im->rj.skip_bad) {
-		crm_warn("%ld bad %s, nothing imported", im->rj.bad, im->rj.bad == 1 ? "row" : "rows");
-		return EX_DATAERR;
-	}
-	return 0;
+	return crm_rejects_status(&im->rj);
 }
 
 int crm_cost_import(struct crm_ctx *ctx, const struct crm_cost_import_opts *o,

@@ -317,6 +317,18 @@ int crm_ctx_end(struct crm_ctx *ctx, int st)
 	return crm_db_commit(ctx->db);
 }
 
+int crm_ctx_end_print(struct crm_ctx *ctx, int st,
+		      int (*print)(struct crm_ctx *, const int64_t *, size_t, FILE *),
+		      const int64_t *ids, size_t n, FILE *out)
+{
+	bool dry_run = ctx->opts->dry_run;
+	if (!st && dry_run)
+		st = print(ctx, ids, n, out);
+	if ((st = crm_ctx_end(ctx, st)) || dry_run)
+		return st;
+	return print(ctx, ids, n, out);
+}
+
 int64_t crm_ctx_user_id(struct crm_ctx *ctx, const char *login)
 {
 	struct crm_stmt *st = crm_db_stmt(ctx->db, "SELECT id FROM users WHERE login = ?");

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "config.h"
 #include "date.h"
@@ -99,6 +100,13 @@ void crm_ctx_bind_actor(struct crm_ctx *ctx, struct crm_stmt *st);
 /* End the command's transaction: roll back after an error (st != 0) or
  * for a dry run (-n), else commit.  Returns st or the commit's status. */
 int crm_ctx_end(struct crm_ctx *ctx, int st);
+/* crm_ctx_end for a command that shows the records it wrote with
+ * print(ctx, ids, n, out): from inside the transaction a dry run drops,
+ * else once it is committed; not after an error.  Returns st, the
+ * commit's or print's status. */
+int crm_ctx_end_print(struct crm_ctx *ctx, int st,
+		      int (*print)(struct crm_ctx *, const int64_t *, size_t, FILE *),
+		      const int64_t *ids, size_t n, FILE *out);
 
 /* User id of an active or inactive login, 0 when unknown. */
 int64_t crm_ctx_user_id(struct crm_ctx *ctx, const char *login);

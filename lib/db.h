@@ -179,6 +179,13 @@ int crm_db_integrity(struct crm_db *db);	/* the first check only */
  * when another connection keeps it from finishing. */
 int crm_db_secure_delete(struct crm_db *db);
 int crm_db_checkpoint_truncate(struct crm_db *db);
+/* Keep this connection's temporary tables in memory, never in a file. */
+int crm_db_private_temp(struct crm_db *db);
+/* Drop the planner's samples of index keys on the tables named (a
+ * NULL-terminated list), which may hold values forget erased. */
+int crm_db_forget_statistics(struct crm_db *db, const char *const *tables);
+/* Does the schema have a table of that name? */
+bool crm_db_has_table(struct crm_db *db, const char *table);
 
 /* Whole-file copies (crm backup, crm restore).  file names the copy in
  * messages. */

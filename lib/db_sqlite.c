@@ -741,6 +741,38 @@ int crm_db_checkpoint_truncate(struct crm_db *db)
 	return 0;
 }
 
+int crm_db_private_temp(struct crm_db *db)
+{
+	return crm_db_exec(db, "PRAGMA temp_store = MEMORY");
+}
+
+bool crm_db_has_table(struct crm_db *db, const char *table)
+{
+	struct crm_stmt *st = crm_db_stmt(db,
+		"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
+	if (!st)
+		return false;
+	crm_bind_strn(st, 1, table, -1);
+	bool found = crm_step(st) == CRM_ROW;
+	crm_stmt_reset(st);
+	return found;
+}
+
+/* ANALYZE with SQLITE_ENABLE_STAT4 keeps sample keys in sqlite_stat4. */
+int crm_db_forget_statistics(struct crm_db *db, const char *const *tables)
+{
+	if (!crm_db_has_table(db, "sqlite_stat4"))
+		return 0;
+	struct crm_stmt *st = crm_db_stmt(db, "DELETE FROM sqlite_stat4 WHERE tbl = ?1");
+	for (; st && *tables; tables++) {
+		crm_bind_strn(st, 1, *tables, -1);
+		if (crm_step(st) != CRM_DONE)
+			return crm_db_fail(db, "cannot erase index statistics");
+		crm_stmt_reset(st);
+	}
+	return st ? 0 : EX_SOFTWARE;
+}
+
 /* ---- whole-file copies ---- */
 
 static int query_int(sqlite3 *h, const char *sql, int *v)

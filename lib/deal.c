@@ -1,8 +1,8 @@
-/* deal.c: the values of a deal, a new deal with its history, add and
- * update.  Stage changes are in deal_move.c, listing in deal_list.c,
- * importing in deal_import.c. */
-#include <ctype.h>
-#include <stdarg.h>
+/* deal.c: a new deal with its history, and the deal kind of the record
+ * engine (record.h) that add and update go through: its fields, and the
+ * pipeline rules as its hooks.  The value checks are deal_field.c's,
+ * stage changes are in deal_move.c, listing in deal_list.c, importing in
+ * deal_import.c. */
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -11,114 +11,13 @@
 #include "db.h"
 #include "deal.h"
 #include "err.h"
-#include "leadfield.h"
 #include "money.h"
 #include "record.h"
+#include "text.h"
 #include "tsv.h"
 #include "utf8.h"
 
 #define TEXT_MAX 1000	/* bytes of a title, campaign or product */
-
-/* "what 'value'" into why, the value cut at 80 bytes; returns 65. */
-static int why_value(char *why, size_t n, const char *what, const char *value)
-{
-	size_t len = strlen(value);
-	bool cut = len > 80;
-	if (cut)
-		for (len = 80; len > 0 && ((unsigned char)value[len] & 0xc0) == 0x80; len--)
-			;
-	snprintf(why, n, "%s '%.*s%s'", what, (int)len, value, cut ? "..." : "");
-	return EX_DATAERR;
-}
-
-static int whyf(char *why, size_t n, int status, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int whyf(char *why, size_t n, int status, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(why, n, fmt, ap);
-	va_end(ap);
-	return status;
-}
-
-int crm_deal_amount(const char *s, int64_t *cents, char *why, size_t n)
-{
-	const char *reason;
-	if (crm_money_amount(s, cents, &reason) != 0)
-		return why_value(why, n, reason, s);
-	return 0;
-}
-
-int crm_deal_close_date(struct crm_ctx *ctx, const char *s, char out[CRM_DATE_LEN],
-			char *why, size_t n)
-{
-	crm_time t;
-	if (crm_time_parse_future(s, ctx->now, &t) != 0)
-		return why_value(why, n, "invalid close date", s);
-	crm_time_date(t, out);
-	return 0;
-}
-
-int crm_deal_currency(const char *s, char out[4], char *why, size_t n)
-{
-	if (strlen(s) != 3 || !isalpha((unsigned char)s[0]) || !isalpha((unsigned char)s[1]) ||
-	    !isalpha((unsigned char)s[2]))
-		return why_value(why, n, "invalid currency", s);
-	for (int i = 0; i < 3; i++)
-		out[i] = (char)toupper((unsigned char)s[i]);
-	out[3] = '\0';
-	return 0;
-}
-
-int crm_deal_stage(const struct crm_pipeline *p, const char *id, const struct crm_stage **out,
-		   char *why, size_t n)
-{
-	/* an id, or a display name as people (and other CRMs) write it */
-	*out = crm_pipeline_stage(p, id);
-	for (size_t i = 0; !*out && i < p->nstages; i++)
-		if (strcmp(p->stages[i].name, id) == 0)
-			*out = &p->stages[i];
-	if (*out)
-		return 0;
-	char what[160];
-	snprintf(what, sizeof what, "in pipeline '%s'", p->id);
-	size_t len = strlen(id) > 80 ? 80 : strlen(id);
-	snprintf(why, n, "unknown stage '%.*s' %s", (int)len, id, what);
-	return EX_DATAERR;
-}
-
-const struct crm_stage *crm_deal_first_stage(const struct crm_pipeline *p)
-{
-	for (size_t i = 0; i < p->nstages; i++)
-		if (p->stages[i].kind == CRM_STAGE_OPEN)
-			return &p->stages[i];
-	return &p->stages[0];	/* the config guarantees an open stage */
-}
-
-const struct crm_stage *crm_deal_closed_stage(const struct crm_pipeline *p, enum crm_stage_kind k)
-{
-	for (size_t i = 0; i < p->nstages; i++)
-		if (p->stages[i].kind == k)
-			return &p->stages[i];
-	return NULL;
-}
-
-const char *crm_deal_loss_reason(const struct crm_config *cfg, const char *s)
-{
-	for (size_t i = 0; i < cfg->nloss_reasons; i++)
-		if (strcmp(cfg->loss_reasons[i].id, s) == 0 || strcmp(cfg->loss_reasons[i].name, s) == 0)
-			return cfg->loss_reasons[i].id;
-	return NULL;
-}
-
-const char *crm_deal_status_name(enum crm_stage_kind k)
-{
-	static const char *const names[] = {
-		[CRM_STAGE_OPEN] = "open", [CRM_STAGE_WON] = "won", [CRM_STAGE_LOST] = "lost"
-	};
-	return names[k];
-}
 
 static char *login_of(struct crm_ctx *ctx, int64_t id)
 {
@@ -232,222 +131,242 @@ int crm_deal_insert(struct crm_ctx *ctx, const struct crm_deal_new *d, bool audi
 	return audit ? audit_new(ctx, *id, d, p, stage, currency) : 0;
 }
 
-/* ---- fields of add and update ---- */
+/* ---- the deal kind: add and update through the record engine ---- */
 
 enum {
 	DF_TITLE, DF_ACCOUNT, DF_CONTACT, DF_AMOUNT, DF_CURRENCY, DF_CLOSE, DF_OWNER, DF_SOURCE,
 	DF_CAMPAIGN, DF_PRODUCT, DF_PIPELINE, DF_STAGE, DF_N
 };
 
-/* update: ?1 id, ?2 value, ?3 now */
-#define SET(col) "UPDATE deals SET " col " = ?2, updated_at = ?3 WHERE id = ?1"
-static const struct {
-	const char *name;
-	const char *update;	/* NULL: add only */
-	bool number;		/* bound as an integer */
-} fields[DF_N] = {
-	{"title", SET("title"), false},
-	{"account", SET("account_id"), true},
-	{"contact", SET("contact_id"), true},
-	{"amount", SET("amount"), true},
-	{"currency", SET("currency"), false},
-	{"close_date", SET("expected_close"), false},
-	{"owner", SET("owner_id"), true},
-	{"source", SET("source"), false},
-	{"campaign", SET("campaign"), false},
-	{"product", SET("product"), false},
-	{"pipeline", NULL, false},
-	{"stage", NULL, false},
-};
-
-struct custom_value {
-	const struct crm_custom_field *cf;
-	char *value;		/* canonical; "" = no value */
-};
-
-/* Field values being checked: text[] is what audit rows and -n show
- * (an account id, an owner's login, an amount as "1200.00"). */
-struct vals {
-	bool set[DF_N];
-	char *text[DF_N];
-	int64_t num[DF_N];		/* account, contact and owner ids; amount in cents */
-	int64_t contact_account;	/* the account the contact belongs to */
-	struct custom_value *custom;
-	size_t ncustom;
-	char why[600];
-};
-
-static void vals_free(struct vals *v)
+static const char *currency_canon(struct crm_ctx *ctx, const char *v, char *buf, size_t n,
+				  const char **why)
 {
-	for (int i = 0; i < DF_N; i++)
-		free(v->text[i]);
-	for (size_t i = 0; i < v->ncustom; i++)
-		free(v->custom[i].value);
-	free(v->custom);
+	char why_buf[8];
+	if (crm_deal_currency(v, buf, why_buf, sizeof why_buf)) {
+		*why = "invalid currency";
+		return NULL;
+	}
+	return buf;
 }
 
-/* An account or contact id the actor may see. */
-static int check_ref(struct crm_ctx *ctx, int f, const char *value, struct vals *v)
+static const char *close_canon(struct crm_ctx *ctx, const char *v, char *buf, size_t n,
+			       const char **why)
 {
-	static const char account_sql[] =
-		"SELECT owner_id, " CRM_SQL_VISIBLE_OWNED("owner_id") ", 0 FROM accounts WHERE id = :id";
-	static const char contact_sql[] =
-		"SELECT owner_id, " CRM_SQL_VISIBLE_OWNED("owner_id") ", coalesce(account_id, 0)"
-		" FROM contacts WHERE id = :id";
-	const char *what = fields[f].name;
+	char why_buf[8];
+	if (crm_deal_close_date(ctx, v, buf, why_buf, sizeof why_buf)) {
+		*why = "invalid close date";
+		return NULL;
+	}
+	return buf;
+}
+
+/* An account or contact id as a number: "007" and "+7" are 7. */
+static const char *id_canon(const char *v, char *buf, size_t n)
+{
 	char *end;
-	long long id = strtoll(value, &end, 10);
-	if (!*value || *end || id <= 0) {
-		char label[32];
-		snprintf(label, sizeof label, "invalid %s id", what);
-		return why_value(v->why, sizeof v->why, label, value);
-	}
-	struct crm_stmt *s = crm_db_stmt(ctx->db, f == DF_ACCOUNT ? account_sql : contact_sql);
-	if (!s)
-		return EX_SOFTWARE;
-	crm_bind_int(s, crm_param_index(s, ":id"), id);
-	crm_ctx_bind_actor(ctx, s);
-	int rc = crm_step(s);
-	if (rc == CRM_DONE)
-		return whyf(v->why, sizeof v->why, CRM_EX_NOTFOUND, "%s %lld not found", what, id);
-	if (rc != CRM_ROW)
-		return crm_db_fail(ctx->db, "cannot read accounts");
-	bool visible = crm_col_int(s, 1);
-	if (f == DF_CONTACT)
-		v->contact_account = crm_col_int(s, 2);
-	crm_stmt_reset(s);
-	if (!visible)
-		return whyf(v->why, sizeof v->why, EX_NOPERM, "permission denied: %s %lld is not visible to '%s'",
-			    what, id, ctx->actor.login);
-	v->num[f] = id;
-	return 0;
+	long long id = strtoll(v, &end, 10);
+	if (*end || id <= 0)
+		return NULL;
+	snprintf(buf, n, "%lld", id);
+	return buf;
 }
 
-static int put_custom(struct crm_ctx *ctx, struct vals *v, const char *name, const char *value)
+static const char *account_canon(struct crm_ctx *ctx, const char *v, char *buf, size_t n,
+				 const char **why)
 {
-	const struct crm_custom_field *cf = crm_config_custom_field(ctx->cfg, "deal", name);
-	const char *why;
-	if (!cf)
-		return whyf(v->why, sizeof v->why, EX_USAGE, "unknown field '%s'", name);
-	if (*value && crm_custom_field_check(cf, value, &why)) {
-		char what[200];
-		snprintf(what, sizeof what, "%s: %s", name, why);
-		return why_value(v->why, sizeof v->why, what, value);
-	}
-	char money[CRM_MONEY_LEN];
-	char *canon = crm_xstrdup(crm_custom_field_stored(cf, value, money));
-	size_t i = 0;
-	while (i < v->ncustom && v->custom[i].cf != cf)
-		i++;
-	if (i == v->ncustom) {
-		v->custom = crm_xrealloc(v->custom, (v->ncustom + 1) * sizeof *v->custom);
-		v->custom[v->ncustom++].cf = cf;
-	} else {
-		free(v->custom[i].value);
-	}
-	v->custom[i].value = canon;
-	return 0;
+	*why = "invalid account id";
+	return id_canon(v, buf, n);
 }
 
-/* Check value for field name and keep its canonical form.  0, or an exit
- * status with the reason in v->why (64 unknown field, 65 bad value, 1 an
- * account or contact that is not there, 77 one the actor may not see). */
-static int put(struct crm_ctx *ctx, struct vals *v, const char *name, const char *value)
+static const char *contact_canon(struct crm_ctx *ctx, const char *v, char *buf, size_t n,
+				 const char **why)
 {
-	int f = 0, st = 0;
-	while (f < DF_N && strcmp(fields[f].name, name) != 0)
-		f++;
-	if (f == DF_N)
-		return put_custom(ctx, v, name, value);
-	char *buf = crm_xstrdup(value), *text = crm_trim(buf), *sbuf = NULL, small[CRM_MONEY_LEN];
-	const char *canon = text, *why;
-	v->num[f] = 0;
-	if (f == DF_CONTACT)
-		v->contact_account = 0;
-	if (!crm_utf8_valid(text, strlen(text), NULL))
-		st = whyf(v->why, sizeof v->why, EX_DATAERR, "invalid UTF-8 in %s", name);
-	else if (strlen(text) > TEXT_MAX)
-		st = whyf(v->why, sizeof v->why, EX_DATAERR, "%s too long (%zu bytes, at most %d)", name,
-			  strlen(text), TEXT_MAX);
-	else if (!*text && f == DF_AMOUNT)
-		canon = "0.00";
-	if (st || !*text)
-		goto out;
-	switch (f) {
-	case DF_ACCOUNT:
-	case DF_CONTACT:
-		if (!(st = check_ref(ctx, f, text, v))) {
-			snprintf(small, sizeof small, "%lld", (long long)v->num[f]);
-			canon = small;
-		}
-		break;
-	case DF_AMOUNT:
-		if (!(st = crm_deal_amount(text, &v->num[f], v->why, sizeof v->why))) {
-			crm_money_format(v->num[f], small);
-			canon = small;
-		}
-		break;
-	case DF_CURRENCY:
-		st = crm_deal_currency(text, small, v->why, sizeof v->why);
-		canon = small;
-		break;
-	case DF_CLOSE:
-		st = crm_deal_close_date(ctx, text, small, v->why, sizeof v->why);
-		canon = small;
-		break;
-	case DF_OWNER:
-		if (!(v->num[f] = crm_ctx_user_id(ctx, text)))
-			st = why_value(v->why, sizeof v->why, "unknown user", text);
-		break;
-	case DF_SOURCE:
-		sbuf = crm_xmalloc(strlen(text) + 1);
-		if (crm_lead_value_check(ctx->cfg, CRM_LF_SOURCE, text, sbuf, &canon, &why) != 0)
-			st = why_value(v->why, sizeof v->why, why, text);
-		break;
-	default:
-		break;
-	}
-out:
-	if (!st) {
-		free(v->text[f]);
-		v->text[f] = crm_xstrdup(canon);
-		v->set[f] = true;
-	}
-	free(sbuf);
-	free(buf);
-	return st;
+	*why = "invalid contact id";
+	return id_canon(v, buf, n);
 }
 
-static int put_all(struct crm_ctx *ctx, struct vals *v, const struct crm_deal_field *f, int n)
+static const char *source_canon(struct crm_ctx *ctx, const char *v, char *buf, size_t n,
+				const char **why)
 {
-	for (int i = 0; i < n; i++) {
-		int st = put(ctx, v, f[i].name, f[i].value ? f[i].value : "");
-		if (st) {
-			crm_warn("%s", v->why);
-			return st;
-		}
+	snprintf(buf, n, "%s", v);	/* at most TEXT_MAX bytes: buf holds more */
+	return crm_deal_source(ctx->cfg, buf, why);
+}
+
+/* Deals word some refusals their own way. */
+static int refuse(const struct crm_rec *r, int h, enum crm_refusal what, const char *why,
+		  const char *value, char *out, size_t n)
+{
+	const char *name = crm_rec_field_name(r, h);
+	char label[200];
+	switch (what) {
+	case CRM_REFUSE_TOO_LONG:
+		snprintf(out, n, "%s %s", name, why);
+		return EX_DATAERR;
+	case CRM_REFUSE_CUSTOM:
+		snprintf(label, sizeof label, "%s: %s", name, why);
+		return crm_deal_why_value(out, n, label, value);
+	case CRM_REFUSE_MISSING:
+		snprintf(out, n, "%s %lld not found", name, strtoll(value, NULL, 10));
+		return CRM_EX_NOTFOUND;
 	}
 	return 0;
 }
 
-/* The custom fields of v as a JSON object ("" when none has a value). */
-static char *custom_json(const struct vals *v)
+static const char *get(const struct crm_rec *r, int h)
 {
-	struct crm_buf b = {0};
-	for (size_t i = 0; i < v->ncustom; i++)
-		if (*v->custom[i].value)
-			crm_json_member(&b, v->custom[i].cf->name, v->custom[i].value);
-	crm_json_end(&b);
-	return b.s ? b.s : crm_xstrdup("");
+	const char *v = crm_rec_get(r, h);
+	return v ? v : "";
 }
 
 /* A contact at another account than the deal's is a mistake. */
-static int check_contact(struct vals *v, int64_t account)
+static int check_contact(const struct crm_rec *r, const char *account)
 {
-	if (v->num[DF_CONTACT] && v->contact_account && account && v->contact_account != account) {
-		crm_warn("contact %lld is at account %lld, not %lld", (long long)v->num[DF_CONTACT],
-			 (long long)v->contact_account, (long long)account);
+	int64_t contact = strtoll(get(r, DF_CONTACT), NULL, 10), at = crm_rec_ref_parent(r);
+	int64_t acc = strtoll(account, NULL, 10);
+	if (contact && at && acc && at != acc) {
+		crm_warn("contact %lld is at account %lld, not %lld", (long long)contact,
+			 (long long)at, (long long)acc);
 		return EX_DATAERR;
+	}
+	return 0;
+}
+
+/* The rules of a new deal: a title, a pipeline of the config, an open
+ * stage of it, the required custom fields, and a contact at the deal's
+ * account (which the contact gives when the deal names none). */
+static int check_new(struct crm_rec *r)
+{
+	struct crm_ctx *ctx = crm_rec_ctx(r);
+	const struct crm_stage *stage = NULL;
+	char why[400];
+	int st;
+	if (!*get(r, DF_TITLE))
+		return crm_usage_fail("add needs --title");
+	const char *pname = *get(r, DF_PIPELINE) ? get(r, DF_PIPELINE) : NULL;
+	const struct crm_pipeline *p = crm_config_pipeline(ctx->cfg, pname);
+	if (!p) {
+		crm_warn("unknown pipeline '%s'", pname);
+		return EX_DATAERR;
+	}
+	if (*get(r, DF_STAGE)) {
+		if (crm_deal_stage(p, get(r, DF_STAGE), &stage, why, sizeof why)) {
+			crm_warn("%s", why);
+			return EX_DATAERR;
+		}
+		if (stage->kind != CRM_STAGE_OPEN) {
+			crm_warn("a new deal starts in an open stage, not '%s' (add it, then use %s)",
+				 stage->id, crm_deal_status_name(stage->kind));
+			return EX_DATAERR;
+		}
+	}
+	for (size_t i = 0; i < ctx->cfg->ncustom_fields; i++) {
+		const struct crm_custom_field *cf = &ctx->cfg->custom_fields[i];
+		if (cf->required && strcmp(cf->entity, "deal") == 0 &&
+		    !*get(r, crm_rec_field(r, cf->name))) {
+			crm_warn("a deal needs %s (a required custom field)", cf->name);
+			return EX_DATAERR;
+		}
+	}
+	if ((st = crm_rec_put(r, DF_PIPELINE, p->id)) ||
+	    (stage && (st = crm_rec_put(r, DF_STAGE, stage->id))))
+		return st;
+	if (!*get(r, DF_ACCOUNT) && crm_rec_ref_parent(r)) {
+		char account[24];
+		snprintf(account, sizeof account, "%lld", (long long)crm_rec_ref_parent(r));
+		crm_rec_trust_refs(r, true);	/* the contact's own account */
+		st = crm_rec_put(r, DF_ACCOUNT, account);
+		crm_rec_trust_refs(r, false);
+		if (st) {
+			crm_warn("%s", crm_rec_error(r));
+			return st;
+		}
+	}
+	return check_contact(r, get(r, DF_ACCOUNT));
+}
+
+/* A new account or contact must agree with the contact the deal keeps. */
+static int changing(struct crm_rec *chg, const struct crm_rec *cur, int64_t id)
+{
+	bool account = crm_rec_get(chg, DF_ACCOUNT), contact = crm_rec_get(chg, DF_CONTACT);
+	int st;
+	if (!account && !contact)
+		return 0;
+	if (!contact && *get(cur, DF_CONTACT) &&
+	    (st = crm_rec_put(chg, DF_CONTACT, get(cur, DF_CONTACT)))) {
+		crm_warn("%s", crm_rec_error(chg));
+		return st;
+	}
+	return check_contact(chg, get(account ? chg : cur, DF_ACCOUNT));
+}
+
+static int insert(struct crm_rec *r, bool audit, int64_t *id)
+{
+	int64_t amount = 0;
+	crm_money_parse(get(r, DF_AMOUNT), &amount);
+	struct crm_deal_new d = {
+		.title = get(r, DF_TITLE),
+		.account_id = strtoll(get(r, DF_ACCOUNT), NULL, 10),
+		.contact_id = strtoll(get(r, DF_CONTACT), NULL, 10),
+		.owner_id = crm_rec_owner_id(r),
+		.pipeline = get(r, DF_PIPELINE),
+		.stage = *get(r, DF_STAGE) ? get(r, DF_STAGE) : NULL,
+		.amount = amount,
+		.currency = get(r, DF_CURRENCY),
+		.expected_close = get(r, DF_CLOSE),
+		.source = get(r, DF_SOURCE),
+		.campaign = get(r, DF_CAMPAIGN),
+		.product = get(r, DF_PRODUCT),
+		.custom = crm_rec_custom_json(r),
+	};
+	return crm_deal_insert(crm_rec_ctx(r), &d, audit, id);
+}
+
+static const struct crm_field fields[DF_N] = {
+	[DF_TITLE] = {"title", "title", CRM_FK_TEXT, TEXT_MAX, .required = true},
+	[DF_ACCOUNT] = {"account", "account_id", CRM_FK_ACCOUNT, TEXT_MAX, .canon = account_canon},
+	[DF_CONTACT] = {"contact", "contact_id", CRM_FK_REF, TEXT_MAX, .canon = contact_canon,
+			.ref = "contacts", .ref_parent = "account_id"},
+	[DF_AMOUNT] = {"amount", "amount", CRM_FK_MONEY, TEXT_MAX},
+	[DF_CURRENCY] = {"currency", "currency", CRM_FK_TEXT, TEXT_MAX, .canon = currency_canon},
+	[DF_CLOSE] = {"close_date", "expected_close", CRM_FK_TEXT, TEXT_MAX, .canon = close_canon},
+	[DF_OWNER] = {"owner", "owner_id", CRM_FK_OWNER, TEXT_MAX},
+	[DF_SOURCE] = {"source", "source", CRM_FK_TEXT, TEXT_MAX, .canon = source_canon},
+	[DF_CAMPAIGN] = {"campaign", "campaign", CRM_FK_TEXT, TEXT_MAX},
+	[DF_PRODUCT] = {"product", "product", CRM_FK_TEXT, TEXT_MAX},
+	[DF_PIPELINE] = {"pipeline", "pipeline", CRM_FK_TEXT, TEXT_MAX},
+	[DF_STAGE] = {"stage", "stage", CRM_FK_TEXT, TEXT_MAX},
+};
+
+/* Listing, show and stage changes are deal_list.c's and deal_move.c's;
+ * the kind holds the values and their rules. */
+const struct crm_kind crm_deal_kind = {
+	.entity = "deal", .table = "deals",
+	.fields = fields, .nfields = DF_N,
+	.refuse = refuse,
+	.owner_is_actor = true,
+	.check_new = check_new,
+	.changing = changing,
+	.insert = insert,
+	.custom_given_order = true,
+	.custom_keep_empty = true,
+	.custom_as_given = true,
+	.custom_max_len = SIZE_MAX,
+};
+
+/* Put each field into a new deal record; unknown fields are refused
+ * without the usage hint. */
+static int put_all(struct crm_rec *r, const struct crm_deal_field *f, int n)
+{
+	for (int i = 0; i < n; i++) {
+		int h = crm_rec_field(r, f[i].name), st;
+		if (h < 0) {
+			crm_warn("unknown field '%s'", f[i].name);
+			return EX_USAGE;
+		}
+		if ((st = crm_rec_put(r, h, f[i].value ? f[i].value : ""))) {
+			crm_warn("%s", crm_rec_error(r));
+			return st;
+		}
 	}
 	return 0;
 }
@@ -462,251 +381,42 @@ static int print_deal(struct crm_ctx *ctx, int64_t id, FILE *out)
 
 int crm_deal_add(struct crm_ctx *ctx, const struct crm_deal_field *f, int n, FILE *out)
 {
-	struct vals v = {0};
-	struct crm_deal_new d = {0};
-	const struct crm_stage *stage = NULL;
-	char *custom = NULL;
+	struct crm_rec *r = crm_rec_new(ctx, &crm_deal_kind);
 	int64_t id;
 	int st;
-
-	if ((st = put_all(ctx, &v, f, n)))
+	if ((st = put_all(r, f, n)) || (st = crm_rec_check_new(r)) || (st = crm_db_begin(ctx->db)))
 		goto out;
-	if (!v.set[DF_TITLE] || !*v.text[DF_TITLE]) {
-		st = crm_usage_fail("add needs --title");
-		goto out;
-	}
-	const char *pname = v.set[DF_PIPELINE] && *v.text[DF_PIPELINE] ? v.text[DF_PIPELINE] : NULL;
-	const struct crm_pipeline *p = crm_config_pipeline(ctx->cfg, pname);
-	if (!p) {
-		crm_warn("unknown pipeline '%s'", pname);
-		st = EX_DATAERR;
-		goto out;
-	}
-	if (v.set[DF_STAGE] && *v.text[DF_STAGE]) {
-		if ((st = crm_deal_stage(p, v.text[DF_STAGE], &stage, v.why, sizeof v.why))) {
-			crm_warn("%s", v.why);
-			goto out;
-		}
-		if (stage->kind != CRM_STAGE_OPEN) {
-			crm_warn("a new deal starts in an open stage, not '%s' (add it, then use %s)",
-				 stage->id, crm_deal_status_name(stage->kind));
-			st = EX_DATAERR;
-			goto out;
-		}
-	}
-	for (size_t i = 0; i < ctx->cfg->ncustom_fields; i++) {
-		const struct crm_custom_field *cf = &ctx->cfg->custom_fields[i];
-		bool given = false;
-		for (size_t k = 0; k < v.ncustom; k++)
-			given |= v.custom[k].cf == cf && *v.custom[k].value;
-		if (cf->required && strcmp(cf->entity, "deal") == 0 && !given) {
-			crm_warn("a deal needs %s (a required custom field)", cf->name);
-			st = EX_DATAERR;
-			goto out;
-		}
-	}
-	if (!v.num[DF_ACCOUNT])
-		v.num[DF_ACCOUNT] = v.contact_account;
-	if ((st = check_contact(&v, v.num[DF_ACCOUNT])))
-		goto out;
-	if (!v.num[DF_OWNER]) {
-		v.num[DF_OWNER] = ctx->actor.id;
-	} else {
-		char what[160];
-		snprintf(what, sizeof what, "deals of '%.100s'", v.text[DF_OWNER]);
-		if ((st = crm_ctx_may_change(ctx, v.num[DF_OWNER], what)))
-			goto out;
-	}
-	custom = custom_json(&v);
-	d.title = v.text[DF_TITLE];
-	d.account_id = v.num[DF_ACCOUNT];
-	d.contact_id = v.num[DF_CONTACT];
-	d.owner_id = v.num[DF_OWNER];
-	d.pipeline = p->id;
-	d.stage = stage ? stage->id : NULL;
-	d.amount = v.num[DF_AMOUNT];
-	d.currency = v.text[DF_CURRENCY];
-	d.expected_close = v.text[DF_CLOSE];
-	d.source = v.text[DF_SOURCE];
-	d.campaign = v.text[DF_CAMPAIGN];
-	d.product = v.text[DF_PRODUCT];
-	d.custom = custom;
-	if ((st = crm_db_begin(ctx->db)))
-		goto out;
-	st = crm_deal_insert(ctx, &d, true, &id);
+	st = crm_rec_insert(r, true, true, &id);
 	if (!st && ctx->opts->dry_run && !ctx->opts->quiet)
 		st = print_deal(ctx, id, out);
 	if (!(st = crm_ctx_end(ctx, st)) && !ctx->opts->dry_run && !ctx->opts->quiet)
 		st = print_deal(ctx, id, out);
 out:
-	free(custom);
-	vals_free(&v);
-	return st;
-}
-
-/* ---- update ---- */
-
-/* The stored values of deal id in the text forms of struct vals. */
-struct current {
-	char *text[DF_N];
-	int64_t owner_id, account_id;
-	char *custom;
-};
-
-static void current_free(struct current *c)
-{
-	for (int i = 0; i < DF_N; i++)
-		free(c->text[i]);
-	free(c->custom);
-}
-
-static int load_current(struct crm_ctx *ctx, int64_t id, struct current *c)
-{
-	static const char sql[] =
-		"SELECT d.title, d.account_id, d.contact_id,"
-		" printf('%d.%02d', d.amount / 100, d.amount % 100), d.currency, d.expected_close,"
-		" u.login, d.source, d.campaign, d.product, d.pipeline, d.stage,"
-		" coalesce(d.owner_id, 0), coalesce(d.account_id, 0), d.custom"
-		" FROM deals d LEFT JOIN users u ON u.id = d.owner_id WHERE d.id = ?1";
-	int st;
-	memset(c, 0, sizeof *c);
-	if ((st = crm_deal_check(ctx, id, true, NULL)))
-		return st;
-	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
-	if (!s)
-		return EX_SOFTWARE;
-	crm_bind_int(s, 1, id);
-	if (crm_step(s) != CRM_ROW)
-		return crm_db_fail(ctx->db, "cannot read deal");
-	for (int i = 0; i < DF_N; i++)
-		c->text[i] = crm_xstrdup(crm_col_text(s, i));
-	c->owner_id = crm_col_int(s, DF_N);
-	c->account_id = crm_col_int(s, DF_N + 1);
-	c->custom = crm_xstrdup(crm_col_text(s, DF_N + 2));
-	crm_stmt_reset(s);
-	return 0;
-}
-
-static int write_field(struct crm_ctx *ctx, int64_t id, int f, const struct vals *v)
-{
-	struct crm_stmt *s = crm_db_stmt(ctx->db, fields[f].update);
-	if (!s)
-		return EX_SOFTWARE;
-	crm_bind_int(s, 1, id);
-	if (f == DF_AMOUNT)
-		crm_bind_int(s, 2, v->num[f]);
-	else if (fields[f].number)
-		crm_bind_id(s, 2, v->num[f]);
-	else
-		crm_bind_text(s, 2, v->text[f]);
-	crm_bind_text(s, 3, ctx->now_iso);
-	return crm_step(s) == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot update deal");
-}
-
-static int update_custom(struct crm_ctx *ctx, int64_t id, const struct current *c,
-			 const struct custom_value *cv, struct crm_diff *diff)
-{
-	static const char get_sql[] = "SELECT json_extract(?1, ?2)";
-	static const char set_sql[] =
-		"UPDATE deals SET custom = CASE WHEN ?3 IS NULL THEN json_remove(coalesce(custom, '{}'), ?2)"
-		" ELSE json_set(coalesce(custom, '{}'), ?2, ?3) END, updated_at = ?4 WHERE id = ?1";
-	char *path = crm_xasprintf("$.\"%s\"", cv->cf->name), *old = NULL;
-	int st = EX_SOFTWARE;
-	struct crm_stmt *s = crm_db_stmt(ctx->db, get_sql);
-	if (!s)
-		goto out;
-	crm_bind_text(s, 1, *c->custom ? c->custom : "{}");
-	crm_bind_str(s, 2, path);
-	old = crm_xstrdup(crm_step(s) == CRM_ROW ? crm_col_text(s, 0) : "");
-	crm_stmt_reset(s);
-	st = 0;
-	if (strcmp(old, cv->value) == 0)
-		goto out;
-	if ((st = crm_audit_write(ctx->db, "deal", id, "update", cv->cf->name, *old ? old : NULL,
-			       *cv->value ? cv->value : NULL)))
-		goto out;
-	crm_diff_row(diff, id, cv->cf->name, old, cv->value);
-	if (!(s = crm_db_stmt(ctx->db, set_sql))) {
-		st = EX_SOFTWARE;
-		goto out;
-	}
-	crm_bind_int(s, 1, id);
-	crm_bind_str(s, 2, path);
-	crm_bind_text(s, 3, cv->value);
-	crm_bind_text(s, 4, ctx->now_iso);
-	if (crm_step(s) != CRM_DONE)
-		st = crm_db_fail(ctx->db, "cannot update deal");
-out:
-	free(path);
-	free(old);
-	return st;
-}
-
-static int apply_update(struct crm_ctx *ctx, int64_t id, struct vals *v, struct crm_diff *diff)
-{
-	struct current c;
-	int st = load_current(ctx, id, &c);
-	if (st)
-		goto out;
-	if (v->set[DF_ACCOUNT] || v->set[DF_CONTACT]) {
-		int64_t account = v->set[DF_ACCOUNT] ? v->num[DF_ACCOUNT] : c.account_id;
-		if (!v->set[DF_CONTACT] && *c.text[DF_CONTACT] &&
-		    (st = check_ref(ctx, DF_CONTACT, c.text[DF_CONTACT], v)))
-			goto out;
-		if ((st = check_contact(v, account)))
-			goto out;
-	}
-	for (int f = 0; f < DF_N; f++) {
-		if (!v->set[f] || strcmp(c.text[f], v->text[f]) == 0)
-			continue;
-		if (f == DF_TITLE && !*v->text[f]) {
-			crm_warn("deal %lld: title cannot be empty", (long long)id);
-			st = EX_DATAERR;
-			goto out;
-		}
-		if (f == DF_OWNER) {
-			char what[160];
-			snprintf(what, sizeof what, "deals of '%.100s'", *v->text[f] ? v->text[f] : "nobody");
-			if ((st = crm_ctx_may_change(ctx, v->num[f], what)))
-				goto out;
-		}
-		if ((st = crm_audit_write(ctx->db, "deal", id, "update", fields[f].name,
-				       *c.text[f] ? c.text[f] : NULL, *v->text[f] ? v->text[f] : NULL)))
-			goto out;
-		crm_diff_row(diff, id, fields[f].name, c.text[f], v->text[f]);
-		if ((st = write_field(ctx, id, f, v)))
-			goto out;
-	}
-	for (size_t i = 0; i < v->ncustom && !st; i++)
-		st = update_custom(ctx, id, &c, &v->custom[i], diff);
-out:
-	current_free(&c);
+	crm_rec_free(r);
 	return st;
 }
 
 int crm_deal_update(struct crm_ctx *ctx, int64_t id, const struct crm_deal_field *f, int n,
 		    FILE *out)
 {
-	struct vals v = {0};
+	struct crm_rec *r = crm_rec_new(ctx, &crm_deal_kind);
 	int st;
-	if ((st = put_all(ctx, &v, f, n)))
+	if ((st = put_all(r, f, n)))
 		goto out;
-	if (v.set[DF_PIPELINE] || v.set[DF_STAGE]) {
-		st = crm_usage_fail(v.set[DF_STAGE] ? "update: the stage changes with move, won, lost or reopen"
+	if (crm_rec_get(r, DF_PIPELINE) || crm_rec_get(r, DF_STAGE)) {
+		st = crm_usage_fail(crm_rec_get(r, DF_STAGE)
+				    ? "update: the stage changes with move, won, lost or reopen"
 				    : "update: a deal keeps its pipeline");
 		goto out;
 	}
-	bool any = v.ncustom > 0;
-	for (int i = 0; i < DF_N; i++)
-		any |= v.set[i];
-	if (!any) {
+	if (!crm_rec_any_set(r)) {
 		st = crm_usage_fail("update: nothing to change (give a field option or --set)");
 		goto out;
 	}
 	struct crm_diff diff = {ctx->opts->dry_run ? out : NULL, !ctx->opts->no_header, 0, 0};
 	if (!(st = crm_db_begin(ctx->db)))
-		st = crm_ctx_end(ctx, apply_update(ctx, id, &v, &diff));
+		st = crm_ctx_end(ctx, crm_rec_apply(r, id, "update", &diff));
 out:
-	vals_free(&v);
+	crm_rec_free(r);
 	return st;
 }

@@ -15,31 +15,8 @@
 #include "config.h"
 #include "ctx.h"
 #include "date.h"
-
-/* ---- values shared by add, update, import and lead conversion ----
- * Each returns 0, or 65 with the reason in why ("negative amount '-5'"),
- * nothing reported, so the caller can put the place in front. */
-
-/* Money as cents: malformed or negative amounts are refused. */
-int crm_deal_amount(const char *s, int64_t *cents, char *why, size_t n);
-/* An expected close date: "YYYY-MM-DD", an instant, or a relative form
- * counted forward from now ("30d"); kept as the local date. */
-int crm_deal_close_date(struct crm_ctx *ctx, const char *s, char out[CRM_DATE_LEN],
-			char *why, size_t n);
-/* A currency code: three ASCII letters, kept in upper case (out[4]). */
-int crm_deal_currency(const char *s, char out[4], char *why, size_t n);
-/* The stage of pipeline p called id, refusing a stage the pipeline lacks
- * ("unknown stage 'x' in pipeline 'default'"). */
-int crm_deal_stage(const struct crm_pipeline *p, const char *id, const struct crm_stage **out,
-		   char *why, size_t n);
-/* The first open stage of p, and its won or lost stage. */
-const struct crm_stage *crm_deal_first_stage(const struct crm_pipeline *p);
-const struct crm_stage *crm_deal_closed_stage(const struct crm_pipeline *p, enum crm_stage_kind k);
-/* The loss reason id for s (an id or a display name of the config's
- * loss_reasons), or NULL. */
-const char *crm_deal_loss_reason(const struct crm_config *cfg, const char *s);
-/* "open", "won" or "lost": the status of a deal in a stage of kind k. */
-const char *crm_deal_status_name(enum crm_stage_kind k);
+#include "deal_field.h"
+#include "deal_list.h"
 
 /* ---- a new deal ---- */
 
@@ -72,6 +49,9 @@ int crm_deal_insert(struct crm_ctx *ctx, const struct crm_deal_new *d, bool audi
  * to at the instant at, by the acting user. */
 int crm_deal_stage_row(struct crm_ctx *ctx, int64_t id, const char *from, const char *to,
 		       const char *at, const char *reason);
+
+/* The deal kind of the record engine (record.h): add and update. */
+extern const struct crm_kind crm_deal_kind;
 
 /* ---- commands: one transaction each, -n honoured ---- */
 
@@ -109,36 +89,6 @@ int crm_deal_move(struct crm_ctx *ctx, const struct crm_deal_move *m, FILE *out)
 /* The same for each row of a TSV (columns id and stage; optional reason,
  * note and amount), all or nothing: every bad row is reported. */
 int crm_deal_move_tsv(struct crm_ctx *ctx, FILE *in, const char *name, FILE *out);
-
-/* ---- deal_list.c: reading ---- */
-
-struct crm_deal_filter {
-	const char *stage, *owner, *team, *status, *pipeline;
-	const char *close_before, *close_after;	/* expected close, dates */
-	const char *min_amount, *max_amount;
-	long stuck;			/* open, no stage change for this many days; < 0 = off */
-	int64_t account;		/* 0 = any */
-	int64_t id;			/* 0 = any */
-	const char *fields;		/* "a,b", NULL = the default columns */
-	const char *sort;		/* "field" or "-field"; NULL = id */
-	long limit;			/* < 0 = none */
-};
-void crm_deal_filter_init(struct crm_deal_filter *f);
-/* Deals the actor may see; -f table ends with the total amount. */
-int crm_deal_list(struct crm_ctx *ctx, const struct crm_deal_filter *f, FILE *out);
-/* "# deal" (every column; -f table: field and value) then "# history". */
-int crm_deal_show(struct crm_ctx *ctx, int64_t id, FILE *out);
-/* The stage changes of deal id: at, from, to, actor, reason. */
-int crm_deal_history(struct crm_ctx *ctx, int64_t id, FILE *out);
-/* The stages of a pipeline (NULL = default): order, id, name, probability
- * (a fraction), kind. */
-int crm_deal_stages(struct crm_ctx *ctx, const char *pipeline, FILE *out);
-/* Completion values that only this module knows: "fields". */
-void crm_deal_complete_fields(const struct crm_config *cfg, FILE *out);
-
-/* Is deal id there and may the actor see it (and change it, when
- * for_change)?  0, or 1 / 77 after reporting; *owner_id gets its owner. */
-int crm_deal_check(struct crm_ctx *ctx, int64_t id, bool for_change, int64_t *owner_id);
 
 /* ---- deal_import.c ---- */
 

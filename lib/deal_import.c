@@ -20,9 +20,9 @@
 #include "db.h"
 #include "deal.h"
 #include "err.h"
-#include "leadfield.h"
 #include "money.h"
 #include "record.h"
+#include "text.h"
 
 enum {
 	IF_EXTERNAL, IF_TITLE, IF_ACCOUNT, IF_OWNER, IF_PRODUCT, IF_AMOUNT, IF_CURRENCY, IF_STAGE,
@@ -270,8 +270,8 @@ static int check_values(struct imp *im, struct row *r, char *why, size_t n)
 		return st;
 	r->d.currency = r->currency;
 	if (*(v = r->v[IF_SOURCE])) {
-		r->source_buf = crm_xmalloc(strlen(v) + 1);
-		if (crm_lead_value_check(im->cfg, CRM_LF_SOURCE, v, r->source_buf, &r->d.source, &reason))
+		r->source_buf = crm_xstrdup(v);
+		if (!(r->d.source = crm_deal_source(im->cfg, r->source_buf, &reason)))
 			return bad(why, n, reason, v);
 	}
 	r->d.campaign = r->v[IF_CAMPAIGN];
@@ -514,10 +514,8 @@ static int run(void *arg, bool apply)
 	im->apply = apply;
 	for (int i = 0; i < im->nfiles && !st; i++)
 		st = import_file(im, i);
-	if (!st && im->rj.bad && !im->rj.skip_bad) {
-		crm_warn("%ld bad %s, nothing imported", im->rj.bad, im->rj.bad == 1 ? "row" : "rows");
-		st = EX_DATAERR;
-	}
+	if (!st)
+		st = crm_rejects_status(&im->rj);
 	return st || !apply ? st : audit_batch(im, im->files, im->nfiles);
 }
 

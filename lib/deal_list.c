@@ -6,7 +6,8 @@
 #include <sysexits.h>
 
 #include "db.h"
-#include "deal.h"
+#include "deal_field.h"
+#include "deal_list.h"
 #include "err.h"
 #include "money.h"
 #include "out.h"
@@ -352,36 +353,6 @@ int crm_deal_list(struct crm_ctx *ctx, const struct crm_deal_filter *f, FILE *ou
 	crm_stmt_finish(s);
 	free(picks);
 	return st;
-}
-
-int crm_deal_check(struct crm_ctx *ctx, int64_t id, bool for_change, int64_t *owner_id)
-{
-	static const char sql[] =
-		"SELECT coalesce(owner_id, 0), " CRM_SQL_VISIBLE_OWNED("owner_id") " FROM deals WHERE id = :id";
-	char what[48];
-	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
-	if (!s)
-		return EX_SOFTWARE;
-	crm_bind_int(s, crm_param_index(s, ":id"), id);
-	crm_ctx_bind_actor(ctx, s);
-	int rc = crm_step(s);
-	if (rc == CRM_DONE) {
-		crm_warn("deal %lld not found", (long long)id);
-		return CRM_EX_NOTFOUND;
-	}
-	if (rc != CRM_ROW)
-		return crm_db_fail(ctx->db, "cannot read deal");
-	int64_t owner = crm_col_int(s, 0);
-	bool visible = crm_col_int(s, 1);
-	crm_stmt_reset(s);
-	snprintf(what, sizeof what, "deal %lld", (long long)id);
-	if (owner_id)
-		*owner_id = owner;
-	if (!visible) {
-		crm_warn("permission denied: %s is not visible to '%s'", what, ctx->actor.login);
-		return EX_NOPERM;
-	}
-	return for_change ? crm_ctx_may_change(ctx, owner, what) : 0;
 }
 
 /* The stage history of deal id on o; the caller checked visibility. */

@@ -396,10 +396,8 @@ static int move_pass(struct crm_ctx *ctx, struct crm_tsv *t, const int *col, str
 			break;
 		}
 	}
-	if (!st && bad) {
-		crm_warn("%ld bad %s, nothing moved", bad, bad == 1 ? "row" : "rows");
-		st = first_bad;
-	}
+	if (!st)
+		st = crm_nothing_done(bad, "bad row", "moved", first_bad);
 	return st;
 }
 

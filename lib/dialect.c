@@ -32,10 +32,6 @@ const struct crm_dialect crm_dialect_sqlite = {
 	.not_indexed = " NOT INDEXED",
 	.no_index = "+%1$s",
 	.without_rowid = " WITHOUT ROWID",
-	.table_exists = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1",
-	.temp_in_memory = "PRAGMA temp_store = MEMORY",
-	.has_samples = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat4'",
-	.drop_samples = "DELETE FROM sqlite_stat4 WHERE tbl IN ('leads', 'contacts', 'accounts')",
 };
 
 /* Checked against PostgreSQL 15 (psql); the backend that uses them is yet
@@ -61,16 +57,6 @@ const struct crm_dialect crm_dialect_postgresql = {
 	.not_indexed = "",
 	.no_index = "%1$s",
 	.without_rowid = "",
-	.table_exists = "SELECT 1 FROM information_schema.tables"
-			" WHERE table_schema = current_schema() AND table_name = ?1",
-	/* Temporary tables live in the session's temp_buffers but have files
-	 * too: the backend has to say what forget can promise there. */
-	.temp_in_memory = NULL,
-	/* pg_statistic keeps the most common values of columns; only a
-	 * superuser may delete them, ANALYZE replaces them: the backend's
-	 * call. */
-	.has_samples = NULL,
-	.drop_samples = NULL,
 };
 
 /* Until db.h asks the backend, the name of the database says which

@@ -10,10 +10,10 @@
  *
  * Expressions are printf formats over SQL operands %1$s and %2$s (numbered,
  * as one may be used twice); "%%" is a literal "%".  A statement cached
- * by crm_db_stmt must not hold a piece of a dialect: either it is built
- * at run time (the reports, crm-roi, crm-assign, forget), once per process
- * (remind.c, cost.c), or it is a whole statement of the table below, whose
- * address is as stable as a string literal's. */
+ * by crm_db_stmt must not hold a piece of a dialect: it is built at run
+ * time (the reports, crm-roi, crm-assign, forget), or once per process
+ * (remind.c, cost.c).  What is more than a piece of SQL (temporary tables
+ * in memory, index statistics, the catalogue) is the backend's: db.h. */
 #ifndef CRM_DIALECT_H
 #define CRM_DIALECT_H
 
@@ -60,17 +60,6 @@ struct crm_dialect {
 	/* After the ")" of CREATE TABLE: a table stored in the order of its
 	 * primary key, which has no other key. */
 	const char *without_rowid;
-
-	/* ---- whole statements; NULL: nothing to do on this engine ---- */
-	/* A row when table ?1 exists. */
-	const char *table_exists;
-	/* Keep this connection's temporary tables in memory, never in a
-	 * file (forget: the person's data must not outlive the command). */
-	const char *temp_in_memory;
-	/* A row when the engine keeps samples of indexed values that
-	 * drop_samples forgets (forget, for the person's keys). */
-	const char *has_samples;
-	const char *drop_samples;
 };
 
 extern const struct crm_dialect crm_dialect_sqlite, crm_dialect_postgresql;

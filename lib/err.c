@@ -60,6 +60,14 @@ void crm_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+int crm_nothing_done(long n, const char *what, const char *done, int st)
+{
+	if (!n)
+		return 0;
+	crm_warn("%ld %s%s, nothing %s", n, what, n == 1 ? "" : "s", done);
+	return st;
+}
+
 void crm_warn_errno(const char *fmt, ...)
 {
 	int e = errno;

@@ -25,6 +25,10 @@ void crm_warn_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * or drops it, and messages go to stderr again.  crm_die shows them. */
 void crm_warn_hold(void);
 void crm_warn_release(bool show);
+/* The end of an all-or-nothing batch: with n > 0 bad rows (what "bad
+ * row", or what else went wrong n times) report "N bad rows, nothing DONE"
+ * and return st; with none return 0. */
+int crm_nothing_done(long n, const char *what, const char *done, int st);
 _Noreturn void crm_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 _Noreturn void crm_die_errno(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

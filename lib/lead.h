@@ -1,8 +1,9 @@
 /* lead.h: leads, the first records of the lifecycle: add, update (by flags
  * or as TSV on stdin), list, show, tag, disqualify, dupes, merge, forget.
- * Every write goes through one record of field values (struct
- * crm_lead_rec), filled field by field through the same checks, then one
- * insert or one apply function; visibility is enforced here, not in cmd/. */
+ * Every write goes through one record of field values of the record
+ * engine (record.h), filled field by field through the same checks, then
+ * one insert or one apply function; visibility is enforced there, not in
+ * cmd/. */
 #ifndef CRM_LEAD_H
 #define CRM_LEAD_H
 
@@ -11,25 +12,26 @@
 #include <stdio.h>
 
 #include "ctx.h"
+#include "record.h"
 
-/* A record of lead field values being built: built-in fields, the
- * disqualify reason and the config's custom lead fields, each either set
- * (possibly to "no value") or not.  Buffers are reused from row to row, so
- * a bulk path allocates nothing per row. */
-struct crm_lead_rec;
+/* A lead record is a record of the engine (record.h) of kind
+ * crm_lead_kind; the names below are the engine's, as leads call them.
+ * Handles: the built-in fields in enum crm_lead_field order, then
+ * CRM_LF_REASON (disqualify_reason), then the config's custom lead
+ * fields.  Buffers are reused from row to row, so a bulk path allocates
+ * nothing per row. */
+#define crm_lead_rec crm_rec
+extern const struct crm_kind crm_lead_kind;
 
 struct crm_lead_rec *crm_lead_rec_new(struct crm_ctx *ctx);
 void crm_lead_rec_free(struct crm_lead_rec *r);
 void crm_lead_rec_clear(struct crm_lead_rec *r);
-
-/* The handle of a settable field (built-in, "disqualify_reason", or a
- * custom lead field of the config), or -1. */
 int crm_lead_rec_field(const struct crm_lead_rec *r, const char *name);
 const char *crm_lead_rec_field_name(const struct crm_lead_rec *r, int handle);
 int crm_lead_rec_nfields(const struct crm_lead_rec *r);
-/* Check value and keep its canonical form.  Returns 0, or 65 with the
- * reason in crm_lead_rec_error() ("invalid phone '138-abc'"), nothing
- * reported.  The owner is a login, resolved here ("unknown user 'x'"). */
+/* Check value and keep its canonical form: 0, or 65 with the reason in
+ * crm_lead_rec_error() ("invalid phone '138-abc'"), nothing reported.
+ * The owner is a login, resolved here ("unknown user 'x'"). */
 int crm_lead_rec_put(struct crm_lead_rec *r, int handle, const char *value);
 /* The same for "field=value" or field and value from options: reports
  * "unknown field 'x'" (64) or the check's reason (65) itself. */
@@ -38,21 +40,6 @@ int crm_lead_rec_set_pair(struct crm_lead_rec *r, const char *pair);
 const char *crm_lead_rec_error(const struct crm_lead_rec *r);
 /* Value of a set field ("" for no value), or NULL when it is not set. */
 const char *crm_lead_rec_get(const struct crm_lead_rec *r, int handle);
-/* Input known to be valid UTF-8 (a file reader checked it) skips the check. */
-void crm_lead_rec_trust_utf8(struct crm_lead_rec *r, bool trusted);
-/* The place messages about this record start with ("leads.csv:14"), or
- * NULL; the string must outlive its use. */
-void crm_lead_rec_where(struct crm_lead_rec *r, const char *where);
-
-/* Every login with its user id, read once, so that records can resolve
- * owners without the database (from a thread that must not use it). */
-struct crm_lead_owners;
-struct crm_lead_owners *crm_lead_owners_load(struct crm_ctx *ctx);
-void crm_lead_owners_free(struct crm_lead_owners *o);
-void crm_lead_rec_use_owners(struct crm_lead_rec *r, const struct crm_lead_owners *o);
-/* Compute the duplicate keys and the custom JSON now (crm_lead_insert
- * does it otherwise), so another thread can do that work. */
-void crm_lead_rec_prepare(struct crm_lead_rec *r);
 
 /* What a new lead must have: required custom fields, and at least one of
  * name, company, phone, email.  0 or 65 with crm_lead_rec_error(). */
@@ -65,16 +52,14 @@ int crm_lead_rec_check_new(struct crm_lead_rec *r);
  * the place in messages, e.g. "leads.csv:14"; NULL for none). */
 int crm_lead_insert(struct crm_lead_rec *r, bool audit, const char *what, int64_t *id);
 
-/* Where changes are reported: a TSV of id, field, old_value, new_value
- * (what -n prints).  fp NULL = count only. */
+/* The changes of crm_lead_apply, as -n prints them (change.h), counting
+ * leads. */
 struct crm_lead_diff {
 	FILE *fp;
-	bool header;		/* print the header line before the first row */
-	long leads;		/* leads that changed */
-	long fields;		/* fields that changed */
+	bool header;
+	long leads;
+	long fields;
 };
-void crm_lead_diff_row(struct crm_lead_diff *d, int64_t id, const char *field,
-		       const char *old_value, const char *new_value);
 
 /* Apply the fields set in chg to lead id: check visibility and permission
  * (77), compare with the stored values, write only what differs, one
@@ -113,9 +98,6 @@ struct crm_lead_filter {
 	long limit;		/* < 0 = none */
 };
 void crm_lead_filter_init(struct crm_lead_filter *f);
-/* The SQL expression (over leads l and users u, its owner) of a column
- * list can print, or NULL. */
-const char *crm_lead_col_expr(const char *name);
 int crm_lead_list(struct crm_ctx *ctx, const struct crm_lead_filter *f, FILE *out);
 int crm_lead_show(struct crm_ctx *ctx, int64_t id, FILE *out);
 /* Values for shell completion, one a line: subcommands, fields, statuses,

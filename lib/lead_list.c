@@ -14,165 +14,21 @@
 #include "out.h"
 #include "record.h"
 
-struct col {
-	const char *name;
-	const char *expr;
-	enum crm_col_kind kind;
-	bool listed;		/* one of the default columns of list */
-};
-
-static const struct col cols[] = {
-	{"id", "l.id", CRM_COL_INT, true},
-	{"name", "l.name", CRM_COL_TEXT, true},
-	{"company", "l.company", CRM_COL_TEXT, true},
-	{"title", "l.title", CRM_COL_TEXT, true},
-	{"phone", "l.phone", CRM_COL_TEXT, true},
-	{"email", "l.email", CRM_COL_TEXT, true},
-	{"region", "l.region", CRM_COL_TEXT, true},
-	{"city", "l.city", CRM_COL_TEXT, true},
-	{"industry", "l.industry", CRM_COL_TEXT, true},
-	{"source", "l.source", CRM_COL_TEXT, true},
-	{"campaign", "l.campaign", CRM_COL_TEXT, true},
-	{"tags", "l.tags", CRM_COL_TEXT, true},
-	{"heat", "l.heat", CRM_COL_TEXT, true},
-	{"score", "l.score", CRM_COL_INT, true},
-	{"status", "l.status", CRM_COL_TEXT, true},
-	{"owner", "u.login", CRM_COL_TEXT, true},
-	{"created_at", "l.created_at", CRM_COL_TEXT, true},
-	{"notes", "l.notes", CRM_COL_TEXT, false},
-	{"updated_at", "l.updated_at", CRM_COL_TEXT, false},
-	{"assigned_at", "l.assigned_at", CRM_COL_TEXT, false},
-	{"first_contact_at", "l.first_contact_at", CRM_COL_TEXT, false},
-	{"last_activity_at", "l.last_activity_at", CRM_COL_TEXT, false},
-	{"disqualify_reason", "l.disqualify_reason", CRM_COL_TEXT, false},
-	{"claimed_at", "l.claimed_at", CRM_COL_TEXT, false},
-	{"created_by", "l.created_by", CRM_COL_TEXT, false},
-	{"forgotten_at", "l.forgotten_at", CRM_COL_TEXT, false},
-};
-#define NCOLS (sizeof cols / sizeof cols[0])
-
-const char *crm_lead_col_expr(const char *name)
-{
-	for (size_t i = 0; i < NCOLS; i++)
-		if (strcmp(cols[i].name, name) == 0)
-			return cols[i].expr;
-	return NULL;
-}
-
-/* A selected column: a built-in one, or custom field k of the config. */
-struct pick {
-	const struct col *col;		/* NULL for a custom field */
-	const struct crm_custom_field *cf;
-};
-
-/* Growing SQL text; only our own fragments go in, values are bound. */
-struct sql {
-	char *s;
-	size_t len, cap;
-};
-
-static void sql_add(struct sql *q, const char *s)
-{
-	size_t n = strlen(s);
-	if (q->len + n + 1 > q->cap) {
-		q->cap = (q->len + n + 1) * 2;
-		q->s = crm_xrealloc(q->s, q->cap);
-	}
-	memcpy(q->s + q->len, s, n + 1);
-	q->len += n;
-}
-
-static const struct crm_custom_field *custom_field(struct crm_ctx *ctx, const char *name)
-{
-	return crm_config_custom_field(ctx->cfg, "lead", name);
-}
-
-/* Find a selectable field by name. */
-static int pick_field(struct crm_ctx *ctx, const char *name, struct pick *p)
-{
-	for (size_t i = 0; i < NCOLS; i++) {
-		if (strcmp(cols[i].name, name) == 0) {
-			p->col = &cols[i];
-			p->cf = NULL;
-			return 0;
-		}
-	}
-	p->col = NULL;
-	p->cf = custom_field(ctx, name);
-	return p->cf ? 0 : -1;
-}
-
-static size_t default_picks(struct crm_ctx *ctx, struct pick **out)
-{
-	const struct crm_config *cfg = ctx->cfg;
-	struct pick *p = crm_xcalloc(NCOLS + cfg->ncustom_fields, sizeof *p);
-	size_t n = 0;
-	for (size_t i = 0; i < NCOLS; i++)
-		if (cols[i].listed)
-			p[n++].col = &cols[i];
-	for (size_t i = 0; i < cfg->ncustom_fields; i++)
-		if (strcmp(cfg->custom_fields[i].entity, "lead") == 0)
-			p[n++].cf = &cfg->custom_fields[i];
-	*out = p;
-	return n;
-}
-
-static int parse_fields(struct crm_ctx *ctx, const char *spec, struct pick **out, size_t *n)
-{
-	if (!spec) {
-		*n = default_picks(ctx, out);
-		return 0;
-	}
-	char *copy = crm_xstrdup(spec), *save = NULL;
-	size_t cap = 1;
-	for (const char *p = spec; *p; p++)
-		cap += *p == ',';
-	struct pick *p = crm_xcalloc(cap, sizeof *p);
-	*n = 0;
-	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (pick_field(ctx, tok, &p[*n]) != 0) {
-			int st = crm_usage_fail("unknown field '%s' in --fields", tok);
-			free(copy);
-			free(p);
-			return st;
-		}
-		(*n)++;
-	}
-	free(copy);
-	if (*n == 0) {
-		free(p);
-		return crm_usage_fail("--fields wants at least one field");
-	}
-	*out = p;
-	return 0;
-}
+#define K (&crm_lead_kind)
 
 /* The SQL expression of a pick; custom fields use the parameter :cfN.
  * They are stored as JSON strings, so numbers sort as numbers. */
-static void add_expr(struct sql *q, const struct pick *p, int *ncf, bool sort)
+static void add_expr(struct crm_buf *q, const struct crm_pick *p, int *ncf, bool sort)
 {
 	if (p->col) {
-		sql_add(q, p->col->expr);
+		crm_buf_add(q, p->col->expr);
 		return;
 	}
 	char buf[64];
 	bool numeric = sort && (p->cf->type == CRM_FIELD_NUMBER || p->cf->type == CRM_FIELD_MONEY);
-	snprintf(buf, sizeof buf, numeric ? "CAST(json_extract(l.custom, :cf%d) AS REAL)"
-		 : "json_extract(l.custom, :cf%d)", (*ncf)++);
-	sql_add(q, buf);
-}
-
-static void bind_cf_paths(struct crm_stmt *st, const struct pick *picks, size_t n, int ncf_start)
-{
-	int k = ncf_start;
-	for (size_t i = 0; i < n; i++) {
-		if (picks[i].col)
-			continue;
-		char name[24];
-		snprintf(name, sizeof name, ":cf%d", k++);
-		char *path = crm_xasprintf("$.\"%s\"", picks[i].cf->name);
-		crm_bind_owned(st, crm_param_index(st, name), path);
-	}
+	snprintf(buf, sizeof buf, numeric ? "CAST(json_extract(t.custom, :cf%d) AS REAL)"
+		 : "json_extract(t.custom, :cf%d)", (*ncf)++);
+	crm_buf_add(q, buf);
 }
 
 void crm_lead_filter_init(struct crm_lead_filter *f)
@@ -182,33 +38,33 @@ void crm_lead_filter_init(struct crm_lead_filter *f)
 }
 
 /* Check the filters and turn them into SQL; values are bound later. */
-static int add_filters(struct crm_ctx *ctx, const struct crm_lead_filter *f, struct sql *q,
+static int add_filters(struct crm_ctx *ctx, const struct crm_lead_filter *f, struct crm_buf *q,
 		       char since[CRM_ISO_LEN], char until[CRM_ISO_LEN], int64_t *owner)
 {
 	static const struct { size_t off; const char *sql; } eq[] = {
-		{offsetof(struct crm_lead_filter, campaign), " AND l.campaign = :campaign"},
-		{offsetof(struct crm_lead_filter, region), " AND l.region = :region"},
-		{offsetof(struct crm_lead_filter, industry), " AND l.industry = :industry"},
-		{offsetof(struct crm_lead_filter, source), " AND l.source = :source"},
+		{offsetof(struct crm_lead_filter, campaign), " AND t.campaign = :campaign"},
+		{offsetof(struct crm_lead_filter, region), " AND t.region = :region"},
+		{offsetof(struct crm_lead_filter, industry), " AND t.industry = :industry"},
+		{offsetof(struct crm_lead_filter, source), " AND t.source = :source"},
 		{offsetof(struct crm_lead_filter, tag),
-		 " AND instr(',' || l.tags || ',', ',' || :tag || ',') > 0"},
+		 " AND instr(',' || t.tags || ',', ',' || :tag || ',') > 0"},
 		{offsetof(struct crm_lead_filter, search),
-		 " AND (instr(lower(l.name), lower(:search)) > 0"
-		 " OR instr(lower(l.company), lower(:search)) > 0)"},
+		 " AND (instr(lower(t.name), lower(:search)) > 0"
+		 " OR instr(lower(t.company), lower(:search)) > 0)"},
 	};
 	crm_time t;
 
 	if (f->id)
-		sql_add(q, " AND l.id = :id");
+		crm_buf_add(q, " AND t.id = :id");
 	if (f->status) {
 		if (!crm_lead_status_valid(f->status))
 			return crm_usage_fail("unknown status '%s'", f->status);
-		sql_add(q, " AND l.status = :status");
+		crm_buf_add(q, " AND t.status = :status");
 	}
 	if (f->heat) {
 		if (!crm_config_has_heat(ctx->cfg, f->heat))
 			return crm_usage_fail("unknown heat level '%s'", f->heat);
-		sql_add(q, " AND l.heat = :heat");
+		crm_buf_add(q, " AND t.heat = :heat");
 	}
 	if (f->owner && f->unassigned)
 		return crm_usage_fail("--owner and --unassigned exclude each other");
@@ -216,13 +72,13 @@ static int add_filters(struct crm_ctx *ctx, const struct crm_lead_filter *f, str
 		int st = crm_ctx_filter_user(ctx, f->owner, owner);
 		if (st)
 			return st;
-		sql_add(q, " AND l.owner_id = :owner");
+		crm_buf_add(q, " AND t.owner_id = :owner");
 	}
 	if (f->unassigned)
-		sql_add(q, " AND l.owner_id IS NULL");
+		crm_buf_add(q, " AND t.owner_id IS NULL");
 	for (size_t i = 0; i < sizeof eq / sizeof eq[0]; i++)
 		if (*(const char *const *)((const char *)f + eq[i].off))
-			sql_add(q, eq[i].sql);
+			crm_buf_add(q, eq[i].sql);
 	/* both bounds, always: with one SQLite prefers a scan in id order to
 	 * the created_at index; "~" sorts after any ISO-8601 text */
 	strcpy(until, "~");
@@ -239,7 +95,7 @@ static int add_filters(struct crm_ctx *ctx, const struct crm_lead_filter *f, str
 		crm_time_iso(t, until);
 	}
 	if (f->since || f->until)
-		sql_add(q, " AND l.created_at >= :since AND l.created_at < :until");
+		crm_buf_add(q, " AND t.created_at >= :since AND t.created_at < :until");
 	return 0;
 }
 
@@ -273,24 +129,22 @@ static void bind_filters(struct crm_ctx *ctx, struct crm_stmt *st, const struct 
 	crm_ctx_bind_actor(ctx, st);
 }
 
-static int add_sort(struct crm_ctx *ctx, const char *sort, struct sql *q, struct pick *p, int *ncf)
+static int add_sort(struct crm_ctx *ctx, const char *sort, struct crm_buf *q, struct crm_pick *p, int *ncf)
 {
 	bool desc = sort && *sort == '-';
 	const char *name = sort ? sort + desc : "id";
-	if (pick_field(ctx, name, p) != 0)
+	if (crm_pick_find(ctx, K, name, p) != 0)
 		return crm_usage_fail("unknown field '%s' in --sort", name);
-	sql_add(q, " ORDER BY ");
+	crm_buf_add(q, " ORDER BY ");
 	add_expr(q, p, ncf, true);
-	sql_add(q, desc ? " DESC, l.id DESC" : ", l.id");
+	crm_buf_add(q, desc ? " DESC, t.id DESC" : ", t.id");
 	return 0;
 }
 
-static const char *pick_name(const struct pick *p) { return p->col ? p->col->name : p->cf->name; }
-
-static enum crm_col_kind pick_kind(const struct pick *p)
+static enum crm_col_kind pick_kind(const struct crm_pick *p)
 {
 	if (p->col)
-		return p->col->kind;
+		return p->col->type;
 	return p->cf->type == CRM_FIELD_MONEY ? CRM_COL_MONEY :
 	       p->cf->type == CRM_FIELD_NUMBER ? CRM_COL_NUM : CRM_COL_TEXT;
 }
@@ -304,39 +158,40 @@ static int prepare(struct crm_ctx *ctx, const char *sql, struct crm_stmt **st)
 
 int crm_lead_list(struct crm_ctx *ctx, const struct crm_lead_filter *f, FILE *out)
 {
-	struct sql q = {0};
-	struct pick *picks = NULL, sortpick;
+	struct crm_buf q = {0};
+	struct crm_pick *picks = NULL, sortpick;
 	size_t n = 0;
 	char since[CRM_ISO_LEN] = "", until[CRM_ISO_LEN] = "";
 	int64_t owner = 0;
 	int ncf = 0, st, rc;
 	struct crm_stmt *s = NULL;
 
-	if ((st = parse_fields(ctx, f->fields, &picks, &n)))
+	if ((st = crm_picks_parse(ctx, K, f->fields, &picks, &n)))
 		return st;
-	sql_add(&q, "SELECT ");
+	crm_buf_add(&q, "SELECT ");
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			sql_add(&q, ", ");
+			crm_buf_add(&q, ", ");
 		add_expr(&q, &picks[i], &ncf, false);
 	}
-	sql_add(&q, " FROM leads l LEFT JOIN users u ON u.id = l.owner_id WHERE "
-		CRM_SQL_VISIBLE_LEAD("l.owner_id"));
+	crm_buf_add(&q, " FROM leads t LEFT JOIN users u ON u.id = t.owner_id WHERE "
+		CRM_SQL_VISIBLE_LEAD("t.owner_id"));
 	if ((st = add_filters(ctx, f, &q, since, until, &owner)))
 		goto out;
 	if ((st = add_sort(ctx, f->sort, &q, &sortpick, &ncf)))
 		goto out;
 	if (f->limit >= 0)
-		sql_add(&q, " LIMIT :limit");
+		crm_buf_add(&q, " LIMIT :limit");
 	if ((st = prepare(ctx, q.s, &s)))
 		goto out;
-	bind_cf_paths(s, picks, n, 0);
-	bind_cf_paths(s, &sortpick, 1, ncf - !sortpick.col);
+	int cf = 0;
+	crm_picks_bind(s, picks, n, &cf);
+	crm_picks_bind(s, &sortpick, 1, &cf);
 	bind_filters(ctx, s, f, since, until, owner);
 
 	struct crm_out *o = crm_out_new(out, ctx->opts->format, !ctx->opts->no_header);
 	for (size_t i = 0; i < n; i++)
-		crm_out_col(o, pick_name(&picks[i]), pick_kind(&picks[i]));
+		crm_out_col(o, crm_pick_name(&picks[i]), pick_kind(&picks[i]));
 	const char **row = crm_xcalloc(n, sizeof *row);
 	long rows = 0;
 	while ((rc = crm_step(s)) == CRM_ROW) {
@@ -364,18 +219,18 @@ static int show_fields(struct crm_ctx *ctx, int64_t id, FILE *out, struct crm_ou
 {
 	static const char extra_sql[] =
 		"SELECT key, value FROM leads, json_each(leads.custom) WHERE leads.id = ?1 ORDER BY key";
-	struct sql q = {0};
+	struct crm_buf q = {0};
 	struct crm_stmt *s = NULL;
 	char what[48];
 	int st, rc;
 
-	sql_add(&q, "SELECT ");
-	for (size_t i = 0; i < NCOLS; i++) {
-		sql_add(&q, cols[i].expr);
-		sql_add(&q, ", ");
+	crm_buf_add(&q, "SELECT ");
+	for (size_t i = 0; i < (size_t)K->ncols; i++) {
+		crm_buf_add(&q, K->cols[i].expr);
+		crm_buf_add(&q, ", ");
 	}
-	sql_add(&q, "l.owner_id, " CRM_SQL_VISIBLE_LEAD("l.owner_id")
-		" FROM leads l LEFT JOIN users u ON u.id = l.owner_id WHERE l.id = :id");
+	crm_buf_add(&q, "t.owner_id, " CRM_SQL_VISIBLE_LEAD("t.owner_id")
+		" FROM leads t LEFT JOIN users u ON u.id = t.owner_id WHERE t.id = :id");
 	st = prepare(ctx, q.s, &s);
 	free(q.s);
 	if (st)
@@ -390,8 +245,8 @@ static int show_fields(struct crm_ctx *ctx, int64_t id, FILE *out, struct crm_ou
 		crm_stmt_finish(s);
 		return st;
 	}
-	if (!crm_col_int(s, NCOLS + 1) &&
-	    (st = crm_ctx_may_see(ctx, crm_col_int(s, NCOLS), what))) {
+	if (!crm_col_int(s, (size_t)K->ncols + 1) &&
+	    (st = crm_ctx_may_see(ctx, crm_col_int(s, (size_t)K->ncols), what))) {
 		crm_stmt_finish(s);
 		return st;
 	}
@@ -399,10 +254,10 @@ static int show_fields(struct crm_ctx *ctx, int64_t id, FILE *out, struct crm_ou
 	if (!vertical)
 		fputs("# lead\n", out);
 	/* names and values: the built-in columns, then the custom fields */
-	size_t cap = NCOLS + 8, n = 0;
+	size_t cap = (size_t)K->ncols + 8, n = 0;
 	char **names = crm_xcalloc(cap, sizeof *names), **values = crm_xcalloc(cap, sizeof *values);
-	for (size_t i = 0; i < NCOLS; i++, n++) {
-		names[n] = crm_xstrdup(cols[i].name);
+	for (size_t i = 0; i < (size_t)K->ncols; i++, n++) {
+		names[n] = crm_xstrdup(K->cols[i].name);
 		values[n] = crm_xstrdup(crm_col_text(s, (int)i));
 	}
 	crm_stmt_finish(s);
@@ -485,8 +340,8 @@ int crm_lead_complete(struct crm_ctx *ctx, const char *kind, FILE *out)
 {
 	const struct crm_config *cfg = ctx->cfg;
 	if (strcmp(kind, "fields") == 0) {
-		for (size_t i = 0; i < NCOLS; i++)
-			fprintf(out, "%s\n", cols[i].name);
+		for (size_t i = 0; i < (size_t)K->ncols; i++)
+			fprintf(out, "%s\n", K->cols[i].name);
 		for (size_t i = 0; i < cfg->ncustom_fields; i++)
 			if (strcmp(cfg->custom_fields[i].entity, "lead") == 0)
 				fprintf(out, "%s\n", cfg->custom_fields[i].name);

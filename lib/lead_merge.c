@@ -3,7 +3,7 @@
  * found set-wise with window functions), merge (fold duplicates into one
  * lead and re-point what referred to them), forget (erase a person's
  * personal data, keep the row for aggregate figures), tag, untag and
- * disqualify.  All of them write through crm_lead_apply() or audit
+ * disqualify.  All of them write through crm_rec_apply() or audit
  * themselves. */
 #include <stdlib.h>
 #include <string.h>
@@ -145,13 +145,13 @@ static int snapshot_and_delete(struct crm_ctx *ctx, int64_t dup, int64_t keep)
 }
 
 static int merge_one(struct crm_ctx *ctx, int64_t keep, int64_t dup, struct crm_lead_rec *rk,
-		     struct crm_lead_rec *rd, struct crm_lead_rec *chg, struct crm_lead_diff *diff)
+		     struct crm_lead_rec *rd, struct crm_lead_rec *chg, struct crm_diff *diff)
 {
 	char keep_text[24], dup_text[24];
 	int st;
 	if ((st = crm_lead_load(rk, keep, true)) || (st = crm_lead_load(rd, dup, true)))
 		return st;
-	if ((st = fill_from(chg, rk, rd, dup)) || (st = crm_lead_apply(chg, keep, "merge", diff)))
+	if ((st = fill_from(chg, rk, rd, dup)) || (st = crm_rec_apply(chg, keep, "merge", diff)))
 		return st;
 	if ((st = crm_lead_repoint(ctx->db, dup, keep)))
 		return st;
@@ -162,13 +162,13 @@ static int merge_one(struct crm_ctx *ctx, int64_t keep, int64_t dup, struct crm_
 	if ((st = crm_audit_write(ctx->db, "lead", keep, "merge", "merged_from", NULL, dup_text)))
 		return st;
 	snprintf(keep_text, sizeof keep_text, "%lld", (long long)keep);
-	crm_lead_diff_row(diff, dup, "merged_into", NULL, keep_text);
+	crm_diff_row(diff, dup, "merged_into", NULL, keep_text);
 	return 0;
 }
 
 int crm_lead_merge(struct crm_ctx *ctx, int64_t keep, const int64_t *dups, int ndups, FILE *out)
 {
-	struct crm_lead_diff diff = {ctx->opts->dry_run ? out : NULL, !ctx->opts->no_header, 0, 0};
+	struct crm_diff diff = {ctx->opts->dry_run ? out : NULL, !ctx->opts->no_header, 0, 0};
 	int st;
 
 	for (int i = 0; i < ndups; i++) {
@@ -232,8 +232,8 @@ int crm_lead_tag(struct crm_ctx *ctx, int64_t id, char **tags, int ntags, bool r
 	crm_lead_rec_clear(given);
 	if ((st = crm_lead_rec_set(given, "tags", edited)))
 		goto out;
-	struct crm_lead_diff diff = {ctx->opts->dry_run ? out : NULL, !ctx->opts->no_header, 0, 0};
-	st = crm_lead_apply(given, id, remove ? "untag" : "tag", &diff);
+	struct crm_diff diff = {ctx->opts->dry_run ? out : NULL, !ctx->opts->no_header, 0, 0};
+	st = crm_rec_apply(given, id, remove ? "untag" : "tag", &diff);
 out:
 	st = crm_ctx_end(ctx, st);
 	free(joined);

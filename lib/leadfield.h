@@ -1,7 +1,7 @@
-/* leadfield.h: the built-in fields of a lead, by name, and how each value
- * is checked and put in canonical form.  Shared by every path that writes
- * a lead (add, update, bulk update, import) so they accept the same input
- * and report it the same way. */
+/* leadfield.h: the built-in fields of a lead, by name, each with its
+ * checks: the field table of the lead kind of the record engine (lead.c),
+ * so every path that writes a lead (add, update, bulk update, import)
+ * accepts the same input and reports it the same way; and the statuses. */
 #ifndef CRM_LEADFIELD_H
 #define CRM_LEADFIELD_H
 
@@ -9,6 +9,8 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "record.h"
+#include "text.h"		/* crm_trim was declared here once */
 
 enum crm_lead_field {
 	CRM_LF_NAME, CRM_LF_COMPANY, CRM_LF_TITLE, CRM_LF_PHONE, CRM_LF_EMAIL,
@@ -17,34 +19,16 @@ enum crm_lead_field {
 	CRM_LEAD_NFIELDS
 };
 
-struct crm_lead_field_def {
-	const char *name;	/* as in TSV headers and --flags */
-	const char *column;	/* leads column; "owner" is owner_id by login */
-	bool personal;		/* erased by forget */
-	size_t max_len;		/* bytes */
-};
+/* The field set only by --set and disqualify, after the options' fields. */
+#define CRM_LF_REASON CRM_LEAD_NFIELDS
 
-extern const struct crm_lead_field_def crm_lead_fields_def[CRM_LEAD_NFIELDS];
-
-/* Index of a built-in field by name, or -1. */
-int crm_lead_field_index(const char *name);
+/* The fields of the lead kind (lead.c), by handle: name as in TSV headers
+ * and --flags, leads column ("owner" is owner_id by login), kind, size,
+ * whether forget erases it, and its check. */
+extern const struct crm_field crm_lead_fields_def[CRM_LEAD_NFIELDS + 1];
 
 /* Lead statuses, in lifecycle order. */
 extern const char *const crm_lead_statuses[];	/* NULL-terminated */
 bool crm_lead_status_valid(const char *s);
-
-/* Check value for built-in field f and give its canonical form: trimmed;
- * tags split on , ， ; and rejoined with "," without repeats; a source
- * given by display name becomes its id.  *out points into buf (which must
- * hold strlen(value) + 1 bytes) or at a constant.  An empty result means
- * "no value".  Returns 0, or -1 with *why ("invalid phone", "unknown heat
- * level", "too long (5000 bytes, at most 1000)"...) for the caller to put
- * in front of the quoted value.  The owner is only trimmed: logins are
- * resolved against the database by the caller. */
-int crm_lead_value_check(const struct crm_config *cfg, int f, const char *value,
-			 char *buf, const char **out, const char **why);
-
-/* Trim ASCII and ideographic spaces at both ends, in place; returns s. */
-char *crm_trim(char *s);
 
 #endif

@@ -44,6 +44,33 @@ int crm_opt_allowed(const struct option *opts, const int *allowed, int code, con
 	return crm_usage_fail("%s: --%s does not apply", sub, crm_opt_name(opts, code));
 }
 
+int crm_args_parse(struct crm_opts *o, int *argc, char ***argv, const char *short_opts,
+		   const struct option *long_opts, const int *allowed, struct crm_args *a)
+{
+	int c;
+	memset(a->value, 0, sizeof a->value);
+	a->n = 0;
+	while ((c = crm_getopt(o, *argc, *argv, short_opts, long_opts)) != -1) {
+		if (c < 0 || c >= CRM_OPT_END)
+			return crm_usage_error();
+		if (allowed && crm_opt_allowed(long_opts, allowed, c, (*argv)[0]))
+			return EX_USAGE;
+		if (a->n == CRM_ARGS_MAX)
+			return crm_usage_fail("too many options");
+		a->value[c] = optarg ? optarg : "";
+		a->code[a->n] = c;
+		a->given[a->n++] = optarg;
+	}
+	*argc -= optind;
+	*argv += optind;
+	return 0;
+}
+
+const char *crm_arg(const struct crm_args *a, int code)
+{
+	return a->value[code];
+}
+
 int crm_operands(int argc, int min, int max, const char *what)
 {
 	if (argc < min)
@@ -132,6 +159,41 @@ int crm_getopt(struct crm_opts *o, int argc, char **argv,
 	return -1;
 }
 
+void crm_usage_subcmd(FILE *fp, const char *prog, const struct crm_subcmd *sc)
+{
+	/* an implied name is no part of what the lines below align with */
+	int indent = (int)(strlen(prog) + 3 + (sc->implied ? 0 : strlen(sc->name) + 1));
+	const char *s = sc->synopsis;
+	do {
+		int n = (int)strcspn(s, "\n");
+		if (*s == '\t')
+			fprintf(fp, "%*s%.*s\n", indent, "", n - 1, s + 1);
+		else
+			fprintf(fp, sc->implied ? "  %s [%s]%s%.*s\n" : "  %s %s%s%.*s\n", prog,
+				sc->name, n ? " " : "", n, s);
+		s += n + (s[n] == '\n');
+	} while (*s);
+}
+
+void crm_usage_synopsis(FILE *fp, const char *prog, const struct crm_subcmd *cmds)
+{
+	for (const struct crm_subcmd *sc = cmds; sc->name; sc++)
+		if (sc->synopsis)
+			crm_usage_subcmd(fp, prog, sc);
+}
+
+void crm_usage_summaries(FILE *fp, const struct crm_subcmd *cmds)
+{
+	for (const struct crm_subcmd *sc = cmds; sc->name; sc++) {
+		const char *s = sc->summary;
+		for (bool first = true; s && *s; first = false) {
+			int n = (int)strcspn(s, "\n");
+			fprintf(fp, "  %-9s %.*s\n", first ? sc->name : "", n, s);
+			s += n + (s[n] == '\n');
+		}
+	}
+}
+
 static const struct option main_long_opts[] = {
 	CRM_LONGOPTS,
 	{"version", no_argument, NULL, 'V'},
@@ -149,6 +211,7 @@ int crm_main(int argc, char **argv, const struct crm_subcmd *cmds,
 	 * reported and rolled back (74), not kill the tool mid-transaction */
 	signal(SIGXFSZ, SIG_IGN);
 	tool_usage = usage;
+	opts.cmds = cmds;
 	opterr = 1;
 	while ((c = getopt_long(argc, argv, CRM_SHORTOPTS "V", main_long_opts, NULL)) != -1) {
 		if (c == 'V') {

@@ -1,12 +1,14 @@
 /* opts.h: the options every tool shares (-d -c -f -H -n -q --as --csv-raw,
- * -h, -V)
- * and the subcommand dispatch, so each cmd/ file only lists its own.
+ * -h, -V), the collector of a tool's own options, and the subcommand
+ * table, so each cmd/ file only lists its own.
  *
  *   static const char short_opts[] = CRM_SHORTOPTS "s:";
  *   static const struct option long_opts[] = { CRM_LONGOPTS,
  *           {"status", required_argument, NULL, 's'}, {0} };
- *   while ((c = crm_getopt(o, argc, argv, short_opts, long_opts)) != -1)
- *           switch (c) { case 's': ...; default: return crm_usage_error(); }
+ *   struct crm_args a;
+ *   if ((st = crm_args_parse(o, &argc, &argv, short_opts, long_opts, NULL, &a)))
+ *           return st;
+ *   status = crm_arg(&a, 's');
  */
 #ifndef CRM_OPTS_H
 #define CRM_OPTS_H
@@ -18,6 +20,8 @@
 
 #include "date.h"
 #include "out.h"
+
+struct crm_subcmd;
 
 struct crm_opts {
 	const char *db_path;		/* -d, else CRM_DB, else the XDG default */
@@ -33,6 +37,7 @@ struct crm_opts {
 	bool csv_raw;			/* --csv-raw: no formula guard in -f csv */
 	const char *complete;		/* hidden --complete=KIND */
 	bool json_ok;			/* set by a command that writes -f json */
+	const struct crm_subcmd *cmds;	/* the tool's subcommands, set by crm_main */
 };
 
 /* Long-only option values; a tool's own start at CRM_OPT_TOOL. */
@@ -42,6 +47,7 @@ enum {
 	CRM_OPT_FORCE,		/* taken here, listed only by tools that write files */
 	CRM_OPT_CSV_RAW,
 	CRM_OPT_TOOL = CHAR_MAX + 16,
+	CRM_OPT_END = CRM_OPT_TOOL + 64,	/* a tool's codes stay below */
 };
 
 #define CRM_SHORTOPTS "+d:c:f:Hnqh"
@@ -62,6 +68,15 @@ enum {
 struct crm_subcmd {
 	const char *name;
 	int (*run)(struct crm_opts *o, int argc, char **argv);
+	/* Its usage after "PROG NAME ": one form a line, a line that starts
+	 * with a tab going on with the form above it; "" the name alone,
+	 * NULL none (the tool words it). */
+	const char *synopsis;
+	/* What it does, for a list of commands; lines after the first go on
+	 * with it. */
+	const char *summary;
+	/* Run when no subcommand is named; its usage shows "[NAME]". */
+	bool implied;
 };
 
 /* The whole main() of a tool with subcommands: sets the program name,
@@ -72,12 +87,40 @@ struct crm_subcmd {
 int crm_main(int argc, char **argv, const struct crm_subcmd *cmds,
 	     void (*usage)(FILE *));
 
+/* The usage lines of sc under prog ("  crm-lead add [field options]..."),
+ * a form's further lines aligned after the name; of every subcommand of
+ * cmds that has a synopsis, in order. */
+void crm_usage_subcmd(FILE *fp, const char *prog, const struct crm_subcmd *sc);
+void crm_usage_synopsis(FILE *fp, const char *prog, const struct crm_subcmd *cmds);
+/* "  NAME      summary" for every subcommand of cmds that has a summary. */
+void crm_usage_summaries(FILE *fp, const struct crm_subcmd *cmds);
+
 /* getopt_long that handles the shared options itself (and -h: full usage
  * to stdout, exit 0; an unknown option: the short hint, exit 64), returning
  * only the tool's own options, '?' never, and -1 at the end.  Options may
  * follow operands ("import x.csv --skip-bad"). */
 int crm_getopt(struct crm_opts *o, int argc, char **argv,
 	       const char *short_opts, const struct option *long_opts);
+
+/* Most options one command line may give. */
+#define CRM_ARGS_MAX 256
+
+/* A command's own options, as given. */
+struct crm_args {
+	const char *value[CRM_OPT_END];	/* by code: the last value, "" for a
+					 * flag, NULL when not given */
+	int code[CRM_ARGS_MAX];		/* every option in the order given */
+	const char *given[CRM_ARGS_MAX];	/* with its value, NULL for a flag */
+	int n;
+};
+
+/* Read the options with crm_getopt into a, refusing with 64 any not in
+ * allowed (as crm_opt_allowed; NULL: all are) and more than CRM_ARGS_MAX
+ * ("too many options"); then *argc and *argv hold the operands. */
+int crm_args_parse(struct crm_opts *o, int *argc, char ***argv, const char *short_opts,
+		   const struct option *long_opts, const int *allowed, struct crm_args *a);
+/* The last value of option code, NULL when not given. */
+const char *crm_arg(const struct crm_args *a, int code);
 
 /* "Try 'crm-lead --help'." on stderr; returns EX_USAGE. */
 int crm_usage_error(void);

@@ -84,7 +84,6 @@ static bool parse_cents(const char *s, bool cents, int64_t *out)
 {
 	bool neg = *s == '-';
 	int64_t v = 0;
-	int frac = 0;
 
 	if (neg)
 		s++;
@@ -94,6 +93,7 @@ static bool parse_cents(const char *s, bool cents, int64_t *out)
 		if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, *s - '0', &v))
 			return false;
 	if (cents) {
+		int frac = 0;
 		if (*s == '.') {
 			s++;
 			for (; frac < 2 && *s >= '0' && *s <= '9'; s++, frac++)

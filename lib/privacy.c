@@ -66,8 +66,7 @@ int crm_privacy_session_open(struct crm_ctx *ctx)
 					(void *)(intptr_t)i)))
 			return st;
 	/* the person's keys and values never reach a temporary file */
-	const char *in_memory = crm_dialect(ctx->db)->temp_in_memory;
-	return in_memory ? crm_db_exec(ctx->db, in_memory) : 0;
+	return crm_db_private_temp(ctx->db);
 }
 
 int crm_privacy_session_tables(struct crm_ctx *ctx)
@@ -645,11 +644,10 @@ static int erase_target(struct crm_ctx *ctx, const struct target *t)
 }
 
 /* Any audit value about the records gathered that holds one of the
- * person's texts; the samples of indexed values some engines keep
- * (dialect.h). */
+ * person's texts; the planner's samples of the indexes on their keys. */
 static int erase_elsewhere(struct crm_ctx *ctx)
 {
-	const struct crm_dialect *d = crm_dialect(ctx->db);
+	static const char *const keyed[] = {"leads", "contacts", "accounts", NULL};
 	struct crm_buf q = {0};
 	struct crm_stmt *s;
 	int st;
@@ -661,15 +659,7 @@ static int erase_elsewhere(struct crm_ctx *ctx)
 	crm_buf_add(&q, ")");
 	if ((st = prepare(ctx, &q, &s)) || (st = step_done(ctx, s)))
 		return st;
-	if (!d->has_samples)
-		return 0;
-	if (!(s = crm_db_stmt(ctx->db, d->has_samples)))
-		return EX_SOFTWARE;
-	int rc = crm_step(s);
-	crm_stmt_reset(s);
-	if (rc == CRM_ROW)
-		return crm_db_exec(ctx->db, d->drop_samples);
-	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot erase personal data");
+	return crm_db_forget_statistics(ctx->db, keyed);
 }
 
 /* The audit rows of records merged into the ones gathered (merge leaves

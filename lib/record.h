@@ -1,9 +1,43 @@
-/* record.h: what every kind of customer record shares.  Accounts and
- * contacts are each a table of field definitions (struct crm_kind) that
+/* record.h: the record engine every kind of customer record uses.  A kind
+ * (struct crm_kind) is a table of field definitions plus a few hooks; it
  * drives one record of values, its checks, insert, load, audited apply,
- * bulk update, tags, list, show, dupes, merge and forget.  Leads keep their
- * own record (lead.h) but share the small pieces at the top: tags, the
- * custom-field JSON, the field-change report and the history section. */
+ * bulk update, tags, list, show, dupes, merge and forget.  Accounts,
+ * contacts and leads are kinds (account.c, contact.c, lead.c); so are
+ * deals for add and update (deal.c), their pipeline rules as hooks.
+ *
+ * A new kind (products, quotes, ...) is one file, lib/KIND.c, whose header
+ * declares `extern const struct crm_kind crm_KIND_kind;`:
+ *
+ *   static const char *price_why(const struct crm_config *cfg, const char *v)
+ *   {
+ *           return crm_money_amount(v, ...) ? "invalid price" : NULL;
+ *   }
+ *   static const struct crm_field fields[] = {
+ *           {"name", "name", CRM_FK_TEXT, 200, .required = true},
+ *           {"price", "price", CRM_FK_TEXT, 30, .check = price_why},
+ *           {"status", "status", CRM_FK_TEXT, 20, .initial = "active"},
+ *           {"owner", "owner_id", CRM_FK_OWNER, 100, .personal = false},
+ *   };
+ *   static const struct crm_dupkey keys[] = {{"name", "name_norm", CRM_KEY_NAME}};
+ *   static const struct crm_col cols[] = {
+ *           {"id", "t.id", .listed = true}, {"name", "t.name", .listed = true}, ...
+ *           {"owner", "u.login", .listed = true},
+ *   };
+ *   const struct crm_kind crm_product_kind = {
+ *           .entity = "product", .table = "products",
+ *           .fields = fields, .nfields = 4, .cols = cols, .ncols = ...,
+ *           .keys = keys, .nkeys = 1,
+ *           .written = after_write,   (values derived after a write: a total)
+ *   };
+ *
+ * Its table (a migration in schema.c) has the field columns, custom (a
+ * JSON object), the key columns, owner_id, created_at and updated_at
+ * (lead_id with .from_lead; created_by and assigned_at with .pool).  A
+ * check returns NULL, or why the trimmed, non-empty value is refused; the
+ * value is quoted after it.  The commands (crm_rec_add, crm_rec_update,
+ * crm_rec_update_tsv, crm_rec_list, crm_rec_show, ...) then work for the
+ * kind, and a tool is cmd/crm-KIND.c: a struct crm_rec_tool of options
+ * calling the crm_rt_* subcommands of record_tool.c, as crm-account.c. */
 #ifndef CRM_RECORD_H
 #define CRM_RECORD_H
 
@@ -11,40 +45,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "change.h"
 #include "ctx.h"
 #include "opts.h"
 #include "out.h"
+#include "text.h"
 
-/* ---- pieces leads share ---- */
-
-/* Split buf on , ， ; ； and rejoin the trimmed tags with "," without empties
- * or repeats, in place (the result is never longer).  buf holds at most
- * 1024 bytes of tags. */
-void crm_tags_canonical(char *buf);
-/* Canonical tags have plus given (remove: less given); malloc'd. */
-char *crm_tags_edit(const char *have, const char *given, bool remove);
-
-/* A growing string. */
-struct crm_buf {
-	char *s;
-	size_t len, cap;
-};
-void crm_buf_add(struct crm_buf *b, const char *s);
-/* Add "key":"value" to a JSON object being built in b (b->len 0 starts
- * it); crm_json_end closes it, leaving "" when nothing was added. */
-void crm_json_member(struct crm_buf *b, const char *key, const char *value);
-void crm_json_end(struct crm_buf *b);
-
-/* The changes a command makes, as the TSV id, field, old_value, new_value
- * that -n prints.  fp NULL = count only. */
-struct crm_diff {
-	FILE *fp;
-	bool header;		/* print the header line before the first row */
-	long records;		/* records that changed */
-	long fields;		/* fields that changed */
-};
-void crm_diff_row(struct crm_diff *d, int64_t id, const char *field, const char *old_value,
-		  const char *new_value);
+/* ---- pieces every kind shares ---- */
 
 /* The audit rows of entity id and of the records merged into it (audit.h
  * CRM_AUDIT_MERGED), oldest first: at, actor, tool, action, field,
@@ -66,7 +73,19 @@ enum crm_fkind {
 	CRM_FK_TEXT, CRM_FK_PHONE, CRM_FK_EMAIL, CRM_FK_TAGS, CRM_FK_SOURCE,
 	CRM_FK_OWNER,		/* a login; stored as owner_id */
 	CRM_FK_ACCOUNT,		/* an account id the actor may see */
+	CRM_FK_INT,		/* an integer, stored as one; an emptied value is 0 */
+	CRM_FK_MONEY,		/* cents, stored as an integer, shown "1200.00"; emptied "0.00" */
+	CRM_FK_REF,		/* an id of table ref the actor may see */
 };
+
+/* Refusals a kind may word its own way (struct crm_kind refuse). */
+enum crm_refusal {
+	CRM_REFUSE_TOO_LONG,	/* why: "too long (N bytes, at most M)" */
+	CRM_REFUSE_CUSTOM,	/* a custom field's check: why */
+	CRM_REFUSE_MISSING,	/* a reference to a row that is not there */
+};
+
+struct crm_config;
 
 struct crm_field {
 	const char *name;	/* in TSV headers, options and audit rows */
@@ -74,6 +93,31 @@ struct crm_field {
 	enum crm_fkind kind;
 	size_t max_len;		/* bytes */
 	bool personal;		/* erased by forget */
+	bool required;		/* may not be emptied */
+	/* NULL, or why the trimmed, non-empty value is refused ("unknown
+	 * status"); the value is quoted after it. */
+	const char *(*check)(const struct crm_config *cfg, const char *value);
+	const char *initial;	/* the value of a new record that gives none */
+	/* NULL, or the canonical form of the trimmed, non-empty value (in
+	 * buf, or value itself), or NULL with why; runs after check, with the
+	 * context (now, the config).  The value is quoted after why. */
+	const char *(*canon)(struct crm_ctx *ctx, const char *value, char *buf, size_t n,
+			     const char **why);
+	/* CRM_FK_REF: the table referred to (the field's name is its entity),
+	 * and NULL or a column of it kept as the reference's parent
+	 * (crm_rec_ref_parent): a contact's account_id. */
+	const char *ref;
+	const char *ref_parent;
+};
+
+/* Duplicate keys: text normalised (lib/normalise.h). */
+enum crm_key { CRM_KEY_COMPANY, CRM_KEY_NAME, CRM_KEY_PHONE, CRM_KEY_EMAIL };
+
+/* A duplicate key column of a kind, kept from the field of that name. */
+struct crm_dupkey {
+	const char *field;
+	const char *column;
+	enum crm_key key;
 };
 
 /* A read-only column of list and show (an SQL expression over t, the
@@ -82,9 +126,11 @@ struct crm_col {
 	const char *name;
 	const char *expr;
 	bool listed;		/* one of list's default columns */
+	enum crm_col_kind type;	/* 0 (text) says nothing: id is an integer then */
 };
 
 struct crm_db;
+struct crm_rec;
 
 struct crm_kind {
 	const char *entity;		/* "account": audit, custom_fields, messages */
@@ -99,7 +145,56 @@ struct crm_kind {
 	const char *name_match;		/* what dupes calls a match on it */
 	/* Point everything that refers to record from at record to. */
 	int (*repoint)(struct crm_db *db, int64_t from, int64_t to);
+	const struct crm_dupkey *keys;	/* kept on every write */
+	int nkeys;
+	/* A new record must have one of these fields (NULL = "name"). */
+	const char *const *one_of;
+	bool from_lead;			/* has lead_id: the lead it came from */
+	/* Unowned records wait in a pool everyone sees (else they are the
+	 * managers'); the creator and the time of assignment are kept. */
+	bool pool;
+	bool quote_given;		/* refusals quote the value as given, untrimmed */
+	/* After a record is inserted (created) or changed (chg: the fields
+	 * set), for the values derived from others; batch: an import that
+	 * derives them for its whole batch.  0 or an exit status. */
+	int (*written)(struct crm_rec *r, int64_t id, bool created, bool batch);
+	/* NULL, or whether the config computes field h: then a bulk update
+	 * only checks its column, like list's read-only columns. */
+	bool (*computed)(const struct crm_config *cfg, int h);
+	/* Bulk update: an id not found stops the batch (1) instead of being
+	 * a bad row, and after a bad row ids are no longer looked up. */
+	bool missing_stops;
+	/* NULL, or the kind's own wording of a refusal of field h with why
+	 * and value: into out, returning the status; 0 keeps the engine's
+	 * ("why 'value'", 65). */
+	int (*refuse)(const struct crm_rec *r, int h, enum crm_refusal what, const char *why,
+		      const char *value, char *out, size_t n);
+	/* A new record with no owner is the actor's, whatever the role. */
+	bool owner_is_actor;
+	/* NULL, or the checks of a new record that replace crm_rec_check_new's:
+	 * 0, or a status after reporting; it may put values. */
+	int (*check_new)(struct crm_rec *r);
+	/* NULL, or a check of the changes chg against the stored record cur
+	 * before apply writes anything: 0, or a status after reporting. */
+	int (*changing)(struct crm_rec *chg, const struct crm_rec *cur, int64_t id);
+	/* NULL, or the insert of a new record (owner resolved and checked):
+	 * the row, what comes with it, and its audit rows when audit. */
+	int (*insert)(struct crm_rec *r, bool audit, int64_t *id);
+	/* Apply changes custom fields in the order they were given (else the
+	 * config's), and an emptied custom object stays "{}". */
+	bool custom_given_order;
+	bool custom_keep_empty;
+	/* Custom values are checked and kept as given: untrimmed, their
+	 * UTF-8 left to the field's check. */
+	bool custom_as_given;
+	/* bytes of a custom value; 0 = 10000 */
+	size_t custom_max_len;
 };
+
+/* The source s names (CRM_FK_SOURCE): s itself when it is an id or the
+ * config lists none, the id of the source it is the display name of, or
+ * NULL. */
+const char *crm_source_id(const struct crm_config *cfg, const char *s);
 
 /* Handles of the fields every kind has. */
 int crm_kind_field(const struct crm_kind *k, const char *name);
@@ -112,6 +207,7 @@ struct crm_rec *crm_rec_new(struct crm_ctx *ctx, const struct crm_kind *k);
 void crm_rec_free(struct crm_rec *r);
 void crm_rec_clear(struct crm_rec *r);
 const struct crm_kind *crm_rec_kind(const struct crm_rec *r);
+struct crm_ctx *crm_rec_ctx(const struct crm_rec *r);
 /* The handle of a built-in or custom field, or -1. */
 int crm_rec_field(const struct crm_rec *r, const char *name);
 const char *crm_rec_field_name(const struct crm_rec *r, int h);
@@ -126,6 +222,12 @@ const char *crm_rec_error(const struct crm_rec *r);
 /* Value of a set field ("" for no value), NULL when not set. */
 const char *crm_rec_get(const struct crm_rec *r, int h);
 bool crm_rec_any_set(const struct crm_rec *r);
+/* The parent column (crm_field ref_parent) of the row the last
+ * reference put names, or 0. */
+int64_t crm_rec_ref_parent(const struct crm_rec *r);
+/* The owner a new record gets (after crm_rec_insert), or the owner slot's
+ * user. */
+int64_t crm_rec_owner_id(const struct crm_rec *r);
 /* Forget the fields set to no value (an import's empty cells). */
 void crm_rec_unset_empty(struct crm_rec *r);
 void crm_rec_trust_utf8(struct crm_rec *r, bool trusted);
@@ -134,8 +236,21 @@ void crm_rec_trust_refs(struct crm_rec *r, bool trusted);
 void crm_rec_where(struct crm_rec *r, const char *where);
 /* The lead a new record is converted from (accounts.lead_id...). */
 void crm_rec_set_lead(struct crm_rec *r, int64_t lead_id);
-/* Required custom fields and a name: 0 or 65 with crm_rec_error(). */
+/* Required custom fields and one of the kind's one_of: 0 or 65 with
+ * crm_rec_error(). */
 int crm_rec_check_new(struct crm_rec *r);
+/* The custom fields with a value as a JSON object ("" when none). */
+const char *crm_rec_custom_json(struct crm_rec *r);
+/* Compute the duplicate keys and the custom JSON now (crm_rec_insert does
+ * it otherwise), so that another thread can do that work. */
+void crm_rec_prepare(struct crm_rec *r);
+
+/* Every login with its user id, read once, so that records can resolve
+ * owners without the database (from a thread that must not use it). */
+struct crm_owners;
+struct crm_owners *crm_owners_load(struct crm_ctx *ctx);
+void crm_owners_free(struct crm_owners *o);
+void crm_rec_use_owners(struct crm_rec *r, const struct crm_owners *o);
 
 /* Insert as a new record inside the caller's transaction.  A rep's record
  * with no owner becomes the rep's; a contact with no owner takes its
@@ -157,9 +272,7 @@ int crm_rec_seed_put(struct crm_rec *r, const char *name, const char *value, con
  * given by login. */
 char *crm_rec_login_of(struct crm_ctx *ctx, int64_t id);
 
-/* Duplicate keys: text normalised (lib/normalise.h) and bound to st at
- * i, or NULL when it gives no key. */
-enum crm_key { CRM_KEY_COMPANY, CRM_KEY_NAME, CRM_KEY_PHONE, CRM_KEY_EMAIL };
+/* A duplicate key bound to st at i, or NULL when text gives no key. */
 struct crm_stmt;
 void crm_rec_bind_key(struct crm_stmt *st, int i, const char *text, enum crm_key kind);
 
@@ -186,6 +299,24 @@ struct crm_rec_filter {
 void crm_rec_filter_init(struct crm_rec_filter *f);
 int crm_rec_list(struct crm_ctx *ctx, const struct crm_kind *k, const struct crm_rec_filter *f,
 		 FILE *out);
+/* Columns picked by name (--fields, --sort): one of the kind's, or a
+ * custom field of its entity. */
+struct crm_pick {
+	const struct crm_col *col;
+	const struct crm_custom_field *cf;	/* when col is NULL */
+};
+/* 0, or -1 when name is neither. */
+int crm_pick_find(struct crm_ctx *ctx, const struct crm_kind *k, const char *name,
+		  struct crm_pick *p);
+/* "a,b" into a malloc'd array (NULL: the listed columns, then the custom
+ * fields); 0, or 64 after "unknown field 'x' in --fields". */
+int crm_picks_parse(struct crm_ctx *ctx, const struct crm_kind *k, const char *spec,
+		    struct crm_pick **out, size_t *n);
+/* Bind the JSON paths of the custom fields among picks to :cfK, :cfK+1...
+ * (*k counts on). */
+void crm_picks_bind(struct crm_stmt *st, const struct crm_pick *picks, size_t n, int *k);
+const char *crm_pick_name(const struct crm_pick *p);
+
 /* The profile of record id: every column and custom field, as one TSV row
  * (vertical: field/value rows).  Checks visibility. */
 int crm_rec_profile(struct crm_ctx *ctx, const struct crm_kind *k, int64_t id, bool vertical,
@@ -227,12 +358,12 @@ enum {
 	CRM_RT_UNTIL, CRM_RT_SEARCH, CRM_RT_FIELDS, CRM_RT_SORT, CRM_RT_LIMIT, CRM_RT_PERSON,
 	CRM_RT_END
 };
+_Static_assert((int)CRM_RT_END <= (int)CRM_OPT_END, "crm_args holds the record tools' codes");
 
 struct crm_rec_tool {
 	const struct crm_kind *kind;
 	const char *short_opts;
 	const struct option *long_opts;
-	const char *const *subcommands;		/* NULL-terminated, for completion */
 	int (*show)(struct crm_ctx *ctx, int64_t id, FILE *out);
 	const char *const *person_fields;	/* what forget --person erases too */
 };
@@ -247,8 +378,8 @@ int crm_rt_untag(const struct crm_rec_tool *t, struct crm_opts *o, int argc, cha
 int crm_rt_dupes(const struct crm_rec_tool *t, struct crm_opts *o, int argc, char **argv);
 int crm_rt_merge(const struct crm_rec_tool *t, struct crm_opts *o, int argc, char **argv);
 int crm_rt_forget(const struct crm_rec_tool *t, struct crm_opts *o, int argc, char **argv);
-/* --complete=KIND: fields and duplicate policies here, the rest through
- * crm_complete(). */
+/* --complete=KIND: fields and duplicate policies here, the rest (the
+ * subcommands among them) through crm_complete(). */
 int crm_rt_complete(const struct crm_rec_tool *t, struct crm_opts *o, int argc, char **argv);
 
 #endif

@@ -1,5 +1,5 @@
-/* record_cmd.c: the writing commands on accounts and contacts built on the
- * record (record.c): add, update, bulk update from TSV, tag and untag.
+/* record_cmd.c: the writing commands on every kind built on the record
+ * (record.c): add, update, bulk update from TSV, tag and untag.
  * Each runs in one transaction; -n prints what would change and rolls
  * back. */
 #include <errno.h>
@@ -103,6 +103,7 @@ static int bulk_row(void *arg, bool apply, long bad)
 {
 	struct bulk *b = arg;
 	const char *name = crm_tsv_name(b->t), *entity = crm_rec_kind(b->r)->entity;
+	bool stops = crm_rec_kind(b->r)->missing_stops;
 	long line = crm_tsv_line(b->t);
 	const char *idtext = crm_tsv_field(b->t, (size_t)b->idcol, NULL);
 	char *end, where[300];
@@ -128,20 +129,24 @@ static int bulk_row(void *arg, bool apply, long bad)
 	int st = crm_batch_ro_check(b->ro, entity, id);
 	if (st)
 		return st;
+	/* a missing record: a bad row (go on checking), or the end */
+	int missing = stops ? CRM_EX_NOTFOUND : EX_DATAERR;
 	snprintf(where, sizeof where, "%s:%ld", name, line);
 	if (!apply || bad) {
 		/* nothing written yet, or ever: only check that the record is there */
+		if (bad && stops)
+			return 0;
 		if (!b->probe)
 			b->probe = crm_rec_new(b->ctx, crm_rec_kind(b->r));
 		crm_rec_where(b->probe, where);
 		st = crm_rec_load(b->probe, id, true);
 		crm_rec_where(b->probe, NULL);
-		return st == CRM_EX_NOTFOUND ? EX_DATAERR : st;
+		return st == CRM_EX_NOTFOUND ? missing : st;
 	}
 	crm_rec_where(b->r, where);
 	st = crm_rec_apply(b->r, id, "update", b->diff);
 	crm_rec_where(b->r, NULL);
-	return st == CRM_EX_NOTFOUND ? EX_DATAERR : st;	/* a bad row: go on checking */
+	return st == CRM_EX_NOTFOUND ? missing : st;
 }
 
 int crm_rec_update_tsv(struct crm_ctx *ctx, const struct crm_kind *k, FILE *in,
@@ -168,13 +173,16 @@ int crm_rec_update_tsv(struct crm_ctx *ctx, const struct crm_kind *k, FILE *in,
 	for (size_t i = 0; i < ncols; i++) {
 		const char *col = crm_tsv_colname(b.t, i);
 		b.handle[i] = crm_rec_field(b.r, col);
+		if (b.handle[i] >= 0 && k->computed && k->computed(ctx->cfg, b.handle[i]))
+			b.handle[i] = -1;
 		for (int c = 0; b.handle[i] < 0 && (int)i != b.idcol && c < k->ncols; c++)
 			if (strcmp(k->cols[c].name, col) == 0)
 				ro[i] = k->cols[c].expr;
 	}
 	char *from = crm_xasprintf("FROM %s t LEFT JOIN users u ON u.id = t.owner_id"
 				   " WHERE t.id = :id AND %s", k->table,
-				   CRM_SQL_VISIBLE_OWNED("t.owner_id"));
+				   k->pool ? CRM_SQL_VISIBLE_LEAD("t.owner_id")
+				   : CRM_SQL_VISIBLE_OWNED("t.owner_id"));
 	st = crm_batch_ro_new(ctx, b.t, ro, from, &b.ro);
 	free(from);
 	free(ro);

@@ -478,10 +478,8 @@ static int run(void *arg, bool apply)
 		st = link_parents(im);
 	if (!apply)
 		free_links(im);
-	if (!st && im->rj.bad && !im->rj.skip_bad) {
-		crm_warn("%ld bad %s, nothing imported", im->rj.bad, im->rj.bad == 1 ? "row" : "rows");
-		st = EX_DATAERR;
-	}
+	if (!st)
+		st = crm_rejects_status(&im->rj);
 	return st || !apply ? st : audit_batch(im, im->files, im->nfiles);
 }
 

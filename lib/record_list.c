@@ -1,23 +1,18 @@
 /* record_list.c: reading accounts and contacts: list with filters, fields,
  * sort and limit; the profile of one record (every column and custom
- * field) and show; completion of field names.  Rows stream from SQLite to
- * lib/out.h. */
+ * field) and show with its history (leads' too); completion of field
+ * names.  Rows stream from SQLite to lib/out.h. */
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 
+#include "audit.h"
 #include "db.h"
 #include "err.h"
 #include "record.h"
 
-/* A selected column: one of the kind's, or a custom field. */
-struct pick {
-	const struct crm_col *col;
-	const struct crm_custom_field *cf;
-};
-
-static int pick_field(struct crm_ctx *ctx, const struct crm_kind *k, const char *name,
-		      struct pick *p)
+int crm_pick_find(struct crm_ctx *ctx, const struct crm_kind *k, const char *name,
+		      struct crm_pick *p)
 {
 	for (int i = 0; i < k->ncols; i++) {
 		if (strcmp(k->cols[i].name, name) == 0) {
@@ -31,14 +26,14 @@ static int pick_field(struct crm_ctx *ctx, const struct crm_kind *k, const char 
 	return p->cf ? 0 : -1;
 }
 
-static int parse_fields(struct crm_ctx *ctx, const struct crm_kind *k, const char *spec,
-			struct pick **out, size_t *n)
+int crm_picks_parse(struct crm_ctx *ctx, const struct crm_kind *k, const char *spec,
+		    struct crm_pick **out, size_t *n)
 {
 	const struct crm_config *cfg = ctx->cfg;
 	size_t cap = (size_t)k->ncols + cfg->ncustom_fields + 1;
 	for (const char *p = spec ? spec : ""; *p; p++)
 		cap += *p == ',';
-	struct pick *p = crm_xcalloc(cap, sizeof *p);
+	struct crm_pick *p = crm_xcalloc(cap, sizeof *p);
 	*n = 0;
 	if (!spec) {
 		for (int i = 0; i < k->ncols; i++)
@@ -52,7 +47,7 @@ static int parse_fields(struct crm_ctx *ctx, const struct crm_kind *k, const cha
 	}
 	char *copy = crm_xstrdup(spec), *save = NULL;
 	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (pick_field(ctx, k, tok, &p[*n]) != 0) {
+		if (crm_pick_find(ctx, k, tok, &p[*n]) != 0) {
 			int st = crm_usage_fail("unknown field '%s' in --fields", tok);
 			free(copy);
 			free(p);
@@ -70,7 +65,7 @@ static int parse_fields(struct crm_ctx *ctx, const struct crm_kind *k, const cha
 }
 
 /* The SQL of a pick; a custom field's JSON path is the parameter :cfN. */
-static void add_expr(struct crm_buf *q, const struct pick *p, int *ncf)
+static void add_expr(struct crm_buf *q, const struct crm_pick *p, int *ncf)
 {
 	char buf[48];
 	if (p->col) {
@@ -81,7 +76,7 @@ static void add_expr(struct crm_buf *q, const struct pick *p, int *ncf)
 	crm_buf_add(q, buf);
 }
 
-static void bind_cf_paths(struct crm_stmt *st, const struct pick *picks, size_t n, int *k)
+void crm_picks_bind(struct crm_stmt *st, const struct crm_pick *picks, size_t n, int *k)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (picks[i].col)
@@ -181,10 +176,12 @@ static void bind_filters(struct crm_ctx *ctx, struct crm_stmt *st, const struct 
 	crm_ctx_bind_actor(ctx, st);
 }
 
-static const char *pick_name(const struct pick *p) { return p->col ? p->col->name : p->cf->name; }
+const char *crm_pick_name(const struct crm_pick *p) { return p->col ? p->col->name : p->cf->name; }
 
-static enum crm_col_kind pick_kind(const struct pick *p)
+static enum crm_col_kind pick_kind(const struct crm_pick *p)
 {
+	if (p->col && p->col->type)
+		return p->col->type;
 	return p->col && strcmp(p->col->name, "id") == 0 ? CRM_COL_INT : CRM_COL_TEXT;
 }
 
@@ -200,14 +197,14 @@ int crm_rec_list(struct crm_ctx *ctx, const struct crm_kind *k, const struct crm
 		 FILE *out)
 {
 	struct crm_buf q = {0};
-	struct pick *picks = NULL, sortpick;
+	struct crm_pick *picks = NULL, sortpick;
 	size_t n = 0;
 	char since[CRM_ISO_LEN] = "", until[CRM_ISO_LEN] = "";
 	int64_t owner = 0;
 	int ncf = 0, st, rc;
 	struct crm_stmt *s = NULL;
 
-	if ((st = parse_fields(ctx, k, f->fields, &picks, &n)))
+	if ((st = crm_picks_parse(ctx, k, f->fields, &picks, &n)))
 		return st;
 	crm_buf_add(&q, "SELECT ");
 	for (size_t i = 0; i < n; i++) {
@@ -220,7 +217,7 @@ int crm_rec_list(struct crm_ctx *ctx, const struct crm_kind *k, const struct crm
 		goto out;
 	bool desc = f->sort && *f->sort == '-';
 	const char *sort = f->sort ? f->sort + desc : "id";
-	if (pick_field(ctx, k, sort, &sortpick) != 0) {
+	if (crm_pick_find(ctx, k, sort, &sortpick) != 0) {
 		st = crm_usage_fail("unknown field '%s' in --sort", sort);
 		goto out;
 	}
@@ -234,13 +231,13 @@ int crm_rec_list(struct crm_ctx *ctx, const struct crm_kind *k, const struct crm
 		goto out;
 	}
 	int kcf = 0;
-	bind_cf_paths(s, picks, n, &kcf);
-	bind_cf_paths(s, &sortpick, 1, &kcf);
+	crm_picks_bind(s, picks, n, &kcf);
+	crm_picks_bind(s, &sortpick, 1, &kcf);
 	bind_filters(ctx, s, f, since, until, owner);
 
 	struct crm_out *o = crm_out_new(out, ctx->opts->format, !ctx->opts->no_header);
 	for (size_t i = 0; i < n; i++)
-		crm_out_col(o, pick_name(&picks[i]), pick_kind(&picks[i]));
+		crm_out_col(o, crm_pick_name(&picks[i]), pick_kind(&picks[i]));
 	const char **row = crm_xcalloc(n, sizeof *row);
 	long rows = 0;
 	while ((rc = crm_step(s)) == CRM_ROW) {
@@ -406,4 +403,32 @@ void crm_rec_complete_fields(struct crm_ctx *ctx, const struct crm_kind *k, FILE
 	for (size_t i = 0; i < cfg->ncustom_fields; i++)
 		if (strcmp(cfg->custom_fields[i].entity, k->entity) == 0)
 			fprintf(out, "%s\n", cfg->custom_fields[i].name);
+}
+
+int crm_history_print(struct crm_ctx *ctx, const char *entity, int64_t id, struct crm_out *o)
+{
+	/* its own rows and those of the records merged into it, marked */
+	static const char sql[] =
+		"WITH RECURSIVE " CRM_AUDIT_MERGED("?1", "?2")
+		" SELECT a.at, a.actor, a.tool, a.action, a.field, a.old_value, a.new_value,"
+		" CASE WHEN m.hi <> " CRM_AUDIT_NO_END " THEN m.id END"
+		" FROM " CRM_AUDIT_MERGED_ROWS("?1") " ORDER BY a.id";
+	static const char *const names[] = {
+		"at", "actor", "tool", "action", "field", "old_value", "new_value", "merged_from"
+	};
+	const char *row[8];
+	int rc;
+	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
+	if (!s)
+		return EX_SOFTWARE;
+	crm_bind_str(s, 1, entity);
+	crm_bind_int(s, 2, id);
+	crm_out_cols(o, names, 7);
+	crm_out_col(o, names[7], CRM_COL_INT);
+	while ((rc = crm_step(s)) == CRM_ROW) {
+		for (int i = 0; i < 8; i++)
+			row[i] = crm_col_str(s, i);
+		crm_out_row(o, row);
+	}
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read history");
 }

@@ -9,16 +9,7 @@
 #include "record.h"
 #include "rows.h"
 
-#define MAX_OPTS 256
-
 enum sub { S_ADD, S_IMPORT, S_LIST, S_ONE, S_UPDATE, S_FORGET };
-
-struct args {
-	const char *value[CRM_RT_END - CRM_OPT_TOOL];	/* last value of each option */
-	int order[MAX_OPTS];				/* options in the order given */
-	const char *given[MAX_OPTS];
-	int ngiven;
-};
 
 static const char *opt_name(const struct crm_rec_tool *t, int code)
 {
@@ -56,46 +47,36 @@ static bool takes(const struct crm_rec_tool *t, enum sub s, int code)
 	return false;
 }
 
+/* Read the options, refusing those sub does not take. */
 static int parse(const struct crm_rec_tool *t, enum sub s, struct crm_opts *o, int *argc,
-		 char ***argv, struct args *a)
+		 char ***argv, struct crm_args *a)
 {
-	int c;
-	memset(a, 0, sizeof *a);
-	while ((c = crm_getopt(o, *argc, *argv, t->short_opts, t->long_opts)) != -1) {
-		if (c < CRM_OPT_TOOL || c >= CRM_RT_END)
-			return crm_usage_error();
-		if (!takes(t, s, c))
-			return crm_usage_fail("%s: --%s does not apply", (*argv)[0], opt_name(t, c));
-		if (a->ngiven == MAX_OPTS)
-			return crm_usage_fail("too many options");
-		a->value[c - CRM_OPT_TOOL] = optarg ? optarg : "";
-		a->order[a->ngiven] = c;
-		a->given[a->ngiven++] = optarg;
-	}
-	*argc -= optind;
-	*argv += optind;
-	return 0;
+	int allowed[CRM_OPT_END - CRM_OPT_TOOL + 1], n = 0;
+	for (const struct option *lo = t->long_opts; lo->name; lo++)
+		if (lo->val >= CRM_OPT_TOOL && takes(t, s, lo->val))
+			allowed[n++] = lo->val;
+	allowed[n] = 0;
+	return crm_args_parse(o, argc, argv, t->short_opts, t->long_opts, allowed, a);
 }
 
-static const char *arg(const struct args *a, int code) { return a->value[code - CRM_OPT_TOOL]; }
-
 /* The value of the field option called name, or NULL. */
-static const char *field_arg(const struct crm_rec_tool *t, const struct args *a, const char *name)
+static const char *field_arg(const struct crm_rec_tool *t, const struct crm_args *a,
+			     const char *name)
 {
 	for (const struct option *o = t->long_opts; o->name; o++)
 		if (is_field(o->val) && strcmp(o->name, name) == 0)
-			return arg(a, o->val);
+			return crm_arg(a, o->val);
 	return NULL;
 }
 
 /* The field options and --set, in the order given, into a new record. */
-static int record(const struct crm_rec_tool *t, struct crm_ctx *ctx, const struct args *a,
+static int record(const struct crm_rec_tool *t, struct crm_ctx *ctx, const struct crm_args *a,
 		  struct crm_rec **out)
 {
 	struct crm_rec *r = crm_rec_new(ctx, t->kind);
 	int st = 0;
-	for (int i = 0; i < a->ngiven && !st; i++) {
-		int c = a->order[i];
+	for (int i = 0; i < a->n && !st; i++) {
+		int c = a->code[i];
 		if (c == CRM_RT_SET)
 			st = crm_rec_set_pair(r, a->given[i]);
 		else if (is_field(c))
@@ -111,7 +92,7 @@ static int record(const struct crm_rec_tool *t, struct crm_ctx *ctx, const struc
 
 int crm_rt_add(const struct crm_rec_tool *t, struct crm_opts *o, int argc, char **argv)
 {
-	struct args a;
+	struct crm_args a;
 	struct crm_ctx ctx;
 	struct crm_rec *r;
 	int st;
@@ -130,28 +111,29 @@ int crm_rt_import(const struct crm_rec_tool *t, struct crm_opts *o, int argc, ch
 {
 	static const char *const policies[] = {"skip", "update", "error"};
 	struct crm_rec_import_opts io = {.format = CRM_ROWS_GUESS};
-	struct args a;
+	struct crm_args a;
 	struct crm_ctx ctx;
 	int st;
 	if ((st = parse(t, S_IMPORT, o, &argc, &argv, &a)))
 		return st;
-	if (arg(&a, CRM_RT_CSV) && arg(&a, CRM_RT_TSV))
+	if (crm_arg(&a, CRM_RT_CSV) && crm_arg(&a, CRM_RT_TSV))
 		return crm_usage_fail("--csv and --tsv exclude each other");
-	if (arg(&a, CRM_RT_REJECT) && !arg(&a, CRM_RT_SKIP_BAD))
+	if (crm_arg(&a, CRM_RT_REJECT) && !crm_arg(&a, CRM_RT_SKIP_BAD))
 		return crm_usage_fail("--reject goes with --skip-bad");
-	if (arg(&a, CRM_RT_ON_DUP)) {
+	if (crm_arg(&a, CRM_RT_ON_DUP)) {
 		int p = 0;
-		while (p < 3 && strcmp(policies[p], arg(&a, CRM_RT_ON_DUP)) != 0)
+		while (p < 3 && strcmp(policies[p], crm_arg(&a, CRM_RT_ON_DUP)) != 0)
 			p++;
 		if (p == 3)
 			return crm_usage_fail("unknown --on-duplicate policy '%s' (skip, update, error)",
-					      arg(&a, CRM_RT_ON_DUP));
+					      crm_arg(&a, CRM_RT_ON_DUP));
 		io.on_duplicate = (enum crm_import_dup)p;
 	}
-	io.format = arg(&a, CRM_RT_CSV) ? CRM_ROWS_CSV : arg(&a, CRM_RT_TSV) ? CRM_ROWS_TSV : CRM_ROWS_GUESS;
-	io.map = arg(&a, CRM_RT_MAP);
-	io.skip_bad = arg(&a, CRM_RT_SKIP_BAD) != NULL;
-	io.reject = arg(&a, CRM_RT_REJECT);
+	io.format = crm_arg(&a, CRM_RT_CSV) ? CRM_ROWS_CSV
+		    : crm_arg(&a, CRM_RT_TSV) ? CRM_ROWS_TSV : CRM_ROWS_GUESS;
+	io.map = crm_arg(&a, CRM_RT_MAP);
+	io.skip_bad = crm_arg(&a, CRM_RT_SKIP_BAD) != NULL;
+	io.reject = crm_arg(&a, CRM_RT_REJECT);
 	if ((st = crm_ctx_open(&ctx, o)))
 		return st;
 	st = crm_rec_import(&ctx, t->kind, &io, argv, argc, stdout);
@@ -171,7 +153,7 @@ static int id_arg(const char *entity, const char *s, int64_t *id)
 int crm_rt_list(const struct crm_rec_tool *t, struct crm_opts *o, int argc, char **argv)
 {
 	struct crm_rec_filter f;
-	struct args a;
+	struct crm_args a;
 	struct crm_ctx ctx;
 	int st;
 	if ((st = parse(t, S_LIST, o, &argc, &argv, &a)) || (st = crm_operands(argc, 0, 0, "")))
@@ -184,15 +166,15 @@ int crm_rt_list(const struct crm_rec_tool *t, struct crm_opts *o, int argc, char
 	if ((st = id_arg("account", field_arg(t, &a, "account"), &f.account)) ||
 	    (st = id_arg("account", field_arg(t, &a, "parent"), &f.account)))
 		return st;
-	f.unowned = arg(&a, CRM_RT_UNOWNED) != NULL;
-	f.tag = arg(&a, CRM_RT_TAG);
-	f.since = arg(&a, CRM_RT_SINCE);
-	f.until = arg(&a, CRM_RT_UNTIL);
-	f.search = arg(&a, CRM_RT_SEARCH);
-	f.fields = arg(&a, CRM_RT_FIELDS);
-	f.sort = arg(&a, CRM_RT_SORT);
-	if (arg(&a, CRM_RT_LIMIT))
-		f.limit = crm_opt_long("--limit", arg(&a, CRM_RT_LIMIT));
+	f.unowned = crm_arg(&a, CRM_RT_UNOWNED) != NULL;
+	f.tag = crm_arg(&a, CRM_RT_TAG);
+	f.since = crm_arg(&a, CRM_RT_SINCE);
+	f.until = crm_arg(&a, CRM_RT_UNTIL);
+	f.search = crm_arg(&a, CRM_RT_SEARCH);
+	f.fields = crm_arg(&a, CRM_RT_FIELDS);
+	f.sort = crm_arg(&a, CRM_RT_SORT);
+	if (crm_arg(&a, CRM_RT_LIMIT))
+		f.limit = crm_opt_long("--limit", crm_arg(&a, CRM_RT_LIMIT));
 	if ((st = crm_ctx_open(&ctx, o)))
 		return st;
 	st = crm_rec_list(&ctx, t->kind, &f, stdout);
@@ -203,7 +185,7 @@ int crm_rt_list(const struct crm_rec_tool *t, struct crm_opts *o, int argc, char
 /* Parse the options of sub, then an id as the first operand and at least
  * min (at most max, -1 = any) more, and open the context. */
 static int with_id(const struct crm_rec_tool *t, enum sub s, struct crm_opts *o, int *argc,
-		   char ***argv, struct args *a, int min, int max, int64_t *id, struct crm_ctx *ctx)
+		   char ***argv, struct crm_args *a, int min, int max, int64_t *id, struct crm_ctx *ctx)
 {
 	char what[48];
 	int st;
@@ -219,7 +201,7 @@ static int with_id(const struct crm_rec_tool *t, enum sub s, struct crm_opts *o,
 
 int crm_rt_show(const struct crm_rec_tool *t, struct crm_opts *o, int argc, char **argv)
 {
-	struct args a;
+	struct crm_args a;
 	struct crm_ctx ctx;
 	int64_t id;
 	int st;
@@ -232,14 +214,14 @@ int crm_rt_show(const struct crm_rec_tool *t, struct crm_opts *o, int argc, char
 
 int crm_rt_update(const struct crm_rec_tool *t, struct crm_opts *o, int argc, char **argv)
 {
-	struct args a;
+	struct crm_args a;
 	struct crm_ctx ctx;
 	struct crm_rec *r;
 	int64_t id = 0;
 	int st;
 	if ((st = parse(t, S_UPDATE, o, &argc, &argv, &a)) || (st = crm_operands(argc, 0, 1, "")))
 		return st;
-	if (argc == 0 && a.ngiven)
+	if (argc == 0 && a.n)
 		return crm_usage_fail("update: field options need %s %s id",
 				      t->kind->entity[0] == 'a' ? "an" : "a", t->kind->entity);
 	if (argc == 1 && (st = crm_id_parse(t->kind->entity, argv[0], &id)))
@@ -259,7 +241,7 @@ int crm_rt_update(const struct crm_rec_tool *t, struct crm_opts *o, int argc, ch
 static int tag_or_untag(const struct crm_rec_tool *t, struct crm_opts *o, int argc, char **argv,
 			bool remove)
 {
-	struct args a;
+	struct crm_args a;
 	struct crm_ctx ctx;
 	int64_t id;
 	int st;
@@ -285,7 +267,7 @@ int crm_rt_untag(const struct crm_rec_tool *t, struct crm_opts *o, int argc, cha
 
 int crm_rt_dupes(const struct crm_rec_tool *t, struct crm_opts *o, int argc, char **argv)
 {
-	struct args a;
+	struct crm_args a;
 	struct crm_ctx ctx;
 	int st;
 	if ((st = parse(t, S_ONE, o, &argc, &argv, &a)) || (st = crm_operands(argc, 0, 0, "")) ||
@@ -298,7 +280,7 @@ int crm_rt_dupes(const struct crm_rec_tool *t, struct crm_opts *o, int argc, cha
 
 int crm_rt_merge(const struct crm_rec_tool *t, struct crm_opts *o, int argc, char **argv)
 {
-	struct args a;
+	struct crm_args a;
 	struct crm_ctx ctx;
 	int64_t keep;
 	char what[64];
@@ -320,13 +302,13 @@ int crm_rt_merge(const struct crm_rec_tool *t, struct crm_opts *o, int argc, cha
 
 int crm_rt_forget(const struct crm_rec_tool *t, struct crm_opts *o, int argc, char **argv)
 {
-	struct args a;
+	struct crm_args a;
 	struct crm_ctx ctx;
 	int64_t id;
 	int st;
 	if ((st = with_id(t, S_FORGET, o, &argc, &argv, &a, 0, 0, &id, &ctx)))
 		return st;
-	st = crm_rec_forget(&ctx, t->kind, id, arg(&a, CRM_RT_PERSON) ? t->person_fields : NULL,
+	st = crm_rec_forget(&ctx, t->kind, id, crm_arg(&a, CRM_RT_PERSON) ? t->person_fields : NULL,
 			    stdout);
 	crm_ctx_close(&ctx);
 	return st;
@@ -340,7 +322,7 @@ int crm_rt_complete(const struct crm_rec_tool *t, struct crm_opts *o, int argc, 
 		return 0;
 	}
 	if (strcmp(o->complete, "fields") != 0)
-		return crm_complete(o, t->subcommands);
+		return crm_complete(o);
 	if (!freopen("/dev/null", "w", stderr) || crm_ctx_open_config(&ctx, o) != 0)
 		return 0;
 	crm_rec_complete_fields(&ctx, t->kind, stdout);

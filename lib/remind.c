@@ -11,7 +11,7 @@
 #include "db.h"
 #include "dialect.h"
 #include "err.h"
-#include "interaction.h"
+#include "subject.h"
 #include "task.h"
 
 /* When a lead was last touched: its last interaction, or its (re)assignment
@@ -172,8 +172,7 @@ int crm_task_remind(struct crm_ctx *ctx, bool do_mark, bool unsent, FILE *fp)
 	if (crm_db_prepare(ctx->db, sql, &st) != CRM_OK) {
 		crm_warn("internal error: cannot prepare statement: %s",
 			 crm_db_errmsg(ctx->db));
-		crm_db_rollback(ctx->db);
-		return EX_SOFTWARE;
+		return crm_ctx_end(ctx, EX_SOFTWARE);
 	}
 	crm_ctx_bind_actor(ctx, st);
 	crm_bind_named_text(st, ":today", today_iso);

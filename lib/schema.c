@@ -243,7 +243,7 @@ static const char *const migrations[] = {
 
 	/* 7: the audit becomes tamper-evident (audit.h): who ran the command
 	 * beside whom it acted as, the hashes of values forget erased, and
-	 * each row's hash chained to the row before; db.c chains the rows
+	 * each row's hash chained to the row before; audit.c (crm_audit_ext) chains the rows
 	 * written before this version when it migrates */
 	"ALTER TABLE audit ADD COLUMN real_actor TEXT;"
 	"ALTER TABLE audit ADD COLUMN old_sha TEXT;"

@@ -8,7 +8,7 @@
 #include "audit.h"
 #include "db.h"
 #include "err.h"
-#include "interaction.h"
+#include "subject.h"
 #include "task.h"
 #include "utf8.h"
 
@@ -423,23 +423,6 @@ static int64_t task_owner(struct crm_ctx *ctx, const char *login, int *status)
 	return crm_col_int(st, 0);
 }
 
-/* Commit (or with -n roll back) and print the tasks written. */
-static int finish_tx(struct crm_ctx *ctx, int status, const int64_t *ids, size_t n, FILE *out)
-{
-	if (status) {
-		crm_db_rollback(ctx->db);
-		return status;
-	}
-	if (ctx->opts->dry_run) {
-		status = print_ids(ctx, ids, n, out);
-		crm_db_rollback(ctx->db);
-		return status;
-	}
-	if ((status = crm_db_commit(ctx->db)))
-		return status;
-	return print_ids(ctx, ids, n, out);
-}
-
 int crm_task_add(struct crm_ctx *ctx, const struct crm_task_input *in, FILE *out)
 {
 	int st;
@@ -464,18 +447,18 @@ int crm_task_add(struct crm_ctx *ctx, const struct crm_task_input *in, FILE *out
 		struct crm_subject s;
 		if ((st = crm_subject_find(ctx, in->subject_type, in->subject_id, &s))) {
 			crm_subject_report(NULL, in->subject_type, in->subject_id, st);
-			return finish_tx(ctx, st, NULL, 0, NULL);
+			return crm_ctx_end(ctx, st);
 		}
 		char *what = crm_xasprintf("%s %lld", s.type, (long long)s.id);
 		st = crm_ctx_may_change(ctx, s.owner_id, what);
 		free(what);
 		crm_subject_free(&s);
 		if (st)
-			return finish_tx(ctx, st, NULL, 0, NULL);
+			return crm_ctx_end(ctx, st);
 	}
 	int64_t id;
 	st = insert_task(ctx, in->subject_type, in->subject_id, in->title, NULL, due_iso, owner_id, &id);
-	return finish_tx(ctx, st, &id, 1, out);
+	return crm_ctx_end_print(ctx, st, print_ids, &id, 1, out);
 }
 
 /* Changing */
@@ -558,7 +541,7 @@ int crm_task_set(struct crm_ctx *ctx, enum crm_task_op op, const int64_t *ids, s
 		return st;
 	for (size_t i = 0; i < n && !st; i++)
 		st = change_one(ctx, op, ids[i], until_iso);
-	return finish_tx(ctx, st, ids, n, out);
+	return crm_ctx_end_print(ctx, st, print_ids, ids, n, out);
 }
 
 int crm_task_complete(struct crm_ctx *ctx, const char *kind)

@@ -196,11 +196,12 @@ long crm_header_duplicate(const char *const *names, size_t n)
 			v[k++] = (struct named){names[i], i};
 	qsort(v, k, sizeof *v, by_name_then_place);
 	/* in each run of one name, the second is where it first repeats */
-	for (size_t j = 1; j < k; j++)
-		if (strcmp(v[j].name, v[j - 1].name) == 0 &&
-		    (j < 2 || strcmp(v[j - 1].name, v[j - 2].name) != 0) &&
+	for (size_t j = 1; j < k; j++) {
+		bool run_starts = j == 1 || strcmp(v[j - 1].name, v[j - 2].name) != 0;
+		if (run_starts && strcmp(v[j].name, v[j - 1].name) == 0 &&
 		    (first < 0 || v[j].i < (size_t)first))
 			first = (long)v[j].i;
+	}
 	free(v);
 	return first;
 }

@@ -245,20 +245,16 @@ int crm_user_add(struct crm_ctx *ctx, const struct crm_user_input *in, struct cr
 	if (ctx->actor.single_user && (!in->role || strcmp(in->role, "admin") != 0)) {
 		crm_warn("the first user must be an admin (--role admin): "
 			 "after it only admins can add users");
-		crm_db_rollback(ctx->db);
-		return EX_DATAERR;
+		return crm_ctx_end(ctx, EX_DATAERR);
 	}
 	if (crm_ctx_user_id(ctx, in->login)) {
 		crm_warn("user '%s' already exists", in->login);
-		crm_db_rollback(ctx->db);
-		return EX_DATAERR;
+		return crm_ctx_end(ctx, EX_DATAERR);
 	}
 	struct crm_stmt *ins = crm_db_stmt(ctx->db,
 		"INSERT INTO users (login, name, role, created_at) VALUES (?1, ?2, ?3, ?4)");
-	if (!ins) {
-		crm_db_rollback(ctx->db);
-		return EX_SOFTWARE;
-	}
+	if (!ins)
+		return crm_ctx_end(ctx, EX_SOFTWARE);
 	crm_bind_str(ins, 1, in->login);
 	crm_bind_str(ins, 2, in->name);
 	crm_bind_str(ins, 3, in->role ? in->role : "rep");

@@ -442,10 +442,8 @@ static int run(void *arg, bool apply)
 		st = link_managers(im);
 	if (!apply)
 		free_links(im);
-	if (!st && im->rj.bad && !im->rj.skip_bad) {
-		crm_warn("%ld bad %s, nothing imported", im->rj.bad, im->rj.bad == 1 ? "row" : "rows");
-		return EX_DATAERR;
-	}
+	if (!st && (st = crm_rejects_status(&im->rj)))
+		return st;
 	s = crm_db_stmt(im->ctx->db, "SELECT count(*) FROM users WHERE id > ?1");
 	if (!st && s && apply) {
 		crm_bind_int(s, 1, im->max_before);

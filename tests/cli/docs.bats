@@ -106,3 +106,8 @@ long_options() {	# the --options a tool's --help lists
 			{ echo "$h does not compile on its own"; return 1; }
 	done
 }
+
+@test "only the SQLite backend names sqlite3, and no header but its own" {
+	run grep -rln 'sqlite3' "$TOP/lib" "$TOP/cmd"
+	[ "$output" = "$TOP/lib/db_sqlite.c" ] || { echo "sqlite3 named outside the backend:"; echo "$output"; return 1; }
+}

@@ -1,5 +1,5 @@
 /* fuzz_csv_import.c: the whole lead import path (lib/csv.c, lib/rows.c,
- * lib/colmap.c, the lead field checks and lib/import.c with its reader
+ * lib/colmap.c, the lead field checks and lib/lead_import.c with its reader
  * thread) on any file, into an in-memory database, as a dry run.
  *
  * Input: one flags byte, then the file.  Flags: bit 0 --skip-bad, bits 1-2
@@ -18,7 +18,7 @@
 #include "ctx.h"
 #include "db.h"
 #include "fuzz.h"
-#include "import.h"
+#include "lead_import.h"
 
 /* Custom fields of every type and a few aliases, so the checks behind
  * them are reached; sources are left open, as most configs do. */

@@ -188,6 +188,105 @@ static void test_contact_link_or_create(void **state)
 	assert_int_equal(crm_contact_link_or_create(&s->ctx, &seed, &c2, &created), EX_DATAERR);
 }
 
+/* The engine's money and reference kinds, a rewriting check and a kind's
+ * own wording, on a toy kind stored in the deals table. */
+static const char *upper_canon(struct crm_ctx *ctx, const char *v, char *buf, size_t n,
+			       const char **why)
+{
+	(void)ctx;
+	if (strlen(v) != 3) {
+		*why = "invalid currency";
+		return NULL;
+	}
+	for (size_t i = 0; i < 4; i++)
+		buf[i] = (char)(v[i] >= 'a' && v[i] <= 'z' ? v[i] - 32 : v[i]);
+	return buf;
+}
+
+static int toy_refuse(const struct crm_rec *r, int h, enum crm_refusal what, const char *why,
+		      const char *value, char *out, size_t n)
+{
+	if (what != CRM_REFUSE_MISSING)
+		return 0;
+	snprintf(out, n, "%s %s not found", crm_rec_field_name(r, h), value);
+	return 1;
+}
+
+static const struct crm_field toy_fields[] = {
+	{"title", "title", CRM_FK_TEXT, 20, .personal = false},
+	{"amount", "amount", CRM_FK_MONEY, 40, .personal = false},
+	{"currency", "currency", CRM_FK_TEXT, 10, .canon = upper_canon},
+	{"contact", "contact_id", CRM_FK_REF, 20, .ref = "contacts", .ref_parent = "account_id"},
+	{"owner", "owner_id", CRM_FK_OWNER, 100, .personal = false},
+	{"pipeline", "pipeline", CRM_FK_TEXT, 20, .initial = "default"},
+	{"stage", "stage", CRM_FK_TEXT, 20, .initial = "lead"},
+	{"status", "status", CRM_FK_TEXT, 20, .initial = "open"},
+	{"changed", "stage_changed_at", CRM_FK_TEXT, 30, .initial = "2026-03-02T09:00:00Z"},
+};
+static const struct crm_kind toy_kind = {
+	.entity = "toy", .table = "deals", .fields = toy_fields, .nfields = 9,
+};
+static const struct crm_kind toy_worded = {
+	.entity = "toy", .table = "deals", .fields = toy_fields, .nfields = 9,
+	.refuse = toy_refuse,
+};
+
+static void test_money_ref_canon(void **state)
+{
+	struct scratch *s = *state;
+	struct crm_account_seed as = {.name = "Acme"};
+	struct crm_contact_seed cs = {.name = "王伟"};
+	int64_t acc, con, id;
+	bool created;
+	assert_int_equal(crm_account_link_or_create(&s->ctx, &as, &acc, &created), 0);
+	cs.account_id = acc;
+	assert_int_equal(crm_contact_link_or_create(&s->ctx, &cs, &con, &created), 0);
+
+	struct crm_rec *r = crm_rec_new(&s->ctx, &toy_kind);
+	assert_int_equal(crm_rec_put(r, 1, " 1,200.5 "), 0);
+	assert_string_equal(crm_rec_get(r, 1), "1200.50");
+	assert_int_equal(crm_rec_put(r, 1, ""), 0);
+	assert_string_equal(crm_rec_get(r, 1), "0.00");
+	assert_int_equal(crm_rec_put(r, 1, "-5"), EX_DATAERR);
+	assert_string_equal(crm_rec_error(r), "negative amount '-5'");
+	assert_int_equal(crm_rec_put(r, 2, "usd"), 0);
+	assert_string_equal(crm_rec_get(r, 2), "USD");
+	assert_int_equal(crm_rec_put(r, 2, "dollar"), EX_DATAERR);
+	assert_string_equal(crm_rec_error(r), "invalid currency 'dollar'");
+	assert_int_equal(crm_rec_put(r, 3, "x1"), EX_DATAERR);
+	assert_string_equal(crm_rec_error(r), "invalid contact id 'x1'");
+	assert_int_equal(crm_rec_put(r, 3, "99"), EX_DATAERR);
+	assert_string_equal(crm_rec_error(r), "unknown contact '99'");
+	char text[24];
+	snprintf(text, sizeof text, "%lld", (long long)con);
+	assert_int_equal(crm_rec_put(r, 3, text), 0);
+	assert_int_equal(crm_rec_ref_parent(r), acc);
+
+	/* stored as cents, loaded in its text form */
+	assert_int_equal(crm_rec_put(r, 0, "t"), 0);
+	assert_int_equal(crm_rec_put(r, 1, "12.5"), 0);
+	assert_int_equal(crm_rec_put(r, 2, "eur"), 0);
+	assert_int_equal(crm_rec_insert(r, false, false, &id), 0);
+	struct crm_stmt *st = crm_db_stmt(s->ctx.db, "SELECT amount, contact_id FROM deals WHERE id = ?1");
+	crm_bind_int(st, 1, id);
+	assert_int_equal(crm_step(st), CRM_ROW);
+	assert_int_equal(crm_col_int(st, 0), 1250);
+	assert_int_equal(crm_col_int(st, 1), con);
+	crm_stmt_reset(st);
+	struct crm_rec *l = crm_rec_new(&s->ctx, &toy_kind);
+	assert_int_equal(crm_rec_load(l, id, false), 0);
+	assert_string_equal(crm_rec_get(l, 1), "12.50");
+	assert_string_equal(crm_rec_get(l, 2), "EUR");
+	crm_rec_free(l);
+	crm_rec_free(r);
+
+	/* a kind's own wording and status */
+	r = crm_rec_new(&s->ctx, &toy_worded);
+	assert_int_equal(crm_rec_put(r, 3, "99"), 1);
+	assert_string_equal(crm_rec_error(r), "contact 99 not found");
+	crm_rec_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +296,7 @@ int main(void)
 		cmocka_unit_test(test_id_parse),
 		cmocka_unit_test_setup_teardown(test_account_link_or_create, setup_db, teardown_db),
 		cmocka_unit_test_setup_teardown(test_contact_link_or_create, setup_db, teardown_db),
+		cmocka_unit_test_setup_teardown(test_money_ref_canon, setup_db, teardown_db),
 	};
 	crm_set_progname("test_record");
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,4 @@
-/* import.c: see import.h.
+/* lead_import.c: see lead_import.h.
  *
  * The plan, for a million rows within a small factor of a bare loader:
  * 1. one transaction; when leads is empty, drop its secondary indexes
@@ -24,7 +24,7 @@
 #include "colmap.h"
 #include "db.h"
 #include "err.h"
-#include "import.h"
+#include "lead_import.h"
 #include "lead.h"
 #include "leadfield.h"
 #include "schema.h"
@@ -57,7 +57,7 @@ struct imp {
 	bool doomed;		/* reader's copy of pipeline.doomed */
 	struct crm_lead_rec *scratch;	/* where a doomed reader checks rows */
 	struct pipeline *pipe;
-	struct crm_lead_owners *owners;
+	struct crm_owners *owners;
 };
 
 static const char *const match_names[] = {"", "phone", "email", "company and name"};
@@ -260,7 +260,7 @@ static int read_file(struct imp *im, struct pipeline *p, struct batch **bp, int 
 		}
 		if (im->rj.bad && !im->o->skip_bad)
 			continue;	/* nothing will be written: only check the rest */
-		crm_lead_rec_prepare(r);
+		crm_rec_prepare(r);
 		b->line[b->n] = crm_rows_line(rows);
 		b->file[b->n++] = fi;
 		if (b->n == BATCH && !(*bp = hand_over(p, b, false))) {
@@ -353,18 +353,18 @@ static void pipeline_init(struct imp *im, struct pipeline *p)
 	memset(p, 0, sizeof *p);
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
-	im->owners = crm_lead_owners_load(im->ctx);
+	im->owners = crm_owners_load(im->ctx);
 	for (int i = 0; i < NBATCH; i++) {
 		for (int j = 0; j < BATCH; j++) {
 			struct crm_lead_rec *r = crm_lead_rec_new(im->ctx);
-			crm_lead_rec_trust_utf8(r, true);	/* both readers refuse invalid UTF-8 */
-			crm_lead_rec_use_owners(r, im->owners);
+			crm_rec_trust_utf8(r, true);	/* both readers refuse invalid UTF-8 */
+			crm_rec_use_owners(r, im->owners);
 			p->batch[i].rec[j] = r;
 		}
 	}
 	im->scratch = crm_lead_rec_new(im->ctx);
-	crm_lead_rec_trust_utf8(im->scratch, true);
-	crm_lead_rec_use_owners(im->scratch, im->owners);
+	crm_rec_trust_utf8(im->scratch, true);
+	crm_rec_use_owners(im->scratch, im->owners);
 	im->pipe = p;
 }
 
@@ -379,7 +379,7 @@ static void pipeline_free(struct imp *im)
 	crm_lead_rec_free(im->scratch);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv);
-	crm_lead_owners_free(im->owners);
+	crm_owners_free(im->owners);
 }
 
 /* ---- duplicates ---- */
@@ -659,18 +659,15 @@ static int run_import(struct imp *im, FILE *ids, long *ndups, long *n)
 	pipeline_free(im);
 	if (st)
 		return st;
-	if (im->rj.bad && !im->o->skip_bad) {
-		crm_warn("%ld bad %s, nothing imported", im->rj.bad, im->rj.bad == 1 ? "row" : "rows");
-		return EX_DATAERR;
-	}
+	if ((st = crm_rejects_status(&im->rj)))
+		return st;
 	if (im->empty_start && (st = schema_change(db, CRM_LEAD_INDEXES)))
 		return st;
 	if ((st = find_dups(im, ndups)) || (st = handle_dups(im)))
 		return st;
-	if (*ndups && im->o->on_duplicate == CRM_DUP_ERROR) {
-		crm_warn("%ld %s, nothing imported", *ndups, *ndups == 1 ? "duplicate" : "duplicates");
-		return EX_DATAERR;
-	}
+	if (im->o->on_duplicate == CRM_DUP_ERROR &&
+	    (st = crm_nothing_done(*ndups, "duplicate", "imported", EX_DATAERR)))
+		return st;
 	if ((st = collect(im, ids, n, &lo, &hi)))
 		return st;
 	/* scores follow the imported values (a no-op without scoring rules) */

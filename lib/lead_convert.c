@@ -1,4 +1,4 @@
-/* convert.c: see convert.h */
+/* lead_convert.c: see lead_convert.h */
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -6,7 +6,7 @@
 #include "audit.h"
 #include "account.h"
 #include "contact.h"
-#include "convert.h"
+#include "lead_convert.h"
 #include "db.h"
 #include "deal.h"
 #include "err.h"
@@ -118,9 +118,9 @@ static int convert_one(struct crm_ctx *ctx, const struct crm_convert *c, struct 
 	res->lead = c->lead_id;
 	if ((st = check_deal(ctx, c, where, &dv)))
 		return st;
-	crm_lead_rec_where(r, where);
+	crm_rec_where(r, where);
 	st = crm_lead_load(r, c->lead_id, true);
-	crm_lead_rec_where(r, NULL);
+	crm_rec_where(r, NULL);
 	if (st)
 		return st;
 #define V(f) crm_lead_rec_get(r, CRM_LF_##f)
@@ -253,10 +253,8 @@ int crm_lead_convert_tsv(struct crm_ctx *ctx, FILE *in, const char *name,
 			break;
 		}
 	}
-	if (!st && bad) {
-		crm_warn("%ld bad %s, nothing converted", bad, bad == 1 ? "row" : "rows");
-		st = first_bad;
-	}
+	if (!st)
+		st = crm_nothing_done(bad, "bad row", "converted", first_bad);
 	st = crm_ctx_end(ctx, st);
 	if (!st && out)
 		print_results(ctx, &rs, out);

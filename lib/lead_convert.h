@@ -1,11 +1,11 @@
-/* convert.h: lead conversion.  A qualified lead becomes an account (linked
+/* lead_convert.h: lead conversion.  A qualified lead becomes an account (linked
  * to an existing one when it is a duplicate: same normalised company,
  * phone or e-mail), a contact at it (linked the same way) and a deal in
  * the first open stage, which inherits the lead's owner, source and
  * campaign; the lead is marked converted and points to all three.  One
  * transaction, audited; only who may change the lead may convert it. */
-#ifndef CRM_CONVERT_H
-#define CRM_CONVERT_H
+#ifndef CRM_LEAD_CONVERT_H
+#define CRM_LEAD_CONVERT_H
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* db.c: the parts of db.h that every backend shares: the default path,
+/* db_common.c: the parts of db.h that every backend shares: the default path,
  * binding conveniences and the re-pointing of references. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
-/* import.h: bulk import of leads from CSV or TSV files, built for a million
+/* lead_import.h: bulk import of leads from CSV or TSV files, built for a million
  * rows: one pass, one transaction, a reused prepared insert, indexes built
  * after the load when the table started empty, duplicates found afterwards
  * with set operations, and memory that does not grow with the row count. */
-#ifndef CRM_IMPORT_H
-#define CRM_IMPORT_H
+#ifndef CRM_LEAD_IMPORT_H
+#define CRM_LEAD_IMPORT_H
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -1,0 +1,31 @@
+/* text.h: small text pieces every kind of record uses: trimming, the
+ * canonical form of a tag list, a growing string and a JSON object of
+ * strings built in it. */
+#ifndef CRM_TEXT_H
+#define CRM_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Trim ASCII and ideographic spaces at both ends, in place; returns s. */
+char *crm_trim(char *s);
+
+/* Split buf on , ， ; ； and rejoin the trimmed tags with "," without empties
+ * or repeats, in place (the result is never longer).  buf holds at most
+ * 1024 bytes of tags. */
+void crm_tags_canonical(char *buf);
+/* Canonical tags have plus given (remove: less given); malloc'd. */
+char *crm_tags_edit(const char *have, const char *given, bool remove);
+
+/* A growing string. */
+struct crm_buf {
+	char *s;
+	size_t len, cap;
+};
+void crm_buf_add(struct crm_buf *b, const char *s);
+/* Add "key":"value" to a JSON object being built in b (b->len 0 starts
+ * it); crm_json_end closes it, leaving "" when nothing was added. */
+void crm_json_member(struct crm_buf *b, const char *key, const char *value);
+void crm_json_end(struct crm_buf *b);
+
+#endif
