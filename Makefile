@@ -14,6 +14,8 @@ CC       ?= cc
 B        ?= build
 PKGS      = sqlite3 yaml-0.1 nettle
 CFLAGS   ?= -O2 -g
+# string literals are const in the code (tests may build argv from them)
+CODE_WARN = $(WARN) -Wwrite-strings
 WARN      = -std=c11 -Wall -Wextra -Wvla -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DCRM_VERSION='"$(VERSION)"' -Ilib
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lyaml -lnettle) -lcsv -lm
@@ -47,11 +49,11 @@ all: $(BIN_OUT)
 
 $(B)/lib/%.o: lib/%.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CODE_WARN) $(CFLAGS) -c -o $@ $<
 
 $(B)/cmd/%.o: cmd/%.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CODE_WARN) $(CFLAGS) -c -o $@ $<
 
 $(B)/libcrm.a: $(LIB_OBJ)
 	@rm -f $@

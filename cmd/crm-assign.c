@@ -178,9 +178,10 @@ int main(int argc, char **argv)
 		return crm_main(argc, argv, cmds, usage);
 	/* static: still reachable if a subcommand exits (-h) */
 	static char **args;
+	static char run[] = "run";
 	args = crm_xmalloc((size_t)(argc + 2) * sizeof *args);
 	args[0] = argv[0];
-	args[1] = "run";
+	args[1] = run;
 	memcpy(args + 2, argv + 1, (size_t)argc * sizeof *argv);
 	int st = crm_main(argc + 1, args, cmds, usage);
 	free(args);

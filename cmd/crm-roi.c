@@ -315,9 +315,10 @@ static char **with_report(int *argc, char **argv)
 	}
 	if (i < *argc)
 		return argv;
+	static char report[] = "report";
 	char **v = crm_xcalloc((size_t)*argc + 2, sizeof *v);
 	v[0] = argv[0];
-	v[1] = "report";
+	v[1] = report;
 	memcpy(v + 2, argv + 1, (size_t)(*argc - 1) * sizeof *v);
 	(*argc)++;
 	return v;

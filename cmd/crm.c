@@ -186,7 +186,8 @@ static int run_tool(const char *noun, char **argv)
 static int cmd_help(struct crm_opts *o, int argc, char **argv)
 {
 	if (argc > 1) {
-		char *args[] = {argv[1], "--help", NULL};
+		static char help[] = "--help";
+		char *args[] = {argv[1], help, NULL};
 		return run_tool(argv[1], args);
 	}
 	usage(stdout);

@@ -5,11 +5,13 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "colmap.h"
 #include "config_yaml.h"
 #include "db.h"
 #include "err.h"
 #include "opts.h"
+#include "text.h"
 
 struct map_entry {
 	char *header;
@@ -277,4 +279,32 @@ void crm_reject(struct crm_rejects *rj, const struct crm_rows *rows, const char 
 		rj->header_of = rows;
 	}
 	crm_rows_put_current(rows, rj->fp, why ? why : "malformed row");
+}
+
+char **crm_import_files(char **files, int *nfiles)
+{
+	static char dash[] = "-";
+	static char *stdin_only[] = {dash};
+	if (*nfiles)
+		return files;
+	*nfiles = 1;
+	return stdin_only;
+}
+
+int crm_import_audit(struct crm_db *db, const char *entity, long created, char *const *files,
+		     int nfiles)
+{
+	struct crm_buf b = {0};
+	char head[96];
+	if (!created)
+		return 0;
+	snprintf(head, sizeof head, "%ld %ss from ", created, entity);
+	crm_buf_add(&b, head);
+	for (int i = 0; i < nfiles; i++) {
+		crm_buf_add(&b, i ? ", " : "");
+		crm_buf_add(&b, strcmp(files[i], "-") ? files[i] : "stdin");
+	}
+	int st = crm_audit_write(db, entity, 0, "import", NULL, NULL, b.s);
+	free(b.s);
+	return st;
 }

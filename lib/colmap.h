@@ -62,6 +62,13 @@ int crm_import_inputs_open(struct crm_import_inputs *in, char *const *files, int
 			   const struct crm_config *cfg, const struct crm_colmap_alias *aliases,
 			   bool quiet);
 int crm_import_inputs_rewind(struct crm_import_inputs *in);
+/* The files an import reads: those named, or standard input ("-") when
+ * none is (*nfiles 0 becomes 1). */
+char **crm_import_files(char **files, int *nfiles);
+/* The one audit row of an import that created records: "N ENTITYs from
+ * FILE, ..." (stdin for "-").  0 or an exit status after reporting. */
+int crm_import_audit(struct crm_db *db, const char *entity, long created, char *const *files,
+		     int nfiles);
 void crm_import_inputs_close(struct crm_import_inputs *in);
 
 /* An import reads its rows twice, as a bulk update does (batch.h), so that

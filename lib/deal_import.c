@@ -445,23 +445,6 @@ static int import_file(struct imp *im, int fi)
 	return st;
 }
 
-static int audit_batch(struct imp *im, char **files, int nfiles)
-{
-	struct crm_buf b = {0};
-	char head[64];
-	if (!im->created)
-		return 0;
-	snprintf(head, sizeof head, "%ld deals from ", im->created);
-	crm_buf_add(&b, head);
-	for (int i = 0; i < nfiles; i++) {
-		crm_buf_add(&b, i ? ", " : "");
-		crm_buf_add(&b, strcmp(files[i], "-") ? files[i] : "stdin");
-	}
-	int st = crm_audit_write(im->ctx->db, "deal", 0, "import", NULL, NULL, b.s);
-	free(b.s);
-	return st;
-}
-
 static void print_ids(struct imp *im, FILE *out)
 {
 	struct crm_out *o = crm_out_new(out, im->ctx->opts->format, !im->ctx->opts->no_header);
@@ -516,20 +499,16 @@ static int run(void *arg, bool apply)
 		st = import_file(im, i);
 	if (!st)
 		st = crm_rejects_status(&im->rj);
-	return st || !apply ? st : audit_batch(im, im->files, im->nfiles);
+	return st || !apply ? st : crm_import_audit(im->ctx->db, "deal", im->created, im->files, im->nfiles);
 }
 
 int crm_deal_import(struct crm_ctx *ctx, const struct crm_deal_import_opts *o, char **files,
 		    int nfiles, FILE *out)
 {
-	static char *stdin_only[] = {"-"};
 	struct imp im = {.ctx = ctx, .o = o, .cfg = ctx->cfg};
 	struct crm_colmap_fields f = {&im, field_handle, field_name};
 	int st;
-	if (!nfiles) {
-		files = stdin_only;
-		nfiles = 1;
-	}
+	files = crm_import_files(files, &nfiles);
 	im.files = files;
 	im.nfiles = nfiles;
 	if ((st = check_opts(&im)) || (st = crm_colmap_new(o->map, &f, &im.map)) ||

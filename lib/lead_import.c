@@ -680,9 +680,8 @@ static int run_import(struct imp *im, FILE *ids, long *ndups, long *n)
 int crm_lead_import(struct crm_ctx *ctx, const struct crm_import_opts *o,
 		    char **files, int nfiles, FILE *out)
 {
-	static char *stdin_only[] = {"-"};
-	struct imp im = {.ctx = ctx, .o = o, .files = nfiles ? files : stdin_only,
-			 .nfiles = nfiles ? nfiles : 1};
+	files = crm_import_files(files, &nfiles);
+	struct imp im = {.ctx = ctx, .o = o, .files = files, .nfiles = nfiles};
 	bool dry = ctx->opts->dry_run;
 	long ndups = 0, n = 0;
 	FILE *ids = NULL;

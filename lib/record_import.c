@@ -385,7 +385,7 @@ static void check_parents(struct imp *im)
 		const struct link *l = &im->links[i];
 		int64_t parent = account_by_name(im->ctx, l->parent);
 		bool known = parent != 0, own = parent && parent == l->id;
-		char *norm, *end = "";
+		char *norm, *end;
 		if (!known && (norm = company_norm(l->parent))) {
 			known = im->nnames &&
 				bsearch(&norm, im->names, im->nnames, sizeof *im->names, cmp_str);
@@ -394,8 +394,13 @@ static void check_parents(struct imp *im)
 		}
 		/* an id not taken yet may be that of an account the rows make:
 		 * those come after the last one there is */
-		long long pid = *l->parent ? strtoll(l->parent, &end, 10) : 0;
-		if (!known && !*end && pid > last && pid - last <= (long long)im->nnames)
+		long long pid = 0;
+		bool number = true;
+		if (*l->parent) {
+			pid = strtoll(l->parent, &end, 10);
+			number = !*end;
+		}
+		if (!known && number && pid > last && pid - last <= (long long)im->nnames)
 			known = true;
 		if (!known || own) {
 			crm_warn("%s: %s '%s'", l->where, own ? "an account cannot be its own parent"
@@ -448,23 +453,6 @@ static int link_parents(struct imp *im)
 	return 0;
 }
 
-static int audit_batch(struct imp *im, char **files, int nfiles)
-{
-	struct crm_buf b = {0};
-	char head[96];
-	if (!im->created)
-		return 0;
-	snprintf(head, sizeof head, "%ld %ss from ", im->created, im->k->entity);
-	crm_buf_add(&b, head);
-	for (int i = 0; i < nfiles; i++) {
-		crm_buf_add(&b, i ? ", " : "");
-		crm_buf_add(&b, strcmp(files[i], "-") ? files[i] : "stdin");
-	}
-	int st = crm_audit_write(im->ctx->db, im->k->entity, 0, "import", NULL, NULL, b.s);
-	free(b.s);
-	return st;
-}
-
 /* One pass over every input: checking only, or writing (crm_import_run). */
 static int run(void *arg, bool apply)
 {
@@ -480,7 +468,7 @@ static int run(void *arg, bool apply)
 		free_links(im);
 	if (!st)
 		st = crm_rejects_status(&im->rj);
-	return st || !apply ? st : audit_batch(im, im->files, im->nfiles);
+	return st || !apply ? st : crm_import_audit(im->ctx->db, im->k->entity, im->created, im->files, im->nfiles);
 }
 
 static void print_ids(struct imp *im, FILE *out)
@@ -505,14 +493,10 @@ static void print_ids(struct imp *im, FILE *out)
 int crm_rec_import(struct crm_ctx *ctx, const struct crm_kind *k,
 		   const struct crm_rec_import_opts *o, char **files, int nfiles, FILE *out)
 {
-	static char *stdin_only[] = {"-"};
 	struct imp im = {.ctx = ctx, .k = k, .o = o};
 	int st;
 
-	if (!nfiles) {
-		files = stdin_only;
-		nfiles = 1;
-	}
+	files = crm_import_files(files, &nfiles);
 	im.files = files;
 	im.nfiles = nfiles;
 	im.rec = crm_rec_new(ctx, k);

@@ -392,7 +392,8 @@ static void print_chart(const struct crm_roi_filter *f, const struct channel *ch
 int crm_roi_report(struct crm_ctx *ctx, const struct crm_roi_filter *f, FILE *out)
 {
 	struct crm_roi_window w;
-	struct channel *ch = NULL, total = {.source = "total", .campaign = ""};
+	static char total_name[] = "total", no_campaign[] = "";
+	struct channel *ch = NULL, total = {.source = total_name, .campaign = no_campaign};
 	size_t n = 0, cap = 0;
 	/* Costs are company-wide; set against one rep's revenue they would
 	 * make a figure that answers nothing.  Managers and admins see the

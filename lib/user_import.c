@@ -456,15 +456,11 @@ static int run(void *arg, bool apply)
 int crm_user_import(struct crm_ctx *ctx, const struct crm_user_import_opts *o,
 		    char **files, int nfiles, FILE *out)
 {
-	static char *stdin_only[] = {"-"};
 	struct uimp im = {.ctx = ctx, .o = o};
 	struct crm_colmap_fields f = {NULL, field_handle, field_name};
 	int st;
 
-	if (!nfiles) {
-		files = stdin_only;
-		nfiles = 1;
-	}
+	files = crm_import_files(files, &nfiles);
 	if ((st = crm_ctx_require_admin(ctx, "import users")))
 		return st;
 	if (ctx->actor.single_user) {
