@@ -231,12 +231,12 @@ Try 'crm-account --help'."
 	crm-contact add --name 张三 --account 2 >/dev/null
 	crm-lead add --name 王伟 --company 长江电子 --owner ann >/dev/null
 	crm-lead add --name 路人 --owner ann >/dev/null
-	sqlite3 "$CRM_DB" "UPDATE leads SET account_id = 1 WHERE id = 1;
-		INSERT INTO deals (title, account_id, contact_id, stage, status, amount, expected_close,
-		  owner_id, created_at, updated_at, stage_changed_at) VALUES
-		('Servers', 1, 1, 'proposal', 'open', 12000050, '2026-04-30', 3, '$CRM_NOW', '$CRM_NOW', '$CRM_NOW'),
-		('Support', 1, NULL, 'won', 'won', 300000, '2026-02-28', 3, '$CRM_NOW', '$CRM_NOW', '$CRM_NOW'),
-		('Elsewhere', 2, NULL, 'contact', 'open', 100, NULL, 3, '$CRM_NOW', '$CRM_NOW', '$CRM_NOW')"
+	fixture_sql "UPDATE leads SET account_id = 1 WHERE id = 1"
+	crm-stage add --title Servers --account 1 --contact 1 --stage proposal --amount 120000.50 \
+		--close-date 2026-04-30 --owner ann -q
+	crm-stage add --title Support --account 1 --amount 3000 --close-date 2026-02-28 --owner ann -q
+	crm-stage won 2 -q
+	crm-stage add --title Elsewhere --account 2 --amount 1 --owner ann -q
 	log() { crm-log add "--$1" "$2" --kind "$3" --at "$4" "$5" >/dev/null; }
 	log account 1 call 2026-02-20T02:00:00Z a1
 	log contact 1 wechat 2026-01-15T03:00:00Z c1
@@ -360,9 +360,8 @@ Try 'crm-account --help'."
 	crm-lead add --name 王伟 >/dev/null
 	crm-log add --account 3 --kind call 'about the deal' >/dev/null
 	crm-task add --account 3 --title 'follow up' --due 2026-03-05 >/dev/null
-	sqlite3 "$CRM_DB" "UPDATE leads SET account_id = 3;
-		INSERT INTO deals (title, account_id, stage, created_at, updated_at, stage_changed_at)
-		VALUES ('d', 3, 'contact', '$CRM_NOW', '$CRM_NOW', '$CRM_NOW')"
+	fixture_sql "UPDATE leads SET account_id = 3"
+	crm-stage add --title d --account 3 -q
 	run crm-account merge 1 3 -n
 	assert_output "id	field	old_value	new_value
 1	email		bd@baidu.example

@@ -30,7 +30,7 @@ bob_setup() {
 	crm-user add --login bob --name Bob --team east --manager emgr >/dev/null
 	give bob 7
 	crm-log add --lead 2 --kind call 'called' >/dev/null
-	q "UPDATE leads SET status = 'converted' WHERE id = 7"
+	crm-lead update 7 --status converted -q
 	crm-task add --title 'send catalogue' --due 3d --owner bob >/dev/null
 }
 

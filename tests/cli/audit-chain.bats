@@ -32,7 +32,7 @@ rows() { sqlite3 "$CRM_DB" "SELECT count(*) FROM audit"; }
 	setup_team
 	crm-lead update 2 --city 杭州 >/dev/null
 	id=$(sqlite3 "$CRM_DB" "SELECT id FROM audit WHERE field = 'city'")
-	sqlite3 "$CRM_DB" "UPDATE audit SET new_value = '北京' WHERE id = $id"
+	fixture_sql "UPDATE audit SET new_value = '北京' WHERE id = $id"
 	must_fail 65 crm check
 	assert_line "crm: $CRM_DB: audit row $id altered or inserted (hash does not chain)"
 	assert_line "audit	failed"
@@ -40,7 +40,7 @@ rows() { sqlite3 "$CRM_DB" "SELECT count(*) FROM audit"; }
 
 @test "a changed actor breaks the chain too" {
 	setup_team
-	sqlite3 "$CRM_DB" "UPDATE audit SET actor = 'wang' WHERE id = 2"
+	fixture_sql "UPDATE audit SET actor = 'wang' WHERE id = 2"
 	must_fail 65 crm check
 	assert_line "crm: $CRM_DB: audit row 2 altered or inserted (hash does not chain)"
 }
@@ -51,17 +51,17 @@ rows() { sqlite3 "$CRM_DB" "SELECT count(*) FROM audit"; }
 	crm-lead update 2 --city 杭州 >/dev/null
 	crm-lead update 3 --city 深圳 >/dev/null
 	n=$(rows)
-	sqlite3 "$CRM_DB" "DELETE FROM audit WHERE id IN ($((n - 2)), $((n - 1)))"
+	fixture_sql "DELETE FROM audit WHERE id IN ($((n - 2)), $((n - 1)))"
 	must_fail 65 crm check
 	assert_line "crm: $CRM_DB: audit rows $((n - 2))-$((n - 1)) deleted"
-	sqlite3 "$CRM_DB" "DELETE FROM audit WHERE id = 2"
+	fixture_sql "DELETE FROM audit WHERE id = 2"
 	must_fail 65 crm check
 	assert_line "crm: $CRM_DB: audit row 2 deleted"
 }
 
 @test "a row inserted by hand is named" {
 	setup_team
-	sqlite3 "$CRM_DB" "INSERT INTO audit (at, actor, tool, entity, entity_id, action)
+	fixture_sql "INSERT INTO audit (at, actor, tool, entity, entity_id, action)
 		VALUES ('2026-03-02T09:00:00Z', 'boss', 'crm-lead', 'lead', 1, 'delete')"
 	must_fail 65 crm check
 	assert_line "crm: $CRM_DB: audit row $(rows) has no hash (inserted outside crm)"
@@ -93,8 +93,8 @@ rows() { sqlite3 "$CRM_DB" "SELECT count(*) FROM audit"; }
 
 @test "a database from before the chain is chained when it is migrated" {
 	no_db
-	sqlite3 "$CRM_DB" <"$FIXTURES/schema-v1.sql"
-	sqlite3 "$CRM_DB" "INSERT INTO audit (at, actor, tool, entity, entity_id, action, field, new_value)
+	fixture "$FIXTURES/schema-v1.sql"
+	fixture_sql "INSERT INTO audit (at, actor, tool, entity, entity_id, action, field, new_value)
 		VALUES ('2026-01-01T00:00:00Z', 'root', 'crm-lead', 'lead', 1, 'create', 'name', '张伟')"
 	CRM_USER=root run crm check
 	assert_success

@@ -203,9 +203,8 @@ crm-contact: 2 bad rows, nothing updated"
 	crm-lead add --name x >/dev/null
 	crm-log add --contact 2 --kind call 'talked' >/dev/null
 	crm-task add --contact 2 --title 'call back' --due 2026-03-05 >/dev/null
-	sqlite3 "$CRM_DB" "UPDATE leads SET contact_id = 2;
-		INSERT INTO deals (title, contact_id, stage, created_at, updated_at, stage_changed_at)
-		VALUES ('d', 2, 'contact', '$CRM_NOW', '$CRM_NOW', '$CRM_NOW')"
+	fixture_sql "UPDATE leads SET contact_id = 2"
+	crm-stage add --title d --contact 2 -q
 	crm-contact merge 1 2 3
 	run sqlite3 "$CRM_DB" "SELECT id, name, email FROM contacts ORDER BY id"
 	assert_output "1|王伟|ww@cj.example

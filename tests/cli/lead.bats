@@ -291,11 +291,10 @@ disqualify|disqualify_reason||没有预算"
 	crm-lead add --name 王伟 --phone 13800138000 --tags a --region 北京 >/dev/null
 	crm-lead add --name 'Wang Wei' --phone 13800138000 --email w@x.cn --tags b,a --region 上海 \
 		--notes 'dup notes' >/dev/null
-	sqlite3 "$CRM_DB" "INSERT INTO interactions (subject_type, subject_id, kind, at, summary, created_at)
-		VALUES ('lead', 2, 'call', '2026-03-01T00:00:00Z', 'called', '2026-03-01T00:00:00Z');
-		INSERT INTO tasks (subject_type, subject_id, title, due, created_at)
-		VALUES ('lead', 2, 'call back', '2026-03-05T00:00:00Z', '2026-03-01T00:00:00Z');
-		INSERT INTO pool_events (lead_id, action, at) VALUES (2, 'release', '2026-03-01T00:00:00Z');"
+	crm-log add --lead 2 --kind call --at 2026-03-01T00:00:00Z called -q </dev/null
+	crm-task add --lead 2 --title 'call back' --due 2026-03-05 -q
+	# no tool writes a release of a lead to the pool
+	fixture_sql "INSERT INTO pool_events (lead_id, action, at) VALUES (2, 'release', '2026-03-01T00:00:00Z')"
 	run crm-lead merge 1 2 -n
 	assert_success
 	assert_output "id	field	old_value	new_value
@@ -328,8 +327,7 @@ Try 'crm-lead --help'."
 	crm-lead add --name 王伟 --company Acme --phone 13800138000 --email w@x.cn --notes 秘密 \
 		--source expo --region 北京 >/dev/null
 	crm-lead update 1 --phone 13900139000
-	sqlite3 "$CRM_DB" "INSERT INTO interactions (subject_type, subject_id, kind, at, summary, next_step, created_at)
-		VALUES ('lead', 1, 'call', '2026-03-01T00:00:00Z', '聊了预算', '再打', '2026-03-01T00:00:00Z')"
+	crm-log add --lead 1 --kind call --at 2026-03-01T00:00:00Z --next 再打 聊了预算 -q </dev/null
 	run crm-lead forget 1 -n
 	assert_output "entity	id	found_by	erased
 lead	1	given	name,phone,email,notes

@@ -70,7 +70,7 @@ $(expect_funnel -v OWNERS=2,5,6,7)"
 	rm -f "$CRM_DB"
 	crm init >/dev/null
 	# leads 1-6 come in in January 2026, lead 7 in December and converts in January
-	sqlite3 "$CRM_DB" "
+	fixture_sql "
 	INSERT INTO leads (id, status, created_at, updated_at, first_contact_at) VALUES
 	  (1, 'converted', '2026-01-05T02:00:00Z', '2026-01-05T02:00:00Z', '2026-01-05T03:00:00Z'),
 	  (2, 'converted', '2026-01-05T02:00:00Z', '2026-01-05T02:00:00Z', '2026-01-05T03:00:00Z'),

@@ -215,7 +215,7 @@ EOF
 	must_fail 65 crm-stage stages --pipeline nope
 	assert_output "crm-stage: unknown pipeline 'nope'"
 	# a pipeline the config no longer has
-	q "UPDATE deals SET pipeline = 'gone' WHERE id = 2"
+	fixture_sql "UPDATE deals SET pipeline = 'gone' WHERE id = 2"
 	must_fail 78 crm-stage move 2 contact
 	assert_output "crm-stage: deal 2: pipeline 'gone' is not in the config"
 }
