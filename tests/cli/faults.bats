@@ -8,6 +8,10 @@
 load helper
 bats_require_minimum_version 1.5.0
 
+# One test at a time under bats --jobs: a writer is caught mid-transaction
+# by polling, and eight writers race each other.
+setup_file() { export BATS_NO_PARALLELIZE_WITHIN_FILE=true; }
+
 q() { sqlite3 -separator '	' "$CRM_DB" "$@"; }
 
 # Does some process hold the write lock?  (sqlite3 waits for nothing.)

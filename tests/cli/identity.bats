@@ -7,6 +7,10 @@
 
 load helper
 
+# One test at a time under bats --jobs: the tests add and remove Unix
+# users and groups, and /etc/passwd and /etc/group take one writer at a time.
+setup_file() { export BATS_NO_PARALLELIZE_WITHIN_FILE=true; }
+
 snapshot() { sqlite3 "$CRM_DB" "SELECT * FROM users; SELECT * FROM leads; SELECT count(*) FROM audit"; }
 
 # Unix users and a group with names of this run only, removed in teardown.

@@ -5,6 +5,10 @@
 
 load helper
 
+# One test at a time under bats --jobs: each holds the write lock for ten
+# seconds and runs a string of commands that must finish inside them.
+setup_file() { export BATS_NO_PARALLELIZE_WITHIN_FILE=true; }
+
 setup_leads() {
 	crm init -q
 	printf 'name,phone,city\nA,13800000001,上海\nB,13800000002,杭州\nC,13800000003,北京\n' >l.csv
