@@ -14,7 +14,7 @@ setup_team() {
 	crm-lead import leads.csv >/dev/null 2>&1
 }
 
-rows() { sqlite3 "$CRM_DB" "SELECT count(*) FROM audit"; }
+rows() { db_query "SELECT count(*) FROM audit"; }
 
 @test "every audit row is chained, and check counts them" {
 	setup_team
@@ -24,14 +24,14 @@ rows() { sqlite3 "$CRM_DB" "SELECT count(*) FROM audit"; }
 	assert_success
 	assert_line "audit	ok"
 	assert_line "audit_rows	$(rows)"
-	run sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE typeof(hash) <> 'blob' OR length(hash) <> 32"
+	run db_query "SELECT count(*) FROM audit WHERE typeof(hash) <> 'blob' OR length(hash) <> 32"
 	assert_output 0
 }
 
 @test "an altered audit row is named" {
 	setup_team
 	crm-lead update 2 --city 杭州 >/dev/null
-	id=$(sqlite3 "$CRM_DB" "SELECT id FROM audit WHERE field = 'city'")
+	id=$(db_query "SELECT id FROM audit WHERE field = 'city'")
 	fixture_sql "UPDATE audit SET new_value = '北京' WHERE id = $id"
 	must_fail 65 crm check
 	assert_line "crm: $CRM_DB: audit row $id altered or inserted (hash does not chain)"
@@ -71,7 +71,7 @@ rows() { sqlite3 "$CRM_DB" "SELECT count(*) FROM audit"; }
 	setup_team
 	crm-lead update 1 --phone 13800000000 >/dev/null
 	crm-lead forget 1 >/dev/null
-	run sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE entity = 'lead' AND entity_id = 1
+	run db_query "SELECT count(*) FROM audit WHERE entity = 'lead' AND entity_id = 1
 		AND (old_value LIKE '%1380000%' OR new_value LIKE '%1380000%')"
 	assert_output 0
 	run crm check
@@ -87,7 +87,7 @@ rows() { sqlite3 "$CRM_DB" "SELECT count(*) FROM audit"; }
 	run crm check
 	assert_success
 	assert_line "audit	ok"
-	run sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE entity = 'task' AND action = 'create'"
+	run db_query "SELECT count(*) FROM audit WHERE entity = 'task' AND action = 'create'"
 	[ "$output" -ge 9 ]
 }
 
@@ -99,6 +99,6 @@ rows() { sqlite3 "$CRM_DB" "SELECT count(*) FROM audit"; }
 	CRM_USER=root run crm check
 	assert_success
 	assert_line "audit	ok"
-	run sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE hash IS NULL"
+	run db_query "SELECT count(*) FROM audit WHERE hash IS NULL"
 	assert_output 0
 }

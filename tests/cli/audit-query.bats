@@ -16,7 +16,7 @@ setup_team() {
 	CRM_NOW=2026-03-06T09:00:00Z crm-account add --name Acme >/dev/null
 }
 
-q() { sqlite3 -separator "$(printf '\t')" "$CRM_DB" "$1"; }
+q() { db_query_tsv "$1"; }
 
 @test "no filter: every row in id order, with the columns named" {
 	setup_team

@@ -49,7 +49,7 @@ load helper
 	fixture "$FIXTURES/schema-v1.sql"
 	CRM_USER=root run crm check
 	assert_success
-	run sqlite3 "$CRM_DB" "PRAGMA user_version; SELECT login FROM users; SELECT name, phone_norm, owner_id FROM leads"
+	run db_query "PRAGMA user_version; SELECT login FROM users; SELECT name, phone_norm, owner_id FROM leads"
 	assert_line --index 1 root
 	assert_line --index 2 "张伟|13812345678|1"
 	[ "${lines[0]}" -eq "$(crm version | sed 's/.*schema version \([0-9]*\).*/\1/')" ]

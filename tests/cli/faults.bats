@@ -12,7 +12,7 @@ bats_require_minimum_version 1.5.0
 # by polling, and eight writers race each other.
 setup_file() { export BATS_NO_PARALLELIZE_WITHIN_FILE=true; }
 
-q() { sqlite3 -separator '	' "$CRM_DB" "$@"; }
+q() { db_query_tsv "$@"; }
 
 # Does some process hold the write lock?  (sqlite3 waits for nothing.)
 write_locked() { ! sqlite3 "$CRM_DB" 'BEGIN IMMEDIATE; ROLLBACK;' 2>/dev/null; }

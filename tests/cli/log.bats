@@ -20,7 +20,7 @@ team_setup() {
 	crm-lead add --name 王五 --region 浙江 --source expo >/dev/null
 }
 
-sql() { sqlite3 "$CRM_DB" "$@"; }
+sql() { db_query "$@"; }
 
 @test "a call on a new lead: printed, lead contacted, first and last activity set, audited" {
 	team_setup

@@ -20,7 +20,7 @@ setup_team() {
 	crm-user add --login rep3 --name 'Rep Three' --team west >/dev/null
 }
 
-q() { sqlite3 -separator '	' "$CRM_DB" "$@"; }
+q() { db_query_tsv "$@"; }
 
 @test "a converted lead's deal goes through every default stage to won; history has time and actor" {
 	setup_team

@@ -26,7 +26,7 @@ team_setup() {
 	crm-lead add --name 钱七 --owner mgr >/dev/null
 }
 
-sql() { sqlite3 "$CRM_DB" "$@"; }
+sql() { db_query "$@"; }
 
 # days FROM TO: calendar days between two dates
 days() { echo $(( ($(date -u -d "$2" +%s) - $(date -u -d "$1" +%s)) / 86400 )); }
