@@ -38,12 +38,12 @@ MAN7     = $(sort $(wildcard man/man7/*.7))
 MANS     = $(MAN1) $(MAN5) $(MAN7)
 
 DEB_PKGS = libsqlite3-dev libyaml-dev libcsv-dev nettle-dev pkg-config libcmocka-dev \
-           bats bats-assert bats-support mandoc sqlite3 gnuplot-nox fonts-noto-cjk \
+           bats bats-assert bats-support parallel mandoc sqlite3 gnuplot-nox fonts-noto-cjk \
            python3
 # only for make fuzz and make valgrind
 DEV_PKGS = clang libclang-rt-14-dev valgrind
 
-.PHONY: all deps demo check test unit cli lint install uninstall clean bench fuzz valgrind
+.PHONY: all deps demo check check-full test unit cli lint install uninstall clean bench fuzz valgrind
 
 all: $(BIN_OUT)
 
@@ -73,12 +73,18 @@ deps:
 demo: deps all
 	@sh examples/demo.sh $(B)/bin
 
-# make check: unit and command-line tests, the man page lint, then the same
-# tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
-check:
-	@$(MAKE) --no-print-directory all units B=$(B) >/dev/null
-	@$(MAKE) --no-print-directory all units B=build-san SANITIZE=address,undefined CFLAGS='-O1 -g' >/dev/null
-	@sh tests/run.sh $(B) build-san $(MANS)
+# make check: unit and command-line tests and the man page lint, then under
+# AddressSanitizer and UndefinedBehaviorSanitizer the unit tests (with the
+# fuzz regressions), faults.bats and a slice of the command-line tests
+# that runs every tool (SLICE in tests/run.sh).  make check-full runs
+# every command-line test under the sanitizers too.
+SAN_FLAGS = B=build-san SANITIZE=address,undefined CFLAGS='-O1 -g'
+JOBS     ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+
+check check-full:
+	@$(MAKE) --no-print-directory -j$(JOBS) all units B=$(B) >/dev/null
+	@$(MAKE) --no-print-directory -j$(JOBS) all units $(SAN_FLAGS) >/dev/null
+	@sh tests/run.sh $(if $(filter check-full,$@),-f) $(B) build-san $(MANS)
 
 units: $(UNIT_OUT)
 

@@ -9,7 +9,7 @@ done
 [ -z "$missing" ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then
 	echo "crm: please install:$missing" >&2
-	echo "crm: (Debian names; elsewhere: sqlite3, libyaml, libcsv, pkg-config, cmocka, bats with bats-assert and bats-support, mandoc, gnuplot)" >&2
+	echo "crm: (Debian names; elsewhere: sqlite3, libyaml, libcsv, pkg-config, cmocka, bats with bats-assert and bats-support, GNU parallel, mandoc, gnuplot)" >&2
 	exit 1
 fi
 sudo=

@@ -1,39 +1,116 @@
 #!/bin/sh
-# Run every test once per build directory given (the plain build, then the
+# Run the tests once per build directory given (the plain build, then the
 # sanitizer build), lint the man pages, and end with "N passed, N failed".
-# usage: tests/run.sh BUILD [SANBUILD] MANPAGE...
+# usage: tests/run.sh [-f] BUILD [SANBUILD] MANPAGE...
+#
+# BUILD runs every unit and command-line test.  SANBUILD runs every unit
+# test (the fuzz regressions among them) and the command-line test files
+# of SLICE below; with -f (make check-full) every command-line test.
+#
+# The command-line test files run CRM_TEST_JOBS at a time (default: one
+# more than the CPUs; 1 without GNU parallel), the tests of a file one
+# after the other (bats runs a test in parallel with its neighbours at
+# about twice the overhead, and some must not: faults.bats, write-lock.bats and
+# identity.bats).  The longest files go FIRST, so that the others fill in
+# around them.  Each test starts from a copy of one database made by crm
+# init per build (CRM_TEST_TEMPLATE, see tests/cli/helper.bash).
+FIRST="faults.bats inputs.bats report.bats lead-import.bats stage-import.bats
+	visibility.bats roi.bats log.bats report-more.bats lead.bats write-lock.bats"
+
+# Under the sanitizers by default: faults.bats, and files that run every
+# tool and every input path (CSV and TSV imports, bulk updates on stdin,
+# bad rows of each importer, reject files), cheap ones where a tool has
+# several.  make check-full runs every file.
+SLICE="faults.bats write-lock.bats outfiles.bats crm.bats lead.bats lead-import.bats
+	account.bats contact.bats assign-pool.bats task-remind.bats stage.bats
+	report-cli.bats user.bats user-import.bats privacy.bats"
+
+full=
+if [ "${1-}" = -f ]; then
+	full=1
+	shift
+fi
 top=$(cd "$(dirname "$0")/.." && pwd)
 builds="$1 $2"
+san=$2
 shift 2
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+tmpl=$(mktemp -d)
+trap 'rm -rf "$log" "$tmpl"' EXIT
+
+jobs=${CRM_TEST_JOBS:-$(($(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1) + 1))}
+if [ "$jobs" -gt 1 ] && ! command -v parallel >/dev/null 2>&1; then
+	echo "tests/run.sh: no GNU parallel, running one test at a time (make deps installs it)"
+	jobs=1
+fi
 
 run_tap() {	# label command... ; TAP on stdout, counted afterwards
 	label=$1; shift
-	"$@" >"$log.out" 2>&1
+	out=$tmpl/$(echo "$label" | tr -c 'A-Za-z0-9_-' _)
+	"$@" >"$out" 2>&1
 	st=$?
-	ok=$(grep -c '^ok ' "$log.out")
-	bad=$(grep -c '^not ok ' "$log.out")
+	ok=$(grep -c '^ok ' "$out")
+	bad=$(grep -c '^not ok ' "$out")
 	if [ "$bad" -gt 0 ] || { [ "$st" -ne 0 ] && [ "$ok" -eq 0 ]; }; then
-		cat "$log.out"
+		cat "$out"
 		[ "$bad" -eq 0 ] && bad=1
 	fi
 	echo "$label: $ok passed, $bad failed"
 	echo "$ok $bad" >>"$log"
-	rm -f "$log.out"
+	rm -f "$out"
 }
 
+# cli_files BUILD: the command-line test files to run for the build, FIRST first
+cli_files() {
+	for f in $FIRST "$top"/tests/cli/*.bats; do
+		n=$(basename "$f")
+		case " $(echo $FIRST) " in *" $n "*) [ "$f" = "$n" ] || continue ;; esac
+		if [ "$1" = "$san" ] && [ -z "$full" ]; then
+			case " $(echo $SLICE) " in *" $n "*) ;; *) continue ;; esac
+		fi
+		[ -e "$top/tests/cli/$n" ] && echo "$top/tests/cli/$n"
+	done
+}
+
+# The unit tests of every build, one at a time beside the command-line tests.
 for b in $builds; do
 	[ -d "$top/$b" ] || continue
 	for t in "$top/$b"/tests/test_*; do
 		[ -x "$t" ] || continue
 		run_tap "$b unit $(basename "$t")" env CMOCKA_MESSAGE_OUTPUT=TAP "$t"
 	done
-	if ls "$top"/tests/cli/*.bats >/dev/null 2>&1; then
-		run_tap "$b cli" env PATH="$top/$b/bin:$PATH" CRM_TEST_BUILD="$top/$b" \
-			bats --tap "$top"/tests/cli
+done >"$tmpl/units" &
+units=$!
+
+for b in $builds; do
+	[ -d "$top/$b" ] || continue
+	ls "$top"/tests/cli/*.bats >/dev/null 2>&1 || continue
+
+	rm -rf "$tmpl/db"
+	mkdir "$tmpl/db"
+	if (unset CRM_CONFIG; CRM_DB="$tmpl/db/crm.db" XDG_CONFIG_HOME="$tmpl/db/config" \
+		"$top/$b/bin/crm" init -q); then
+		template=$tmpl/db/crm.db
+	else
+		echo "$b: crm init failed; each test runs it itself"
+		echo "0 1" >>"$log"
+		template=
 	fi
+	what="all files"
+	[ "$b" = "$san" ] && [ -z "$full" ] && what="the slice"
+	files=$(cli_files "$b")
+	(
+		export PATH="$top/$b/bin:$PATH" CRM_TEST_BUILD="$top/$b" CRM_TEST_TEMPLATE="$template"
+		if [ "$jobs" -gt 1 ]; then
+			run_tap "$b cli ($what, $jobs files at once)" \
+				bats --tap --jobs "$jobs" --no-parallelize-within-files $files
+		else
+			run_tap "$b cli ($what)" bats --tap $files
+		fi
+	)
 done
+wait "$units"
+cat "$tmpl/units"
 
 for m in "$@"; do
 	if out=$(sh "$top/tests/lint-man.sh" "$m"); then

@@ -32,9 +32,9 @@ people() {
 	assert_success
 	assert_line --index 0 "$HEADER"
 	assert_line --index 1 "1	长江电子有限公司	制造				138 0013 8000			b,a			2026-03-02T09:00:00Z"
-	run sqlite3 "$CRM_DB" "SELECT name_norm, phone_norm FROM accounts"
+	run db_query "SELECT name_norm, phone_norm FROM accounts"
 	assert_output "长江电子|13800138000"
-	run sqlite3 "$CRM_DB" "SELECT actor, tool, action, field, new_value FROM audit ORDER BY id"
+	run db_query "SELECT actor, tool, action, field, new_value FROM audit ORDER BY id"
 	assert_output "tester|crm-account|create|name|长江电子有限公司
 tester|crm-account|create|industry|制造
 tester|crm-account|create|phone|138 0013 8000
@@ -68,7 +68,7 @@ Try 'crm-account --help'."
 	must_fail 64 crm-account frobnicate
 	assert_output "crm-account: unknown command 'frobnicate'
 Try 'crm-account --help'."
-	run sqlite3 "$CRM_DB" "SELECT count(*) FROM accounts; SELECT count(*) FROM audit"
+	run db_query "SELECT count(*) FROM accounts; SELECT count(*) FROM audit"
 	assert_output "0
 0"
 }
@@ -91,10 +91,10 @@ EOF
 	assert_success
 	# money is stored as all money is, "1234.50", as for leads and deals
 	assert_output "1	x											2026-03-02T09:00:00Z	1200.50	gold"
-	run sqlite3 "$CRM_DB" "SELECT custom FROM accounts"
+	run db_query "SELECT custom FROM accounts"
 	assert_output '{"revenue":"1200.50","tier":"gold"}'
 	crm-account update 1 --set tier= --set revenue=99
-	run sqlite3 "$CRM_DB" "SELECT custom FROM accounts"
+	run db_query "SELECT custom FROM accounts"
 	assert_output '{"revenue":"99.00"}'
 	must_fail 65 crm-account update 1 --set revenue=
 	assert_output "crm-account: account 1: revenue cannot be empty"
@@ -151,11 +151,11 @@ Try 'crm-account --help'."
 	assert_output "id	field	old_value	new_value
 2	size		50
 2	city		上海"
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE action = 'update'")" = 0 ]
+	[ "$(db_query "SELECT count(*) FROM audit WHERE action = 'update'")" = 0 ]
 	run crm-account update 2 --city 上海 --region 上海 --size 50
 	assert_success
 	assert_output ""
-	run sqlite3 "$CRM_DB" "SELECT entity_id, field, old_value, new_value FROM audit WHERE action = 'update'"
+	run db_query "SELECT entity_id, field, old_value, new_value FROM audit WHERE action = 'update'"
 	assert_output "2|size||50
 2|city||上海"
 	must_fail 65 crm-account update 2 --name ''
@@ -183,7 +183,7 @@ Try 'crm-account --help'."
 1	武汉	500
 2		10
 3		"
-	before=$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit")
+	before=$(db_query "SELECT count(*) FROM audit")
 	run --separate-stderr crm-account update <<<"$(printf 'id\tcity\tphone\n1\t宜昌\t\n9\tx\t\nx\ty\t\n2\tz\tbad-phone\n3\tw\n')"
 	[ "$status" -eq 65 ]
 	assert_equal "$stderr" "crm-account: stdin:3: account 9 not found
@@ -191,8 +191,8 @@ crm-account: stdin:4: invalid account id 'x'
 crm-account: stdin:5: invalid phone 'bad-phone'
 crm-account: stdin:6: expected 3 fields, got 2
 crm-account: 4 bad rows, nothing updated"
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit")" = "$before" ]
-	[ "$(sqlite3 "$CRM_DB" "SELECT city FROM accounts WHERE id = 1")" = 武汉 ]
+	[ "$(db_query "SELECT count(*) FROM audit")" = "$before" ]
+	[ "$(db_query "SELECT city FROM accounts WHERE id = 1")" = 武汉 ]
 	must_fail 65 crm-account update <<<"$(printf 'city\nx\n')"
 	assert_output "crm-account: stdin:1: missing column 'id'"
 	must_fail 65 crm-account update <<<"$(printf 'id\tcity\n1\t\377\n')"
@@ -211,7 +211,7 @@ crm-account: 4 bad rows, nothing updated"
 1	tags	vip,gold,big	gold"
 	crm-account untag 1 vip big
 	[ "$(crm-account list -H --fields tags --limit 1)" = gold ]
-	run sqlite3 "$CRM_DB" "SELECT action, old_value, new_value FROM audit WHERE field = 'tags' AND entity_id = 1"
+	run db_query "SELECT action, old_value, new_value FROM audit WHERE field = 'tags' AND entity_id = 1"
 	assert_output "create||vip
 tag|vip|vip,gold,big
 untag|vip,gold,big|gold"
@@ -231,12 +231,12 @@ Try 'crm-account --help'."
 	crm-contact add --name 张三 --account 2 >/dev/null
 	crm-lead add --name 王伟 --company 长江电子 --owner ann >/dev/null
 	crm-lead add --name 路人 --owner ann >/dev/null
-	sqlite3 "$CRM_DB" "UPDATE leads SET account_id = 1 WHERE id = 1;
-		INSERT INTO deals (title, account_id, contact_id, stage, status, amount, expected_close,
-		  owner_id, created_at, updated_at, stage_changed_at) VALUES
-		('Servers', 1, 1, 'proposal', 'open', 12000050, '2026-04-30', 3, '$CRM_NOW', '$CRM_NOW', '$CRM_NOW'),
-		('Support', 1, NULL, 'won', 'won', 300000, '2026-02-28', 3, '$CRM_NOW', '$CRM_NOW', '$CRM_NOW'),
-		('Elsewhere', 2, NULL, 'contact', 'open', 100, NULL, 3, '$CRM_NOW', '$CRM_NOW', '$CRM_NOW')"
+	fixture_sql "UPDATE leads SET account_id = 1 WHERE id = 1"
+	crm-stage add --title Servers --account 1 --contact 1 --stage proposal --amount 120000.50 \
+		--close-date 2026-04-30 --owner ann -q
+	crm-stage add --title Support --account 1 --amount 3000 --close-date 2026-02-28 --owner ann -q
+	crm-stage won 2 -q
+	crm-stage add --title Elsewhere --account 2 --amount 1 --owner ann -q
 	log() { crm-log add "--$1" "$2" --kind "$3" --at "$4" "$5" >/dev/null; }
 	log account 1 call 2026-02-20T02:00:00Z a1
 	log contact 1 wechat 2026-01-15T03:00:00Z c1
@@ -317,7 +317,7 @@ Try 'crm-account --help'."
 	[ "$(ids boss)" = "1 3 " ]
 	[ "$(ids ann)" = "1 " ]
 	[ "$(ids bob)" = "2 " ]
-	audit=$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit")
+	audit=$(db_query "SELECT count(*) FROM audit")
 	must_fail 77 crm-account show 2 --as ann
 	assert_output "crm-account: permission denied: account 2 is not visible to 'ann'"
 	must_fail 77 crm-account show 3 --as ann
@@ -334,8 +334,8 @@ Try 'crm-account --help'."
 	assert_output "crm-contact: permission denied: account 2 is not visible to 'ann'"
 	must_fail 77 crm-log add --account 2 --kind call x --as ann
 	must_fail 77 crm-account show 1 --as nobody
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit")" = "$audit" ]
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM accounts WHERE city IS NOT NULL")" = 0 ]
+	[ "$(db_query "SELECT count(*) FROM audit")" = "$audit" ]
+	[ "$(db_query "SELECT count(*) FROM accounts WHERE city IS NOT NULL")" = 0 ]
 	# what they may do
 	crm-account update 1 --city 武汉 --as ann
 	crm-account update 3 --city 上海 --as boss
@@ -360,31 +360,30 @@ Try 'crm-account --help'."
 	crm-lead add --name 王伟 >/dev/null
 	crm-log add --account 3 --kind call 'about the deal' >/dev/null
 	crm-task add --account 3 --title 'follow up' --due 2026-03-05 >/dev/null
-	sqlite3 "$CRM_DB" "UPDATE leads SET account_id = 3;
-		INSERT INTO deals (title, account_id, stage, created_at, updated_at, stage_changed_at)
-		VALUES ('d', 3, 'contact', '$CRM_NOW', '$CRM_NOW', '$CRM_NOW')"
+	fixture_sql "UPDATE leads SET account_id = 3"
+	crm-stage add --title d --account 3 -q
 	run crm-account merge 1 3 -n
 	assert_output "id	field	old_value	new_value
 1	email		bd@baidu.example
 1	tags	a	a,b
 3	merged_into		1"
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM accounts")" = 4 ]
+	[ "$(db_query "SELECT count(*) FROM accounts")" = 4 ]
 	crm-account merge 1 3
-	run sqlite3 "$CRM_DB" "SELECT id, email, tags FROM accounts ORDER BY id"
+	run db_query "SELECT id, email, tags FROM accounts ORDER BY id"
 	assert_output "1|bd@baidu.example|a,b
 2||
 4||"
-	run sqlite3 "$CRM_DB" "SELECT (SELECT account_id FROM contacts), (SELECT account_id FROM deals),
+	run db_query "SELECT (SELECT account_id FROM contacts), (SELECT account_id FROM deals),
 		(SELECT account_id FROM leads), (SELECT subject_id FROM interactions),
 		(SELECT subject_id FROM tasks), (SELECT parent_id FROM accounts WHERE id = 4)"
 	assert_output "1|1|1|1|1|1"
 	# the duplicate's values are kept in its merge audit row
-	run sqlite3 "$CRM_DB" "SELECT json_extract(old_value, '$.name'), new_value FROM audit WHERE action = 'merge' AND field = 'merged_into'"
+	run db_query "SELECT json_extract(old_value, '$.name'), new_value FROM audit WHERE action = 'merge' AND field = 'merged_into'"
 	assert_output "北京百度网讯科技（北京）有限公司|1"
 	# its history stays on its own id; the kept account's history shows it, marked
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE entity = 'account' AND entity_id = 3 AND action = 'create'")" -gt 0 ]
+	[ "$(db_query "SELECT count(*) FROM audit WHERE entity = 'account' AND entity_id = 3 AND action = 'create'")" -gt 0 ]
 	[ "$(crm-account show 1 | awk -F '\t' '$4 == "create" && $8 == 3' | wc -l)" = \
-		"$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE entity = 'account' AND entity_id = 3 AND action = 'create'")" ]
+		"$(db_query "SELECT count(*) FROM audit WHERE entity = 'account' AND entity_id = 3 AND action = 'create'")" ]
 	must_fail 64 crm-account merge 1 1
 	assert_output "crm-account: merge: account 1 cannot be merged into itself
 Try 'crm-account --help'."
@@ -401,11 +400,11 @@ Try 'crm-account --help'."
 	assert_output "entity	id	found_by	erased
 account	1	given	phone,email,notes
 interaction	1	subject	summary"
-	[ "$(sqlite3 "$CRM_DB" "SELECT phone || email || notes FROM accounts")" = 13800138000zw@example.comlives\ nearby ]
+	[ "$(db_query "SELECT phone || email || notes FROM accounts")" = 13800138000zw@example.comlives\ nearby ]
 	crm-account forget 1
-	run sqlite3 "$CRM_DB" "SELECT name, phone, email, notes, address, industry, phone_norm, forgotten_at FROM accounts"
+	run db_query "SELECT name, phone, email, notes, address, industry, phone_norm, forgotten_at FROM accounts"
 	assert_output "Zhang Wei (private)||||1 Long Rd|retail||2026-03-02T09:00:00Z"
-	run sqlite3 "$CRM_DB" "SELECT field, coalesce(new_value, '-') FROM audit
+	run db_query "SELECT field, coalesce(new_value, '-') FROM audit
 		WHERE entity = 'account' AND action = 'create' ORDER BY id"
 	assert_output "name|Zhang Wei (private)
 industry|retail
@@ -413,13 +412,13 @@ address|1 Long Rd
 phone|-
 email|-
 notes|-"
-	[ "$(sqlite3 "$CRM_DB" "SELECT coalesce(summary, '-') FROM interactions")" = - ]
+	[ "$(db_query "SELECT coalesce(summary, '-') FROM interactions")" = - ]
 	# a private person: the name and the address go too
 	crm-account forget --person 1
-	run sqlite3 "$CRM_DB" "SELECT coalesce(name, '-'), coalesce(address, '-'), name_norm IS NULL FROM accounts"
+	run db_query "SELECT coalesce(name, '-'), coalesce(address, '-'), name_norm IS NULL FROM accounts"
 	assert_output "-|-|1"
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE new_value LIKE '%Zhang%' OR new_value LIKE '%Long Rd%'")" = 0 ]
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE action = 'forget'")" = 2 ]
+	[ "$(db_query "SELECT count(*) FROM audit WHERE new_value LIKE '%Zhang%' OR new_value LIKE '%Long Rd%'")" = 0 ]
+	[ "$(db_query "SELECT count(*) FROM audit WHERE action = 'forget'")" = 2 ]
 	must_fail 1 crm-account forget 5
 	must_fail 64 crm-contact forget --person 1
 }
@@ -430,7 +429,7 @@ notes|-"
 	crm-account add --name A2 --owner ann >/dev/null
 	crm-contact add --name P1 --account 1 >/dev/null
 	crm-log add --account 1 --kind visit 'site visit' >/dev/null
-	[ "$(sqlite3 "$CRM_DB" "SELECT last_activity_at FROM accounts WHERE id = 1")" = 2026-03-02T09:00:00Z ]
+	[ "$(db_query "SELECT last_activity_at FROM accounts WHERE id = 1")" = 2026-03-02T09:00:00Z ]
 	[ "$(crm-log list --account 1 | cut -f3-7 | sed -n 2p)" = "account	1	A1	visit	site visit" ]
 	crm-task add --account 2 --title 'renewal' --due 2026-03-10 --owner ann >/dev/null
 	run crm-assign handover --from ann --to bob
@@ -439,8 +438,8 @@ notes|-"
 	assert_line "account	2	A2	ann	bob"
 	assert_line "contact	1	P1	ann	bob"
 	[ "$(crm-account list -H --fields owner | sort -u)" = bob ]
-	[ "$(sqlite3 "$CRM_DB" "SELECT u.login FROM tasks t JOIN users u ON u.id = t.owner_id")" = bob ]
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE action = 'handover' AND entity IN ('account', 'contact')")" = 3 ]
+	[ "$(db_query "SELECT u.login FROM tasks t JOIN users u ON u.id = t.owner_id")" = bob ]
+	[ "$(db_query "SELECT count(*) FROM audit WHERE action = 'handover' AND entity IN ('account', 'contact')")" = 3 ]
 }
 
 @test "import the maven-crm accounts: every row, sectors as they are, subsidiaries linked" {
@@ -451,22 +450,22 @@ notes|-"
 	[ "$rows" -eq 85 ]
 	[ "${#lines[@]}" -eq $((rows + 1)) ]
 	assert_equal "$(sed -n '$p' <<<"$stderr")" "crm-account: imported $rows, duplicates 0, rejected 0"
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM accounts")" -eq "$rows" ]
+	[ "$(db_query "SELECT count(*) FROM accounts")" -eq "$rows" ]
 	# sectors per count, misspelt 'technolgy' kept as the data has it
 	want=$(awk -F, 'NR > 1 { n[$2]++ } END { for (s in n) print s "|" n[s] }' "$MAVEN/accounts.csv" | sort)
-	[ "$(sqlite3 "$CRM_DB" "SELECT industry, count(*) FROM accounts GROUP BY 1" | sort)" = "$want" ]
+	[ "$(db_query "SELECT industry, count(*) FROM accounts GROUP BY 1" | sort)" = "$want" ]
 	# employees are the size, office_location the region
 	want=$(awk -F, 'NR > 1 { print $1 "|" $5 "|" $6 }' "$MAVEN/accounts.csv" | sort)
-	[ "$(sqlite3 "$CRM_DB" "SELECT name, size, region FROM accounts" | sort)" = "$want" ]
+	[ "$(db_query "SELECT name, size, region FROM accounts" | sort)" = "$want" ]
 	# subsidiary_of links to the parent by name, also to rows further down
 	want=$(awk -F, 'NR > 1 && $7 != "" { print $1 "|" $7 }' "$MAVEN/accounts.csv" | sort)
 	[ -n "$want" ]
-	[ "$(sqlite3 "$CRM_DB" "SELECT a.name, p.name FROM accounts a JOIN accounts p ON p.id = a.parent_id" | sort)" = "$want" ]
+	[ "$(db_query "SELECT a.name, p.name FROM accounts a JOIN accounts p ON p.id = a.parent_id" | sort)" = "$want" ]
 	# again: every row is a duplicate by name, nothing new
 	run --separate-stderr crm-account import -q "$MAVEN/accounts.csv"
 	assert_success
 	[ "$(sed 1d <<<"$output" | cut -f2 | sort -u)" = duplicate ]
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM accounts")" -eq "$rows" ]
+	[ "$(db_query "SELECT count(*) FROM accounts")" -eq "$rows" ]
 }
 
 @test "import: custom fields, aliases, --map, duplicates, and bad rows" {
@@ -481,7 +480,7 @@ EOF
 	run crm-account import -q "$MAVEN/accounts.csv"
 	assert_success
 	want=$(awk -F, 'NR > 1 { s += $4 * 100 } END { printf "%d", s }' "$MAVEN/accounts.csv")
-	[ "$(sqlite3 "$CRM_DB" "SELECT sum(CAST(round(json_extract(custom, '$.revenue') * 100) AS INTEGER)) FROM accounts")" = "$want" ]
+	[ "$(db_query "SELECT sum(CAST(round(json_extract(custom, '$.revenue') * 100) AS INTEGER)) FROM accounts")" = "$want" ]
 	[ "$(crm-account list -H --fields year_established --search Acme)" = 1996 ]
 	printf '客户名称,行业,城市,电话\n长江电子有限公司,制造,武汉,027 8765 4321\n长江电子,制造,宜昌,\n' >cn.csv
 	run --separate-stderr crm-account import cn.csv
@@ -521,11 +520,11 @@ crm-account: in.csv:6: malformed CSV: error parsing data while strict checking e
 crm-account: in.csv:3: unknown parent account 'Nowhere Ltd'
 crm-account: 3 bad rows, nothing imported"
 	assert_output ""
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM accounts")" = 0 ]
+	[ "$(db_query "SELECT count(*) FROM accounts")" = 0 ]
 	run --separate-stderr crm-account import --skip-bad --reject rej.csv in.csv
 	assert_success
-	[ "$(sqlite3 "$CRM_DB" "SELECT name FROM accounts ORDER BY id" | tr '\n' '|')" = "Good One|Orphan|Good Two|" ]
-	[ "$(sqlite3 "$CRM_DB" "SELECT p.name FROM accounts a JOIN accounts p ON p.id = a.parent_id")" = "Good One" ]
+	[ "$(db_query "SELECT name FROM accounts ORDER BY id" | tr '\n' '|')" = "Good One|Orphan|Good Two|" ]
+	[ "$(db_query "SELECT p.name FROM accounts a JOIN accounts p ON p.id = a.parent_id")" = "Good One" ]
 	# (the CSV reader names a row it cannot parse whatever the mode)
 	assert_equal "$stderr" "crm-account: in.csv:6: malformed CSV: error parsing data while strict checking enabled
 crm-account: in.csv:3: unknown parent account 'Nowhere Ltd', imported without it
@@ -553,7 +552,7 @@ crm-account: imported 3, duplicates 0, rejected 2"
 	assert_success
 	kill "$LOCK_PID"
 	wait "$LOCK_PID" 2>/dev/null || true
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*), max(city) IS NULL FROM accounts")" = "1|1" ]
+	[ "$(db_query "SELECT count(*), max(city) IS NULL FROM accounts")" = "1|1" ]
 }
 
 @test "--help and completion values" {

@@ -15,7 +15,7 @@ setup_team() {
 	crm-user add --login w1 --name w1 --team west >/dev/null
 }
 
-q() { sqlite3 -separator '	' "$CRM_DB" "$@"; }
+q() { db_query_tsv "$@"; }
 
 # give LOGIN N: N new leads owned by LOGIN, each with its first-contact task.
 give() {
@@ -30,7 +30,7 @@ bob_setup() {
 	crm-user add --login bob --name Bob --team east --manager emgr >/dev/null
 	give bob 7
 	crm-log add --lead 2 --kind call 'called' >/dev/null
-	q "UPDATE leads SET status = 'converted' WHERE id = 7"
+	crm-lead update 7 --status converted -q
 	crm-task add --title 'send catalogue' --due 3d --owner bob >/dev/null
 }
 
@@ -106,24 +106,24 @@ e3	2"
 
 @test "deactivate --handover-to a bad target changes nothing" {
 	bob_setup
-	before=$(sqlite3 "$CRM_DB" .dump | md5sum)
+	before=$(fingerprint)
 	must_fail 65 crm-user deactivate bob --handover-to nobody
 	assert_output "crm-user: unknown user 'nobody'"
 	must_fail 65 crm-user deactivate bob --handover-to bob
 	assert_output "crm-user: cannot hand over from 'bob' to 'bob'"
 	crm-user deactivate e1
-	before=$(sqlite3 "$CRM_DB" .dump | md5sum)
+	before=$(fingerprint)
 	must_fail 65 crm-user deactivate bob --handover-to e1
 	assert_output "crm-user: user 'e1' is deactivated"
 	must_fail 1 crm-user deactivate nobody --handover-to e2
 	must_fail 64 crm-user activate bob --handover-to e2
-	assert_equal "$(sqlite3 "$CRM_DB" .dump | md5sum)" "$before"
+	assert_equal "$(fingerprint)" "$before"
 }
 
 @test "handover: bad input, -n, and who may hand over" {
 	bob_setup
 	crm-user team add empty
-	before=$(sqlite3 "$CRM_DB" .dump | md5sum)
+	before=$(fingerprint)
 	must_fail 64 crm-assign handover --from bob
 	assert_output "crm-assign: handover needs --from and one of --to and --team
 Try 'crm-assign --help'."
@@ -148,7 +148,7 @@ Try 'crm-assign --help'."
 	assert_output "crm-assign: permission denied: 'emgr' may not change the records of 'w1'"
 	must_fail 77 crm-assign handover --from bob --team west --as emgr
 	assert_output "crm-assign: permission denied: 'emgr' may not hand over to team 'west'"
-	assert_equal "$(sqlite3 "$CRM_DB" .dump | md5sum)" "$before"
+	assert_equal "$(fingerprint)" "$before"
 	run crm-assign handover --from bob --team east -H --as emgr
 	assert_success
 }

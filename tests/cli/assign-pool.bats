@@ -5,7 +5,7 @@
 load helper
 bats_require_minimum_version 1.5.0
 
-q() { sqlite3 -separator '	' "$CRM_DB" "$@"; }
+q() { db_query_tsv "$@"; }
 
 # e1, e2 in east (managed by emgr), w1 in west; leads 1-3 to e1, e2, e1 and
 # lead 4 to w1 on 2026-03-02; lead 2 called on 2026-03-03.
@@ -83,11 +83,11 @@ has_claim() { crm-lead --help 2>/dev/null | grep -q 'crm-lead claim'; }
 
 @test "reclaim -n writes nothing; reps may not reclaim; a manager only within reach" {
 	pool_setup
-	before=$(sqlite3 "$CRM_DB" .dump | md5sum)
+	before=$(fingerprint)
 	CRM_NOW=2026-03-08T09:00:00Z run crm-assign reclaim -n -H
 	assert_success
 	assert_equal "${#lines[@]}" 3
-	assert_equal "$(sqlite3 "$CRM_DB" .dump | md5sum)" "$before"
+	assert_equal "$(fingerprint)" "$before"
 	CRM_NOW=2026-03-08T09:00:00Z must_fail 77 crm-assign reclaim --as e1
 	assert_output "crm-assign: permission denied: only a manager or an admin may reclaim leads"
 	CRM_NOW=2026-03-08T09:00:00Z run crm-assign reclaim -H --as emgr
@@ -123,7 +123,7 @@ has_claim() { crm-lead --help 2>/dev/null | grep -q 'crm-lead claim'; }
 	pool_setup
 	export CRM_NOW=2026-03-08T09:00:00Z
 	crm-assign reclaim >/dev/null
-	before=$(sqlite3 "$CRM_DB" .dump | md5sum)
+	before=$(fingerprint)
 	# leads 1, 3, 4 are in the pool, 5 and 6 never had an owner; limit 2
 	must_fail 77 crm-lead claim 4 5 6 --as e2
 	assert_output "crm-lead: permission denied: claim limit reached: 'e2' holds 0 claimed open leads, the limit is 2"
@@ -134,7 +134,7 @@ has_claim() { crm-lead --help 2>/dev/null | grep -q 'crm-lead claim'; }
 	assert_output "crm-lead: lead 2 is not in the pool: it belongs to someone else"
 	must_fail 1 crm-lead claim 99 --as e2
 	assert_output "crm-lead: lead 99 not found"
-	assert_equal "$(sqlite3 "$CRM_DB" .dump | md5sum)" "$before"
+	assert_equal "$(fingerprint)" "$before"
 	run crm-lead claim 5 6 -H --as e2
 	assert_success
 	must_fail 77 crm-lead claim 4 --as e2

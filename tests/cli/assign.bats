@@ -51,7 +51,7 @@ import_assign() {
 }
 
 # q SQL: run SQL against the test database.
-q() { sqlite3 -separator '	' "$CRM_DB" "$@"; }
+q() { db_query_tsv "$@"; }
 
 # spread: "min max sum" of the counts on stdin (one "login count" a line).
 spread() { awk '{ c[$1] = $2; s += $2 } END { mn = -1; for (k in c) { if (mn < 0 || c[k] < mn) mn = c[k]; if (c[k] > mx) mx = c[k] } print mn, mx, s }'; }
@@ -279,12 +279,12 @@ e4	3	east: region=上海 -> team east round-robin"
 	rules_config
 	gen_leads 20 1 >l.tsv
 	crm-lead import -q l.tsv >/dev/null
-	before=$(sqlite3 "$CRM_DB" .dump | md5sum)
+	before=$(fingerprint)
 	run crm-assign -u -n -H
 	assert_success
 	assert_equal "${#lines[@]}" 20
 	assert_equal "$(echo "$output" | cut -f4 | grep -c .)" 20
-	assert_equal "$(sqlite3 "$CRM_DB" .dump | md5sum)" "$before"
+	assert_equal "$(fingerprint)" "$before"
 	# and the real run does what -n said
 	dry=$output
 	run crm-assign -u -H
@@ -297,7 +297,7 @@ e4	3	east: region=上海 -> team east round-robin"
 	team_setup
 	gen_leads 3 1 >l.tsv
 	crm-lead import -q l.tsv >ids
-	before=$(sqlite3 "$CRM_DB" .dump | md5sum)
+	before=$(fingerprint)
 	printf 'assignment:\n  rules:\n    - name: east\n      match: {region: 上海}\n      team: eastt\n    - {name: boss, user: nobody}\n' >crm.yaml
 	must_fail 78 crm-assign -c crm.yaml <ids
 	assert_output "crm-assign: crm.yaml:3: rule 'east': unknown team 'eastt'
@@ -311,7 +311,7 @@ crm-assign: crm.yaml:6: rule 'boss': unknown user 'nobody'"
 	printf 'assignment:\n  rules: [\n' >crm.yaml
 	must_fail 78 crm-assign -c crm.yaml -u
 	assert_output --partial "crm-assign: crm.yaml:"
-	assert_equal "$(sqlite3 "$CRM_DB" .dump | md5sum)" "$before"
+	assert_equal "$(fingerprint)" "$before"
 }
 
 @test "a rule may match custom fields, tags and globs" {
@@ -351,7 +351,7 @@ crm-assign: crm.yaml:6: rule 'boss': unknown user 'nobody'"
 	rules_config
 	gen_leads 2 1 >l.tsv
 	crm-lead import -q l.tsv >/dev/null
-	before=$(sqlite3 "$CRM_DB" .dump | md5sum)
+	before=$(fingerprint)
 	run --separate-stderr crm-assign <<<"$(printf 'id\n1\n999\nabc\n2\n')"
 	assert_equal "$status" 65
 	assert_equal "$output" ""
@@ -363,7 +363,7 @@ crm-assign: stdin:4: invalid lead id 'abc'"
 	assert_output "crm-assign: stdin: empty input"
 	must_fail 65 crm-assign <<<"$(printf 'id\tx\n1\n')"
 	assert_output "crm-assign: stdin:2: expected 2 fields, got 1"
-	assert_equal "$(sqlite3 "$CRM_DB" .dump | md5sum)" "$before"
+	assert_equal "$(fingerprint)" "$before"
 }
 
 @test "who may assign: not a rep; a manager only within their team" {
@@ -386,10 +386,10 @@ crm-assign: stdin:4: invalid lead id 'abc'"
 	# a lead owned outside the manager's team is refused as a whole
 	crm-assign -u -q >/dev/null
 	owned_west=$(q "SELECT l.id FROM leads l JOIN users u ON u.id = l.owner_id WHERE u.login LIKE 'w%' LIMIT 1")
-	before=$(sqlite3 "$CRM_DB" .dump | md5sum)
+	before=$(fingerprint)
 	must_fail 77 crm-assign --reassign --as emgr <<<"$(printf 'id\n1\n%s\n' "$owned_west")"
 	assert_output "crm-assign: stdin:3: permission denied: lead $owned_west is not visible to 'emgr'"
-	assert_equal "$(sqlite3 "$CRM_DB" .dump | md5sum)" "$before"
+	assert_equal "$(fingerprint)" "$before"
 }
 
 @test "the round-robin cursor is kept in assign_state" {

@@ -14,7 +14,7 @@ setup_team() {
 	crm-lead import leads.csv >/dev/null 2>&1
 }
 
-rows() { sqlite3 "$CRM_DB" "SELECT count(*) FROM audit"; }
+rows() { db_query "SELECT count(*) FROM audit"; }
 
 @test "every audit row is chained, and check counts them" {
 	setup_team
@@ -24,15 +24,15 @@ rows() { sqlite3 "$CRM_DB" "SELECT count(*) FROM audit"; }
 	assert_success
 	assert_line "audit	ok"
 	assert_line "audit_rows	$(rows)"
-	run sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE typeof(hash) <> 'blob' OR length(hash) <> 32"
+	run db_query "SELECT count(*) FROM audit WHERE typeof(hash) <> 'blob' OR length(hash) <> 32"
 	assert_output 0
 }
 
 @test "an altered audit row is named" {
 	setup_team
 	crm-lead update 2 --city 杭州 >/dev/null
-	id=$(sqlite3 "$CRM_DB" "SELECT id FROM audit WHERE field = 'city'")
-	sqlite3 "$CRM_DB" "UPDATE audit SET new_value = '北京' WHERE id = $id"
+	id=$(db_query "SELECT id FROM audit WHERE field = 'city'")
+	fixture_sql "UPDATE audit SET new_value = '北京' WHERE id = $id"
 	must_fail 65 crm check
 	assert_line "crm: $CRM_DB: audit row $id altered or inserted (hash does not chain)"
 	assert_line "audit	failed"
@@ -40,7 +40,7 @@ rows() { sqlite3 "$CRM_DB" "SELECT count(*) FROM audit"; }
 
 @test "a changed actor breaks the chain too" {
 	setup_team
-	sqlite3 "$CRM_DB" "UPDATE audit SET actor = 'wang' WHERE id = 2"
+	fixture_sql "UPDATE audit SET actor = 'wang' WHERE id = 2"
 	must_fail 65 crm check
 	assert_line "crm: $CRM_DB: audit row 2 altered or inserted (hash does not chain)"
 }
@@ -51,17 +51,17 @@ rows() { sqlite3 "$CRM_DB" "SELECT count(*) FROM audit"; }
 	crm-lead update 2 --city 杭州 >/dev/null
 	crm-lead update 3 --city 深圳 >/dev/null
 	n=$(rows)
-	sqlite3 "$CRM_DB" "DELETE FROM audit WHERE id IN ($((n - 2)), $((n - 1)))"
+	fixture_sql "DELETE FROM audit WHERE id IN ($((n - 2)), $((n - 1)))"
 	must_fail 65 crm check
 	assert_line "crm: $CRM_DB: audit rows $((n - 2))-$((n - 1)) deleted"
-	sqlite3 "$CRM_DB" "DELETE FROM audit WHERE id = 2"
+	fixture_sql "DELETE FROM audit WHERE id = 2"
 	must_fail 65 crm check
 	assert_line "crm: $CRM_DB: audit row 2 deleted"
 }
 
 @test "a row inserted by hand is named" {
 	setup_team
-	sqlite3 "$CRM_DB" "INSERT INTO audit (at, actor, tool, entity, entity_id, action)
+	fixture_sql "INSERT INTO audit (at, actor, tool, entity, entity_id, action)
 		VALUES ('2026-03-02T09:00:00Z', 'boss', 'crm-lead', 'lead', 1, 'delete')"
 	must_fail 65 crm check
 	assert_line "crm: $CRM_DB: audit row $(rows) has no hash (inserted outside crm)"
@@ -71,7 +71,7 @@ rows() { sqlite3 "$CRM_DB" "SELECT count(*) FROM audit"; }
 	setup_team
 	crm-lead update 1 --phone 13800000000 >/dev/null
 	crm-lead forget 1 >/dev/null
-	run sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE entity = 'lead' AND entity_id = 1
+	run db_query "SELECT count(*) FROM audit WHERE entity = 'lead' AND entity_id = 1
 		AND (old_value LIKE '%1380000%' OR new_value LIKE '%1380000%')"
 	assert_output 0
 	run crm check
@@ -87,18 +87,18 @@ rows() { sqlite3 "$CRM_DB" "SELECT count(*) FROM audit"; }
 	run crm check
 	assert_success
 	assert_line "audit	ok"
-	run sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE entity = 'task' AND action = 'create'"
+	run db_query "SELECT count(*) FROM audit WHERE entity = 'task' AND action = 'create'"
 	[ "$output" -ge 9 ]
 }
 
 @test "a database from before the chain is chained when it is migrated" {
 	no_db
-	sqlite3 "$CRM_DB" <"$FIXTURES/schema-v1.sql"
-	sqlite3 "$CRM_DB" "INSERT INTO audit (at, actor, tool, entity, entity_id, action, field, new_value)
+	fixture "$FIXTURES/schema-v1.sql"
+	fixture_sql "INSERT INTO audit (at, actor, tool, entity, entity_id, action, field, new_value)
 		VALUES ('2026-01-01T00:00:00Z', 'root', 'crm-lead', 'lead', 1, 'create', 'name', '张伟')"
 	CRM_USER=root run crm check
 	assert_success
 	assert_line "audit	ok"
-	run sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE hash IS NULL"
+	run db_query "SELECT count(*) FROM audit WHERE hash IS NULL"
 	assert_output 0
 }

@@ -16,7 +16,7 @@ setup_team() {
 	CRM_NOW=2026-03-06T09:00:00Z crm-account add --name Acme >/dev/null
 }
 
-q() { sqlite3 -separator "$(printf '\t')" "$CRM_DB" "$1"; }
+q() { db_query_tsv "$1"; }
 
 @test "no filter: every row in id order, with the columns named" {
 	setup_team
@@ -126,12 +126,7 @@ anchor	ok"
 	assert_success
 	# someone alters a row and recomputes every hash after it: check passes,
 	# the anchor does not
-	python3 - "$CRM_DB" <<'PY'
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-c.execute("UPDATE audit SET new_value = '北京' WHERE field = 'city' AND new_value = '上海'")
-c.commit()
-PY
+	fixture_sql "UPDATE audit SET new_value = '北京' WHERE field = 'city' AND new_value = '上海'"
 	crm-lead update 1 --city 深圳 >/dev/null
 	must_fail 65 crm check
 	must_fail 65 crm audit verify "$n:$h"

@@ -93,9 +93,9 @@ Try 'crm --help'."
 	crm init -q
 	awk 'BEGIN { print "name,phone"; for (i = 1; i <= 3000; i++) printf "客户%d,139%08d\n", i, i }' >l.csv
 	crm-lead import -q l.csv >/dev/null
-	sqlite3 "$CRM_DB" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
+	fixture_sql 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
 	# spoil one page of an index: the database still opens
-	root=$(sqlite3 "$CRM_DB" "SELECT rootpage FROM sqlite_master WHERE name = 'leads_owner'")
+	root=$(db_query "SELECT rootpage FROM sqlite_master WHERE name = 'leads_owner'")
 	head -c 4096 /dev/zero | tr '\0' x | dd of="$CRM_DB" bs=4096 seek=$((root + 2)) count=1 conv=notrunc 2>/dev/null
 	must_fail 65 crm check -q
 	must_fail 65 crm backup copy.db
@@ -142,9 +142,9 @@ Try 'crm --help'."
 	start
 	head -c 8192 /dev/urandom >junk.db
 	: >empty.db
-	sqlite3 other.db 'CREATE TABLE users (x); CREATE TABLE audit (y)'
+	CRM_DB=other.db fixture_sql 'CREATE TABLE users (x); CREATE TABLE audit (y)'
 	crm backup -q newer.db
-	sqlite3 newer.db 'PRAGMA user_version = 999'
+	CRM_DB=newer.db fixture_sql 'PRAGMA user_version = 999'
 	must_fail 65 crm restore junk.db
 	assert_output "crm: junk.db: integrity check: file is not a database"
 	must_fail 65 crm restore empty.db
@@ -152,7 +152,7 @@ Try 'crm --help'."
 	must_fail 65 crm restore other.db
 	assert_output "crm: other.db: not a crm database"
 	must_fail 65 crm restore newer.db
-	assert_output "crm: newer.db: schema version 999, newer than this tool's ($(sqlite3 "$CRM_DB" 'PRAGMA user_version'))"
+	assert_output "crm: newer.db: schema version 999, newer than this tool's ($(db_query 'PRAGMA user_version'))"
 	must_fail 65 crm restore -n newer.db
 	must_fail 66 crm restore missing.db
 	assert_output "crm: missing.db: No such file or directory"
@@ -167,8 +167,8 @@ Try 'crm --help'."
 @test "restore: a copy of an older schema passes verification (it is migrated on the next open)" {
 	start
 	crm backup -q old.db
-	v=$(sqlite3 "$CRM_DB" 'PRAGMA user_version')
-	sqlite3 old.db "PRAGMA user_version = $((v - 1))"
+	v=$(db_query 'PRAGMA user_version')
+	CRM_DB=old.db fixture_sql "PRAGMA user_version = $((v - 1))"
 	run crm restore -n old.db
 	assert_success
 	assert_output "crm: old.db: would restore $CRM_DB from it"

@@ -29,13 +29,13 @@ two_accounts() {
 	assert_success
 	assert_line --index 0 "$HEADER"
 	assert_line --index 1 "1	王伟	1	长江电子	总经理	+86 138 0013 8000		wangwei88	vip,kp	ann	2026-03-02T09:00:00Z"
-	run sqlite3 "$CRM_DB" "SELECT name_norm, phone_norm FROM contacts"
+	run db_query "SELECT name_norm, phone_norm FROM contacts"
 	assert_output "王伟|13800138000"
 	# without an account, an admin's contact has no owner; a rep's is theirs
 	[ "$(crm-contact add --name Solo -H | cut -f3,10)" = "	" ]
 	[ "$(crm-contact add --name Mine --as ann -H | cut -f10)" = ann ]
 	[ "$(crm-contact add --name Given --account 1 --owner bob -H | cut -f10)" = bob ]
-	run sqlite3 "$CRM_DB" "SELECT field, new_value FROM audit WHERE entity = 'contact' AND entity_id = 1 ORDER BY id"
+	run db_query "SELECT field, new_value FROM audit WHERE entity = 'contact' AND entity_id = 1 ORDER BY id"
 	assert_output "name|王伟
 account|1
 title|总经理
@@ -63,7 +63,7 @@ owner|ann"
 	must_fail 64 crm-contact add --name x --set size=1
 	assert_output "crm-contact: unknown field 'size'
 Try 'crm-contact --help'."
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM contacts")" = 0 ]
+	[ "$(db_query "SELECT count(*) FROM contacts")" = 0 ]
 }
 
 @test "custom fields: required, checked, and erased by forget" {
@@ -84,9 +84,9 @@ EOF
 	assert_success
 	assert_output "1	x									2026-03-02T09:00:00Z	1990-05-04	a"
 	crm-contact forget 1
-	run sqlite3 "$CRM_DB" "SELECT coalesce(name, '-'), coalesce(custom, '-') FROM contacts"
+	run db_query "SELECT coalesce(name, '-'), coalesce(custom, '-') FROM contacts"
 	assert_output "-|-"
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE new_value IN ('1990-05-04', 'a', 'x')")" = 0 ]
+	[ "$(db_query "SELECT count(*) FROM audit WHERE new_value IN ('1990-05-04', 'a', 'x')")" = 0 ]
 }
 
 @test "list filters by account, owner, tag and text; show has the contact and its history" {
@@ -136,7 +136,7 @@ Try 'crm-contact --help'."
 	assert_output "id	field	old_value	new_value
 1	account	1	2
 1	title		CEO"
-	[ "$(sqlite3 "$CRM_DB" "SELECT account_id FROM contacts WHERE id = 1")" = 1 ]
+	[ "$(db_query "SELECT account_id FROM contacts WHERE id = 1")" = 1 ]
 	crm-contact update 1 --account 2
 	[ "$(crm-contact list -H --fields account_name --search 王伟)" = "Acme Inc." ]
 	must_fail 65 crm-contact update 1 --account 7
@@ -171,7 +171,7 @@ crm-contact: 2 bad rows, nothing updated"
 	[ "$(ids boss)" = "1 3 " ]
 	[ "$(ids bob)" = "2 " ]
 	[ "$(ids tester)" = "1 2 3 " ]
-	audit=$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit")
+	audit=$(db_query "SELECT count(*) FROM audit")
 	must_fail 77 crm-contact update 2 --title x --as ann
 	assert_output "crm-contact: permission denied: contact 2 is not visible to 'ann'"
 	must_fail 77 crm-contact update 1 --account 2 --as ann
@@ -182,7 +182,7 @@ crm-contact: 2 bad rows, nothing updated"
 	must_fail 77 crm-contact merge 1 2 --as boss
 	must_fail 77 crm-contact tag 2 x --as ann
 	must_fail 77 crm-log add --contact 2 --kind call x --as ann
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit")" = "$audit" ]
+	[ "$(db_query "SELECT count(*) FROM audit")" = "$audit" ]
 	crm-contact update 3 --title CTO --as boss
 	crm-log add --contact 1 --kind wechat hi --as ann >/dev/null
 	[ "$(crm-log list --contact 1 --as ann | cut -f3-7 | sed -n 2p)" = "contact	1	P1	wechat	hi" ]
@@ -203,17 +203,16 @@ crm-contact: 2 bad rows, nothing updated"
 	crm-lead add --name x >/dev/null
 	crm-log add --contact 2 --kind call 'talked' >/dev/null
 	crm-task add --contact 2 --title 'call back' --due 2026-03-05 >/dev/null
-	sqlite3 "$CRM_DB" "UPDATE leads SET contact_id = 2;
-		INSERT INTO deals (title, contact_id, stage, created_at, updated_at, stage_changed_at)
-		VALUES ('d', 2, 'contact', '$CRM_NOW', '$CRM_NOW', '$CRM_NOW')"
+	fixture_sql "UPDATE leads SET contact_id = 2"
+	crm-stage add --title d --contact 2 -q
 	crm-contact merge 1 2 3
-	run sqlite3 "$CRM_DB" "SELECT id, name, email FROM contacts ORDER BY id"
+	run db_query "SELECT id, name, email FROM contacts ORDER BY id"
 	assert_output "1|王伟|ww@cj.example
 4|王伟|"
-	run sqlite3 "$CRM_DB" "SELECT (SELECT contact_id FROM deals), (SELECT contact_id FROM leads),
+	run db_query "SELECT (SELECT contact_id FROM deals), (SELECT contact_id FROM leads),
 		(SELECT subject_id FROM interactions), (SELECT subject_id FROM tasks)"
 	assert_output "1|1|1|1"
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE entity = 'contact' AND action = 'merge' AND field = 'merged_into'")" = 2 ]
+	[ "$(db_query "SELECT count(*) FROM audit WHERE entity = 'contact' AND action = 'merge' AND field = 'merged_into'")" = 2 ]
 	must_fail 64 crm-contact merge 1 4 4
 	assert_output "crm-contact: merge: contact 4 given twice
 Try 'crm-contact --help'."
@@ -229,15 +228,15 @@ Try 'crm-contact --help'."
 	assert_output "entity	id	found_by	erased
 contact	1	given	name,phone,email,wechat,notes
 interaction	1	subject	summary"
-	[ "$(sqlite3 "$CRM_DB" "SELECT name || phone || email || wechat || notes FROM contacts")" = 王伟13900139000ww@cj.exampleww88住在附近 ]
+	[ "$(db_query "SELECT name || phone || email || wechat || notes FROM contacts")" = 王伟13900139000ww@cj.exampleww88住在附近 ]
 	crm-contact forget 1
-	run sqlite3 "$CRM_DB" "SELECT coalesce(name, '-'), coalesce(phone, '-'), coalesce(email, '-'),
+	run db_query "SELECT coalesce(name, '-'), coalesce(phone, '-'), coalesce(email, '-'),
 		coalesce(wechat, '-'), coalesce(notes, '-'), title, account_id, name_norm IS NULL,
 		phone_norm IS NULL, forgotten_at FROM contacts"
 	assert_output "-|-|-|-|-|CEO|1|1|1|2026-03-02T09:00:00Z"
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE old_value LIKE '%138%' OR new_value LIKE '%139%' OR new_value LIKE '%王伟%'")" = 0 ]
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE entity = 'contact' AND new_value = 'CEO'")" = 1 ]
-	[ "$(sqlite3 "$CRM_DB" "SELECT coalesce(summary, '-') FROM interactions")" = - ]
+	[ "$(db_query "SELECT count(*) FROM audit WHERE old_value LIKE '%138%' OR new_value LIKE '%139%' OR new_value LIKE '%王伟%'")" = 0 ]
+	[ "$(db_query "SELECT count(*) FROM audit WHERE entity = 'contact' AND new_value = 'CEO'")" = 1 ]
+	[ "$(db_query "SELECT coalesce(summary, '-') FROM interactions")" = - ]
 	# a forgotten contact is no longer a duplicate of anything
 	crm-contact add --name 王伟 --account 1 >/dev/null
 	run crm-contact dupes -H
@@ -290,7 +289,7 @@ crm-contact: 1 bad row, nothing imported"
 	CRM_BUSY_TIMEOUT=100 must_fail 69 crm-contact forget 1
 	kill "$LOCK_PID"
 	wait "$LOCK_PID" 2>/dev/null || true
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*), min(name) FROM contacts")" = "1|x" ]
+	[ "$(db_query "SELECT count(*), min(name) FROM contacts")" = "1|x" ]
 }
 
 @test "--help and completion values" {

@@ -32,24 +32,24 @@ load helper
 @test "check finds a corrupt database" {
 	crm init -q
 	crm-user add --login root --name Root --role admin >/dev/null
-	sqlite3 "$CRM_DB" "PRAGMA foreign_keys=OFF; UPDATE users SET team_id = 99"
+	fixture_sql "PRAGMA foreign_keys=OFF; UPDATE users SET team_id = 99"
 	CRM_USER=root must_fail 65 crm check
 	assert_output --partial "foreign key check: users"
 }
 
 @test "a database newer than the tool is refused" {
 	crm init -q
-	sqlite3 "$CRM_DB" "PRAGMA user_version = 999"
+	fixture_sql "PRAGMA user_version = 999"
 	must_fail 65 crm check
 	assert_output --regexp "database schema version 999 is newer than this tool's \([0-9]+\); upgrade crm"
 }
 
 @test "an older database is migrated with its data intact" {
 	no_db
-	sqlite3 "$CRM_DB" <"$FIXTURES/schema-v1.sql"
+	fixture "$FIXTURES/schema-v1.sql"
 	CRM_USER=root run crm check
 	assert_success
-	run sqlite3 "$CRM_DB" "PRAGMA user_version; SELECT login FROM users; SELECT name, phone_norm, owner_id FROM leads"
+	run db_query "PRAGMA user_version; SELECT login FROM users; SELECT name, phone_norm, owner_id FROM leads"
 	assert_line --index 1 root
 	assert_line --index 2 "张伟|13812345678|1"
 	[ "${lines[0]}" -eq "$(crm version | sed 's/.*schema version \([0-9]*\).*/\1/')" ]

@@ -49,14 +49,14 @@ refuses() {
 }
 
 @test "a SQLite database that is not ours is 66 and is not touched" {
-	sqlite3 other.db "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('keep')"
+	CRM_DB=other.db fixture_sql "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('keep')"
 	refuses "$BATS_TEST_TMPDIR/other.db" "not a crm database"
 	[ "$(sqlite3 other.db 'PRAGMA journal_mode')" = delete ]
 	# a schema version alone does not make it ours
-	sqlite3 versioned.db "CREATE TABLE users (x); PRAGMA user_version = 3"
+	CRM_DB=versioned.db fixture_sql "CREATE TABLE users (x); PRAGMA user_version = 3"
 	refuses "$BATS_TEST_TMPDIR/versioned.db" "not a crm database"
 	# nor does an empty SQLite database
-	sqlite3 blank.db "PRAGMA user_version = 0; VACUUM"
+	CRM_DB=blank.db fixture_sql "PRAGMA user_version = 0; VACUUM"
 	refuses "$BATS_TEST_TMPDIR/blank.db" "not a crm database"
 }
 
@@ -100,7 +100,7 @@ refuses() {
 	CRM_DB=$BATS_TEST_TMPDIR/empty.db run crm check
 	assert_success
 	assert_line "integrity	ok"
-	sqlite3 blank.db "PRAGMA user_version = 0; VACUUM"
+	CRM_DB=blank.db fixture_sql "PRAGMA user_version = 0; VACUUM"
 	CRM_DB=$BATS_TEST_TMPDIR/blank.db run crm init -q
 	assert_success
 	# on an existing crm database it is harmless and says so again
@@ -112,7 +112,7 @@ refuses() {
 }
 
 @test "crm init will not write over a file that is not a crm database (73)" {
-	sqlite3 other.db "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('keep')"
+	CRM_DB=other.db fixture_sql "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('keep')"
 	head -c 8192 /dev/urandom >random.db
 	mkdir dir.db
 	before=$(disk)

@@ -36,7 +36,7 @@ expected_teams() {
 }
 
 actual_teams() {
-	sqlite3 -separator $'\t' "$CRM_DB" \
+	db_query_tsv \
 		"SELECT l.id, t.name FROM leads l JOIN users u ON u.id = l.owner_id
 		 JOIN teams t ON t.id = u.team_id ORDER BY l.id"
 }
@@ -80,10 +80,10 @@ use_dataset() {
 	assert_line --index 1 --regexp '^recipient +email +subject_type +subject_id +subject_name +reason +days +title$'
 	[ ! -e drop/expo.csv ]
 	ls drop/done/*-expo.csv
-	[ "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM leads WHERE owner_id IS NOT NULL')" -eq "$n" ]
+	[ "$(db_query 'SELECT count(*) FROM leads WHERE owner_id IS NOT NULL')" -eq "$n" ]
 	[ "$(actual_teams)" = "$(expected_teams)" ]
 	# the key account rule and alice's expo rule name their users
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM leads l JOIN users u ON u.id = l.owner_id
+	[ "$(db_query "SELECT count(*) FROM leads l JOIN users u ON u.id = l.owner_id
 		WHERE l.source = 'referral' AND l.industry LIKE '汽车%' AND u.login <> 'wangfang'")" -eq 0 ]
 	# four days on, every first-contact task is overdue: one reminder per lead
 	CRM_DROP=$PWD/drop CRM_NOW=2026-03-06T09:00:00Z run sh "$EX/nightly.sh"
@@ -109,7 +109,7 @@ use_dataset() {
 	[ "$stderr" = "crm-lead: $PWD/drop/bad.csv:2: invalid phone '138-abc'
 crm-lead: 1 bad row, nothing imported" ]
 	[ -e drop/bad.csv ]
-	[ "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM leads')" -eq 24 ]
+	[ "$(db_query 'SELECT count(*) FROM leads')" -eq 24 ]
 	# no drop directory and no files: only the reminders
 	CRM_DROP=$PWD/none run sh "$EX/nightly.sh"
 	assert_success

@@ -7,7 +7,11 @@
 
 load helper
 
-snapshot() { sqlite3 "$CRM_DB" "SELECT * FROM users; SELECT * FROM leads; SELECT count(*) FROM audit"; }
+# One test at a time under bats --jobs: the tests add and remove Unix
+# users and groups, and /etc/passwd and /etc/group take one writer at a time.
+setup_file() { export BATS_NO_PARALLELIZE_WITHIN_FILE=true; }
+
+snapshot() { db_query "SELECT * FROM users; SELECT * FROM leads; SELECT count(*) FROM audit"; }
 
 # Unix users and a group with names of this run only, removed in teardown.
 need_root() {
@@ -69,7 +73,7 @@ modes() {	# mode and group of each of the database's files and its directory
 	run crm-lead add --name 李娜 --owner rep2 --as rep
 	assert_failure 77
 	crm-lead add --name 李娜 -q --as rep
-	run sqlite3 "$CRM_DB" "SELECT DISTINCT actor, real_actor, tool FROM audit WHERE entity = 'lead' ORDER BY id"
+	run db_query "SELECT DISTINCT actor, real_actor, tool FROM audit WHERE entity = 'lead' ORDER BY id"
 	assert_output "rep|rep|crm-lead
 rep|boss|crm-lead"
 	must_fail 77 crm-lead list --as ghost
@@ -80,7 +84,7 @@ rep|boss|crm-lead"
 
 @test "with no users (single-user mode) anyone may use --as, and the audit names both" {
 	crm-lead add --name 张伟 -q --as helper
-	run sqlite3 "$CRM_DB" "SELECT DISTINCT actor, real_actor FROM audit"
+	run db_query "SELECT DISTINCT actor, real_actor FROM audit"
 	assert_output "helper|tester"
 }
 
@@ -119,7 +123,7 @@ rep|boss|crm-lead"
 	assert_output "张伟	$UA"
 	# an admin acting as the rep: both in the audit
 	crm-lead add --name 李娜 -q --as "$UA"
-	run sqlite3 "$CRM_DB" "SELECT actor, real_actor FROM audit WHERE entity = 'lead' AND field = 'name' ORDER BY id"
+	run db_query "SELECT actor, real_actor FROM audit WHERE entity = 'lead' AND field = 'name' ORDER BY id"
 	assert_output "$UA|$UA
 $UA|boss"
 	# deactivated, the rep does not fall back to CRM_USER

@@ -15,12 +15,12 @@ two_leads() {
 	run bash -c "printf '\xef\xbb\xbfid\tcity\n2\t杭州\n' | crm-lead update"
 	assert_success
 	assert_output "crm-lead: updated 1 lead, 1 field"
-	[ "$(sqlite3 "$CRM_DB" "SELECT city FROM leads WHERE id = 2")" = 杭州 ]
+	[ "$(db_query "SELECT city FROM leads WHERE id = 2")" = 杭州 ]
 	# import too: the BOM does not become part of the first header
 	printf '\xef\xbb\xbfname\tcity\n张三\t深圳\n' >bom.tsv
 	run crm-lead import -q bom.tsv
 	assert_success
-	[ "$(sqlite3 "$CRM_DB" "SELECT name || city FROM leads WHERE id = 3")" = 张三深圳 ]
+	[ "$(db_query "SELECT name || city FROM leads WHERE id = 3")" = 张三深圳 ]
 	# only at the very start: on a later line it is data
 	must_fail 65 bash -c "printf 'id\tcity\n\xef\xbb\xbf1\tx\n' | crm-lead update"
 	assert_output "$(printf "crm-lead: stdin:2: invalid lead id '\xef\xbb\xbf1'\ncrm-lead: 1 bad row, nothing updated")"
@@ -34,7 +34,7 @@ two_leads() {
 	assert_success
 	run crm-lead import -q --on-duplicate allow wide.tsv
 	assert_success
-	[ "$(sqlite3 "$CRM_DB" "SELECT group_concat(name) FROM leads")" = Wide,Wide ]
+	[ "$(db_query "SELECT group_concat(name) FROM leads")" = Wide,Wide ]
 	# a repeated name among them is still found, and it is the first repeat
 	awk 'BEGIN { n = 100000; printf "name"; for (i = 1; i < n; i++) printf ",c%d", i % 99990; print "" }' >dup.csv
 	must_fail 65 crm-lead import dup.csv
@@ -51,7 +51,7 @@ crm-lead: 1 bad row, nothing imported"
 	must_fail 65 crm-lead import long.tsv
 	assert_output "crm-lead: long.tsv:2: record longer than 2097152 bytes
 crm-lead: 1 bad row, nothing imported"
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM leads")" = 0 ]
+	[ "$(db_query "SELECT count(*) FROM leads")" = 0 ]
 	# the same limit for update
 	crm-lead add --name a >/dev/null
 	awk 'BEGIN { s = "x"; while (length(s) < 2097152) s = s s
@@ -59,7 +59,7 @@ crm-lead: 1 bad row, nothing imported"
 	must_fail 65 crm-lead update <long-update.tsv
 	assert_output "crm-lead: stdin:2: record longer than 2097152 bytes
 crm-lead: 1 bad row, nothing updated"
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM leads WHERE notes IS NOT NULL")" = 0 ]
+	[ "$(db_query "SELECT count(*) FROM leads WHERE notes IS NOT NULL")" = 0 ]
 }
 
 @test "update: the same id twice in one batch is an error naming both lines" {
@@ -67,7 +67,7 @@ crm-lead: 1 bad row, nothing updated"
 	must_fail 65 bash -c "printf 'id\tcity\n1\t杭州\n2\t广州\n1\t深圳\n' | crm-lead update"
 	assert_output "crm-lead: stdin:4: id 1 already updated on line 2
 crm-lead: 1 bad row, nothing updated"
-	[ "$(sqlite3 "$CRM_DB" "SELECT group_concat(city) FROM leads")" = 北京,上海 ]
+	[ "$(db_query "SELECT group_concat(city) FROM leads")" = 北京,上海 ]
 	# -n says the same
 	must_fail 65 bash -c "printf 'id\tcity\n2\tx\n2\tx\n' | crm-lead update -n 2>&1 >/dev/null"
 	assert_output "crm-lead: stdin:3: id 2 already updated on line 2
@@ -81,7 +81,7 @@ crm-account: 1 bad row, nothing updated"
 	must_fail 65 bash -c "printf 'id\ttitle\n1\tCEO\n1\tCTO\n' | crm-contact update"
 	assert_output "crm-contact: stdin:3: id 1 already updated on line 2
 crm-contact: 1 bad row, nothing updated"
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE action = 'update'")" = 0 ]
+	[ "$(db_query "SELECT count(*) FROM audit WHERE action = 'update'")" = 0 ]
 }
 
 @test "update: a batch of 200,000 ids is checked for repeats in linear time" {
@@ -91,7 +91,7 @@ crm-contact: 1 bad row, nothing updated"
 	must_fail 65 crm-lead update <big.tsv
 	assert_output "crm-lead: stdin:200002: id 199999 already updated on line 200000
 crm-lead: 1 bad row, nothing updated"
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM leads WHERE city IS NOT NULL")" = 0 ]
+	[ "$(db_query "SELECT count(*) FROM leads WHERE city IS NOT NULL")" = 0 ]
 }
 
 @test "update: read-only columns from list are accepted unchanged, refused when edited" {
@@ -116,7 +116,7 @@ crm-lead: 2 bad rows, nothing updated"
 	must_fail 65 bash -c "printf 'id\tcity\tcreated_at\n1\tx\t\n' | crm-lead update"
 	assert_output "crm-lead: stdin:2: lead 1: column 'created_at' is read-only
 crm-lead: 1 bad row, nothing updated"
-	[ "$(sqlite3 "$CRM_DB" "SELECT group_concat(city) FROM leads")" = 北京,杭州 ]
+	[ "$(db_query "SELECT group_concat(city) FROM leads")" = 北京,杭州 ]
 	# columns that are neither fields nor list columns are still ignored
 	run bash -c "printf 'id\tcolour\tcity\n1\t红\t南京\n' | crm-lead update"
 	assert_output "crm-lead: updated 1 lead, 1 field"
@@ -133,7 +133,7 @@ scoring:
 YAML
 	export CRM_CONFIG=$PWD/score.yaml
 	crm-lead rescore >/dev/null
-	[ "$(sqlite3 "$CRM_DB" "SELECT group_concat(score) FROM leads")" = 10,0 ]
+	[ "$(db_query "SELECT group_concat(score) FROM leads")" = 10,0 ]
 	run bash -c "crm-lead list --fields id,city,score | crm-lead update"
 	assert_output "crm-lead: updated 0 leads, 0 fields"
 	must_fail 65 bash -c "printf 'id\tscore\n1\t99\n' | crm-lead update"
@@ -141,7 +141,7 @@ YAML
 crm-lead: 1 bad row, nothing updated"
 	must_fail 65 crm-lead update 1 --score 99
 	assert_output "crm-lead: update: field 'score' is read-only (computed by the scoring rules)"
-	[ "$(sqlite3 "$CRM_DB" "SELECT group_concat(score) FROM leads")" = 10,0 ]
+	[ "$(db_query "SELECT group_concat(score) FROM leads")" = 10,0 ]
 }
 
 @test "update: accounts and contacts check their read-only columns" {
@@ -206,15 +206,15 @@ YAML
 	assert_output "crm-stage: d.csv:2: budget: negative amount '-3'
 crm-stage: d.csv:3: budget: amount too large '92233720368547758.08'
 crm-stage: 2 bad rows, nothing imported"
-	[ "$(sqlite3 "$CRM_DB" "SELECT (SELECT count(*) FROM leads) + (SELECT count(*) FROM accounts) + (SELECT count(*) FROM deals)")" = 0 ]
+	[ "$(db_query "SELECT (SELECT count(*) FROM leads) + (SELECT count(*) FROM accounts) + (SELECT count(*) FROM deals)")" = 0 ]
 	# what is accepted is stored as all money is
 	crm-lead add --name x --set budget='¥1,000.5' >/dev/null
 	crm-account add --name x --set revenue=' 7' >/dev/null
 	printf 'title,amount,budget\nA,1,1200\n' >ok.csv
 	crm-stage import -q ok.csv >/dev/null
-	[ "$(sqlite3 "$CRM_DB" "SELECT json_extract(custom, '$.budget') FROM leads")" = 1000.50 ]
-	[ "$(sqlite3 "$CRM_DB" "SELECT json_extract(custom, '$.revenue') FROM accounts")" = 7.00 ]
-	[ "$(sqlite3 "$CRM_DB" "SELECT json_extract(custom, '$.budget') FROM deals")" = 1200.00 ]
+	[ "$(db_query "SELECT json_extract(custom, '$.budget') FROM leads")" = 1000.50 ]
+	[ "$(db_query "SELECT json_extract(custom, '$.revenue') FROM accounts")" = 7.00 ]
+	[ "$(db_query "SELECT json_extract(custom, '$.budget') FROM deals")" = 1200.00 ]
 }
 
 @test "money: deal amounts and costs refuse overflow with the value quoted" {

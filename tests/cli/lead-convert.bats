@@ -18,7 +18,7 @@ setup_team() {
 	crm-user add --login rep3 --name 'Rep Three' >/dev/null
 }
 
-q() { sqlite3 -separator '	' "$CRM_DB" "$@"; }
+q() { db_query_tsv "$@"; }
 
 @test "a lead becomes an account, a contact and a deal that inherits owner, source and campaign" {
 	setup_team

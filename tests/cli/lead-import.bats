@@ -19,7 +19,7 @@ gen_bad() {
 		{ print }' >leads.csv
 }
 
-count() { sqlite3 "$CRM_DB" "SELECT count(*) FROM leads"; }
+count() { db_query "SELECT count(*) FROM leads"; }
 
 @test "a CSV with Chinese headers imports with no flags; ids go to stdout" {
 	run --separate-stderr crm-lead import "$FIXTURES/leads-expo.csv"
@@ -36,7 +36,7 @@ crm-lead: imported 4, duplicates 1, rejected 0" ]
 	# a quoted field with a comma and one over two lines (CRLF kept) come through
 	assert_line --index 1 '李娜	长江电子有限公司, 上海分公司	工程师	13900139000	lina@example.cn	上海	上海	电子		第一行\r\n第二行'
 	# one audit row for the batch, not one per lead
-	run sqlite3 "$CRM_DB" "SELECT entity, coalesce(entity_id, '-'), action, new_value FROM audit"
+	run db_query "SELECT entity, coalesce(entity_id, '-'), action, new_value FROM audit"
 	assert_output "lead|-|import|4 leads, ids 1-4, from $FIXTURES/leads-expo.csv"
 }
 
@@ -49,7 +49,7 @@ crm-lead: leads.csv:250: invalid email 'wang@@example'
 crm-lead: leads.csv:400: lead has no name, company, phone or email
 crm-lead: 3 bad rows, nothing imported"
 	[ "$(count)" -eq 0 ]
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit")" -eq 0 ]
+	[ "$(db_query "SELECT count(*) FROM audit")" -eq 0 ]
 }
 
 @test "--skip-bad imports the good rows and rejects the bad ones unchanged, with an error column" {
@@ -117,7 +117,7 @@ crm-lead: in.csv:1: no column 'Handy' (named in --map)"
 	assert_output '王伟	a\tb
 Ann	
 Cat	'
-	[ "$(sqlite3 "$CRM_DB" "SELECT notes FROM leads WHERE id = 1")" = $'a\tb' ]
+	[ "$(db_query "SELECT notes FROM leads WHERE id = 1")" = $'a\tb' ]
 	must_fail 64 crm-lead import --csv --tsv b.txt
 }
 
@@ -157,10 +157,10 @@ crm-lead: 3 duplicates, nothing imported"
 	assert_success
 	[ "$(printf '%s\n' "$stderr" | sed -n 1p)" = "crm-lead: d.csv:2: duplicate of lead 1 (same phone), merged" ]
 	# lead 1 takes the row's non-empty values; line 3's lead takes lines 4 and 5
-	run sqlite3 "$CRM_DB" "SELECT id, name, phone, coalesce(email, '-'), coalesce(company, '-'), coalesce(city, '-') FROM leads"
+	run db_query "SELECT id, name, phone, coalesce(email, '-'), coalesce(company, '-'), coalesce(city, '-') FROM leads"
 	assert_output "1|Wang|+86 138 0013 8000|wang@example.com|-|上海
 3|ann|13900000009|ANN@example.com|ACME Inc.|北京"
-	run sqlite3 "$CRM_DB" "SELECT entity_id, action, field, old_value, new_value FROM audit WHERE action = 'import' AND field = 'city'"
+	run db_query "SELECT entity_id, action, field, old_value, new_value FROM audit WHERE action = 'import' AND field = 'city'"
 	assert_output "1|import|city||上海
 3|import|city||北京"
 	cmp d.csv d0.csv
@@ -218,11 +218,11 @@ crm-lead: would import 1, duplicates 1, rejected 0" ]
 	kill -9 "$pid"
 	wait "$pid" || true
 	n=$(count)
-	[ "$n" -eq 0 ] || [ "$n" -eq "$(sqlite3 "$CRM_DB" "SELECT max(id) FROM leads")" ]
+	[ "$n" -eq 0 ] || [ "$n" -eq "$(db_query "SELECT max(id) FROM leads")" ]
 	run crm check
 	assert_success
 	# the indexes are all there either way
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'leads'")" -eq 10 ]
+	[ "$(db_query "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'leads'")" -eq 10 ]
 	# and the next import works
 	DUPS=0 sh "$GEN" 10 3 | crm-lead import -q --csv --on-duplicate allow >/dev/null
 }
@@ -234,7 +234,7 @@ crm-lead: would import 1, duplicates 1, rejected 0" ]
 	crm-user add --login sam --name Sam >/dev/null
 	printf 'name,phone\nAnn,13900000001\n' >a.csv
 	crm-lead import -q --as rita a.csv >/dev/null
-	[ "$(sqlite3 "$CRM_DB" "SELECT u.login FROM leads l JOIN users u ON u.id = l.owner_id")" = rita ]
+	[ "$(db_query "SELECT u.login FROM leads l JOIN users u ON u.id = l.owner_id")" = rita ]
 	printf 'name,phone,owner\nBen,13900000002,sam\n' >b.csv
 	must_fail 77 crm-lead import --as rita b.csv
 	assert_output "crm-lead: permission denied: 'rita' may not change b.csv:2: leads of 'sam'"

@@ -24,7 +24,7 @@ setup_people() {
 }
 
 ids() { crm-lead list -H --fields id "$@" | tr '\n' ' '; }
-snapshot() { sqlite3 "$CRM_DB" "SELECT * FROM leads; SELECT count(*) FROM audit"; }
+snapshot() { db_query "SELECT * FROM leads; SELECT count(*) FROM audit"; }
 
 @test "list shows a rep their own and the pool, a manager their team's, an admin all" {
 	setup_people
@@ -77,13 +77,13 @@ snapshot() { sqlite3 "$CRM_DB" "SELECT * FROM leads; SELECT count(*) FROM audit"
 	CRM_USER=mia crm-lead update 3 --owner rob	# a manager hands out a pool lead
 	CRM_USER=mia crm-lead update 1 --heat hot
 	CRM_USER=ada crm-lead update 2 --owner mia
-	run sqlite3 "$CRM_DB" "SELECT l.id, coalesce(l.city, ''), coalesce(l.heat, ''), coalesce(l.tags, ''),
+	run db_query "SELECT l.id, coalesce(l.city, ''), coalesce(l.heat, ''), coalesce(l.tags, ''),
 		u.login, l.assigned_at FROM leads l JOIN users u ON u.id = l.owner_id WHERE l.id IN (1, 2, 3, 5)"
 	assert_output "1|杭州|hot||rob|2026-03-02T09:00:00Z
 2||||mia|2026-03-02T09:00:00Z
 3||||rob|2026-03-02T09:00:00Z
 5|||mine|rob|2026-03-02T09:00:00Z"
-	run sqlite3 "$CRM_DB" "SELECT actor, field, coalesce(old_value, ''), new_value FROM audit
+	run db_query "SELECT actor, field, coalesce(old_value, ''), new_value FROM audit
 		WHERE action != 'create' ORDER BY id"
 	assert_output "rob|city||杭州
 rob|tags||mine

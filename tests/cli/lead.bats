@@ -34,10 +34,10 @@ three_leads() {
 	assert_line --index 0 "$HEADER"
 	assert_line --index 1 "1	王伟	北京百度网讯科技有限公司		138 0013 8000							b,a	hot	0	new		2026-03-02T09:00:00Z"
 	# the duplicate keys are stored with it
-	run sqlite3 "$CRM_DB" "SELECT phone_norm, company_norm, name_norm FROM leads"
+	run db_query "SELECT phone_norm, company_norm, name_norm FROM leads"
 	assert_output "13800138000|北京百度网讯科技|王伟"
 	# one audit row per value, with the acting user
-	run sqlite3 "$CRM_DB" "SELECT actor, action, field, new_value FROM audit ORDER BY id"
+	run db_query "SELECT actor, action, field, new_value FROM audit ORDER BY id"
 	assert_output "tester|create|name|王伟
 tester|create|company|北京百度网讯科技有限公司
 tester|create|phone|138 0013 8000
@@ -66,7 +66,7 @@ Try 'crm-lead --help'."
 	must_fail 64 crm-lead add --name x --fields id
 	assert_output "crm-lead: add: --fields does not apply
 Try 'crm-lead --help'."
-	run sqlite3 "$CRM_DB" "SELECT count(*) FROM leads; SELECT count(*) FROM audit"
+	run db_query "SELECT count(*) FROM leads; SELECT count(*) FROM audit"
 	assert_output "0
 0"
 }
@@ -83,10 +83,10 @@ Try 'crm-lead --help'."
 	run crm-lead add --name x --set budget=1200 --set size=small --source 展会 -H
 	assert_success
 	assert_output "1	x								expo				0	new		2026-03-02T09:00:00Z	1200.00	small"
-	run sqlite3 "$CRM_DB" "SELECT json_extract(custom, '$.budget'), json_extract(custom, '$.size') FROM leads"
+	run db_query "SELECT json_extract(custom, '$.budget'), json_extract(custom, '$.size') FROM leads"
 	assert_output "1200.00|small"
 	crm-lead update 1 --set size= --set budget=99
-	run sqlite3 "$CRM_DB" "SELECT custom FROM leads"
+	run db_query "SELECT custom FROM leads"
 	assert_output '{"budget":"99.00"}'
 	must_fail 65 crm-lead update 1 --set budget=
 	assert_output "crm-lead: lead 1: budget cannot be empty"
@@ -170,12 +170,12 @@ Try 'crm-lead --help'."
 	assert_output "id	field	old_value	new_value
 2	city		上海
 2	score	0	5"
-	run sqlite3 "$CRM_DB" "SELECT city IS NULL, score FROM leads WHERE id = 2"
+	run db_query "SELECT city IS NULL, score FROM leads WHERE id = 2"
 	assert_output "1|0"
 	run crm-lead update 2 --city 上海 --score 5 --region 上海
 	assert_success
 	assert_output ""
-	run sqlite3 "$CRM_DB" "SELECT field, old_value, new_value FROM audit WHERE action = 'update'"
+	run db_query "SELECT field, old_value, new_value FROM audit WHERE action = 'update'"
 	assert_output "city||上海
 score|0|5"
 	must_fail 65 crm-lead update 2 --status won
@@ -193,17 +193,17 @@ Try 'crm-lead --help'."
 	crm-lead add --name '王伟' --company $'A\tB\\C 公司' --notes $'第一行\n第二行\\n\t缩进' \
 		--title 'back\slash' >/dev/null
 	three_leads
-	audit=$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit")
-	before=$(sqlite3 "$CRM_DB" "SELECT hex(company), hex(notes), hex(title) FROM leads WHERE id = 1")
+	audit=$(db_query "SELECT count(*) FROM audit")
+	before=$(db_query "SELECT hex(company), hex(notes), hex(title) FROM leads WHERE id = 1")
 	run bash -c "crm-lead list | crm-lead update"
 	assert_success
 	assert_output "crm-lead: updated 0 leads, 0 fields"
 	run bash -c "crm-lead list --fields id,name,company,title,notes,tags,status | crm-lead update"
 	assert_output "crm-lead: updated 0 leads, 0 fields"
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit")" = "$audit" ]
-	[ "$(sqlite3 "$CRM_DB" "SELECT hex(company), hex(notes), hex(title) FROM leads WHERE id = 1")" = "$before" ]
+	[ "$(db_query "SELECT count(*) FROM audit")" = "$audit" ]
+	[ "$(db_query "SELECT hex(company), hex(notes), hex(title) FROM leads WHERE id = 1")" = "$before" ]
 	# the stored bytes are exactly what was given
-	[ "$(sqlite3 "$CRM_DB" "SELECT notes FROM leads WHERE id = 1")" = $'第一行\n第二行\\n\t缩进' ]
+	[ "$(db_query "SELECT notes FROM leads WHERE id = 1")" = $'第一行\n第二行\\n\t缩进' ]
 }
 
 @test "list | awk -F'\\t' sees one field per column, escapes and all" {
@@ -214,7 +214,7 @@ Try 'crm-lead --help'."
 	# an edit made with awk goes back in
 	crm-lead list --fields id,name,city | awk -F'\t' -v OFS='\t' 'NR > 1 { $3 = "上海" } 1' |
 		crm-lead update -q
-	[ "$(sqlite3 "$CRM_DB" "SELECT city FROM leads")" = 上海 ]
+	[ "$(db_query "SELECT city FROM leads")" = 上海 ]
 }
 
 @test "update from TSV: id plus any columns, empty cells clear, unknown columns ignored" {
@@ -227,7 +227,7 @@ Try 'crm-lead --help'."
 	run bash -c "printf 'colour\tid\tcity\theat\ttags\n红\t1\t北京\t\ta,b\n蓝\t3\t\tcold\t\n' | crm-lead update"
 	assert_success
 	assert_output "crm-lead: updated 1 lead, 3 fields"
-	run sqlite3 "$CRM_DB" "SELECT city, heat IS NULL, tags FROM leads WHERE id = 1"
+	run db_query "SELECT city, heat IS NULL, tags FROM leads WHERE id = 1"
 	assert_output "北京|1|a,b"
 }
 
@@ -242,7 +242,7 @@ crm-lead: 3 bad rows, nothing updated"
 	assert_output "crm-lead: stdin:1: missing column 'id'"
 	must_fail 1 bash -c "printf 'id\tcity\n9\ty\n' | crm-lead update"
 	assert_output "crm-lead: stdin:2: lead 9 not found"
-	run sqlite3 "$CRM_DB" "SELECT count(*) FROM leads WHERE city IS NOT NULL"
+	run db_query "SELECT count(*) FROM leads WHERE city IS NOT NULL"
 	assert_output "0"
 }
 
@@ -250,9 +250,9 @@ crm-lead: 3 bad rows, nothing updated"
 	three_leads
 	crm-lead tag 2 '重点' 'vip，重点'
 	crm-lead tag 2 vip
-	[ "$(sqlite3 "$CRM_DB" "SELECT tags FROM leads WHERE id = 2")" = "重点,vip" ]
+	[ "$(db_query "SELECT tags FROM leads WHERE id = 2")" = "重点,vip" ]
 	crm-lead untag 2 重点 nothere
-	[ "$(sqlite3 "$CRM_DB" "SELECT tags FROM leads WHERE id = 2")" = "vip" ]
+	[ "$(db_query "SELECT tags FROM leads WHERE id = 2")" = "vip" ]
 	must_fail 64 crm-lead tag 2
 	assert_output "crm-lead: missing tag
 Try 'crm-lead --help'."
@@ -260,7 +260,7 @@ Try 'crm-lead --help'."
 	assert_output "crm-lead: disqualify needs --reason
 Try 'crm-lead --help'."
 	crm-lead disqualify 2 --reason '没有预算'
-	run sqlite3 "$CRM_DB" "SELECT action, field, coalesce(old_value, ''), coalesce(new_value, '') FROM audit
+	run db_query "SELECT action, field, coalesce(old_value, ''), coalesce(new_value, '') FROM audit
 		WHERE entity_id = 2 AND action != 'create' ORDER BY id"
 	assert_output "tag|tags||重点,vip
 untag|tags|重点,vip|vip
@@ -291,11 +291,10 @@ disqualify|disqualify_reason||没有预算"
 	crm-lead add --name 王伟 --phone 13800138000 --tags a --region 北京 >/dev/null
 	crm-lead add --name 'Wang Wei' --phone 13800138000 --email w@x.cn --tags b,a --region 上海 \
 		--notes 'dup notes' >/dev/null
-	sqlite3 "$CRM_DB" "INSERT INTO interactions (subject_type, subject_id, kind, at, summary, created_at)
-		VALUES ('lead', 2, 'call', '2026-03-01T00:00:00Z', 'called', '2026-03-01T00:00:00Z');
-		INSERT INTO tasks (subject_type, subject_id, title, due, created_at)
-		VALUES ('lead', 2, 'call back', '2026-03-05T00:00:00Z', '2026-03-01T00:00:00Z');
-		INSERT INTO pool_events (lead_id, action, at) VALUES (2, 'release', '2026-03-01T00:00:00Z');"
+	crm-log add --lead 2 --kind call --at 2026-03-01T00:00:00Z called -q </dev/null
+	crm-task add --lead 2 --title 'call back' --due 2026-03-05 -q
+	# no tool writes a release of a lead to the pool
+	fixture_sql "INSERT INTO pool_events (lead_id, action, at) VALUES (2, 'release', '2026-03-01T00:00:00Z')"
 	run crm-lead merge 1 2 -n
 	assert_success
 	assert_output "id	field	old_value	new_value
@@ -303,19 +302,19 @@ disqualify|disqualify_reason||没有预算"
 1	tags	a	a,b
 1	notes		dup notes
 2	merged_into		1"
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM leads")" = 2 ]
+	[ "$(db_query "SELECT count(*) FROM leads")" = 2 ]
 	crm-lead merge 1 2
-	run sqlite3 "$CRM_DB" "SELECT id, name, email, tags, region, notes FROM leads"
+	run db_query "SELECT id, name, email, tags, region, notes FROM leads"
 	assert_output "1|王伟|w@x.cn|a,b|北京|dup notes"
-	run sqlite3 "$CRM_DB" "SELECT (SELECT subject_id FROM interactions), (SELECT subject_id FROM tasks),
+	run db_query "SELECT (SELECT subject_id FROM interactions), (SELECT subject_id FROM tasks),
 		(SELECT lead_id FROM pool_events)"
 	assert_output "1|1|1"
 	# audit rows are never re-pointed: DUP's history and its snapshot stay
 	# on DUP's id, the merge is recorded on both (merge-history.bats)
-	run sqlite3 "$CRM_DB" "SELECT json_extract(old_value, '$.name'), new_value FROM audit
+	run db_query "SELECT json_extract(old_value, '$.name'), new_value FROM audit
 		WHERE entity_id = 2 AND action = 'merge'"
 	assert_output "Wang Wei|1"
-	run sqlite3 "$CRM_DB" "SELECT entity_id, count(*) FROM audit WHERE action = 'create' AND field = 'notes' GROUP BY 1"
+	run db_query "SELECT entity_id, count(*) FROM audit WHERE action = 'create' AND field = 'notes' GROUP BY 1"
 	assert_output "2|1"
 	must_fail 1 crm-lead merge 1 2
 	assert_output "crm-lead: lead 2 not found"
@@ -328,27 +327,26 @@ Try 'crm-lead --help'."
 	crm-lead add --name 王伟 --company Acme --phone 13800138000 --email w@x.cn --notes 秘密 \
 		--source expo --region 北京 >/dev/null
 	crm-lead update 1 --phone 13900139000
-	sqlite3 "$CRM_DB" "INSERT INTO interactions (subject_type, subject_id, kind, at, summary, next_step, created_at)
-		VALUES ('lead', 1, 'call', '2026-03-01T00:00:00Z', '聊了预算', '再打', '2026-03-01T00:00:00Z')"
+	crm-log add --lead 1 --kind call --at 2026-03-01T00:00:00Z --next 再打 聊了预算 -q </dev/null
 	run crm-lead forget 1 -n
 	assert_output "entity	id	found_by	erased
 lead	1	given	name,phone,email,notes
 interaction	1	subject	summary,next_step"
-	[ "$(sqlite3 "$CRM_DB" "SELECT name || phone || email || notes FROM leads")" = 王伟13900139000w@x.cn秘密 ]
+	[ "$(db_query "SELECT name || phone || email || notes FROM leads")" = 王伟13900139000w@x.cn秘密 ]
 	crm-lead forget 1
-	run sqlite3 "$CRM_DB" "SELECT coalesce(name, '-'), coalesce(phone, '-'), coalesce(email, '-'),
+	run db_query "SELECT coalesce(name, '-'), coalesce(phone, '-'), coalesce(email, '-'),
 		coalesce(notes, '-'), coalesce(phone_norm, coalesce(email_norm, coalesce(name_norm, '-'))),
 		company, source, region, forgotten_at FROM leads"
 	assert_output "-|-|-|-|-|Acme|expo|北京|2026-03-02T09:00:00Z"
-	run sqlite3 "$CRM_DB" "SELECT coalesce(summary, '-'), coalesce(next_step, '-') FROM interactions"
+	run db_query "SELECT coalesce(summary, '-'), coalesce(next_step, '-') FROM interactions"
 	assert_output "-|-"
 	# no personal value is left in the audit trail; the company stays
-	run sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE old_value LIKE '%138%' OR new_value LIKE '%139%'
+	run db_query "SELECT count(*) FROM audit WHERE old_value LIKE '%138%' OR new_value LIKE '%139%'
 		OR new_value IN ('王伟', 'w@x.cn', '秘密')"
 	assert_output "0"
-	run sqlite3 "$CRM_DB" "SELECT action, coalesce(field, '-'), coalesce(new_value, '-') FROM audit ORDER BY id DESC LIMIT 1"
+	run db_query "SELECT action, coalesce(field, '-'), coalesce(new_value, '-') FROM audit ORDER BY id DESC LIMIT 1"
 	assert_output "forget|-|-"
-	[ "$(sqlite3 "$CRM_DB" "SELECT new_value FROM audit WHERE field = 'company'")" = Acme ]
+	[ "$(db_query "SELECT new_value FROM audit WHERE field = 'company'")" = Acme ]
 }
 
 @test "a write error on stdout fails with 74" {
@@ -394,7 +392,7 @@ Try 'crm-lead --help'."
 	huge=$(head -c 70000 /dev/zero | tr '\0' y)
 	must_fail 65 crm-lead add --name x --notes "$huge"
 	assert_output --partial "crm-lead: too long (70000 bytes, at most 65536) 'yyyy"
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM leads")" = 0 ]
+	[ "$(db_query "SELECT count(*) FROM leads")" = 0 ]
 }
 
 @test "bad TSV on stdin: wrong field count, invalid UTF-8, NUL bytes, CRLF" {
@@ -413,7 +411,7 @@ crm-lead: 1 bad row, nothing updated"
 	assert_output "crm-lead: stdin:1: CR at end of line (convert CRLF with dos2unix)"
 	must_fail 65 bash -c "crm-lead update </dev/null"
 	assert_output "crm-lead: stdin: empty input"
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM leads WHERE city IS NOT NULL")" = 0 ]
+	[ "$(db_query "SELECT count(*) FROM leads WHERE city IS NOT NULL")" = 0 ]
 }
 
 @test "a locked database: 69 after the busy timeout, nothing written" {
@@ -426,7 +424,7 @@ crm-lead: 1 bad row, nothing updated"
 	assert_success
 	kill "$LOCK_PID"
 	wait "$LOCK_PID" 2>/dev/null || true
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM leads")" = 0 ]
+	[ "$(db_query "SELECT count(*) FROM leads")" = 0 ]
 }
 
 @test "a missing config is 66, a bad one 78" {

@@ -20,7 +20,7 @@ team_setup() {
 	crm-lead add --name 王五 --region 浙江 --source expo >/dev/null
 }
 
-sql() { sqlite3 "$CRM_DB" "$@"; }
+sql() { db_query "$@"; }
 
 @test "a call on a new lead: printed, lead contacted, first and last activity set, audited" {
 	team_setup
@@ -71,7 +71,7 @@ crm-log|lead|1|last_activity_at|-|2026-03-02T09:00:00Z"
 @test "an interaction closes the open first-contact task, and only that task" {
 	team_setup
 	alice=$(sql "SELECT id FROM users WHERE login = 'alice'")
-	sql "INSERT INTO tasks (subject_type, subject_id, title, kind, due, owner_id, created_at) VALUES
+	fixture_sql "INSERT INTO tasks (subject_type, subject_id, title, kind, due, owner_id, created_at) VALUES
 		('lead', 1, 'first contact', 'first_contact', '2026-03-05T09:00:00Z', $alice, '2026-03-02T09:00:00Z'),
 		('lead', 1, 'send samples', NULL, '2026-03-06T09:00:00Z', $alice, '2026-03-02T09:00:00Z')"
 	crm-log add --lead 1 --kind call hello -q </dev/null
@@ -354,12 +354,12 @@ heat|warm|hot"
 @test "scoring reads custom fields; a heat set by hand is kept" {
 	team_setup
 	scoring_config
-	sql "UPDATE leads SET custom = '{\"company_size\":\"large\"}' WHERE id = 2"
+	crm-lead update 2 --set company_size=large -q
 	crm-log add --lead 2 --kind call x -q </dev/null
 	# company_size large 15 + one call 5
 	run sql "SELECT score, heat FROM leads WHERE id = 2"
 	assert_output "$((15 + 5))|warm"
-	sql "UPDATE leads SET heat = 'cold', heat_manual = 1 WHERE id = 2"
+	crm-lead update 2 --heat cold -q
 	crm-log add --lead 2 --kind meeting x -q </dev/null
 	run sql "SELECT score, heat FROM leads WHERE id = 2"
 	assert_output "$((15 + 5 + 15))|cold"

@@ -7,7 +7,7 @@
 load helper
 
 # the audit rows as they are, one a line, for comparing before and after
-dump() { sqlite3 "$CRM_DB" "SELECT id, entity, entity_id, action, field, old_value, new_value, hex(hash) FROM audit ORDER BY id"; }
+dump() { db_query "SELECT id, entity, entity_id, action, field, old_value, new_value, hex(hash) FROM audit ORDER BY id"; }
 section() { awk -v s="# $1" '$0 == s { on = 1; next } on && NF == 0 { exit } on'; }
 export -f section
 
@@ -25,7 +25,7 @@ export -f section
 	dump | head -n "$(wc -l <before)" >after
 	diff before after
 	# the merge is recorded on both records
-	run sqlite3 "$CRM_DB" "SELECT entity_id, field, new_value FROM audit WHERE action = 'merge'
+	run db_query "SELECT entity_id, field, new_value FROM audit WHERE action = 'merge'
 		AND field IN ('merged_into', 'merged_from') ORDER BY id"
 	assert_output "2|merged_into|1
 1|merged_from|2"
@@ -39,7 +39,7 @@ export -f section
 	assert_line --regexp '^2026-03-02T09:00:00Z	tester	crm-lead	merge	merged_into	\{.*"name":"Wang Wei".*\}	1	2$'
 	# own events and both merge rows, in audit order
 	[ "$(crm-lead show 1 | section history | sed 1d | wc -l)" = \
-		"$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE entity = 'lead'")" ]
+		"$(db_query "SELECT count(*) FROM audit WHERE entity = 'lead'")" ]
 }
 
 @test "lead merge chain: 3 into 2, then 2 into 1, shows all three" {
@@ -88,7 +88,7 @@ export -f section
 	crm-lead forget 1 >/dev/null
 	run crm check
 	assert_success
-	run sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE coalesce(old_value, '') || coalesce(new_value, '')
+	run db_query "SELECT count(*) FROM audit WHERE coalesce(old_value, '') || coalesce(new_value, '')
 		GLOB '*[Ww]ei*' OR coalesce(new_value, '') IN ('13800138000', 'w@x.cn')"
 	assert_output 0
 }
@@ -100,7 +100,7 @@ export -f section
 	crm-lead merge 1 2
 	# SQLite gives the highest id again once its row is gone
 	crm-lead add --name 李娜 >/dev/null
-	[ "$(sqlite3 "$CRM_DB" "SELECT max(id) FROM leads")" = 2 ]
+	[ "$(db_query "SELECT max(id) FROM leads")" = 2 ]
 	run bash -c "crm-lead show 2 | section history | cut -f4-8"
 	assert_output "action	field	old_value	new_value	merged_from
 create	name		李娜	"
@@ -129,5 +129,5 @@ merge	merged_from	1	"
 	# forgetting the new lead 2 erases the old one's values too: it is in its history
 	crm-lead forget 2 >/dev/null
 	crm check >/dev/null
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE new_value IN ('王伟', 'Wang Wei', '李娜', '13800138000')")" = 0 ]
+	[ "$(db_query "SELECT count(*) FROM audit WHERE new_value IN ('王伟', 'Wang Wei', '李娜', '13800138000')")" = 0 ]
 }

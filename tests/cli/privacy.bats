@@ -58,16 +58,16 @@ interaction	1	subject	summary"
 	assert_success
 	assert_line "audit	ok"
 	# what is not personal stays: the budget, the rows, the deal, the task
-	run sqlite3 "$CRM_DB" "SELECT custom, status, forgotten_at FROM leads"
+	run db_query "SELECT custom, status, forgotten_at FROM leads"
 	assert_output '{"budget":"5000.00"}|converted|2026-03-02T09:00:00Z'
-	run sqlite3 "$CRM_DB" "SELECT t.title, d.title, d.stage, coalesce(i.summary, '-')
+	run db_query "SELECT t.title, d.title, d.stage, coalesce(i.summary, '-')
 		FROM tasks t, deals d, interactions i"
 	assert_output "给***回电话 ***|***|contact|-"
-	run sqlite3 "$CRM_DB" "SELECT count(*) FROM contacts WHERE forgotten_at IS NOT NULL AND name IS NULL
+	run db_query "SELECT count(*) FROM contacts WHERE forgotten_at IS NOT NULL AND name IS NULL
 		UNION ALL SELECT count(*) FROM accounts WHERE forgotten_at IS NOT NULL AND name IS NULL"
 	assert_output "1
 1"
-	run sqlite3 "$CRM_DB" "SELECT entity || ' ' || entity_id FROM audit WHERE action = 'forget' ORDER BY id"
+	run db_query "SELECT entity || ' ' || entity_id FROM audit WHERE action = 'forget' ORDER BY id"
 	assert_output "contact 1
 account 1
 lead 1"
@@ -75,7 +75,7 @@ lead 1"
 
 @test "forget -n lists the same records and writes nothing" {
 	sima
-	before=$(sqlite3 "$CRM_DB" "SELECT * FROM leads; SELECT * FROM contacts; SELECT * FROM accounts;
+	before=$(db_query "SELECT * FROM leads; SELECT * FROM contacts; SELECT * FROM accounts;
 		SELECT * FROM deals; SELECT * FROM tasks; SELECT * FROM interactions; SELECT * FROM audit")
 	run crm-contact forget 1 -n
 	assert_success
@@ -86,7 +86,7 @@ account	1	phone	name,phone,email
 deal	1	link	title
 task	1	subject	title
 interaction	1	subject	summary"
-	[ "$(sqlite3 "$CRM_DB" "SELECT * FROM leads; SELECT * FROM contacts; SELECT * FROM accounts;
+	[ "$(db_query "SELECT * FROM leads; SELECT * FROM contacts; SELECT * FROM accounts;
 		SELECT * FROM deals; SELECT * FROM tasks; SELECT * FROM interactions; SELECT * FROM audit")" = "$before" ]
 }
 
@@ -105,14 +105,14 @@ contact	1	link	name,email
 account	1	phone	phone,email"
 	# the contact conversion linked by e-mail; the deal's title is the company's;
 	# the company keeps its name and is not forgotten; 李娜 is untouched
-	run sqlite3 "$CRM_DB" "SELECT name, coalesce(phone, '-'), coalesce(email, '-'), coalesce(forgotten_at, '-') FROM accounts"
+	run db_query "SELECT name, coalesce(phone, '-'), coalesce(email, '-'), coalesce(forgotten_at, '-') FROM accounts"
 	assert_output "Acme 有限公司|-|-|-"
-	run sqlite3 "$CRM_DB" "SELECT name, phone, company, coalesce(forgotten_at, '-') FROM leads WHERE id = 3"
+	run db_query "SELECT name, phone, company, coalesce(forgotten_at, '-') FROM leads WHERE id = 3"
 	assert_output "李娜|13700137000|Acme 有限公司|-"
-	run sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE old_value LIKE '%13800138000%'
+	run db_query "SELECT count(*) FROM audit WHERE old_value LIKE '%13800138000%'
 		OR new_value LIKE '%13800138000%' OR new_value LIKE '%acme.example%' OR new_value LIKE '%王伟%'"
 	assert_output 0
-	[ "$(sqlite3 "$CRM_DB" "SELECT title FROM deals")" = 'Acme 有限公司' ]
+	[ "$(db_query "SELECT title FROM deals")" = 'Acme 有限公司' ]
 	run crm check
 	assert_line "audit	ok"
 }
@@ -126,10 +126,10 @@ account	1	phone	phone,email"
 	crm-user add --login wes --name Wes --team west >/dev/null
 	crm-lead add --name 周杰 --phone 13600136000 --owner mia >/dev/null
 	crm-contact add --name 周杰 --phone 13600136000 --owner wes >/dev/null
-	before=$(sqlite3 "$CRM_DB" "SELECT * FROM leads; SELECT * FROM contacts; SELECT count(*) FROM audit")
+	before=$(db_query "SELECT * FROM leads; SELECT * FROM contacts; SELECT count(*) FROM audit")
 	CRM_USER=mia must_fail 77 crm-lead forget 1
 	assert_output "crm-lead: forget: lead 1: 1 other record of this person is not yours to change; ask an admin"
-	[ "$(sqlite3 "$CRM_DB" "SELECT * FROM leads; SELECT * FROM contacts; SELECT count(*) FROM audit")" = "$before" ]
+	[ "$(db_query "SELECT * FROM leads; SELECT * FROM contacts; SELECT count(*) FROM audit")" = "$before" ]
 	CRM_USER=ada run crm-lead forget 1
 	assert_success
 	assert_line "contact	1	phone	name,phone"
@@ -144,7 +144,7 @@ account	1	phone	phone,email"
 	CRM_BUSY_TIMEOUT=100 must_fail 69 crm-lead forget 1
 	kill "$LOCK_PID" 2>/dev/null || true
 	wait "$LOCK_PID" 2>/dev/null || true
-	[ "$(sqlite3 "$CRM_DB" "SELECT name FROM leads")" = 王伟 ]
+	[ "$(db_query "SELECT name FROM leads")" = 王伟 ]
 }
 
 @test "export: one JSON document with every kind, found by phone in any form" {

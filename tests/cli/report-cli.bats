@@ -131,7 +131,7 @@ END { print "rep3", n, money(a), money(w), wn, money(wa) }' "$DATA/deals.tsv")"
 	kill "$LOCK_PID" 2>/dev/null || true
 	wait "$LOCK_PID" 2>/dev/null || true
 	[[ "$output" == *"database is locked"* ]]
-	run sqlite3 "$CRM_DB" "SELECT count(*) FROM forecast_snapshots WHERE period = '2026-03'"
+	run db_query "SELECT count(*) FROM forecast_snapshots WHERE period = '2026-03'"
 	assert_output 0
 }
 

@@ -70,7 +70,7 @@ $(expect_funnel -v OWNERS=2,5,6,7)"
 	rm -f "$CRM_DB"
 	crm init >/dev/null
 	# leads 1-6 come in in January 2026, lead 7 in December and converts in January
-	sqlite3 "$CRM_DB" "
+	fixture_sql "
 	INSERT INTO leads (id, status, created_at, updated_at, first_contact_at) VALUES
 	  (1, 'converted', '2026-01-05T02:00:00Z', '2026-01-05T02:00:00Z', '2026-01-05T03:00:00Z'),
 	  (2, 'converted', '2026-01-05T02:00:00Z', '2026-01-05T02:00:00Z', '2026-01-05T03:00:00Z'),
@@ -189,17 +189,17 @@ END { split("contact qualify proposal negotiation", st, " ")
 	assert_success
 	assert_output "taken_at	period	owner	team	deals	amount	weighted
 $(expect_snapshot)"
-	run sqlite3 "$CRM_DB" "SELECT count(*) FROM forecast_snapshots WHERE period = '2026-03'"
+	run db_query "SELECT count(*) FROM forecast_snapshots WHERE period = '2026-03'"
 	assert_output 0
 	run --separate-stderr crm-report forecast --snapshot -H
 	assert_success
 	assert_output "$(expect_snapshot)"
-	run sqlite3 -separator '	' "$CRM_DB" "SELECT s.taken_at, s.period, u.login, t.name, s.deals,
+	run db_query_tsv "SELECT s.taken_at, s.period, u.login, t.name, s.deals,
 		printf('%.2f', s.amount / 100.0), printf('%.2f', s.weighted / 100.0)
 		FROM forecast_snapshots s JOIN users u ON u.id = s.owner_id JOIN teams t ON t.id = s.team_id
 		WHERE s.period = '2026-03' ORDER BY u.login"
 	assert_output "$(expect_snapshot)"
-	run sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE entity = 'forecast_snapshot'"
+	run db_query "SELECT count(*) FROM audit WHERE entity = 'forecast_snapshot'"
 	assert_output "$(expect_snapshot | wc -l)"
 	run crm-report forecast --snapshot -q
 	assert_success

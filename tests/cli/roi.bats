@@ -345,7 +345,7 @@ Try 'crm-roi --help'."
 	assert_output "1	expo	expo-2026	2024-02-01	2024-02-29	29	1234.50	1234.50	展位
 2	web		2026-01-15	2026-02-13	30	3000.00	3000.00	
 3	referral		2026-03-02	2026-03-02	1	0.00	0.00	"
-	run sqlite3 "$CRM_DB" "SELECT actor, tool, entity, entity_id, action, field, new_value FROM audit ORDER BY id LIMIT 6"
+	run db_query "SELECT actor, tool, entity, entity_id, action, field, new_value FROM audit ORDER BY id LIMIT 6"
 	assert_output "tester|crm-roi|cost|1|create|source|expo
 tester|crm-roi|cost|1|create|campaign|expo-2026
 tester|crm-roi|cost|1|create|period_start|2024-02-01
@@ -355,7 +355,7 @@ tester|crm-roi|cost|1|create|note|展位"
 	# -n shows and writes nothing
 	run crm-roi cost add --source web --period 2026-03 --amount 1 -n -H
 	assert_output "4	web		2026-03-01	2026-03-31	31	1.00	1.00	"
-	[ "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM costs')" -eq 3 ]
+	[ "$(db_query 'SELECT count(*) FROM costs')" -eq 3 ]
 }
 
 @test "cost add: bad input is refused with the exact reason, nothing written" {
@@ -396,7 +396,7 @@ Try 'crm-roi --help'."
 	assert_output "crm-roi: unknown source 'tv'"
 	run crm-roi -c "$TOP/examples/crm.yaml" cost add --source 展会 --period 2026-02 --amount 5 -H
 	assert_output "1	expo		2026-02-01	2026-02-28	28	5.00	5.00	"
-	[ "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM costs')" -eq 1 ]
+	[ "$(db_query 'SELECT count(*) FROM costs')" -eq 1 ]
 	must_fail 64 crm-roi cost
 	assert_output "crm-roi: cost needs 'add', 'import', 'list' or 'remove'
 Try 'crm-roi --help'."
@@ -451,7 +451,7 @@ crm-roi: imported 1, rejected 0" ]
 	run --separate-stderr crm-roi cost import -q -H --csv - <<<$'source,period,amount\nweb,2026-05,2'
 	assert_output ""
 	[ "$stderr" = "" ]
-	[ "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM costs')" -eq 6 ]
+	[ "$(db_query 'SELECT count(*) FROM costs')" -eq 6 ]
 }
 
 @test "cost import: all or nothing, every bad row listed; --skip-bad with a reject file" {
@@ -478,7 +478,7 @@ crm-roi: c.tsv:7: missing source
 crm-roi: c.tsv:8: missing period (or from and to)
 crm-roi: c.tsv:9: invalid amount 'abc'
 crm-roi: 7 bad rows, nothing imported" ] || { echo "$stderr"; false; }
-	[ "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM costs')" -eq 0 ]
+	[ "$(db_query 'SELECT count(*) FROM costs')" -eq 0 ]
 	run --separate-stderr crm-roi cost import --skip-bad --reject bad.tsv -H c.tsv
 	assert_success
 	assert_output "1	web		2026-01-01	2026-01-31	31	100.00	100.00	
@@ -549,19 +549,19 @@ web	0	0		0.00	2800.00	inf	inf	0.0000	-1.0000"
 	crm-roi cost add --source ads --period 2026-01 --amount 62 -q
 	must_fail 1 crm-roi cost remove 1 9
 	assert_output "crm-roi: cost 9 not found"
-	[ "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM costs')" -eq 2 ]
+	[ "$(db_query 'SELECT count(*) FROM costs')" -eq 2 ]
 	must_fail 64 crm-roi cost remove x
 	assert_output "crm-roi: invalid cost id 'x'
 Try 'crm-roi --help'."
 	must_fail 64 crm-roi cost remove
 	run crm-roi cost remove 1 -n -H
 	assert_output "1	web		2026-01-01	2026-01-31	31	31.00	31.00	x"
-	[ "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM costs')" -eq 2 ]
+	[ "$(db_query 'SELECT count(*) FROM costs')" -eq 2 ]
 	run crm-roi cost remove 1 -H
 	assert_output "1	web		2026-01-01	2026-01-31	31	31.00	31.00	x"
 	run crm-roi cost list -H
 	assert_output "2	ads		2026-01-01	2026-01-31	31	62.00	62.00	"
-	run sqlite3 "$CRM_DB" "SELECT entity_id, action, field, old_value FROM audit WHERE action = 'delete'"
+	run db_query "SELECT entity_id, action, field, old_value FROM audit WHERE action = 'delete'"
 	assert_output "1|delete|source|web
 1|delete|period_start|2026-01-01
 1|delete|period_end|2026-01-31

@@ -47,8 +47,8 @@ EOF
 	assert_equal "$stderr" "crm-stage: imported $rows, duplicates 0, rejected 0, new accounts 0"
 	[ "${#lines[@]}" -eq $((rows + 1)) ]
 	[ "$(sed 1d <<<"$output" | cut -f2 | sort -u)" = new ]
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM deals")" -eq "$rows" ]
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM accounts")" -eq 85 ]
+	[ "$(db_query "SELECT count(*) FROM deals")" -eq "$rows" ]
+	[ "$(db_query "SELECT count(*) FROM accounts")" -eq 85 ]
 	# every row as it should be, the inconsistencies kept as the export has them
 	want=$(maven_awk '{ won = $5 == "Won" || $5 == "Lost"
 		print $1, login($2), $3, $4, STAGE[$5], $5 == "Won" ? "won" : $5 == "Lost" ? "lost" : "open",
@@ -59,7 +59,7 @@ EOF
 	# open deals without an account keep none; GTXPro stays GTXPro
 	no_account=$(maven_awk '$4 == "" { n++ } END { print n }')
 	[ "$no_account" -eq 1425 ]
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM deals WHERE account_id IS NULL AND status = 'open'")" -eq "$no_account" ]
+	[ "$(db_query "SELECT count(*) FROM deals WHERE account_id IS NULL AND status = 'open'")" -eq "$no_account" ]
 	[ "$(crm-stage list -H --fields product | grep -c '^GTXPro$')" -eq "$(maven_awk '$3 == "GTXPro" { n++ } END { print n }')" ]
 }
 
@@ -70,7 +70,7 @@ EOF
 	want=$(maven_awk '{ if ($5 == "Won" || $5 == "Lost") {
 			print $1, "", "proposal", iso(midnight($6)); print $1, "proposal", STAGE[$5], iso(midnight($7)) }
 		else print $1, "", STAGE[$5], iso($6 == "" ? NOW : midnight($6)) }' | sort)
-	got=$(sqlite3 -separator '	' "$CRM_DB" "SELECT d.external_id, coalesce(s.from_stage, ''), s.to_stage, s.at
+	got=$(db_query_tsv "SELECT d.external_id, coalesce(s.from_stage, ''), s.to_stage, s.at
 		FROM deal_stages s JOIN deals d ON d.id = s.deal_id" | sort)
 	[ "$want" = "$got" ]
 	# the first row by hand: engaged 2016-10-20, won 2017-03-01 (Shanghai, UTC+8)
@@ -121,9 +121,9 @@ EOF
 	run --separate-stderr crm-stage import -q --currency USD --stage-map "$STAGE_MAP" "$MAVEN/sales_pipeline.csv"
 	assert_success
 	[ "$(sed 1d <<<"$output" | cut -f2 | sort -u)" = duplicate ]
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM deals")" -eq 8800 ]
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM deal_stages")" -eq $((2089 + 2 * 6711)) ]
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE entity = 'deal'")" -eq 1 ]
+	[ "$(db_query "SELECT count(*) FROM deals")" -eq 8800 ]
+	[ "$(db_query "SELECT count(*) FROM deal_stages")" -eq $((2089 + 2 * 6711)) ]
+	[ "$(db_query "SELECT count(*) FROM audit WHERE entity = 'deal'")" -eq 1 ]
 }
 
 @test "maven-crm: without --stage-map every row is named and nothing is imported" {
@@ -138,7 +138,7 @@ EOF
 	open=$(awk -F, '$5 == "Engaging" || $5 == "Prospecting"' "$MAVEN/sales_pipeline.csv" | wc -l)
 	[ "$open" -eq 2089 ]
 	assert_line "crm-stage: $open bad rows, nothing imported"
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM deals") $(sqlite3 "$CRM_DB" "SELECT count(*) FROM accounts")" = "0 0" ]
+	[ "$(db_query "SELECT count(*) FROM deals") $(db_query "SELECT count(*) FROM accounts")" = "0 0" ]
 }
 
 users() {
@@ -232,7 +232,7 @@ crm-stage: bad.csv:10: unknown loss reason 'cheap'
 crm-stage: bad.csv:11: a loss reason for a deal in stage 'won'
 crm-stage: bad.csv:12: unknown stage 'Pending' in pipeline 'default' (map it with --stage-map)
 crm-stage: 10 bad rows, nothing imported"
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM deals") $(sqlite3 "$CRM_DB" "SELECT count(*) FROM accounts")" = "0 0" ]
+	[ "$(db_query "SELECT count(*) FROM deals") $(db_query "SELECT count(*) FROM accounts")" = "0 0" ]
 	run --separate-stderr crm-stage import --stage-map "$STAGE_MAP" --skip-bad --reject rejects.csv bad.csv
 	assert_success
 	assert_equal "$stderr" "crm-stage: imported 2, duplicates 0, rejected 10, new accounts 2"
@@ -246,7 +246,7 @@ crm-stage: 10 bad rows, nothing imported"
 	sed -e 's/,nobody,/,li,/' -e 's/,王伟,/,wang2,/' -e 's/,-5,/,5,/' bad.csv >fixed.csv
 	run --separate-stderr crm-stage import --stage-map "$STAGE_MAP" --skip-bad --reject r2.csv fixed.csv
 	assert_line --index 1 "1	duplicate"
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM deals")" -eq 5 ]
+	[ "$(db_query "SELECT count(*) FROM deals")" -eq 5 ]
 }
 
 @test "import options and files: bad maps and stages, a missing file, a locked database" {
@@ -278,5 +278,5 @@ Try 'crm-stage --help'."
 	kill "$LOCK_PID"
 	run crm-stage import -q -n --stage-map Won=won x.csv
 	assert_success
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM deals")" -eq 0 ]
+	[ "$(db_query "SELECT count(*) FROM deals")" -eq 0 ]
 }

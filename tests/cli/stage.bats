@@ -20,7 +20,7 @@ setup_team() {
 	crm-user add --login rep3 --name 'Rep Three' --team west >/dev/null
 }
 
-q() { sqlite3 -separator '	' "$CRM_DB" "$@"; }
+q() { db_query_tsv "$@"; }
 
 @test "a converted lead's deal goes through every default stage to won; history has time and actor" {
 	setup_team
@@ -215,7 +215,7 @@ EOF
 	must_fail 65 crm-stage stages --pipeline nope
 	assert_output "crm-stage: unknown pipeline 'nope'"
 	# a pipeline the config no longer has
-	q "UPDATE deals SET pipeline = 'gone' WHERE id = 2"
+	fixture_sql "UPDATE deals SET pipeline = 'gone' WHERE id = 2"
 	must_fail 78 crm-stage move 2 contact
 	assert_output "crm-stage: deal 2: pipeline 'gone' is not in the config"
 }

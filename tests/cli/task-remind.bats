@@ -26,7 +26,7 @@ team_setup() {
 	crm-lead add --name 钱七 --owner mgr >/dev/null
 }
 
-sql() { sqlite3 "$CRM_DB" "$@"; }
+sql() { db_query "$@"; }
 
 # days FROM TO: calendar days between two dates
 days() { echo $(( ($(date -u -d "$2" +%s) - $(date -u -d "$1" +%s)) / 86400 )); }
@@ -75,7 +75,8 @@ mgr	mgr@example.com	lead	2	李四	escalation	$d	"
 
 @test "closed and pool leads are not reminded of" {
 	team_setup
-	sql "UPDATE leads SET status = 'disqualified' WHERE id = 1; UPDATE leads SET status = 'converted' WHERE id = 2"
+	crm-lead update 1 --status disqualified -q
+	crm-lead update 2 --status converted -q
 	CRM_NOW=$(at_day 9) run crm-task remind -H
 	assert_equal "$(lead_rows | cut -f4 | tr '\n' ' ')" "4 5 "
 }
@@ -141,7 +142,7 @@ mgr	mgr@example.com	lead	2	李四	escalation	$d	"
 	team_setup
 	alice=$(sql "SELECT id FROM users WHERE login = 'alice'")
 	# reclaimed at 02:00 on 4 March, Shanghai time
-	sql "INSERT INTO pool_events (lead_id, user_id, action, reason, at)
+	fixture_sql "INSERT INTO pool_events (lead_id, user_id, action, reason, at)
 		VALUES (3, $alice, 'reclaim', 'no first contact within 5 days', '2026-03-03T18:00:00Z')"
 	export CRM_NOW=2026-03-05T01:00:00Z
 	reclaimed() { echo "$output" | grep '	reclaimed	'; }

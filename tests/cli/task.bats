@@ -20,7 +20,7 @@ team_setup() {
 	crm-lead add --name 李四 --region 江苏 --owner bob >/dev/null
 }
 
-sql() { sqlite3 "$CRM_DB" "$@"; }
+sql() { db_query "$@"; }
 
 # utc LOCAL: the UTC instant of a local time in Asia/Shanghai.
 utc() { TZ=UTC date -d "TZ=\"Asia/Shanghai\" $1" +%Y-%m-%dT%H:%M:%SZ; }

@@ -27,11 +27,11 @@ admin() {
 	# people per office: agents plus the managers named there
 	want=$(awk -F, 'NR > 1 { n[$3]++; if (!($2 in m)) { m[$2]; n[$3]++ } } END { for (o in n) print o "|" n[o] }' \
 		"$MAVEN/sales_teams.csv" | sort)
-	[ "$(sqlite3 "$CRM_DB" "SELECT t.name, count(*) FROM users u JOIN teams t ON t.id = u.team_id GROUP BY 1" | sort)" = "$want" ]
+	[ "$(db_query "SELECT t.name, count(*) FROM users u JOIN teams t ON t.id = u.team_id GROUP BY 1" | sort)" = "$want" ]
 	# agents per manager, managers by name
 	want=$(awk -F, 'NR > 1 { n[$2]++ } END { for (m in n) print m "|" n[m] }' "$MAVEN/sales_teams.csv" | sort)
-	[ "$(sqlite3 "$CRM_DB" "SELECT m.name, count(*) FROM users u JOIN users m ON m.id = u.manager_id GROUP BY 1" | sort)" = "$want" ]
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM users WHERE role = 'manager'")" -eq "$managers" ]
+	[ "$(db_query "SELECT m.name, count(*) FROM users u JOIN users m ON m.id = u.manager_id GROUP BY 1" | sort)" = "$want" ]
+	[ "$(db_query "SELECT count(*) FROM users WHERE role = 'manager'")" -eq "$managers" ]
 	[ "$(crm-user show moses.frase | cut -f2,3,5,6,7 | sed -n 2p)" = "moses.frase	Moses Frase	Central	rep	dustin.brinkmann" ]
 	[ "$(crm-user show mei-mei.johns -H | cut -f3)" = "Mei-Mei Johns" ]
 	# a manager sees the records of the people in their office
@@ -67,7 +67,7 @@ admin() {
 	run crm-user import -q --map Who=name,Mail=email m.csv
 	assert_output "id	login	name	team	role	manager
 7	jo.ann.smith	Jo Ann Smith		rep	"
-	[ "$(sqlite3 "$CRM_DB" "SELECT field, new_value FROM audit WHERE entity = 'user' AND entity_id = 3 ORDER BY id")" = "login|li.na
+	[ "$(db_query "SELECT field, new_value FROM audit WHERE entity = 'user' AND entity_id = 3 ORDER BY id")" = "login|li.na
 name|李娜
 team|华东
 manager|王伟" ]
@@ -98,7 +98,7 @@ crm-user: bad.csv:7: user 'self.made' cannot be their own manager
 crm-user: bad.csv:8: user 'good.person' already exists
 crm-user: 6 bad rows, nothing imported"
 	assert_output ""
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM users; SELECT count(*) FROM teams")" = "1
+	[ "$(db_query "SELECT count(*) FROM users; SELECT count(*) FROM teams")" = "1
 0" ]
 	run --separate-stderr crm-user import --skip-bad --reject rej.csv bad.csv
 	assert_success
@@ -128,10 +128,10 @@ crm-user: 6 bad rows, nothing imported"
 	assert_success
 	assert_output "id	login	name	team	role	manager
 3	a.b	A B		rep	"
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM users")" = 2 ]
+	[ "$(db_query "SELECT count(*) FROM users")" = 2 ]
 	hold_lock 5
 	CRM_BUSY_TIMEOUT=100 must_fail 69 crm-user import p.csv
 	kill "$LOCK_PID"
 	wait "$LOCK_PID" 2>/dev/null || true
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM users")" = 2 ]
+	[ "$(db_query "SELECT count(*) FROM users")" = 2 ]
 }

@@ -89,7 +89,7 @@ root,,admin,"
 	assert_output --partial "bob"
 	must_fail 77 crm-user list --as bob
 	assert_output "crm-user: user 'bob' is deactivated"
-	run sqlite3 "$CRM_DB" "SELECT field, ifnull(old_value,'-'), ifnull(new_value,'-'), actor FROM audit WHERE entity='user' AND entity_id=3 AND action IN ('update', 'deactivate') ORDER BY id"
+	run db_query "SELECT field, ifnull(old_value,'-'), ifnull(new_value,'-'), actor FROM audit WHERE entity='user' AND entity_id=3 AND action IN ('update', 'deactivate') ORDER BY id"
 	assert_output "team|east|west|root
 manager|alice|-|root
 active|1|0|root"
@@ -98,7 +98,7 @@ active|1|0|root"
 @test "away until a date and back" {
 	admin_setup
 	crm-user away bob --until 2026-03-08
-	run sqlite3 "$CRM_DB" "SELECT away_from, away_until FROM users WHERE login='bob'"
+	run db_query "SELECT away_from, away_until FROM users WHERE login='bob'"
 	# back on the morning after the 8th, local time (Asia/Shanghai, UTC+8)
 	assert_output "2026-03-02T09:00:00Z|2026-03-08T16:00:00Z"
 	must_fail 65 crm-user away bob --until 2026-01-01
@@ -106,7 +106,7 @@ active|1|0|root"
 	must_fail 65 crm-user away bob --until someday
 	must_fail 64 crm-user away bob
 	crm-user away bob --back --as bob
-	run sqlite3 "$CRM_DB" "SELECT ifnull(away_until, 'none') FROM users WHERE login='bob'"
+	run db_query "SELECT ifnull(away_until, 'none') FROM users WHERE login='bob'"
 	assert_output "none"
 	must_fail 77 crm-user away carol --until 3d --as bob
 }

@@ -5,6 +5,10 @@
 
 load helper
 
+# One test at a time under bats --jobs: each holds the write lock for ten
+# seconds and runs a string of commands that must finish inside them.
+setup_file() { export BATS_NO_PARALLELIZE_WITHIN_FILE=true; }
+
 setup_leads() {
 	crm init -q
 	printf 'name,phone,city\nA,13800000001,上海\nB,13800000002,杭州\nC,13800000003,北京\n' >l.csv
@@ -33,7 +37,7 @@ crm-lead: 1 bad row, nothing updated"
 	assert_output --partial "database is locked"
 	kill "$LOCK_PID"
 	wait "$LOCK_PID" 2>/dev/null || true
-	run sqlite3 "$CRM_DB" "SELECT city FROM leads ORDER BY id"
+	run db_query "SELECT city FROM leads ORDER BY id"
 	assert_output "上海
 杭州
 北京"
@@ -61,12 +65,12 @@ crm-account: 1 bad row, nothing updated"
 	assert_success
 	assert_output "crm-lead: updated 2 leads, 2 fields"
 	printf 'id\tcity\n2\t苏州\n' | crm-lead update -q
-	run sqlite3 "$CRM_DB" "SELECT city FROM leads ORDER BY id"
+	run db_query "SELECT city FROM leads ORDER BY id"
 	assert_output "南京
 苏州
 无锡"
 	printf 'id\tindustry\n2\t零售\n' | crm-account update -q
-	[ "$(sqlite3 "$CRM_DB" "SELECT industry FROM accounts WHERE id = 2")" = 零售 ]
+	[ "$(db_query "SELECT industry FROM accounts WHERE id = 2")" = 零售 ]
 }
 
 @test "an import with a bad row lets other writers in while it checks the rest" {
@@ -89,7 +93,7 @@ crm-account: 1 bad row, nothing updated"
 crm-lead: stdin:5: invalid phone '139-xyz'
 crm-lead: 2 bad rows, nothing imported"
 	[ ! -s out ]
-	run sqlite3 "$CRM_DB" "SELECT name FROM leads"
+	run db_query "SELECT name FROM leads"
 	assert_output "王伟"
 }
 
@@ -144,8 +148,8 @@ crm-account: 1 bad row, nothing imported"
 	CRM_BUSY_TIMEOUT=100 must_fail 69 crm-account import good.csv
 	assert_output --partial "database is locked"
 	release_lock
-	[ "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM accounts')" -eq 1 ]
-	[ "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM contacts')" -eq 0 ]
+	[ "$(db_query 'SELECT count(*) FROM accounts')" -eq 1 ]
+	[ "$(db_query 'SELECT count(*) FROM contacts')" -eq 0 ]
 }
 
 @test "account and contact import: checked, then read again to write, from a file or a pipe" {
@@ -161,7 +165,7 @@ crm-account: 1 bad row, nothing imported"
 	run cat err
 	assert_output "crm-account: stdin:3: duplicate of account 1 (same name), skipped
 crm-account: imported 2, duplicates 1, rejected 0"
-	[ "$(sqlite3 "$CRM_DB" "SELECT parent_id FROM accounts WHERE name = '乙公司'")" = 3 ]
+	[ "$(db_query "SELECT parent_id FROM accounts WHERE name = '乙公司'")" = 3 ]
 	# a duplicate before a bad row is said, in its place, as before
 	printf 'name,account,phone\n张三,甲公司,13800000001\n' | crm-contact import --csv -q >/dev/null
 	printf 'name,account,phone\n张三,甲公司,13800000001\n李四,丁公司,13800000002\n' >c.csv
@@ -196,7 +200,7 @@ crm-stage: 2 bad rows, nothing imported"
 	assert_success
 	assert_output "id	status
 1	new"
-	[ "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM deals')" -eq 1 ]
+	[ "$(db_query 'SELECT count(*) FROM deals')" -eq 1 ]
 }
 
 @test "user import: bad rows and managers are refused without waiting for the lock" {
@@ -255,11 +259,11 @@ crm-log: stdin:4: unknown interaction kind 'dance'"
 	CRM_BUSY_TIMEOUT=100 must_fail 69 crm-log add <good.tsv
 	assert_output --partial "database is locked"
 	release_lock
-	[ "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM interactions')" -eq 0 ]
+	[ "$(db_query 'SELECT count(*) FROM interactions')" -eq 0 ]
 	run sh -c 'cat good.tsv | crm-log add -H'
 	assert_success
 	assert_output --partial "lead	1	张三	call"
-	[ "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM interactions')" -eq 1 ]
+	[ "$(db_query 'SELECT count(*) FROM interactions')" -eq 1 ]
 }
 
 @test "bulk crm-stage move: bad rows are refused without waiting for the lock" {
