@@ -22,6 +22,9 @@
 
 #define CHUNK 65536
 #define OPTS (CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)
+/* libcsv grows a field this much at a time (its default, 128 bytes, copies
+ * a long field over and over) */
+#define FIELD_BLOCK 4096
 /* libcsv's state "no field of a record seen yet" (ROW_NOT_BEGUN). */
 #define CSV_BETWEEN_RECORDS 0
 
@@ -151,6 +154,7 @@ static void drop_partial(struct crm_csv *c)
 	c->nfields = c->partial;
 	csv_free(&c->p);
 	csv_init(&c->p, OPTS);
+	csv_set_blk_size(&c->p, FIELD_BLOCK);
 }
 
 static void queue_skipped(struct crm_csv *c)
@@ -388,6 +392,7 @@ static void start(struct crm_csv *c)
 	c->cur = NULL;
 	c->rawlen = 0;
 	csv_init(&c->p, OPTS);
+	csv_set_blk_size(&c->p, FIELD_BLOCK);
 }
 
 struct crm_csv *crm_csv_open(FILE *fp, const char *name, int *status)

@@ -215,7 +215,7 @@ static int write_move(struct crm_ctx *ctx, const struct deal_row *d, const struc
 struct moves_seen {
 	struct crm_batch_ids *ids;	/* deal id => 1 + its index in d */
 	struct deal_row *d;
-	size_t n;
+	size_t n, cap;
 };
 
 static void set_text(char **dst, const char *s)
@@ -242,7 +242,10 @@ static size_t seen_deal(struct moves_seen *seen, struct deal_row *d)
 		moved_values(d, &seen->d[k - 1]);
 		return (size_t)k - 1;
 	}
-	seen->d = crm_xrealloc(seen->d, (seen->n + 1) * sizeof *seen->d);
+	if (seen->n == seen->cap) {
+		seen->cap = seen->cap ? 2 * seen->cap : 64;
+		seen->d = crm_xrealloc(seen->d, seen->cap * sizeof *seen->d);
+	}
 	memset(&seen->d[seen->n], 0, sizeof *seen->d);
 	moved_values(&seen->d[seen->n], d);
 	return seen->n++;
@@ -418,7 +421,7 @@ int crm_deal_move_tsv(struct crm_ctx *ctx, FILE *in, const char *name, FILE *out
 	if (t && !st) {
 		/* every row is checked first, without the write lock; what a good
 		 * row says (already in its stage) it says when moved */
-		struct moves_seen seen = {crm_batch_ids_new(), NULL, 0};
+		struct moves_seen seen = {.ids = crm_batch_ids_new()};
 		crm_db_reset_statements(ctx->db);
 		crm_warn_hold();
 		st = move_pass(ctx, t, col, NULL, &seen);
