@@ -610,7 +610,8 @@ static void load_root(struct crm_yaml *L, yaml_node_t *root)
 	static const char *const keys[] = {
 		"currency", "timezone", "pipeline", "pipelines", "loss_reasons", "sources", "heat",
 		"interaction_kinds", "custom_fields", "import", "assignment", "followup", "pool",
-		"permissions", "scoring", NULL
+		"permissions", "scoring", "tax_rate", "approvers", "quotes", "contracts", "payments",
+		NULL
 	};
 	if (root && crm_yaml_null(root))
 		root = NULL;
@@ -631,6 +632,7 @@ static void load_root(struct crm_yaml *L, yaml_node_t *root)
 	load_followup(L, root);
 	load_permissions(L, root);
 	load_scoring(L, root);
+	crm_config_load_sales(L, root);
 }
 
 /* ---- reading the file ---- */

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "money.h"
 
@@ -87,6 +88,61 @@ struct crm_heat_level {
 	int min_score;		/* derived heat: highest level whose min_score <= score; -1 = none */
 };
 
+/* Lead to cash (crm.yaml(5) "Sales"): rates are basis points (1300 =
+ * 13%), amounts cents, periods days. */
+
+/* Who approves a step of a contract's approval chain, or a quote's
+ * discount: a group of logins from approvers:, "manager" (the owner's
+ * manager, or any manager of the owner's team), "admin" (any admin), or a
+ * login. */
+struct crm_approver_group {
+	char *name;		/* "legal" */
+	char **logins;
+	size_t nlogins;
+};
+
+/* A contract whose amount is above (strictly) goes through steps in order;
+ * the first rule in the file that matches applies, none: no approval. */
+struct crm_approval_rule {
+	int64_t above;		/* cents */
+	char **steps;		/* group, "manager", "admin" or login */
+	size_t nsteps;
+	int line;
+};
+
+/* An instalment of a payment plan template: percent of the total, due
+ * after days from the contract's start (else its signing, else today). */
+struct crm_plan_part {
+	int percent;		/* basis points of the total; the parts sum to 10000 */
+	int after;		/* days */
+};
+
+struct crm_plan {
+	char *name;		/* "30-60-10" */
+	struct crm_plan_part *parts;
+	size_t nparts;
+};
+
+struct crm_sales {
+	int tax_rate;			/* default of new products, bp; default 1300 */
+	int max_discount;		/* a line's ceiling where its product gives none; default 1000 */
+	int quote_valid_days;		/* default 30 */
+	char *quote_template;		/* HTML template path; NULL = built-in */
+	char **discount_approvers;	/* default {"manager"} */
+	size_t ndiscount_approvers;
+	struct crm_approver_group *groups;
+	size_t ngroups;
+	struct crm_approval_rule *approval;
+	size_t napproval;
+	struct crm_plan *plans;
+	size_t nplans;
+	char *default_plan;		/* NULL = none */
+	char **payment_recorders;	/* groups or logins who record payments on any contract */
+	size_t npayment_recorders;
+	int overdue_remind_after;	/* days past due before the owner is told; default 1 */
+	int overdue_escalate_after;	/* days past due before the manager is; default 15 */
+};
+
 /* The built-in lead fields, NULL-terminated: what rules, scoring and
  * import aliases may name besides lead custom fields. */
 extern const char *const crm_lead_fields[];
@@ -137,6 +193,7 @@ struct crm_config {
 		struct crm_kind_points *kinds;
 		size_t nkinds;
 	} scoring;
+	struct crm_sales sales;
 };
 
 /* Load path, or the built-in defaults when path is NULL.  explicit_path
@@ -162,6 +219,14 @@ bool crm_config_has_heat(const struct crm_config *c, const char *id);
 /* The field a CSV header maps to (config aliases first, then built-ins),
  * or NULL.  Matching ignores case and surrounding spaces. */
 const char *crm_config_alias(const struct crm_config *c, const char *entity, const char *header);
+
+/* Sales look-ups; NULL when absent. */
+const struct crm_approver_group *crm_config_approver_group(const struct crm_config *c,
+		const char *name);
+/* The approval rule for an amount (cents), NULL when none applies. */
+const struct crm_approval_rule *crm_config_approval_rule(const struct crm_config *c,
+		int64_t amount);
+const struct crm_plan *crm_config_plan(const struct crm_config *c, const char *name);
 
 /* Validate a custom field value; 0 or -1 with a reason in *why.  Money
  * follows crm_money_amount(), the rule of every amount. */

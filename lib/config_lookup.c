@@ -391,6 +391,7 @@ void crm_config_free(struct crm_config *c)
 		free_rule(c->default_rule);
 	free(c->default_rule);
 	free(c->followup.first_contact_title);
+	crm_config_free_sales(&c->sales);
 	for (size_t i = 0; i < c->scoring.nrules; i++) {
 		free(c->scoring.rules[i].field);
 		free(c->scoring.rules[i].value);

@@ -1,4 +1,5 @@
-/* config_yaml.h: private to config.c, config_yaml.c and config_lookup.c.
+/* config_yaml.h: private to config.c, config_yaml.c, config_sales.c and
+ * config_lookup.c.
  * Walking a libyaml document with the error collection that gives every
  * config problem its file:line:column, and the entity tables the loader
  * checks custom field names against.  Other modules use config.h. */
@@ -78,6 +79,10 @@ void crm_yaml_bool(struct crm_yaml *L, yaml_node_t *m, const char *key, bool *ou
 /* [a-z0-9][a-z0-9_-]*: stage ids, custom field names, sources, ... */
 bool crm_config_valid_id(const char *s);
 int crm_config_index_of(const char *const *list, const char *s);
+
+/* config_sales.c: tax_rate, approvers, quotes, contracts, payments. */
+void crm_config_load_sales(struct crm_yaml *L, yaml_node_t *root);
+void crm_config_free_sales(struct crm_sales *s);
 
 /* From config_lookup.c's entity table. */
 bool crm_config_entity_has_custom(const char *entity);
