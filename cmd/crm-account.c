@@ -2,7 +2,6 @@
 #include <stdio.h>
 
 #include "account.h"
-#include "err.h"
 #include "opts.h"
 #include "record.h"
 
@@ -49,45 +48,10 @@ static const struct crm_rec_tool tool = {
 	&crm_account_kind, short_opts, long_opts, crm_account_show, person_fields,
 };
 
-#define RUN(f) static int cmd_##f(struct crm_opts *o, int argc, char **argv) \
-	{ return crm_rt_##f(&tool, o, argc, argv); }
-RUN(add)
-RUN(import)
-RUN(list)
-RUN(show)
-RUN(update)
-RUN(tag)
-RUN(untag)
-RUN(dupes)
-RUN(merge)
-RUN(forget)
-RUN(complete)
-
-static const struct crm_subcmd cmds[] = {
-	{"add", cmd_add, .synopsis = "--name NAME [field options] [--set FIELD=VALUE]..."},
-	{"import", cmd_import, .synopsis = "[--csv|--tsv] [--map H=F,...] [--on-duplicate POLICY]\n"
-					   "\t[--skip-bad [--reject FILE [--force]]] [FILE...]"},
-	{"list", cmd_list, .synopsis = "[filter options] [--fields F,...] [--sort [-]FIELD]\n"
-				       "\t[--limit N]"},
-	{"show", cmd_show, .synopsis = "ID"},
-	{"update", cmd_update, .synopsis = "ID [field options] [--set FIELD=VALUE]...\n"
-					   "< TSV"},
-	{"tag", cmd_tag, .synopsis = "ID TAG..."},
-	{"untag", cmd_untag, .synopsis = "ID TAG..."},
-	{"dupes", cmd_dupes, .synopsis = ""},
-	{"merge", cmd_merge, .synopsis = "KEEP DUP..."},
-	{"forget", cmd_forget, .synopsis = "[--person] ID"},
-	{.run = cmd_complete},
-};
-
 static void usage(FILE *fp)
 {
-	if (fp == stderr) {
-		crm_usage_error();
+	if (!crm_usage_head(fp, "crm-account", crm_rt_cmds(&tool)))
 		return;
-	}
-	fputs("Usage:\n", fp);
-	crm_usage_synopsis(fp, "crm-account", cmds);
 	fputs("\n"
 	      "Keep the customers: their profile, tags and custom fields, duplicates\n"
 	      "merged, and everything about one of them in one view (show).\n"
@@ -148,5 +112,5 @@ static void usage(FILE *fp)
 
 int main(int argc, char **argv)
 {
-	return crm_main(argc, argv, cmds, usage);
+	return crm_rt_main(&tool, argc, argv, usage);
 }

@@ -36,8 +36,27 @@
  * check returns NULL, or why the trimmed, non-empty value is refused; the
  * value is quoted after it.  The commands (crm_rec_add, crm_rec_update,
  * crm_rec_update_tsv, crm_rec_list, crm_rec_show, ...) then work for the
- * kind, and a tool is cmd/crm-KIND.c: a struct crm_rec_tool of options
- * calling the crm_rt_* subcommands of record_tool.c, as crm-account.c. */
+ * kind, and a tool is cmd/crm-KIND.c, as crm-account.c: its options (a
+ * field option per field, CRM_RT_FIELD + i, and the CRM_RT_* codes it
+ * takes), its help, and a struct crm_rec_tool run by crm_rt_main, which
+ * holds the subcommands (record_cmd.c):
+ *
+ *   static const struct crm_rec_tool tool = {
+ *           &crm_product_kind, short_opts, long_opts, NULL, NULL,
+ *   };
+ *   static void usage(FILE *fp)
+ *   {
+ *           if (!crm_usage_head(fp, "crm-product", crm_rt_cmds(&tool)))
+ *                   return;
+ *           fputs("\nKeep the products ...\nSee crm-product(1).\n", fp);
+ *   }
+ *   int main(int argc, char **argv)
+ *   {
+ *           return crm_rt_main(&tool, argc, argv, usage);
+ *   }
+ *
+ * A tool that adds subcommands of its own keeps its own struct crm_subcmd
+ * table and calls crm_rt_add, crm_rt_list ... from it with &tool. */
 #ifndef CRM_RECORD_H
 #define CRM_RECORD_H
 
@@ -347,7 +366,8 @@ struct crm_rec_import_opts {
 int crm_rec_import(struct crm_ctx *ctx, const struct crm_kind *k,
 		   const struct crm_rec_import_opts *o, char **files, int nfiles, FILE *out);
 
-/* ---- record_tool.c: the subcommands of crm-account and crm-contact ----
+/* ---- record_cmd.c: the subcommands of a tool of one kind (crm-account,
+ * crm-contact) ----
  * A tool lists its options (getopt_long); an option named like a field of
  * the kind sets that field (add, update) or filters by it (list: owner,
  * account, industry, region, source); the others use these codes. */
@@ -381,5 +401,12 @@ int crm_rt_forget(const struct crm_rec_tool *t, struct crm_opts *o, int argc, ch
 /* --complete=KIND: fields and duplicate policies here, the rest (the
  * subcommands among them) through crm_complete(). */
 int crm_rt_complete(const struct crm_rec_tool *t, struct crm_opts *o, int argc, char **argv);
+
+/* The subcommands above as one table run on t (add import list show
+ * update tag untag dupes merge forget, and --complete), for the synopsis
+ * of the tool's usage. */
+const struct crm_subcmd *crm_rt_cmds(const struct crm_rec_tool *t);
+/* The whole main() of such a tool: crm_main over crm_rt_cmds(t). */
+int crm_rt_main(const struct crm_rec_tool *t, int argc, char **argv, void (*usage)(FILE *));
 
 #endif
