@@ -227,7 +227,6 @@ static int check_new(struct crm_rec *r)
 {
 	struct crm_ctx *ctx = crm_rec_ctx(r);
 	const struct crm_stage *stage = NULL;
-	char why[400];
 	int st;
 	if (!*get(r, DF_TITLE))
 		return crm_usage_fail("add needs --title");
@@ -238,6 +237,7 @@ static int check_new(struct crm_rec *r)
 		return EX_DATAERR;
 	}
 	if (*get(r, DF_STAGE)) {
+		char why[400];
 		if (crm_deal_stage(p, get(r, DF_STAGE), &stage, why, sizeof why)) {
 			crm_warn("%s", why);
 			return EX_DATAERR;

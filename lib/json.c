@@ -337,7 +337,7 @@ char *crm_json_quote(const char *s)
 	crm_buf_addc(&b, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		const unsigned char *run = p;
-		while (*p && *p >= 0x20 && *p != '"' && *p != '\\')
+		while (*p >= 0x20 && *p != '"' && *p != '\\')
 			p++;
 		crm_buf_addn(&b, (const char *)run, (size_t)(p - run));
 		if (!*p)

@@ -204,7 +204,7 @@ static int apply_input(struct crm_ctx *ctx, int64_t id, const struct crm_user_in
 		       const char *action)
 {
 	int st = 0;
-	if (!st && in->name)
+	if (in->name)
 		st = set_field(ctx, id, "name", GET("u.name"), SET("name"), in->name, 0, action);
 	if (!st && in->email)
 		st = set_field(ctx, id, "email", GET("u.email"), SET("email"), in->email, 0, action);

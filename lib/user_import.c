@@ -45,7 +45,6 @@ struct link {
 
 struct uimp {
 	struct crm_ctx *ctx;
-	const struct crm_user_import_opts *o;
 	struct crm_colmap *map;
 	struct crm_import_inputs in;
 	bool apply;		/* writing, not only checking */
@@ -150,7 +149,6 @@ static int insert_user(struct uimp *im, const char *const v[U_NFIELDS], int64_t 
 		" VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, 1), ?7, ?8)";
 	struct crm_ctx *ctx = im->ctx;
 	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
-	int st;
 	if (!s)
 		return EX_SOFTWARE;
 	for (int i = 0; i < 3; i++)
@@ -163,10 +161,13 @@ static int insert_user(struct uimp *im, const char *const v[U_NFIELDS], int64_t 
 	if (crm_step(s) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot add user");
 	*id = crm_db_last_id(ctx->db);
-	for (int i = 0; i < U_NFIELDS; i++)
-		if (i != U_MANAGER && v[i] && *v[i] &&
-		    (st = crm_audit_write(ctx->db, "user", *id, "import", field_names[i], NULL, v[i])))
+	for (int i = 0; i < U_NFIELDS; i++) {
+		if (i == U_MANAGER || !v[i] || !*v[i])
+			continue;
+		int st = crm_audit_write(ctx->db, "user", *id, "import", field_names[i], NULL, v[i]);
+		if (st)
 			return st;
+	}
 	return 0;
 }
 
@@ -456,7 +457,7 @@ static int run(void *arg, bool apply)
 int crm_user_import(struct crm_ctx *ctx, const struct crm_user_import_opts *o,
 		    char **files, int nfiles, FILE *out)
 {
-	struct uimp im = {.ctx = ctx, .o = o};
+	struct uimp im = {.ctx = ctx};
 	struct crm_colmap_fields f = {NULL, field_handle, field_name};
 	int st;
 
