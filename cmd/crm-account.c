@@ -22,22 +22,7 @@ static const struct option long_opts[] = {
 	{"owner", required_argument, NULL, CRM_RT_FIELD + 11},
 	{"parent", required_argument, NULL, CRM_RT_FIELD + 12},
 	{"notes", required_argument, NULL, CRM_RT_FIELD + 13},
-	{"set", required_argument, NULL, CRM_RT_SET},
-	{"csv", no_argument, NULL, CRM_RT_CSV},
-	{"tsv", no_argument, NULL, CRM_RT_TSV},
-	{"map", required_argument, NULL, CRM_RT_MAP},
-	{"on-duplicate", required_argument, NULL, CRM_RT_ON_DUP},
-	{"skip-bad", no_argument, NULL, CRM_RT_SKIP_BAD},
-	{"reject", required_argument, NULL, CRM_RT_REJECT},
-	CRM_FORCEOPT,
-	{"unowned", no_argument, NULL, CRM_RT_UNOWNED},
-	{"tag", required_argument, NULL, CRM_RT_TAG},
-	{"since", required_argument, NULL, CRM_RT_SINCE},
-	{"until", required_argument, NULL, CRM_RT_UNTIL},
-	{"search", required_argument, NULL, CRM_RT_SEARCH},
-	{"fields", required_argument, NULL, CRM_RT_FIELDS},
-	{"sort", required_argument, NULL, CRM_RT_SORT},
-	{"limit", required_argument, NULL, CRM_RT_LIMIT},
+	CRM_RT_LONGOPTS,
 	{"person", no_argument, NULL, CRM_RT_PERSON},
 	{0},
 };
@@ -73,14 +58,7 @@ static void usage(FILE *fp)
 	      "      --notes <text>        notes\n"
 	      "      --set <field=value>   any field, custom fields included\n"
 	      "\n"
-	      "Import options:\n"
-	      "      --csv                 read CSV whatever the file name\n"
-	      "      --tsv                 read TSV whatever the file name\n"
-	      "      --map <H=field,...>   take field from the column headed H\n"
-	      "      --on-duplicate <p>    skip (default), update or error\n"
-	      "      --skip-bad            import the good rows, reject the bad ones\n"
-	      "      --reject <file>       where rejected rows go (default stderr)\n"
-      "      --force               overwrite an existing reject file\n"
+	      CRM_RT_IMPORT_HELP
 	      "\n"
 	      "List options (also --owner, --industry, --region, --source and\n"
 	      "--parent, as filters):\n"

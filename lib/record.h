@@ -36,11 +36,18 @@
  * check returns NULL, or why the trimmed, non-empty value is refused; the
  * value is quoted after it.  The commands (crm_rec_add, crm_rec_update,
  * crm_rec_update_tsv, crm_rec_list, crm_rec_show, ...) then work for the
- * kind, and a tool is cmd/crm-KIND.c, as crm-account.c: its options (a
- * field option per field, CRM_RT_FIELD + i, and the CRM_RT_* codes it
- * takes), its help, and a struct crm_rec_tool run by crm_rt_main, which
- * holds the subcommands (record_cmd.c):
+ * kind, and a tool is cmd/crm-KIND.c, as crm-account.c: its options (one
+ * per field, then CRM_RT_LONGOPTS), its help, and a struct crm_rec_tool
+ * run by crm_rt_main, which holds the subcommands (record_cmd.c):
  *
+ *   static const char short_opts[] = CRM_SHORTOPTS;
+ *   static const struct option long_opts[] = {
+ *           CRM_LONGOPTS,
+ *           {"name", required_argument, NULL, CRM_RT_FIELD + 0},
+ *           {"price", required_argument, NULL, CRM_RT_FIELD + 1}, ...
+ *           CRM_RT_LONGOPTS,
+ *           {0},
+ *   };
  *   static const struct crm_rec_tool tool = {
  *           &crm_product_kind, short_opts, long_opts, NULL, NULL,
  *   };
@@ -48,7 +55,8 @@
  *   {
  *           if (!crm_usage_head(fp, "crm-product", crm_rt_cmds(&tool)))
  *                   return;
- *           fputs("\nKeep the products ...\nSee crm-product(1).\n", fp);
+ *           fputs("\nKeep the products ...\n" ... CRM_RT_IMPORT_HELP ...
+ *                 "See crm-product(1).\n", fp);
  *   }
  *   int main(int argc, char **argv)
  *   {
@@ -379,6 +387,36 @@ enum {
 	CRM_RT_END
 };
 _Static_assert((int)CRM_RT_END <= (int)CRM_OPT_END, "crm_args holds the record tools' codes");
+
+/* The long options of the CRM_RT_* codes (forget's --person aside), for a
+ * tool's long_opts after CRM_LONGOPTS and its field options. */
+#define CRM_RT_LONGOPTS \
+	{"set", required_argument, NULL, CRM_RT_SET}, \
+	{"csv", no_argument, NULL, CRM_RT_CSV}, \
+	{"tsv", no_argument, NULL, CRM_RT_TSV}, \
+	{"map", required_argument, NULL, CRM_RT_MAP}, \
+	{"on-duplicate", required_argument, NULL, CRM_RT_ON_DUP}, \
+	{"skip-bad", no_argument, NULL, CRM_RT_SKIP_BAD}, \
+	{"reject", required_argument, NULL, CRM_RT_REJECT}, \
+	CRM_FORCEOPT, \
+	{"unowned", no_argument, NULL, CRM_RT_UNOWNED}, \
+	{"tag", required_argument, NULL, CRM_RT_TAG}, \
+	{"since", required_argument, NULL, CRM_RT_SINCE}, \
+	{"until", required_argument, NULL, CRM_RT_UNTIL}, \
+	{"search", required_argument, NULL, CRM_RT_SEARCH}, \
+	{"fields", required_argument, NULL, CRM_RT_FIELDS}, \
+	{"sort", required_argument, NULL, CRM_RT_SORT}, \
+	{"limit", required_argument, NULL, CRM_RT_LIMIT}
+/* Their help under "Import options:", the same for every such tool. */
+#define CRM_RT_IMPORT_HELP \
+	"Import options:\n" \
+	"      --csv                 read CSV whatever the file name\n" \
+	"      --tsv                 read TSV whatever the file name\n" \
+	"      --map <H=field,...>   take field from the column headed H\n" \
+	"      --on-duplicate <p>    skip (default), update or error\n" \
+	"      --skip-bad            import the good rows, reject the bad ones\n" \
+	"      --reject <file>       where rejected rows go (default stderr)\n" \
+	"      --force               overwrite an existing reject file\n"
 
 struct crm_rec_tool {
 	const struct crm_kind *kind;
