@@ -67,16 +67,6 @@ static int field_handle(void *arg, const char *name)
 
 static const char *field_name(void *arg, int h) { return field_names[h]; }
 
-static bool login_valid(const char *s)
-{
-	if (!*s || strlen(s) > 64 || !isalnum((unsigned char)*s))
-		return false;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("._-@", *s))
-			return false;
-	return true;
-}
-
 /* "Moses Frase" => "moses.frase": letters and digits lowercased, blanks to
  * one '.', '.', '-' and '_' kept, other ASCII punctuation dropped.  NULL
  * for a name with anything beyond ASCII: no login is made up for it. */
@@ -98,7 +88,7 @@ static char *login_from_name(const char *name)
 	while (o > out && o[-1] == '.')
 		o--;
 	*o = '\0';
-	if (!login_valid(out)) {
+	if (!crm_user_login_ok(out)) {
 		free(out);
 		return NULL;
 	}
@@ -189,16 +179,6 @@ static long seen_count(struct uimp *im, char **list, const char *s)
 	return n;
 }
 
-static bool whole_number(const char *s, bool zero_ok)
-{
-	if (!*s || strlen(s) > 9)
-		return false;
-	for (const char *p = s; *p; p++)
-		if (!isdigit((unsigned char)*p))
-			return false;
-	return zero_ok || atol(s) > 0;
-}
-
 /* Check the values of one row (v[] trimmed, "" for none) and add the
  * user; 65 with why for a bad row. */
 static int add_row(struct uimp *im, const char *v[U_NFIELDS], char *login_buf, char *why,
@@ -219,7 +199,7 @@ static int add_row(struct uimp *im, const char *v[U_NFIELDS], char *login_buf, c
 		free(made);
 		v[U_LOGIN] = login_buf;
 	}
-	if (!login_valid(v[U_LOGIN]))
+	if (!crm_user_login_ok(v[U_LOGIN]))
 		snprintf(why, whylen, "invalid login '%s' (letters, digits and . _ - @)", v[U_LOGIN]);
 	else if (strlen(v[U_NAME]) > 200)
 		snprintf(why, whylen, "name too long '%.80s...'", v[U_NAME]);
@@ -227,9 +207,9 @@ static int add_row(struct uimp *im, const char *v[U_NFIELDS], char *login_buf, c
 		snprintf(why, whylen, "invalid email '%s'", v[U_EMAIL]);
 	else if (*v[U_ROLE] && crm_role_parse(v[U_ROLE]) < 0)
 		snprintf(why, whylen, "unknown role '%s' (rep, manager or admin)", v[U_ROLE]);
-	else if (*v[U_WEIGHT] && !whole_number(v[U_WEIGHT], false))
+	else if (*v[U_WEIGHT] && !crm_user_number_ok(v[U_WEIGHT], false))
 		snprintf(why, whylen, "invalid weight '%s'", v[U_WEIGHT]);
-	else if (*v[U_CAPACITY] && !whole_number(v[U_CAPACITY], true))
+	else if (*v[U_CAPACITY] && !crm_user_number_ok(v[U_CAPACITY], true))
 		snprintf(why, whylen, "invalid capacity '%s'", v[U_CAPACITY]);
 	else if (lookup(im->ctx, "SELECT id FROM users WHERE login = ?1", v[U_LOGIN]) ||
 		 (!im->apply && seen_count(im, im->seen_login, v[U_LOGIN])))
