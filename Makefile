@@ -91,8 +91,18 @@ units: $(UNIT_OUT)
 test: all units
 	@sh tests/run.sh $(B) "" $(MANS)
 
+# make lint: the man pages, then cppcheck's style findings over lib/ and
+# cmd/ where cppcheck is installed (none is a failure; without it the step
+# is skipped).  The suppressions are findings in files another branch is
+# reworking: drop them once it is merged and they are fixed.
+CPPCHECK_FLAGS = --enable=style --std=c11 -Ilib --inline-suppr --quiet --error-exitcode=1 \
+	--suppress=variableScope:lib/record.c --suppress=variableScope:lib/lead_import.c \
+	--suppress=variableScope:lib/deal_import.c \
+	--suppress=knownConditionTrueFalse:lib/record_import.c
+
 lint:
 	@sh tests/lint-man.sh $(MANS)
+	@if command -v cppcheck >/dev/null 2>&1; then cppcheck $(CPPCHECK_FLAGS) lib cmd; fi
 
 # make fuzz: each libFuzzer target of tests/fuzz/ for FUZZ_SECONDS, built
 # with clang into build-fuzz/; fixed crashers go to tests/fuzz/regress/.

@@ -117,12 +117,8 @@ static const struct crm_subcmd cmds[] = {
 
 static void usage(FILE *fp)
 {
-	if (fp == stderr) {
-		crm_usage_error();
+	if (!crm_usage_head(fp, "crm-assign", cmds))
 		return;
-	}
-	fputs("Usage:\n", fp);
-	crm_usage_synopsis(fp, "crm-assign", cmds);
 	fputs("\n"
 	      "Give leads an owner by the config's assignment rules (lead ids as TSV on\n"
 	      "stdin, or every unassigned lead), hand over everything a person owns, and\n"

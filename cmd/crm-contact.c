@@ -2,7 +2,6 @@
 #include <stdio.h>
 
 #include "contact.h"
-#include "err.h"
 #include "opts.h"
 #include "record.h"
 
@@ -20,22 +19,7 @@ static const struct option long_opts[] = {
 	{"tags", required_argument, NULL, CRM_RT_FIELD + 8},
 	{"owner", required_argument, NULL, CRM_RT_FIELD + 9},
 	{"notes", required_argument, NULL, CRM_RT_FIELD + 10},
-	{"set", required_argument, NULL, CRM_RT_SET},
-	{"csv", no_argument, NULL, CRM_RT_CSV},
-	{"tsv", no_argument, NULL, CRM_RT_TSV},
-	{"map", required_argument, NULL, CRM_RT_MAP},
-	{"on-duplicate", required_argument, NULL, CRM_RT_ON_DUP},
-	{"skip-bad", no_argument, NULL, CRM_RT_SKIP_BAD},
-	{"reject", required_argument, NULL, CRM_RT_REJECT},
-	CRM_FORCEOPT,
-	{"unowned", no_argument, NULL, CRM_RT_UNOWNED},
-	{"tag", required_argument, NULL, CRM_RT_TAG},
-	{"since", required_argument, NULL, CRM_RT_SINCE},
-	{"until", required_argument, NULL, CRM_RT_UNTIL},
-	{"search", required_argument, NULL, CRM_RT_SEARCH},
-	{"fields", required_argument, NULL, CRM_RT_FIELDS},
-	{"sort", required_argument, NULL, CRM_RT_SORT},
-	{"limit", required_argument, NULL, CRM_RT_LIMIT},
+	CRM_RT_LONGOPTS,
 	{0},
 };
 
@@ -43,45 +27,10 @@ static const struct crm_rec_tool tool = {
 	&crm_contact_kind, short_opts, long_opts, NULL, NULL,
 };
 
-#define RUN(f) static int cmd_##f(struct crm_opts *o, int argc, char **argv) \
-	{ return crm_rt_##f(&tool, o, argc, argv); }
-RUN(add)
-RUN(import)
-RUN(list)
-RUN(show)
-RUN(update)
-RUN(tag)
-RUN(untag)
-RUN(dupes)
-RUN(merge)
-RUN(forget)
-RUN(complete)
-
-static const struct crm_subcmd cmds[] = {
-	{"add", cmd_add, .synopsis = "--name NAME [field options] [--set FIELD=VALUE]..."},
-	{"import", cmd_import, .synopsis = "[--csv|--tsv] [--map H=F,...] [--on-duplicate POLICY]\n"
-					   "\t[--skip-bad [--reject FILE [--force]]] [FILE...]"},
-	{"list", cmd_list, .synopsis = "[filter options] [--fields F,...] [--sort [-]FIELD]\n"
-				       "\t[--limit N]"},
-	{"show", cmd_show, .synopsis = "ID"},
-	{"update", cmd_update, .synopsis = "ID [field options] [--set FIELD=VALUE]...\n"
-					   "< TSV"},
-	{"tag", cmd_tag, .synopsis = "ID TAG..."},
-	{"untag", cmd_untag, .synopsis = "ID TAG..."},
-	{"dupes", cmd_dupes, .synopsis = ""},
-	{"merge", cmd_merge, .synopsis = "KEEP DUP..."},
-	{"forget", cmd_forget, .synopsis = "ID"},
-	{.run = cmd_complete},
-};
-
 static void usage(FILE *fp)
 {
-	if (fp == stderr) {
-		crm_usage_error();
+	if (!crm_usage_head(fp, "crm-contact", crm_rt_cmds(&tool)))
 		return;
-	}
-	fputs("Usage:\n", fp);
-	crm_usage_synopsis(fp, "crm-contact", cmds);
 	fputs("\n"
 	      "Keep the people at customers: who they are, which account they belong\n"
 	      "to, how to reach them; merge duplicates and erase a person on request.\n"
@@ -100,14 +49,7 @@ static void usage(FILE *fp)
 	      "      --notes <text>        notes\n"
 	      "      --set <field=value>   any field, custom fields included\n"
 	      "\n"
-	      "Import options:\n"
-	      "      --csv                 read CSV whatever the file name\n"
-	      "      --tsv                 read TSV whatever the file name\n"
-	      "      --map <H=field,...>   take field from the column headed H\n"
-	      "      --on-duplicate <p>    skip (default), update or error\n"
-	      "      --skip-bad            import the good rows, reject the bad ones\n"
-	      "      --reject <file>       where rejected rows go (default stderr)\n"
-      "      --force               overwrite an existing reject file\n"
+	      CRM_RT_IMPORT_HELP
 	      "\n"
 	      "List options (also --owner and --account, as filters):\n"
 	      "      --unowned             only contacts nobody owns\n"
@@ -136,5 +78,5 @@ static void usage(FILE *fp)
 
 int main(int argc, char **argv)
 {
-	return crm_main(argc, argv, cmds, usage);
+	return crm_rt_main(&tool, argc, argv, usage);
 }

@@ -463,16 +463,13 @@ static const struct crm_subcmd cmds[] = {
 
 static void usage(FILE *fp)
 {
-	if (fp == stderr) {
-		crm_usage_error();
+	if (!crm_usage_head(fp, "crm-lead", NULL))
 		return;
-	}
 	/* completion lists subcommands in the table's order, with convert
 	 * after forget; the help shows it beside disqualify */
 	const struct crm_subcmd *convert = cmds;
 	while (convert->run != cmd_convert)
 		convert++;
-	fputs("Usage:\n", fp);
 	for (const struct crm_subcmd *sc = cmds; sc->name; sc++) {
 		if (sc != convert)
 			crm_usage_subcmd(fp, "crm-lead", sc);

@@ -169,12 +169,8 @@ static const struct crm_subcmd cmds[] = {
 
 static void usage(FILE *fp)
 {
-	if (fp == stderr) {
-		crm_usage_error();
+	if (!crm_usage_head(fp, "crm-log", cmds))
 		return;
-	}
-	fputs("Usage:\n", fp);
-	crm_usage_synopsis(fp, "crm-log", cmds);
 	fputs("\n"
 	      "Log interactions with customers (call, email, meeting, visit, wechat, note\n"
 	      "and kinds from the config) and list them as timelines.\n"

@@ -66,12 +66,8 @@ static const struct crm_subcmd cmds[] = {
 
 static void usage(FILE *fp)
 {
-	if (fp == stderr) {
-		crm_usage_error();
+	if (!crm_usage_head(fp, "crm-privacy", cmds))
 		return;
-	}
-	fputs("Usage:\n", fp);
-	crm_usage_synopsis(fp, "crm-privacy", cmds);
 	fputs("\n"
 	      "Gather what crm holds about one person (leads, contacts, accounts, deals,\n"
 	      "interactions, tasks and audit rows) into one JSON document for them.\n"

@@ -107,13 +107,11 @@ static const struct crm_subcmd cmds[] = {
 
 static void usage(FILE *fp)
 {
-	if (fp == stderr) {
-		crm_usage_error();
+	if (!crm_usage_head(fp, "crm-report", NULL))
 		return;
-	}
 	/* the reports with only the options all take share a line */
 	const char *sep = "";
-	fputs("Usage:\n  crm-report ", fp);
+	fputs("  crm-report ", fp);
 	for (const struct crm_subcmd *sc = cmds; sc->name; sc++) {
 		if (!sc->synopsis) {
 			fprintf(fp, "%s%s", sep, sc->name);

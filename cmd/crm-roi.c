@@ -231,12 +231,8 @@ static const struct crm_subcmd cmds[] = {
 
 static void usage(FILE *fp)
 {
-	if (fp == stderr) {
-		crm_usage_error();
+	if (!crm_usage_head(fp, "crm-roi", cmds))
 		return;
-	}
-	fputs("Usage:\n", fp);
-	crm_usage_synopsis(fp, "crm-roi", cmds);
 	crm_usage_synopsis(fp, "crm-roi cost", cost_cmds);
 	fputs("\n"
 	      "Record what each marketing channel costs, and report per source or\n"

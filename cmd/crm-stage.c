@@ -362,12 +362,8 @@ static const struct crm_subcmd cmds[] = {
 
 static void usage(FILE *fp)
 {
-	if (fp == stderr) {
-		crm_usage_error();
+	if (!crm_usage_head(fp, "crm-stage", cmds))
 		return;
-	}
-	fputs("Usage:\n", fp);
-	crm_usage_synopsis(fp, "crm-stage", cmds);
 	fputs("\n"
 	      "Open deals, move them through the stages of their pipeline until they\n"
 	      "are won or lost, list them, and import them with their history.\n"

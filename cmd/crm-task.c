@@ -225,12 +225,8 @@ static const struct crm_subcmd cmds[] = {
 
 static void usage(FILE *fp)
 {
-	if (fp == stderr) {
-		crm_usage_error();
+	if (!crm_usage_head(fp, "crm-task", cmds))
 		return;
-	}
-	fputs("Usage:\n", fp);
-	crm_usage_synopsis(fp, "crm-task", cmds);
 	fputs("\n"
 	      "Keep track of what is to be done by when, and list each morning who must be\n"
 	      "reminded of what: overdue tasks, idle leads, escalations, reclaimed leads.\n"

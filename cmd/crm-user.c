@@ -260,12 +260,8 @@ static const struct crm_subcmd cmds[] = {
 
 static void usage(FILE *fp)
 {
-	if (fp == stderr) {
-		crm_usage_error();
+	if (!crm_usage_head(fp, "crm-user", cmds))
 		return;
-	}
-	fputs("Usage:\n", fp);
-	crm_usage_synopsis(fp, "crm-user", cmds);
 	fputs("\n"
 	      "Manage the people who use crm: their team, role (rep, manager or admin),\n"
 	      "manager, round-robin weight and lead capacity.\n"

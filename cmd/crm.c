@@ -222,12 +222,8 @@ static const struct crm_subcmd cmds[] = {
 
 static void usage(FILE *fp)
 {
-	if (fp == stderr) {
-		crm_usage_error();
+	if (!crm_usage_head(fp, "crm", cmds))
 		return;
-	}
-	fputs("Usage:\n", fp);
-	crm_usage_synopsis(fp, "crm", cmds);
 	fputs("  crm NOUN [ARGS...]\n"
 	      "\n"
 	      "Create, check, back up and restore the crm database; 'crm NOUN ARGS' runs\n"

@@ -598,9 +598,9 @@ static int process(struct assigner *a, struct crm_stmt *lead, const char **owner
 	struct user *who;
 	int64_t id = crm_col_int(lead, COL_ID);
 	struct user *old = user_by_id(a, crm_col_int(lead, COL_OWNER_ID));
-	int st = 0;
 	if (decide(a, lead, &who) == V_ASSIGN && who != old) {
-		if ((st = queue(a, id, old, who)))
+		int st = queue(a, id, old, who);
+		if (st)
 			return st;
 		if (old)
 			old->load--;

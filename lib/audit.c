@@ -333,13 +333,13 @@ int crm_audit_last_id(struct crm_db *db, int64_t *id)
 int crm_audit_head(struct crm_db *db, int64_t *id, char hash[CRM_SHA256_HEX])
 {
 	struct crm_stmt *st;
-	unsigned char d[DIGEST];
 	*id = 0;
 	hash[0] = '\0';
 	if (crm_db_prepare(db, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", &st) != CRM_OK)
 		return EX_SOFTWARE;
 	int rc = crm_step(st);
 	if (rc == CRM_ROW) {
+		unsigned char d[DIGEST];
 		*id = crm_col_int(st, 0);
 		if (stored_hash(st, 1, d))
 			to_hex(d, hash);

@@ -85,17 +85,14 @@ static int print_cost(struct crm_ctx *ctx, struct crm_out *o, int64_t id)
 	crm_bind_str(st, crm_param_index(st, ":from_day"), "0000-01-01");
 	crm_bind_str(st, crm_param_index(st, ":to_day"), "9999-12-31");
 	crm_bind_int(st, crm_param_index(st, ":id"), id);
-	int rc = crm_step(st);
-	if (rc == CRM_ROW) {
-		cost_row(o, st);
-		crm_stmt_reset(st);
-		return 0;
-	}
-	if (rc == CRM_DONE) {
+	int rc = crm_db_row(ctx->db, st, "cannot read costs");
+	if (rc == CRM_EX_NOTFOUND)
 		crm_warn("cost %lld not found", (long long)id);
-		return CRM_EX_NOTFOUND;
-	}
-	return crm_db_fail(ctx->db, "cannot read costs");
+	if (rc)
+		return rc;
+	cost_row(o, st);
+	crm_stmt_reset(st);
+	return 0;
 }
 
 int crm_cost_list(struct crm_ctx *ctx, const struct crm_roi_filter *f, FILE *out)

@@ -104,6 +104,9 @@ int crm_step(struct crm_stmt *st);
  * corruption => 65, others => 70. */
 int crm_db_fail(struct crm_db *db, const char *what);
 const char *crm_db_errmsg(struct crm_db *db);
+/* Step st for the one row it loads: 0 with the row to read, CRM_EX_NOTFOUND
+ * (1, err.h) unreported when there is none, or crm_db_fail(db, what). */
+int crm_db_row(struct crm_db *db, struct crm_stmt *st, const char *what);
 /* Run sql without results (no parameters; several statements allowed);
  * 0 or exit status. */
 int crm_db_exec(struct crm_db *db, const char *sql);

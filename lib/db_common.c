@@ -16,6 +16,14 @@ char *crm_db_default_path(void)
 	return crm_xasprintf("%s/.local/share/crm/crm.db", home ? home : ".");
 }
 
+int crm_db_row(struct crm_db *db, struct crm_stmt *st, const char *what)
+{
+	int rc = crm_step(st);
+	if (rc == CRM_ROW)
+		return 0;
+	return rc == CRM_DONE ? CRM_EX_NOTFOUND : crm_db_fail(db, what);
+}
+
 int crm_db_run_with_ids(struct crm_db *db, const char *const *sql, size_t n, int64_t a,
 			int64_t b, const char *what)
 {

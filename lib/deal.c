@@ -19,17 +19,6 @@
 
 #define TEXT_MAX 1000	/* bytes of a title, campaign or product */
 
-static char *login_of(struct crm_ctx *ctx, int64_t id)
-{
-	struct crm_stmt *s = crm_db_stmt(ctx->db, "SELECT login FROM users WHERE id = ?1");
-	if (!s || !id)
-		return crm_xstrdup("");
-	crm_bind_int(s, 1, id);
-	char *login = crm_xstrdup(crm_step(s) == CRM_ROW ? crm_col_text(s, 0) : "");
-	crm_stmt_reset(s);
-	return login;
-}
-
 /* ---- a new deal ---- */
 
 int crm_deal_stage_row(struct crm_ctx *ctx, int64_t id, const char *from, const char *to,
@@ -54,7 +43,7 @@ static int audit_new(struct crm_ctx *ctx, int64_t id, const struct crm_deal_new 
 		     const struct crm_pipeline *p, const struct crm_stage *stage, const char *currency)
 {
 	char amount[CRM_MONEY_LEN], account[24], contact[24], lead[24];
-	char *owner = login_of(ctx, d->owner_id);
+	char *owner = crm_rec_login_of(ctx, d->owner_id);
 	crm_money_format(d->amount, amount);
 	snprintf(account, sizeof account, "%lld", (long long)d->account_id);
 	snprintf(contact, sizeof contact, "%lld", (long long)d->contact_id);
@@ -238,7 +227,6 @@ static int check_new(struct crm_rec *r)
 {
 	struct crm_ctx *ctx = crm_rec_ctx(r);
 	const struct crm_stage *stage = NULL;
-	char why[400];
 	int st;
 	if (!*get(r, DF_TITLE))
 		return crm_usage_fail("add needs --title");
@@ -249,6 +237,7 @@ static int check_new(struct crm_rec *r)
 		return EX_DATAERR;
 	}
 	if (*get(r, DF_STAGE)) {
+		char why[400];
 		if (crm_deal_stage(p, get(r, DF_STAGE), &stage, why, sizeof why)) {
 			crm_warn("%s", why);
 			return EX_DATAERR;

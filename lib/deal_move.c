@@ -138,7 +138,6 @@ static int move_extras(struct crm_ctx *ctx, const struct crm_deal_move *m,
 		       const struct crm_stage *to, const char *where, const char **reason,
 		       int64_t *amount)
 {
-	char why[300];
 	*reason = m->reason && *m->reason ? m->reason : NULL;
 	if (to->kind == CRM_STAGE_LOST) {
 		char *list = reason_list(ctx->cfg);
@@ -158,6 +157,7 @@ static int move_extras(struct crm_ctx *ctx, const struct crm_deal_move *m,
 		if (to->kind != CRM_STAGE_WON)
 			return fail_where(where, EX_DATAERR, "an amount is for a won deal (deal %lld goes to '%s')",
 					  (long long)m->id, to->id);
+		char why[300];
 		if (crm_deal_amount(m->amount, amount, why, sizeof why))
 			return fail_where(where, EX_DATAERR, "%s", why);
 	}

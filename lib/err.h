@@ -29,8 +29,10 @@ void crm_warn_release(bool show);
  * row", or what else went wrong n times) report "N bad rows, nothing DONE"
  * and return st; with none return 0. */
 int crm_nothing_done(long n, const char *what, const char *done, int st);
-_Noreturn void crm_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-_Noreturn void crm_die_errno(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* noreturn said twice: cppcheck reads the attribute, not _Noreturn, and
+ * otherwise follows a crm_die into the code after it */
+_Noreturn void crm_die(int status, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+_Noreturn void crm_die_errno(int status, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 
 /* Flush and close stdout; on failure report "write error: ..." and return
  * EX_IOERR, else return status unchanged.  Every main() ends with it. */

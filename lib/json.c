@@ -6,38 +6,9 @@
 
 #include "err.h"
 #include "json.h"
+#include "text.h"
 
 #define MAX_DEPTH 1000
-
-struct jbuf {
-	char *s;
-	size_t len, cap;
-};
-
-static void jb_add(struct jbuf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		b->s = crm_xrealloc(b->s, cap);
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void jb_str(struct jbuf *b, const char *s) { jb_add(b, s, strlen(s)); }
-static void jb_ch(struct jbuf *b, char c) { jb_add(b, &c, 1); }
-
-/* The buffer's text, "" when empty; the buffer is left empty. */
-static char *jb_take(struct jbuf *b)
-{
-	char *s = b->s ? b->s : crm_xstrdup("");
-	*b = (struct jbuf){0};
-	return s;
-}
 
 /* ---- scanning ---- */
 
@@ -46,7 +17,7 @@ struct scan {
 	int depth;
 	crm_json_leaf_fn *leaf;	/* NULL: only check (and minify) */
 	void *arg;
-	struct jbuf path;
+	struct crm_buf path;
 };
 
 static void skip_blank(struct scan *sc)
@@ -77,7 +48,7 @@ static bool is_hex4(const char *p, const char *end)
 }
 
 /* A string at sc->p: appended to out as written, quotes included. */
-static int scan_string(struct scan *sc, struct jbuf *out)
+static int scan_string(struct scan *sc, struct crm_buf *out)
 {
 	const char *start = sc->p;
 	if (sc->p >= sc->end || *sc->p != '"')
@@ -89,7 +60,7 @@ static int scan_string(struct scan *sc, struct jbuf *out)
 		if (c == '"') {
 			sc->p++;
 			if (out)
-				jb_add(out, start, (size_t)(sc->p - start));
+				crm_buf_addn(out, start, (size_t)(sc->p - start));
 			return 0;
 		}
 		if (c != '\\')
@@ -113,7 +84,7 @@ static bool is_digit(const struct scan *sc)
 	return sc->p < sc->end && *sc->p >= '0' && *sc->p <= '9';
 }
 
-static int scan_number(struct scan *sc, struct jbuf *out)
+static int scan_number(struct scan *sc, struct crm_buf *out)
 {
 	const char *start = sc->p;
 	if (sc->p < sc->end && *sc->p == '-')
@@ -140,11 +111,11 @@ static int scan_number(struct scan *sc, struct jbuf *out)
 			sc->p++;
 	}
 	if (out)
-		jb_add(out, start, (size_t)(sc->p - start));
+		crm_buf_addn(out, start, (size_t)(sc->p - start));
 	return 0;
 }
 
-static void put_utf8(struct jbuf *b, uint32_t v)
+static void put_utf8(struct crm_buf *b, uint32_t v)
 {
 	char u[4];
 	size_t n;
@@ -159,7 +130,7 @@ static void put_utf8(struct jbuf *b, uint32_t v)
 		u[0] = (char)(0xf0 | v >> 18), u[1] = (char)(0x80 | ((v >> 12) & 0x3f));
 		u[2] = (char)(0x80 | ((v >> 6) & 0x3f)), u[3] = (char)(0x80 | (v & 0x3f)), n = 4;
 	}
-	jb_add(b, u, n);
+	crm_buf_addn(b, u, n);
 }
 
 static uint32_t hex4(const char *p)
@@ -170,14 +141,14 @@ static uint32_t hex4(const char *p)
 /* The text of a string as scanned (quotes included), unescaped. */
 static char *unescape(const char *q, size_t len)
 {
-	struct jbuf b = {0};
+	struct crm_buf b = {0};
 	const char *p = q + 1, *end = q + len - 1;
-	jb_add(&b, "", 0);
+	crm_buf_addn(&b, "", 0);
 	while (p < end) {
 		const char *run = p;
 		while (p < end && *p != '\\')
 			p++;
-		jb_add(&b, run, (size_t)(p - run));
+		crm_buf_addn(&b, run, (size_t)(p - run));
 		if (p >= end)
 			break;
 		char c = p[1];
@@ -185,7 +156,7 @@ static char *unescape(const char *q, size_t len)
 		if (c != 'u') {
 			static const char from[] = "bfnrt", to[] = "\b\f\n\r\t";
 			const char *k = strchr(from, c);
-			jb_ch(&b, k ? to[k - from] : c);
+			crm_buf_addc(&b, k ? to[k - from] : c);
 			continue;
 		}
 		uint32_t v = hex4(p);
@@ -201,10 +172,10 @@ static char *unescape(const char *q, size_t len)
 			break;
 		put_utf8(&b, v);
 	}
-	return jb_take(&b);
+	return crm_buf_take(&b);
 }
 
-static int scan_value(struct scan *sc, struct jbuf *out, enum crm_json_type *type);
+static int scan_value(struct scan *sc, struct crm_buf *out, enum crm_json_type *type);
 
 /* Report a scalar just scanned (text: its JSON) to the leaf function. */
 static void leaf(struct scan *sc, enum crm_json_type type, const char *text, size_t len)
@@ -220,7 +191,7 @@ static void leaf(struct scan *sc, enum crm_json_type type, const char *text, siz
 	}
 }
 
-static int scan_members(struct scan *sc, struct jbuf *out, bool object)
+static int scan_members(struct scan *sc, struct crm_buf *out, bool object)
 {
 	char close = object ? '}' : ']';
 	size_t base = sc->path.len;
@@ -229,12 +200,12 @@ static int scan_members(struct scan *sc, struct jbuf *out, bool object)
 		return -1;
 	sc->p++;
 	if (out)
-		jb_ch(out, object ? '{' : '[');
+		crm_buf_addc(out, object ? '{' : '[');
 	skip_blank(sc);
 	if (sc->p < sc->end && *sc->p == close) {
 		sc->p++;
 		if (out)
-			jb_ch(out, close);
+			crm_buf_addc(out, close);
 		sc->depth--;
 		return 0;
 	}
@@ -247,20 +218,20 @@ static int scan_members(struct scan *sc, struct jbuf *out, bool object)
 				return -1;
 			if (sc->leaf) {
 				if (base)
-					jb_ch(&sc->path, '.');
-				jb_add(&sc->path, key + 1, (size_t)(sc->p - key - 2));
+					crm_buf_addc(&sc->path, '.');
+				crm_buf_addn(&sc->path, key + 1, (size_t)(sc->p - key - 2));
 			}
 			skip_blank(sc);
 			if (sc->p >= sc->end || *sc->p != ':')
 				return -1;
 			sc->p++;
 			if (out)
-				jb_ch(out, ':');
+				crm_buf_addc(out, ':');
 			skip_blank(sc);
 		} else if (sc->leaf) {
 			char i[32];
 			snprintf(i, sizeof i, "[%ld]", index++);
-			jb_str(&sc->path, i);
+			crm_buf_add(&sc->path, i);
 		}
 		if (scan_value(sc, out, &t))
 			return -1;
@@ -273,13 +244,13 @@ static int scan_members(struct scan *sc, struct jbuf *out, bool object)
 		if (sc->p < sc->end && *sc->p == ',') {
 			sc->p++;
 			if (out)
-				jb_ch(out, ',');
+				crm_buf_addc(out, ',');
 			continue;
 		}
 		if (sc->p < sc->end && *sc->p == close) {
 			sc->p++;
 			if (out)
-				jb_ch(out, close);
+				crm_buf_addc(out, close);
 			sc->depth--;
 			return 0;
 		}
@@ -288,7 +259,7 @@ static int scan_members(struct scan *sc, struct jbuf *out, bool object)
 }
 
 /* One value at sc->p (no blanks before it), minified onto out. */
-static int scan_value(struct scan *sc, struct jbuf *out, enum crm_json_type *type)
+static int scan_value(struct scan *sc, struct crm_buf *out, enum crm_json_type *type)
 {
 	static const struct {
 		const char *word;
@@ -316,7 +287,7 @@ static int scan_value(struct scan *sc, struct jbuf *out, enum crm_json_type *typ
 				*type = words[i].type;
 				sc->p += n;
 				if (out)
-					jb_add(out, words[i].word, n);
+					crm_buf_addn(out, words[i].word, n);
 				rc = 0;
 				break;
 			}
@@ -328,7 +299,7 @@ static int scan_value(struct scan *sc, struct jbuf *out, enum crm_json_type *typ
 }
 
 /* The whole of text as one value. */
-static int scan_all(struct scan *sc, struct jbuf *out)
+static int scan_all(struct scan *sc, struct crm_buf *out)
 {
 	enum crm_json_type t;
 	skip_blank(sc);
@@ -341,12 +312,12 @@ static int scan_all(struct scan *sc, struct jbuf *out)
 char *crm_json_minify(const char *text, size_t len)
 {
 	struct scan sc = {.p = text, .end = text + len};
-	struct jbuf out = {0};
+	struct crm_buf out = {0};
 	if (scan_all(&sc, &out)) {
 		free(out.s);
 		return NULL;
 	}
-	return jb_take(&out);
+	return crm_buf_take(&out);
 }
 
 int crm_json_leaves(const char *text, size_t len, crm_json_leaf_fn *fn, void *arg)
@@ -362,13 +333,13 @@ char *crm_json_quote(const char *s)
 	static const char special[32] = {
 		['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r',
 	};
-	struct jbuf b = {0};
-	jb_ch(&b, '"');
+	struct crm_buf b = {0};
+	crm_buf_addc(&b, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		const unsigned char *run = p;
-		while (*p && *p >= 0x20 && *p != '"' && *p != '\\')
+		while (*p >= 0x20 && *p != '"' && *p != '\\')
 			p++;
-		jb_add(&b, (const char *)run, (size_t)(p - run));
+		crm_buf_addn(&b, (const char *)run, (size_t)(p - run));
 		if (!*p)
 			break;
 		char esc[8];
@@ -378,10 +349,10 @@ char *crm_json_quote(const char *s)
 			snprintf(esc, sizeof esc, "\\%c", special[*p]);
 		else
 			snprintf(esc, sizeof esc, "\\u%04x", *p);
-		jb_str(&b, esc);
+		crm_buf_add(&b, esc);
 	}
-	jb_ch(&b, '"');
-	return jb_take(&b);
+	crm_buf_addc(&b, '"');
+	return crm_buf_take(&b);
 }
 
 /* ---- objects ---- */
@@ -448,7 +419,7 @@ struct crm_json *crm_json_parse(const char *text, size_t len)
 		goto end;
 	}
 	for (;;) {
-		struct jbuf key = {0}, value = {0};
+		struct crm_buf key = {0}, value = {0};
 		struct member *m = append(o);
 		skip_blank(&sc);
 		if (scan_string(&sc, &key)) {
@@ -463,7 +434,7 @@ struct crm_json *crm_json_parse(const char *text, size_t len)
 		sc.p++;
 		skip_blank(&sc);
 		int rc = scan_value(&sc, &value, &m->type);
-		m->json = jb_take(&value);
+		m->json = crm_buf_take(&value);
 		if (rc)
 			goto bad;
 		if (m->type == CRM_JSON_STRING)
@@ -554,15 +525,15 @@ bool crm_json_remove(struct crm_json *o, const char *key)
 
 char *crm_json_text(const struct crm_json *o)
 {
-	struct jbuf b = {0};
-	jb_ch(&b, '{');
+	struct crm_buf b = {0};
+	crm_buf_addc(&b, '{');
 	for (size_t i = 0; i < o->n; i++) {
 		if (i)
-			jb_ch(&b, ',');
-		jb_str(&b, o->m[i].key_json);
-		jb_ch(&b, ':');
-		jb_str(&b, o->m[i].json);
+			crm_buf_addc(&b, ',');
+		crm_buf_add(&b, o->m[i].key_json);
+		crm_buf_addc(&b, ':');
+		crm_buf_add(&b, o->m[i].json);
 	}
-	jb_ch(&b, '}');
-	return jb_take(&b);
+	crm_buf_addc(&b, '}');
+	return crm_buf_take(&b);
 }

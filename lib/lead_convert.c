@@ -112,7 +112,6 @@ static int convert_one(struct crm_ctx *ctx, const struct crm_convert *c, struct 
 		       const char *where, struct result *res)
 {
 	struct deal_values dv;
-	char msg[200];
 	int st;
 	memset(res, 0, sizeof *res);
 	res->lead = c->lead_id;
@@ -126,6 +125,7 @@ static int convert_one(struct crm_ctx *ctx, const struct crm_convert *c, struct 
 #define V(f) crm_lead_rec_get(r, CRM_LF_##f)
 	const char *status = V(STATUS);
 	if (strcmp(status, "converted") == 0 || strcmp(status, "disqualified") == 0) {
+		char msg[200];
 		snprintf(msg, sizeof msg, "lead %lld is %s%s", (long long)c->lead_id,
 			 strcmp(status, "converted") == 0 ? "already " : "", status);
 		return fail(where, msg);

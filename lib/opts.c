@@ -182,6 +182,18 @@ void crm_usage_synopsis(FILE *fp, const char *prog, const struct crm_subcmd *cmd
 			crm_usage_subcmd(fp, prog, sc);
 }
 
+bool crm_usage_head(FILE *fp, const char *prog, const struct crm_subcmd *cmds)
+{
+	if (fp == stderr) {
+		crm_usage_error();
+		return false;
+	}
+	fputs("Usage:\n", fp);
+	if (cmds)
+		crm_usage_synopsis(fp, prog, cmds);
+	return true;
+}
+
 void crm_usage_summaries(FILE *fp, const struct crm_subcmd *cmds)
 {
 	for (const struct crm_subcmd *sc = cmds; sc->name; sc++) {

@@ -92,6 +92,16 @@ int crm_main(int argc, char **argv, const struct crm_subcmd *cmds,
  * cmds that has a synopsis, in order. */
 void crm_usage_subcmd(FILE *fp, const char *prog, const struct crm_subcmd *sc);
 void crm_usage_synopsis(FILE *fp, const char *prog, const struct crm_subcmd *cmds);
+/* The head of a tool's usage(fp): on stderr the short hint ("Try ...")
+ * and false, the caller printing nothing more; else "Usage:" and the
+ * synopsis of cmds under prog (none for NULL) and true:
+ *   static void usage(FILE *fp)
+ *   {
+ *           if (!crm_usage_head(fp, "crm-task", cmds))
+ *                   return;
+ *           fputs("\nKeep track of ...", fp);
+ *   } */
+bool crm_usage_head(FILE *fp, const char *prog, const struct crm_subcmd *cmds);
 /* "  NAME      summary" for every subcommand of cmds that has a summary. */
 void crm_usage_summaries(FILE *fp, const struct crm_subcmd *cmds);
 

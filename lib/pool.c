@@ -133,9 +133,8 @@ int crm_pool_reclaim(struct crm_ctx *ctx, struct crm_out *out)
 					  : crm_xasprintf("no activity for %d days", idle);
 		char id[24];
 		snprintf(id, sizeof id, "%" PRId64, l[i].id);
-		const char *f[] = {id, l[i].name, l[i].owner, reason};
 		if (!(st = reclaim_one(ctx, &l[i], reason)))
-			crm_out_row(out, f);
+			crm_out_row(out, (const char *[]){id, l[i].name, l[i].owner, reason});
 		free(reason);
 	}
 	free_leads(l, n);

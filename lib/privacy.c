@@ -60,11 +60,12 @@ int crm_privacy_session_open(struct crm_ctx *ctx)
 	static const char *const names[] = {
 		"crm_norm_phone", "crm_norm_email", "crm_norm_name", "crm_norm_company"
 	};
-	int st;
-	for (int i = 0; i < 4; i++)
-		if ((st = crm_db_define(ctx->db, names[i], 1, CRM_FN_DETERMINISTIC, norm_fn,
-					(void *)(intptr_t)i)))
+	for (int i = 0; i < 4; i++) {
+		int st = crm_db_define(ctx->db, names[i], 1, CRM_FN_DETERMINISTIC, norm_fn,
+				       (void *)(intptr_t)i);
+		if (st)
 			return st;
+	}
 	/* the person's keys and values never reach a temporary file */
 	return crm_db_private_temp(ctx->db);
 }
@@ -201,11 +202,11 @@ static int run_all(struct crm_ctx *ctx, const char *const *sql, size_t n)
 
 int crm_privacy_gather(struct crm_ctx *ctx)
 {
-	int st;
 	int64_t before;
 	do {
 		before = crm_db_total_changes(ctx->db);
-		if ((st = run_all(ctx, grow_sql, sizeof grow_sql / sizeof grow_sql[0])))
+		int st = run_all(ctx, grow_sql, sizeof grow_sql / sizeof grow_sql[0]);
+		if (st)
 			return st;
 	} while (crm_db_total_changes(ctx->db) != before);
 	return run_all(ctx, around_sql, sizeof around_sql / sizeof around_sql[0]);
@@ -673,12 +674,13 @@ static int erase_merged(struct crm_ctx *ctx)
 		"WITH RECURSIVE " CRM_AUDIT_MERGED("?1", "?2")
 		" UPDATE audit SET " CRM_AUDIT_ERASE_VALUES " WHERE id IN (SELECT a.id FROM "
 		CRM_AUDIT_MERGED_ROWS("?1") " WHERE m.hi <> " CRM_AUDIT_NO_END ")";
-	struct crm_stmt *l = crm_db_stmt(ctx->db, list_sql), *e;
+	struct crm_stmt *l = crm_db_stmt(ctx->db, list_sql);
 	int rc, st = 0;
 	if (!l)
 		return EX_SOFTWARE;
 	while (!st && (rc = crm_step(l)) == CRM_ROW) {
-		if (!(e = crm_db_stmt(ctx->db, erase_sql)))
+		struct crm_stmt *e = crm_db_stmt(ctx->db, erase_sql);
+		if (!e)
 			return EX_SOFTWARE;
 		crm_bind_copy(e, 1, crm_col_text(l, 0));
 		crm_bind_int(e, 2, crm_col_int(l, 1));

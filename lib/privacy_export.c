@@ -340,7 +340,7 @@ static int export(struct crm_ctx *ctx, const struct crm_privacy_query *q, bool t
 		return 1;
 	}
 	char **lists[] = {q->phones, q->emails, q->names};
-	int counts[] = {q->nphones, q->nemails, q->nnames};
+	const int counts[] = {q->nphones, q->nemails, q->nnames};
 	if (text) {
 		fprintf(out, "Personal data held in crm\nExported at: %s\nAsked for:", ctx->now_iso);
 		for (int k = 0; k < 3; k++)

@@ -815,14 +815,12 @@ int crm_rec_load(struct crm_rec *r, int64_t id, bool for_change)
 		return EX_SOFTWARE;
 	crm_bind_int(s, crm_param_index(s, ":id"), id);
 	crm_ctx_bind_actor(ctx, s);
-	rc = crm_step(s);
-	if (rc == CRM_DONE) {
+	snprintf(what, sizeof what, "cannot read %s", r->k->entity);
+	if ((rc = crm_db_row(ctx->db, s, what)) == CRM_EX_NOTFOUND)
 		crm_warn("%s%s%s %lld not found", r->where ? r->where : "", r->where ? ": " : "",
 			 r->k->entity, (long long)id);
-		return CRM_EX_NOTFOUND;
-	}
-	if (rc != CRM_ROW)
-		return db_fail(r, "cannot read");
+	if (rc)
+		return rc;
 	int64_t owner = crm_col_int(s, n);
 	snprintf(what, sizeof what, "%s %lld", r->k->entity, (long long)id);
 	if (!crm_col_int(s, n + 2)) {

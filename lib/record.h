@@ -36,8 +36,35 @@
  * check returns NULL, or why the trimmed, non-empty value is refused; the
  * value is quoted after it.  The commands (crm_rec_add, crm_rec_update,
  * crm_rec_update_tsv, crm_rec_list, crm_rec_show, ...) then work for the
- * kind, and a tool is cmd/crm-KIND.c: a struct crm_rec_tool of options
- * calling the crm_rt_* subcommands of record_tool.c, as crm-account.c. */
+ * kind, and a tool is cmd/crm-KIND.c, as crm-account.c: its options (one
+ * per field, then CRM_RT_LONGOPTS), its help, and a struct crm_rec_tool
+ * run by crm_rt_main, which holds the subcommands (record_cmd.c):
+ *
+ *   static const char short_opts[] = CRM_SHORTOPTS;
+ *   static const struct option long_opts[] = {
+ *           CRM_LONGOPTS,
+ *           {"name", required_argument, NULL, CRM_RT_FIELD + 0},
+ *           {"price", required_argument, NULL, CRM_RT_FIELD + 1}, ...
+ *           CRM_RT_LONGOPTS,
+ *           {0},
+ *   };
+ *   static const struct crm_rec_tool tool = {
+ *           &crm_product_kind, short_opts, long_opts, NULL, NULL,
+ *   };
+ *   static void usage(FILE *fp)
+ *   {
+ *           if (!crm_usage_head(fp, "crm-product", crm_rt_cmds(&tool)))
+ *                   return;
+ *           fputs("\nKeep the products ...\n" ... CRM_RT_IMPORT_HELP ...
+ *                 "See crm-product(1).\n", fp);
+ *   }
+ *   int main(int argc, char **argv)
+ *   {
+ *           return crm_rt_main(&tool, argc, argv, usage);
+ *   }
+ *
+ * A tool that adds subcommands of its own keeps its own struct crm_subcmd
+ * table and calls crm_rt_add, crm_rt_list ... from it with &tool. */
 #ifndef CRM_RECORD_H
 #define CRM_RECORD_H
 
@@ -347,7 +374,8 @@ struct crm_rec_import_opts {
 int crm_rec_import(struct crm_ctx *ctx, const struct crm_kind *k,
 		   const struct crm_rec_import_opts *o, char **files, int nfiles, FILE *out);
 
-/* ---- record_tool.c: the subcommands of crm-account and crm-contact ----
+/* ---- record_cmd.c: the subcommands of a tool of one kind (crm-account,
+ * crm-contact) ----
  * A tool lists its options (getopt_long); an option named like a field of
  * the kind sets that field (add, update) or filters by it (list: owner,
  * account, industry, region, source); the others use these codes. */
@@ -359,6 +387,36 @@ enum {
 	CRM_RT_END
 };
 _Static_assert((int)CRM_RT_END <= (int)CRM_OPT_END, "crm_args holds the record tools' codes");
+
+/* The long options of the CRM_RT_* codes (forget's --person aside), for a
+ * tool's long_opts after CRM_LONGOPTS and its field options. */
+#define CRM_RT_LONGOPTS \
+	{"set", required_argument, NULL, CRM_RT_SET}, \
+	{"csv", no_argument, NULL, CRM_RT_CSV}, \
+	{"tsv", no_argument, NULL, CRM_RT_TSV}, \
+	{"map", required_argument, NULL, CRM_RT_MAP}, \
+	{"on-duplicate", required_argument, NULL, CRM_RT_ON_DUP}, \
+	{"skip-bad", no_argument, NULL, CRM_RT_SKIP_BAD}, \
+	{"reject", required_argument, NULL, CRM_RT_REJECT}, \
+	CRM_FORCEOPT, \
+	{"unowned", no_argument, NULL, CRM_RT_UNOWNED}, \
+	{"tag", required_argument, NULL, CRM_RT_TAG}, \
+	{"since", required_argument, NULL, CRM_RT_SINCE}, \
+	{"until", required_argument, NULL, CRM_RT_UNTIL}, \
+	{"search", required_argument, NULL, CRM_RT_SEARCH}, \
+	{"fields", required_argument, NULL, CRM_RT_FIELDS}, \
+	{"sort", required_argument, NULL, CRM_RT_SORT}, \
+	{"limit", required_argument, NULL, CRM_RT_LIMIT}
+/* Their help under "Import options:", the same for every such tool. */
+#define CRM_RT_IMPORT_HELP \
+	"Import options:\n" \
+	"      --csv                 read CSV whatever the file name\n" \
+	"      --tsv                 read TSV whatever the file name\n" \
+	"      --map <H=field,...>   take field from the column headed H\n" \
+	"      --on-duplicate <p>    skip (default), update or error\n" \
+	"      --skip-bad            import the good rows, reject the bad ones\n" \
+	"      --reject <file>       where rejected rows go (default stderr)\n" \
+	"      --force               overwrite an existing reject file\n"
 
 struct crm_rec_tool {
 	const struct crm_kind *kind;
@@ -381,5 +439,12 @@ int crm_rt_forget(const struct crm_rec_tool *t, struct crm_opts *o, int argc, ch
 /* --complete=KIND: fields and duplicate policies here, the rest (the
  * subcommands among them) through crm_complete(). */
 int crm_rt_complete(const struct crm_rec_tool *t, struct crm_opts *o, int argc, char **argv);
+
+/* The subcommands above as one table run on t (add import list show
+ * update tag untag dupes merge forget, and --complete), for the synopsis
+ * of the tool's usage. */
+const struct crm_subcmd *crm_rt_cmds(const struct crm_rec_tool *t);
+/* The whole main() of such a tool: crm_main over crm_rt_cmds(t). */
+int crm_rt_main(const struct crm_rec_tool *t, int argc, char **argv, void (*usage)(FILE *));
 
 #endif

@@ -130,13 +130,13 @@ static int list(struct crm_ctx *ctx, struct crm_stmt *st, struct crm_out *out,
 		char days[24] = "";
 		if (crm_time_parse_iso(crm_col_text(st, R_SINCE), &since) == 0)
 			snprintf(days, sizeof days, "%ld", crm_task_days(since, ctx->now));
-		const char *f[] = {
-			crm_col_text(st, R_LOGIN), crm_col_text(st, R_EMAIL), crm_col_text(st, R_STYPE),
-			crm_col_text(st, R_SID), crm_col_text(st, R_SNAME), crm_col_text(st, R_REASON),
-			days, crm_col_text(st, R_TITLE),
-		};
 		if (out)
-			crm_out_row(out, f);
+			crm_out_row(out, (const char *[]){
+				crm_col_text(st, R_LOGIN), crm_col_text(st, R_EMAIL),
+				crm_col_text(st, R_STYPE), crm_col_text(st, R_SID),
+				crm_col_text(st, R_SNAME), crm_col_text(st, R_REASON), days,
+				crm_col_text(st, R_TITLE),
+			});
 		if (!sent)
 			continue;
 		if (*nsent == cap)

@@ -84,7 +84,7 @@ static int snapshot(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *
 int crm_report_forecast(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp)
 {
 	struct crm_rep r;
-	int st, k;
+	int st;
 	if (o->snapshot)
 		return snapshot(ctx, o, fp);
 	if ((st = crm_rep_open(&r, ctx, o, fp, "forecast", CRM_DIMS_COMMON | CRM_DIM_BIT(CRM_DIM_STAGE),
@@ -92,6 +92,7 @@ int crm_report_forecast(struct crm_ctx *ctx, const struct crm_report_opts *o, FI
 		return st;
 	forecast_sql(&r);
 	if (!(st = crm_rep_prepare(&r))) {
+		int k;
 		crm_rep_cols_begin(&r);
 		crm_rep_col(&r, "deals", CRM_COL_INT);
 		crm_rep_col(&r, "amount", CRM_COL_MONEY);
@@ -317,7 +318,7 @@ int crm_report_accuracy(struct crm_ctx *ctx, const struct crm_report_opts *o, FI
 	struct crm_rep r;
 	struct mean unit = { 0 }, all = { 0 };
 	char *last = crm_xstrdup("");
-	int st, k;
+	int st;
 	if (o->source || o->campaign || o->region)
 		return crm_usage_fail("accuracy: snapshots have no source, campaign or region");
 	if ((st = crm_rep_open(&r, ctx, o, fp, "accuracy",
@@ -327,6 +328,7 @@ int crm_report_accuracy(struct crm_ctx *ctx, const struct crm_report_opts *o, FI
 	}
 	accuracy_sql(&r);
 	if (!(st = crm_rep_prepare(&r))) {
+		int k;
 		crm_rep_cols_begin(&r);
 		crm_rep_col(&r, "period", CRM_COL_TEXT);
 		crm_rep_col(&r, "taken_at", CRM_COL_TEXT);

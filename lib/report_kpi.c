@@ -72,9 +72,9 @@ static void kpi_row(struct crm_rep *r, const char *g, const int64_t *k)
 	if (k[WON])	/* in cents, halves up */
 		crm_rep_money((2 * k[AMOUNT] + k[WON]) / (2 * k[WON]), f[8]);
 	crm_rep_mean(k[DAYS_SUM], k[DAYS_N], 86400, f[9]);
-	const char *row[] = { g, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9] };
 	if (g)
-		crm_rep_row(r, row);
+		crm_rep_row(r, (const char *[]){ g, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7],
+						 f[8], f[9] });
 	else
 		crm_rep_footer(r, (const char *[]){ "total", f[0], f[1], "", f[3], f[4], f[5], f[6],
 						    f[7], f[8], f[9] });
@@ -95,12 +95,13 @@ static void kpi_empty(struct crm_rep *r, const char *key)
 int crm_report_kpi(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp)
 {
 	struct crm_rep r;
-	int64_t all[NKPI] = { 0 };
-	int st, k;
+	int st;
 	if ((st = crm_rep_open(&r, ctx, o, fp, "kpi", CRM_DIMS_COMMON, CRM_DIM_MONTH)))
 		return st;
 	kpi_sql(&r);
 	if (!(st = crm_rep_prepare(&r))) {
+		int64_t all[NKPI] = { 0 };
+		int k;
 		static const char *const names[] = {
 			"new_leads", "contacted", "median_hours_to_contact", "deals_opened", "deals_won",
 			"won_amount", "deals_lost", "win_rate", "avg_deal_size", "avg_days_to_win",

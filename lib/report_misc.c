@@ -69,14 +69,15 @@ int crm_report_leaderboard(struct crm_ctx *ctx, const struct crm_report_opts *o,
 	const char *metric = o->metric ? o->metric : "won_amount";
 	size_t metric_col = 0;
 	const char *rank_by = metric_sql(metric, &metric_col);
-	int64_t won = 0, amount = 0, deals = 0, acts = 0, closed = 0;
-	int st, k;
+	int st;
 	if (!rank_by)
 		return crm_usage_fail("--metric: unknown metric '%s'", metric);
 	if ((st = crm_rep_open(&r, ctx, o, fp, "leaderboard", CRM_DIMS_COMMON, CRM_DIM_NONE)))
 		return st;
 	leaderboard_sql(&r, rank_by);
 	if (!(st = crm_rep_prepare(&r))) {
+		int64_t won = 0, amount = 0, deals = 0, acts = 0, closed = 0;
+		int k;
 		static const char *const names[] = {
 			"rank", "owner", "name", "team", "won_count", "won_amount", "deals", "activities",
 			"win_rate",
@@ -143,8 +144,7 @@ static const char *reason_name(const struct crm_config *c, const char *id)
 int crm_report_lost(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp)
 {
 	struct crm_rep r;
-	int64_t count = 0, amount = 0;
-	int st, k;
+	int st;
 	if ((st = crm_rep_open(&r, ctx, o, fp, "lost", CRM_DIMS_COMMON, CRM_DIM_NONE)))
 		return st;
 	crm_rep_sql(&r, "WITH x AS (SELECT ");
@@ -156,6 +156,8 @@ int crm_report_lost(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *
 		    " sum(amount) OVER (PARTITION BY g) FROM x ORDER BY g NULLS FIRST, n DESC,"
 		    " reason NULLS FIRST");
 	if (!(st = crm_rep_prepare(&r))) {
+		int64_t count = 0, amount = 0;
+		int k;
 		crm_rep_cols_begin(&r);
 		crm_rep_col(&r, "reason", CRM_COL_TEXT);
 		crm_rep_col(&r, "name", CRM_COL_TEXT);
@@ -218,7 +220,7 @@ int crm_report_activity(struct crm_ctx *ctx, const struct crm_report_opts *o, FI
 	struct crm_rep r;
 	const struct crm_config *c = ctx->cfg;
 	size_t nk = c->ninteraction_kinds;
-	int st, k;
+	int st;
 	if ((st = crm_rep_open(&r, ctx, o, fp, "activity", CRM_DIMS_COMMON, CRM_DIM_MONTH)))
 		return st;
 	bool by_owner = r.dim == CRM_DIM_OWNER;
@@ -234,6 +236,7 @@ int crm_report_activity(struct crm_ctx *ctx, const struct crm_report_opts *o, FI
 	crm_rep_where(&r, &crm_rep_interactions, "i.at", CRM_TIME_INSTANT);
 	crm_rep_sql(&r, " GROUP BY 1, i.user_id ORDER BY 1 NULLS FIRST, 2 NULLS FIRST");
 	if (!(st = crm_rep_prepare(&r))) {
+		int k;
 		crm_rep_cols_begin(&r);
 		if (!by_owner)
 			crm_rep_col(&r, "owner", CRM_COL_TEXT);
@@ -251,8 +254,9 @@ int crm_report_activity(struct crm_ctx *ctx, const struct crm_report_opts *o, FI
 				row[n++] = g;
 			if (!by_owner)
 				row[n++] = owner;
-			char *label = r.dim == CRM_DIM_NONE || by_owner ? crm_xstrdup(by_owner ? g : owner)
-					: crm_xasprintf("%s %s", g, owner);
+			char *label = by_owner ? crm_xstrdup(g)
+				      : r.dim == CRM_DIM_NONE ? crm_xstrdup(owner)
+				      : crm_xasprintf("%s %s", g, owner);
 			for (size_t i = 0; i <= nk; i++) {
 				crm_rep_count(crm_rep_col_int(&r, (int)i + 2), num[i]);
 				row[n++] = num[i];
@@ -333,7 +337,7 @@ static void cycle_sql(struct crm_rep *r, const struct crm_pipeline *p)
 int crm_report_cycle(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp)
 {
 	struct crm_rep r;
-	int st, k;
+	int st;
 	const struct crm_pipeline *p = crm_config_pipeline(ctx->cfg, o->pipeline);
 	if (!p) {
 		crm_warn("unknown pipeline '%s'", o->pipeline);
@@ -343,6 +347,7 @@ int crm_report_cycle(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE 
 		return st;
 	cycle_sql(&r, p);
 	if (!(st = crm_rep_prepare(&r))) {
+		int k;
 		crm_rep_cols_begin(&r);
 		crm_rep_col(&r, "stage", CRM_COL_TEXT);
 		crm_rep_col(&r, "name", CRM_COL_TEXT);

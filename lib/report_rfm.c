@@ -71,13 +71,14 @@ static void chart_group(struct crm_rep *r, const char *g, const int64_t *sums)
 int crm_report_rfm(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp)
 {
 	struct crm_rep r;
-	int64_t sums[NSEG] = { 0 }, revenue = 0;
 	char *last = NULL;
-	int st, k;
+	int st;
 	if ((st = crm_rep_open(&r, ctx, o, fp, "rfm", CRM_DIMS_COMMON, CRM_DIM_NONE)))
 		return st;
 	rfm_sql(&r);
 	if (!(st = crm_rep_prepare(&r))) {
+		int64_t sums[NSEG] = { 0 }, revenue = 0;
+		int k;
 		static const char *const names[] = {
 			"account_id", "account", "recency_days", "frequency", "monetary", "r", "f", "m",
 			"segment", "share", "cum_share",

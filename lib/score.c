@@ -144,11 +144,9 @@ static int read_lead(struct crm_ctx *ctx, int64_t id, struct lead *l)
 	if (!st)
 		return EX_SOFTWARE;
 	crm_bind_int(st, 1, id);
-	int rc = crm_step(st);
-	if (rc == CRM_DONE)
-		return CRM_EX_NOTFOUND;
-	if (rc != CRM_ROW)
-		return crm_db_fail(ctx->db, "cannot read lead");
+	int rc = crm_db_row(ctx->db, st, "cannot read lead");
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < NFIELDS; i++)
 		l->v[i] = crm_xstrdup(crm_col_text(st, (int)i));
 	l->manual = crm_col_int(st, COL_MANUAL) != 0;
@@ -288,13 +286,11 @@ static int may_see_lead(struct crm_ctx *ctx, int64_t id)
 	if (!st)
 		return EX_SOFTWARE;
 	crm_bind_int(st, 1, id);
-	int rc = crm_step(st);
-	if (rc == CRM_DONE) {
+	int rc = crm_db_row(ctx->db, st, "cannot read lead");
+	if (rc == CRM_EX_NOTFOUND)
 		crm_warn("lead %lld not found", (long long)id);
-		return CRM_EX_NOTFOUND;
-	}
-	if (rc != CRM_ROW)
-		return crm_db_fail(ctx->db, "cannot read lead");
+	if (rc)
+		return rc;
 	char what[40];
 	snprintf(what, sizeof what, "lead %lld", (long long)id);
 	return crm_ctx_may_see(ctx, crm_col_int(st, 0), what);

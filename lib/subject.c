@@ -65,11 +65,9 @@ int crm_subject_find(struct crm_ctx *ctx, const char *type, int64_t id, struct c
 	if (!st)
 		return EX_SOFTWARE;
 	crm_bind_int(st, 1, id);
-	int rc = crm_step(st);
-	if (rc == CRM_DONE)
-		return CRM_EX_NOTFOUND;
-	if (rc != CRM_ROW)
-		return crm_db_fail(ctx->db, "cannot read subject");
+	int rc = crm_db_row(ctx->db, st, "cannot read subject");
+	if (rc)
+		return rc;
 	out->type = d->type;
 	out->id = id;
 	out->owner_id = crm_col_int(st, 0);

@@ -469,13 +469,11 @@ static int change_one(struct crm_ctx *ctx, enum crm_task_op op, int64_t id, cons
 	if (!st)
 		return EX_SOFTWARE;
 	crm_bind_int(st, 1, id);
-	int rc = crm_step(st);
-	if (rc == CRM_DONE) {
+	int rc = crm_db_row(ctx->db, st, "cannot read task");
+	if (rc == CRM_EX_NOTFOUND)
 		crm_warn("task %lld not found", (long long)id);
-		return CRM_EX_NOTFOUND;
-	}
-	if (rc != CRM_ROW)
-		return crm_db_fail(ctx->db, "cannot read task");
+	if (rc)
+		return rc;
 	int64_t owner = crm_col_int(st, 0);
 	bool open = strcmp(crm_col_text(st, 1), "open") == 0;
 	char old_due[CRM_ISO_LEN];

@@ -124,12 +124,22 @@ static void buf_reserve(struct crm_buf *b, size_t more)
 	b->cap = cap;
 }
 
-void crm_buf_add(struct crm_buf *b, const char *s)
+void crm_buf_addn(struct crm_buf *b, const char *s, size_t n)
 {
-	size_t n = strlen(s);
 	buf_reserve(b, n);
-	memcpy(b->s + b->len, s, n + 1);
+	memcpy(b->s + b->len, s, n);
 	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void crm_buf_add(struct crm_buf *b, const char *s) { crm_buf_addn(b, s, strlen(s)); }
+void crm_buf_addc(struct crm_buf *b, char c) { crm_buf_addn(b, &c, 1); }
+
+char *crm_buf_take(struct crm_buf *b)
+{
+	char *s = b->s ? b->s : crm_xstrdup("");
+	*b = (struct crm_buf){0};
+	return s;
 }
 
 /* s as the inside of a JSON string. */

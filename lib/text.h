@@ -23,6 +23,11 @@ struct crm_buf {
 	size_t len, cap;
 };
 void crm_buf_add(struct crm_buf *b, const char *s);
+void crm_buf_addn(struct crm_buf *b, const char *s, size_t n);
+void crm_buf_addc(struct crm_buf *b, char c);
+/* The buffer's text (malloc'd, "" when nothing was added); b is left
+ * empty. */
+char *crm_buf_take(struct crm_buf *b);
 /* Add "key":"value" to a JSON object being built in b (b->len 0 starts
  * it); crm_json_end closes it, leaving "" when nothing was added. */
 void crm_json_member(struct crm_buf *b, const char *key, const char *value);

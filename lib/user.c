@@ -12,7 +12,7 @@
 #include "normalise.h"
 #include "user.h"
 
-static bool valid_login(const char *s)
+bool crm_user_login_ok(const char *s)
 {
 	if (!*s || strlen(s) > 64 || !(isalnum((unsigned char)*s)))
 		return false;
@@ -22,7 +22,7 @@ static bool valid_login(const char *s)
 	return true;
 }
 
-static bool valid_positive(const char *s, bool zero_ok)
+bool crm_user_number_ok(const char *s, bool zero_ok)
 {
 	if (!*s || strlen(s) > 9)
 		return false;
@@ -44,7 +44,7 @@ static int64_t team_id(struct crm_ctx *ctx, const char *name)
 /* Check every given field; returns 0 or 65 after naming the first fault. */
 static int check_input(struct crm_ctx *ctx, const struct crm_user_input *in, bool adding)
 {
-	if (adding && (!in->login || !valid_login(in->login))) {
+	if (adding && (!in->login || !crm_user_login_ok(in->login))) {
 		crm_warn("invalid login '%s' (letters, digits and . _ - @)", in->login ? in->login : "");
 		return EX_DATAERR;
 	}
@@ -79,11 +79,11 @@ static int check_input(struct crm_ctx *ctx, const struct crm_user_input *in, boo
 			return EX_DATAERR;
 		}
 	}
-	if (in->weight && !valid_positive(in->weight, false)) {
+	if (in->weight && !crm_user_number_ok(in->weight, false)) {
 		crm_warn("invalid weight '%s' (a whole number from 1)", in->weight);
 		return EX_DATAERR;
 	}
-	if (in->capacity && *in->capacity && !valid_positive(in->capacity, true)) {
+	if (in->capacity && *in->capacity && !crm_user_number_ok(in->capacity, true)) {
 		crm_warn("invalid capacity '%s' (a whole number)", in->capacity);
 		return EX_DATAERR;
 	}
@@ -204,7 +204,7 @@ static int apply_input(struct crm_ctx *ctx, int64_t id, const struct crm_user_in
 		       const char *action)
 {
 	int st = 0;
-	if (!st && in->name)
+	if (in->name)
 		st = set_field(ctx, id, "name", GET("u.name"), SET("name"), in->name, 0, action);
 	if (!st && in->email)
 		st = set_field(ctx, id, "email", GET("u.email"), SET("email"), in->email, 0, action);

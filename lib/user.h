@@ -10,6 +10,11 @@
 #include "ctx.h"
 #include "out.h"
 
+/* A login: 1 to 64 letters, digits and . _ - @, a letter or digit first. */
+bool crm_user_login_ok(const char *s);
+/* A weight (a whole number from 1) or, zero_ok, a capacity (from 0). */
+bool crm_user_number_ok(const char *s, bool zero_ok);
+
 /* Fields as given on the command line or in a TSV row; NULL = not given,
  * "" = clear (where a field may be empty). */
 struct crm_user_input {

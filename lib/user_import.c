@@ -45,7 +45,6 @@ struct link {
 
 struct uimp {
 	struct crm_ctx *ctx;
-	const struct crm_user_import_opts *o;
 	struct crm_colmap *map;
 	struct crm_import_inputs in;
 	bool apply;		/* writing, not only checking */
@@ -68,16 +67,6 @@ static int field_handle(void *arg, const char *name)
 
 static const char *field_name(void *arg, int h) { return field_names[h]; }
 
-static bool login_valid(const char *s)
-{
-	if (!*s || strlen(s) > 64 || !isalnum((unsigned char)*s))
-		return false;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("._-@", *s))
-			return false;
-	return true;
-}
-
 /* "Moses Frase" => "moses.frase": letters and digits lowercased, blanks to
  * one '.', '.', '-' and '_' kept, other ASCII punctuation dropped.  NULL
  * for a name with anything beyond ASCII: no login is made up for it. */
@@ -99,7 +88,7 @@ static char *login_from_name(const char *name)
 	while (o > out && o[-1] == '.')
 		o--;
 	*o = '\0';
-	if (!login_valid(out)) {
+	if (!crm_user_login_ok(out)) {
 		free(out);
 		return NULL;
 	}
@@ -150,7 +139,6 @@ static int insert_user(struct uimp *im, const char *const v[U_NFIELDS], int64_t 
 		" VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, 1), ?7, ?8)";
 	struct crm_ctx *ctx = im->ctx;
 	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
-	int st;
 	if (!s)
 		return EX_SOFTWARE;
 	for (int i = 0; i < 3; i++)
@@ -163,10 +151,13 @@ static int insert_user(struct uimp *im, const char *const v[U_NFIELDS], int64_t 
 	if (crm_step(s) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot add user");
 	*id = crm_db_last_id(ctx->db);
-	for (int i = 0; i < U_NFIELDS; i++)
-		if (i != U_MANAGER && v[i] && *v[i] &&
-		    (st = crm_audit_write(ctx->db, "user", *id, "import", field_names[i], NULL, v[i])))
+	for (int i = 0; i < U_NFIELDS; i++) {
+		if (i == U_MANAGER || !v[i] || !*v[i])
+			continue;
+		int st = crm_audit_write(ctx->db, "user", *id, "import", field_names[i], NULL, v[i]);
+		if (st)
 			return st;
+	}
 	return 0;
 }
 
@@ -186,16 +177,6 @@ static long seen_count(struct uimp *im, char **list, const char *s)
 	for (size_t i = 0; i < im->nseen; i++)
 		n += strcmp(list[i], s) == 0;
 	return n;
-}
-
-static bool whole_number(const char *s, bool zero_ok)
-{
-	if (!*s || strlen(s) > 9)
-		return false;
-	for (const char *p = s; *p; p++)
-		if (!isdigit((unsigned char)*p))
-			return false;
-	return zero_ok || atol(s) > 0;
 }
 
 /* Check the values of one row (v[] trimmed, "" for none) and add the
@@ -218,7 +199,7 @@ static int add_row(struct uimp *im, const char *v[U_NFIELDS], char *login_buf, c
 		free(made);
 		v[U_LOGIN] = login_buf;
 	}
-	if (!login_valid(v[U_LOGIN]))
+	if (!crm_user_login_ok(v[U_LOGIN]))
 		snprintf(why, whylen, "invalid login '%s' (letters, digits and . _ - @)", v[U_LOGIN]);
 	else if (strlen(v[U_NAME]) > 200)
 		snprintf(why, whylen, "name too long '%.80s...'", v[U_NAME]);
@@ -226,9 +207,9 @@ static int add_row(struct uimp *im, const char *v[U_NFIELDS], char *login_buf, c
 		snprintf(why, whylen, "invalid email '%s'", v[U_EMAIL]);
 	else if (*v[U_ROLE] && crm_role_parse(v[U_ROLE]) < 0)
 		snprintf(why, whylen, "unknown role '%s' (rep, manager or admin)", v[U_ROLE]);
-	else if (*v[U_WEIGHT] && !whole_number(v[U_WEIGHT], false))
+	else if (*v[U_WEIGHT] && !crm_user_number_ok(v[U_WEIGHT], false))
 		snprintf(why, whylen, "invalid weight '%s'", v[U_WEIGHT]);
-	else if (*v[U_CAPACITY] && !whole_number(v[U_CAPACITY], true))
+	else if (*v[U_CAPACITY] && !crm_user_number_ok(v[U_CAPACITY], true))
 		snprintf(why, whylen, "invalid capacity '%s'", v[U_CAPACITY]);
 	else if (lookup(im->ctx, "SELECT id FROM users WHERE login = ?1", v[U_LOGIN]) ||
 		 (!im->apply && seen_count(im, im->seen_login, v[U_LOGIN])))
@@ -456,7 +437,7 @@ static int run(void *arg, bool apply)
 int crm_user_import(struct crm_ctx *ctx, const struct crm_user_import_opts *o,
 		    char **files, int nfiles, FILE *out)
 {
-	struct uimp im = {.ctx = ctx, .o = o};
+	struct uimp im = {.ctx = ctx};
 	struct crm_colmap_fields f = {NULL, field_handle, field_name};
 	int st;
 
