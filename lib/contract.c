@@ -508,8 +508,9 @@ static int make(struct crm_ctx *ctx, const struct crm_contract_input *in, FILE *
 	int64_t id = 0;
 	bool taken = false;
 	int st = load_origin(ctx, in, &g);
-	if (!st && in->quote && in->amount) {
-		crm_warn("--amount does not go with --quote: the amount is the quote's total");
+	if (!st && g.quote_id && in->amount) {
+		crm_warn("--amount does not go with an accepted quote: the amount is quote %lld's"
+			 " total", (long long)g.quote_id);
 		st = EX_USAGE;
 	}
 	if (!st) {

@@ -102,6 +102,9 @@ fay	approve	status	pending	approved"
 
 @test "no rule for the amount: approved at once; a manager step goes to the owner's manager" {
 	contract_setup
+	must_fail 64 crm-contract new --deal 1 --amount 5000 --as alice
+	assert_output "crm-contract: --amount does not go with an accepted quote: the amount is quote 1's total"
+	fixture_sql "UPDATE quotes SET status = 'rejected'"
 	crm-contract new --deal 1 --amount 5000 --number HT-7 --as alice >/dev/null
 	run crm-contract submit HT-7 --as alice
 	assert_output "id	number	status	approval
@@ -158,6 +161,8 @@ fay	approve	status	pending	approved"
 @test "bad input: dates, amounts, unknown ids, a deal not won, a quote not accepted, a taken number" {
 	contract_setup
 	before=$(fingerprint)
+	fixture_sql "UPDATE quotes SET status = 'rejected'"
+	before=$(fingerprint)
 	must_fail 65 crm-contract new --deal 1 --amount 10 --start 2026-03-05 --end 2026-03-04
 	assert_output "crm-contract: end date 2026-03-04 is before start date 2026-03-05"
 	must_fail 65 crm-contract new --deal 1 --start 2026-02-30
@@ -166,7 +171,8 @@ fay	approve	status	pending	approved"
 	assert_output "crm-contract: negative amount '-5'"
 	must_fail 65 crm-contract new --deal 1 --amount 1.234
 	assert_output "crm-contract: amount with more than two decimals '1.234'"
-	must_fail 64 crm-contract new --quote 1 --amount 5
+	must_fail 65 crm-contract new --quote 1
+	assert_output "crm-contract: quote 1 is rejected, not accepted"
 	must_fail 64 crm-contract new --deal 1 --quote 1
 	must_fail 64 crm-contract new
 	must_fail 1 crm-contract new --deal 9
@@ -185,8 +191,6 @@ fay	approve	status	pending	approved"
 	crm-stage add --title 小单 --account 1 --owner alice >/dev/null
 	must_fail 65 crm-contract new --deal 2
 	assert_output "crm-contract: deal 2 is open, not won"
-	fixture_sql "UPDATE quotes SET status = 'accepted'"
-	[ "$(fingerprint)" != "$before" ]
 	crm-contract new --deal 1 --number HT-1 >/dev/null
 	before=$(fingerprint)
 	must_fail 65 crm-contract new --deal 1 --number HT-1
