@@ -134,6 +134,7 @@ struct crm_sales {
 	size_t ngroups;
 	struct crm_approval_rule *approval;
 	size_t napproval;
+	char *company;			/* contracts.company: our name, party_b; NULL = none */
 	struct crm_plan *plans;
 	size_t nplans;
 	char *default_plan;		/* NULL = none */

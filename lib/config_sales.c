@@ -164,7 +164,7 @@ void crm_config_load_sales(struct crm_yaml *L, yaml_node_t *root)
 	static const char *const qkeys[] = {
 		"valid_for", "max_discount", "discount_approvers", "template", NULL
 	};
-	static const char *const ckeys[] = {"approval", NULL};
+	static const char *const ckeys[] = {"approval", "company", NULL};
 	struct crm_sales *s = &L->cfg->sales;
 	s->tax_rate = 1300;
 	s->max_discount = 1000;
@@ -195,6 +195,9 @@ void crm_config_load_sales(struct crm_yaml *L, yaml_node_t *root)
 	if (c && crm_yaml_is(L, c, YAML_MAPPING_NODE, "contracts")) {
 		crm_yaml_check_keys(L, c, ckeys);
 		load_approval(L, c);
+		const char *company = crm_yaml_str(L, c, "company");
+		if (company && *company)
+			s->company = crm_xstrdup(company);
 	}
 	load_payments(L, root);
 }
@@ -218,6 +221,7 @@ void crm_config_free_sales(struct crm_sales *s)
 	for (size_t i = 0; i < s->napproval; i++)
 		free_list(s->approval[i].steps, s->approval[i].nsteps);
 	free(s->approval);
+	free(s->company);
 	for (size_t i = 0; i < s->nplans; i++) {
 		free(s->plans[i].name);
 		free(s->plans[i].parts);

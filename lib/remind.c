@@ -63,6 +63,30 @@ static const char remind_sql[] =
 	"     AND r.subject_id = p.lead_id AND r.reason = 'reclaimed')))) AS e"
 	" JOIN users u ON u.id = e.user_id LEFT JOIN leads l ON l.id = e.lead_id"
 	" WHERE e.nth = 1"
+	/* ---- contracts (crm-contract): approvals and rejects ----
+	 * the approvers of each pending step (frozen in contract_approvers
+	 * when the step was made), from the day it became theirs; and the
+	 * owner of a contract rejected today.  An approver sees their own
+	 * rows even when the contract is not theirs to see otherwise. */
+	" UNION ALL"
+	" SELECT u.login, u.email, 'contract', c.id, c.number, 'approval', 5,"
+	"   'step ' || CAST(a.step AS TEXT) || ': ' || a.approver, a.pending_since, u.id,"
+	"   'contract', c.id"
+	" FROM contract_approvals a JOIN contracts c ON c.id = a.contract_id"
+	"   AND c.approval_round = a.round AND c.status = 'pending'"
+	" JOIN contract_approvers ca ON ca.approval_id = a.id JOIN users u ON u.id = ca.user_id"
+	" WHERE a.status = 'pending' AND (u.id = :actor_id OR " CRM_SQL_VISIBLE("c.owner_id") ")"
+	UNSENT("u.id", "'contract'", "c.id", "approval")
+	" UNION ALL"
+	" SELECT u.login, u.email, 'contract', c.id, c.number, 'rejected', 6,"
+	"   coalesce(a.comment, ''), a.decided_at, u.id, 'contract', c.id"
+	" FROM contract_approvals a JOIN contracts c ON c.id = a.contract_id"
+	"   AND c.approval_round = a.round AND c.status = 'rejected'"
+	" JOIN users u ON u.id = c.owner_id"
+	" WHERE a.status = 'rejected' AND a.decided_at >= :today"
+	"   AND " CRM_SQL_VISIBLE("c.owner_id")
+	UNSENT("u.id", "'contract'", "c.id", "rejected")
+	/* ---- end of contracts ---- */
 	" ORDER BY 1, 7, 3, 4, 12";
 
 enum { R_LOGIN, R_EMAIL, R_STYPE, R_SID, R_SNAME, R_REASON, R_RANK, R_TITLE, R_SINCE,
@@ -81,7 +105,9 @@ static void bind_days_before(struct crm_stmt *st, const char *name, crm_time tod
 	crm_bind_named_text(st, name, iso);
 }
 
-static const char *const reasons[] = {"overdue", "idle", "escalation", "reclaimed"};
+static const char *const reasons[] = {"overdue", "idle", "escalation", "reclaimed",
+	"approval", "rejected",	/* contracts */
+};
 
 static int mark(struct crm_ctx *ctx, const char *day, const struct sent *s)
 {
@@ -144,7 +170,8 @@ static int list(struct crm_ctx *ctx, struct crm_stmt *st, struct crm_out *out,
 		struct sent *s = &(*sent)[(*nsent)++];
 		s->recipient = crm_col_int(st, R_RID);
 		s->id = crm_col_int(st, R_KID);
-		s->type = strcmp(crm_col_text(st, R_KTYPE), "task") == 0 ? "task" : "lead";
+		s->type = strcmp(crm_col_text(st, R_KTYPE), "task") == 0 ? "task"
+			: strcmp(crm_col_text(st, R_KTYPE), "contract") == 0 ? "contract" : "lead";
 		s->reason = reasons[crm_col_int(st, R_RANK) - 1];
 	}
 	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot list reminders");

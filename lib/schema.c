@@ -341,6 +341,14 @@ static const char *const migrations[] = {
 	"  UNIQUE (contract_id, round, step)"
 	");"
 	"CREATE INDEX contract_approvals_pending ON contract_approvals(status, approver);"
+	/* who may decide a step, resolved from its approver when the step is
+	 * created, so a later change of groups or managers does not move it */
+	"CREATE TABLE contract_approvers ("
+	"  approval_id INTEGER NOT NULL REFERENCES contract_approvals(id),"
+	"  user_id INTEGER NOT NULL REFERENCES users(id),"
+	"  PRIMARY KEY (approval_id, user_id)"
+	");"
+	"CREATE INDEX contract_approvers_user ON contract_approvers(user_id);"
 	"CREATE TABLE orders ("
 	"  id INTEGER PRIMARY KEY,"
 	"  number TEXT NOT NULL UNIQUE,"

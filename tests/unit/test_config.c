@@ -749,6 +749,68 @@ static void test_default_path(void **state)
 	free(saved_home);
 }
 
+/* The sales section: approver groups, the contract approval chain (first
+ * rule whose above is below the amount), payment plans adding up to 100%,
+ * contracts.company, and bad values with line and column. */
+static void test_sales(void **state)
+{
+	(void)state;
+	struct crm_config *c = load_ok(
+		"approvers:\n  legal: [lily, lin]\n  finance: fay\n"
+		"contracts:\n"
+		"  company: 我们公司\n"
+		"  approval:\n"
+		"    - above: 100000\n"
+		"      steps: [legal, finance]\n"
+		"    - {above: \"10,000.50\", steps: manager}\n"
+		"payments:\n"
+		"  plans:\n"
+		"    30-60-10: [30, {percent: 60, after: 60d}, {percent: 10%, after: 90d}]\n"
+		"  default_plan: 30-60-10\n");
+	assert_int_equal(c->sales.ngroups, 2);
+	const struct crm_approver_group *g = crm_config_approver_group(c, "legal");
+	assert_non_null(g);
+	assert_int_equal(g->nlogins, 2);
+	assert_string_equal(g->logins[1], "lin");
+	assert_string_equal(crm_config_approver_group(c, "finance")->logins[0], "fay");
+	assert_null(crm_config_approver_group(c, "manager"));
+	assert_string_equal(c->sales.company, "我们公司");
+	assert_int_equal(c->sales.napproval, 2);
+	const struct crm_approval_rule *r = crm_config_approval_rule(c, 113000000);
+	assert_non_null(r);
+	assert_int_equal(r->line, 7);
+	assert_int_equal(r->nsteps, 2);
+	assert_string_equal(r->steps[1], "finance");
+	/* above is strict: exactly 100,000.00 falls to the next rule */
+	r = crm_config_approval_rule(c, 10000000);
+	assert_non_null(r);
+	assert_int_equal(r->above, 1000050);
+	assert_string_equal(r->steps[0], "manager");
+	assert_null(crm_config_approval_rule(c, 1000050));
+	const struct crm_plan *p = crm_config_plan(c, "30-60-10");
+	assert_non_null(p);
+	assert_int_equal(p->nparts, 3);
+	assert_int_equal(p->parts[0].percent + p->parts[1].percent + p->parts[2].percent, 10000);
+	assert_int_equal(p->parts[1].after, 60);
+	assert_string_equal(c->sales.default_plan, "30-60-10");
+	crm_config_free(c);
+
+	c = load_ok("currency: CNY\n");
+	assert_null(c->sales.company);
+	assert_int_equal(c->sales.napproval, 0);
+	assert_null(crm_config_approval_rule(c, 1));
+	crm_config_free(c);
+
+	load_bad("contracts:\n  approval:\n    - {above: -5, steps: [legal]}\n",
+		 "3:15: negative amount '-5' for 'above'");
+	load_bad("contracts:\n  approval:\n    - {above: 10}\n",
+		 "3:7: approval rule without steps");
+	load_bad("contracts:\n  aproval: []\n", "2:3: unknown key 'aproval'");
+	load_bad("approvers:\n  manager: [bob]\n", "2:3: invalid approver group 'manager'");
+	load_bad("payments:\n  plans:\n    half: [50, 40]\n",
+		 "3:11: plan 'half' adds up to 90.00%, not 100%");
+}
+
 static void test_lead_fields(void **state)
 {
 	(void)state;
@@ -779,6 +841,7 @@ int main(void)
 		cmocka_unit_test(test_custom_field_check),
 		cmocka_unit_test(test_default_path),
 		cmocka_unit_test(test_lead_fields),
+		cmocka_unit_test(test_sales),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

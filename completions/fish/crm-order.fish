@@ -1,0 +1,17 @@
+# fish completion for crm-order (written by completions/generate.sh)
+complete -c crm-order -f
+complete -c crm-order -n '__fish_use_subcommand' -a '(crm-order --complete=subcommands 2>/dev/null)'
+complete -c crm-order -l contract -x -d 'the contract (id or number)'
+complete -c crm-order -l line -x -d 'new: of contract line n; deliver: of order line n'
+complete -c crm-order -l status -x -a '(crm-order --complete=statuses 2>/dev/null)' -d 'list: open, partial, fulfilled or cancelled'
+complete -c crm-order -l owner -x -a '(crm-order --complete=logins 2>/dev/null)' -d 'list: only this owner\'s'
+complete -c crm-order -l db -s d -r -F -d 'database (default $CRM_DB)'
+complete -c crm-order -l config -s c -r -F -d 'config file (default $CRM_CONFIG)'
+complete -c crm-order -l format -s f -x -a '(crm-order --complete=formats 2>/dev/null)' -d 'output as tsv, csv or table'
+complete -c crm-order -l no-header -s H -d 'print no header line'
+complete -c crm-order -l csv-raw -d 'CSV cells as they are (no \' before = + - @)'
+complete -c crm-order -l dry-run -s n -d 'check and show, but write nothing'
+complete -c crm-order -l as -x -a '(crm-order --complete=logins 2>/dev/null)' -d 'act as this user (admins only)'
+complete -c crm-order -l quiet -s q -d 'print nothing on success'
+complete -c crm-order -l help -s h -d 'display this help'
+complete -c crm-order -l version -s V -d 'display version'
