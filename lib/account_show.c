@@ -7,8 +7,10 @@
 #include <sysexits.h>
 
 #include "account.h"
+#include "contract.h"
 #include "db.h"
 #include "err.h"
+#include "order.h"
 
 struct column {
 	const char *name;
@@ -49,6 +51,16 @@ static int history(struct crm_ctx *ctx, int64_t id, bool table, struct crm_out *
 	return crm_history_print(ctx, "account", id, o);
 }
 
+static int contracts(struct crm_ctx *ctx, int64_t id, bool table, struct crm_out *o)
+{
+	return crm_contract_account_section(ctx, id, o);
+}
+
+static int orders(struct crm_ctx *ctx, int64_t id, bool table, struct crm_out *o)
+{
+	return crm_order_account_section(ctx, id, o);
+}
+
 static const struct column contact_cols[] = {
 	{"id", CRM_COL_INT}, {"name", CRM_COL_TEXT}, {"title", CRM_COL_TEXT},
 	{"phone", CRM_COL_TEXT}, {"email", CRM_COL_TEXT}, {"wechat", CRM_COL_TEXT},
@@ -84,6 +96,8 @@ static const struct section sections[] = {
 	 "SELECT d.id, d.title, d.stage, d.status, " MONEY("d.amount") ", d.expected_close, u.login"
 	 " FROM deals d LEFT JOIN users u ON u.id = d.owner_id WHERE d.account_id = ?1"
 	 " ORDER BY d.id", NULL},
+	{"contracts", NULL, NULL, contracts},
+	{"orders", NULL, NULL, orders},
 	{"timeline", timeline_cols,
 	 ACCOUNT_SUBJECTS
 	 "SELECT i.id, i.at, i.kind, i.subject_type, i.subject_id,"

@@ -121,3 +121,21 @@ line 2 delivered	0	2"
 	crm-order new -n --contract 1 --as alice >/dev/null
 	[ "$(fingerprint)" = "$before" ]
 }
+
+@test "the 360 view shows the account's contracts with their approval state, and its orders" {
+	contract_setup
+	approved_contract
+	crm-order new --contract 1 --line 1:4 --as alice >/dev/null
+	run crm-account show 1 --as alice
+	assert_success
+	contracts=$(printf '%s\n' "$output" | awk '/^# /{s=$2; next} s=="contracts" && NF' | tail -n +2)
+	orders=$(printf '%s\n' "$output" | awk '/^# /{s=$2; next} s=="orders" && NF' | tail -n +2)
+	[ "$(printf '%s\n' "$contracts" | wc -l)" -eq 1 ]
+	[ "$(printf '%s\n' "$contracts" | cut -f5,6)" = "approved	approved" ]
+	[ "$(printf '%s\n' "$contracts" | cut -f7)" = "$(money "$TOTAL")" ]
+	[ "$(printf '%s\n' "$orders" | wc -l)" -eq 1 ]
+	n=$(line_net 4000 8000000)
+	[ "$(printf '%s\n' "$orders" | cut -f7)" = "$(money $(( n + $(line_tax "$n") )))" ]
+	# bob, another rep, sees neither the account nor its contracts
+	must_fail 77 crm-account show 1 --as bob
+}
