@@ -87,9 +87,7 @@ int crm_account_repoint(struct crm_db *db, int64_t from, int64_t to)
 		"UPDATE leads SET account_id = ?2 WHERE account_id = ?1",
 		"UPDATE interactions SET subject_id = ?2 WHERE subject_type = 'account' AND subject_id = ?1",
 		"UPDATE tasks SET subject_id = ?2 WHERE subject_type = 'account' AND subject_id = ?1",
-		"UPDATE OR IGNORE reminders_sent SET subject_id = ?2"
-		" WHERE subject_type = 'account' AND subject_id = ?1",
-		"DELETE FROM reminders_sent WHERE subject_type = 'account' AND subject_id = ?1",
+		CRM_SQL_REPOINT_REMINDERS("account"),
 	};
 	return crm_db_run_with_ids(db, sql, sizeof sql / sizeof sql[0], from, to,
 				   "re-point account references");
@@ -101,7 +99,8 @@ int crm_account_link_or_create(struct crm_ctx *ctx, const struct crm_account_see
 	static const char find_sql[] =
 		"SELECT id FROM accounts WHERE forgotten_at IS NULL"
 		" AND (name_norm = ?1 OR phone_norm = ?2 OR email_norm = ?3)"
-		" ORDER BY coalesce(name_norm = ?1, 0) DESC, coalesce(phone_norm = ?2, 0) DESC, id LIMIT 1";
+		" ORDER BY CASE WHEN name_norm = ?1 THEN 1 ELSE 0 END DESC,"
+		" CASE WHEN phone_norm = ?2 THEN 1 ELSE 0 END DESC, id LIMIT 1";
 	char where[64];
 	int st;
 

@@ -61,7 +61,7 @@ const struct crm_kind crm_contact_kind = {
 	.company = false,
 	.custom_personal = true,
 	.name_key = "CASE WHEN t.account_id IS NOT NULL AND t.name_norm IS NOT NULL"
-		    " THEN t.account_id || char(9) || t.name_norm END",
+		    " THEN t.account_id || '\t' || t.name_norm END",
 	.name_match = "account+name",
 	.repoint = crm_contact_repoint,
 	.keys = keys,
@@ -76,9 +76,7 @@ int crm_contact_repoint(struct crm_db *db, int64_t from, int64_t to)
 		"UPDATE leads SET contact_id = ?2 WHERE contact_id = ?1",
 		"UPDATE interactions SET subject_id = ?2 WHERE subject_type = 'contact' AND subject_id = ?1",
 		"UPDATE tasks SET subject_id = ?2 WHERE subject_type = 'contact' AND subject_id = ?1",
-		"UPDATE OR IGNORE reminders_sent SET subject_id = ?2"
-		" WHERE subject_type = 'contact' AND subject_id = ?1",
-		"DELETE FROM reminders_sent WHERE subject_type = 'contact' AND subject_id = ?1",
+		CRM_SQL_REPOINT_REMINDERS("contact"),
 	};
 	return crm_db_run_with_ids(db, sql, sizeof sql / sizeof sql[0], from, to,
 				   "re-point contact references");
@@ -95,7 +93,8 @@ int crm_contact_link_or_create(struct crm_ctx *ctx, const struct crm_contact_see
 	static const char find_sql[] =
 		"SELECT id FROM contacts WHERE forgotten_at IS NULL"
 		" AND (phone_norm = ?2 OR email_norm = ?3 OR (account_id = ?4 AND name_norm = ?1))"
-		" ORDER BY coalesce(phone_norm = ?2, 0) DESC, coalesce(email_norm = ?3, 0) DESC, id LIMIT 1";
+		" ORDER BY CASE WHEN phone_norm = ?2 THEN 1 ELSE 0 END DESC,"
+		" CASE WHEN email_norm = ?3 THEN 1 ELSE 0 END DESC, id LIMIT 1";
 	char where[64], account[24];
 	int st;
 

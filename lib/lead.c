@@ -58,7 +58,7 @@ static const struct crm_dupkey keys[] = {
 static int mark_heat_manual(struct crm_ctx *ctx, int64_t id)
 {
 	struct crm_stmt *s = crm_db_stmt(ctx->db,
-		"UPDATE leads SET heat_manual = (heat IS NOT NULL) WHERE id = ?1");
+		"UPDATE leads SET heat_manual = CASE WHEN heat IS NOT NULL THEN 1 ELSE 0 END WHERE id = ?1");
 	if (!s)
 		return EX_SOFTWARE;
 	crm_bind_int(s, 1, id);

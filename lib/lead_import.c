@@ -396,15 +396,15 @@ static int schema_change(struct crm_db *db, const char *sql)
  * not grow with the rows.  first is the smallest id sharing the key, so an
  * existing lead is preferred to an earlier row of the file; a row matching
  * on several keys is recorded once, for the first of phone, e-mail,
- * company and name (INSERT OR IGNORE, in that order).
+ * company and name (ON CONFLICT DO NOTHING, in that order).
  * Into a new table: per key, a streaming GROUP BY over the key's index
  * finds the groups with more than one lead, joined back to their members.
  * Into a filled one: each new row looks its keys up in the indexes. */
 #define DUP_GROUPS(keys, cond, k, join) \
-	"INSERT OR IGNORE INTO temp.import_dups (id, first, k) SELECT l.id, g.first, " k \
+	"INSERT INTO import_dups (id, first, k) SELECT l.id, g.first, " k \
 	" FROM (SELECT " keys ", min(id) AS first FROM leads WHERE " cond " GROUP BY " keys \
 	" HAVING count(*) > 1 AND max(id) > ?1) g JOIN leads l ON " join \
-	" WHERE l.id > ?1 AND l.id > g.first"
+	" WHERE l.id > ?1 AND l.id > g.first ON CONFLICT DO NOTHING"
 static const char *const dups_all_sql[] = {
 	DUP_GROUPS("phone_norm", "phone_norm IS NOT NULL", "1", "l.phone_norm = g.phone_norm"),
 	DUP_GROUPS("email_norm", "email_norm IS NOT NULL", "2", "l.email_norm = g.email_norm"),
@@ -412,7 +412,7 @@ static const char *const dups_all_sql[] = {
 		   "3", "l.company_norm = g.company_norm AND l.name_norm = g.name_norm"),
 };
 static const char dups_new_sql[] =
-	"INSERT INTO temp.import_dups (id, first, k)"
+	"INSERT INTO import_dups (id, first, k)"
 	" SELECT id, CASE WHEN fp < id THEN fp WHEN fe < id THEN fe ELSE fc END,"
 	"  CASE WHEN fp < id THEN 1 WHEN fe < id THEN 2 ELSE 3 END FROM ("
 	"  SELECT n.id,"
@@ -428,7 +428,7 @@ static int find_dups(struct imp *im, long *ndups)
 	struct crm_db *db = im->ctx->db;
 	int st = schema_change(db, "CREATE TEMP TABLE IF NOT EXISTS import_dups ("
 			       "id INTEGER PRIMARY KEY, first INTEGER NOT NULL, k INTEGER NOT NULL);"
-			       "DELETE FROM temp.import_dups;");
+			       "DELETE FROM import_dups;");
 	if (st)
 		return st;
 	*ndups = 0;
@@ -448,9 +448,9 @@ static int find_dups(struct imp *im, long *ndups)
  * would collect every id in memory first. */
 static int delete_dups(struct imp *im)
 {
-	static const char sql[] = "DELETE FROM leads WHERE id IN (SELECT id FROM temp.import_dups"
+	static const char sql[] = "DELETE FROM leads WHERE id IN (SELECT id FROM import_dups"
 				  " WHERE id BETWEEN ?1 AND ?1 + 65535)";
-	static const char max_sql[] = "SELECT coalesce(max(id), 0) FROM temp.import_dups";
+	static const char max_sql[] = "SELECT coalesce(max(id), 0) FROM import_dups";
 	struct crm_stmt *s = crm_db_stmt(im->ctx->db, max_sql);
 	if (!s)
 		return EX_SOFTWARE;
@@ -498,7 +498,7 @@ static int update_target(struct imp *im, struct crm_lead_rec *nr, int64_t id, in
 /* A new row merged away earlier hands its duplicates on to its own target. */
 static int64_t final_target(struct imp *im, int64_t first)
 {
-	static const char sql[] = "SELECT first FROM temp.import_dups WHERE id = ?1";
+	static const char sql[] = "SELECT first FROM import_dups WHERE id = ?1";
 	while (first > im->max_before) {
 		struct crm_stmt *s = crm_db_stmt(im->ctx->db, sql);
 		if (!s)
@@ -529,7 +529,7 @@ static bool lead_visible(struct imp *im, int64_t id)
 
 static int handle_dups(struct imp *im)
 {
-	static const char list_sql[] = "SELECT id, first, k FROM temp.import_dups ORDER BY id";
+	static const char list_sql[] = "SELECT id, first, k FROM import_dups ORDER BY id";
 	static const char *const outcome[] = {"skipped", "merged", "", "imported anyway"};
 	enum crm_dup_policy policy = im->o->on_duplicate;
 	struct crm_lead_rec *nr = policy == CRM_DUP_UPDATE ? crm_lead_rec_new(im->ctx) : NULL;

@@ -355,7 +355,7 @@ int crm_lead_complete(struct crm_ctx *ctx, const char *kind, FILE *out)
 		for (size_t i = 0; i < cfg->nheat; i++)
 			fprintf(out, "%s\n", cfg->heat[i].id);
 	} else if (strcmp(kind, "owners") == 0) {
-		static const char sql[] = "SELECT login FROM users WHERE active ORDER BY login";
+		static const char sql[] = "SELECT login FROM users WHERE active = 1 ORDER BY login";
 		struct crm_stmt *s = ctx->db ? crm_db_stmt(ctx->db, sql) : NULL;
 		while (s && crm_step(s) == CRM_ROW)
 			fprintf(out, "%s\n", crm_col_text(s, 0));

@@ -33,7 +33,7 @@ int crm_lead_dupes(struct crm_ctx *ctx, FILE *out)
 		"  UNION ALL SELECT id, 2, email_norm FROM (SELECT id, email_norm,"
 		"   count(*) OVER (PARTITION BY email_norm) AS n FROM leads"
 		"   WHERE email_norm IS NOT NULL) WHERE n > 1"
-		"  UNION ALL SELECT id, 3, company_norm || char(9) || name_norm FROM (SELECT id,"
+		"  UNION ALL SELECT id, 3, company_norm || '\t' || name_norm FROM (SELECT id,"
 		"   company_norm, name_norm, count(*) OVER (PARTITION BY company_norm, name_norm) AS n"
 		"   FROM leads WHERE company_norm IS NOT NULL AND name_norm IS NOT NULL) WHERE n > 1),"
 		" v AS (SELECT c.id, c.m, c.key FROM c JOIN leads l ON l.id = c.id"
@@ -72,9 +72,7 @@ int crm_lead_repoint(struct crm_db *db, int64_t from, int64_t to)
 		"UPDATE interactions SET subject_id = ?2 WHERE subject_type = 'lead' AND subject_id = ?1",
 		"UPDATE tasks SET subject_id = ?2 WHERE subject_type = 'lead' AND subject_id = ?1",
 		"UPDATE pool_events SET lead_id = ?2 WHERE lead_id = ?1",
-		"UPDATE OR IGNORE reminders_sent SET subject_id = ?2"
-		" WHERE subject_type = 'lead' AND subject_id = ?1",
-		"DELETE FROM reminders_sent WHERE subject_type = 'lead' AND subject_id = ?1",
+		CRM_SQL_REPOINT_REMINDERS("lead"),
 	};
 	return crm_db_run_with_ids(db, sql, sizeof sql / sizeof sql[0], from, to,
 				   "re-point lead references");

@@ -91,6 +91,16 @@ int crm_id_parse(const char *entity, const char *s, int64_t *id);
 
 /* ---- kinds of record ---- */
 
+/* Two statements of a repoint (?1 the merged record, ?2 the kept one):
+ * reminders already sent about record ?1 become the kept record's, but
+ * one the kept record has already had on that day is dropped instead. */
+#define CRM_SQL_REPOINT_REMINDERS(type) \
+	"DELETE FROM reminders_sent WHERE subject_type = '" type "' AND subject_id = ?1" \
+	" AND EXISTS (SELECT 1 FROM reminders_sent k WHERE k.day = reminders_sent.day" \
+	" AND k.recipient_id = reminders_sent.recipient_id AND k.subject_type = '" type "'" \
+	" AND k.subject_id = ?2 AND k.reason = reminders_sent.reason)", \
+	"UPDATE reminders_sent SET subject_id = ?2 WHERE subject_type = '" type "' AND subject_id = ?1"
+
 /* Unowned accounts and contacts are seen and changed by managers and
  * admins only: there is no pool for customers. */
 #define CRM_SQL_VISIBLE_OWNED(owner) \
