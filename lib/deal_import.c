@@ -146,8 +146,9 @@ static void row_free(struct row *r)
 static int64_t owner_of(struct imp *im, const char *v, char *why, size_t n)
 {
 	static const char sql[] =
-		"SELECT id, (SELECT count(*) FROM users WHERE login = ?1 OR name = ?1 COLLATE NOCASE)"
-		" FROM users WHERE login = ?1 OR name = ?1 COLLATE NOCASE ORDER BY login = ?1 DESC LIMIT 1";
+		"SELECT id, (SELECT count(*) FROM users WHERE login = ?1 OR lower(name) = lower(?1))"
+		" FROM users WHERE login = ?1 OR lower(name) = lower(?1)"
+		" ORDER BY CASE WHEN login = ?1 THEN 1 ELSE 0 END DESC LIMIT 1";
 	static const char may_sql[] =
 		"SELECT 1 FROM users WHERE id = ?1 AND (?2 = 2 OR id = ?3"
 		" OR (?2 = 1 AND (team_id = ?4 OR manager_id = ?3)))";
