@@ -332,6 +332,7 @@ static int load_quote(struct crm_ctx *ctx, int64_t id, struct origin *g)
 	g->quote_id = id;
 	g->deal_id = crm_col_int(st, 1);
 	g->account_id = crm_col_int(st, 2);
+	free(g->currency);	/* the quote's currency wins over its deal's */
 	g->currency = crm_xstrdup(crm_col_text(st, 3));
 	g->amount = crm_col_int(st, 4);
 	g->has_amount = true;

@@ -46,11 +46,6 @@ static int add_filters(struct crm_ctx *ctx, const struct crm_lead_filter *f, str
 		{offsetof(struct crm_lead_filter, region), " AND t.region = :region"},
 		{offsetof(struct crm_lead_filter, industry), " AND t.industry = :industry"},
 		{offsetof(struct crm_lead_filter, source), " AND t.source = :source"},
-		{offsetof(struct crm_lead_filter, tag),
-		 " AND instr(',' || t.tags || ',', ',' || :tag || ',') > 0"},
-		{offsetof(struct crm_lead_filter, search),
-		 " AND (instr(lower(t.name), lower(:search)) > 0"
-		 " OR instr(lower(t.company), lower(:search)) > 0)"},
 	};
 	crm_time t;
 
@@ -79,6 +74,17 @@ static int add_filters(struct crm_ctx *ctx, const struct crm_lead_filter *f, str
 	for (size_t i = 0; i < sizeof eq / sizeof eq[0]; i++)
 		if (*(const char *const *)((const char *)f + eq[i].off))
 			crm_buf_add(q, eq[i].sql);
+	if (f->tag) {
+		crm_buf_add(q, " AND ");
+		crm_sql_contains(ctx, q, "',' || t.tags || ','", "',' || :tag || ','");
+	}
+	if (f->search) {
+		crm_buf_add(q, " AND (");
+		crm_sql_contains(ctx, q, "lower(t.name)", "lower(:search)");
+		crm_buf_add(q, " OR ");
+		crm_sql_contains(ctx, q, "lower(t.company)", "lower(:search)");
+		crm_buf_add(q, ")");
+	}
 	/* both bounds, always: with one SQLite prefers a scan in id order to
 	 * the created_at index; "~" sorts after any ISO-8601 text */
 	strcpy(until, "~");

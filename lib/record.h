@@ -233,6 +233,11 @@ struct crm_kind {
  * NULL. */
 const char *crm_source_id(const struct crm_config *cfg, const char *s);
 
+/* Append "HAY contains NEEDLE" (the dialect's strpos > 0) to the SQL in q:
+ * the --tag and --search filters of lists. */
+struct crm_buf;
+void crm_sql_contains(struct crm_ctx *ctx, struct crm_buf *q, const char *hay, const char *needle);
+
 /* Handles of the fields every kind has. */
 int crm_kind_field(const struct crm_kind *k, const char *name);
 

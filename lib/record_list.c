@@ -8,6 +8,7 @@
 
 #include "audit.h"
 #include "db.h"
+#include "dialect.h"
 #include "err.h"
 #include "record.h"
 
@@ -131,12 +132,19 @@ static int add_filters(struct crm_ctx *ctx, const struct crm_kind *k,
 		crm_buf_add(q, " AND t.region = :region");
 	if (f->source)
 		crm_buf_add(q, " AND t.source = :source");
-	if (f->tag)
-		crm_buf_add(q, " AND instr(',' || t.tags || ',', ',' || :tag || ',') > 0");
-	if (f->search)
-		crm_buf_add(q, " AND (instr(lower(t.name), lower(:search)) > 0"
-			    " OR instr(lower(t.email), lower(:search)) > 0"
-			    " OR instr(t.phone, :search) > 0)");
+	if (f->tag) {
+		crm_buf_add(q, " AND ");
+		crm_sql_contains(ctx, q, "',' || t.tags || ','", "',' || :tag || ','");
+	}
+	if (f->search) {
+		crm_buf_add(q, " AND (");
+		crm_sql_contains(ctx, q, "lower(t.name)", "lower(:search)");
+		crm_buf_add(q, " OR ");
+		crm_sql_contains(ctx, q, "lower(t.email)", "lower(:search)");
+		crm_buf_add(q, " OR ");
+		crm_sql_contains(ctx, q, "t.phone", ":search");
+		crm_buf_add(q, ")");
+	}
 	if (f->since) {
 		int st = crm_opt_time("--since", f->since, ctx->now, &t);
 		if (st)
@@ -431,4 +439,12 @@ int crm_history_print(struct crm_ctx *ctx, const char *entity, int64_t id, struc
 		crm_out_row(o, row);
 	}
 	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read history");
+}
+
+void crm_sql_contains(struct crm_ctx *ctx, struct crm_buf *q, const char *hay, const char *needle)
+{
+	char *pos = crm_xasprintf(crm_dialect(ctx->db)->strpos, hay, needle);
+	crm_buf_add(q, pos);
+	crm_buf_add(q, " > 0");
+	free(pos);
 }
