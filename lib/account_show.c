@@ -10,6 +10,7 @@
 #include "contract.h"
 #include "db.h"
 #include "err.h"
+#include "money.h"
 #include "order.h"
 
 struct column {
@@ -38,8 +39,6 @@ struct section {
 	" WHEN 'contact' THEN (SELECT name FROM contacts WHERE id = " id ")" \
 	" WHEN 'deal' THEN (SELECT title FROM deals WHERE id = " id ")" \
 	" WHEN 'lead' THEN (SELECT coalesce(name, company) FROM leads WHERE id = " id ") END"
-
-#define MONEY(cents) "printf('%d.%02d', " cents " / 100, " cents " % 100)"
 
 static int profile(struct crm_ctx *ctx, int64_t id, bool table, struct crm_out *o)
 {
@@ -93,7 +92,7 @@ static const struct section sections[] = {
 	 "SELECT c.id, c.name, c.title, c.phone, c.email, c.wechat, u.login FROM contacts c"
 	 " LEFT JOIN users u ON u.id = c.owner_id WHERE c.account_id = ?1 ORDER BY c.id", NULL},
 	{"deals", deal_cols,
-	 "SELECT d.id, d.title, d.stage, d.status, " MONEY("d.amount") ", d.expected_close, u.login"
+	 "SELECT d.id, d.title, d.stage, d.status, d.amount, d.expected_close, u.login"
 	 " FROM deals d LEFT JOIN users u ON u.id = d.owner_id WHERE d.account_id = ?1"
 	 " ORDER BY d.id", NULL},
 	{"contracts", NULL, NULL, contracts},
@@ -124,8 +123,14 @@ static int run_sql(struct crm_ctx *ctx, const struct section *sec, int64_t id, s
 		crm_out_col(o, sec->cols[n].name, sec->cols[n].kind);
 	crm_bind_int(s, 1, id);
 	while ((rc = crm_step(s)) == CRM_ROW) {
-		for (int i = 0; i < n; i++)
+		char money[16][CRM_MONEY_LEN];	/* money is formatted here, not in SQL */
+		for (int i = 0; i < n; i++) {
 			row[i] = crm_col_str(s, i);
+			if (sec->cols[i].kind == CRM_COL_MONEY && row[i]) {
+				crm_money_format(crm_col_int(s, i), money[i]);
+				row[i] = money[i];
+			}
+		}
 		crm_out_row(o, row);
 	}
 	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read the account's records");

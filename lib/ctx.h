@@ -93,6 +93,10 @@ int crm_ctx_filter_team(struct crm_ctx *ctx, const char *name, int64_t *id);
 /* Leads add the pool: unowned leads are visible to everyone. */
 #define CRM_SQL_VISIBLE_LEAD(owner) "(" owner " IS NULL OR " CRM_SQL_VISIBLE(owner) ")"
 
+/* A condition selected as a number (crm_col_int reads it): 1 or 0.  A
+ * PostgreSQL boolean is no number, and NULL reads as 0 on both. */
+#define CRM_SQL_AS_INT(cond) "CASE WHEN " cond " THEN 1 ELSE 0 END"
+
 struct crm_stmt;
 /* Bind :actor_id, :actor_role, :actor_team where the statement has them. */
 void crm_ctx_bind_actor(struct crm_ctx *ctx, struct crm_stmt *st);

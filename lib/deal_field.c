@@ -121,7 +121,7 @@ const char *crm_deal_status_name(enum crm_stage_kind k)
 int crm_deal_check(struct crm_ctx *ctx, int64_t id, bool for_change, int64_t *owner_id)
 {
 	static const char sql[] =
-		"SELECT coalesce(owner_id, 0), " CRM_SQL_VISIBLE_OWNED("owner_id") " FROM deals WHERE id = :id";
+		"SELECT coalesce(owner_id, 0), " CRM_SQL_AS_INT(CRM_SQL_VISIBLE_OWNED("owner_id")) " FROM deals WHERE id = :id";
 	char what[48];
 	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 	if (!s)

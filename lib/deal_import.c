@@ -362,7 +362,7 @@ static void note(struct imp *im, int64_t id, char status)
  * says whether the actor may see it. */
 static int64_t existing(struct imp *im, const char *external_id, bool *visible)
 {
-	struct crm_stmt *s = crm_db_stmt(im->ctx->db, "SELECT id, " CRM_SQL_VISIBLE_OWNED("owner_id")
+	struct crm_stmt *s = crm_db_stmt(im->ctx->db, "SELECT id, " CRM_SQL_AS_INT(CRM_SQL_VISIBLE_OWNED("owner_id"))
 				      " FROM deals WHERE external_id = :ext");
 	if (!s || !*external_id)
 		return 0;

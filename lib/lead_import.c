@@ -516,7 +516,7 @@ static int64_t final_target(struct imp *im, int64_t first)
 static bool lead_visible(struct imp *im, int64_t id)
 {
 	static const char sql[] =
-		"SELECT " CRM_SQL_VISIBLE_LEAD("owner_id") " FROM leads WHERE id = :id";
+		"SELECT " CRM_SQL_AS_INT(CRM_SQL_VISIBLE_LEAD("owner_id")) " FROM leads WHERE id = :id";
 	struct crm_stmt *s = crm_db_stmt(im->ctx->db, sql);
 	if (!s)
 		return false;

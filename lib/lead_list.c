@@ -235,7 +235,7 @@ static int show_fields(struct crm_ctx *ctx, int64_t id, FILE *out, struct crm_ou
 		crm_buf_add(&q, K->cols[i].expr);
 		crm_buf_add(&q, ", ");
 	}
-	crm_buf_add(&q, "t.owner_id, " CRM_SQL_VISIBLE_LEAD("t.owner_id")
+	crm_buf_add(&q, "t.owner_id, " CRM_SQL_AS_INT(CRM_SQL_VISIBLE_LEAD("t.owner_id"))
 		" FROM leads t LEFT JOIN users u ON u.id = t.owner_id WHERE t.id = :id");
 	st = prepare(ctx, q.s, &s);
 	free(q.s);

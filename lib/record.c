@@ -335,7 +335,7 @@ static const char *ref_sql(const struct crm_field *f)
 		crm_die(EX_SOFTWARE, "internal error: more than 8 reference fields");
 	if (!built[i].f) {
 		built[i].f = f;
-		built[i].sql = crm_xasprintf("SELECT t.owner_id, " CRM_SQL_VISIBLE_OWNED("t.owner_id")
+		built[i].sql = crm_xasprintf("SELECT t.owner_id, " CRM_SQL_AS_INT(CRM_SQL_VISIBLE_OWNED("t.owner_id"))
 					     ", %s%s%s FROM %s t WHERE t.id = :id",
 					     f->ref_parent ? "coalesce(t." : "0",
 					     f->ref_parent ? f->ref_parent : "",

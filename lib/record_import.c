@@ -171,9 +171,9 @@ static int64_t find_dup(struct imp *im, const char **why)
 static bool visible(struct imp *im, bool account, int64_t id)
 {
 	static const char account_sql[] =
-		"SELECT " CRM_SQL_VISIBLE_OWNED("owner_id") " FROM accounts WHERE id = :id";
+		"SELECT " CRM_SQL_AS_INT(CRM_SQL_VISIBLE_OWNED("owner_id")) " FROM accounts WHERE id = :id";
 	static const char contact_sql[] =
-		"SELECT " CRM_SQL_VISIBLE_OWNED("owner_id") " FROM contacts WHERE id = :id";
+		"SELECT " CRM_SQL_AS_INT(CRM_SQL_VISIBLE_OWNED("owner_id")) " FROM contacts WHERE id = :id";
 	struct crm_stmt *s = crm_db_stmt(im->ctx->db, account ? account_sql : contact_sql);
 	if (!s)
 		return false;

@@ -338,7 +338,7 @@ int crm_rec_profile(struct crm_ctx *ctx, const struct crm_kind *k, int64_t id, b
 		crm_buf_add(&q, k->cols[i].expr);
 		crm_buf_add(&q, ", ");
 	}
-	crm_buf_add(&q, "t.custom, " CRM_SQL_VISIBLE_OWNED("t.owner_id"));
+	crm_buf_add(&q, "t.custom, " CRM_SQL_AS_INT(CRM_SQL_VISIBLE_OWNED("t.owner_id")));
 	crm_buf_add(&q, " FROM ");
 	crm_buf_add(&q, k->table);
 	crm_buf_add(&q, " t LEFT JOIN users u ON u.id = t.owner_id WHERE t.id = :id");
