@@ -295,7 +295,7 @@ static int prepare_list(struct crm_ctx *ctx, const struct crm_deal_filter *f,
 	}
 	crm_buf_add(&q, " ORDER BY ");
 	add_expr(&q, &sortpick, &ncf, true);
-	crm_buf_add(&q, desc ? " DESC, d.id DESC" : ", d.id");
+	crm_buf_add(&q, desc ? " DESC NULLS LAST, d.id DESC" : " NULLS FIRST, d.id");
 	if (f->limit >= 0)
 		crm_buf_add(&q, " LIMIT :limit");
 	if (crm_db_prepare(ctx->db, q.s, out) != CRM_OK) {

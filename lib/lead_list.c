@@ -143,7 +143,7 @@ static int add_sort(struct crm_ctx *ctx, const char *sort, struct crm_buf *q, st
 		return crm_usage_fail("unknown field '%s' in --sort", name);
 	crm_buf_add(q, " ORDER BY ");
 	add_expr(q, p, ncf, true);
-	crm_buf_add(q, desc ? " DESC, t.id DESC" : ", t.id");
+	crm_buf_add(q, desc ? " DESC NULLS LAST, t.id DESC" : " NULLS FIRST, t.id");
 	return 0;
 }
 

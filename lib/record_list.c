@@ -231,7 +231,7 @@ int crm_rec_list(struct crm_ctx *ctx, const struct crm_kind *k, const struct crm
 	}
 	crm_buf_add(&q, " ORDER BY ");
 	add_expr(&q, &sortpick, &ncf);
-	crm_buf_add(&q, desc ? " DESC, t.id DESC" : ", t.id");
+	crm_buf_add(&q, desc ? " DESC NULLS LAST, t.id DESC" : " NULLS FIRST, t.id");
 	if (f->limit >= 0)
 		crm_buf_add(&q, " LIMIT :limit");
 	if (crm_db_prepare(ctx->db, q.s, &s) != CRM_OK) {
