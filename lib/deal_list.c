@@ -111,29 +111,23 @@ static int parse_fields(const struct crm_config *cfg, const char *spec, struct p
 }
 
 /* The SQL of a pick; a custom field's JSON path is the parameter :cfN. */
-static void add_expr(struct crm_buf *q, const struct pick *p, int *ncf, bool sort)
+static void add_expr(struct crm_ctx *ctx, struct crm_buf *q, const struct pick *p, int *ncf,
+		     bool sort)
 {
 	if (p->col) {
 		crm_buf_add(q, sort && p->col->sort ? p->col->sort : p->col->expr);
 		return;
 	}
-	char buf[64];
 	bool numeric = sort && (p->cf->type == CRM_FIELD_NUMBER || p->cf->type == CRM_FIELD_MONEY);
-	snprintf(buf, sizeof buf, numeric ? "CAST(json_extract(d.custom, :cf%d) AS REAL)"
-		 : "json_extract(d.custom, :cf%d)", (*ncf)++);
-	crm_buf_add(q, buf);
+	crm_sql_custom(ctx, q, "d.custom", ncf, numeric);
 }
 
-static void bind_cf_paths(struct crm_stmt *st, const struct pick *picks, size_t n, int *k)
+static void bind_cf_paths(struct crm_ctx *ctx, struct crm_stmt *st, const struct pick *picks,
+			  size_t n, int *k)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (picks[i].col)
-			continue;
-		char name[24];
-		snprintf(name, sizeof name, ":cf%d", (*k)++);
-		char *path = crm_xasprintf("$.\"%s\"", picks[i].cf->name);
-		crm_bind_owned(st, crm_param_index(st, name), path);
-	}
+	for (size_t i = 0; i < n; i++)
+		if (!picks[i].col)
+			crm_sql_custom_bind(ctx, st, picks[i].cf->name, k);
 }
 
 void crm_deal_filter_init(struct crm_deal_filter *f)
@@ -282,7 +276,7 @@ static int prepare_list(struct crm_ctx *ctx, const struct crm_deal_filter *f,
 	crm_buf_add(&q, "SELECT ");
 	for (size_t i = 0; i < n; i++) {
 		crm_buf_add(&q, i ? ", " : "");
-		add_expr(&q, &picks[i], &ncf, false);
+		add_expr(ctx, &q, &picks[i], &ncf, false);
 	}
 	crm_buf_add(&q, FROM " WHERE " CRM_SQL_VISIBLE_OWNED("d.owner_id"));
 	if ((st = add_filters(ctx, f, &q, &b)))
@@ -294,7 +288,7 @@ static int prepare_list(struct crm_ctx *ctx, const struct crm_deal_filter *f,
 		goto out;
 	}
 	crm_buf_add(&q, " ORDER BY ");
-	add_expr(&q, &sortpick, &ncf, true);
+	add_expr(ctx, &q, &sortpick, &ncf, true);
 	crm_buf_add(&q, desc ? " DESC NULLS LAST, d.id DESC" : " NULLS FIRST, d.id");
 	if (f->limit >= 0)
 		crm_buf_add(&q, " LIMIT :limit");
@@ -303,8 +297,8 @@ static int prepare_list(struct crm_ctx *ctx, const struct crm_deal_filter *f,
 		goto out;
 	}
 	int k = 0;
-	bind_cf_paths(*out, picks, n, &k);
-	bind_cf_paths(*out, &sortpick, 1, &k);
+	bind_cf_paths(ctx, *out, picks, n, &k);
+	bind_cf_paths(ctx, *out, &sortpick, 1, &k);
 	bind_filters(ctx, *out, f, &b);
 out:
 	free(q.s);

@@ -18,17 +18,15 @@
 
 /* The SQL expression of a pick; custom fields use the parameter :cfN.
  * They are stored as JSON strings, so numbers sort as numbers. */
-static void add_expr(struct crm_buf *q, const struct crm_pick *p, int *ncf, bool sort)
+static void add_expr(struct crm_ctx *ctx, struct crm_buf *q, const struct crm_pick *p, int *ncf,
+		     bool sort)
 {
 	if (p->col) {
 		crm_buf_add(q, p->col->expr);
 		return;
 	}
-	char buf[64];
 	bool numeric = sort && (p->cf->type == CRM_FIELD_NUMBER || p->cf->type == CRM_FIELD_MONEY);
-	snprintf(buf, sizeof buf, numeric ? "CAST(json_extract(t.custom, :cf%d) AS REAL)"
-		 : "json_extract(t.custom, :cf%d)", (*ncf)++);
-	crm_buf_add(q, buf);
+	crm_sql_custom(ctx, q, "t.custom", ncf, numeric);
 }
 
 void crm_lead_filter_init(struct crm_lead_filter *f)
@@ -142,7 +140,7 @@ static int add_sort(struct crm_ctx *ctx, const char *sort, struct crm_buf *q, st
 	if (crm_pick_find(ctx, K, name, p) != 0)
 		return crm_usage_fail("unknown field '%s' in --sort", name);
 	crm_buf_add(q, " ORDER BY ");
-	add_expr(q, p, ncf, true);
+	add_expr(ctx, q, p, ncf, true);
 	crm_buf_add(q, desc ? " DESC NULLS LAST, t.id DESC" : " NULLS FIRST, t.id");
 	return 0;
 }
@@ -178,7 +176,7 @@ int crm_lead_list(struct crm_ctx *ctx, const struct crm_lead_filter *f, FILE *ou
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			crm_buf_add(&q, ", ");
-		add_expr(&q, &picks[i], &ncf, false);
+		add_expr(ctx, &q, &picks[i], &ncf, false);
 	}
 	crm_buf_add(&q, " FROM leads t LEFT JOIN users u ON u.id = t.owner_id WHERE "
 		CRM_SQL_VISIBLE_LEAD("t.owner_id"));
@@ -191,8 +189,8 @@ int crm_lead_list(struct crm_ctx *ctx, const struct crm_lead_filter *f, FILE *ou
 	if ((st = prepare(ctx, q.s, &s)))
 		goto out;
 	int cf = 0;
-	crm_picks_bind(s, picks, n, &cf);
-	crm_picks_bind(s, &sortpick, 1, &cf);
+	crm_picks_bind(ctx, s, picks, n, &cf);
+	crm_picks_bind(ctx, s, &sortpick, 1, &cf);
 	bind_filters(ctx, s, f, since, until, owner);
 
 	struct crm_out *o = crm_out_new(out, ctx->opts->format, !ctx->opts->no_header);

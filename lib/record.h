@@ -356,7 +356,15 @@ int crm_picks_parse(struct crm_ctx *ctx, const struct crm_kind *k, const char *s
 		    struct crm_pick **out, size_t *n);
 /* Bind the JSON paths of the custom fields among picks to :cfK, :cfK+1...
  * (*k counts on). */
-void crm_picks_bind(struct crm_stmt *st, const struct crm_pick *picks, size_t n, int *k);
+void crm_picks_bind(struct crm_ctx *ctx, struct crm_stmt *st, const struct crm_pick *picks,
+		    size_t n, int *k);
+/* Append to q the value of a custom field of the JSON column custom
+ * ("t.custom"), its member key the parameter :cfN (N = *ncf, counted on),
+ * as a number when numeric (for --sort); crm_sql_custom_bind binds the key
+ * of field name to the next :cfN.  Both through the dialect. */
+void crm_sql_custom(struct crm_ctx *ctx, struct crm_buf *q, const char *custom, int *ncf,
+		    bool numeric);
+void crm_sql_custom_bind(struct crm_ctx *ctx, struct crm_stmt *st, const char *name, int *k);
 const char *crm_pick_name(const struct crm_pick *p);
 
 /* The profile of record id: every column and custom field, as one TSV row

@@ -66,27 +66,42 @@ int crm_picks_parse(struct crm_ctx *ctx, const struct crm_kind *k, const char *s
 }
 
 /* The SQL of a pick; a custom field's JSON path is the parameter :cfN. */
-static void add_expr(struct crm_buf *q, const struct crm_pick *p, int *ncf)
+void crm_sql_custom(struct crm_ctx *ctx, struct crm_buf *q, const char *custom, int *ncf,
+		    bool numeric)
 {
-	char buf[48];
-	if (p->col) {
-		crm_buf_add(q, p->col->expr);
-		return;
-	}
-	snprintf(buf, sizeof buf, "json_extract(t.custom, :cf%d)", (*ncf)++);
-	crm_buf_add(q, buf);
+	char param[24];
+	snprintf(param, sizeof param, ":cf%d", (*ncf)++);
+	char *text = crm_xasprintf(crm_dialect(ctx->db)->json_text, custom, param);
+	if (numeric)
+		crm_buf_add(q, "CAST(");
+	crm_buf_add(q, text);
+	if (numeric)
+		crm_buf_add(q, " AS DOUBLE PRECISION)");
+	free(text);
 }
 
-void crm_picks_bind(struct crm_stmt *st, const struct crm_pick *picks, size_t n, int *k)
+void crm_sql_custom_bind(struct crm_ctx *ctx, struct crm_stmt *st, const char *name, int *k)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (picks[i].col)
-			continue;
-		char name[24];
-		snprintf(name, sizeof name, ":cf%d", (*k)++);
-		crm_bind_owned(st, crm_param_index(st, name),
-				  crm_xasprintf("$.\"%s\"", picks[i].cf->name));
-	}
+	char param[24];
+	snprintf(param, sizeof param, ":cf%d", (*k)++);
+	crm_bind_owned(st, crm_param_index(st, param),
+		       crm_xasprintf(crm_dialect(ctx->db)->json_key, name));
+}
+
+static void add_expr(struct crm_ctx *ctx, struct crm_buf *q, const struct crm_pick *p, int *ncf)
+{
+	if (p->col)
+		crm_buf_add(q, p->col->expr);
+	else
+		crm_sql_custom(ctx, q, "t.custom", ncf, false);
+}
+
+void crm_picks_bind(struct crm_ctx *ctx, struct crm_stmt *st, const struct crm_pick *picks,
+		    size_t n, int *k)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!picks[i].col)
+			crm_sql_custom_bind(ctx, st, picks[i].cf->name, k);
 }
 
 void crm_rec_filter_init(struct crm_rec_filter *f)
@@ -218,7 +233,7 @@ int crm_rec_list(struct crm_ctx *ctx, const struct crm_kind *k, const struct crm
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			crm_buf_add(&q, ", ");
-		add_expr(&q, &picks[i], &ncf);
+		add_expr(ctx, &q, &picks[i], &ncf);
 	}
 	from_where(&q, k);
 	if ((st = add_filters(ctx, k, f, &q, since, until, &owner)))
@@ -230,7 +245,7 @@ int crm_rec_list(struct crm_ctx *ctx, const struct crm_kind *k, const struct crm
 		goto out;
 	}
 	crm_buf_add(&q, " ORDER BY ");
-	add_expr(&q, &sortpick, &ncf);
+	add_expr(ctx, &q, &sortpick, &ncf);
 	crm_buf_add(&q, desc ? " DESC NULLS LAST, t.id DESC" : " NULLS FIRST, t.id");
 	if (f->limit >= 0)
 		crm_buf_add(&q, " LIMIT :limit");
@@ -239,8 +254,8 @@ int crm_rec_list(struct crm_ctx *ctx, const struct crm_kind *k, const struct crm
 		goto out;
 	}
 	int kcf = 0;
-	crm_picks_bind(s, picks, n, &kcf);
-	crm_picks_bind(s, &sortpick, 1, &kcf);
+	crm_picks_bind(ctx, s, picks, n, &kcf);
+	crm_picks_bind(ctx, s, &sortpick, 1, &kcf);
 	bind_filters(ctx, s, f, since, until, owner);
 
 	struct crm_out *o = crm_out_new(out, ctx->opts->format, !ctx->opts->no_header);
