@@ -33,11 +33,14 @@ static FILE *output(struct crm_opts *o)
 /* The --line values, in the order given. */
 static int picks(const struct crm_args *a, struct crm_order_pick *p, size_t *n)
 {
-	int st;
 	*n = 0;
-	for (int i = 0; i < a->n; i++)
-		if (a->code[i] == OPT_LINE && (st = crm_order_pick_parse(a->given[i], &p[(*n)++])))
+	for (int i = 0; i < a->n; i++) {
+		if (a->code[i] != OPT_LINE)
+			continue;
+		int st = crm_order_pick_parse(a->given[i], &p[(*n)++]);
+		if (st)
 			return st;
+	}
 	return 0;
 }
 

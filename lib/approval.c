@@ -109,7 +109,7 @@ static int insert_step(struct crm_ctx *ctx, const struct crm_contract *c, int ro
 int crm_approval_start(struct crm_ctx *ctx, struct crm_contract *c, bool *approved)
 {
 	const struct crm_approval_rule *r = crm_config_approval_rule(ctx->cfg, c->b.amount);
-	int round = c->round + 1, st;
+	int round = c->round + 1;
 	struct crm_stmt *s = crm_db_stmt(ctx->db,
 		"UPDATE contracts SET approval_round = ?1 WHERE id = ?2");
 	if (!s)
@@ -122,6 +122,7 @@ int crm_approval_start(struct crm_ctx *ctx, struct crm_contract *c, bool *approv
 	*approved = !r;
 	for (size_t i = 0; r && i < r->nsteps; i++) {
 		int64_t id = 0;
+		int st;
 		if ((st = insert_step(ctx, c, round, (int)i + 1, r->steps[i], &id)) ||
 		    (st = resolve(ctx, r->steps[i], (int)i + 1, id, c->b.owner_id)))
 			return st;

@@ -206,11 +206,12 @@ static int import_file(struct crm_ctx *ctx, const char *path, int format,
 		if ((st = crm_audit_write(ctx->db, "contract", id, "import", "status", NULL,
 					  r.status)))
 			break;
-		char sid[24];
-		snprintf(sid, sizeof sid, "%lld", (long long)id);
-		const char *f[] = {sid, r.v[C_NUMBER]};
-		if (o)
+		if (o) {
+			char sid[24];
+			snprintf(sid, sizeof sid, "%lld", (long long)id);
+			const char *f[] = {sid, r.v[C_NUMBER]};
 			crm_out_row(o, f);
+		}
 	}
 	crm_rows_close(rows);
 	return st;
