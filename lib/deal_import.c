@@ -324,9 +324,10 @@ static int read_row(struct imp *im, struct crm_rows *rows, const int *handle, st
 			free(custom.s);
 			return bad(why, n, what, v);
 		}
-		char money[CRM_MONEY_LEN];
-		if (*v)
+		if (*v) {
+			char money[CRM_MONEY_LEN];
 			crm_json_member(&custom, cf->name, crm_custom_field_stored(cf, v, money));
+		}
 	}
 	crm_json_end(&custom);
 	r->custom = custom.s;

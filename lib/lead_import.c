@@ -296,9 +296,9 @@ static void *reader(void *arg)
 static int insert_batch(struct imp *im, struct batch *b)
 {
 	char where[512];
-	int st;
 	for (int i = 0; i < b->n; i++) {
 		int64_t id;
+		int st;
 		const char *what = file_name(im, b->file[i]);
 		if (im->ctx->actor.role != CRM_ROLE_ADMIN) {
 			snprintf(where, sizeof where, "%s:%ld", what, b->line[i]);

@@ -198,11 +198,11 @@ static int read_row(struct imp *im, struct crm_rows *rows, const int *handle, ch
 		const char *v = crm_rows_field(rows, i);
 		if (handle[i] < 0)
 			continue;
-		if (handle[i] == hpar && hpar >= 0) {
+		if (handle[i] == hpar) {	/* handle[i] >= 0 here */
 			*parent = *v ? v : NULL;
 			continue;
 		}
-		if (handle[i] == hacc && hacc >= 0 && *v) {
+		if (handle[i] == hacc && *v) {
 			int64_t a = account_by_name(im->ctx, v);
 			if (!a) {
 				snprintf(why, whylen, "unknown account '%s'", v);
