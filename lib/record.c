@@ -352,7 +352,7 @@ static int resolve_ref(struct crm_rec *r, int h, const char *text)
 {
 	const struct crm_field *f = &r->k->fields[h];
 	const char *entity = f->kind == CRM_FK_REF ? f->name : "account";
-	char what[64], msg[96];
+	char what[64];
 	char *end;
 	errno = 0;
 	long long id = strtoll(text, &end, 10);
@@ -370,6 +370,7 @@ static int resolve_ref(struct crm_rec *r, int h, const char *text)
 		return refuse(r, h, CRM_REFUSE_MISSING, what, text);
 	}
 	if (rc != CRM_ROW) {
+		char msg[96];
 		snprintf(msg, sizeof msg, "cannot read %s", entity);
 		return crm_db_fail(r->ctx->db, msg);
 	}
@@ -397,7 +398,6 @@ static int check_builtin(struct crm_rec *r, int h, struct slot *sl, const char *
 	const char *shown = r->k->quote_given ? given : sl->s, *why, *id;
 	size_t len = strlen(sl->s);
 	char small[256], *norm;
-	const char *canon;
 	int64_t cents;
 	int ok;
 	if (f->kind == CRM_FK_OWNER && !len)
@@ -416,7 +416,8 @@ static int check_builtin(struct crm_rec *r, int h, struct slot *sl, const char *
 	if (f->check && (why = f->check(cfg, sl->s)))
 		return fail(r, EX_DATAERR, why, shown);
 	if (f->canon) {
-		if (!(canon = f->canon(r->ctx, sl->s, small, sizeof small, &why)))
+		const char *canon = f->canon(r->ctx, sl->s, small, sizeof small, &why);
+		if (!canon)
 			return fail(r, EX_DATAERR, why, shown);
 		if (canon != sl->s)
 			slot_copy(sl, canon, strlen(canon));
@@ -466,7 +467,6 @@ int crm_rec_put(struct crm_rec *r, int h, const char *value)
 	struct slot *sl = &r->v[h];
 	size_t len = strlen(value);
 	const char *why;
-	int st;
 	bool as_given = h >= r->k->nfields && r->k->custom_as_given;
 	sl->set = false;
 	r->prepared = false;
@@ -479,7 +479,8 @@ int crm_rec_put(struct crm_rec *r, int h, const char *value)
 	if (!as_given)
 		crm_trim(sl->s);
 	if (h < r->k->nfields) {
-		if ((st = check_builtin(r, h, sl, value)))
+		int st = check_builtin(r, h, sl, value);
+		if (st)
 			return st;
 	} else {
 		size_t n = strlen(sl->s), max = r->k->custom_max_len ? r->k->custom_max_len : CUSTOM_MAX;
@@ -868,7 +869,6 @@ static void update_sql(struct kind_sql *r)
 {
 	const struct crm_kind *k = r->k;
 	struct crm_buf q = {0};
-	char num[200];
 	int n = k->nfields, p = n, ho = crm_kind_field(k, "owner");
 	crm_buf_add(&q, "UPDATE ");
 	crm_buf_add(&q, k->table);
@@ -888,6 +888,7 @@ static void update_sql(struct kind_sql *r)
 	add_param(&q, " = ", r->pu_now = ++p);
 	if (k->pool && ho >= 0) {
 		r->pu_changed = ++p;
+		char num[200];
 		snprintf(num, sizeof num, ", assigned_at = CASE WHEN ?%d = 0 THEN assigned_at"
 			 " WHEN ?%d IS NULL THEN NULL ELSE ?%d END", r->pu_changed, ho + 1, r->pu_now);
 		crm_buf_add(&q, num);
