@@ -320,9 +320,16 @@ void crm_rec_bind_key(struct crm_stmt *st, int i, const char *text, enum crm_key
 
 /* ---- commands: one transaction each, -n honoured ---- */
 
+/* The change report of a command: printed (to out) only by a dry run. */
+static inline struct crm_diff crm_rec_diff(struct crm_ctx *ctx, FILE *out)
+{
+	return (struct crm_diff){ctx->opts->dry_run ? out : NULL, !ctx->opts->no_header, 0, 0};
+}
+
 int crm_rec_add(struct crm_ctx *ctx, struct crm_rec *r, FILE *out);
 int crm_rec_update(struct crm_ctx *ctx, int64_t id, struct crm_rec *r, FILE *out);
-/* TSV on in: an id column plus field columns; an empty cell clears. */
+/* record_bulk.c.  TSV on in: an id column plus field columns; an empty
+ * cell clears. */
 int crm_rec_update_tsv(struct crm_ctx *ctx, const struct crm_kind *k, FILE *in,
 		       const char *name, FILE *out);
 int crm_rec_tag(struct crm_ctx *ctx, const struct crm_kind *k, int64_t id, char **tags,
