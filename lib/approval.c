@@ -151,11 +151,9 @@ int crm_approval_current(struct crm_ctx *ctx, const struct crm_contract *c,
 	crm_bind_int(st, 1, c->b.id);
 	crm_bind_int(st, 2, c->round);
 	crm_bind_int(st, 3, ctx->actor.id);
-	int rc = crm_step(st);
-	if (rc == CRM_DONE)
-		return 1;
-	if (rc != CRM_ROW)
-		return crm_db_fail(ctx->db, "cannot read approvals");
+	int rc = crm_db_row(ctx->db, st, "cannot read approvals");
+	if (rc)
+		return rc;
 	s->id = crm_col_int(st, 0);
 	s->step = (int)crm_col_int(st, 1);
 	snprintf(s->approver, sizeof s->approver, "%s", crm_col_text(st, 2));

@@ -85,11 +85,9 @@ static int load(struct crm_ctx *ctx, int64_t id, struct crm_contract *c)
 		return EX_SOFTWARE;
 	crm_ctx_bind_actor(ctx, st);
 	crm_bind_int(st, crm_param_index(st, ":id"), id);
-	int rc = crm_step(st);
-	if (rc == CRM_DONE)
-		return 1;
-	if (rc != CRM_ROW)
-		return crm_db_fail(ctx->db, "cannot read contract");
+	int rc = crm_db_row(ctx->db, st, "cannot read contract");
+	if (rc)
+		return rc;
 	memset(c, 0, sizeof *c);
 	c->b.id = crm_col_int(st, 0);
 	c->b.amount = crm_col_int(st, 1);
@@ -317,13 +315,11 @@ static int load_quote(struct crm_ctx *ctx, int64_t id, struct origin *g)
 		return EX_SOFTWARE;
 	crm_ctx_bind_actor(ctx, st);
 	crm_bind_int(st, crm_param_index(st, ":id"), id);
-	int rc = crm_step(st);
-	if (rc == CRM_DONE) {
+	int rc = crm_db_row(ctx->db, st, "cannot read quote");
+	if (rc == CRM_EX_NOTFOUND)
 		crm_warn("no such quote %lld", (long long)id);
-		return 1;
-	}
-	if (rc != CRM_ROW)
-		return crm_db_fail(ctx->db, "cannot read quote");
+	if (rc)
+		return rc;
 	if (strcmp(crm_col_text(st, 0), "accepted")) {
 		crm_warn("quote %lld is %s, not accepted", (long long)id, crm_col_text(st, 0));
 		crm_stmt_reset(st);
@@ -359,13 +355,11 @@ static int load_deal(struct crm_ctx *ctx, int64_t id, bool alone, struct origin 
 		return EX_SOFTWARE;
 	crm_ctx_bind_actor(ctx, st);
 	crm_bind_int(st, crm_param_index(st, ":id"), id);
-	int rc = crm_step(st);
-	if (rc == CRM_DONE) {
+	int rc = crm_db_row(ctx->db, st, "cannot read deal");
+	if (rc == CRM_EX_NOTFOUND)
 		crm_warn("no such deal %lld", (long long)id);
-		return 1;
-	}
-	if (rc != CRM_ROW)
-		return crm_db_fail(ctx->db, "cannot read deal");
+	if (rc)
+		return rc;
 	if (strcmp(crm_col_text(st, 0), "won")) {
 		crm_warn("deal %lld is %s, not won", (long long)id, crm_col_text(st, 0));
 		crm_stmt_reset(st);

@@ -259,13 +259,11 @@ static int find(struct crm_ctx *ctx, const char *which, struct order *r)
 	crm_ctx_bind_actor(ctx, st);
 	crm_bind_int(st, crm_param_index(st, ":id"), *which && !*end ? v : -1);
 	crm_bind_str(st, crm_param_index(st, ":number"), which);
-	int rc = crm_step(st);
-	if (rc == CRM_DONE) {
+	int rc = crm_db_row(ctx->db, st, "cannot read order");
+	if (rc == CRM_EX_NOTFOUND)
 		crm_warn("no such order '%s'", which);
-		return 1;
-	}
-	if (rc != CRM_ROW)
-		return crm_db_fail(ctx->db, "cannot read order");
+	if (rc)
+		return rc;
 	r->id = crm_col_int(st, 0);
 	r->owner_id = crm_col_int(st, 1);
 	snprintf(r->number, sizeof r->number, "%s", crm_col_text(st, 2));
