@@ -281,17 +281,7 @@ static void usage(FILE *fp)
 	      "      --skip-bad          import: import the good rows, reject the bad\n"
 	      "      --reject <file>     import: where rejected rows go (default stderr)\n"
 	      "      --force             the reject file may replace a file\n"
-	      "  -d, --db <path>         database (default $CRM_DB)\n"
-	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
-	      "  -f, --format <fmt>      output as tsv, csv or table\n"
-	      "  -H, --no-header         print no header line\n"
-	      "      --csv-raw           CSV cells as they are (no ' before = + - @)\n"
-	      "  -n, --dry-run           check and show, but write nothing\n"
-	      "      --as <login>        act as this user (admins only)\n"
-	      "  -q, --quiet             print nothing on success\n"
-	      "  -h, --help              display this help\n"
-	      "  -V, --version           display version\n"
-	      "\n"
+	      CRM_HELP_COMMON
 	      "See crm-contract(1).\n", fp);
 }
 

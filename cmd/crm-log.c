@@ -187,17 +187,7 @@ static void usage(FILE *fp)
 	      "  -b, --by <login>        list: interactions this user logged\n"
 	      "  -s, --since <date>      list: from this date or time\n"
 	      "  -u, --until <date>      list: up to this time, or to the end of this date\n"
-	      "  -d, --db <path>         database (default $CRM_DB)\n"
-	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
-	      "  -f, --format <fmt>      output as tsv, csv or table\n"
-	      "  -H, --no-header         print no header line\n"
-	      "      --csv-raw           CSV cells as they are (no ' before = + - @)\n"
-	      "  -n, --dry-run           check and show, but write nothing\n"
-	      "      --as <login>        act as this user (admins only)\n"
-	      "  -q, --quiet             print nothing on success\n"
-	      "  -h, --help              display this help\n"
-	      "  -V, --version           display version\n"
-	      "\n"
+	      CRM_HELP_COMMON
 	      "See crm-log(1).\n", fp);
 }
 

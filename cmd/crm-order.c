@@ -151,17 +151,7 @@ static void usage(FILE *fp)
 	      "      --line <n:qty>      new: of contract line n; deliver: of order line n\n"
 	      "      --status <status>   list: open, partial, fulfilled or cancelled\n"
 	      "      --owner <login>     list: only this owner's\n"
-	      "  -d, --db <path>         database (default $CRM_DB)\n"
-	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
-	      "  -f, --format <fmt>      output as tsv, csv or table\n"
-	      "  -H, --no-header         print no header line\n"
-	      "      --csv-raw           CSV cells as they are (no ' before = + - @)\n"
-	      "  -n, --dry-run           check and show, but write nothing\n"
-	      "      --as <login>        act as this user (admins only)\n"
-	      "  -q, --quiet             print nothing on success\n"
-	      "  -h, --help              display this help\n"
-	      "  -V, --version           display version\n"
-	      "\n"
+	      CRM_HELP_COMMON
 	      "See crm-order(1).\n", fp);
 }
 

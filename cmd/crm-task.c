@@ -248,17 +248,7 @@ static void usage(FILE *fp)
 	      "  -u, --until <date>      snooze: the new due date\n"
 	      "      --mark              remind: record the rows as sent today\n"
 	      "      --unsent            remind: leave out rows already sent today\n"
-	      "  -d, --db <path>         database (default $CRM_DB)\n"
-	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
-	      "  -f, --format <fmt>      output as tsv, csv or table\n"
-	      "  -H, --no-header         print no header line\n"
-	      "      --csv-raw           CSV cells as they are (no ' before = + - @)\n"
-	      "  -n, --dry-run           check and show, but write nothing\n"
-	      "      --as <login>        act as this user (admins only)\n"
-	      "  -q, --quiet             print nothing on success\n"
-	      "  -h, --help              display this help\n"
-	      "  -V, --version           display version\n"
-	      "\n"
+	      CRM_HELP_COMMON
 	      "See crm-task(1).\n", fp);
 }
 

@@ -50,6 +50,21 @@ enum {
 	CRM_OPT_END = CRM_OPT_TOOL + 64,	/* a tool's codes stay below */
 };
 
+/* The --help lines of the shared options, for a tool that offers all of
+ * them with these words (a writer with -n and --csv-raw output). */
+#define CRM_HELP_COMMON \
+	"  -d, --db <path>         database (default $CRM_DB)\n" \
+	"  -c, --config <path>     config file (default $CRM_CONFIG)\n" \
+	"  -f, --format <fmt>      output as tsv, csv or table\n" \
+	"  -H, --no-header         print no header line\n" \
+	"      --csv-raw           CSV cells as they are (no ' before = + - @)\n" \
+	"  -n, --dry-run           check and show, but write nothing\n" \
+	"      --as <login>        act as this user (admins only)\n" \
+	"  -q, --quiet             print nothing on success\n" \
+	"  -h, --help              display this help\n" \
+	"  -V, --version           display version\n" \
+	"\n"
+
 #define CRM_SHORTOPTS "+d:c:f:Hnqh"
 #define CRM_LONGOPTS \
 	{"db", required_argument, NULL, 'd'}, \
