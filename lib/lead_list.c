@@ -72,17 +72,11 @@ static int add_filters(struct crm_ctx *ctx, const struct crm_lead_filter *f, str
 	for (size_t i = 0; i < sizeof eq / sizeof eq[0]; i++)
 		if (*(const char *const *)((const char *)f + eq[i].off))
 			crm_buf_add(q, eq[i].sql);
-	if (f->tag) {
-		crm_buf_add(q, " AND ");
-		crm_sql_contains(ctx, q, "',' || t.tags || ','", "',' || :tag || ','");
-	}
-	if (f->search) {
-		crm_buf_add(q, " AND (");
-		crm_sql_contains(ctx, q, "lower(t.name)", "lower(:search)");
-		crm_buf_add(q, " OR ");
-		crm_sql_contains(ctx, q, "lower(t.company)", "lower(:search)");
-		crm_buf_add(q, ")");
-	}
+	static const char *const searched[] = {"t.name", "t.company", NULL};
+	if (f->tag)
+		crm_sql_tag_filter(ctx, q);
+	if (f->search)
+		crm_sql_search_filter(ctx, q, searched, NULL);
 	/* both bounds, always: with one SQLite prefers a scan in id order to
 	 * the created_at index; "~" sorts after any ISO-8601 text */
 	strcpy(until, "~");

@@ -233,10 +233,15 @@ struct crm_kind {
  * NULL. */
 const char *crm_source_id(const struct crm_config *cfg, const char *s);
 
-/* Append "HAY contains NEEDLE" (the dialect's strpos > 0) to the SQL in q:
- * the --tag and --search filters of lists. */
+/* The --tag and --search filters of lists, appended to the SQL in q
+ * (" AND ..." over t, binding :tag or :search), through the dialect's
+ * strpos: a tag among t.tags; the text in one of the columns folded
+ * (ASCII case ignored, NULL-ended), or as it is in column exact (NULL:
+ * none). */
 struct crm_buf;
-void crm_sql_contains(struct crm_ctx *ctx, struct crm_buf *q, const char *hay, const char *needle);
+void crm_sql_tag_filter(struct crm_ctx *ctx, struct crm_buf *q);
+void crm_sql_search_filter(struct crm_ctx *ctx, struct crm_buf *q, const char *const *folded,
+			   const char *exact);
 
 /* Handles of the fields every kind has. */
 int crm_kind_field(const struct crm_kind *k, const char *name);

@@ -147,19 +147,11 @@ static int add_filters(struct crm_ctx *ctx, const struct crm_kind *k,
 		crm_buf_add(q, " AND t.region = :region");
 	if (f->source)
 		crm_buf_add(q, " AND t.source = :source");
-	if (f->tag) {
-		crm_buf_add(q, " AND ");
-		crm_sql_contains(ctx, q, "',' || t.tags || ','", "',' || :tag || ','");
-	}
-	if (f->search) {
-		crm_buf_add(q, " AND (");
-		crm_sql_contains(ctx, q, "lower(t.name)", "lower(:search)");
-		crm_buf_add(q, " OR ");
-		crm_sql_contains(ctx, q, "lower(t.email)", "lower(:search)");
-		crm_buf_add(q, " OR ");
-		crm_sql_contains(ctx, q, "t.phone", ":search");
-		crm_buf_add(q, ")");
-	}
+	static const char *const searched[] = {"t.name", "t.email", NULL};
+	if (f->tag)
+		crm_sql_tag_filter(ctx, q);
+	if (f->search)
+		crm_sql_search_filter(ctx, q, searched, "t.phone");
 	if (f->since) {
 		int st = crm_opt_time("--since", f->since, ctx->now, &t);
 		if (st)
@@ -456,10 +448,35 @@ int crm_history_print(struct crm_ctx *ctx, const char *entity, int64_t id, struc
 	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read history");
 }
 
-void crm_sql_contains(struct crm_ctx *ctx, struct crm_buf *q, const char *hay, const char *needle)
+/* "HAY contains NEEDLE": the dialect's strpos > 0. */
+static void contains(struct crm_ctx *ctx, struct crm_buf *q, const char *hay, const char *needle)
 {
 	char *pos = crm_xasprintf(crm_dialect(ctx->db)->strpos, hay, needle);
 	crm_buf_add(q, pos);
 	crm_buf_add(q, " > 0");
 	free(pos);
+}
+
+void crm_sql_tag_filter(struct crm_ctx *ctx, struct crm_buf *q)
+{
+	crm_buf_add(q, " AND ");
+	contains(ctx, q, "',' || t.tags || ','", "',' || :tag || ','");
+}
+
+void crm_sql_search_filter(struct crm_ctx *ctx, struct crm_buf *q, const char *const *folded,
+			   const char *exact)
+{
+	crm_buf_add(q, " AND (");
+	for (size_t i = 0; folded[i]; i++) {
+		char *col = crm_xasprintf("lower(%s)", folded[i]);
+		if (i)
+			crm_buf_add(q, " OR ");
+		contains(ctx, q, col, "lower(:search)");
+		free(col);
+	}
+	if (exact) {
+		crm_buf_add(q, " OR ");
+		contains(ctx, q, exact, ":search");
+	}
+	crm_buf_add(q, ")");
 }
