@@ -11,10 +11,12 @@
 #include "money.h"
 #include "out.h"
 
+/* Products of a quantity, a price and a rate need more than 64 bits. */
+__extension__ typedef unsigned __int128 u128;
+
 /* a * b / d rounded half up, for non-negative operands; -1 on overflow. */
 static int mul_div(int64_t a, int64_t b, int64_t d, int64_t *out)
 {
-	__extension__ typedef unsigned __int128 u128;
 	if (a < 0 || b < 0 || d <= 0)
 		return -1;
 	u128 r = ((u128)a * (u128)b * 2 + (u128)d) / ((u128)d * 2);
@@ -26,8 +28,6 @@ static int mul_div(int64_t a, int64_t b, int64_t d, int64_t *out)
 
 int crm_line_compute(struct crm_line *l)
 {
-
-	__extension__ typedef unsigned __int128 u128;
 	if (l->qty <= 0 || l->unit_price < 0 || l->discount < 0 || l->discount > CRM_RATE_SCALE ||
 	    l->tax_rate < 0 || l->tax_rate > CRM_RATE_SCALE || l->qty > CRM_LINE_MAX_QTY ||
 	    l->unit_price > CRM_LINE_MAX_PRICE)
