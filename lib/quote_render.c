@@ -58,10 +58,10 @@ static const char *fill(struct crm_buf *b, const char *tmpl, size_t len, int row
 		if (!strncmp(o, open_lines, sizeof open_lines - 1)) {
 			const char *body = o + sizeof open_lines - 1;
 			const char *c = strstr(body, close_lines);
-			if (!c || c >= end)
-				return "{{#lines}} without {{/lines}}";
 			if (row >= 0)
 				return "{{#lines}} inside {{#lines}}";
+			if (!c || c >= end)
+				return "{{#lines}} without {{/lines}}";
 			for (int r = 0; r < nrows; r++) {
 				const char *why = fill(b, body, (size_t)(c - body), r, nrows, get, data);
 				if (why)
