@@ -12,7 +12,7 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 
 CC       ?= cc
 B        ?= build
-PKGS      = sqlite3 yaml-0.1 nettle pangocairo
+PKGS      = sqlite3 yaml-0.1 nettle pangocairo fontconfig
 CFLAGS   ?= -O2 -g
 # string literals are const in the code (tests may build argv from them)
 CODE_WARN = $(WARN) -Wwrite-strings
@@ -52,7 +52,7 @@ $(B)/lib/%.o: lib/%.c $(wildcard lib/*.h)
 	$(CC) $(CPPFLAGS) $(CODE_WARN) $(CFLAGS) -c -o $@ $<
 
 # the one module that lays out PDF (quote_render.c) includes cairo and pango
-$(B)/lib/quote_render.o: CPPFLAGS += $(shell pkg-config --cflags pangocairo 2>/dev/null)
+$(B)/lib/quote_render.o: CPPFLAGS += $(shell pkg-config --cflags pangocairo fontconfig 2>/dev/null)
 
 $(B)/cmd/%.o: cmd/%.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)

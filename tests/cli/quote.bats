@@ -237,6 +237,7 @@ crm-quote: stdin:4: unknown product 'NOPE'" ]
 
 @test "quote render: a two-line Chinese quote as PDF (pdftotext) and HTML, escaped" {
 	command -v pdftotext >/dev/null || skip "pdftotext (poppler-utils) not installed"
+	export LSAN_OPTIONS=suppressions=$TOP/tests/cli/lsan-cairo.supp
 	setup_sales
 	crm-quote new --deal 1 --terms '付款 <30天> & 交货' >/dev/null
 	crm-quote line 1 --product SRV --qty 10 >/dev/null
