@@ -34,6 +34,9 @@ kind_of() {
 	crm-report:by|crm-roi:by) echo dimensions; return ;;
 	crm-report:metric) echo metrics; return ;;
 	crm-roi:from|crm-roi:to) return ;;	# dates there
+	crm-quote:status) echo quote-status; return ;;
+	crm-quote:output) echo FILE; return ;;
+	crm-quote:reason) return ;;	# free text there
 	esac
 	case $2 in
 	format) echo formats ;;

@@ -128,6 +128,7 @@ struct crm_sales {
 	int max_discount;		/* a line's ceiling where its product gives none; default 1000 */
 	int quote_valid_days;		/* default 30 */
 	char *quote_template;		/* HTML template path; NULL = built-in */
+	char *quote_company;		/* our name on a rendered quote; NULL = none */
 	char **discount_approvers;	/* default {"manager"} */
 	size_t ndiscount_approvers;
 	struct crm_approver_group *groups;

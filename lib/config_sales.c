@@ -162,7 +162,7 @@ static void load_payments(struct crm_yaml *L, yaml_node_t *root)
 void crm_config_load_sales(struct crm_yaml *L, yaml_node_t *root)
 {
 	static const char *const qkeys[] = {
-		"valid_for", "max_discount", "discount_approvers", "template", NULL
+		"valid_for", "max_discount", "discount_approvers", "template", "company", NULL
 	};
 	static const char *const ckeys[] = {"approval", "company", NULL};
 	struct crm_sales *s = &L->cfg->sales;
@@ -187,6 +187,9 @@ void crm_config_load_sales(struct crm_yaml *L, yaml_node_t *root)
 		const char *t = crm_yaml_str(L, q, "template");
 		if (t && *t)
 			s->quote_template = crm_xstrdup(t);
+		const char *co = crm_yaml_str(L, q, "company");
+		if (co && *co)
+			s->quote_company = crm_xstrdup(co);
 	}
 	if (!s->ndiscount_approvers)
 		*PUSH(s->discount_approvers, s->ndiscount_approvers) = crm_xstrdup("manager");
@@ -212,6 +215,7 @@ static void free_list(char **v, size_t n)
 void crm_config_free_sales(struct crm_sales *s)
 {
 	free(s->quote_template);
+	free(s->quote_company);
 	free_list(s->discount_approvers, s->ndiscount_approvers);
 	for (size_t i = 0; i < s->ngroups; i++) {
 		free(s->groups[i].name);

@@ -3,6 +3,7 @@
  * in record_cmd.c, listing and show in record_list.c, dupes, merge and
  * forget in record_merge.c, import in record_import.c. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -173,6 +174,15 @@ const struct crm_kind *crm_rec_kind(const struct crm_rec *r) { return r->k; }
 struct crm_ctx *crm_rec_ctx(const struct crm_rec *r) { return r->ctx; }
 int crm_rec_nfields(const struct crm_rec *r) { return r->nslots; }
 const char *crm_rec_error(const struct crm_rec *r) { return r->err; }
+
+int crm_rec_refuse(struct crm_rec *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->err, sizeof r->err, fmt, ap);
+	va_end(ap);
+	return EX_DATAERR;
+}
 void crm_rec_trust_utf8(struct crm_rec *r, bool trusted) { r->trusted_utf8 = trusted; }
 void crm_rec_trust_refs(struct crm_rec *r, bool trusted) { r->trusted_refs = trusted; }
 void crm_rec_where(struct crm_rec *r, const char *where) { r->where = where; }

@@ -226,6 +226,11 @@ struct crm_kind {
 	bool custom_as_given;
 	/* bytes of a custom value; 0 = 10000 */
 	size_t custom_max_len;
+	/* NULL, or the record an import row r duplicates (0: none) with the
+	 * key that matched in *key, for a kind whose duplicates are neither an
+	 * account's nor a contact's (products: the sku).  Its records are
+	 * visible to whoever may import them. */
+	int64_t (*import_dup)(struct crm_rec *r, const char **key);
 };
 
 /* The source s names (CRM_FK_SOURCE): s itself when it is an id or the
@@ -266,6 +271,9 @@ int crm_rec_put(struct crm_rec *r, int h, const char *value);
 int crm_rec_set(struct crm_rec *r, const char *field, const char *value);
 int crm_rec_set_pair(struct crm_rec *r, const char *pair);
 const char *crm_rec_error(const struct crm_rec *r);
+/* For a kind's check_new: keep the reason as crm_rec_error(), unreported,
+ * and return 65. */
+int crm_rec_refuse(struct crm_rec *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Value of a set field ("" for no value), NULL when not set. */
 const char *crm_rec_get(const struct crm_rec *r, int h);
 bool crm_rec_any_set(const struct crm_rec *r);

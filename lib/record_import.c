@@ -129,6 +129,8 @@ static int64_t find_dup(struct imp *im, const char **why)
 		" ELSE 'name at the same account' END FROM contacts WHERE forgotten_at IS NULL"
 		" AND (phone_norm = ?2 OR email_norm = ?3 OR (account_id = ?4 AND name_norm = ?1))"
 		" ORDER BY id LIMIT 1";
+	if (im->k->import_dup)
+		return im->k->import_dup(im->rec, why);
 	bool account = strcmp(im->k->entity, "account") == 0;
 	struct crm_rec *r = im->rec;
 	const char *v[4] = {
@@ -239,7 +241,7 @@ static int write_row(struct imp *im, struct crm_rows *rows, int64_t *id, char *w
 	bool writing = im->rj.bad == 0 || im->rj.skip_bad;
 	char where[300], target[64];
 	int st;
-	bool hidden = dup && !visible(im, strcmp(im->k->entity, "account") == 0, dup);
+	bool hidden = dup && !im->k->import_dup && !visible(im, strcmp(im->k->entity, "account") == 0, dup);
 	snprintf(where, sizeof where, "%s:%ld", crm_rows_name(rows), crm_rows_line(rows));
 	if (hidden)
 		snprintf(target, sizeof target, "%s %s owned by someone else",

@@ -297,7 +297,7 @@ static const char *const migrations[] = {
 	"  terms TEXT, notes TEXT, custom TEXT,"
 	"  owner_id INTEGER REFERENCES users(id),"
 	"  created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
-	"  sent_at TEXT, decided_at TEXT,"
+	"  sent_at TEXT, decided_at TEXT, reason TEXT,"
 	"  UNIQUE (number, version)"
 	");"
 	"CREATE INDEX quotes_deal ON quotes(deal_id);"
