@@ -76,6 +76,9 @@ static int cmd_lost(struct crm_opts *o, int c, char **v) { return run(o, c, v, c
 static int cmd_activity(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_activity); }
 static int cmd_cycle(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_cycle); }
 static int cmd_rfm(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_rfm); }
+static int cmd_ageing(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_ageing); }
+static int cmd_collections(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_collections); }
+static int cmd_bookings(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_bookings); }
 
 static int complete(struct crm_opts *o, int argc, char **argv)
 {
@@ -102,6 +105,12 @@ static const struct crm_subcmd cmds[] = {
 	{"activity", cmd_activity, .synopsis = NULL},
 	{"cycle", cmd_cycle, .synopsis = NULL},
 	{"rfm", cmd_rfm, .synopsis = NULL},
+	{"ageing", cmd_ageing, .synopsis = "[--by account|owner|team] [--owner LOGIN] [--team TEAM]"},
+	{"collections", cmd_collections,
+	 .synopsis = "[--period week|month|quarter] [--owner LOGIN] [--team TEAM]"},
+	{"bookings", cmd_bookings,
+	 .synopsis = "[--period week|month|quarter] [--since DATE] [--until DATE]\n"
+		     "\t[--owner LOGIN] [--team TEAM]"},
 	{.run = complete},
 };
 
@@ -128,7 +137,9 @@ static void usage(FILE *fp)
 	fputs("\n"
 	      "Reports on leads, deals and activities: the funnel of a lead cohort, the\n"
 	      "weighted forecast and its accuracy, KPIs per period, the leaderboard, loss\n"
-	      "reasons, activity per rep, days spent in each stage, and RFM segments.\n"
+	      "reasons, activity per rep, days spent in each stage, and RFM segments;\n"
+	      "receivables: ageing of open instalments, the collections forecast, and\n"
+	      "bookings against collections.\n"
 	      "\n"
 	      "Dimensions: owner team source campaign region industry month week quarter\n"
 	      "(and stage for forecast).  Metrics: won_amount won_count deals activities\n"
@@ -137,7 +148,8 @@ static void usage(FILE *fp)
 	      "Options:\n"
 	      "  -s, --since <date>      from this date or time\n"
 	      "  -u, --until <date>      up to this time, or to the end of this date\n"
-	      "  -p, --period <period>   one period: 2026, 2026-03, 2026-Q1 or 2026-W10\n"
+	      "  -p, --period <period>   one period: 2026, 2026-03, 2026-Q1 or 2026-W10;\n"
+	      "                          collections, bookings: week, month or quarter\n"
 	      "  -o, --owner <login>     only records this user owns\n"
 	      "  -t, --team <team>       only records owned by this team\n"
 	      "      --source <source>   only this source (channel)\n"
