@@ -9,7 +9,7 @@
 #include "opts.h"
 #include "report.h"
 
-enum { OPT_SOURCE = CRM_OPT_TOOL, OPT_CAMPAIGN, OPT_REGION, OPT_PIPELINE, OPT_SNAPSHOT };
+enum { OPT_SOURCE = CRM_OPT_TOOL, OPT_CAMPAIGN, OPT_REGION, OPT_PIPELINE, OPT_SNAPSHOT, OPT_RANK };
 
 static const char short_opts[] = CRM_SHORTOPTS "s:u:p:o:t:b:m:";
 static const struct option long_opts[] = {
@@ -24,6 +24,7 @@ static const struct option long_opts[] = {
 	{"region", required_argument, NULL, OPT_REGION},
 	{"by", required_argument, NULL, 'b'},
 	{"metric", required_argument, NULL, 'm'},
+	{"rank", required_argument, NULL, OPT_RANK},
 	{"pipeline", required_argument, NULL, OPT_PIPELINE},
 	{"snapshot", no_argument, NULL, OPT_SNAPSHOT},
 	{0},
@@ -44,13 +45,15 @@ static int run(struct crm_opts *o, int argc, char **argv, report_fn *fn)
 		.owner = crm_arg(&a, 'o'), .team = crm_arg(&a, 't'),
 		.source = crm_arg(&a, OPT_SOURCE), .campaign = crm_arg(&a, OPT_CAMPAIGN),
 		.region = crm_arg(&a, OPT_REGION), .by = crm_arg(&a, 'b'),
-		.metric = crm_arg(&a, 'm'), .pipeline = crm_arg(&a, OPT_PIPELINE),
+		.metric = crm_arg(&a, OPT_RANK) ? crm_arg(&a, OPT_RANK) : crm_arg(&a, 'm'), .pipeline = crm_arg(&a, OPT_PIPELINE),
 		.snapshot = crm_arg(&a, OPT_SNAPSHOT) != NULL,
 	};
 	if (argc > 0)
 		return crm_usage_fail("unexpected argument '%s'", argv[0]);
 	if (ro.metric && strcmp(name, "leaderboard") != 0)
 		return crm_usage_fail("--metric is for leaderboard");
+	if (crm_arg(&a, OPT_RANK) && crm_arg(&a, 'm'))
+		return crm_usage_fail("give only one of --metric and --rank");
 	if (ro.snapshot && strcmp(name, "forecast") != 0)
 		return crm_usage_fail("--snapshot is for forecast");
 	if (ro.pipeline && strcmp(name, "funnel") != 0 && strcmp(name, "cycle") != 0)
@@ -100,7 +103,7 @@ static const struct crm_subcmd cmds[] = {
 	{"forecast", cmd_forecast, .synopsis = "[--snapshot] [options as above]"},
 	{"accuracy", cmd_accuracy, .synopsis = "[--by owner|team] [options as above]"},
 	{"kpi", cmd_kpi, .synopsis = NULL},
-	{"leaderboard", cmd_leaderboard, .synopsis = "[--metric METRIC] [options as above]"},
+	{"leaderboard", cmd_leaderboard, .synopsis = "[--metric METRIC | --rank METRIC] [options as above]"},
 	{"lost", cmd_lost, .synopsis = NULL},
 	{"activity", cmd_activity, .synopsis = NULL},
 	{"cycle", cmd_cycle, .synopsis = NULL},
@@ -143,7 +146,7 @@ static void usage(FILE *fp)
 	      "\n"
 	      "Dimensions: owner team source campaign region industry month week quarter\n"
 	      "(and stage for forecast).  Metrics: won_amount won_count deals activities\n"
-	      "win_rate.\n"
+	      "win_rate collected outstanding.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -s, --since <date>      from this date or time\n"
@@ -157,6 +160,7 @@ static void usage(FILE *fp)
 	      "      --region <region>   only this region\n"
 	      "  -b, --by <dimension>    one row (or block of rows) per value of this\n"
 	      "  -m, --metric <metric>   leaderboard: rank by this (default won_amount)\n"
+	      "      --rank <metric>     leaderboard: the same as --metric\n"
 	      "      --pipeline <id>     funnel, cycle: this pipeline (default the first)\n"
 	      "      --snapshot          forecast: store it for the current period\n"
 	      "  -d, --db <path>         database (default $CRM_DB)\n"
