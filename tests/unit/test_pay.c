@@ -6,9 +6,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
+#include "db.h"
 #include "pay.h"
 
 static void test_split_scenario(void **state)
@@ -118,6 +122,82 @@ static void test_dates(void **state)
 	assert_int_equal(crm_pay_date_days("", &d), -1);
 }
 
+/* ---- the 360-degree section, on a scratch database ---- */
+
+struct scratch {
+	char dir[64], path[96];
+	struct crm_opts opts;
+	struct crm_ctx ctx;
+};
+
+static int setup_db(void **state)
+{
+	struct scratch *s = calloc(1, sizeof *s);
+	if (!s)
+		return -1;
+	snprintf(s->dir, sizeof s->dir, "/tmp/test_pay.XXXXXX");
+	if (!mkdtemp(s->dir))
+		return -1;
+	snprintf(s->path, sizeof s->path, "%s/crm.db", s->dir);
+	s->opts.db_path = s->path;
+	s->opts.format = CRM_FMT_TSV;
+	setenv("CRM_NOW", "2026-03-10T01:00:00Z", 1);
+	setenv("TZ", "Asia/Shanghai", 1);
+	setenv("XDG_CONFIG_HOME", s->dir, 1);
+	unsetenv("CRM_CONFIG");
+	if (crm_ctx_open_create(&s->ctx, &s->opts) || crm_db_begin(s->ctx.db))
+		return -1;
+	*state = s;
+	return 0;
+}
+
+static int teardown_db(void **state)
+{
+	struct scratch *s = *state;
+	char cmd[128];
+	crm_db_rollback(s->ctx.db);
+	crm_ctx_close(&s->ctx);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(s);
+	return 0;
+}
+
+static void test_account_section(void **state)
+{
+	struct scratch *s = *state;
+	/* the scenario on 2026-03-10: instalment 1 paid, 2 overdue with
+	 * 278,000.00 open, 3 not due; one invoice */
+	assert_int_equal(crm_db_exec(s->ctx.db,
+		"INSERT INTO accounts (id, name, created_at, updated_at) VALUES (1, 'A', 'x', 'x');"
+		"INSERT INTO contracts (id, number, account_id, amount, currency, status, created_at,"
+		" updated_at) VALUES (1, 'C-1', 1, 113000000, 'CNY', 'active', 'x', 'x');"
+		"INSERT INTO instalments (contract_id, seq, due_on, amount, paid, created_at) VALUES"
+		" (1, 1, '2026-01-05', 33900000, 33900000, 'x'), (1, 2, '2026-02-04', 67800000, 40000000, 'x'),"
+		" (1, 3, '2026-04-05', 11300000, 0, 'x');"
+		"INSERT INTO payments (contract_id, paid_on, amount, created_at) VALUES"
+		" (1, '2026-01-05', 33900000, 'x'), (1, '2026-02-20', 40000000, 'x');"
+		"INSERT INTO invoices (contract_id, number, amount, issued_on, kind, created_at) VALUES"
+		" (1, 'FP-1', 33900000, '2026-01-06', 'special', 'x');"), 0);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	struct crm_out *o = crm_out_new(fp, CRM_FMT_TSV, true);
+	assert_int_equal(crm_pay_account_section(&s->ctx, 1, o), 0);
+	crm_out_end(o);
+	fclose(fp);
+	assert_string_equal(buf,
+		"contract\tkind\tref\tdate\tcurrency\tamount\tpaid\topen\tstatus\n"
+		"C-1\tinstalment\t1\t2026-01-05\tCNY\t339000.00\t339000.00\t0.00\tpaid\n"
+		"C-1\tinstalment\t2\t2026-02-04\tCNY\t678000.00\t400000.00\t278000.00\toverdue\n"
+		"C-1\tinstalment\t3\t2026-04-05\tCNY\t113000.00\t0.00\t113000.00\tcurrent\n"
+		"C-1\tinvoice\tFP-1\t2026-01-06\tCNY\t339000.00\t\t\tspecial\n"
+		"\tcollected\t\t2026-02-20\tCNY\t739000.00\t\t\t\n"
+		"\toutstanding\t\t2026-02-04\tCNY\t391000.00\t\t\toverdue\n");
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -127,6 +207,7 @@ int main(void)
 		cmocka_unit_test(test_split_refused),
 		cmocka_unit_test(test_allocate),
 		cmocka_unit_test(test_dates),
+		cmocka_unit_test_setup_teardown(test_account_section, setup_db, teardown_db),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
