@@ -172,6 +172,17 @@ static int complete(struct crm_opts *o, int argc, char **argv)
 		puts("normal\nspecial");
 		return 0;
 	}
+	if (strcmp(o->complete, "contracts") == 0) {
+		struct crm_ctx ctx;
+		crm_warn_hold();	/* completion never prints messages */
+		int st = crm_ctx_open(&ctx, o);
+		crm_warn_release(false);
+		if (st)
+			return 0;
+		st = crm_pay_complete_contracts(&ctx, stdout);
+		crm_ctx_close(&ctx);
+		return st;
+	}
 	return crm_complete(o);
 }
 

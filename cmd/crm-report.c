@@ -1,4 +1,4 @@
-/* crm-report: sales funnel, forecast, KPIs, leaderboard, losses, activity, cycle times and RFM */
+/* crm-report: sales funnel, forecast, KPIs, leaderboard, losses, activity, cycle times, RFM and receivables */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +110,7 @@ static const struct crm_subcmd cmds[] = {
 	{"rfm", cmd_rfm, .synopsis = NULL},
 	{"ageing", cmd_ageing, .synopsis = "[--by account|owner|team] [--owner LOGIN] [--team TEAM]"},
 	{"collections", cmd_collections,
-	 .synopsis = "[--period week|month|quarter] [--owner LOGIN] [--team TEAM]"},
+	 .synopsis = "[--period week|month|quarter] [--owner LOGIN]\n\t[--team TEAM]"},
 	{"bookings", cmd_bookings,
 	 .synopsis = "[--period week|month|quarter] [--since DATE] [--until DATE]\n"
 		     "\t[--owner LOGIN] [--team TEAM]"},

@@ -653,3 +653,16 @@ int crm_pay_schedule(struct crm_ctx *ctx, const char *contract, struct crm_out *
 	}
 	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read instalments");
 }
+
+int crm_pay_complete_contracts(struct crm_ctx *ctx, FILE *out)
+{
+	struct crm_stmt *s = crm_db_stmt(ctx->db,
+		"SELECT c.number FROM contracts c WHERE " PAY_SQL_VISIBLE " ORDER BY c.number");
+	int rc;
+	if (!s)
+		return EX_SOFTWARE;
+	crm_pay_bind_actor(ctx, s);
+	while ((rc = crm_step(s)) == CRM_ROW)
+		fprintf(out, "%s\n", crm_col_text(s, 0));
+	return rc == CRM_DONE ? 0 : EX_SOFTWARE;
+}

@@ -83,6 +83,10 @@ int crm_pay_invoices(struct crm_ctx *ctx, const struct crm_pay_filter *f, struct
 int crm_pay_import(struct crm_ctx *ctx, const char *path, bool skip_bad, const char *reject,
 		   FILE *out);
 
+/* Completion (--complete=contracts): the numbers of the contracts the
+ * actor may see here, one a line.  0 or a status, nothing reported. */
+int crm_pay_complete_contracts(struct crm_ctx *ctx, FILE *out);
+
 /* For the 360-degree view (crm-account show): one row per instalment of
  * the account's contracts (kind instalment: due_on, amount, paid, open,
  * status current/overdue/paid), per invoice (kind invoice), then the
