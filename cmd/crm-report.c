@@ -112,8 +112,8 @@ static const struct crm_subcmd cmds[] = {
 	{"collections", cmd_collections,
 	 .synopsis = "[--period week|month|quarter] [--owner LOGIN]\n\t[--team TEAM]"},
 	{"bookings", cmd_bookings,
-	 .synopsis = "[--period week|month|quarter] [--since DATE] [--until DATE]\n"
-		     "\t[--owner LOGIN] [--team TEAM]"},
+	 .synopsis = "[--period week|month|quarter] [--since DATE]\n"
+		     "\t[--until DATE] [--owner LOGIN] [--team TEAM]"},
 	{.run = complete},
 };
 
