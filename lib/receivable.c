@@ -312,7 +312,7 @@ static const char bookings_sql[] =
 	" FROM payments p JOIN contracts c ON c.id = p.contract_id WHERE TRUE"
 	" AND (CAST(:since AS TEXT) IS NULL OR p.paid_on >= :since)"
 	" AND (CAST(:until AS TEXT) IS NULL OR p.paid_on <= :until)" FILTERS
-	") AS b WHERE CAST(:d0 AS TEXT) IS NOT NULL GROUP BY k, currency ORDER BY k, currency";
+	") AS b GROUP BY k, currency ORDER BY k, currency";
 
 int crm_report_bookings(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp)
 {

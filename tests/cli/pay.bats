@@ -88,6 +88,31 @@ split() {
 	intact
 }
 
+@test "plan --order: the order's total, its own instalments after the contract's" {
+	pay_setup
+	contract C-1 alice $TOTAL active 2026-01-05 1
+	# an order of the contract (until crm-order lands: then make it with the tool)
+	fixture_sql "INSERT INTO orders (number, contract_id, total, currency, ordered_on, created_at,
+		updated_at) VALUES ('O-1', 1, 50000, 'CNY', '2026-01-10', 'x', 'x'),
+		('O-2', 1, 100, 'CNY', '2026-01-10', 'x', 'x')"
+	crm-pay plan C-1 --split 100 -q
+	run --separate-stderr crm-pay plan C-1 --order 1 --split 40,60:30 -H
+	assert_success
+	assert_output "1	2026-01-05	$(money $TOTAL)	0.00	$(money $TOTAL)	overdue	$(days 2026-01-05 2026-03-02)
+2	2026-01-05	$(money $(( 50000 * 40 / 100 )))	0.00	$(money $(( 50000 * 40 / 100 )))	overdue	$(days 2026-01-05 2026-03-02)
+3	2026-02-04	$(money $(( 50000 - 50000 * 40 / 100 )))	0.00	$(money $(( 50000 - 50000 * 40 / 100 )))	overdue	$(days 2026-02-04 2026-03-02)"
+	# replacing the order's plan leaves the contract's own
+	crm-pay plan C-1 --order 1 --due 2026-03-01:500.00 -q
+	assert_equal "$(db_query "SELECT seq, coalesce(order_id, '-'), amount FROM instalments ORDER BY seq")" "1|-|$TOTAL
+2|1|50000"
+	before=$(fingerprint)
+	must_fail 1 crm-pay plan C-1 --order 9 --split 100
+	assert_output "crm-pay: no such order 9 of contract 'C-1'"
+	must_fail 64 crm-pay plan C-1 --order x --split 100
+	assert_output --partial "invalid order id 'x'"
+	intact
+}
+
 @test "plan: no template named and no default_plan is a usage error" {
 	contract C-1 "" $TOTAL active 2026-01-05 NULL
 	must_fail 64 crm-pay plan C-1
@@ -125,6 +150,14 @@ Try 'crm-pay --help'."
 2	C-1	2026-03-02	$(money $rest)	CNY			alice	root	"
 	run crm-pay payments --since 2026-03-01 -H
 	assert_output "2	C-1	2026-03-02	$(money $rest)	CNY			alice	root	"
+	run crm-pay payments --until 2026-02-10 --owner alice -H
+	assert_output "1	C-1	2026-02-10	$(money $pay)	CNY	bank	TX1	alice	root	"
+	run crm-pay payments --owner bob -H
+	assert_output ""
+	must_fail 65 crm-pay payments --owner nosuch
+	assert_output "crm-pay: unknown user 'nosuch'"
+	must_fail 65 crm-pay payments --since someday
+	assert_output "crm-pay: invalid date for --since 'someday'"
 	# audit: the payment, and each instalment's paid before and after
 	assert_equal "$(db_query "SELECT count(*) FROM audit WHERE entity = 'payment' AND action = 'create'")" 2
 	assert_equal "$(db_query "SELECT old_value, new_value FROM audit WHERE entity = 'instalment' AND field = 'paid' ORDER BY id")" "0.00|$(money $a1)
