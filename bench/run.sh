@@ -15,7 +15,9 @@
 # command (funnel, roi, list, show) repeats it until it lasts about this
 # long (default 300), BENCH_DIR to keep the data there and reuse it
 # (default a temporary directory, removed), CRM_BIN and BENCH_BIN for the
-# binaries (default build/bin and build/bench).
+# binaries (default build/bin and build/bench).  BENCH_PAY_N instalments
+# (default 1000000) for ageing and collections, which do not scale with
+# BENCH_N.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=${CRM_BIN:-$top/build/bin}
@@ -23,16 +25,18 @@ bbin=${BENCH_BIN:-$top/build/bench}
 n=${BENCH_N:-200000}
 pairs=${BENCH_PAIRS:-5}
 sample_ms=${BENCH_SAMPLE_MS:-300}
-tasks=${BENCH_TASKS:-import append assign funnel roi list show}
+tasks=${BENCH_TASKS:-import append assign funnel roi list show ageing collections}
+pay_n=${BENCH_PAY_N:-1000000}
 rss_cap=16384		# KiB: import, append and list stay under 16 MiB at any size
 
 die() { echo "bench: $*" >&2; exit 1; }
 say() { echo "bench: $*" >&2; }
-for v in "$n" "$pairs" "$sample_ms"; do
+for v in "$n" "$pairs" "$sample_ms" "$pay_n"; do
 	case $v in '' | *[!0-9]* | 0) die "BENCH_N, BENCH_PAIRS and BENCH_SAMPLE_MS want a positive number" ;; esac
 done
 for t in $tasks; do
-	case $t in import | append | assign | funnel | roi | list | show) ;; *) die "unknown task '$t'" ;; esac
+	case $t in import | append | assign | funnel | roi | list | show | ageing | collections) ;;
+	*) die "unknown task '$t'" ;; esac
 done
 wants() { case " $tasks " in *" $1 "*) return 0 ;; esac; return 1; }
 for b in "$bin/crm" "$bin/crm-lead" "$bbin/timeit" "$bbin/loader" "$bbin/pointquery"; do
@@ -117,8 +121,16 @@ if wants funnel || wants roi || wants list || wants show; then
 		mv big.db "big-$n.db"
 	fi
 fi
+if wants ageing || wants collections; then
+	if [ ! -e "pay-$pay_n.db" ]; then
+		say "generating $pay_n instalments of $((pay_n / 4)) contracts"
+		fresh template.db p.db
+		sh "$top/bench/gen-pay.sh" p.db "$pay_n"
+		mv p.db "pay-$pay_n.db"
+	fi
+fi
 # Kept data may predate a schema change: migrate it now, not in a timed run.
-for db in template.db "imported-$n.db" "big-$n.db"; do
+for db in template.db "imported-$n.db" "big-$n.db" "pay-$pay_n.db"; do
 	if [ -e "$db" ]; then "$bin/crm-lead" -d "$db" list --limit 1 >/dev/null; fi
 done
 
@@ -340,6 +352,24 @@ task_show() {
 	series point
 	row show 1 point "C pointquery" 1.15 - "$k"
 }
+
+# ageing, collections: the receivables reports over BENCH_PAY_N
+# instalments against hand-written SQL (at CRM_NOW, 2026-03-02).
+task_receivable() {	# REPORT LABEL: bench/REPORT.sql is the baseline
+	task=$1
+	db=pay-$pay_n.db
+	run_ours_out() { "$bin/crm-report" -d "$db" -H "$task"; }
+	run_base_out() { sqlite3 -batch "$db" <"$top/bench/$task.sql"; }
+	same_output "$task"
+	k=$(repeats "$bin/crm-report" -d "$db" -H "$task")
+	run_ours() { timed -n "$k" "$bin/crm-report" -d "$db" -H "$task"; }
+	run_sql() { timed -n "$k" -i "$top/bench/$task.sql" sqlite3 -batch "$db"; }
+	prep_sql() { :; }
+	series sql
+	row "$2" "$pay_n" sql "sqlite3 $task.sql" 1.1 - "$k"
+}
+task_ageing() { task_receivable ageing ageing; }
+task_collections() { task_receivable collections collect; }
 
 # ---- the run ----
 

@@ -1,4 +1,4 @@
-/* crm-report: sales funnel, forecast, KPIs, leaderboard, losses, activity, cycle times and RFM */
+/* crm-report: sales funnel, forecast, KPIs, leaderboard, losses, activity, cycle times, RFM and receivables */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +9,7 @@
 #include "opts.h"
 #include "report.h"
 
-enum { OPT_SOURCE = CRM_OPT_TOOL, OPT_CAMPAIGN, OPT_REGION, OPT_PIPELINE, OPT_SNAPSHOT };
+enum { OPT_SOURCE = CRM_OPT_TOOL, OPT_CAMPAIGN, OPT_REGION, OPT_PIPELINE, OPT_SNAPSHOT, OPT_RANK };
 
 static const char short_opts[] = CRM_SHORTOPTS "s:u:p:o:t:b:m:";
 static const struct option long_opts[] = {
@@ -24,6 +24,7 @@ static const struct option long_opts[] = {
 	{"region", required_argument, NULL, OPT_REGION},
 	{"by", required_argument, NULL, 'b'},
 	{"metric", required_argument, NULL, 'm'},
+	{"rank", required_argument, NULL, OPT_RANK},
 	{"pipeline", required_argument, NULL, OPT_PIPELINE},
 	{"snapshot", no_argument, NULL, OPT_SNAPSHOT},
 	{0},
@@ -44,13 +45,15 @@ static int run(struct crm_opts *o, int argc, char **argv, report_fn *fn)
 		.owner = crm_arg(&a, 'o'), .team = crm_arg(&a, 't'),
 		.source = crm_arg(&a, OPT_SOURCE), .campaign = crm_arg(&a, OPT_CAMPAIGN),
 		.region = crm_arg(&a, OPT_REGION), .by = crm_arg(&a, 'b'),
-		.metric = crm_arg(&a, 'm'), .pipeline = crm_arg(&a, OPT_PIPELINE),
+		.metric = crm_arg(&a, OPT_RANK) ? crm_arg(&a, OPT_RANK) : crm_arg(&a, 'm'), .pipeline = crm_arg(&a, OPT_PIPELINE),
 		.snapshot = crm_arg(&a, OPT_SNAPSHOT) != NULL,
 	};
 	if (argc > 0)
 		return crm_usage_fail("unexpected argument '%s'", argv[0]);
 	if (ro.metric && strcmp(name, "leaderboard") != 0)
 		return crm_usage_fail("--metric is for leaderboard");
+	if (crm_arg(&a, OPT_RANK) && crm_arg(&a, 'm'))
+		return crm_usage_fail("give only one of --metric and --rank");
 	if (ro.snapshot && strcmp(name, "forecast") != 0)
 		return crm_usage_fail("--snapshot is for forecast");
 	if (ro.pipeline && strcmp(name, "funnel") != 0 && strcmp(name, "cycle") != 0)
@@ -76,6 +79,9 @@ static int cmd_lost(struct crm_opts *o, int c, char **v) { return run(o, c, v, c
 static int cmd_activity(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_activity); }
 static int cmd_cycle(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_cycle); }
 static int cmd_rfm(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_rfm); }
+static int cmd_ageing(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_ageing); }
+static int cmd_collections(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_collections); }
+static int cmd_bookings(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_bookings); }
 
 static int complete(struct crm_opts *o, int argc, char **argv)
 {
@@ -97,11 +103,17 @@ static const struct crm_subcmd cmds[] = {
 	{"forecast", cmd_forecast, .synopsis = "[--snapshot] [options as above]"},
 	{"accuracy", cmd_accuracy, .synopsis = "[--by owner|team] [options as above]"},
 	{"kpi", cmd_kpi, .synopsis = NULL},
-	{"leaderboard", cmd_leaderboard, .synopsis = "[--metric METRIC] [options as above]"},
+	{"leaderboard", cmd_leaderboard, .synopsis = "[--metric METRIC | --rank METRIC] [options as above]"},
 	{"lost", cmd_lost, .synopsis = NULL},
 	{"activity", cmd_activity, .synopsis = NULL},
 	{"cycle", cmd_cycle, .synopsis = NULL},
 	{"rfm", cmd_rfm, .synopsis = NULL},
+	{"ageing", cmd_ageing, .synopsis = "[--by account|owner|team] [--owner LOGIN] [--team TEAM]"},
+	{"collections", cmd_collections,
+	 .synopsis = "[--period week|month|quarter] [--owner LOGIN]\n\t[--team TEAM]"},
+	{"bookings", cmd_bookings,
+	 .synopsis = "[--period week|month|quarter] [--since DATE]\n"
+		     "\t[--until DATE] [--owner LOGIN] [--team TEAM]"},
 	{.run = complete},
 };
 
@@ -126,16 +138,19 @@ static void usage(FILE *fp)
 	fputs("\n"
 	      "Reports on leads, deals and activities: the funnel of a lead cohort, the\n"
 	      "weighted forecast and its accuracy, KPIs per period, the leaderboard, loss\n"
-	      "reasons, activity per rep, days spent in each stage, and RFM segments.\n"
+	      "reasons, activity per rep, days spent in each stage, and RFM segments;\n"
+	      "receivables: ageing of open instalments, the collections forecast, and\n"
+	      "bookings against collections.\n"
 	      "\n"
 	      "Dimensions: owner team source campaign region industry month week quarter\n"
 	      "(and stage for forecast).  Metrics: won_amount won_count deals activities\n"
-	      "win_rate.\n"
+	      "win_rate collected outstanding.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -s, --since <date>      from this date or time\n"
 	      "  -u, --until <date>      up to this time, or to the end of this date\n"
-	      "  -p, --period <period>   one period: 2026, 2026-03, 2026-Q1 or 2026-W10\n"
+	      "  -p, --period <period>   one period: 2026, 2026-03, 2026-Q1 or 2026-W10;\n"
+	      "                          collections, bookings: week, month or quarter\n"
 	      "  -o, --owner <login>     only records this user owns\n"
 	      "  -t, --team <team>       only records owned by this team\n"
 	      "      --source <source>   only this source (channel)\n"
@@ -143,6 +158,7 @@ static void usage(FILE *fp)
 	      "      --region <region>   only this region\n"
 	      "  -b, --by <dimension>    one row (or block of rows) per value of this\n"
 	      "  -m, --metric <metric>   leaderboard: rank by this (default won_amount)\n"
+	      "      --rank <metric>     leaderboard: the same as --metric\n"
 	      "      --pipeline <id>     funnel, cycle: this pipeline (default the first)\n"
 	      "      --snapshot          forecast: store it for the current period\n"
 	      "  -d, --db <path>         database (default $CRM_DB)\n"

@@ -32,7 +32,8 @@ options() {
 kind_of() {
 	case $1:$2 in
 	crm-report:by|crm-roi:by) echo dimensions; return ;;
-	crm-report:metric) echo metrics; return ;;
+	crm-report:metric|crm-report:rank) echo metrics; return ;;
+	crm-pay:contract) echo contracts; return ;;
 	crm-roi:from|crm-roi:to) return ;;	# dates there
 	crm-quote:status) echo quote-status; return ;;
 	crm-quote:output) echo FILE; return ;;

@@ -33,14 +33,18 @@ static bool all_digits(const char *s)
 	return true;
 }
 
-/* The contract by id (when digits) else by number, among those seen. */
-static int lookup(struct crm_ctx *ctx, const char *which, int64_t *id)
+/* The contract by id (when digits) else by number: among those seen, or
+ * (any) among all of them. */
+static int lookup_in(struct crm_ctx *ctx, const char *which, bool any, int64_t *id)
 {
-	static const char sql[] =
+	static const char seen_sql[] =
 		"SELECT c.id FROM contracts c WHERE (c.id = :id OR c.number = :number)"
 		" AND " CRM_SQL_CONTRACT_SEEN("c")
 		" ORDER BY CASE WHEN c.id = :id THEN 0 ELSE 1 END LIMIT 1";
-	struct crm_stmt *st = crm_db_stmt(ctx->db, sql);
+	static const char any_sql[] =
+		"SELECT c.id FROM contracts c WHERE (c.id = :id OR c.number = :number)"
+		" ORDER BY CASE WHEN c.id = :id THEN 0 ELSE 1 END LIMIT 1";
+	struct crm_stmt *st = crm_db_stmt(ctx->db, any ? any_sql : seen_sql);
 	if (!st)
 		return EX_SOFTWARE;
 	crm_ctx_bind_actor(ctx, st);
@@ -58,17 +62,14 @@ static int lookup(struct crm_ctx *ctx, const char *which, int64_t *id)
 	return 1;
 }
 
+static int lookup(struct crm_ctx *ctx, const char *which, int64_t *id)
+{
+	return lookup_in(ctx, which, false, id);
+}
+
 int crm_contract_find(struct crm_ctx *ctx, const char *number_or_id, int64_t *id)
 {
 	return lookup(ctx, number_or_id, id);
-}
-
-int crm_contract_may_see(struct crm_ctx *ctx, int64_t id)
-{
-	char s[24];
-	int64_t found;
-	snprintf(s, sizeof s, "%lld", (long long)id);
-	return lookup(ctx, s, &found);
 }
 
 static const char load_sql[] =
@@ -107,19 +108,17 @@ static int load(struct crm_ctx *ctx, int64_t id, struct crm_contract *c)
 	return 0;
 }
 
-int crm_contract_load_brief(struct crm_ctx *ctx, int64_t id, struct crm_contract_brief *out)
-{
-	struct crm_contract c;
-	int st = load(ctx, id, &c);
-	if (!st)
-		*out = c.b;
-	return st;
-}
-
 int crm_contract_get(struct crm_ctx *ctx, const char *which, struct crm_contract *c)
 {
 	int64_t id;
 	int st = lookup(ctx, which, &id);
+	return st ? st : load(ctx, id, c);
+}
+
+int crm_contract_get_any(struct crm_ctx *ctx, const char *which, struct crm_contract *c)
+{
+	int64_t id;
+	int st = lookup_in(ctx, which, true, &id);
 	return st ? st : load(ctx, id, c);
 }
 

@@ -32,11 +32,6 @@ struct crm_contract_brief {
 /* The contract a number ("C-000001") or an id names among those the actor
  * sees: 0, 1 after "no such contract 'X'", or another status. */
 int crm_contract_find(struct crm_ctx *ctx, const char *number_or_id, int64_t *id);
-/* 0 when the actor sees contract id, else 1 after "no such contract 'ID'". */
-int crm_contract_may_see(struct crm_ctx *ctx, int64_t id);
-/* Contract id, whatever the actor sees (check with crm_contract_may_see):
- * 0, 1 when there is none (nothing reported), or another status. */
-int crm_contract_load_brief(struct crm_ctx *ctx, int64_t id, struct crm_contract_brief *out);
 
 /* The 360 view's section of account_id (who sees the account sees it):
  * id, number, title, status, approval (the pending step "2/2 finance",
@@ -100,6 +95,10 @@ struct crm_contract {
 };
 /* Find which and load it, with the lock of the caller's transaction. */
 int crm_contract_get(struct crm_ctx *ctx, const char *which, struct crm_contract *c);
+/* The same among all contracts, whatever the actor sees, for a caller with
+ * a rule of its own (finance's recorders in crm-pay); c->owned says
+ * whether the actor is on the owner's side. */
+int crm_contract_get_any(struct crm_ctx *ctx, const char *which, struct crm_contract *c);
 /* 0 when the actor may change c, else 77 after reporting. */
 int crm_contract_require_owner(struct crm_ctx *ctx, const struct crm_contract *c);
 /* 0 when c's status is one of the NULL-ended list, else 65 after "contract

@@ -27,6 +27,10 @@
 	" AND r.recipient_id = " recipient " AND r.subject_type = " type \
 	" AND r.subject_id = " id " AND r.reason = '" reason "'))"
 
+/* ---- pay: an open instalment of a contract that takes payments ---- */
+#define PAY_OPEN "i.paid < i.amount AND c.status IN ('approved', 'signed', 'active', 'completed')"
+#define PAY_TITLE "'instalment ' || CAST(i.seq AS TEXT) || ' due ' || i.due_on"
+
 /* Columns: the nine of the output less days, then since (the instant days
  * count from), and the key recorded by --mark: recipient id, type, id.
  * %1$s is the subject's name, %2$s when a lead was last touched. */
@@ -87,6 +91,25 @@ static const char remind_sql[] =
 	"   AND " CRM_SQL_VISIBLE("c.owner_id")
 	UNSENT("u.id", "'contract'", "c.id", "rejected")
 	/* ---- end of contracts ---- */
+	/* ---- pay (crm-pay): overdue instalments remind the contract's owner
+	 * from payments.remind_after days past due, and its owner's manager
+	 * from payments.escalate_after; since is the due date ---- */
+	" UNION ALL"
+	" SELECT u.login, u.email, 'contract', c.id, c.number, 'payment_overdue', 7,"
+	"   " PAY_TITLE ", i.due_on, u.id, 'instalment', i.id"
+	" FROM instalments i JOIN contracts c ON c.id = i.contract_id JOIN users u ON u.id = c.owner_id"
+	" WHERE " PAY_OPEN " AND i.due_on < :pay_remind_before AND " CRM_SQL_VISIBLE("c.owner_id")
+	UNSENT("u.id", "'instalment'", "i.id", "payment_overdue")
+	" UNION ALL"
+	" SELECT m.login, m.email, 'contract', c.id, c.number, 'payment_escalation', 8,"
+	"   " PAY_TITLE ", i.due_on, m.id, 'instalment', i.id"
+	" FROM instalments i JOIN contracts c ON c.id = i.contract_id"
+	" JOIN users o ON o.id = c.owner_id LEFT JOIN teams tm ON tm.id = o.team_id"
+	" JOIN users m ON m.id = coalesce(o.manager_id, tm.manager_id)"
+	" WHERE " PAY_OPEN " AND i.due_on < :pay_escalate_before AND m.id <> o.id"
+	"   AND " CRM_SQL_VISIBLE("c.owner_id")
+	UNSENT("m.id", "'instalment'", "i.id", "payment_escalation")
+	/* ---- end of pay ---- */
 	" ORDER BY 1, 7, 3, 4, 12";
 
 enum { R_LOGIN, R_EMAIL, R_STYPE, R_SID, R_SNAME, R_REASON, R_RANK, R_TITLE, R_SINCE,
@@ -105,8 +128,17 @@ static void bind_days_before(struct crm_stmt *st, const char *name, crm_time tod
 	crm_bind_named_text(st, name, iso);
 }
 
+/* ---- pay: due at least days ago <=> due before the date today - days + 1 ---- */
+static void bind_date_before(struct crm_stmt *st, const char *name, crm_time now, int days)
+{
+	char d[CRM_DATE_LEN];
+	crm_time_date(crm_time_add_days(crm_time_day_start(now), 1 - days), d);
+	crm_bind_named_text(st, name, d);
+}
+
 static const char *const reasons[] = {"overdue", "idle", "escalation", "reclaimed",
-	"approval", "rejected",	/* contracts */
+	"approval", "rejected",			/* contracts */
+	"payment_overdue", "payment_escalation",	/* instalments */
 };
 
 static int mark(struct crm_ctx *ctx, const char *day, const struct sent *s)
@@ -154,7 +186,10 @@ static int list(struct crm_ctx *ctx, struct crm_stmt *st, struct crm_out *out,
 	while ((rc = crm_step(st)) == CRM_ROW) {
 		crm_time since;
 		char days[24] = "";
-		if (crm_time_parse_iso(crm_col_text(st, R_SINCE), &since) == 0)
+		const char *from = crm_col_text(st, R_SINCE);
+		/* an instant, or (an instalment's due date) a local date */
+		if (crm_time_parse_iso(from, &since) == 0 ||
+		    (strlen(from) == 10 && crm_time_parse(from, ctx->now, &since) == 0))
 			snprintf(days, sizeof days, "%ld", crm_task_days(since, ctx->now));
 		if (out)
 			crm_out_row(out, (const char *[]){
@@ -170,8 +205,9 @@ static int list(struct crm_ctx *ctx, struct crm_stmt *st, struct crm_out *out,
 		struct sent *s = &(*sent)[(*nsent)++];
 		s->recipient = crm_col_int(st, R_RID);
 		s->id = crm_col_int(st, R_KID);
-		s->type = strcmp(crm_col_text(st, R_KTYPE), "task") == 0 ? "task"
-			: strcmp(crm_col_text(st, R_KTYPE), "contract") == 0 ? "contract" : "lead";
+		const char *kt = crm_col_text(st, R_KTYPE);
+		s->type = !strcmp(kt, "task") ? "task" : !strcmp(kt, "contract") ? "contract"
+			: !strcmp(kt, "instalment") ? "instalment" : "lead";
 		s->reason = reasons[crm_col_int(st, R_RANK) - 1];
 	}
 	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot list reminders");
@@ -207,6 +243,10 @@ int crm_task_remind(struct crm_ctx *ctx, bool do_mark, bool unsent, FILE *fp)
 	bind_days_before(st, ":idle_before", today, ctx->cfg->followup.remind_after);
 	bind_days_before(st, ":escalate_before", today, ctx->cfg->followup.escalate_after);
 	crm_bind_int(st, crm_param_index(st, ":unsent"), unsent);
+	/* ---- pay ---- */
+	bind_date_before(st, ":pay_remind_before", ctx->now, ctx->cfg->sales.overdue_remind_after);
+	bind_date_before(st, ":pay_escalate_before", ctx->now,
+			 ctx->cfg->sales.overdue_escalate_after);
 
 	struct crm_out *out = fp ? crm_out_new(fp, ctx->opts->format, !ctx->opts->no_header) : NULL;
 	for (size_t i = 0; out && i < sizeof remind_cols / sizeof remind_cols[0]; i++)

@@ -20,7 +20,8 @@ static const enum crm_dim dim_values[] = {
 };
 
 const char *const crm_report_metrics[] = {
-	"won_amount", "won_count", "deals", "activities", "win_rate", NULL
+	"won_amount", "won_count", "deals", "activities", "win_rate", "collected", "outstanding",
+	NULL
 };
 
 /* Region and industry are the account's, else the lead's it came from. */

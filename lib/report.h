@@ -41,6 +41,14 @@ int crm_report_lost(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *
 int crm_report_activity(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
 int crm_report_cycle(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
 int crm_report_rfm(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
+/* Receivables (receivable.c, crm-report(1) "RECEIVABLES"): ageing of the
+ * open instalments now, --by account (default), owner or team; the
+ * collections forecast and bookings against collections, --period week,
+ * month (default) or quarter, which for these two names the length of a
+ * row's period, not a window. */
+int crm_report_ageing(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
+int crm_report_collections(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
+int crm_report_bookings(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
 
 /* NULL-terminated names, for --help, checks and completion. */
 extern const char *const crm_report_dimensions[];

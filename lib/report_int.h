@@ -37,6 +37,9 @@ struct crm_rep_base {
 	const char *owner, *visible, *source, *campaign, *region, *industry;
 };
 extern const struct crm_rep_base crm_rep_leads, crm_rep_deals, crm_rep_interactions;
+/* payments (alias p) and instalments (alias i), through their contract
+ * (report_kpi.c) */
+extern const struct crm_rep_base crm_rep_payments, crm_rep_instalments;
 
 enum crm_time_kind { CRM_TIME_INSTANT, CRM_TIME_DATE };
 

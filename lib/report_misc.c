@@ -1,5 +1,5 @@
 /* report_misc.c: crm-report leaderboard (reps ranked by what they won, or
- * another metric), lost (loss reasons), activity (interactions per rep and
+ * another metric: also what they collected or have outstanding), lost (loss reasons), activity (interactions per rep and
  * kind) and cycle (days spent in each stage, and from lead to won). */
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +30,9 @@ static const char *metric_sql(const char *metric, size_t *col)
 		"a.amount", "a.won", "a.deals", "a.acts",
 		/* nothing closed ranks below every rate */
 		"CASE WHEN a.closed > 0 THEN 1.0 * a.won / a.closed ELSE -1 END",
+		"a.collected", "a.outstanding",
 	};
-	static const size_t cols[] = { 5, 4, 6, 7, 8 };
+	static const size_t cols[] = { 5, 4, 6, 7, 8, 9, 10 };
 	for (size_t i = 0; crm_report_metrics[i]; i++)
 		if (strcmp(metric, crm_report_metrics[i]) == 0) {
 			*col = cols[i];
@@ -42,23 +43,38 @@ static const char *metric_sql(const char *metric, size_t *col)
 
 static void leaderboard_sql(struct crm_rep *r, const char *rank_by)
 {
-	crm_rep_sql(r, "WITH ev(g, uid, won, amount, closed, deals, acts) AS (SELECT ");
+	crm_rep_sql(r, "WITH ev(g, uid, won, amount, closed, deals, acts, collected, outstanding) AS"
+		    " (SELECT ");
 	crm_rep_group(r, &crm_rep_deals, "d.closed_at", CRM_TIME_INSTANT);
 	crm_rep_sql(r, ", d.owner_id, CASE WHEN d.status = 'won' THEN 1 ELSE 0 END,"
-		    " CASE WHEN d.status = 'won' THEN d.amount ELSE 0 END, 1, 0, 0 FROM deals d WHERE d.status IN ('won', 'lost') AND d.closed_at IS NOT NULL");
+		    " CASE WHEN d.status = 'won' THEN d.amount ELSE 0 END, 1, 0, 0, 0, 0 FROM deals d WHERE d.status IN ('won', 'lost') AND d.closed_at IS NOT NULL");
 	crm_rep_where(r, &crm_rep_deals, "d.closed_at", CRM_TIME_INSTANT);
 	crm_rep_sql(r, " UNION ALL SELECT ");
 	crm_rep_group(r, &crm_rep_deals, "d.created_at", CRM_TIME_INSTANT);
-	crm_rep_sql(r, ", d.owner_id, 0, 0, 0, 1, 0 FROM deals d WHERE TRUE");
+	crm_rep_sql(r, ", d.owner_id, 0, 0, 0, 1, 0, 0, 0 FROM deals d WHERE TRUE");
 	crm_rep_where(r, &crm_rep_deals, "d.created_at", CRM_TIME_INSTANT);
 	crm_rep_sql(r, " UNION ALL SELECT ");
 	crm_rep_group(r, &crm_rep_interactions, "i.at", CRM_TIME_INSTANT);
-	crm_rep_sql(r, ", i.user_id, 0, 0, 0, 0, 1 FROM interactions i WHERE TRUE");
+	crm_rep_sql(r, ", i.user_id, 0, 0, 0, 0, 1, 0, 0 FROM interactions i WHERE TRUE");
 	crm_rep_where(r, &crm_rep_interactions, "i.at", CRM_TIME_INSTANT);
+	/* collected and outstanding, as crm-report kpi counts them */
+	crm_rep_sql(r, " UNION ALL SELECT ");
+	crm_rep_group(r, &crm_rep_payments, "p.paid_on", CRM_TIME_DATE);
+	crm_rep_sqlf(r, ", %s, 0, 0, 0, 0, 0, p.amount, 0 FROM payments p WHERE TRUE",
+		     crm_rep_payments.owner);
+	crm_rep_where(r, &crm_rep_payments, "p.paid_on", CRM_TIME_DATE);
+	crm_rep_sql(r, " UNION ALL SELECT ");
+	crm_rep_group(r, &crm_rep_instalments, "i.due_on", CRM_TIME_DATE);
+	crm_rep_sqlf(r, ", %s, 0, 0, 0, 0, 0, 0, i.amount - i.paid FROM instalments i"
+		     " WHERE i.paid < i.amount AND (SELECT c.status FROM contracts c"
+		     " WHERE c.id = i.contract_id) IN ('approved', 'signed', 'active', 'completed')",
+		     crm_rep_instalments.owner);
+	crm_rep_where(r, &crm_rep_instalments, "i.due_on", CRM_TIME_DATE);
 	crm_rep_sqlf(r, "), a AS (SELECT g, uid, sum(won) AS won, sum(amount) AS amount, sum(closed) AS closed,"
-		     " sum(deals) AS deals, sum(acts) AS acts FROM ev WHERE uid IS NOT NULL GROUP BY g, uid)"
+		     " sum(deals) AS deals, sum(acts) AS acts, sum(collected) AS collected,"
+		     " sum(outstanding) AS outstanding FROM ev WHERE uid IS NOT NULL GROUP BY g, uid)"
 		     " SELECT a.g, rank() OVER (PARTITION BY a.g ORDER BY %s DESC), u.login, u.name, t.name,"
-		     " a.won, a.amount, a.deals, a.acts, a.closed"
+		     " a.won, a.amount, a.deals, a.acts, a.closed, a.collected, a.outstanding"
 		     " FROM a JOIN users u ON u.id = a.uid LEFT JOIN teams t ON t.id = u.team_id"
 		     " ORDER BY a.g NULLS FIRST, 2, u.login", rank_by);
 }
@@ -76,24 +92,25 @@ int crm_report_leaderboard(struct crm_ctx *ctx, const struct crm_report_opts *o,
 		return st;
 	leaderboard_sql(&r, rank_by);
 	if (!(st = crm_rep_prepare(&r))) {
-		int64_t won = 0, amount = 0, deals = 0, acts = 0, closed = 0;
+		int64_t won = 0, amount = 0, deals = 0, acts = 0, closed = 0, collected = 0;
+		int64_t outstanding = 0;
 		int k;
 		static const char *const names[] = {
 			"rank", "owner", "name", "team", "won_count", "won_amount", "deals", "activities",
-			"win_rate",
+			"win_rate", "collected", "outstanding",
 		};
 		static const enum crm_col_kind kinds[] = {
 			CRM_COL_NUM, CRM_COL_TEXT, CRM_COL_TEXT, CRM_COL_TEXT, CRM_COL_INT, CRM_COL_MONEY,
-			CRM_COL_INT, CRM_COL_INT, CRM_COL_RATE,
+			CRM_COL_INT, CRM_COL_INT, CRM_COL_RATE, CRM_COL_MONEY, CRM_COL_MONEY,
 		};
 		crm_rep_cols_begin(&r);
-		for (size_t i = 0; i < 9; i++)
+		for (size_t i = 0; i < 11; i++)
 			crm_rep_col(&r, names[i], kinds[i]);
 		crm_rep_chart(&r, CRM_PLOT_BARS, "Leaderboard", "rep", metric);
 		while ((k = crm_rep_step(&r)) > 0) {
-			char f[7][32];
-			int64_t v[5];
-			for (int i = 0; i < 5; i++)
+			char f[9][32];
+			int64_t v[7];
+			for (int i = 0; i < 7; i++)
 				v[i] = crm_rep_col_int(&r, 5 + i);
 			crm_rep_count(crm_rep_col_int(&r, 1), f[0]);
 			crm_rep_count(v[0], f[1]);
@@ -101,10 +118,14 @@ int crm_report_leaderboard(struct crm_ctx *ctx, const struct crm_report_opts *o,
 			crm_rep_count(v[2], f[3]);
 			crm_rep_count(v[3], f[4]);
 			crm_rep_rate(v[0], v[4], f[5]);
+			crm_rep_money(v[5], f[6]);
+			crm_rep_money(v[6], f[7]);
 			won += v[0], amount += v[1], deals += v[2], acts += v[3], closed += v[4];
+			collected += v[5], outstanding += v[6];
 			const char *g = crm_rep_col_text(&r, 0);
 			const char *row[] = { g, f[0], crm_rep_col_text(&r, 2), crm_rep_col_text(&r, 3),
-					      crm_rep_col_text(&r, 4), f[1], f[2], f[3], f[4], f[5] };
+					      crm_rep_col_text(&r, 4), f[1], f[2], f[3], f[4], f[5], f[6],
+					      f[7] };
 			const char *const *fields = r.dim == CRM_DIM_NONE ? row + 1 : row;
 			crm_rep_row(&r, fields);
 			crm_rep_point(&r, *row[3] ? row[3] : row[2], r.dim == CRM_DIM_NONE ? metric : g,
@@ -113,15 +134,17 @@ int crm_report_leaderboard(struct crm_ctx *ctx, const struct crm_report_opts *o,
 		if (k < 0) {
 			st = -k;
 		} else {
-			char t[5][32];
+			char t[7][32];
 			size_t first;
-			const char **f = footer_fields(&r, 10, &first);
+			const char **f = footer_fields(&r, 12, &first);
 			crm_rep_count(won, t[0]);
 			crm_rep_money(amount, t[1]);
 			crm_rep_count(deals, t[2]);
 			crm_rep_count(acts, t[3]);
 			crm_rep_rate(won, closed, t[4]);
-			for (int i = 0; i < 5; i++)
+			crm_rep_money(collected, t[5]);
+			crm_rep_money(outstanding, t[6]);
+			for (int i = 0; i < 7; i++)
 				f[first + 4 + i] = t[i];
 			crm_rep_footer(&r, f);
 			free(f);

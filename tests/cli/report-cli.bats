@@ -150,7 +150,10 @@ leaderboard
 lost
 activity
 cycle
-rfm"
+rfm
+ageing
+collections
+bookings"
 	run crm-report --complete=dimensions
 	assert_output "owner
 team
@@ -167,7 +170,9 @@ stage"
 won_count
 deals
 activities
-win_rate"
+win_rate
+collected
+outstanding"
 	run crm-report --complete=formats
 	assert_output "tsv
 csv

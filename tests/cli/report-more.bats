@@ -5,14 +5,14 @@
 load report_helper
 bats_require_minimum_version 1.5.0
 
-KPI_HEAD="month	new_leads	contacted	median_hours_to_contact	deals_opened	deals_won	won_amount	deals_lost	win_rate	avg_deal_size	avg_days_to_win"
+KPI_HEAD="month	new_leads	contacted	median_hours_to_contact	deals_opened	deals_won	won_amount	deals_lost	win_rate	avg_deal_size	avg_days_to_win	collected	outstanding"
 
 @test "kpi: every month of 2025, the empty June included" {
 	run --separate-stderr crm-report kpi --period 2025
 	assert_success
 	assert_output "$KPI_HEAD
 $(expect_kpi -v S="$(local_ts 2025-01-01)" -v U="$(local_ts 2026-01-01)")"
-	assert_line "2025-06	0	0		0	0	0.00	0			"
+	assert_line "2025-06	0	0		0	0	0.00	0				0.00	0.00"
 }
 
 @test "kpi: a window across a year end, and weeks" {
@@ -21,12 +21,12 @@ $(expect_kpi -v S="$(local_ts 2025-01-01)" -v U="$(local_ts 2026-01-01)")"
 	assert_output "$KPI_HEAD
 $(expect_kpi -v S="$(local_ts 2025-11-15)" -v U="$(local_ts 2026-02-11)")"
 	run crm-report kpi --by week --period 2025-06 -H
-	assert_output "2025-W22	0	0		0	0	0.00	0			
-2025-W23	0	0		0	0	0.00	0			
-2025-W24	0	0		0	0	0.00	0			
-2025-W25	0	0		0	0	0.00	0			
-2025-W26	0	0		0	0	0.00	0			
-2025-W27	0	0		0	0	0.00	0			"
+	assert_output "2025-W22	0	0		0	0	0.00	0				0.00	0.00
+2025-W23	0	0		0	0	0.00	0				0.00	0.00
+2025-W24	0	0		0	0	0.00	0				0.00	0.00
+2025-W25	0	0		0	0	0.00	0				0.00	0.00
+2025-W26	0	0		0	0	0.00	0				0.00	0.00
+2025-W27	0	0		0	0	0.00	0				0.00	0.00"
 }
 
 @test "kpi -f table: a totals row with rates from the sums" {
@@ -39,7 +39,7 @@ $(expect_kpi -v S="$(local_ts 2025-11-15)" -v U="$(local_ts 2026-02-11)")"
 	[[ "$last" == total*" $leads "*" $won "*" $pct "* ]]
 }
 
-LB_HEAD="rank	owner	name	team	won_count	won_amount	deals	activities	win_rate"
+LB_HEAD="rank	owner	name	team	won_count	won_amount	deals	activities	win_rate	collected	outstanding"
 
 @test "leaderboard: reps ranked by won amount in 2025" {
 	run --separate-stderr crm-report leaderboard --period 2025

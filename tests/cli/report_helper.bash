@@ -170,8 +170,9 @@ END { for (k in n) { c = n[k]; a = int((c + 1) / 2); b = int((c + 2) / 2)
 	report_awk '
 FILENAME ~ /\.mid$/ { MS[$1] = $2; MN[$1] = $3; next }
 { k = $1; won = $4; amt = $6; lost = $7
+  # the dataset holds no contracts: nothing collected, nothing outstanding
   print k, $2, $3, mean(MS[k], MN[k], 3600), $5, won, money(amt), lost, rate(won, won + lost),
-	(won ? money(int((2 * amt + won) / (2 * won))) : ""), mean($8, $9, 86400) }' \
+	(won ? money(int((2 * amt + won) / (2 * won))) : ""), mean($8, $9, 86400), money(0), money(0) }' \
 		"$tmp.mid" "$tmp.med.rows"
 }
 
@@ -192,7 +193,8 @@ function metric(u) {
 	if (METRIC == "win_rate") return CL[u] ? WO[u] / CL[u] : -1
 	return AM[u] + 0 }
 END { for (u in IN) { r = 1; for (x in IN) if (metric(x) > metric(u)) r++
-	print r, LOGIN[u], NAME[u], T[TEAM[u]], WO[u] + 0, money(AM[u]), DE[u] + 0, AC[u] + 0, rate(WO[u], CL[u]) } }' \
+	print r, LOGIN[u], NAME[u], T[TEAM[u]], WO[u] + 0, money(AM[u]), DE[u] + 0, AC[u] + 0, rate(WO[u], CL[u]),
+		money(0), money(0) } }' \
 		"$DATA/teams.tsv" "$DATA/users.tsv" "$DATA/interactions.tsv" "$DATA/deals.tsv" |
 	sort -t$'\t' -k1,1n -k2,2
 }
