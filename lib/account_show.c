@@ -12,6 +12,8 @@
 #include "err.h"
 #include "money.h"
 #include "order.h"
+#include "pay.h"
+#include "quote.h"
 
 struct column {
 	const char *name;
@@ -50,6 +52,11 @@ static int history(struct crm_ctx *ctx, int64_t id, bool table, struct crm_out *
 	return crm_history_print(ctx, "account", id, o);
 }
 
+static int quotes(struct crm_ctx *ctx, int64_t id, bool table, struct crm_out *o)
+{
+	return crm_quote_account_section(ctx, id, table, o);
+}
+
 static int contracts(struct crm_ctx *ctx, int64_t id, bool table, struct crm_out *o)
 {
 	return crm_contract_account_section(ctx, id, o);
@@ -58,6 +65,11 @@ static int contracts(struct crm_ctx *ctx, int64_t id, bool table, struct crm_out
 static int orders(struct crm_ctx *ctx, int64_t id, bool table, struct crm_out *o)
 {
 	return crm_order_account_section(ctx, id, o);
+}
+
+static int payments(struct crm_ctx *ctx, int64_t id, bool table, struct crm_out *o)
+{
+	return crm_pay_account_section(ctx, id, o);
 }
 
 static const struct column contact_cols[] = {
@@ -95,8 +107,10 @@ static const struct section sections[] = {
 	 "SELECT d.id, d.title, d.stage, d.status, d.amount, d.expected_close, u.login"
 	 " FROM deals d LEFT JOIN users u ON u.id = d.owner_id WHERE d.account_id = ?1"
 	 " ORDER BY d.id", NULL},
+	{"quotes", NULL, NULL, quotes},
 	{"contracts", NULL, NULL, contracts},
 	{"orders", NULL, NULL, orders},
+	{"payments", NULL, NULL, payments},
 	{"timeline", timeline_cols,
 	 ACCOUNT_SUBJECTS
 	 "SELECT i.id, i.at, i.kind, i.subject_type, i.subject_id,"
