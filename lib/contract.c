@@ -33,33 +33,34 @@ static bool all_digits(const char *s)
 	return true;
 }
 
-/* The contract by id (when digits) else by number: among those seen, or
- * (any) among all of them. */
+/* The contract by id (when digits) else by number: 0; 1 after "no such
+ * contract" when there is none; 77 after "not visible" when there is one
+ * the actor may not see, unless any (the caller has a rule of its own). */
 static int lookup_in(struct crm_ctx *ctx, const char *which, bool any, int64_t *id)
 {
-	static const char seen_sql[] =
-		"SELECT c.id FROM contracts c WHERE (c.id = :id OR c.number = :number)"
-		" AND " CRM_SQL_CONTRACT_SEEN("c")
+	static const char sql[] =
+		"SELECT c.id, CASE WHEN " CRM_SQL_CONTRACT_SEEN("c") " THEN 1 ELSE 0 END"
+		" FROM contracts c WHERE c.id = :id OR c.number = :number"
 		" ORDER BY CASE WHEN c.id = :id THEN 0 ELSE 1 END LIMIT 1";
-	static const char any_sql[] =
-		"SELECT c.id FROM contracts c WHERE (c.id = :id OR c.number = :number)"
-		" ORDER BY CASE WHEN c.id = :id THEN 0 ELSE 1 END LIMIT 1";
-	struct crm_stmt *st = crm_db_stmt(ctx->db, any ? any_sql : seen_sql);
+	struct crm_stmt *st = crm_db_stmt(ctx->db, sql);
 	if (!st)
 		return EX_SOFTWARE;
 	crm_ctx_bind_actor(ctx, st);
 	crm_bind_int(st, crm_param_index(st, ":id"), all_digits(which) && strlen(which) < 19
 		     ? strtoll(which, NULL, 10) : -1);
 	crm_bind_str(st, crm_param_index(st, ":number"), which);
-	int rc = crm_step(st);
-	if (rc == CRM_ROW) {
-		*id = crm_col_int(st, 0);
+	int rc = crm_db_row(ctx->db, st, "cannot find contract");
+	if (rc == CRM_EX_NOTFOUND)
+		crm_warn("no such contract '%s'", which);
+	if (rc)
+		return rc;
+	*id = crm_col_int(st, 0);
+	bool seen = crm_col_int(st, 1) != 0;
+	crm_stmt_reset(st);
+	if (seen || any)
 		return 0;
-	}
-	if (rc != CRM_DONE)
-		return crm_db_fail(ctx->db, "cannot find contract");
-	crm_warn("no such contract '%s'", which);
-	return 1;
+	crm_warn("permission denied: contract '%s' is not visible to '%s'", which, ctx->actor.login);
+	return EX_NOPERM;
 }
 
 static int lookup(struct crm_ctx *ctx, const char *which, int64_t *id)

@@ -29,17 +29,18 @@ setup_file() { :; }
 		must_fail 77 crm-contract approve 1 --as $who
 		assert_output "crm-contract: permission denied: step 1 of contract C-000001 is for legal, not '$who'"
 	done
-	# who does not see the contract is not told it is there
+	# the next step's approver, and a rep who may not see it: 77 as well
 	for who in fay bob; do
-		must_fail 1 crm-contract approve 1 --as $who
-		assert_output "crm-contract: no such contract '1'"
+		must_fail 77 crm-contract approve 1 --as $who
+		assert_output "crm-contract: permission denied: contract '1' is not visible to '$who'"
+		must_fail 77 crm-contract reject 1 --comment no --as $who
 	done
 	[ "$(fingerprint)" = "$before" ]
 	run crm-contract approve 1 --comment 条款可以 --as lily
 	assert_output "id	number	status	approval
 1	C-000001	pending	2/2 finance"
-	must_fail 1 crm-contract approve 1 --as lily
-	assert_output "crm-contract: no such contract '1'"
+	must_fail 77 crm-contract approve 1 --as lily
+	assert_output "crm-contract: permission denied: contract '1' is not visible to 'lily'"
 	run crm-contract approve C-000001 --as fay
 	assert_output "id	number	status	approval
 1	C-000001	approved	"
@@ -206,10 +207,10 @@ fay	approve	status	pending	approved"
 	crm-contract new --quote 1 --as alice >/dev/null
 	run crm-contract list -H --as bob
 	assert_output ""
-	must_fail 1 crm-contract show 1 --as bob
-	assert_output "crm-contract: no such contract '1'"
-	must_fail 1 crm-contract update 1 --title x --as bob
-	must_fail 1 crm-contract show 1 --as lily
+	must_fail 77 crm-contract show 1 --as bob
+	assert_output "crm-contract: permission denied: contract '1' is not visible to 'bob'"
+	must_fail 77 crm-contract update 1 --title x --as bob
+	must_fail 77 crm-contract show 1 --as lily
 	must_fail 1 crm-contract new --deal 1 --amount 1 --as bob
 	assert_output "crm-contract: no such deal 1"
 	run crm-contract list -H --as mgr
@@ -218,9 +219,10 @@ fay	approve	status	pending	approved"
 	run crm-contract show 1 --as lily
 	assert_success
 	must_fail 77 crm-contract update 1 --title x --as lily
-	must_fail 1 crm-contract show 1 --as fay
+	must_fail 77 crm-contract show 1 --as fay
 	crm-contract approve 1 --as lily >/dev/null
-	must_fail 1 crm-contract show 1 --as lily
+	must_fail 77 crm-contract show 1 --as lily
+	assert_output "crm-contract: permission denied: contract '1' is not visible to 'lily'"
 	run crm-contract list -H --as fay
 	assert_line --partial "2/2 finance"
 	must_fail 77 crm-contract list --owner alice --as bob
