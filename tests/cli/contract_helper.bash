@@ -33,17 +33,18 @@ contract_setup() {
 	printf '%s\n' "$CONFIG_YAML" >"$XDG_CONFIG_HOME/crm/crm.yaml"
 	crm-account add --name 长江电子 --owner alice >/dev/null
 	crm-stage add --title 大单 --account 1 --amount 1000000 --owner alice >/dev/null
-	crm-stage won 1 --amount 1130000 >/dev/null
 	N1=$(line_net 10000 8000000); T1=$(line_tax "$N1")
 	N2=$(line_net 2000 10000000); T2=$(line_tax "$N2")
 	TOTAL=$(( N1 + T1 + N2 + T2 ))
-	fixture_sql "INSERT INTO quotes (id, number, deal_id, account_id, status, currency, net,
-	  tax, total, owner_id, created_at, updated_at) VALUES (1, 'Q-000001', 1, 1, 'accepted',
-	  'CNY', $((N1 + N2)), $((T1 + T2)), $TOTAL, (SELECT id FROM users WHERE login = 'alice'), '2026-03-01T00:00:00Z', '2026-03-01T00:00:00Z');
-	INSERT INTO doc_lines (doc, doc_id, line_no, description, unit, qty, unit_price, discount,
-	  tax_rate, net, tax, total) VALUES
-	  ('quote', 1, 1, '服务器', '台', 10000, 8000000, 0, 1300, $N1, $T1, $((N1 + T1))),
-	  ('quote', 1, 2, '安装', '次', 2000, 10000000, 0, 1300, $N2, $T2, $((N2 + T2)));"
+	crm-product add --sku SRV --name 服务器 --unit 台 --price 80000 >/dev/null
+	crm-product add --sku INS --name 安装 --unit 次 --price 100000 >/dev/null
+	crm-quote new --deal 1 --as alice >/dev/null
+	crm-quote line 1 --product SRV --qty 10 --as alice >/dev/null
+	crm-quote line 1 --product INS --qty 2 --as alice >/dev/null
+	crm-quote send 1 --as alice >/dev/null
+	crm-quote accept 1 --as alice >/dev/null
+	crm-stage won 1 >/dev/null
+	[ "$(db_query "SELECT total FROM quotes WHERE id = 1")" = "$TOTAL" ]
 }
 
 # approved_contract: contract 1 from the quote, approved by lily and fay

@@ -91,7 +91,9 @@ split() {
 @test "plan --order: the order's total, its own instalments after the contract's" {
 	pay_setup
 	contract C-1 alice $TOTAL active 2026-01-05 1
-	# an order of the contract (until crm-order lands: then make it with the tool)
+	# orders of the given totals: crm-order makes them only from a contract's
+	# lines, and this imported contract has none (lead-to-cash.bats plans
+	# an order the tool made)
 	fixture_sql "INSERT INTO orders (number, contract_id, total, currency, ordered_on, created_at,
 		updated_at) VALUES ('O-1', 1, 50000, 'CNY', '2026-01-10', 'x', 'x'),
 		('O-2', 1, 100, 'CNY', '2026-01-10', 'x', 'x')"

@@ -29,17 +29,37 @@ payments:
   recorders: [finance]
   remind_after: 1d
   escalate_after: 15d
+contracts:
+  approval:
+    - {above: 0, steps: manager}
 YAML
 	crm-account add --name 华东机械 --owner alice >/dev/null
 	crm-account add --name 西部电子 --owner carol >/dev/null
 }
 
-# contract NUMBER OWNER AMOUNT_CENTS STATUS START ACCOUNT: a contract as
-# crm-contract would make it (until crm-contract lands: then use the tool)
+# contract NUMBER OWNER AMOUNT_CENTS STATUS START ACCOUNT: a contract in
+# STATUS, starting (and, past draft, signed) on START.  Drafts, signed,
+# active, completed and terminated ones come in through crm-contract import
+# as a team's history would; pending and rejected ones are made from a won
+# deal and go through the approval step the config gives every contract
+# made by the tool (mgr decides).
 contract() {
-	fixture_sql "INSERT INTO contracts (number, amount, currency, status, start_date, account_id,
-		owner_id, created_at, updated_at) VALUES ('$1', $3, 'CNY', '$4', '$5', $6,
-		(SELECT id FROM users WHERE login = '$2'), '2026-01-04T02:00:00Z', '2026-01-04T02:00:00Z')"
+	local signed=$5 account=$6
+	[ "$account" = NULL ] && account=
+	case $4 in
+	pending|rejected)
+		local deal
+		deal=$(crm-stage add --title "$1" --account "$account" --owner "$2" -H | cut -f1)
+		crm-stage won "$deal" -q
+		crm-contract new --deal "$deal" --number "$1" --amount "$(money "$3")" --start "$5" \
+			--as "$2" -q
+		crm-contract submit "$1" --as "$2" -q
+		[ "$4" = pending ] || crm-contract reject "$1" --comment no --as mgr -q
+		return ;;
+	draft) signed= ;;
+	esac
+	printf 'number\tamount\taccount\towner\tcurrency\tstart_date\tsigned_on\tstatus\n%s\t%s\t%s\t%s\tCNY\t%s\t%s\t%s\n' \
+		"$1" "$(money "$3")" "$account" "$2" "$5" "$signed" "$4" | crm-contract import --tsv -q
 }
 
 # money CENTS: as the tools print it

@@ -22,7 +22,6 @@ bucket() {
 scenario() {
 	pay_setup
 	contract C-2026-001 alice $TOTAL active $START 1
-	fixture_sql "UPDATE contracts SET signed_on = '2026-01-04'"
 	a1=$(( TOTAL * 30 / 100 )); a2=$(( TOTAL * 60 / 100 )); a3=$(( TOTAL - a1 - a2 ))
 	due1=$START; due2=$(plus $START 30); due3=$(plus $START 90)
 	p1=33900000; p2=40000000
