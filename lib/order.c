@@ -248,8 +248,9 @@ struct order {
 static int find(struct crm_ctx *ctx, const char *which, struct order *r)
 {
 	static const char sql[] =
-		"SELECT o.id, coalesce(o.owner_id, 0), o.number, o.status FROM orders o"
-		" WHERE (o.id = :id OR o.number = :number) AND " ORDER_SEEN
+		"SELECT o.id, coalesce(o.owner_id, 0), o.number, o.status,"
+		" CASE WHEN " ORDER_SEEN " THEN 1 ELSE 0 END FROM orders o"
+		" WHERE o.id = :id OR o.number = :number"
 		" ORDER BY CASE WHEN o.id = :id THEN 0 ELSE 1 END LIMIT 1";
 	struct crm_stmt *st = crm_db_stmt(ctx->db, sql);
 	if (!st)
@@ -268,8 +269,12 @@ static int find(struct crm_ctx *ctx, const char *which, struct order *r)
 	r->owner_id = crm_col_int(st, 1);
 	snprintf(r->number, sizeof r->number, "%s", crm_col_text(st, 2));
 	snprintf(r->status, sizeof r->status, "%s", crm_col_text(st, 3));
+	bool seen = crm_col_int(st, 4) != 0;
 	crm_stmt_reset(st);
-	return 0;
+	if (seen)
+		return 0;
+	crm_warn("permission denied: order '%s' is not visible to '%s'", which, ctx->actor.login);
+	return EX_NOPERM;
 }
 
 static int set_status(struct crm_ctx *ctx, const struct order *r, const char *status)

@@ -67,10 +67,13 @@ int crm_quote_load(struct crm_ctx *ctx, int64_t id, struct crm_quote *q)
 {
 	bool visible = false;
 	int st = load_any(ctx, id, q, &visible);
-	if (st == CRM_EX_NOTFOUND || (!st && !visible)) {
-		crm_quote_clear(q);
+	if (st == CRM_EX_NOTFOUND)
 		crm_warn("no such quote %lld", (long long)id);
-		return CRM_EX_NOTFOUND;
+	else if (!st && !visible) {
+		crm_quote_clear(q);
+		crm_warn("permission denied: quote %lld is not visible to '%s'", (long long)id,
+			 ctx->actor.login);
+		return EX_NOPERM;
 	}
 	return st;
 }
@@ -688,9 +691,8 @@ int crm_quote_approve(struct crm_ctx *ctx, int64_t id, bool approve, const char 
 		return st;
 	st = load_any(ctx, id, &q, &visible);
 	bool approver = !st && is_approver(ctx, q.owner_id);
-	if (st == CRM_EX_NOTFOUND || (!st && !visible && !approver)) {
+	if (st == CRM_EX_NOTFOUND) {
 		crm_warn("no such quote %lld", (long long)id);
-		st = CRM_EX_NOTFOUND;
 	} else if (!st && !approver) {
 		crm_warn("permission denied: '%s' may not decide the discount of quote %lld",
 			 ctx->actor.login, (long long)id);

@@ -107,9 +107,9 @@ line 2 delivered	0	2"
 	assert_output "crm-order: no such order '9'"
 	must_fail 77 crm-order new --contract 1 --as bob
 	assert_output "crm-order: permission denied: contract '1' is not visible to 'bob'"
-	must_fail 1 crm-order deliver 1 --as bob
-	assert_output "crm-order: no such order '1'"
-	must_fail 1 crm-order cancel O-000001 --as lily
+	must_fail 77 crm-order deliver 1 --as bob
+	assert_output "crm-order: permission denied: order '1' is not visible to 'bob'"
+	must_fail 77 crm-order cancel O-000001 --as lily
 	run crm-order list -H --as bob
 	assert_output ""
 	must_fail 64 crm-order list --status shipped

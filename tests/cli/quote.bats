@@ -143,8 +143,8 @@ crm-quote: stdin:4: unknown product 'NOPE'" ]
 	before=$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit")
 	must_fail 77 crm-quote approve 1
 	assert_output "crm-quote: permission denied: 'rob' may not decide the discount of quote 1"
-	CRM_USER=rae must_fail 1 crm-quote approve 1
-	assert_output "crm-quote: no such quote 1"
+	CRM_USER=rae must_fail 77 crm-quote approve 1
+	assert_output "crm-quote: permission denied: 'rae' may not decide the discount of quote 1"
 	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit")" = "$before" ]
 	CRM_USER=mia run crm-quote approve 1 --comment 大客户 -H
 	assert_success
@@ -177,11 +177,13 @@ crm-quote: stdin:4: unknown product 'NOPE'" ]
 @test "quote: a rep neither sees nor changes another rep's quote; the manager does" {
 	setup_sales
 	crm-quote new --deal 1 >/dev/null
-	CRM_USER=wes must_fail 1 crm-quote show 1
-	assert_output "crm-quote: no such quote 1"
-	CRM_USER=wes must_fail 1 crm-quote line 1 --text x --price 1
-	assert_output "crm-quote: no such quote 1"
-	CRM_USER=wes must_fail 1 crm-quote send 1
+	CRM_USER=wes must_fail 77 crm-quote show 1
+	assert_output "crm-quote: permission denied: quote 1 is not visible to 'wes'"
+	CRM_USER=wes must_fail 77 crm-quote line 1 --text x --price 1
+	assert_output "crm-quote: permission denied: quote 1 is not visible to 'wes'"
+	CRM_USER=wes must_fail 77 crm-quote send 1
+	must_fail 1 crm-quote show 9
+	assert_output "crm-quote: no such quote 9"
 	CRM_USER=wes must_fail 1 crm-quote new --deal 1
 	assert_output "crm-quote: no such deal 1"
 	CRM_USER=wes run crm-quote list -H
