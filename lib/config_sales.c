@@ -9,27 +9,15 @@
 #include "config_yaml.h"
 #include "money.h"
 
-/* "13", "6.5", "13%" as basis points (1300, 650) within 0..10000. */
+/* A percentage (crm_percent_parse) as basis points. */
 static bool node_percent(struct crm_yaml *L, yaml_node_t *v, const char *what, int *bp)
 {
 	if (!crm_yaml_is(L, v, YAML_SCALAR_NODE, what))
 		return false;
-	const char *s = YTEXT(v);
-	size_t n = strlen(s);
-	char buf[32];
-	int64_t cents;
-	const char *why;
-	if (n && n < sizeof buf && s[n - 1] == '%')
-		n--;
-	if (n >= sizeof buf)
-		n = sizeof buf - 1;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	if (crm_money_amount(buf, &cents, &why) || cents > 10000) {
-		crm_yaml_error(L, v, "invalid percentage '%s' for '%s'", s, what);
+	if (crm_percent_parse(YTEXT(v), bp)) {
+		crm_yaml_error(L, v, "invalid percentage '%s' for '%s'", YTEXT(v), what);
 		return false;
 	}
-	*bp = (int)cents;
 	return true;
 }
 

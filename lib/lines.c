@@ -63,35 +63,10 @@ int crm_lines_sum(const struct crm_line *l, size_t n, int64_t *net, int64_t *tax
 	return 0;
 }
 
-/* digits[.digits] with at most places decimals, scaled by 10^places. */
-static int decimal(const char *s, int places, int64_t *out)
-{
-	int64_t v = 0;
-	int d = -1;
-	if (!s || !*s)
-		return -1;
-	for (const char *p = s; *p; p++) {
-		if (*p == '.' && d < 0 && p != s && p[1]) {
-			d = 0;
-			continue;
-		}
-		if (*p < '0' || *p > '9' || (d >= 0 && ++d > places) || v > (INT64_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (*p - '0');
-	}
-	for (d = d < 0 ? 0 : d; d < places; d++) {
-		if (v > INT64_MAX / 10)
-			return -1;
-		v *= 10;
-	}
-	*out = v;
-	return 0;
-}
-
 int crm_qty_parse(const char *s, int64_t *qty)
 {
 	int64_t v;
-	if (decimal(s, 3, &v) || v <= 0)
+	if (crm_decimal_parse(s, 3, &v) || v <= 0)
 		return -1;
 	*qty = v;
 	return 0;
@@ -111,15 +86,10 @@ int crm_rate_parse(const char *s, int *bp)
 {
 	int64_t v;
 	size_t n = s ? strlen(s) : 0;
-	char buf[CRM_RATE_LEN];
-	if (n && n < sizeof buf && s[n - 1] == '%') {
-		memcpy(buf, s, n - 1);
-		buf[n - 1] = '\0';
-		if (decimal(buf, 2, &v) || v > CRM_RATE_SCALE)
-			return -1;
-	} else if (decimal(s, 4, &v) || v > CRM_RATE_SCALE) {
+	if (n && s[n - 1] == '%')
+		return crm_percent_parse(s, bp);
+	if (crm_decimal_parse(s, 4, &v) || v > CRM_RATE_SCALE)
 		return -1;
-	}
 	*bp = (int)v;
 	return 0;
 }

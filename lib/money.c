@@ -179,6 +179,47 @@ int crm_money_amount(const char *s, int64_t *cents, const char **why)
 	return 0;
 }
 
+int crm_decimal_parse(const char *s, int places, int64_t *out)
+{
+	int64_t v = 0;
+	int d = -1;
+	if (!s || !*s)
+		return -1;
+	for (const char *p = s; *p; p++) {
+		if (*p == '.' && d < 0 && p != s && p[1]) {
+			d = 0;
+			continue;
+		}
+		if (*p < '0' || *p > '9' || (d >= 0 && ++d > places) || v > (INT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	for (d = d < 0 ? 0 : d; d < places; d++) {
+		if (v > INT64_MAX / 10)
+			return -1;
+		v *= 10;
+	}
+	*out = v;
+	return 0;
+}
+
+int crm_percent_parse(const char *s, int *bp)
+{
+	char buf[32];
+	size_t n = s ? strlen(s) : 0;
+	int64_t v;
+	if (n && s[n - 1] == '%')
+		n--;
+	if (n >= sizeof buf)
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (crm_decimal_parse(buf, 2, &v) || v > 10000)
+		return -1;
+	*bp = (int)v;
+	return 0;
+}
+
 void crm_money_format(int64_t cents, char out[CRM_MONEY_LEN])
 {
 	/* 0 - (uint64_t)cents is the magnitude for every negative value,

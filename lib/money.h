@@ -22,4 +22,11 @@ int crm_money_parse(const char *s, int64_t *cents);
 int crm_money_amount(const char *s, int64_t *cents, const char **why);
 void crm_money_format(int64_t cents, char out[CRM_MONEY_LEN]);
 
+/* digits[.digits] with at most places decimals, scaled by 10^places (no
+ * sign, no grouping): 0, or -1 when malformed or too large. */
+int crm_decimal_parse(const char *s, int places, int64_t *out);
+/* A percentage "13", "6.5" or "13%", at most two decimals, 0..100, as
+ * basis points (1300, 650): 0, or -1. */
+int crm_percent_parse(const char *s, int *bp);
+
 #endif

@@ -235,6 +235,42 @@ static void test_format(void **state)
 	assert_formats(INT64_MIN, "-92233720368547758.08");
 }
 
+static void test_percent(void **state)
+{
+	(void)state;
+	static const struct { const char *in; int bp; } good[] = {
+		{"13", 1300}, {"13%", 1300}, {"6.5", 650}, {"6.5%", 650}, {"0.01%", 1},
+		{"0", 0}, {"100", 10000}, {"100%", 10000}, {"07", 700},
+	};
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+		int bp = -1;
+		assert_int_equal(crm_percent_parse(good[i].in, &bp), 0);
+		assert_int_equal(bp, good[i].bp);
+	}
+	static const char *const bad[] = {
+		"", "%", "100.01", "101%", "-1", "+5", "1.234", "13%%", "1,3", "¥13", "13 %", "1e2",
+		".5", "5.", "99999999999999999999999",
+	};
+	int bp = 42;
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		assert_int_equal(crm_percent_parse(bad[i], &bp), -1);
+	assert_int_equal(bp, 42);
+	assert_int_equal(crm_percent_parse(NULL, &bp), -1);
+}
+
+static void test_decimal(void **state)
+{
+	(void)state;
+	int64_t v;
+	assert_int_equal(crm_decimal_parse("2.5", 3, &v), 0);
+	assert_int_equal(v, 2500);
+	assert_int_equal(crm_decimal_parse("0.125", 3, &v), 0);
+	assert_int_equal(v, 125);
+	assert_int_equal(crm_decimal_parse("0.1255", 3, &v), -1);
+	assert_int_equal(crm_decimal_parse("922337203685477580", 1, &v), 0);
+	assert_int_equal(crm_decimal_parse("922337203685477580", 2, &v), -1);
+}
+
 static void test_round_trip(void **state)
 {
 	static const int64_t values[] = { 0, 5, -5, 99, 100, -100, 123456789, INT64_MAX, INT64_MIN };
@@ -262,6 +298,8 @@ int main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_amount),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_percent),
+		cmocka_unit_test(test_decimal),
 		cmocka_unit_test(test_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
