@@ -74,17 +74,7 @@ static void usage(FILE *fp)
 	      "                            name and address too\n"
 	      "\n"
 	      "Common options:\n"
-	      "  -d, --db <path>           database (default $CRM_DB)\n"
-	      "  -c, --config <path>       config file (default $CRM_CONFIG)\n"
-	      "  -f, --format <fmt>        output as tsv, csv or table\n"
-	      "  -H, --no-header           print no header line\n"
-	      "      --csv-raw             CSV cells as they are (no ' before = + - @)\n"
-	      "  -n, --dry-run             check and show what would change, write nothing\n"
-	      "      --as <login>          act as this user (admins only)\n"
-	      "  -q, --quiet               print no summary\n"
-	      "  -h, --help                display this help\n"
-	      "  -V, --version             display version\n"
-	      "\n"
+	      CRM_HELP_COMMON_WIDE
 	      "See crm-account(1).\n", fp);
 }
 

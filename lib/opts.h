@@ -65,6 +65,20 @@ enum {
 	"  -V, --version           display version\n" \
 	"\n"
 
+/* The same for the record tools, whose option column is two wider. */
+#define CRM_HELP_COMMON_WIDE \
+	"  -d, --db <path>           database (default $CRM_DB)\n" \
+	"  -c, --config <path>       config file (default $CRM_CONFIG)\n" \
+	"  -f, --format <fmt>        output as tsv, csv or table\n" \
+	"  -H, --no-header           print no header line\n" \
+	"      --csv-raw             CSV cells as they are (no ' before = + - @)\n" \
+	"  -n, --dry-run             check and show what would change, write nothing\n" \
+	"      --as <login>          act as this user (admins only)\n" \
+	"  -q, --quiet               print no summary\n" \
+	"  -h, --help                display this help\n" \
+	"  -V, --version             display version\n" \
+	"\n"
+
 #define CRM_SHORTOPTS "+d:c:f:Hnqh"
 #define CRM_LONGOPTS \
 	{"db", required_argument, NULL, 'd'}, \
