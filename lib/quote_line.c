@@ -93,62 +93,6 @@ out:
 	return st;
 }
 
-static int update_totals(struct crm_ctx *ctx, struct crm_quote *q, int64_t net, int64_t tax,
-			 int64_t total, const char *approval)
-{
-	static const char sql[] =
-		"UPDATE quotes SET net = ?2, tax = ?3, total = ?4, approval = ?5, approved_by = NULL,"
-		" updated_at = ?6 WHERE id = ?1";
-	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
-	if (!s)
-		return EX_SOFTWARE;
-	crm_bind_int(s, 1, q->id);
-	crm_bind_int(s, 2, net);
-	crm_bind_int(s, 3, tax);
-	crm_bind_int(s, 4, total);
-	crm_bind_text(s, 5, approval);
-	crm_bind_str(s, 6, ctx->now_iso);
-	int rc = crm_step(s);
-	crm_stmt_reset(s);
-	if (rc != CRM_DONE)
-		return crm_db_fail(ctx->db, "cannot update quote totals");
-	const int64_t was[] = {q->net, q->tax, q->total}, now[] = {net, tax, total};
-	static const char *const names[] = {"net", "tax", "total"};
-	int st = 0;
-	for (int i = 0; i < 3 && !st; i++) {
-		char a[CRM_MONEY_LEN], b[CRM_MONEY_LEN];
-		if (was[i] == now[i])
-			continue;
-		crm_money_format(was[i], a);
-		crm_money_format(now[i], b);
-		st = crm_audit_write(ctx->db, "quote", q->id, "lines", names[i], a, b);
-	}
-	if (!st && (q->approval ? !approval || strcmp(q->approval, approval) : approval != NULL))
-		st = crm_audit_write(ctx->db, "quote", q->id, "lines", "approval", q->approval, approval);
-	q->net = net;
-	q->tax = tax;
-	q->total = total;
-	return st;
-}
-
-int crm_quote_store_lines(struct crm_ctx *ctx, struct crm_quote *q, struct crm_line *l, size_t n)
-{
-	int64_t net, tax, total;
-	const char *approval = NULL;
-	int st;
-	for (size_t i = 0; i < n; i++)
-		if (l[i].discount > crm_product_ceiling(ctx, l[i].product_id))
-			approval = "pending";
-	if (crm_lines_sum(l, n, &net, &tax, &total)) {
-		crm_warn("quote %lld: its total is out of range", (long long)q->id);
-		return EX_DATAERR;
-	}
-	if ((st = crm_lines_delete(ctx->db, "quote", q->id)) ||
-	    (st = crm_lines_insert(ctx->db, "quote", q->id, l, n)))
-		return st;
-	return update_totals(ctx, q, net, tax, total, approval);
-}
-
 /* Load draft id for a change of its lines, and its lines. */
 static int open_draft(struct crm_ctx *ctx, int64_t id, struct crm_quote *q, struct crm_line **l,
 		      size_t *n)
