@@ -484,6 +484,10 @@ static const char *const migrations[] = {
 	"  owner_id INTEGER REFERENCES users(id),"
 	"  first_response_at TEXT,"			/* the first reply to the customer */
 	"  resolved_at TEXT, closed_at TEXT,"
+	/* the SLA clocks (business time from the config's calendar, pending
+	 * time left out): when the first response and the resolution are due,
+	 * and when the ticket first breached one of them */
+	"  first_response_due TEXT, resolve_due TEXT, breached_at TEXT,"
 	"  tags TEXT, custom TEXT,"
 	"  created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
 	"  forgotten_at TEXT"
