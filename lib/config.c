@@ -611,7 +611,7 @@ static void load_root(struct crm_yaml *L, yaml_node_t *root)
 		"currency", "timezone", "pipeline", "pipelines", "loss_reasons", "sources", "heat",
 		"interaction_kinds", "custom_fields", "import", "assignment", "followup", "pool",
 		"permissions", "scoring", "tax_rate", "approvers", "quotes", "contracts", "payments",
-		NULL
+		"service", NULL
 	};
 	if (root && crm_yaml_null(root))
 		root = NULL;
@@ -633,6 +633,7 @@ static void load_root(struct crm_yaml *L, yaml_node_t *root)
 	load_permissions(L, root);
 	load_scoring(L, root);
 	crm_config_load_sales(L, root);
+	crm_config_load_service(L, crm_yaml_get(L, root, "service"));
 }
 
 /* ---- reading the file ---- */

@@ -145,6 +145,68 @@ struct crm_sales {
 	int overdue_escalate_after;	/* days past due before the manager is; default 15 */
 };
 
+/* Service (crm.yaml(5) "Service"): the business-hours calendar SLA clocks
+ * run on (calendar.h does the arithmetic), the SLA per priority, the
+ * queue, the survey link and ticket assignment.  Durations are seconds of
+ * business time. */
+
+/* Ticket priorities, in order; the index is enum crm_priority. */
+enum crm_priority { CRM_PRIO_LOW, CRM_PRIO_NORMAL, CRM_PRIO_HIGH, CRM_PRIO_URGENT, CRM_NPRIO };
+extern const char *const crm_priorities[];	/* "low" ... "urgent", NULL */
+
+/* A working interval of a working day, in seconds after local midnight. */
+struct crm_cal_hours {
+	int start, end;		/* 0 <= start < end <= 86400 ("24:00") */
+};
+
+/* Inclusive range of dates, as days since 1970-01-01 (a civil count, no
+ * zone: 2026-10-01 is day 20727). */
+struct crm_cal_dates {
+	int64_t first, last;
+};
+
+struct crm_calendar {
+	char *timezone;		/* IANA name; NULL = the process's zone (TZ / system) */
+	unsigned days;		/* working weekdays: bit 0 Sunday .. bit 6 Saturday; default mon..fri */
+	struct crm_cal_hours *hours;	/* in order, not overlapping; default 09:00-18:00 */
+	size_t nhours;
+	struct crm_cal_dates *holidays;	/* no work on these dates */
+	size_t nholidays;
+	struct crm_cal_dates *workdays;	/* work on these dates (make-up days); wins over holidays */
+	size_t nworkdays;
+};
+
+struct crm_sla {
+	int64_t first_response;	/* business seconds; 0 = no SLA for this clock */
+	int64_t resolve;
+};
+
+enum crm_queue { CRM_QUEUE_OWN, CRM_QUEUE_TEAM };
+
+/* An assignment rule for tickets, the shape of struct crm_rule: the first
+ * rule whose match all hold assigns to a login (to), round-robin or least
+ * loaded in a team, or to the owner of the ticket's account. */
+struct crm_ticket_rule {
+	char *name;		/* "rule 2" when the config names none */
+	struct crm_match *match;	/* fields category, priority, channel; none = every ticket */
+	size_t nmatch;
+	char *to;		/* exactly one of to, team and account_owner */
+	char *team;
+	bool account_owner;
+	enum crm_assign_method method;	/* for team */
+	int line;
+};
+
+struct crm_service {
+	struct crm_calendar calendar;
+	struct crm_sla sla[CRM_NPRIO];	/* by enum crm_priority */
+	int64_t warn_before;		/* business seconds; default 3600 */
+	enum crm_queue queue;		/* default own */
+	char *survey_url;		/* with {code} and {ticket}; NULL = no survey link */
+	struct crm_ticket_rule *assign;
+	size_t nassign;
+};
+
 /* The built-in lead fields, NULL-terminated: what rules, scoring and
  * import aliases may name besides lead custom fields. */
 extern const char *const crm_lead_fields[];
@@ -196,6 +258,7 @@ struct crm_config {
 		size_t nkinds;
 	} scoring;
 	struct crm_sales sales;
+	struct crm_service service;
 };
 
 /* Load path, or the built-in defaults when path is NULL.  explicit_path
@@ -229,6 +292,9 @@ const struct crm_approver_group *crm_config_approver_group(const struct crm_conf
 const struct crm_approval_rule *crm_config_approval_rule(const struct crm_config *c,
 		int64_t amount);
 const struct crm_plan *crm_config_plan(const struct crm_config *c, const char *name);
+
+/* The index of a priority name, or -1. */
+int crm_priority_index(const char *name);
 
 /* Validate a custom field value; 0 or -1 with a reason in *why.  Money
  * follows crm_money_amount(), the rule of every amount. */

@@ -392,6 +392,7 @@ void crm_config_free(struct crm_config *c)
 	free(c->default_rule);
 	free(c->followup.first_contact_title);
 	crm_config_free_sales(&c->sales);
+	crm_config_free_service(&c->service);
 	for (size_t i = 0; i < c->scoring.nrules; i++) {
 		free(c->scoring.rules[i].field);
 		free(c->scoring.rules[i].value);

@@ -1,5 +1,5 @@
-/* config_yaml.h: private to config.c, config_yaml.c, config_sales.c and
- * config_lookup.c.
+/* config_yaml.h: private to config.c, config_yaml.c, config_sales.c,
+ * config_service.c and config_lookup.c.
  * Walking a libyaml document with the error collection that gives every
  * config problem its file:line:column, and the entity tables the loader
  * checks custom field names against.  Other modules use config.h. */
@@ -83,6 +83,10 @@ int crm_config_index_of(const char *const *list, const char *s);
 /* config_sales.c: tax_rate, approvers, quotes, contracts, payments. */
 void crm_config_load_sales(struct crm_yaml *L, yaml_node_t *root);
 void crm_config_free_sales(struct crm_sales *s);
+
+/* config_service.c: the calendar, SLAs, queue, survey and ticket rules. */
+void crm_config_load_service(struct crm_yaml *L, yaml_node_t *root);
+void crm_config_free_service(struct crm_service *s);
 
 /* From config_lookup.c's entity table. */
 bool crm_config_entity_has_custom(const char *entity);
