@@ -12,7 +12,7 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 
 CC       ?= cc
 B        ?= build
-PKGS      = sqlite3 yaml-0.1 nettle pangocairo fontconfig
+PKGS      = sqlite3 yaml-0.1 nettle pangocairo fontconfig gmime-3.0
 CFLAGS   ?= -O2 -g
 # string literals are const in the code (tests may build argv from them)
 CODE_WARN = $(WARN) -Wwrite-strings
@@ -39,7 +39,7 @@ MANS     = $(MAN1) $(MAN5) $(MAN7)
 
 DEB_PKGS = libsqlite3-dev libyaml-dev libcsv-dev nettle-dev pkg-config libcmocka-dev \
            bats bats-assert bats-support parallel mandoc sqlite3 gnuplot-nox fonts-noto-cjk \
-           python3 libcairo2-dev libpango1.0-dev poppler-utils
+           python3 libcairo2-dev libpango1.0-dev poppler-utils libgmime-3.0-dev
 # only for make fuzz and make valgrind
 DEV_PKGS = clang libclang-rt-14-dev valgrind
 
@@ -53,6 +53,8 @@ $(B)/lib/%.o: lib/%.c $(wildcard lib/*.h)
 
 # the one module that lays out PDF (quote_render.c) includes cairo and pango
 $(B)/lib/quote_render.o: CPPFLAGS += $(shell pkg-config --cflags pangocairo fontconfig 2>/dev/null)
+# and the one that parses e-mail (mail.c) GMime and GLib
+$(B)/lib/mail.o: CPPFLAGS += $(shell pkg-config --cflags gmime-3.0 2>/dev/null)
 
 $(B)/cmd/%.o: cmd/%.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)
