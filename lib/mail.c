@@ -33,9 +33,9 @@ static int refuse(struct parse *p, const char *fmt, ...) __attribute__((format(p
 
 static int refuse(struct parse *p, const char *fmt, ...)
 {
-	va_list ap;
-
 	if (!p->failed && p->why && p->whylen) {
+		va_list ap;
+
 		va_start(ap, fmt);
 		vsnprintf(p->why, p->whylen, fmt, ap);
 		va_end(ap);
@@ -158,15 +158,48 @@ static char *to_utf8(const char *name, const char *s, size_t n, size_t *outlen)
 static char *guess_utf8(const char *s, size_t n, size_t *outlen)
 {
 	static const char *const guesses[] = { "UTF-8", "GB2312", "BIG5-HKSCS", "GB18030" };
-	char *out;
+	for (size_t i = 0; i < sizeof guesses / sizeof *guesses; i++) {
+		char *out = to_utf8(guesses[i], s, n, outlen);
 
-	for (size_t i = 0; i < sizeof guesses / sizeof *guesses; i++)
-		if ((out = to_utf8(guesses[i], s, n, outlen)))
+		if (out)
 			return out;
+	}
 	return NULL;
 }
 
 /* ---- headers ---- */
+
+/* Does the payload at s (up to "?=") of an encoded word in charset name
+ * (enc b or q) decode to a NUL character: a 00 byte, or a 00 00 unit in
+ * UTF-16? */
+static bool word_has_nul(const char *name, char enc, const char *s)
+{
+	const char *end = strstr(s, "?=");
+	size_t n = 0;
+	guchar *bytes;
+	bool wide = !strncmp(name, "UTF-16", 6) || !strncmp(name, "UCS-2", 5), nul = false;
+
+	if (!end)
+		return false;
+	if (enc == 'b' || enc == 'B') {
+		char *b64 = g_strndup(s, (gsize)(end - s));
+
+		bytes = g_base64_decode(b64, &n);
+		g_free(b64);
+	} else {
+		bytes = g_malloc((gsize)(end - s) + 1);
+		for (const char *c = s; c < end; c++)
+			if (*c == '=' && c + 2 < end && g_ascii_isxdigit(c[1]) && g_ascii_isxdigit(c[2])) {
+				bytes[n++] = (guchar)(g_ascii_xdigit_value(c[1]) * 16 + g_ascii_xdigit_value(c[2]));
+				c += 2;
+			} else
+				bytes[n++] = *c == '_' ? ' ' : (guchar)*c;
+	}
+	for (size_t i = 0; i < n && !nul; i += wide ? 2 : 1)
+		nul = wide ? i + 1 < n && !bytes[i] && !bytes[i + 1] : !bytes[i];
+	g_free(bytes);
+	return nul;
+}
 
 /* The raw value of header name as UTF-8 text still holding its encoded
  * words, unfolded, or NULL (absent, or refused: p->failed). */
@@ -187,7 +220,8 @@ static char *header_raw(struct parse *p, GMimeObject *o, const char *name)
 		return NULL;
 	}
 	/* GMime puts '?' for what an encoded word in an unknown charset
-	 * holds: look at the labels of =?charset[*lang]?b|q?...?= first */
+	 * holds, and ends the text at a NUL character in one: look at the
+	 * labels and payloads of =?charset[*lang]?b|q?...?= first */
 	for (q = text; (q = strstr(q, "=?")); q += 2) {
 		const char *e = q + 2;
 		size_t l = strcspn(e, "?* \t\r\n\""), k = l + strcspn(e + l, "? \t\r\n");
@@ -200,6 +234,11 @@ static char *header_raw(struct parse *p, GMimeObject *o, const char *name)
 		label[l] = '\0';
 		if (!iconv_name(label)) {
 			refuse(p, "%s header: unknown charset '%s' in an encoded word", name, label);
+			free(text);
+			return NULL;
+		}
+		if (word_has_nul(iconv_name(label), e[k + 1], e + k + 3)) {
+			refuse(p, "%s header: an encoded word holds a NUL character", name);
 			free(text);
 			return NULL;
 		}
@@ -371,7 +410,7 @@ static char *part_bytes(struct parse *p, GMimeObject *o, size_t *n)
 {
 	GMimeStream *mem = g_mime_stream_mem_new();
 	GByteArray *ba;
-	char *out, w[96];
+	char *out;
 	const char *cte = g_mime_object_get_header(o, "Content-Transfer-Encoding");
 	bool unknown = false;
 
@@ -395,7 +434,7 @@ static char *part_bytes(struct parse *p, GMimeObject *o, size_t *n)
 	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 	*n = ba->len;
 	if (unknown && !is_ascii((const char *)ba->data, ba->len)) {
-		char *c = g_strstrip(g_strdup(cte));
+		char *c = g_strstrip(g_strdup(cte)), w[96];
 
 		where(p, o, w, sizeof w);
 		refuse(p, "%s: unknown Content-Transfer-Encoding '%s' and the content is not ASCII", w, c);
@@ -432,14 +471,14 @@ static void add_entity(struct crm_buf *b, const char *name, size_t n)
 		{ "hellip", "\xE2\x80\xA6" }, { "copy", "\xC2\xA9" }, { "ldquo", "\xE2\x80\x9C" },
 		{ "rdquo", "\xE2\x80\x9D" }, { "lsquo", "\xE2\x80\x98" }, { "rsquo", "\xE2\x80\x99" },
 	};
-	char u[4];
-
 	if (n > 1 && name[0] == '#') {
 		char *end;
 		unsigned long cp = name[1] == 'x' || name[1] == 'X' ? strtoul(name + 2, &end, 16)
 								     : strtoul(name + 1, &end, 10);
 
 		if (end == name + n && cp && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF)) {
+			char u[4];
+
 			crm_buf_addn(b, u, crm_utf8_encode((uint32_t)cp, u));
 			return;
 		}
@@ -641,7 +680,7 @@ static int collect_attachments(struct parse *p)
 		struct crm_mail_part *a;
 		const char *fn = GMIME_IS_PART(o) ? g_mime_part_get_filename(GMIME_PART(o)) : NULL;
 		gchar *type;
-		char *bytes, w[96];
+		char *bytes;
 		size_t n;
 
 		if (!is_attachment(o))
@@ -650,6 +689,8 @@ static int collect_attachments(struct parse *p)
 			return EX_DATAERR;
 		free(bytes);
 		if (fn && !crm_utf8_valid(fn, strlen(fn), NULL)) {
+			char w[96];
+
 			where(p, o, w, sizeof w);
 			return refuse(p, "%s: the file name is not valid UTF-8 once decoded", w);
 		}

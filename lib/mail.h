@@ -13,7 +13,8 @@
  * also valid GB18030, so GB18030, the widest, comes last).  NUL characters
  * are dropped from the text.  A part whose Content-Transfer-Encoding is
  * unknown is read as 7bit when its bytes are ASCII, else refused.
- * An encoded word in an unknown charset refuses the header it is in.
+ * An encoded word in an unknown charset, or holding a NUL character,
+ * refuses the message (GMime would put '?' for it, or cut the text there).
  *
  * Not thread-safe on the first call (it initialises GMime). */
 #ifndef CRM_MAIL_H

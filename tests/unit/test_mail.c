@@ -209,6 +209,14 @@ static void test_utf16(void **state)
 			       "Content-Transfer-Encoding: base64\n\nTi1lhwAgAG8Aaw==\n", &m), 0);
 	assert_string_equal(m.body, "中文 ok");
 	crm_mail_free(&m);
+	/* a NUL in an encoded word would cut the subject there: refused */
+	refused("From: a@x.org\nSubject: =?unicodebig?B?AGEAAABi?=\n\nb\n",
+		"Subject header: an encoded word holds a NUL character");
+	refused("From: a@x.org\nSubject: =?utf-8?Q?a=00b?=\n\nb\n", "a NUL character");
+	/* 00 bytes that are halves of UTF-16 characters are no NUL */
+	assert_int_equal(parse("From: a@x.org\nSubject: =?utf-16be?Q?=00v?= =?utf-16be?Q?=00=2E?=\n\nb\n", &m), 0);
+	assert_string_equal(m.subject, "v.");
+	crm_mail_free(&m);
 	/* a NUL character in the text is dropped: "a\0b" in UTF-16BE */
 	assert_int_equal(parse("From: a@x.org\nSubject: u\n"
 			       "Content-Type: text/plain; charset=utf-16be\n"
@@ -279,14 +287,15 @@ static char shared[PATH_MAX];
 static bool find_shared(void)
 {
 	const char *env = getenv("CRM_SHARED");
-	char exe[PATH_MAX];
 	struct stat st;
-	ssize_t n;
 
 	if (env && *env)
 		snprintf(shared, sizeof shared, "%s/data/mail-zh", env);
 	else {
-		if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) <= 0)
+		char exe[PATH_MAX];
+		ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+		if (n <= 0)
 			return false;
 		exe[n] = '\0';
 		snprintf(shared, sizeof shared, "%s/../shared/data/mail-zh", dirname(dirname(dirname(exe))));
