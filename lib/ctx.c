@@ -203,6 +203,8 @@ void crm_ctx_bind_actor(struct crm_ctx *ctx, struct crm_stmt *st)
 		crm_bind_int(st, i, (int)ctx->actor.role);
 	if ((i = crm_param_index(st, ":actor_team")))
 		crm_bind_int(st, i, ctx->actor.team_id);
+	if ((i = crm_param_index(st, ":queue_team")))	/* tickets: service.queue */
+		crm_bind_int(st, i, ctx->cfg && ctx->cfg->service.queue == CRM_QUEUE_TEAM);
 }
 
 /* Is owner_id the actor, or in the actor's team / reporting to them? */

@@ -30,6 +30,13 @@ const char *crm_source_id(const struct crm_config *cfg, const char *s)
 	return cfg->nsources ? NULL : s;
 }
 
+const char *crm_kind_visible(const struct crm_kind *k)
+{
+	if (k->visible)
+		return k->visible;
+	return k->pool ? CRM_SQL_VISIBLE_LEAD("t.owner_id") : CRM_SQL_VISIBLE_OWNED("t.owner_id");
+}
+
 int crm_kind_field(const struct crm_kind *k, const char *name)
 {
 	for (int i = 0; i < k->nfields; i++)
@@ -806,8 +813,7 @@ static void select_sql(struct kind_sql *r)
 		crm_buf_add(&q, ", ");
 	}
 	crm_buf_add(&q, "t.owner_id, t.custom, ");
-	crm_buf_add(&q, r->k->pool ? CRM_SQL_VISIBLE_LEAD("t.owner_id")
-		    : CRM_SQL_VISIBLE_OWNED("t.owner_id"));
+	crm_buf_add(&q, crm_kind_visible(r->k));
 	crm_buf_add(&q, " FROM ");
 	crm_buf_add(&q, r->k->table);
 	crm_buf_add(&q, " t WHERE t.id = :id");

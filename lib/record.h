@@ -231,7 +231,19 @@ struct crm_kind {
 	 * account's nor a contact's (products: the sku).  Its records are
 	 * visible to whoever may import them. */
 	int64_t (*import_dup)(struct crm_rec *r, const char **key);
+	/* NULL, or more text fields list filters by, equal to the value given
+	 * (crm_rec_filter eq[i] for filters[i]); at most CRM_REC_FILTERS. */
+	const char *const *filters;
+	/* NULL (name and e-mail folded, phone exact), or the columns over t
+	 * that --search looks in, folded, NULL-ended. */
+	const char *const *searched;
+	/* NULL, or who sees a record, over t (default CRM_SQL_VISIBLE_OWNED,
+	 * or CRM_SQL_VISIBLE_LEAD for a pool): with the actor's parameters. */
+	const char *visible;
 };
+/* The kind's visibility SQL over t. */
+const char *crm_kind_visible(const struct crm_kind *k);
+#define CRM_REC_FILTERS 4
 
 /* The source s names (CRM_FK_SOURCE): s itself when it is an id or the
  * config lists none, the id of the source it is the display name of, or
@@ -351,6 +363,7 @@ int crm_rec_tag(struct crm_ctx *ctx, const struct crm_kind *k, int64_t id, char 
 struct crm_rec_filter {
 	const char *owner, *tag, *search, *since, *until;
 	const char *industry, *region, *source;	/* accounts */
+	const char *eq[CRM_REC_FILTERS];	/* the kind's filters, in order */
 	int64_t account;			/* contacts of one account; parent for accounts */
 	bool unowned;
 	int64_t id;				/* 0 = any */

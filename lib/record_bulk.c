@@ -107,8 +107,7 @@ int crm_rec_update_tsv(struct crm_ctx *ctx, const struct crm_kind *k, FILE *in,
 	}
 	char *from = crm_xasprintf("FROM %s t LEFT JOIN users u ON u.id = t.owner_id"
 				   " WHERE t.id = :id AND %s", k->table,
-				   k->pool ? CRM_SQL_VISIBLE_LEAD("t.owner_id")
-				   : CRM_SQL_VISIBLE_OWNED("t.owner_id"));
+				   crm_kind_visible(k));
 	st = crm_batch_ro_new(ctx, b.t, ro, from, &b.ro);
 	free(from);
 	free(ro);

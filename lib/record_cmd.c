@@ -96,12 +96,15 @@ static const char *opt_name(const struct crm_rec_tool *t, int code)
 
 static bool is_field(int code) { return code >= CRM_RT_FIELD && code < CRM_RT_SET; }
 
-/* The fields list filters by. */
-static bool filter_field(const char *name)
+/* The fields list filters by: these, and the kind's own filters. */
+static bool filter_field(const struct crm_kind *k, const char *name)
 {
 	static const char *const names[] = {"owner", "account", "parent", "industry", "region", "source"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(names[i], name) == 0)
+			return true;
+	for (int i = 0; k->filters && k->filters[i]; i++)
+		if (strcmp(k->filters[i], name) == 0)
 			return true;
 	return false;
 }
@@ -113,7 +116,7 @@ static bool takes(const struct crm_rec_tool *t, enum sub s, int code)
 	case S_UPDATE:
 		return is_field(code) || code == CRM_RT_SET;
 	case S_LIST:
-		return (is_field(code) && filter_field(opt_name(t, code))) ||
+		return (is_field(code) && filter_field(t->kind, opt_name(t, code))) ||
 		       (code >= CRM_RT_UNOWNED && code <= CRM_RT_LIMIT);
 	case S_IMPORT:
 		return code >= CRM_RT_CSV && code <= CRM_RT_REJECT;
@@ -241,6 +244,8 @@ int crm_rt_list(const struct crm_rec_tool *t, struct crm_opts *o, int argc, char
 	f.industry = field_arg(t, &a, "industry");
 	f.region = field_arg(t, &a, "region");
 	f.source = field_arg(t, &a, "source");
+	for (int i = 0; t->kind->filters && t->kind->filters[i] && i < CRM_REC_FILTERS; i++)
+		f.eq[i] = field_arg(t, &a, t->kind->filters[i]);
 	if ((st = id_arg("account", field_arg(t, &a, "account"), &f.account)) ||
 	    (st = id_arg("account", field_arg(t, &a, "parent"), &f.account)))
 		return st;

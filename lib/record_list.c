@@ -147,11 +147,22 @@ static int add_filters(struct crm_ctx *ctx, const struct crm_kind *k,
 		crm_buf_add(q, " AND t.region = :region");
 	if (f->source)
 		crm_buf_add(q, " AND t.source = :source");
+	for (int i = 0; k->filters && k->filters[i] && i < CRM_REC_FILTERS; i++) {
+		if (!f->eq[i])
+			continue;
+		char name[16];
+		snprintf(name, sizeof name, ":eq%d", i);
+		crm_buf_add(q, " AND t.");
+		crm_buf_add(q, k->fields[crm_kind_field(k, k->filters[i])].column);
+		crm_buf_add(q, " = ");
+		crm_buf_add(q, name);
+	}
 	static const char *const searched[] = {"t.name", "t.email", NULL};
 	if (f->tag)
 		crm_sql_tag_filter(ctx, q);
 	if (f->search)
-		crm_sql_search_filter(ctx, q, searched, "t.phone");
+		crm_sql_search_filter(ctx, q, k->searched ? k->searched : searched,
+				      k->searched ? NULL : "t.phone");
 	if (f->since) {
 		int st = crm_opt_time("--since", f->since, ctx->now, &t);
 		if (st)
@@ -184,6 +195,11 @@ static void bind_filters(struct crm_ctx *ctx, struct crm_stmt *st, const struct 
 	crm_bind_named_text(st, ":industry", f->industry);
 	crm_bind_named_text(st, ":region", f->region);
 	crm_bind_named_text(st, ":source", f->source);
+	for (int k = 0; k < CRM_REC_FILTERS; k++) {
+		char name[16];
+		snprintf(name, sizeof name, ":eq%d", k);
+		crm_bind_named_text(st, name, f->eq[k]);
+	}
 	crm_bind_named_text(st, ":tag", f->tag);
 	crm_bind_named_text(st, ":search", f->search);
 	crm_bind_named_text(st, ":since", since);
@@ -204,8 +220,8 @@ static void from_where(struct crm_buf *q, const struct crm_kind *k)
 {
 	crm_buf_add(q, " FROM ");
 	crm_buf_add(q, k->table);
-	crm_buf_add(q, " t LEFT JOIN users u ON u.id = t.owner_id WHERE "
-		    CRM_SQL_VISIBLE_OWNED("t.owner_id"));
+	crm_buf_add(q, " t LEFT JOIN users u ON u.id = t.owner_id WHERE ");
+	crm_buf_add(q, crm_kind_visible(k));
 }
 
 int crm_rec_list(struct crm_ctx *ctx, const struct crm_kind *k, const struct crm_rec_filter *f,
@@ -345,7 +361,9 @@ int crm_rec_profile(struct crm_ctx *ctx, const struct crm_kind *k, int64_t id, b
 		crm_buf_add(&q, k->cols[i].expr);
 		crm_buf_add(&q, ", ");
 	}
-	crm_buf_add(&q, "t.custom, " CRM_SQL_AS_INT(CRM_SQL_VISIBLE_OWNED("t.owner_id")));
+	crm_buf_add(&q, "t.custom, CASE WHEN ");
+	crm_buf_add(&q, crm_kind_visible(k));
+	crm_buf_add(&q, " THEN 1 ELSE 0 END");
 	crm_buf_add(&q, " FROM ");
 	crm_buf_add(&q, k->table);
 	crm_buf_add(&q, " t LEFT JOIN users u ON u.id = t.owner_id WHERE t.id = :id");

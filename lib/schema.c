@@ -465,7 +465,7 @@ static const char *const migrations[] = {
 	"CREATE INDEX interactions_message ON interactions(message_id) WHERE message_id IS NOT NULL;"
 	"CREATE TABLE tickets ("
 	"  id INTEGER PRIMARY KEY,"
-	"  number TEXT NOT NULL UNIQUE,"		/* T-000001 */
+	"  number TEXT UNIQUE,"			/* T-000001, from the id once inserted */
 	"  subject TEXT NOT NULL,"
 	"  body TEXT,"
 	"  channel TEXT NOT NULL DEFAULT 'email' CHECK (channel IN"
@@ -488,6 +488,7 @@ static const char *const migrations[] = {
 	 * time left out): when the first response and the resolution are due,
 	 * and when the ticket first breached one of them */
 	"  first_response_due TEXT, resolve_due TEXT, breached_at TEXT,"
+	"  sla_warn_at TEXT,"			/* when the next due time is service.warn_before away */
 	"  tags TEXT, custom TEXT,"
 	"  created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
 	"  forgotten_at TEXT"

@@ -1,6 +1,9 @@
 /* text.c: see text.h */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include "err.h"
 #include "text.h"
@@ -175,4 +178,39 @@ void crm_json_end(struct crm_buf *b)
 		crm_buf_add(b, "}");
 	else
 		crm_buf_add(b, "");
+}
+
+int crm_read_all(const char *path, size_t max, char **buf, size_t *len)
+{
+	bool is_stdin = !strcmp(path, "-");
+	FILE *f = is_stdin ? stdin : fopen(path, "rb");
+	if (!f) {
+		crm_warn("cannot open %s: %s", path, strerror(errno));
+		return EX_NOINPUT;
+	}
+	struct crm_buf b = {0};
+	char chunk[65536];
+	size_t n;
+	int st = 0;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (b.len + n > max) {
+			crm_warn("%s: longer than %zu bytes", is_stdin ? "standard input" : path, max);
+			st = EX_DATAERR;
+			break;
+		}
+		crm_buf_addn(&b, chunk, n);
+	}
+	if (!st && ferror(f)) {
+		crm_warn("cannot read %s: %s", is_stdin ? "standard input" : path, strerror(errno));
+		st = EX_IOERR;
+	}
+	if (!is_stdin)
+		fclose(f);
+	*len = b.len;
+	*buf = crm_buf_take(&b);
+	if (st) {
+		free(*buf);
+		*buf = NULL;
+	}
+	return st;
 }

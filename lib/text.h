@@ -28,6 +28,11 @@ void crm_buf_addc(struct crm_buf *b, char c);
 /* The buffer's text (malloc'd, "" when nothing was added); b is left
  * empty. */
 char *crm_buf_take(struct crm_buf *b);
+
+/* All of path ("-" = stdin), at most max bytes, NUL-terminated (*len
+ * without it): 0, or after reporting 66 (cannot open), 65 (longer than
+ * max) or 74 (read error). */
+int crm_read_all(const char *path, size_t max, char **buf, size_t *len);
 /* Add "key":"value" to a JSON object being built in b (b->len 0 starts
  * it); crm_json_end closes it, leaving "" when nothing was added. */
 void crm_json_member(struct crm_buf *b, const char *key, const char *value);
