@@ -125,14 +125,13 @@ static int cmd_deactivate(struct crm_opts *o, int argc, char **argv)
 {
 	struct crm_args a;
 	struct crm_ctx ctx;
-	struct crm_rec *r;
 	int64_t id;
 	int st;
 	if ((st = crm_args_parse(o, &argc, &argv, short_opts, long_opts, (const int[]){0}, &a)) ||
 	    (st = crm_operands(argc, 1, 1, "product (sku or id)")) || (st = crm_ctx_open(&ctx, o)))
 		return st;
 	if (!(st = product_arg(&ctx, argv[0], &id))) {
-		r = crm_rec_new(&ctx, &crm_product_kind);
+		struct crm_rec *r = crm_rec_new(&ctx, &crm_product_kind);
 		if (!(st = crm_rec_set(r, "active", "0")))
 			st = crm_product_update(&ctx, id, r, stdout);
 		crm_rec_free(r);

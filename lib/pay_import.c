@@ -117,8 +117,9 @@ static int row_apply(struct imp *im, int type, char why[PAY_WHY])
 static int run(struct imp *im, struct crm_rejects *rj)
 {
 	char why[PAY_WHY];
-	int rc, st = 0;
+	int rc;
 	while ((rc = crm_rows_next(im->rows)) != 0) {
+		int st;
 		if (rc < 0) {
 			if ((st = -rc) != EX_DATAERR)
 				return st;

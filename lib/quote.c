@@ -305,8 +305,9 @@ int crm_quote_list(struct crm_ctx *ctx, const struct crm_quote_filter *f, FILE *
 		"draft", "sent", "accepted", "rejected", "expired", "superseded", NULL
 	};
 	int64_t owner = 0;
-	int st, i = 0;
+	int st;
 	if (f->status) {
+		int i = 0;
 		while (statuses[i] && strcmp(statuses[i], f->status))
 			i++;
 		if (!statuses[i]) {
@@ -500,7 +501,6 @@ int crm_quote_decide(struct crm_ctx *ctx, int64_t id, enum crm_quote_act act, co
 		     FILE *out)
 {
 	struct crm_quote q;
-	char day[CRM_DATE_LEN];
 	int st;
 	if ((st = crm_db_begin(ctx->db)))
 		return st;
@@ -521,7 +521,8 @@ int crm_quote_decide(struct crm_ctx *ctx, int64_t id, enum crm_quote_act act, co
 			st = supersede_others(ctx, &q);
 		}
 		break;
-	case CRM_QUOTE_ACCEPT:
+	case CRM_QUOTE_ACCEPT: {
+		char day[CRM_DATE_LEN];
 		if (strcmp(q.status, "sent"))
 			st = refuse_state(&q, "accepted", "sent");
 		else if (q.valid_until && strcmp(q.valid_until, today(ctx, day)) < 0) {
@@ -531,6 +532,7 @@ int crm_quote_decide(struct crm_ctx *ctx, int64_t id, enum crm_quote_act act, co
 			   !(st = supersede_others(ctx, &q)))
 			st = set_deal_amount(ctx, &q);
 		break;
+	}
 	case CRM_QUOTE_REJECT:
 		st = strcmp(q.status, "sent") ? refuse_state(&q, "rejected", "sent")
 		     : set_status(ctx, &q, "rejected", "reject", reason);
