@@ -31,6 +31,12 @@
 #define PAY_OPEN "i.paid < i.amount AND c.status IN ('approved', 'signed', 'active', 'completed')"
 #define PAY_TITLE "'instalment ' || CAST(i.seq AS TEXT) || ' due ' || i.due_on"
 
+/* ---- tickets: the clock that runs, the first response's until it is given ---- */
+#define SLA_FIRST "(t.first_response_at IS NULL AND t.first_response_due IS NOT NULL)"
+#define SLA_NEXT "(CASE WHEN " SLA_FIRST " THEN t.first_response_due ELSE t.resolve_due END)"
+#define SLA_TITLE "CASE WHEN " SLA_FIRST " THEN 'first response' ELSE 'resolution' END" \
+	" || ' due ' || " SLA_NEXT " || ': ' || t.subject"
+
 /* Columns: the nine of the output less days, then since (the instant days
  * count from), and the key recorded by --mark: recipient id, type, id.
  * %1$s is the subject's name, %2$s when a lead was last touched. */
@@ -110,6 +116,32 @@ static const char remind_sql[] =
 	"   AND " CRM_SQL_VISIBLE("c.owner_id")
 	UNSENT("m.id", "'instalment'", "i.id", "payment_escalation")
 	/* ---- end of pay ---- */
+	/* ---- tickets (crm-ticket): an SLA due time that is near
+	 * (sla_warn_at passed) or missed reminds the owner; a missed one goes
+	 * to the owner's manager too; since is the warning or the due time ---- */
+	" UNION ALL"
+	" SELECT u.login, u.email, 'ticket', t.id, t.number, 'sla_approaching', 10,"
+	"   " SLA_TITLE ", t.sla_warn_at, u.id, 'ticket', t.id"
+	" FROM tickets t JOIN users u ON u.id = t.owner_id"
+	" WHERE t.status IN ('new', 'open') AND t.sla_warn_at <= :now AND " SLA_NEXT " > :now"
+	"   AND " CRM_SQL_VISIBLE("t.owner_id")
+	UNSENT("u.id", "'ticket'", "t.id", "sla_approaching")
+	" UNION ALL"
+	" SELECT u.login, u.email, 'ticket', t.id, t.number, 'sla_breached', 11,"
+	"   " SLA_TITLE ", " SLA_NEXT ", u.id, 'ticket', t.id"
+	" FROM tickets t JOIN users u ON u.id = t.owner_id"
+	" WHERE t.status IN ('new', 'open') AND " SLA_NEXT " <= :now"
+	"   AND " CRM_SQL_VISIBLE("t.owner_id")
+	UNSENT("u.id", "'ticket'", "t.id", "sla_breached")
+	" UNION ALL"
+	" SELECT m.login, m.email, 'ticket', t.id, t.number, 'sla_escalation', 12,"
+	"   " SLA_TITLE " || ' (' || o.login || ')', " SLA_NEXT ", m.id, 'ticket', t.id"
+	" FROM tickets t JOIN users o ON o.id = t.owner_id LEFT JOIN teams tm ON tm.id = o.team_id"
+	" JOIN users m ON m.id = coalesce(o.manager_id, tm.manager_id)"
+	" WHERE t.status IN ('new', 'open') AND " SLA_NEXT " <= :now AND m.id <> o.id"
+	"   AND " CRM_SQL_VISIBLE("t.owner_id")
+	UNSENT("m.id", "'ticket'", "t.id", "sla_escalation")
+	/* ---- end of tickets ---- */
 	" ORDER BY 1, 7, 3, 4, 12";
 
 enum { R_LOGIN, R_EMAIL, R_STYPE, R_SID, R_SNAME, R_REASON, R_RANK, R_TITLE, R_SINCE,
@@ -139,6 +171,8 @@ static void bind_date_before(struct crm_stmt *st, const char *name, crm_time now
 static const char *const reasons[] = {"overdue", "idle", "escalation", "reclaimed",
 	"approval", "rejected",			/* contracts */
 	"payment_overdue", "payment_escalation",	/* instalments */
+	"churn_risk",				/* accounts */
+	"sla_approaching", "sla_breached", "sla_escalation",	/* tickets */
 };
 
 static int mark(struct crm_ctx *ctx, const char *day, const struct sent *s)
@@ -207,7 +241,8 @@ static int list(struct crm_ctx *ctx, struct crm_stmt *st, struct crm_out *out,
 		s->id = crm_col_int(st, R_KID);
 		const char *kt = crm_col_text(st, R_KTYPE);
 		s->type = !strcmp(kt, "task") ? "task" : !strcmp(kt, "contract") ? "contract"
-			: !strcmp(kt, "instalment") ? "instalment" : "lead";
+			: !strcmp(kt, "instalment") ? "instalment" : !strcmp(kt, "ticket") ? "ticket"
+			: "lead";
 		s->reason = reasons[crm_col_int(st, R_RANK) - 1];
 	}
 	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot list reminders");
@@ -240,6 +275,7 @@ int crm_task_remind(struct crm_ctx *ctx, bool do_mark, bool unsent, FILE *fp)
 	crm_ctx_bind_actor(ctx, st);
 	crm_bind_named_text(st, ":today", today_iso);
 	crm_bind_named_text(st, ":day", day);
+	crm_bind_named_text(st, ":now", ctx->now_iso);
 	bind_days_before(st, ":idle_before", today, ctx->cfg->followup.remind_after);
 	bind_days_before(st, ":escalate_before", today, ctx->cfg->followup.escalate_after);
 	crm_bind_int(st, crm_param_index(st, ":unsent"), unsent);
