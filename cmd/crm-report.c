@@ -82,6 +82,8 @@ static int cmd_rfm(struct crm_opts *o, int c, char **v) { return run(o, c, v, cr
 static int cmd_ageing(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_ageing); }
 static int cmd_collections(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_collections); }
 static int cmd_bookings(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_bookings); }
+static int cmd_service(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_service); }
+static int cmd_backlog(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_backlog); }
 
 static int complete(struct crm_opts *o, int argc, char **argv)
 {
@@ -114,6 +116,12 @@ static const struct crm_subcmd cmds[] = {
 	{"bookings", cmd_bookings,
 	 .synopsis = "[--period week|month|quarter] [--since DATE]\n"
 		     "\t[--until DATE] [--owner LOGIN] [--team TEAM]"},
+	{"service", cmd_service,
+	 .synopsis = "[--by owner|team|category|account|priority|month|week|quarter]\n"
+		     "\t[--since DATE] [--until DATE] [--owner LOGIN] [--team TEAM]"},
+	{"backlog", cmd_backlog,
+	 .synopsis = "[--by owner|team|category|account|priority] [--owner LOGIN]\n"
+		     "\t[--team TEAM]"},
 	{.run = complete},
 };
 
@@ -140,10 +148,11 @@ static void usage(FILE *fp)
 	      "weighted forecast and its accuracy, KPIs per period, the leaderboard, loss\n"
 	      "reasons, activity per rep, days spent in each stage, and RFM segments;\n"
 	      "receivables: ageing of open instalments, the collections forecast, and\n"
-	      "bookings against collections.\n"
+	      "bookings against collections; service: tickets' response and resolution\n"
+	      "times, SLA attainment, CSAT and NPS, and the backlog of open tickets.\n"
 	      "\n"
 	      "Dimensions: owner team source campaign region industry month week quarter\n"
-	      "(and stage for forecast).  Metrics: won_amount won_count deals activities\n"
+	      "(and stage for forecast; category account priority for service, backlog).  Metrics: won_amount won_count deals activities\n"
 	      "win_rate collected outstanding.\n"
 	      "\n"
 	      "Options:\n"

@@ -12,11 +12,12 @@
 
 const char *const crm_report_dimensions[] = {
 	"owner", "team", "source", "campaign", "region", "industry", "month", "week",
-	"quarter", "stage", NULL
+	"quarter", "stage", "category", "account", "priority", NULL
 };
 static const enum crm_dim dim_values[] = {
 	CRM_DIM_OWNER, CRM_DIM_TEAM, CRM_DIM_SOURCE, CRM_DIM_CAMPAIGN, CRM_DIM_REGION,
 	CRM_DIM_INDUSTRY, CRM_DIM_MONTH, CRM_DIM_WEEK, CRM_DIM_QUARTER, CRM_DIM_STAGE,
+	CRM_DIM_CATEGORY, CRM_DIM_ACCOUNT, CRM_DIM_PRIORITY,
 };
 
 const char *const crm_report_metrics[] = {
@@ -31,12 +32,12 @@ const char *const crm_report_metrics[] = {
 
 const struct crm_rep_base crm_rep_leads = {
 	"l.owner_id", CRM_SQL_VISIBLE("l.owner_id"), "l.source", "l.campaign", "l.region",
-	"l.industry",
+	"l.industry", NULL, NULL, NULL,
 };
 
 const struct crm_rep_base crm_rep_deals = {
 	"d.owner_id", CRM_SQL_VISIBLE("d.owner_id"), "d.source", "d.campaign",
-	DEAL_FIELD("region"), DEAL_FIELD("industry"),
+	DEAL_FIELD("region"), DEAL_FIELD("industry"), NULL, NULL, NULL,
 };
 
 /* An interaction takes its fields from its subject: a lead, a deal, an
@@ -54,7 +55,7 @@ const struct crm_rep_base crm_rep_interactions = {
 	SUBJECT_FIELD("l.source", "d.source", "a.source"),
 	SUBJECT_FIELD("l.campaign", "d.campaign", "NULL"),
 	SUBJECT_FIELD("l.region", DEAL_FIELD("region"), "a.region"),
-	SUBJECT_FIELD("l.industry", DEAL_FIELD("industry"), "a.industry"),
+	SUBJECT_FIELD("l.industry", DEAL_FIELD("industry"), "a.industry"), NULL, NULL, NULL,
 };
 
 /* Calendar arithmetic on days since 1970-01-01 (proleptic Gregorian), for
@@ -387,6 +388,9 @@ void crm_rep_group(struct crm_rep *r, const struct crm_rep_base *b, const char *
 	case CRM_DIM_REGION: crm_rep_sql(r, b->region); break;
 	case CRM_DIM_INDUSTRY: crm_rep_sql(r, b->industry); break;
 	case CRM_DIM_STAGE: crm_rep_sql(r, "d.stage"); break;
+	case CRM_DIM_CATEGORY: crm_rep_sql(r, b->category); break;
+	case CRM_DIM_ACCOUNT: crm_rep_sql(r, b->account); break;
+	case CRM_DIM_PRIORITY: crm_rep_sql(r, b->priority); break;
 	default: crm_rep_period(r, r->dim, time, kind); break;
 	}
 }

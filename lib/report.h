@@ -41,6 +41,10 @@ int crm_report_lost(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *
 int crm_report_activity(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
 int crm_report_cycle(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
 int crm_report_rfm(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
+/* Tickets (report_service.c): service levels of the tickets opened in the
+ * window, and the backlog of open ones by age. */
+int crm_report_service(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
+int crm_report_backlog(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
 /* Receivables (receivable.c, crm-report(1) "RECEIVABLES"): ageing of the
  * open instalments now, --by account (default), owner or team; the
  * collections forecast and bookings against collections, --period week,

@@ -15,7 +15,7 @@
 enum crm_dim {
 	CRM_DIM_NONE, CRM_DIM_OWNER, CRM_DIM_TEAM, CRM_DIM_SOURCE, CRM_DIM_CAMPAIGN,
 	CRM_DIM_REGION, CRM_DIM_INDUSTRY, CRM_DIM_MONTH, CRM_DIM_WEEK, CRM_DIM_QUARTER,
-	CRM_DIM_STAGE,
+	CRM_DIM_STAGE, CRM_DIM_CATEGORY, CRM_DIM_ACCOUNT, CRM_DIM_PRIORITY,
 };
 #define CRM_DIM_BIT(d) (1u << (d))
 /* what every report can be grouped by */
@@ -35,6 +35,7 @@ static inline int crm_dim_is_period(enum crm_dim d)
  * interactions).  visible is CRM_SQL_VISIBLE over the owner column. */
 struct crm_rep_base {
 	const char *owner, *visible, *source, *campaign, *region, *industry;
+	const char *category, *account, *priority;	/* tickets */
 };
 extern const struct crm_rep_base crm_rep_leads, crm_rep_deals, crm_rep_interactions;
 /* payments (alias p) and instalments (alias i), through their contract

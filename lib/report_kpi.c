@@ -28,7 +28,7 @@ enum { LEADS, CONTACTED, MID_SUM, MID_N, OPENED, WON, AMOUNT, LOST, DAYS_SUM, DA
 #define PAY_BASE(x) { \
 	CONTRACT_OF(x, "c.owner_id"), CRM_SQL_VISIBLE(CONTRACT_OF(x, "c.owner_id")), \
 	CONTRACT_DEAL(x, "source"), CONTRACT_DEAL(x, "campaign"), CONTRACT_ACCOUNT(x, "region"), \
-	CONTRACT_ACCOUNT(x, "industry") }
+	CONTRACT_ACCOUNT(x, "industry"), NULL, NULL, NULL }
 const struct crm_rep_base crm_rep_payments = PAY_BASE("p"), crm_rep_instalments = PAY_BASE("i");
 
 static void kpi_sql(struct crm_rep *r)
