@@ -14,6 +14,7 @@
 #include "order.h"
 #include "pay.h"
 #include "quote.h"
+#include "ticket.h"
 
 struct column {
 	const char *name;
@@ -67,6 +68,11 @@ static int orders(struct crm_ctx *ctx, int64_t id, bool table, struct crm_out *o
 	return crm_order_account_section(ctx, id, o);
 }
 
+static int tickets(struct crm_ctx *ctx, int64_t id, bool table, struct crm_out *o)
+{
+	return crm_ticket_account_section(ctx, id, o);
+}
+
 static int payments(struct crm_ctx *ctx, int64_t id, bool table, struct crm_out *o)
 {
 	return crm_pay_account_section(ctx, id, o);
@@ -111,6 +117,7 @@ static const struct section sections[] = {
 	{"contracts", NULL, NULL, contracts},
 	{"orders", NULL, NULL, orders},
 	{"payments", NULL, NULL, payments},
+	{"tickets", NULL, NULL, tickets},
 	{"timeline", timeline_cols,
 	 ACCOUNT_SUBJECTS
 	 "SELECT i.id, i.at, i.kind, i.subject_type, i.subject_id,"

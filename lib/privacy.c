@@ -24,6 +24,7 @@
 #include "privacy.h"
 #include "privacy_int.h"
 #include "record.h"
+#include "ticket.h"
 
 /* What the person's values become inside a title or a note kept. */
 #define ERASED_MARK "***"
@@ -141,6 +142,16 @@ static const char *const around_sql[] = {
 	" SELECT 'deal', d.id, 'link' FROM deals d WHERE d.lead_id IN " SET("lead")
 	" OR d.contact_id IN " SET("contact") " OR d.account_id IN " PERSON_ACCOUNTS
 	" OR d.id IN (SELECT deal_id FROM leads WHERE id IN " SET("lead") ") ON CONFLICT DO NOTHING",
+	/* the tickets the person sent (their contact, or their e-mail or
+	 * phone as the sender's), and the surveys of those tickets */
+	"INSERT INTO privacy_rec (entity, id, found_by, erase)"
+	" SELECT 'ticket', t.id, 'link', 1 FROM tickets t WHERE t.contact_id IN " SET("contact")
+	" OR crm_norm_email(t.sender_email) IN " KEYS("email")
+	" OR crm_norm_phone(t.sender_phone) IN " KEYS("phone")
+	" OR t.account_id IN " PERSON_ACCOUNTS " ON CONFLICT DO NOTHING",
+	"INSERT INTO privacy_rec (entity, id, found_by, erase)"
+	" SELECT 'survey', s.id, 'ticket', 1 FROM surveys s WHERE s.ticket_id IN " SET("ticket")
+	" ON CONFLICT DO NOTHING",
 	/* tasks and interactions follow their subject: erase means the
 	 * subject is the person's */
 	/* (WHERE TRUE: SQLite would take ON CONFLICT for a join's) */
@@ -170,6 +181,9 @@ static const char *const around_sql[] = {
 	" UNION ALL SELECT name FROM accounts WHERE id IN " PERSON_ACCOUNTS
 	" UNION ALL SELECT name_norm FROM accounts WHERE id IN " PERSON_ACCOUNTS
 	" UNION ALL SELECT address FROM accounts WHERE id IN " PERSON_ACCOUNTS
+	" UNION ALL SELECT sender_name FROM tickets WHERE id IN " SET("ticket")
+	" UNION ALL SELECT sender_email FROM tickets WHERE id IN " SET("ticket")
+	" UNION ALL SELECT sender_phone FROM tickets WHERE id IN " SET("ticket")
 	" UNION ALL SELECT phone FROM accounts WHERE id IN " SET("account")
 	"  AND (phone_norm IN " KEYS("phone") " OR id IN " ERASED_ACCOUNTS ")"
 	" UNION ALL SELECT phone_norm FROM accounts WHERE id IN " SET("account")
@@ -304,6 +318,16 @@ static int targets(const struct crm_config *cfg, struct target *t)
 	t[n] = (struct target){.entity = "deal", .table = "deals", .filter = "TRUE"};
 	add_step(&t[n], "title", "title", H_REPLACE);
 	add_step(&t[n++], "loss_note", "loss_note", H_REPLACE);
+
+	t[n] = (struct target){.entity = "ticket", .table = "tickets", .filter = "r.erase = 1",
+		.also = "custom = NULL", .forgotten = true};
+	add_kind(&t[n], &crm_ticket_kind, false);
+	add_step(&t[n], "subject", "subject", H_REPLACE);
+	add_custom(&t[n++], cfg, true);
+
+	t[n] = (struct target){.entity = "survey", .table = "surveys", .filter = "r.erase = 1"};
+	add_step(&t[n], "email", "email", H_NULL);
+	add_step(&t[n++], "comment", "comment", H_NULL);
 
 	t[n] = (struct target){.entity = "task", .table = "tasks", .filter = "TRUE"};
 	add_step(&t[n++], "title", "title", H_REPLACE);
@@ -763,7 +787,7 @@ static int forget(struct crm_ctx *ctx, const char *entity, int64_t id, bool pers
 		"INSERT INTO privacy_rec (entity, id, found_by, person, erase)"
 		" VALUES (?1, ?2, 'given', ?3, 1)";
 	static const char *const names[] = {"entity", "id", "found_by", "erased"};
-	struct target t[12];
+	struct target t[16];
 	int st;
 
 	if ((st = load_given(ctx, entity, id)) || (st = crm_privacy_session_tables(ctx)))

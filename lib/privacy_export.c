@@ -98,6 +98,21 @@ static const struct field task_fields[] = {
 	{"status", "t.status", K_TEXT}, {"owner", "u.login", K_TEXT},
 };
 
+static const struct field ticket_fields[] = {
+	{"id", "t.id", K_INT}, {"number", "t.number", K_TEXT}, {"subject", "t.subject", K_TEXT},
+	{"body", "t.body", K_TEXT}, {"channel", "t.channel", K_TEXT},
+	{"status", "t.status", K_TEXT}, {"sender", "t.sender_name", K_TEXT},
+	{"email", "t.sender_email", K_TEXT}, {"phone", "t.sender_phone", K_TEXT},
+	{"owner", "u.login", K_TEXT}, {"created_at", "t.created_at", K_TEXT},
+	{"resolved_at", "t.resolved_at", K_TEXT},
+};
+
+static const struct field survey_fields[] = {
+	{"id", "s.id", K_INT}, {"ticket", "s.ticket_id", K_INT}, {"email", "s.email", K_TEXT},
+	{"csat", "s.csat", K_INT}, {"nps", "s.nps", K_INT}, {"comment", "s.comment", K_TEXT},
+	{"answered_at", "s.answered_at", K_TEXT},
+};
+
 static const struct field audit_fields[] = {
 	{"id", "a.id", K_INT}, {"at", "a.at", K_TEXT}, {"actor", "a.actor", K_TEXT},
 	{"tool", "a.tool", K_TEXT}, {"entity", "a.entity", K_TEXT},
@@ -128,6 +143,12 @@ static const struct section sections[] = {
 	{"tasks", "Tasks", "task", FIELDS(task_fields),
 	 " FROM privacy_rec r JOIN tasks t ON t.id = r.id LEFT JOIN users u ON u.id = t.owner_id"
 	 " WHERE r.entity = 'task' AND", "r.erase = 1", {"t.title"}, "t.due, t.id"},
+	{"tickets", "Tickets", "ticket", FIELDS(ticket_fields),
+	 " FROM privacy_rec r JOIN tickets t ON t.id = r.id LEFT JOIN users u ON u.id = t.owner_id"
+	 " WHERE r.entity = 'ticket'", NULL, {NULL}, "t.id"},
+	{"surveys", "Satisfaction surveys", "survey", FIELDS(survey_fields),
+	 " FROM privacy_rec r JOIN surveys s ON s.id = r.id WHERE r.entity = 'survey'", NULL, {NULL},
+	 "s.id"},
 	{"audit", "Audit trail", "audit row", FIELDS(audit_fields),
 	 " FROM privacy_rec r JOIN audit a ON a.entity = r.entity AND a.entity_id = r.id WHERE",
 	 "(r.erase = 1 AND r.entity IN ('lead', 'contact', 'account'))",
