@@ -226,8 +226,6 @@ static void load_calendar(struct crm_yaml *L, yaml_node_t *m)
 			load_hours(L, hours, c);
 		load_dates(L, m, "holidays", &c->holidays, &c->nholidays);
 		load_dates(L, m, "workdays", &c->workdays, &c->nworkdays);
-	} else {
-		m = NULL;
 	}
 	if (zone)
 		c->timezone = crm_xstrdup(zone);
