@@ -743,7 +743,8 @@ int crm_rec_insert(struct crm_rec *r, bool check, bool audit, int64_t *id)
 	int ho = r->ho, st;
 
 	if (!has_value(r, ho)) {
-		int64_t owner = r->k->owner_is_actor ? a->id : r->ref_owner;
+		int64_t owner = r->k->owner_is_actor ? a->id
+			: r->k->no_account_owner ? 0 : r->ref_owner;
 		if (!owner && a->role == CRM_ROLE_REP && !a->single_user)
 			owner = a->id;
 		r->owner_id = owner;

@@ -208,6 +208,9 @@ struct crm_kind {
 		      const char *value, char *out, size_t n);
 	/* A new record with no owner is the actor's, whatever the role. */
 	bool owner_is_actor;
+	/* A new record with no owner does not take its account's owner (the
+	 * kind gives it one of its own: tickets by their rules). */
+	bool no_account_owner;
 	/* NULL, or the checks of a new record that replace crm_rec_check_new's:
 	 * 0, or a status after reporting; it may put values. */
 	int (*check_new)(struct crm_rec *r);

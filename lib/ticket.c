@@ -174,6 +174,7 @@ const struct crm_kind crm_ticket_kind = {
 	.changing = changing,
 	.written = written,
 	.visible = CRM_SQL_TICKET_SEEN("t"),
+	.no_account_owner = true,
 };
 
 void crm_ticket_bind_actor(struct crm_ctx *ctx, struct crm_stmt *st)
