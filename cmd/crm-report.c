@@ -117,7 +117,7 @@ static const struct crm_subcmd cmds[] = {
 	 .synopsis = "[--period week|month|quarter] [--since DATE]\n"
 		     "\t[--until DATE] [--owner LOGIN] [--team TEAM]"},
 	{"service", cmd_service,
-	 .synopsis = "[--by owner|team|category|account|priority|month|week|quarter]\n"
+	 .synopsis = "[--by owner|team|category|account|priority|month|...]\n"
 		     "\t[--since DATE] [--until DATE] [--owner LOGIN] [--team TEAM]"},
 	{"backlog", cmd_backlog,
 	 .synopsis = "[--by owner|team|category|account|priority] [--owner LOGIN]\n"
@@ -152,8 +152,9 @@ static void usage(FILE *fp)
 	      "times, SLA attainment, CSAT and NPS, and the backlog of open tickets.\n"
 	      "\n"
 	      "Dimensions: owner team source campaign region industry month week quarter\n"
-	      "(and stage for forecast; category account priority for service, backlog).  Metrics: won_amount won_count deals activities\n"
-	      "win_rate collected outstanding.\n"
+	      "(stage for forecast; category account priority for service and backlog).\n"
+	      "Metrics: won_amount won_count deals activities win_rate collected\n"
+	      "outstanding.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -s, --since <date>      from this date or time\n"
