@@ -552,7 +552,7 @@ static int run_search(struct crm_ctx *ctx, const char *match, const char *text, 
 	int nwords = 0, st;
 	crm_buf_add(&q, "SELECT a.id, a.title, a.status, a.tags, ");
 	if (match)
-		crm_buf_add(&q, terms ? "coalesce(a.body, a.title)," : "snippet(kb_fts, -1, '[', ']', '...', 12),");
+		crm_buf_add(&q, terms ? "coalesce(a.body, a.title)," : "snippet(kb_fts, -1, '[', ']', '...', 32),");
 	if (match)
 		crm_buf_add(&q, " printf('%.6g', bm25(kb_fts, 10.0, 1.0, 5.0))"
 			    " FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid"

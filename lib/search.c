@@ -321,7 +321,7 @@ int crm_search_tickets(struct crm_ctx *ctx, const char *query, int limit, struct
 		crm_out_col(o, names[i], i == 0 ? CRM_COL_INT : i == 5 ? CRM_COL_NUM : CRM_COL_TEXT);
 	crm_buf_add(&q, head);
 	if (crm_fts_query(query, false, &match)) {
-		crm_buf_add(&q, "snippet(ticket_fts, -1, '[', ']', '...', 12),"
+		crm_buf_add(&q, "snippet(ticket_fts, -1, '[', ']', '...', 32),"
 			    " printf('%.6g', bm25(ticket_fts, 5.0, 1.0))"
 			    " FROM ticket_fts JOIN tickets t ON t.id = ticket_fts.rowid"
 			    " WHERE ticket_fts MATCH :q");
@@ -371,7 +371,7 @@ int crm_search_interactions(struct crm_ctx *ctx, const char *query, int limit,
 		vis = crm_subject_sql(ctx, CRM_SUBJECT_VISIBLE, "i.subject_type", "i.subject_id");
 	crm_buf_add(&q, "SELECT i.id, i.at, i.subject_type, i.subject_id, i.kind, u.login, ");
 	if (crm_fts_query(query, false, &match)) {
-		crm_buf_add(&q, "snippet(interaction_fts, 0, '[', ']', '...', 12),"
+		crm_buf_add(&q, "snippet(interaction_fts, 0, '[', ']', '...', 32),"
 			    " printf('%.6g', bm25(interaction_fts))"
 			    " FROM interaction_fts JOIN interactions i ON i.id = interaction_fts.rowid"
 			    " LEFT JOIN users u ON u.id = i.user_id"
