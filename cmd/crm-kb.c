@@ -1,5 +1,4 @@
-/* crm-kb: the knowledge base: articles, their search, the articles likely
- * to answer a ticket, and full-text search over tickets and notes */
+/* crm-kb: the knowledge base: articles, their full-text search, suggestions for tickets */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -387,7 +386,8 @@ static void usage(FILE *fp)
 	      "      --publish           add: published at once (managers, admins)\n"
 	      "      --status <s>        list: draft or published\n"
 	      "      --tag <tag>         list: only articles with this tag\n"
-	      "      --csv, --tsv        import: the file's format whatever its name\n"
+	      "      --csv               import: read CSV whatever the file name\n"
+	      "      --tsv               import: read TSV whatever the file name\n"
 	      "      --skip-bad          import: the good rows, reject the bad ones\n"
 	      "      --reject <file>     where rejected rows go (default stderr)\n"
 	      "      --force             overwrite an existing reject file\n"

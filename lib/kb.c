@@ -551,13 +551,12 @@ static int run_search(struct crm_ctx *ctx, const char *match, const char *text, 
 	char **words = NULL;
 	int nwords = 0, st;
 	crm_buf_add(&q, "SELECT a.id, a.title, a.status, a.tags, ");
-	if (match)
-		crm_buf_add(&q, terms ? "coalesce(a.body, a.title)," : "snippet(kb_fts, -1, '[', ']', '...', 32),");
-	if (match)
+	if (match) {
+		crm_buf_add(&q, terms ? "a.body," : "snippet(kb_fts, -1, '[', ']', '...', 32),");
 		crm_buf_add(&q, " printf('%.6g', bm25(kb_fts, 10.0, 1.0, 5.0))"
 			    " FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid"
 			    " WHERE kb_fts MATCH :q");
-	else {
+	} else {
 		words = crm_search_words(text, &nwords);
 		crm_buf_add(&q, "a.body, NULL FROM kb_articles a WHERE TRUE");
 		crm_search_like(&q, like_cols, nwords);
