@@ -264,6 +264,10 @@ static int cmd_search(struct crm_opts *o, int argc, char **argv)
 		return crm_usage_fail("--all goes with a search of the articles");
 	int limit = limit_of(&a);
 	char *q = joined(argc, argv);
+	if (!q[strspn(q, " \t\n")]) {
+		free(q);
+		return crm_usage_fail("search: an empty query");
+	}
 	if (!(st = crm_ctx_open(&ctx, o))) {
 		if (tickets || notes) {
 			struct crm_out *out = crm_out_new(stdout, o->format, !o->no_header);
@@ -282,13 +286,12 @@ static int cmd_suggest(struct crm_opts *o, int argc, char **argv)
 {
 	struct crm_args a;
 	struct crm_ctx ctx;
-	int64_t ticket = 0;
+	const char *ticket;
 	int st;
 	if ((st = crm_args_parse(o, &argc, &argv, short_opts, long_opts, suggest_opts, &a)))
 		return st;
-	if (crm_arg(&a, OPT_TICKET)) {
-		if ((st = crm_operands(argc, 0, 0, NULL)) ||
-		    (st = crm_id_parse("ticket", crm_arg(&a, OPT_TICKET), &ticket)))
+	if ((ticket = crm_arg(&a, OPT_TICKET))) {
+		if ((st = crm_operands(argc, 0, 0, NULL)))
 			return st;
 	} else if ((st = crm_operands(argc, 1, -1, "text (or --ticket ID)")))
 		return st;
@@ -352,7 +355,7 @@ static const struct crm_subcmd cmds[] = {
 					   "--tickets QUERY... [--limit N]\n"
 					   "--notes QUERY... [--limit N]",
 	 .summary = "articles (or tickets, or notes) matching QUERY, best first"},
-	{"suggest", cmd_suggest, .synopsis = "--ticket ID [--limit N]\n"
+	{"suggest", cmd_suggest, .synopsis = "--ticket TICKET [--limit N]\n"
 					     "TEXT... [--limit N]",
 	 .summary = "the published articles likely to answer a ticket"},
 	{"link", cmd_link, .synopsis = "TICKET ARTICLE",
@@ -395,7 +398,7 @@ static void usage(FILE *fp)
 	      "      --all               search: drafts too (managers, admins)\n"
 	      "      --tickets           search the tickets you see instead\n"
 	      "      --notes             search the interactions you see instead\n"
-	      "      --ticket <id>       suggest: for this ticket's subject and body\n"
+	      "      --ticket <ticket>   suggest: for this ticket's subject and body\n"
 	      "\n"
 	      CRM_HELP_COMMON
 	      "See crm-kb(1).\n", fp);

@@ -560,6 +560,8 @@ static int run_search(struct crm_ctx *ctx, const char *match, const char *text, 
 		words = crm_search_words(text, &nwords);
 		crm_buf_add(&q, "a.body, NULL FROM kb_articles a WHERE TRUE");
 		crm_search_like(&q, like_cols, nwords);
+		if (!nwords)
+			crm_buf_add(&q, " AND FALSE");	/* no words: nothing to find */
 	}
 	if (!all)
 		crm_buf_add(&q, " AND a.status = 'published'");
@@ -635,28 +637,27 @@ static int find_ticket(struct crm_ctx *ctx, const char *ref, int64_t *id)
 	return CRM_EX_NOTFOUND;
 }
 
-int crm_kb_suggest(struct crm_ctx *ctx, int64_t ticket, const char *text, int limit, FILE *out)
+int crm_kb_suggest(struct crm_ctx *ctx, const char *ticket, const char *text, int limit,
+		   FILE *out)
 {
 	static const char sql[] = "SELECT t.subject || ' ' || coalesce(t.body, '') FROM tickets t"
-				  " WHERE t.id = :id AND " CRM_SQL_VISIBLE_OWNED("t.owner_id");
+				  " WHERE t.id = ?1";
 	char *owned = NULL, *match;
+	int64_t tid;
 	int st;
 	if (ticket) {
+		if ((st = find_ticket(ctx, ticket, &tid)))
+			return st;
 		struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
 		if (!s)
 			return EX_SOFTWARE;
-		crm_ctx_bind_actor(ctx, s);
-		crm_bind_int(s, crm_param_index(s, ":id"), ticket);
+		crm_bind_int(s, 1, tid);
 		int rc = crm_step(s);
 		if (rc == CRM_ROW)
 			owned = crm_xstrdup(crm_col_text(s, 0));
 		crm_stmt_reset(s);
-		if (rc != CRM_ROW) {
-			if (rc != CRM_DONE)
-				return crm_db_fail(ctx->db, "cannot read ticket");
-			crm_warn("no such ticket %lld", (long long)ticket);
-			return CRM_EX_NOTFOUND;
-		}
+		if (rc != CRM_ROW)
+			return crm_db_fail(ctx->db, "cannot read ticket");
 		text = owned;
 	}
 	if (!crm_fts_query(text, true, &match)) {

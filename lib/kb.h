@@ -55,9 +55,11 @@ int crm_kb_import(struct crm_ctx *ctx, int format, bool skip_bad, const char *re
  * 10, tags 5, the body 1), best first.  limit <= 0: all. */
 int crm_kb_search(struct crm_ctx *ctx, const char *query, int limit, bool all, FILE *out);
 /* The published articles most likely to answer text (any of its words or
- * pieces, crm_fts_query with any), or ticket ticket's subject and body
- * when ticket is not 0 (the actor must see it): as search. */
-int crm_kb_suggest(struct crm_ctx *ctx, int64_t ticket, const char *text, int limit, FILE *out);
+ * pieces, crm_fts_query with any), or the subject and body of ticket (an
+ * id or a number, T-000001; the actor must see it) when ticket is not
+ * NULL: as search. */
+int crm_kb_suggest(struct crm_ctx *ctx, const char *ticket, const char *text, int limit,
+		   FILE *out);
 /* Record that article helped with ticket (ticket: an id or a number). */
 int crm_kb_link(struct crm_ctx *ctx, const char *ticket, int64_t article, FILE *out);
 

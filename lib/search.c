@@ -332,6 +332,8 @@ int crm_search_tickets(struct crm_ctx *ctx, const char *query, int limit, struct
 		words = crm_search_words(query, &nwords);
 		crm_buf_add(&q, "coalesce(t.body, t.subject), NULL FROM tickets t WHERE TRUE");
 		crm_search_like(&q, like_cols, nwords);
+		if (!nwords)
+			crm_buf_add(&q, " AND FALSE");	/* no words: nothing to find */
 		if (ctx->actor.role != CRM_ROLE_ADMIN)
 			crm_buf_add(&q, vis);
 		crm_buf_add(&q, " ORDER BY t.id DESC LIMIT :limit");
@@ -386,6 +388,8 @@ int crm_search_interactions(struct crm_ctx *ctx, const char *query, int limit,
 		crm_buf_add(&q, "i.summary, NULL FROM interactions i"
 			    " LEFT JOIN users u ON u.id = i.user_id WHERE TRUE");
 		crm_search_like(&q, like_cols, nwords);
+		if (!nwords)
+			crm_buf_add(&q, " AND FALSE");
 		if (vis) {
 			crm_buf_add(&q, " AND ");
 			crm_buf_add(&q, vis);

@@ -220,7 +220,10 @@ ticket() {
 	[ "$(cut -f1 <<<"$output" | tr '\n' ' ')" = "3 " ]
 	run crm-kb suggest -H 登录
 	assert_output ""
+	run crm-kb suggest --ticket T-000001 -H
+	[ "$(cut -f1 <<<"$output" | tr '\n' ' ')" = "1 " ]
 	must_fail 1 crm-kb suggest --ticket 9
+	assert_output "crm-kb: no such ticket '9'"
 	must_fail 64 crm-kb suggest
 }
 
@@ -259,6 +262,9 @@ ticket() {
 	run env CRM_USER=ada crm-kb search --tickets 打印机 -H
 	[ "$(cut -f1 <<<"$output" | sort | tr '\n' ' ')" = "1 2 3 " ]
 	must_fail 64 crm-kb search --tickets --notes x
+	must_fail 64 crm-kb search --tickets "  "
+	# another rep's ticket is no ticket to suggest for
+	must_fail 1 env CRM_USER=rob crm-kb suggest --ticket 2
 }
 
 @test "kb search --notes: interactions on the subjects the actor sees" {
