@@ -189,8 +189,12 @@ int crm_kb_list(struct crm_ctx *ctx, const struct crm_kb_filter *f, FILE *out)
 	crm_buf_add(&q, "SELECT " LIST_COLS " WHERE " KB_VISIBLE);
 	if (f->status)
 		crm_buf_add(&q, " AND a.status = :status");
-	if (f->tag)
-		crm_buf_add(&q, " AND ',' || coalesce(a.tags, '') || ',' LIKE :tag ESCAPE '\\'");
+	if (f->tag) {
+		/* the engine's tag filter is over t: a's tags as t's */
+		crm_buf_add(&q, " AND EXISTS (SELECT 1 FROM kb_articles t WHERE t.id = a.id");
+		crm_sql_tag_filter(ctx, &q);
+		crm_buf_add(&q, ")");
+	}
 	crm_buf_add(&q, " ORDER BY a.id");
 	char *sql = crm_buf_take(&q);
 	if (crm_db_prepare(ctx->db, sql, &s) != CRM_OK) {
@@ -202,17 +206,8 @@ int crm_kb_list(struct crm_ctx *ctx, const struct crm_kb_filter *f, FILE *out)
 	crm_bind_named_text(s, ":status", f->status);
 	if (f->tag) {
 		char *tag = crm_xstrdup(f->tag);
-		crm_trim(tag);
-		struct crm_buf b = {0};
-		crm_buf_add(&b, "%,");
-		for (const char *p = crm_trim(tag); *p; p++) {
-			if (*p == '%' || *p == '_' || *p == '\\')
-				crm_buf_addc(&b, '\\');
-			crm_buf_addc(&b, *p);
-		}
-		crm_buf_add(&b, ",%");
+		crm_bind_owned(s, crm_param_index(s, ":tag"), crm_xstrdup(crm_trim(tag)));
 		free(tag);
-		crm_bind_owned(s, crm_param_index(s, ":tag"), crm_buf_take(&b));
 	}
 	struct crm_out *o = list_out(ctx, out);
 	st = put_rows(ctx, s, o, NLIST);

@@ -96,6 +96,14 @@ ticket() {
 	assert_output --partial $'status\tdraft'
 	assert_output --partial $'update\tstatus\tpublished\tdraft'
 	must_fail 64 crm-kb list --status gone
+	# -n shows and writes nothing
+	before=$(fingerprint)
+	run crm-kb publish 2 -n -H
+	assert_output --partial $'2\tB\tpublished'
+	run crm-kb add -n -H --title C --body c
+	assert_output --partial $'3\tC\tdraft'
+	crm-kb edit 1 -n -q --title changed
+	[ "$(fingerprint)" = "$before" ]
 }
 
 @test "kb permissions: reps add and edit their own drafts, read published articles only" {
