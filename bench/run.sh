@@ -17,7 +17,8 @@
 # (default a temporary directory, removed), CRM_BIN and BENCH_BIN for the
 # binaries (default build/bin and build/bench).  BENCH_PAY_N instalments
 # (default 1000000) for ageing and collections, which do not scale with
-# BENCH_N.
+# BENCH_N.  BENCH_NOTES_N interactions (default 1000000) for search, which
+# does not scale either.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=${CRM_BIN:-$top/build/bin}
@@ -25,17 +26,18 @@ bbin=${BENCH_BIN:-$top/build/bench}
 n=${BENCH_N:-200000}
 pairs=${BENCH_PAIRS:-5}
 sample_ms=${BENCH_SAMPLE_MS:-300}
-tasks=${BENCH_TASKS:-import append assign funnel roi list show ageing collections}
+tasks=${BENCH_TASKS:-import append assign funnel roi list show ageing collections search}
 pay_n=${BENCH_PAY_N:-1000000}
+notes_n=${BENCH_NOTES_N:-1000000}
 rss_cap=16384		# KiB: import, append and list stay under 16 MiB at any size
 
 die() { echo "bench: $*" >&2; exit 1; }
 say() { echo "bench: $*" >&2; }
-for v in "$n" "$pairs" "$sample_ms" "$pay_n"; do
+for v in "$n" "$pairs" "$sample_ms" "$pay_n" "$notes_n"; do
 	case $v in '' | *[!0-9]* | 0) die "BENCH_N, BENCH_PAIRS and BENCH_SAMPLE_MS want a positive number" ;; esac
 done
 for t in $tasks; do
-	case $t in import | append | assign | funnel | roi | list | show | ageing | collections) ;;
+	case $t in import | append | assign | funnel | roi | list | show | ageing | collections | search) ;;
 	*) die "unknown task '$t'" ;; esac
 done
 wants() { case " $tasks " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -129,8 +131,14 @@ if wants ageing || wants collections; then
 		mv p.db "pay-$pay_n.db"
 	fi
 fi
+if wants search && [ ! -e "notes-$notes_n.db" ]; then
+	say "generating $notes_n interactions with their full-text index"
+	fresh template.db nt.db
+	sh "$top/bench/gen-notes.sh" nt.db "$notes_n"
+	mv nt.db "notes-$notes_n.db"
+fi
 # Kept data may predate a schema change: migrate it now, not in a timed run.
-for db in template.db "imported-$n.db" "big-$n.db" "pay-$pay_n.db"; do
+for db in template.db "imported-$n.db" "big-$n.db" "pay-$pay_n.db" "notes-$notes_n.db"; do
 	if [ -e "$db" ]; then "$bin/crm-lead" -d "$db" list --limit 1 >/dev/null; fi
 done
 
@@ -370,6 +378,33 @@ task_receivable() {	# REPORT LABEL: bench/REPORT.sql is the baseline
 }
 task_ageing() { task_receivable ageing ageing; }
 task_collections() { task_receivable collections collect; }
+
+# search: crm-kb search --notes over BENCH_NOTES_N interactions (a word in
+# about 1% of them: the 20 best by bm25) against the same FTS5 query in the
+# shell.  The actor is the admin, who sees every subject.
+task_search() {
+	db=notes-$notes_n.db
+	word=激光打印机-100
+	cat >search.sql <<EOF
+.mode tabs
+SELECT i.id, i.at, i.subject_type, i.subject_id, i.kind, u.login,
+       snippet(interaction_fts, 0, '[', ']', '...', 32), printf('%.6g', bm25(interaction_fts))
+FROM interaction_fts JOIN interactions i ON i.id = interaction_fts.rowid
+LEFT JOIN users u ON u.id = i.user_id
+WHERE interaction_fts MATCH '"$word"' ORDER BY bm25(interaction_fts), i.id LIMIT 20;
+EOF
+	run_ours_out() { "$bin/crm-kb" -d "$db" -H search --notes "$word"; }
+	run_base_out() { sqlite3 -batch "$db" <search.sql; }
+	same_output search
+	[ "$(wc -l <ours.out)" = 20 ] || die "search: expected 20 rows"
+	rows=$(sqlite3 "$db" "SELECT count(*) FROM interaction_fts WHERE interaction_fts MATCH '\"$word\"'")
+	k=$(repeats "$bin/crm-kb" -d "$db" -H search --notes "$word")
+	run_ours() { timed -n "$k" "$bin/crm-kb" -d "$db" -H search --notes "$word"; }
+	run_sql() { timed -n "$k" -i search.sql sqlite3 -batch "$db"; }
+	prep_sql() { :; }
+	series sql
+	row search "$rows" sql "sqlite3 FTS query" 1.1 - "$k"
+}
 
 # ---- the run ----
 

@@ -488,7 +488,8 @@ static const char *const migrations[] = {
 	 * time left out): when the first response and the resolution are due,
 	 * and when the ticket first breached one of them */
 	"  first_response_due TEXT, resolve_due TEXT, breached_at TEXT,"
-	"  sla_warn_at TEXT,"			/* when the next due time is service.warn_before away */
+	"  sla_warn_at TEXT,"
+	"  last_activity_at TEXT,"			/* the last interaction on it */			/* when the next due time is service.warn_before away */
 	"  tags TEXT, custom TEXT,"
 	"  created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
 	"  forgotten_at TEXT"

@@ -9,6 +9,7 @@
 #include "err.h"
 #include "record.h"
 #include "subject.h"
+#include "ticket.h"
 
 /* Where each kind of subject lives.  A later table plugs in here; it needs
  * an id, an owner (an expression over alias s) and a last_activity_at
@@ -33,6 +34,8 @@ static const struct subject_def subjects[] = {
 	SUBJECT("account", "accounts", "s.owner_id", "s.name", CRM_SQL_VISIBLE_OWNED("s.owner_id")),
 	SUBJECT("contact", "contacts", "s.owner_id", "s.name", CRM_SQL_VISIBLE_OWNED("s.owner_id")),
 	SUBJECT("deal", "deals", "s.owner_id", "s.title", CRM_SQL_VISIBLE_OWNED("s.owner_id")),
+	SUBJECT("ticket", "tickets", "s.owner_id", "s.number || ' ' || s.subject",
+		CRM_SQL_TICKET_SEEN("s")),
 };
 #define NSUBJECTS (sizeof subjects / sizeof subjects[0])
 

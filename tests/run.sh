@@ -24,7 +24,7 @@ FIRST="faults.bats inputs.bats report.bats lead-import.bats stage-import.bats
 SLICE="faults.bats write-lock.bats outfiles.bats crm.bats lead.bats lead-import.bats
 	account.bats contact.bats assign-pool.bats task-remind.bats stage.bats
 	report-cli.bats user.bats user-import.bats privacy.bats product.bats quote.bats
-	pay.bats ticket.bats"
+	pay.bats ticket.bats kb.bats"
 
 full=
 if [ "${1-}" = -f ]; then

@@ -396,5 +396,6 @@ list"
 	assert_output "lead
 account
 contact
-deal"
+deal
+ticket"
 }

@@ -1,0 +1,66 @@
+/* search.h: full-text search over the FTS5 trigram indexes of schema 9
+ * (kb_fts, ticket_fts, interaction_fts), and the query builder that turns
+ * what someone typed into a MATCH expression no text can break.
+ *
+ * A trigram index matches substrings of three characters or more, so a
+ * word of one or two characters (打印, "ab") cannot go through MATCH: the
+ * searches here then scan the table with LIKE instead (no rank, and the
+ * time grows with the table).  Ranks are bm25 scores: lower is a better
+ * match.  FTS5 is SQLite's; a PostgreSQL backend needs its own indexes
+ * (pg_trgm) behind these same functions. */
+#ifndef CRM_SEARCH_H
+#define CRM_SEARCH_H
+
+#include <stdbool.h>
+
+#include "ctx.h"
+#include "out.h"
+
+/* Build into *out (malloc'd) an FTS5 query from text, every term an FTS
+ * string ("..." with " doubled), so that no operator (AND OR NOT NEAR * ^
+ * - : + parentheses) in text is read as one.
+ *   any false (a search): the words of text split at white space, all
+ *   required; when one is shorter than 3 characters (code points) the
+ *   index cannot take the query: *out is NULL and 0 returned.
+ *   any true (likely matches, suggest): words split at white space and
+ *   punctuation (ASCII and CJK); a word of CJK characters longer than 3
+ *   becomes its overlapping 3-character pieces (打印机卡纸: 打印机 印机卡
+ *   机卡纸); words under 3 characters are dropped; the terms OR-ed, each
+ *   once.
+ * Returns the number of terms (0: *out NULL). */
+int crm_fts_query(const char *text, bool any, char **out);
+
+/* The terms crm_fts_query with any makes of text, unquoted, malloc'd
+ * (free each and the array); NULL and *n 0 when none. */
+char **crm_fts_terms(const char *text, int *n);
+
+/* The words of text split at white space, malloc'd (free each and the
+ * array); for the LIKE scans. */
+char **crm_search_words(const char *text, int *n);
+
+/* Append to q " AND (col1 LIKE :wK ESCAPE '\' OR col2 ...)" for word k
+ * of words, the columns NULL-ended; crm_search_bind_words binds :w1... */
+struct crm_buf;
+struct crm_stmt;
+void crm_search_like(struct crm_buf *q, const char *const *cols, int nwords);
+void crm_search_bind_words(struct crm_stmt *st, char **words, int nwords);
+
+/* A snippet of text around the first of words, for the LIKE scans:
+ * at most about 12 characters each side, the word in [ ]; malloc'd. */
+char *crm_search_snippet(const char *text, char **words, int nwords);
+
+/* Tickets the actor sees (CRM_SQL_VISIBLE_OWNED on the owner) whose
+ * subject or body match query: columns id, number, status, subject,
+ * snippet, rank (bm25; the subject weighs 5, the body 1), best first.
+ * limit <= 0: every match.  o is new, with no columns yet: this declares
+ * them and writes the rows; the caller ends it.  0 or an exit status
+ * after reporting. */
+int crm_search_tickets(struct crm_ctx *ctx, const char *query, int limit, struct crm_out *o);
+
+/* Interactions (notes, calls, replies) on subjects the actor sees, as
+ * crm-log lists them, whose summary matches query: columns id, at,
+ * subject_type, subject_id, kind, user, snippet, rank.  As above. */
+int crm_search_interactions(struct crm_ctx *ctx, const char *query, int limit,
+			    struct crm_out *o);
+
+#endif
