@@ -57,6 +57,21 @@ static const char churn_fmt[] =
 	" FROM instalments i JOIN contracts c ON c.id = i.contract_id"
 	" WHERE i.paid < i.amount AND i.due_on < CAST(:churn_date AS TEXT) AND " LIVE
 	" AND c.account_id IS NOT NULL GROUP BY c.account_id)"
+	/* k: the facts of each account, made once (each is read many times below) */
+	", k AS MATERIALIZED (SELECT a.id AS aid, a.name AS name, a.owner_id AS owner_id, ps.last AS last,"
+	" " TODAY " - ps.last AS since,"
+	" CASE WHEN ps.n >= 2 THEN (ps.last - ps.first) / (ps.n - 1) END AS usual,"
+	" " TODAY " - (%2$s + " TZ ") / 86400 AS idle,"
+	" (SELECT count(*) FROM tickets t WHERE t.account_id = a.id"
+	" AND t.created_at >= CAST(:churn_t90 AS TEXT)) AS tickets,"
+	" (SELECT count(*) FROM tickets t WHERE t.account_id = a.id"
+	" AND t.breached_at >= CAST(:churn_t90 AS TEXT)) AS breaches,"
+	" (SELECT s.id FROM surveys s WHERE s.account_id = a.id"
+	" AND s.answered_at >= CAST(:churn_t180 AS TEXT)"
+	" ORDER BY s.answered_at DESC, s.id DESC LIMIT 1) AS sid,"
+	" od.owed AS owed, " TODAY " - od.oldest AS late, od.cur AS cur, od.cur2 AS cur2"
+	" FROM ps JOIN accounts a ON a.id = ps.aid LEFT JOIN od ON od.aid = a.id"
+	" WHERE a.forgotten_at IS NULL@FILTER@)"
 	" SELECT y.aid AS aid, y.name AS name, y.owner_id AS owner_id,"
 	" CASE WHEN y.total > 100 THEN 100 ELSE y.total END AS score,"
 	" y.last AS last, y.since AS since, y.usual AS usual, y.p_slow AS p_slow, y.r_slow AS r_slow,"
@@ -99,22 +114,7 @@ static const char churn_fmt[] =
 	" CASE WHEN sv.csat <= 2 OR sv.nps <= 6 THEN 20 ELSE 0 END AS p_rating,"
 	" CASE WHEN k.owed IS NULL THEN 0 WHEN k.late > 60 THEN 30 WHEN k.late > 30 THEN 20"
 	" ELSE 10 END AS p_overdue"
-	/* k: the facts of each account */
-	" FROM (SELECT a.id AS aid, a.name AS name, a.owner_id AS owner_id, ps.last AS last,"
-	" " TODAY " - ps.last AS since,"
-	" CASE WHEN ps.n >= 2 THEN (ps.last - ps.first) / (ps.n - 1) END AS usual,"
-	" " TODAY " - (%2$s + " TZ ") / 86400 AS idle,"
-	" (SELECT count(*) FROM tickets t WHERE t.account_id = a.id"
-	" AND t.created_at >= CAST(:churn_t90 AS TEXT)) AS tickets,"
-	" (SELECT count(*) FROM tickets t WHERE t.account_id = a.id"
-	" AND t.breached_at >= CAST(:churn_t90 AS TEXT)) AS breaches,"
-	" (SELECT s.id FROM surveys s WHERE s.account_id = a.id"
-	" AND s.answered_at >= CAST(:churn_t180 AS TEXT)"
-	" ORDER BY s.answered_at DESC, s.id DESC LIMIT 1) AS sid,"
-	" od.owed AS owed, " TODAY " - od.oldest AS late, od.cur AS cur, od.cur2 AS cur2"
-	" FROM ps JOIN accounts a ON a.id = ps.aid LEFT JOIN od ON od.aid = a.id"
-	" WHERE a.forgotten_at IS NULL@FILTER@) k"
-	" LEFT JOIN surveys sv ON sv.id = k.sid LEFT JOIN tickets st ON st.id = sv.ticket_id) s) y";
+	" FROM k LEFT JOIN surveys sv ON sv.id = k.sid LEFT JOIN tickets st ON st.id = sv.ticket_id) s) y";
 
 void crm_churn_sql(struct crm_db *db, const char **head, const char **tail)
 {
