@@ -33,13 +33,15 @@ static size_t risk_of(int64_t score)
 /* The reasons of the row, by points (a stable sort of five). */
 static char *reasons(struct crm_rep *r)
 {
-	int order[CRM_CHURN_SIGNALS], n = 0;
+	int order[CRM_CHURN_SIGNALS] = { 0 }, n = 0;
+	int64_t pts[CRM_CHURN_SIGNALS];
+	for (int i = 0; i < CRM_CHURN_SIGNALS; i++)
+		pts[i] = crm_rep_col_int(r, 1 + CRM_CHURN_P_SLOW + 2 * i);
 	for (int i = 0; i < CRM_CHURN_SIGNALS; i++) {
-		if (crm_rep_col_int(r, 1 + CRM_CHURN_P_SLOW + 2 * i) <= 0)
+		if (pts[i] <= 0)
 			continue;
 		int j = n++;
-		int64_t p = crm_rep_col_int(r, 1 + CRM_CHURN_P_SLOW + 2 * i);
-		for (; j > 0 && crm_rep_col_int(r, 1 + CRM_CHURN_P_SLOW + 2 * order[j - 1]) < p; j--)
+		for (; j > 0 && pts[order[j - 1]] < pts[i]; j--)
 			order[j] = order[j - 1];
 		order[j] = i;
 	}

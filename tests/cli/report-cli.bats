@@ -151,6 +151,7 @@ lost
 activity
 cycle
 rfm
+churn
 ageing
 collections
 bookings"
