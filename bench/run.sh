@@ -18,7 +18,7 @@
 # binaries (default build/bin and build/bench).  BENCH_PAY_N instalments
 # (default 1000000) for ageing and collections, which do not scale with
 # BENCH_N.  BENCH_NOTES_N interactions (default 1000000) for search, which
-# does not scale either.
+# does not scale either.  BENCH_CHURN_N accounts (default 100000) for churn.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=${CRM_BIN:-$top/build/bin}
@@ -26,18 +26,19 @@ bbin=${BENCH_BIN:-$top/build/bench}
 n=${BENCH_N:-200000}
 pairs=${BENCH_PAIRS:-5}
 sample_ms=${BENCH_SAMPLE_MS:-300}
-tasks=${BENCH_TASKS:-import append assign funnel roi list show ageing collections search}
+tasks=${BENCH_TASKS:-import append assign funnel roi list show ageing collections search churn}
 pay_n=${BENCH_PAY_N:-1000000}
 notes_n=${BENCH_NOTES_N:-1000000}
+churn_n=${BENCH_CHURN_N:-100000}
 rss_cap=16384		# KiB: import, append and list stay under 16 MiB at any size
 
 die() { echo "bench: $*" >&2; exit 1; }
 say() { echo "bench: $*" >&2; }
-for v in "$n" "$pairs" "$sample_ms" "$pay_n" "$notes_n"; do
+for v in "$n" "$pairs" "$sample_ms" "$pay_n" "$notes_n" "$churn_n"; do
 	case $v in '' | *[!0-9]* | 0) die "BENCH_N, BENCH_PAIRS and BENCH_SAMPLE_MS want a positive number" ;; esac
 done
 for t in $tasks; do
-	case $t in import | append | assign | funnel | roi | list | show | ageing | collections | search) ;;
+	case $t in import | append | assign | funnel | roi | list | show | ageing | collections | search | churn) ;;
 	*) die "unknown task '$t'" ;; esac
 done
 wants() { case " $tasks " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -137,8 +138,15 @@ if wants search && [ ! -e "notes-$notes_n.db" ]; then
 	sh "$top/bench/gen-notes.sh" nt.db "$notes_n"
 	mv nt.db "notes-$notes_n.db"
 fi
+if wants churn && [ ! -e "churn-$churn_n.db" ]; then
+	say "generating $churn_n accounts with purchases, contacts, tickets and instalments"
+	fresh template.db ch.db
+	sh "$top/bench/gen-churn.sh" ch.db "$churn_n"
+	mv ch.db "churn-$churn_n.db"
+fi
 # Kept data may predate a schema change: migrate it now, not in a timed run.
-for db in template.db "imported-$n.db" "big-$n.db" "pay-$pay_n.db" "notes-$notes_n.db"; do
+for db in template.db "imported-$n.db" "big-$n.db" "pay-$pay_n.db" "notes-$notes_n.db" \
+	"churn-$churn_n.db"; do
 	if [ -e "$db" ]; then "$bin/crm-lead" -d "$db" list --limit 1 >/dev/null; fi
 done
 
@@ -377,6 +385,23 @@ task_receivable() {	# REPORT LABEL: bench/REPORT.sql is the baseline
 	row "$2" "$pay_n" sql "sqlite3 $task.sql" 1.1 - "$k"
 }
 task_ageing() { task_receivable ageing ageing; }
+
+# churn: the churn-risk report over BENCH_CHURN_N accounts against
+# bench/churn.sql (at CRM_NOW, 2026-03-02), and the morning's reminder
+# list, which holds the same query, on its own (no baseline).
+task_churn() {
+	db=churn-$churn_n.db
+	run_ours_out() { "$bin/crm-report" -d "$db" -H churn; }
+	run_base_out() { sqlite3 -batch "$db" <"$top/bench/churn.sql"; }
+	same_output churn
+	run_ours() { timed "$bin/crm-report" -d "$db" -H churn; }
+	run_sql() { timed -i "$top/bench/churn.sql" sqlite3 -batch "$db"; }
+	prep_sql() { :; }
+	series sql
+	row churn "$churn_n" sql "sqlite3 churn.sql" 1.1 - 1
+	# the reminders: once, in seconds (their other arms have no rows here)
+	timed "$bin/crm-task" -d "$db" -H remind | awk '{ printf "bench: crm-task remind over these accounts: %.2f s, %.1f MiB\n", $1, $2 / 1024 }' >&2
+}
 task_collections() { task_receivable collections collect; }
 
 # search: crm-kb search --notes over BENCH_NOTES_N interactions (a word in

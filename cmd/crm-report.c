@@ -1,7 +1,8 @@
-/* crm-report: sales funnel, forecast, KPIs, leaderboard, losses, activity, cycle times, RFM and receivables */
+/* crm-report: sales funnel, forecast, KPIs, leaderboard, losses, activity, cycle times, RFM, churn risk and receivables */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include "complete.h"
 #include "ctx.h"
@@ -9,7 +10,8 @@
 #include "opts.h"
 #include "report.h"
 
-enum { OPT_SOURCE = CRM_OPT_TOOL, OPT_CAMPAIGN, OPT_REGION, OPT_PIPELINE, OPT_SNAPSHOT, OPT_RANK };
+enum { OPT_SOURCE = CRM_OPT_TOOL, OPT_CAMPAIGN, OPT_REGION, OPT_PIPELINE, OPT_SNAPSHOT, OPT_RANK,
+       OPT_MIN_SCORE, OPT_IDLE };
 
 static const char short_opts[] = CRM_SHORTOPTS "s:u:p:o:t:b:m:";
 static const struct option long_opts[] = {
@@ -27,10 +29,24 @@ static const struct option long_opts[] = {
 	{"rank", required_argument, NULL, OPT_RANK},
 	{"pipeline", required_argument, NULL, OPT_PIPELINE},
 	{"snapshot", no_argument, NULL, OPT_SNAPSHOT},
+	{"min-score", required_argument, NULL, OPT_MIN_SCORE},
+	{"idle", required_argument, NULL, OPT_IDLE},
 	{0},
 };
 
 typedef int report_fn(struct crm_ctx *, const struct crm_report_opts *, FILE *);
+
+/* A whole number from lo to hi for opt, or -1 after reporting. */
+static int number(const char *opt, const char *s, long lo, long hi)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end || v < lo || v > hi) {
+		crm_usage_fail("%s: want a whole number from %ld to %ld, not '%s'", opt, lo, hi, s);
+		return -1;
+	}
+	return (int)v;
+}
 
 static int run(struct crm_opts *o, int argc, char **argv, report_fn *fn)
 {
@@ -58,6 +74,13 @@ static int run(struct crm_opts *o, int argc, char **argv, report_fn *fn)
 		return crm_usage_fail("--snapshot is for forecast");
 	if (ro.pipeline && strcmp(name, "funnel") != 0 && strcmp(name, "cycle") != 0)
 		return crm_usage_fail("--pipeline is for funnel and cycle");
+	if ((crm_arg(&a, OPT_MIN_SCORE) || crm_arg(&a, OPT_IDLE)) && strcmp(name, "churn") != 0)
+		return crm_usage_fail("--%s is for churn", crm_arg(&a, OPT_MIN_SCORE) ? "min-score" : "idle");
+	if (crm_arg(&a, OPT_MIN_SCORE) &&
+	    (ro.min_score = number("--min-score", crm_arg(&a, OPT_MIN_SCORE), 0, 100)) < 0)
+		return EX_USAGE;
+	if (crm_arg(&a, OPT_IDLE) && (ro.idle = number("--idle", crm_arg(&a, OPT_IDLE), 1, 36500)) < 0)
+		return EX_USAGE;
 	if (o->dry_run && !ro.snapshot)
 		return crm_usage_fail("--dry-run is for forecast --snapshot");
 	ro.dry_run = o->dry_run;
@@ -79,6 +102,7 @@ static int cmd_lost(struct crm_opts *o, int c, char **v) { return run(o, c, v, c
 static int cmd_activity(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_activity); }
 static int cmd_cycle(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_cycle); }
 static int cmd_rfm(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_rfm); }
+static int cmd_churn(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_churn); }
 static int cmd_ageing(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_ageing); }
 static int cmd_collections(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_collections); }
 static int cmd_bookings(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_bookings); }
@@ -110,6 +134,9 @@ static const struct crm_subcmd cmds[] = {
 	{"activity", cmd_activity, .synopsis = NULL},
 	{"cycle", cmd_cycle, .synopsis = NULL},
 	{"rfm", cmd_rfm, .synopsis = NULL},
+	{"churn", cmd_churn,
+	 .synopsis = "[--min-score N] [--idle DAYS] [--owner LOGIN] [--team TEAM]\n"
+		     "\t[--by owner|team]"},
 	{"ageing", cmd_ageing, .synopsis = "[--by account|owner|team] [--owner LOGIN] [--team TEAM]"},
 	{"collections", cmd_collections,
 	 .synopsis = "[--period week|month|quarter] [--owner LOGIN]\n\t[--team TEAM]"},
@@ -146,10 +173,11 @@ static void usage(FILE *fp)
 	fputs("\n"
 	      "Reports on leads, deals and activities: the funnel of a lead cohort, the\n"
 	      "weighted forecast and its accuracy, KPIs per period, the leaderboard, loss\n"
-	      "reasons, activity per rep, days spent in each stage, and RFM segments;\n"
-	      "receivables: ageing of open instalments, the collections forecast, and\n"
-	      "bookings against collections; service: tickets' response and resolution\n"
-	      "times, SLA attainment, CSAT and NPS, and the backlog of open tickets.\n"
+	      "reasons, activity per rep, days spent in each stage, RFM segments and the\n"
+	      "accounts at risk of churning; receivables: ageing of open instalments, the\n"
+	      "collections forecast, and bookings against collections; service: tickets'\n"
+	      "response and resolution times, SLA attainment, CSAT and NPS, and the\n"
+	      "backlog of open tickets.\n"
 	      "\n"
 	      "Dimensions: owner team source campaign region industry month week quarter\n"
 	      "(stage for forecast; category account priority for service and backlog).\n"
@@ -171,6 +199,8 @@ static void usage(FILE *fp)
 	      "      --rank <metric>     leaderboard: the same as --metric\n"
 	      "      --pipeline <id>     funnel, cycle: this pipeline (default the first)\n"
 	      "      --snapshot          forecast: store it for the current period\n"
+	      "      --min-score <n>     churn: only accounts scoring at least n (0-100)\n"
+	      "      --idle <days>       churn: silence from this many days (default 60)\n"
 	      "  -d, --db <path>         database (default $CRM_DB)\n"
 	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
 	      "  -f, --format <fmt>      output as tsv, csv, table or gnuplot\n"

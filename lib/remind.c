@@ -8,6 +8,7 @@
 #include <sysexits.h>
 
 #include "audit.h"
+#include "churn.h"
 #include "db.h"
 #include "dialect.h"
 #include "err.h"
@@ -116,6 +117,17 @@ static const char remind_sql[] =
 	"   AND " CRM_SQL_VISIBLE("c.owner_id")
 	UNSENT("m.id", "'instalment'", "i.id", "payment_escalation")
 	/* ---- end of pay ---- */
+	/* ---- churn (churn.h): an account scoring at least CRM_CHURN_HIGH
+	 * reminds its owner; the title is the reason with the most points,
+	 * since (a number here) the days from its last purchase.  %3$s and
+	 * %4$s are the halves of the churn query. ---- */
+	" UNION ALL"
+	" SELECT u.login, u.email, 'account', z.aid, z.name, 'churn_risk', 9, z.top,"
+	"   CAST(z.since AS TEXT), u.id, 'account', z.aid"
+	" FROM (%3$s AND " CRM_SQL_VISIBLE("a.owner_id") "%4$s) z JOIN users u ON u.id = z.owner_id"
+	" WHERE z.score >= :churn_high"
+	UNSENT("u.id", "'account'", "z.aid", "churn_risk")
+	/* ---- end of churn ---- */
 	/* ---- tickets (crm-ticket): an SLA due time that is near
 	 * (sla_warn_at passed) or missed reminds the owner; a missed one goes
 	 * to the owner's manager too; since is the warning or the due time ---- */
@@ -171,9 +183,10 @@ static void bind_date_before(struct crm_stmt *st, const char *name, crm_time now
 static const char *const reasons[] = {"overdue", "idle", "escalation", "reclaimed",
 	"approval", "rejected",			/* contracts */
 	"payment_overdue", "payment_escalation",	/* instalments */
-	"churn_risk",				/* accounts */
+	"churn_risk",				/* accounts (churn.h) */
 	"sla_approaching", "sla_breached", "sla_escalation",	/* tickets */
 };
+#define CHURN_RANK 9
 
 static int mark(struct crm_ctx *ctx, const char *day, const struct sent *s)
 {
@@ -221,8 +234,11 @@ static int list(struct crm_ctx *ctx, struct crm_stmt *st, struct crm_out *out,
 		crm_time since;
 		char days[24] = "";
 		const char *from = crm_col_text(st, R_SINCE);
-		/* an instant, or (an instalment's due date) a local date */
-		if (crm_time_parse_iso(from, &since) == 0 ||
+		/* an instant, or (an instalment's due date) a local date, or
+		 * (churn) the days themselves */
+		if (crm_col_int(st, R_RANK) == CHURN_RANK)
+			snprintf(days, sizeof days, "%s", from);
+		else if (crm_time_parse_iso(from, &since) == 0 ||
 		    (strlen(from) == 10 && crm_time_parse(from, ctx->now, &since) == 0))
 			snprintf(days, sizeof days, "%ld", crm_task_days(since, ctx->now));
 		if (out)
@@ -242,6 +258,7 @@ static int list(struct crm_ctx *ctx, struct crm_stmt *st, struct crm_out *out,
 		const char *kt = crm_col_text(st, R_KTYPE);
 		s->type = !strcmp(kt, "task") ? "task" : !strcmp(kt, "contract") ? "contract"
 			: !strcmp(kt, "instalment") ? "instalment" : !strcmp(kt, "ticket") ? "ticket"
+			: !strcmp(kt, "account") ? "account"
 			: "lead";
 		s->reason = reasons[crm_col_int(st, R_RANK) - 1];
 	}
@@ -259,7 +276,9 @@ int crm_task_remind(struct crm_ctx *ctx, bool do_mark, bool unsent, FILE *fp)
 	if (!sql) {
 		char *name = crm_subject_sql(ctx, CRM_SUBJECT_NAME, "t.subject_type", "t.subject_id");
 		char *touched = crm_xasprintf(crm_dialect(ctx->db)->greatest, TOUCHED);
-		sql = crm_xasprintf(remind_sql, name, touched);
+		const char *churn_head, *churn_tail;
+		crm_churn_sql(ctx->db, &churn_head, &churn_tail);
+		sql = crm_xasprintf(remind_sql, name, touched, churn_head, churn_tail);
 		free(name);
 		free(touched);
 	}
@@ -283,6 +302,9 @@ int crm_task_remind(struct crm_ctx *ctx, bool do_mark, bool unsent, FILE *fp)
 	bind_date_before(st, ":pay_remind_before", ctx->now, ctx->cfg->sales.overdue_remind_after);
 	bind_date_before(st, ":pay_escalate_before", ctx->now,
 			 ctx->cfg->sales.overdue_escalate_after);
+	/* ---- churn ---- */
+	crm_churn_bind(ctx, st, CRM_CHURN_IDLE);
+	crm_bind_int(st, crm_param_index(st, ":churn_high"), CRM_CHURN_HIGH);
 
 	struct crm_out *out = fp ? crm_out_new(fp, ctx->opts->format, !ctx->opts->no_header) : NULL;
 	for (size_t i = 0; out && i < sizeof remind_cols / sizeof remind_cols[0]; i++)

@@ -1,5 +1,6 @@
 /* report.h: the sales reports of crm-report(1): funnel, forecast (and its
- * snapshots and accuracy), kpi, leaderboard, lost, activity, cycle, rfm.
+ * snapshots and accuracy), kpi, leaderboard, lost, activity, cycle, rfm,
+ * churn.
  * Each is one SQL query streamed to lib/out.h or drawn with lib/gnuplot.h;
  * all share the window (--since/--until/--period), the filters (owner,
  * team, source, campaign, region), one level of grouping (--by) and the
@@ -24,6 +25,8 @@ struct crm_report_opts {
 	const char *metric;		/* leaderboard: one of crm_report_metrics */
 	const char *pipeline;		/* funnel, cycle: NULL = the default one */
 	bool snapshot;			/* forecast: store it for the current period */
+	int min_score;			/* churn: only scores from this (0 = all) */
+	int idle;			/* churn: days of silence (0 = CRM_CHURN_IDLE) */
 	bool dry_run;			/* forecast --snapshot: show, store nothing */
 	enum crm_format format;
 	bool header;
@@ -45,6 +48,10 @@ int crm_report_rfm(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *f
  * window, and the backlog of open ones by age. */
 int crm_report_service(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
 int crm_report_backlog(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
+/* Churn risk (report_churn.c, crm-report(1) "CHURN"): every account the
+ * actor sees with a purchase, its score, risk and reasons (churn.h), by
+ * score; --by owner or team; min_score and idle; no window. */
+int crm_report_churn(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
 /* Receivables (receivable.c, crm-report(1) "RECEIVABLES"): ageing of the
  * open instalments now, --by account (default), owner or team; the
  * collections forecast and bookings against collections, --period week,

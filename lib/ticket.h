@@ -25,6 +25,14 @@ extern const struct crm_kind crm_ticket_kind;
 #define CRM_SQL_TICKET_SEEN(t) \
 	"(" CRM_SQL_VISIBLE_OWNED(t ".owner_id") " OR (:queue_team = 1 AND " t ".owner_id IN" \
 	" (SELECT m.id FROM users m WHERE m.team_id = :actor_team)))"
+/* The instant ticket t first missed a due time, now included: its
+ * breached_at, else (not written since) the due time of a clock still
+ * running that is past now; NULL when none. */
+#define CRM_SQL_TICKET_BREACH(t, now) \
+	"coalesce(" t ".breached_at, CASE WHEN " t ".status IN ('new', 'open') THEN" \
+	" CASE WHEN " t ".first_response_at IS NULL AND " t ".first_response_due < " now \
+	" THEN " t ".first_response_due WHEN " t ".resolve_due < " now " THEN " t ".resolve_due" \
+	" END END)"
 /* Bind :queue_team beside the actor's parameters. */
 void crm_ticket_bind_actor(struct crm_ctx *ctx, struct crm_stmt *st);
 

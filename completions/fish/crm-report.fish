@@ -14,6 +14,8 @@ complete -c crm-report -l metric -s m -x -a '(crm-report --complete=metrics 2>/d
 complete -c crm-report -l rank -x -a '(crm-report --complete=metrics 2>/dev/null)' -d 'leaderboard: the same as --metric'
 complete -c crm-report -l pipeline -x -a '(crm-report --complete=pipelines 2>/dev/null)' -d 'funnel, cycle: this pipeline (default the first)'
 complete -c crm-report -l snapshot -d 'forecast: store it for the current period'
+complete -c crm-report -l min-score -x -d 'churn: only accounts scoring at least n (0-100)'
+complete -c crm-report -l idle -x -d 'churn: silence from this many days (default 60)'
 complete -c crm-report -l db -s d -r -F -d 'database (default $CRM_DB)'
 complete -c crm-report -l config -s c -r -F -d 'config file (default $CRM_CONFIG)'
 complete -c crm-report -l format -s f -x -a '(crm-report --complete=formats 2>/dev/null)' -d 'output as tsv, csv, table or gnuplot'

@@ -151,9 +151,12 @@ lost
 activity
 cycle
 rfm
+churn
 ageing
 collections
-bookings"
+bookings
+service
+backlog"
 	run crm-report --complete=dimensions
 	assert_output "owner
 team
@@ -164,7 +167,10 @@ industry
 month
 week
 quarter
-stage"
+stage
+category
+account
+priority"
 	run crm-report --complete=metrics
 	assert_output "won_amount
 won_count
