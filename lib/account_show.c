@@ -7,6 +7,7 @@
 #include <sysexits.h>
 
 #include "account.h"
+#include "churn.h"
 #include "contract.h"
 #include "db.h"
 #include "err.h"
@@ -73,6 +74,11 @@ static int tickets(struct crm_ctx *ctx, int64_t id, bool table, struct crm_out *
 	return crm_ticket_account_section(ctx, id, o);
 }
 
+static int churn(struct crm_ctx *ctx, int64_t id, bool table, struct crm_out *o)
+{
+	return crm_churn_account_section(ctx, id, o);
+}
+
 static int payments(struct crm_ctx *ctx, int64_t id, bool table, struct crm_out *o)
 {
 	return crm_pay_account_section(ctx, id, o);
@@ -118,6 +124,7 @@ static const struct section sections[] = {
 	{"orders", NULL, NULL, orders},
 	{"payments", NULL, NULL, payments},
 	{"tickets", NULL, NULL, tickets},
+	{"churn", NULL, NULL, churn},
 	{"timeline", timeline_cols,
 	 ACCOUNT_SUBJECTS
 	 "SELECT i.id, i.at, i.kind, i.subject_type, i.subject_id,"

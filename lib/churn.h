@@ -58,4 +58,10 @@ void crm_churn_sql(struct crm_db *db, const char **head, const char **tail);
  * after idle days. */
 void crm_churn_bind(struct crm_ctx *ctx, struct crm_stmt *st, int idle);
 
+/* The 360 view's churn risk of account_id (report_churn.c): score, risk,
+ * reasons, last_purchase, days_since, usual_interval; no row when it has
+ * bought nothing.  The caller has checked the account's visibility. */
+struct crm_out;
+int crm_churn_account_section(struct crm_ctx *ctx, int64_t account_id, struct crm_out *o);
+
 #endif

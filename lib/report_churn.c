@@ -30,13 +30,10 @@ static size_t risk_of(int64_t score)
 	return score >= CRM_CHURN_HIGH ? 0 : score >= CRM_CHURN_MEDIUM ? 1 : 2;
 }
 
-/* The reasons of the row, by points (a stable sort of five). */
-static char *reasons(struct crm_rep *r)
+/* The reasons, by points (a stable sort of five), joined with "; ". */
+static char *reasons_of(const int64_t *pts, const char *const *text)
 {
 	int order[CRM_CHURN_SIGNALS] = { 0 }, n = 0;
-	int64_t pts[CRM_CHURN_SIGNALS];
-	for (int i = 0; i < CRM_CHURN_SIGNALS; i++)
-		pts[i] = crm_rep_col_int(r, 1 + CRM_CHURN_P_SLOW + 2 * i);
 	for (int i = 0; i < CRM_CHURN_SIGNALS; i++) {
 		if (pts[i] <= 0)
 			continue;
@@ -45,17 +42,25 @@ static char *reasons(struct crm_rep *r)
 			order[j] = order[j - 1];
 		order[j] = i;
 	}
-	size_t len = 1;
-	for (int k = 0; k < n; k++)
-		len += strlen(crm_rep_col_text(r, 1 + CRM_CHURN_R_SLOW + 2 * order[k])) + 2;
-	char *s = crm_xmalloc(len);
-	*s = '\0';
+	struct crm_buf b = {0};
 	for (int k = 0; k < n; k++) {
 		if (k)
-			strcat(s, "; ");
-		strcat(s, crm_rep_col_text(r, 1 + CRM_CHURN_R_SLOW + 2 * order[k]));
+			crm_buf_add(&b, "; ");
+		crm_buf_add(&b, text[order[k]]);
 	}
-	return s;
+	return crm_buf_take(&b);
+}
+
+/* The reasons of a report row (its columns after the group's). */
+static char *reasons(struct crm_rep *r)
+{
+	int64_t pts[CRM_CHURN_SIGNALS];
+	const char *text[CRM_CHURN_SIGNALS];
+	for (int i = 0; i < CRM_CHURN_SIGNALS; i++) {
+		pts[i] = crm_rep_col_int(r, 1 + CRM_CHURN_P_SLOW + 2 * i);
+		text[i] = crm_rep_col_text(r, 1 + CRM_CHURN_R_SLOW + 2 * i);
+	}
+	return reasons_of(pts, text);
 }
 
 static void chart_group(struct crm_rep *r, const char *g, const int64_t *counts)
@@ -137,4 +142,42 @@ int crm_report_churn(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE 
 	free(last);
 	crm_rep_close(&r);
 	return st;
+}
+
+int crm_churn_account_section(struct crm_ctx *ctx, int64_t account_id, struct crm_out *o)
+{
+	static char *sql;
+	const char *head, *tail;
+	if (!sql) {
+		crm_churn_sql(ctx->db, &head, &tail);
+		sql = crm_xasprintf("SELECT z.* FROM (%s AND a.id = :churn_account%s) z", head, tail);
+	}
+	struct crm_stmt *st = crm_db_stmt(ctx->db, sql);
+	if (!st)
+		return EX_SOFTWARE;
+	crm_churn_bind(ctx, st, CRM_CHURN_IDLE);
+	crm_bind_int(st, crm_param_index(st, ":churn_account"), account_id);
+	static const char *const names[] = {
+		"score", "risk", "reasons", "last_purchase", "days_since", "usual_interval",
+	};
+	crm_out_cols(o, names, sizeof names / sizeof names[0]);
+	int rc = crm_step(st);
+	if (rc == CRM_ROW) {
+		int64_t pts[CRM_CHURN_SIGNALS];
+		const char *text[CRM_CHURN_SIGNALS];
+		for (int i = 0; i < CRM_CHURN_SIGNALS; i++) {
+			pts[i] = crm_col_int(st, CRM_CHURN_P_SLOW + 2 * i);
+			text[i] = crm_col_text(st, CRM_CHURN_R_SLOW + 2 * i);
+		}
+		char *why = reasons_of(pts, text), day[CRM_DATE_LEN];
+		crm_pay_date_text(crm_col_int(st, CRM_CHURN_LAST), day);
+		crm_out_row(o, (const char *[]){
+			crm_col_text(st, CRM_CHURN_SCORE), risks[risk_of(crm_col_int(st, CRM_CHURN_SCORE))],
+			why, day, crm_col_text(st, CRM_CHURN_SINCE), crm_col_text(st, CRM_CHURN_USUAL),
+		});
+		free(why);
+		rc = crm_step(st);
+	}
+	crm_stmt_reset(st);
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read the account's churn risk");
 }
