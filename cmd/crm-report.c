@@ -1,4 +1,6 @@
-/* crm-report: sales funnel, forecast, KPIs, leaderboard, losses, activity, cycle times, RFM and receivables */
+/* crm-report: sales funnel, forecast, KPIs, leaderboard, losses, activity, cycle times, RFM, customer lifetime value and receivables */
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +11,8 @@
 #include "opts.h"
 #include "report.h"
 
-enum { OPT_SOURCE = CRM_OPT_TOOL, OPT_CAMPAIGN, OPT_REGION, OPT_PIPELINE, OPT_SNAPSHOT, OPT_RANK };
+enum { OPT_SOURCE = CRM_OPT_TOOL, OPT_CAMPAIGN, OPT_REGION, OPT_PIPELINE, OPT_SNAPSHOT, OPT_RANK,
+       OPT_PARAMS, OPT_HORIZON, OPT_DISCOUNT, OPT_PERIOD_WEEKS };
 
 static const char short_opts[] = CRM_SHORTOPTS "s:u:p:o:t:b:m:";
 static const struct option long_opts[] = {
@@ -27,8 +30,52 @@ static const struct option long_opts[] = {
 	{"rank", required_argument, NULL, OPT_RANK},
 	{"pipeline", required_argument, NULL, OPT_PIPELINE},
 	{"snapshot", no_argument, NULL, OPT_SNAPSHOT},
+	{"params", no_argument, NULL, OPT_PARAMS},
+	{"horizon", required_argument, NULL, OPT_HORIZON},
+	{"discount", required_argument, NULL, OPT_DISCOUNT},
+	{"period-weeks", required_argument, NULL, OPT_PERIOD_WEEKS},
 	{0},
 };
+
+/* clv's numbers: a whole number of periods from 1 to 1000; a discount
+ * rate from 0 to 10 (1000% a period); a period of more than 0 and at
+ * most 520 weeks */
+static int clv_opts(const struct crm_args *a, const char *name, struct crm_report_opts *ro)
+{
+	const char *h = crm_arg(a, OPT_HORIZON), *d = crm_arg(a, OPT_DISCOUNT);
+	const char *w = crm_arg(a, OPT_PERIOD_WEEKS);
+	char *end;
+	if (strcmp(name, "clv") != 0) {
+		if (ro->params || h || d || w)
+			return crm_usage_fail("--params, --horizon, --discount and --period-weeks are for clv");
+		return 0;
+	}
+	ro->horizon = 3;
+	ro->discount = 0.1;
+	ro->period_weeks = 52;
+	if (h) {
+		errno = 0;
+		long v = strtol(h, &end, 10);
+		if (errno || end == h || *end || v < 1 || v > 1000)
+			return crm_usage_fail("--horizon: want a whole number of periods from 1 to 1000, not '%s'", h);
+		ro->horizon = (int)v;
+	}
+	if (d) {
+		errno = 0;
+		double v = strtod(d, &end);
+		if (errno || end == d || *end || !isfinite(v) || v < 0 || v > 10)
+			return crm_usage_fail("--discount: want a rate per period from 0 to 10, not '%s'", d);
+		ro->discount = v;
+	}
+	if (w) {
+		errno = 0;
+		double v = strtod(w, &end);
+		if (errno || end == w || *end || !isfinite(v) || v <= 0 || v > 520)
+			return crm_usage_fail("--period-weeks: want more than 0 and at most 520 weeks, not '%s'", w);
+		ro->period_weeks = v;
+	}
+	return 0;
+}
 
 typedef int report_fn(struct crm_ctx *, const struct crm_report_opts *, FILE *);
 
@@ -47,6 +94,7 @@ static int run(struct crm_opts *o, int argc, char **argv, report_fn *fn)
 		.region = crm_arg(&a, OPT_REGION), .by = crm_arg(&a, 'b'),
 		.metric = crm_arg(&a, OPT_RANK) ? crm_arg(&a, OPT_RANK) : crm_arg(&a, 'm'), .pipeline = crm_arg(&a, OPT_PIPELINE),
 		.snapshot = crm_arg(&a, OPT_SNAPSHOT) != NULL,
+		.params = crm_arg(&a, OPT_PARAMS) != NULL,
 	};
 	if (argc > 0)
 		return crm_usage_fail("unexpected argument '%s'", argv[0]);
@@ -60,6 +108,8 @@ static int run(struct crm_opts *o, int argc, char **argv, report_fn *fn)
 		return crm_usage_fail("--pipeline is for funnel and cycle");
 	if (o->dry_run && !ro.snapshot)
 		return crm_usage_fail("--dry-run is for forecast --snapshot");
+	if ((st = clv_opts(&a, name, &ro)))
+		return st;
 	ro.dry_run = o->dry_run;
 	ro.format = o->format;
 	ro.header = !o->no_header;
@@ -79,6 +129,7 @@ static int cmd_lost(struct crm_opts *o, int c, char **v) { return run(o, c, v, c
 static int cmd_activity(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_activity); }
 static int cmd_cycle(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_cycle); }
 static int cmd_rfm(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_rfm); }
+static int cmd_clv(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_clv); }
 static int cmd_ageing(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_ageing); }
 static int cmd_collections(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_collections); }
 static int cmd_bookings(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_bookings); }
@@ -108,6 +159,9 @@ static const struct crm_subcmd cmds[] = {
 	{"activity", cmd_activity, .synopsis = NULL},
 	{"cycle", cmd_cycle, .synopsis = NULL},
 	{"rfm", cmd_rfm, .synopsis = NULL},
+	{"clv", cmd_clv,
+	 .synopsis = "[--params] [--horizon N] [--discount RATE] [--period-weeks W]\n"
+		     "\t[--by segment|owner|industry|region] [options as above]"},
 	{"ageing", cmd_ageing, .synopsis = "[--by account|owner|team] [--owner LOGIN] [--team TEAM]"},
 	{"collections", cmd_collections,
 	 .synopsis = "[--period week|month|quarter] [--owner LOGIN]\n\t[--team TEAM]"},
@@ -138,13 +192,14 @@ static void usage(FILE *fp)
 	fputs("\n"
 	      "Reports on leads, deals and activities: the funnel of a lead cohort, the\n"
 	      "weighted forecast and its accuracy, KPIs per period, the leaderboard, loss\n"
-	      "reasons, activity per rep, days spent in each stage, and RFM segments;\n"
-	      "receivables: ageing of open instalments, the collections forecast, and\n"
-	      "bookings against collections.\n"
+	      "reasons, activity per rep, days spent in each stage, RFM segments and\n"
+	      "customer lifetime value (BG/NBD and Gamma-Gamma); receivables: ageing of\n"
+	      "open instalments, the collections forecast, and bookings against\n"
+	      "collections.\n"
 	      "\n"
 	      "Dimensions: owner team source campaign region industry month week quarter\n"
-	      "(and stage for forecast).  Metrics: won_amount won_count deals activities\n"
-	      "win_rate collected outstanding.\n"
+	      "(and stage for forecast; segment for clv).  Metrics: won_amount won_count\n"
+	      "deals activities win_rate collected outstanding.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -s, --since <date>      from this date or time\n"
@@ -161,6 +216,10 @@ static void usage(FILE *fp)
 	      "      --rank <metric>     leaderboard: the same as --metric\n"
 	      "      --pipeline <id>     funnel, cycle: this pipeline (default the first)\n"
 	      "      --snapshot          forecast: store it for the current period\n"
+	      "      --params            clv: print the fitted model parameters\n"
+	      "      --horizon <n>       clv: periods of value to count (default 3)\n"
+	      "      --discount <rate>   clv: discount rate per period (default 0.1)\n"
+	      "      --period-weeks <w>  clv: weeks in a period (default 52)\n"
 	      "  -d, --db <path>         database (default $CRM_DB)\n"
 	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
 	      "  -f, --format <fmt>      output as tsv, csv, table or gnuplot\n"
