@@ -151,6 +151,7 @@ lost
 activity
 cycle
 rfm
+clv
 ageing
 collections
 bookings"
