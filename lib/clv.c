@@ -101,7 +101,53 @@ struct bg_data {
 	long xmax;
 	double *cache;		/* per x: the terms that depend only on x */
 	unsigned char *seen;
+	/* T and t_x take few distinct values (whole days): their logs are
+	 * taken once per value, not once per customer */
+	double *vals, *logs;	/* the distinct values, sorted; log(alpha + value) */
+	size_t nvals;
+	size_t *iT, *itx;	/* customer i's values in vals */
 };
+
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return (a > b) - (a < b);
+}
+
+static size_t find_val(const double *vals, size_t n, double v)
+{
+	size_t lo = 0, hi = n;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (vals[mid] <= v)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void bg_index(struct bg_data *d)
+{
+	size_t n = d->n, k = 0;
+	d->vals = crm_xcalloc(2 * n, sizeof *d->vals);
+	for (size_t i = 0; i < n; i++) {
+		d->vals[2 * i] = d->c[i].T;
+		d->vals[2 * i + 1] = d->c[i].tx;
+	}
+	qsort(d->vals, 2 * n, sizeof *d->vals, cmp_double);
+	for (size_t i = 0; i < 2 * n; i++)
+		if (k == 0 || d->vals[i] != d->vals[k - 1])
+			d->vals[k++] = d->vals[i];
+	d->nvals = k;
+	d->logs = crm_xcalloc(k, sizeof *d->logs);
+	d->iT = crm_xcalloc(n, sizeof *d->iT);
+	d->itx = crm_xcalloc(n, sizeof *d->itx);
+	for (size_t i = 0; i < n; i++) {
+		d->iT[i] = find_val(d->vals, k, d->c[i].T);
+		d->itx[i] = find_val(d->vals, k, d->c[i].tx);
+	}
+}
 
 /* the terms of customer i's likelihood that depend only on x: log of
  * Gamma(r+x) alpha^r / Gamma(r) and of B(a, b+x) / B(a, b), and of
@@ -114,11 +160,12 @@ static void bg_terms(double r, double alpha, double a, double b, double x, doubl
 	t[2] = x > 0 ? log(a) - log(b + x - 1) : 0;
 }
 
-static double bg_one(double r, double alpha, const double t[3], const struct crm_clv_cust *c)
+/* log L of one customer from the x terms t and log(alpha + T), log(alpha + t_x) */
+static double bg_one(double r, const double t[3], double x, double lT, double ltx)
 {
-	double l = -(r + c->x) * log(alpha + c->T);
-	if (c->x > 0)
-		l = log_add(l, t[2] - (r + c->x) * log(alpha + c->tx));
+	double l = -(r + x) * lT;
+	if (x > 0)
+		l = log_add(l, t[2] - (r + x) * ltx);
 	return t[0] + t[1] + l;
 }
 
@@ -127,7 +174,7 @@ double crm_clv_bgnbd_ll(const struct crm_clv_bgnbd *m, const struct crm_clv_cust
 	double ll = 0, t[3];
 	for (size_t i = 0; i < n; i++) {
 		bg_terms(m->r, m->alpha, m->a, m->b, c[i].x, t);
-		ll += bg_one(m->r, m->alpha, t, &c[i]);
+		ll += bg_one(m->r, t, c[i].x, log(m->alpha + c[i].T), log(m->alpha + c[i].tx));
 	}
 	return ll;
 }
@@ -145,8 +192,11 @@ static double bg_f(const gsl_vector *v, void *p)
 	for (long x = 0; x <= d->xmax; x++)
 		if (d->seen[x])
 			bg_terms(r, alpha, a, b, (double)x, d->cache + 3 * x);
+	for (size_t i = 0; i < d->nvals; i++)
+		d->logs[i] = log(alpha + d->vals[i]);
 	for (size_t i = 0; i < d->n; i++)
-		ll += bg_one(r, alpha, d->cache + 3 * (long)d->c[i].x, &d->c[i]);
+		ll += bg_one(r, d->cache + 3 * (long)d->c[i].x, d->c[i].x, d->logs[d->iT[i]],
+			     d->logs[d->itx[i]]);
 	ll = -ll / (double)d->n;
 	return isfinite(ll) ? ll : GSL_POSINF;
 }
@@ -200,7 +250,7 @@ static int simplex(gsl_multimin_function *f, double *x0, size_t k, double *fmin,
 
 int crm_clv_bgnbd_fit(const struct crm_clv_cust *c, size_t n, struct crm_clv_bgnbd *out)
 {
-	struct bg_data d = { c, n, 0, NULL, NULL };
+	struct bg_data d = { .c = c, .n = n };
 	double x0[4] = { 0, 0, 0, 0 }, fmin = 0, sx = 0, st = 0;
 	int it = 0, rc;
 	if (n == 0)
@@ -217,6 +267,7 @@ int crm_clv_bgnbd_fit(const struct crm_clv_cust *c, size_t n, struct crm_clv_bgn
 	d.seen = crm_xcalloc((size_t)d.xmax + 1, 1);
 	for (size_t i = 0; i < n; i++)
 		d.seen[(long)c[i].x] = 1;
+	bg_index(&d);
 	/* start at r = 1 and alpha at the mean age over the mean count, so
 	 * that r / alpha is about the purchase rate; a = 1, b = 1 */
 	x0[1] = log(st > 0 ? (st / (double)n) / (1 + sx / (double)n) : 1);
@@ -226,6 +277,10 @@ int crm_clv_bgnbd_fit(const struct crm_clv_cust *c, size_t n, struct crm_clv_bgn
 	rc = simplex(&f, x0, 4, &fmin, &it);
 	free(d.cache);
 	free(d.seen);
+	free(d.vals);
+	free(d.logs);
+	free(d.iT);
+	free(d.itx);
 	if (rc)
 		return -1;
 	out->r = exp(x0[0]);
@@ -278,58 +333,104 @@ double crm_clv_p_alive(const struct crm_clv_bgnbd *m, const struct crm_clv_cust 
 
 /* Gamma-Gamma */
 
-static double gg_one(double p, double q, double g, const struct crm_clv_cust *c)
+/* log f(m | p, q, gamma, x): lg is lgamma(px + q) - lgamma(px) - lgamma(q),
+ * lm = log m, lx = log x */
+static double gg_one(double p, double q, double g, double lg, double x, double m, double lm,
+		     double lx)
 {
-	double px = p * c->x;
-	return gsl_sf_lngamma(px + q) - gsl_sf_lngamma(px) - gsl_sf_lngamma(q) + q * log(g) +
-	       (px - 1) * log(c->m) + px * log(c->x) - (px + q) * log(g + c->m * c->x);
+	double px = p * x;
+	return lg + q * log(g) + (px - 1) * lm + px * lx - (px + q) * log(g + m * x);
 }
 
 double crm_clv_gg_ll(const struct crm_clv_gg *g, const struct crm_clv_cust *c, size_t n)
 {
 	double ll = 0;
-	for (size_t i = 0; i < n; i++)
-		if (c[i].x > 0 && c[i].m > 0)
-			ll += gg_one(g->p, g->q, g->gamma, &c[i]);
+	for (size_t i = 0; i < n; i++) {
+		if (!(c[i].x > 0 && c[i].m > 0))
+			continue;
+		double px = g->p * c[i].x;
+		double lg = gsl_sf_lngamma(px + g->q) - gsl_sf_lngamma(px) - gsl_sf_lngamma(g->q);
+		ll += gg_one(g->p, g->q, g->gamma, lg, c[i].x, c[i].m, log(c[i].m), log(c[i].x));
+	}
 	return ll;
 }
 
 struct gg_data {
-	const struct crm_clv_cust *c;
-	size_t n, used;
+	size_t used;
+	long xmax;
+	double *x, *m, *lm, *lx;	/* the customers with x > 0 and m > 0 */
+	long *xi;
+	double *lg;			/* per x: the lgamma terms */
+	unsigned char *seen;
 };
 
 static double gg_f(const gsl_vector *v, void *arg)
 {
 	struct gg_data *d = arg;
 	double p = exp(gsl_vector_get(v, 0)), q = exp(gsl_vector_get(v, 1));
-	double g = exp(gsl_vector_get(v, 2));
+	double g = exp(gsl_vector_get(v, 2)), ll = 0;
 	if (!(isfinite(p) && isfinite(q) && isfinite(g) && p > 0 && q > 0 && g > 0))
 		return GSL_POSINF;
-	struct crm_clv_gg m = { .p = p, .q = q, .gamma = g };
-	double ll = -crm_clv_gg_ll(&m, d->c, d->n) / (double)d->used;
+	double lq = gsl_sf_lngamma(q);
+	for (long x = 1; x <= d->xmax; x++)
+		if (d->seen[x])
+			d->lg[x] = gsl_sf_lngamma(p * (double)x + q) - gsl_sf_lngamma(p * (double)x) - lq;
+	for (size_t i = 0; i < d->used; i++)
+		ll += gg_one(p, q, g, d->lg[d->xi[i]], d->x[i], d->m[i], d->lm[i], d->lx[i]);
+	ll = -ll / (double)d->used;
 	return isfinite(ll) ? ll : GSL_POSINF;
 }
 
 int crm_clv_gg_fit(const struct crm_clv_cust *c, size_t n, struct crm_clv_gg *out)
 {
-	struct gg_data d = { c, n, 0 };
+	struct gg_data d = { 0 };
 	double x0[3] = { 0, 0, 0 }, fmin = 0, sm = 0;
-	int it = 0;
+	int it = 0, rc;
 	for (size_t i = 0; i < n; i++) {
 		if (c[i].x > 0 && c[i].m > 0) {
+			if (!(c[i].x < 1e7 && isfinite(c[i].m)))
+				return -1;
 			d.used++;
 			sm += c[i].m;
+			if ((long)c[i].x > d.xmax)
+				d.xmax = (long)c[i].x;
 		}
 	}
 	if (d.used == 0)
 		return -1;
+	d.x = crm_xcalloc(d.used, sizeof *d.x);
+	d.m = crm_xcalloc(d.used, sizeof *d.m);
+	d.lm = crm_xcalloc(d.used, sizeof *d.lm);
+	d.lx = crm_xcalloc(d.used, sizeof *d.lx);
+	d.xi = crm_xcalloc(d.used, sizeof *d.xi);
+	d.lg = crm_xcalloc((size_t)d.xmax + 1, sizeof *d.lg);
+	d.seen = crm_xcalloc((size_t)d.xmax + 1, 1);
+	for (size_t i = 0, k = 0; i < n; i++) {
+		if (!(c[i].x > 0 && c[i].m > 0))
+			continue;
+		/* x counts whole purchases */
+		d.xi[k] = (long)c[i].x;
+		d.x[k] = (double)d.xi[k];
+		d.m[k] = c[i].m;
+		d.lm[k] = log(c[i].m);
+		d.lx[k] = log(d.x[k]);
+		d.seen[d.xi[k]] = 1;
+		k++;
+	}
 	/* p = 1, q = 2: gamma = mean spend, so that E[M] = gamma p / (q - 1)
 	 * starts at the mean */
 	x0[1] = log(2);
 	x0[2] = log(sm / (double)d.used);
 	gsl_multimin_function f = { gg_f, 3, &d };
-	if (simplex(&f, x0, 3, &fmin, &it))
+	rc = simplex(&f, x0, 3, &fmin, &it);
+	free(d.x);
+	free(d.m);
+	free(d.lm);
+	free(d.lx);
+	free(d.xi);
+	free(d.lg);
+	free(d.seen);
+	if (rc)
 		return -1;
 	out->p = exp(x0[0]);
 	out->q = exp(x0[1]);
