@@ -80,7 +80,7 @@ double crm_clv_log_hyp2f1(double a, double b, double c, double z)
 	double lz = log(z), lt = 0, ls = 0;
 	for (long k = 0; k < 100000000L; k++) {
 		double n = (double)k;
-		double lr = log(a + n) + log(b + n) + lz - log(c + n) - log(n + 1);
+		double lr = log(a + n) + log(b + n) + lz - log(c + n) - log1p(n);
 		lt += lr;
 		ls = log_add(ls, lt);
 		if (lr < 0) {

@@ -222,6 +222,18 @@ static int cmp_freq(const void *x, const void *y)
 	return ((*a)->id > (*b)->id) - ((*a)->id < (*b)->id);
 }
 
+/* The segment of R and F scores, as report_rfm.c's CASE. */
+static int rfm_segment(int r, int f)
+{
+	if (r >= 4 && f >= 4)
+		return 0;
+	if (r >= 3)
+		return f >= 3 ? 1 : 2;
+	if (f >= 3)
+		return 3;
+	return r == 2 ? 4 : 5;
+}
+
 /* The RFM segment of each account, as report_rfm.c makes it. */
 static void segment(struct clv *v)
 {
@@ -234,9 +246,7 @@ static void segment(struct clv *v)
 		rs[p[i] - v->a] = ntile5(i, v->n);
 	qsort(p, v->n, sizeof *p, cmp_freq);
 	for (size_t i = 0; i < v->n; i++) {
-		int f = ntile5(i, v->n), rr = rs[p[i] - v->a];
-		p[i]->seg = rr >= 4 && f >= 4 ? 0 : rr >= 3 && f >= 3 ? 1 : rr >= 3 ? 2 : f >= 3 ? 3
-			    : rr == 2 ? 4 : 5;
+		p[i]->seg = rfm_segment(rs[p[i] - v->a], ntile5(i, v->n));
 	}
 	free(rs);
 	free(p);
