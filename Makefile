@@ -12,13 +12,13 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 
 CC       ?= cc
 B        ?= build
-PKGS      = sqlite3 yaml-0.1 nettle pangocairo fontconfig gmime-3.0
+PKGS      = sqlite3 yaml-0.1 nettle pangocairo fontconfig gmime-3.0 gsl
 CFLAGS   ?= -O2 -g
 # string literals are const in the code (tests may build argv from them)
 CODE_WARN = $(WARN) -Wwrite-strings
 WARN      = -std=c11 -Wall -Wextra -Wvla -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DCRM_VERSION='"$(VERSION)"' -Ilib
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lyaml -lnettle) -lcsv -lm
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lyaml -lnettle -lgsl -lgslcblas) -lcsv -lm
 
 ifdef SANITIZE
 CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=$(SANITIZE) -fno-omit-frame-pointer
@@ -39,7 +39,7 @@ MANS     = $(MAN1) $(MAN5) $(MAN7)
 
 DEB_PKGS = libsqlite3-dev libyaml-dev libcsv-dev nettle-dev pkg-config libcmocka-dev \
            bats bats-assert bats-support parallel mandoc sqlite3 gnuplot-nox fonts-noto-cjk \
-           python3 libcairo2-dev libpango1.0-dev poppler-utils libgmime-3.0-dev
+           python3 libcairo2-dev libpango1.0-dev poppler-utils libgmime-3.0-dev libgsl-dev
 # only for make fuzz and make valgrind
 DEV_PKGS = clang libclang-rt-14-dev valgrind
 

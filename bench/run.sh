@@ -11,14 +11,15 @@
 #
 # Environment: BENCH_N leads (default 200000; everything scales with it),
 # BENCH_PAIRS rounds (default 5), BENCH_TASKS (default all: import append
-# assign funnel roi list show), BENCH_SAMPLE_MS: a sample of a quick
-# command (funnel, roi, list, show) repeats it until it lasts about this
+# assign funnel roi list show ageing collections clv), BENCH_SAMPLE_MS: a
+# sample of a quick command (funnel, roi, list, show) repeats it until it lasts about this
 # long (default 300), BENCH_DIR to keep the data there and reuse it
 # (default a temporary directory, removed), CRM_BIN and BENCH_BIN for the
 # binaries (default build/bin and build/bench).  BENCH_PAY_N instalments
 # (default 1000000) for ageing and collections, which do not scale with
 # BENCH_N.  BENCH_NOTES_N interactions (default 1000000) for search, which
 # does not scale either.  BENCH_CHURN_N accounts (default 100000) for churn.
+# BENCH_CLV_N customers (default 100000) for clv.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=${CRM_BIN:-$top/build/bin}
@@ -26,19 +27,20 @@ bbin=${BENCH_BIN:-$top/build/bench}
 n=${BENCH_N:-200000}
 pairs=${BENCH_PAIRS:-5}
 sample_ms=${BENCH_SAMPLE_MS:-300}
-tasks=${BENCH_TASKS:-import append assign funnel roi list show ageing collections search churn}
+tasks=${BENCH_TASKS:-import append assign funnel roi list show ageing collections search churn clv}
 pay_n=${BENCH_PAY_N:-1000000}
 notes_n=${BENCH_NOTES_N:-1000000}
 churn_n=${BENCH_CHURN_N:-100000}
+clv_n=${BENCH_CLV_N:-100000}
 rss_cap=16384		# KiB: import, append and list stay under 16 MiB at any size
 
 die() { echo "bench: $*" >&2; exit 1; }
 say() { echo "bench: $*" >&2; }
-for v in "$n" "$pairs" "$sample_ms" "$pay_n" "$notes_n" "$churn_n"; do
+for v in "$n" "$pairs" "$sample_ms" "$pay_n" "$notes_n" "$churn_n" "$clv_n"; do
 	case $v in '' | *[!0-9]* | 0) die "BENCH_N, BENCH_PAIRS and BENCH_SAMPLE_MS want a positive number" ;; esac
 done
 for t in $tasks; do
-	case $t in import | append | assign | funnel | roi | list | show | ageing | collections | search | churn) ;;
+	case $t in import | append | assign | funnel | roi | list | show | ageing | collections | search | churn | clv) ;;
 	*) die "unknown task '$t'" ;; esac
 done
 wants() { case " $tasks " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -144,9 +146,17 @@ if wants churn && [ ! -e "churn-$churn_n.db" ]; then
 	sh "$top/bench/gen-churn.sh" ch.db "$churn_n"
 	mv ch.db "churn-$churn_n.db"
 fi
+if wants clv; then
+	if [ ! -e "clv-$clv_n.db" ]; then
+		say "generating the purchases of $clv_n customers"
+		fresh template.db c.db
+		sh "$top/bench/gen-clv.sh" c.db "$clv_n"
+		mv c.db "clv-$clv_n.db"
+	fi
+fi
 # Kept data may predate a schema change: migrate it now, not in a timed run.
 for db in template.db "imported-$n.db" "big-$n.db" "pay-$pay_n.db" "notes-$notes_n.db" \
-	"churn-$churn_n.db"; do
+	"churn-$churn_n.db" "clv-$clv_n.db"; do
 	if [ -e "$db" ]; then "$bin/crm-lead" -d "$db" list --limit 1 >/dev/null; fi
 done
 
@@ -429,6 +439,23 @@ EOF
 	prep_sql() { :; }
 	series sql
 	row search "$rows" sql "sqlite3 FTS query" 1.1 - "$k"
+}
+
+# clv: crm-report clv (the BG/NBD and Gamma-Gamma fits and every
+# account's CLV) over BENCH_CLV_N customers, against bench/clv.sql, which
+# only reads the purchases and summarises them per account (no target: it
+# shows what the models cost on top of reading the data).  The summaries
+# must agree.
+task_clv() {
+	db=clv-$clv_n.db
+	"$bin/crm-report" -d "$db" -H clv | cut -f1,3,4,5 | sort -n >ours.out
+	sqlite3 -batch -separator '	' "$db" <"$top/bench/clv.sql" >base.out
+	cmp -s ours.out base.out || { diff ours.out base.out | head >&2; die "clv: ours and the baseline disagree"; }
+	run_ours() { timed "$bin/crm-report" -d "$db" -H clv; }
+	run_sql() { timed -i "$top/bench/clv.sql" sqlite3 -batch "$db"; }
+	prep_sql() { :; }
+	series sql
+	row clv "$clv_n" sql "sqlite3 clv.sql" - - 1
 }
 
 # ---- the run ----

@@ -1,4 +1,6 @@
-/* crm-report: sales funnel, forecast, KPIs, leaderboard, losses, activity, cycle times, RFM, churn risk and receivables */
+/* crm-report: sales funnel, forecast, KPIs, leaderboard, losses, activity, cycle times, RFM, customer lifetime value, churn risk, receivables and service */
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +13,7 @@
 #include "report.h"
 
 enum { OPT_SOURCE = CRM_OPT_TOOL, OPT_CAMPAIGN, OPT_REGION, OPT_PIPELINE, OPT_SNAPSHOT, OPT_RANK,
-       OPT_MIN_SCORE, OPT_IDLE };
+       OPT_MIN_SCORE, OPT_IDLE, OPT_PARAMS, OPT_HORIZON, OPT_DISCOUNT, OPT_PERIOD_WEEKS };
 
 static const char short_opts[] = CRM_SHORTOPTS "s:u:p:o:t:b:m:";
 static const struct option long_opts[] = {
@@ -31,8 +33,52 @@ static const struct option long_opts[] = {
 	{"snapshot", no_argument, NULL, OPT_SNAPSHOT},
 	{"min-score", required_argument, NULL, OPT_MIN_SCORE},
 	{"idle", required_argument, NULL, OPT_IDLE},
+	{"params", no_argument, NULL, OPT_PARAMS},
+	{"horizon", required_argument, NULL, OPT_HORIZON},
+	{"discount", required_argument, NULL, OPT_DISCOUNT},
+	{"period-weeks", required_argument, NULL, OPT_PERIOD_WEEKS},
 	{0},
 };
+
+/* clv's numbers: a whole number of periods from 1 to 1000; a discount
+ * rate from 0 to 10 (1000% a period); a period of more than 0 and at
+ * most 520 weeks */
+static int clv_opts(const struct crm_args *a, const char *name, struct crm_report_opts *ro)
+{
+	const char *h = crm_arg(a, OPT_HORIZON), *d = crm_arg(a, OPT_DISCOUNT);
+	const char *w = crm_arg(a, OPT_PERIOD_WEEKS);
+	char *end;
+	if (strcmp(name, "clv") != 0) {
+		if (ro->params || h || d || w)
+			return crm_usage_fail("--params, --horizon, --discount and --period-weeks are for clv");
+		return 0;
+	}
+	ro->horizon = 3;
+	ro->discount = 0.1;
+	ro->period_weeks = 52;
+	if (h) {
+		errno = 0;
+		long v = strtol(h, &end, 10);
+		if (errno || end == h || *end || v < 1 || v > 1000)
+			return crm_usage_fail("--horizon: want a whole number of periods from 1 to 1000, not '%s'", h);
+		ro->horizon = (int)v;
+	}
+	if (d) {
+		errno = 0;
+		double v = strtod(d, &end);
+		if (errno || end == d || *end || !isfinite(v) || v < 0 || v > 10)
+			return crm_usage_fail("--discount: want a rate per period from 0 to 10, not '%s'", d);
+		ro->discount = v;
+	}
+	if (w) {
+		errno = 0;
+		double v = strtod(w, &end);
+		if (errno || end == w || *end || !isfinite(v) || v <= 0 || v > 520)
+			return crm_usage_fail("--period-weeks: want more than 0 and at most 520 weeks, not '%s'", w);
+		ro->period_weeks = v;
+	}
+	return 0;
+}
 
 typedef int report_fn(struct crm_ctx *, const struct crm_report_opts *, FILE *);
 
@@ -63,6 +109,7 @@ static int run(struct crm_opts *o, int argc, char **argv, report_fn *fn)
 		.region = crm_arg(&a, OPT_REGION), .by = crm_arg(&a, 'b'),
 		.metric = crm_arg(&a, OPT_RANK) ? crm_arg(&a, OPT_RANK) : crm_arg(&a, 'm'), .pipeline = crm_arg(&a, OPT_PIPELINE),
 		.snapshot = crm_arg(&a, OPT_SNAPSHOT) != NULL,
+		.params = crm_arg(&a, OPT_PARAMS) != NULL,
 	};
 	if (argc > 0)
 		return crm_usage_fail("unexpected argument '%s'", argv[0]);
@@ -83,6 +130,8 @@ static int run(struct crm_opts *o, int argc, char **argv, report_fn *fn)
 		return EX_USAGE;
 	if (o->dry_run && !ro.snapshot)
 		return crm_usage_fail("--dry-run is for forecast --snapshot");
+	if ((st = clv_opts(&a, name, &ro)))
+		return st;
 	ro.dry_run = o->dry_run;
 	ro.format = o->format;
 	ro.header = !o->no_header;
@@ -103,6 +152,7 @@ static int cmd_activity(struct crm_opts *o, int c, char **v) { return run(o, c, 
 static int cmd_cycle(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_cycle); }
 static int cmd_rfm(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_rfm); }
 static int cmd_churn(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_churn); }
+static int cmd_clv(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_clv); }
 static int cmd_ageing(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_ageing); }
 static int cmd_collections(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_collections); }
 static int cmd_bookings(struct crm_opts *o, int c, char **v) { return run(o, c, v, crm_report_bookings); }
@@ -137,6 +187,9 @@ static const struct crm_subcmd cmds[] = {
 	{"churn", cmd_churn,
 	 .synopsis = "[--min-score N] [--idle DAYS] [--owner LOGIN] [--team TEAM]\n"
 		     "\t[--by owner|team]"},
+	{"clv", cmd_clv,
+	 .synopsis = "[--params] [--horizon N] [--discount RATE] [--period-weeks W]\n"
+		     "\t[--by segment|owner|industry|region] [options as above]"},
 	{"ageing", cmd_ageing, .synopsis = "[--by account|owner|team] [--owner LOGIN] [--team TEAM]"},
 	{"collections", cmd_collections,
 	 .synopsis = "[--period week|month|quarter] [--owner LOGIN]\n\t[--team TEAM]"},
@@ -173,16 +226,16 @@ static void usage(FILE *fp)
 	fputs("\n"
 	      "Reports on leads, deals and activities: the funnel of a lead cohort, the\n"
 	      "weighted forecast and its accuracy, KPIs per period, the leaderboard, loss\n"
-	      "reasons, activity per rep, days spent in each stage, RFM segments and the\n"
-	      "accounts at risk of churning; receivables: ageing of open instalments, the\n"
-	      "collections forecast, and bookings against collections; service: tickets'\n"
-	      "response and resolution times, SLA attainment, CSAT and NPS, and the\n"
-	      "backlog of open tickets.\n"
+	      "reasons, activity per rep, days spent in each stage, RFM segments,\n"
+	      "customer lifetime value (BG/NBD and Gamma-Gamma) and the accounts at risk\n"
+	      "of churning; receivables: ageing of open instalments, the collections\n"
+	      "forecast, and bookings against collections; service: tickets' response\n"
+	      "and resolution times, SLA attainment, CSAT and NPS, and the backlog.\n"
 	      "\n"
 	      "Dimensions: owner team source campaign region industry month week quarter\n"
-	      "(stage for forecast; category account priority for service and backlog).\n"
-	      "Metrics: won_amount won_count deals activities win_rate collected\n"
-	      "outstanding.\n"
+	      "(stage for forecast; segment for clv; category account priority for service\n"
+	      "and backlog).  Metrics: won_amount won_count deals activities win_rate\n"
+	      "collected outstanding.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -s, --since <date>      from this date or time\n"
@@ -201,6 +254,10 @@ static void usage(FILE *fp)
 	      "      --snapshot          forecast: store it for the current period\n"
 	      "      --min-score <n>     churn: only accounts scoring at least n (0-100)\n"
 	      "      --idle <days>       churn: silence from this many days (default 60)\n"
+	      "      --params            clv: print the fitted model parameters\n"
+	      "      --horizon <n>       clv: periods of value to count (default 3)\n"
+	      "      --discount <rate>   clv: discount rate per period (default 0.1)\n"
+	      "      --period-weeks <w>  clv: weeks in a period (default 52)\n"
 	      "  -d, --db <path>         database (default $CRM_DB)\n"
 	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
 	      "  -f, --format <fmt>      output as tsv, csv, table or gnuplot\n"

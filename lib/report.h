@@ -1,6 +1,6 @@
 /* report.h: the sales reports of crm-report(1): funnel, forecast (and its
  * snapshots and accuracy), kpi, leaderboard, lost, activity, cycle, rfm,
- * churn.
+ * clv, churn, service and backlog.
  * Each is one SQL query streamed to lib/out.h or drawn with lib/gnuplot.h;
  * all share the window (--since/--until/--period), the filters (owner,
  * team, source, campaign, region), one level of grouping (--by) and the
@@ -28,6 +28,12 @@ struct crm_report_opts {
 	int min_score;			/* churn: only scores from this (0 = all) */
 	int idle;			/* churn: days of silence (0 = CRM_CHURN_IDLE) */
 	bool dry_run;			/* forecast --snapshot: show, store nothing */
+	/* clv: print the fitted parameters instead of the accounts; the
+	 * horizon in periods (0: 3) of period_weeks weeks (0: 52), and the
+	 * discount rate per period (>= 0) */
+	bool params;
+	int horizon;
+	double period_weeks, discount;
 	enum crm_format format;
 	bool header;
 };
@@ -52,6 +58,11 @@ int crm_report_backlog(struct crm_ctx *ctx, const struct crm_report_opts *o, FIL
  * actor sees with a purchase, its score, risk and reasons (churn.h), by
  * score; --by owner or team; min_score and idle; no window. */
 int crm_report_churn(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
+/* Customer lifetime value (report_clv.c): the BG/NBD and Gamma-Gamma
+ * models (clv.h) fitted over the accounts' purchases up to --until, per
+ * account, or summed --by segment (the RFM segment), owner, industry or
+ * region; --params: the fitted parameters. */
+int crm_report_clv(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
 /* Receivables (receivable.c, crm-report(1) "RECEIVABLES"): ageing of the
  * open instalments now, --by account (default), owner or team; the
  * collections forecast and bookings against collections, --period week,

@@ -152,6 +152,7 @@ activity
 cycle
 rfm
 churn
+clv
 ageing
 collections
 bookings
