@@ -13,6 +13,7 @@
 #include "date.h"
 #include "dialect.h"
 #include "err.h"
+#include "order.h"
 #include "pay.h"
 #include "ticket.h"
 
@@ -48,9 +49,7 @@ static const char churn_fmt[] =
 	" WHERE o.status <> 'cancelled' AND o.account_id IS NOT NULL"
 	" UNION"
 	" SELECT d.account_id, (%1$s + " TZ ") / 86400 FROM deals d"
-	" WHERE d.status = 'won' AND d.account_id IS NOT NULL AND d.closed_at IS NOT NULL"
-	" AND NOT EXISTS (SELECT 1 FROM contracts c JOIN orders o ON o.contract_id = c.id"
-	" WHERE c.deal_id = d.id AND o.status <> 'cancelled')),"
+	" WHERE " CRM_SQL_DEAL_PURCHASE("d") "),"
 	" ps AS (SELECT aid, count(*) AS n, min(day) AS first, max(day) AS last FROM p"
 	" WHERE day <= " TODAY " GROUP BY aid),"
 	" od AS (SELECT c.account_id AS aid, CAST(sum(i.amount - i.paid) AS BIGINT) AS owed,"

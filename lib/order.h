@@ -46,4 +46,13 @@ int crm_order_cancel(struct crm_ctx *ctx, const char *which, FILE *out);
  * owner.  Columns and rows into o; 0 or a status. */
 int crm_order_account_section(struct crm_ctx *ctx, int64_t account_id, struct crm_out *o);
 
+/* A purchase of an account (crm-report clv and churn) is an order that
+ * is not cancelled, or a won deal none of whose contracts has such an
+ * order: a sale that went on to orders counts through them, not twice.
+ * The deal's condition over alias d: */
+#define CRM_SQL_DEAL_PURCHASE(d) \
+	"(" d ".status = 'won' AND " d ".account_id IS NOT NULL AND " d ".closed_at IS NOT NULL" \
+	" AND NOT EXISTS (SELECT 1 FROM contracts pc JOIN orders po ON po.contract_id = pc.id" \
+	" WHERE pc.deal_id = " d ".id AND po.status <> 'cancelled'))"
+
 #endif

@@ -33,6 +33,7 @@
 
 #include "clv.h"
 #include "err.h"
+#include "order.h"
 #include "record.h"
 #include "report_int.h"
 
@@ -87,10 +88,7 @@ static void clv_sql(struct crm_rep *r)
 	crm_rep_sql(r, "SELECT a.id, a.name, ");
 	crm_rep_group(r, &accounts, "NULL", CRM_TIME_DATE);
 	crm_rep_sql(r, ", t.at, t.isdate, t.amt FROM (SELECT d.account_id AS aid, d.closed_at AS at,"
-		    " 0 AS isdate, d.amount AS amt FROM deals d WHERE d.status = 'won'"
-		    " AND d.account_id IS NOT NULL AND d.closed_at IS NOT NULL"
-		    " AND NOT EXISTS (SELECT 1 FROM contracts c JOIN orders o ON o.contract_id = c.id"
-		    " WHERE c.deal_id = d.id AND o.status <> 'cancelled')");
+		    " 0 AS isdate, d.amount AS amt FROM deals d WHERE " CRM_SQL_DEAL_PURCHASE("d"));
 	if (r->has_since) {
 		crm_rep_sql(r, " AND d.closed_at >= ");
 		crm_rep_text(r, r->since_iso);
