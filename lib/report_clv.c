@@ -42,10 +42,7 @@ static const struct crm_rep_base accounts = {
 	"a.industry", NULL, NULL, NULL,
 };
 
-static const char *const segments[] = {
-	"champions", "loyal", "potential", "at-risk", "hibernating", "lost",
-};
-#define NSEG (sizeof segments / sizeof segments[0])
+#define segments crm_rfm_segments
 
 struct acct {
 	int64_t id;
@@ -195,41 +192,29 @@ static int read_accounts(struct crm_rep *r, struct clv *v, int64_t end)
 	return k < 0 ? -k : 0;
 }
 
-/* ntile(5) over n rows in order: the score (1-5) of the row at index i */
-static int ntile5(size_t i, size_t n)
-{
-	size_t q = n / 5, rem = n % 5;
-	if (i < rem * (q + 1))
-		return (int)(i / (q + 1)) + 1;
-	return (int)(rem + (i - rem * (q + 1)) / q) + 1;
-}
-
 static int cmp_last(const void *x, const void *y)
 {
 	const struct acct *const *a = x, *const *b = y;
-	if ((*a)->last != (*b)->last)
-		return (*a)->last < (*b)->last ? -1 : 1;
-	return ((*a)->id > (*b)->id) - ((*a)->id < (*b)->id);
+	return ((*a)->last > (*b)->last) - ((*a)->last < (*b)->last);
 }
 
 static int cmp_freq(const void *x, const void *y)
 {
 	const struct acct *const *a = x, *const *b = y;
-	if ((*a)->purchases != (*b)->purchases)
-		return (*a)->purchases < (*b)->purchases ? -1 : 1;
-	return ((*a)->id > (*b)->id) - ((*a)->id < (*b)->id);
+	return ((*a)->purchases > (*b)->purchases) - ((*a)->purchases < (*b)->purchases);
 }
 
-/* The segment of R and F scores, as report_rfm.c's CASE. */
-static int rfm_segment(int r, int f)
+/* The R or F score (crm_rfm_score) of each account into score, in the
+ * order cmp sorts p: the same for the same value. */
+static void scores(struct clv *v, struct acct **p, int (*cmp)(const void *, const void *),
+		   int *score)
 {
-	if (r >= 4 && f >= 4)
-		return 0;
-	if (r >= 3)
-		return f >= 3 ? 1 : 2;
-	if (f >= 3)
-		return 3;
-	return r == 2 ? 4 : 5;
+	qsort(p, v->n, sizeof *p, cmp);
+	for (size_t i = 0, smaller = 0; i < v->n; i++) {
+		if (i && cmp(&p[i - 1], &p[i]))
+			smaller = i;
+		score[p[i] - v->a] = crm_rfm_score(smaller, v->n);
+	}
 }
 
 /* The RFM segment of each account, as report_rfm.c makes it. */
@@ -237,15 +222,14 @@ static void segment(struct clv *v)
 {
 	struct acct **p = crm_xcalloc(v->n ? v->n : 1, sizeof *p);
 	int *rs = crm_xcalloc(v->n ? v->n : 1, sizeof *rs);
+	int *fs = crm_xcalloc(v->n ? v->n : 1, sizeof *fs);
 	for (size_t i = 0; i < v->n; i++)
 		p[i] = &v->a[i];
-	qsort(p, v->n, sizeof *p, cmp_last);
+	scores(v, p, cmp_last, rs);
+	scores(v, p, cmp_freq, fs);
 	for (size_t i = 0; i < v->n; i++)
-		rs[p[i] - v->a] = ntile5(i, v->n);
-	qsort(p, v->n, sizeof *p, cmp_freq);
-	for (size_t i = 0; i < v->n; i++) {
-		p[i]->seg = rfm_segment(rs[p[i] - v->a], ntile5(i, v->n));
-	}
+		v->a[i].seg = crm_rfm_segment(rs[i], fs[i]);
+	free(fs);
 	free(rs);
 	free(p);
 }

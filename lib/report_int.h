@@ -147,6 +147,13 @@ void crm_rep_mean(int64_t sum, int64_t n, double unit, char out[32]);
 /* "%lld" */
 void crm_rep_count(int64_t v, char out[32]);
 
+/* RFM (report_rfm.c, read by clv's --by segment too): the 1-5 score of
+ * a value that smaller of the group's n are below (equal values score the
+ * same), the segment (an index of crm_rfm_segments) of R and F scores. */
+extern const char *const crm_rfm_segments[];
+int crm_rfm_score(size_t smaller, size_t n);
+int crm_rfm_segment(int r, int f);
+
 /* The window's local dates as period keys, for snapshots: the key of t. */
 void crm_rep_period_key(enum crm_dim dim, crm_time t, char out[16]);
 /* The first and last local dates of the period that holds t. */

@@ -1,9 +1,11 @@
 /* report_rfm.c: crm-report rfm.  For each account with won deals in the
  * window: recency (whole days from its last win to the end of the window,
  * or now), frequency (wins) and monetary (won amount); a 1-5 score for
- * each by quintile (ntile(5) over the accounts, 5 the most recent, most
- * frequent, largest; ties split by account id); a segment from the R and
- * F scores:
+ * each by quintile of rank, 5 the most recent, most frequent, largest:
+ * 1 + 5 (rank - 1) / n, where rank is 1 + the number of the group's n
+ * accounts with a smaller value, so that equal values score the same (a
+ * crowd of one-off buyers all scores F = 1); a segment from the R and F
+ * scores:
  *
  *	champions	R >= 4 and F >= 4
  *	loyal		R >= 3 and F >= 3, not champions
@@ -22,10 +24,27 @@
 #include "record.h"
 #include "report_int.h"
 
-static const char *const segments[] = {
-	"champions", "loyal", "potential", "at-risk", "hibernating", "lost",
+const char *const crm_rfm_segments[] = {
+	"champions", "loyal", "potential", "at-risk", "hibernating", "lost", NULL,
 };
-#define NSEG (sizeof segments / sizeof segments[0])
+#define NSEG 6
+#define segments crm_rfm_segments
+
+int crm_rfm_score(size_t smaller, size_t n)
+{
+	return n ? 1 + (int)(5 * smaller / n) : 1;
+}
+
+int crm_rfm_segment(int r, int f)
+{
+	if (r >= 4 && f >= 4)
+		return 0;
+	if (r >= 3)
+		return f >= 3 ? 1 : 2;
+	if (f >= 3)
+		return 3;
+	return r == 2 ? 4 : 5;
+}
 
 static void rfm_sql(struct crm_rep *r)
 {
@@ -41,9 +60,10 @@ static void rfm_sql(struct crm_rep *r)
 	crm_rep_sql(r, " - ");
 	crm_rep_sqlf(r, d->epoch, "last");
 	crm_rep_sql(r, ") / 86400 AS days,"
-		    " ntile(5) OVER (PARTITION BY g ORDER BY last, aid) AS rs,"
-		    " ntile(5) OVER (PARTITION BY g ORDER BY f, aid) AS fs,"
-		    " ntile(5) OVER (PARTITION BY g ORDER BY m, aid) AS ms,"
+		    " rank() OVER (PARTITION BY g ORDER BY last) - 1 AS rs,"
+		    " rank() OVER (PARTITION BY g ORDER BY f) - 1 AS fs,"
+		    " rank() OVER (PARTITION BY g ORDER BY m) - 1 AS ms,"
+		    " count(*) OVER (PARTITION BY g) AS n,"
 		    " sum(m) OVER (PARTITION BY g) AS total,"
 		    " sum(m) OVER (PARTITION BY g ORDER BY m DESC, aid ROWS UNBOUNDED PRECEDING) AS cum"
 		    " FROM w)"
@@ -52,9 +72,7 @@ static void rfm_sql(struct crm_rep *r)
 	 * its id and figures are the deal's, its name is not theirs to read */
 	if (r->restricted)
 		crm_rep_sql(r, " AND " CRM_SQL_VISIBLE_OWNED("a.owner_id"));
-	crm_rep_sql(r, "), days, f, m, rs, fs, ms,"
-		    " CASE WHEN rs >= 4 AND fs >= 4 THEN 0 WHEN rs >= 3 AND fs >= 3 THEN 1"
-		    " WHEN rs >= 3 THEN 2 WHEN fs >= 3 THEN 3 WHEN rs = 2 THEN 4 ELSE 5 END,"
+	crm_rep_sql(r, "), days, f, m, rs, fs, ms, n,"
 		    " total, cum FROM s ORDER BY g NULLS FIRST, m DESC, aid");
 }
 
@@ -94,8 +112,12 @@ int crm_report_rfm(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *f
 		while ((k = crm_rep_step(&r)) > 0) {
 			char f[10][32];
 			const char *g = crm_rep_col_text(&r, 0);
-			int64_t m = crm_rep_col_int(&r, 5), s9 = crm_rep_col_int(&r, 9);
-			size_t seg = s9 >= 0 && s9 < (int64_t)NSEG ? (size_t)s9 : NSEG - 1;
+			int64_t m = crm_rep_col_int(&r, 5);
+			size_t n = (size_t)crm_rep_col_int(&r, 9);
+			int score[3];
+			for (int i = 0; i < 3; i++)
+				score[i] = crm_rfm_score((size_t)crm_rep_col_int(&r, 6 + i), n);
+			size_t seg = (size_t)crm_rfm_segment(score[0], score[1]);
 			if (last && strcmp(last, g) != 0) {
 				chart_group(&r, last, sums);
 				memset(sums, 0, sizeof sums);
@@ -109,7 +131,7 @@ int crm_report_rfm(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *f
 			crm_rep_count(crm_rep_col_int(&r, 4), f[2]);
 			crm_rep_money(m, f[3]);
 			for (int i = 0; i < 3; i++)
-				crm_rep_count(crm_rep_col_int(&r, 6 + i), f[4 + i]);
+				crm_rep_count(score[i], f[4 + i]);
 			crm_rep_rate(m, crm_rep_col_int(&r, 10), f[7]);
 			crm_rep_rate(crm_rep_col_int(&r, 11), crm_rep_col_int(&r, 10), f[8]);
 			const char *row[] = { g, f[0], crm_rep_col_text(&r, 2), f[1], f[2], f[3], f[4], f[5],

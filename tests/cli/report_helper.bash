@@ -248,10 +248,11 @@ FILENAME ~ /accounts.tsv$/ { NAME[v("id")] = v("name"); next }
 v("status") == "won" && v("account_id") != "" { a = v("account_id"); F[a]++; M[a] += v("amount")
 	if (v("closed_ts") > L[a]) L[a] = v("closed_ts") }
 END { for (a in F) print a, L[a], F[a], num(M[a]), NAME[a] }' "$DATA/accounts.tsv" "$DATA/deals.tsv" >"$tmp"
-	tiles() {	# KEYCOL: the account's tile when sorted by that column, then id
-		sort -t$'\t' -k"$1","$1"n -k1,1n "$tmp" | awk -F'\t' -v OFS='\t' '
-{ id[NR] = $1 } END { n = NR; q = int(n / 5); r = n % 5
-	for (i = 0; i < n; i++) print id[i + 1], (i < r * (q + 1) ? int(i / (q + 1)) + 1 : r + int((i - r * (q + 1)) / q) + 1) }'
+	tiles() {	# KEYCOL: 1 + 5 * (accounts with a smaller value) / n: ties score alike
+		sort -t$'\t' -k"$1","$1"n -k1,1n "$tmp" | awk -F'\t' -v OFS='\t' -v k="$1" '
+{ id[NR] = $1; val[NR] = $k } END { n = NR; smaller = 0
+	for (i = 1; i <= n; i++) { if (i > 1 && val[i] != val[i - 1]) smaller = i - 1
+		print id[i], 1 + int(5 * smaller / n) } }'
 	}
 	tiles 2 >"$tmp.r"
 	tiles 3 >"$tmp.f"
