@@ -15,6 +15,7 @@
 #include "order.h"
 #include "pay.h"
 #include "quote.h"
+#include "report.h"
 #include "ticket.h"
 
 struct column {
@@ -74,6 +75,11 @@ static int tickets(struct crm_ctx *ctx, int64_t id, bool table, struct crm_out *
 	return crm_ticket_account_section(ctx, id, o);
 }
 
+static int value(struct crm_ctx *ctx, int64_t id, bool table, struct crm_out *o)
+{
+	return crm_clv_account_section(ctx, id, o);
+}
+
 static int churn(struct crm_ctx *ctx, int64_t id, bool table, struct crm_out *o)
 {
 	return crm_churn_account_section(ctx, id, o);
@@ -124,6 +130,7 @@ static const struct section sections[] = {
 	{"orders", NULL, NULL, orders},
 	{"payments", NULL, NULL, payments},
 	{"tickets", NULL, NULL, tickets},
+	{"value", NULL, NULL, value},
 	{"churn", NULL, NULL, churn},
 	{"timeline", timeline_cols,
 	 ACCOUNT_SUBJECTS

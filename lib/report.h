@@ -63,6 +63,11 @@ int crm_report_churn(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE 
  * account, or summed --by segment (the RFM segment), owner, industry or
  * region; --params: the fitted parameters. */
 int crm_report_clv(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE *fp);
+/* The 360 view's lifetime value of account_id to date, its purchases as
+ * clv counts them: revenue, purchases (days), average_order, first and
+ * last purchase (no row when none).  The caller has checked visibility. */
+struct crm_out;
+int crm_clv_account_section(struct crm_ctx *ctx, int64_t account_id, struct crm_out *o);
 /* Receivables (receivable.c, crm-report(1) "RECEIVABLES"): ageing of the
  * open instalments now, --by account (default), owner or team; the
  * collections forecast and bookings against collections, --period week,

@@ -34,6 +34,7 @@
 #include "clv.h"
 #include "err.h"
 #include "order.h"
+#include "money.h"
 #include "record.h"
 #include "report_int.h"
 
@@ -484,4 +485,65 @@ done:
 	free(v.values);
 	crm_rep_close(&r);
 	return st;
+}
+
+static int cmp_text(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+int crm_clv_account_section(struct crm_ctx *ctx, int64_t account_id, struct crm_out *o)
+{
+	static const char sql[] =
+		"SELECT d.closed_at, 0, d.amount FROM deals d WHERE d.account_id = ?1"
+		" AND " CRM_SQL_DEAL_PURCHASE("d")
+		" UNION ALL SELECT o.ordered_on, 1, o.total FROM orders o"
+		" JOIN contracts c ON c.id = o.contract_id"
+		" WHERE coalesce(o.account_id, c.account_id) = ?1 AND o.status <> 'cancelled'";
+	struct crm_stmt *st = crm_db_stmt(ctx->db, sql);
+	if (!st)
+		return EX_SOFTWARE;
+	crm_bind_int(st, 1, account_id);
+	char **days = NULL;
+	size_t n = 0, cap = 0;
+	int64_t revenue = 0;
+	int rc;
+	while ((rc = crm_step(st)) == CRM_ROW) {
+		char day[CRM_DATE_LEN];
+		crm_time t;
+		const char *at = crm_col_text(st, 0);
+		if (crm_col_int(st, 1))
+			snprintf(day, sizeof day, "%s", at);
+		else if (crm_time_parse_iso(at, &t) == 0)
+			crm_time_date(t, day);
+		else
+			continue;
+		if (n == cap)
+			days = crm_xrealloc(days, (cap = cap ? 2 * cap : 16) * sizeof *days);
+		days[n++] = crm_xstrdup(day);
+		revenue += crm_col_int(st, 2);
+	}
+	crm_stmt_reset(st);
+	qsort(days, n, sizeof *days, cmp_text);
+	size_t purchases = 0;
+	for (size_t i = 0; i < n; i++)
+		purchases += !i || strcmp(days[i], days[i - 1]);
+	static const char *const names[] = {
+		"revenue", "purchases", "average_order", "first_purchase", "last_purchase",
+	};
+	crm_out_col(o, names[0], CRM_COL_MONEY);
+	crm_out_col(o, names[1], CRM_COL_INT);
+	crm_out_col(o, names[2], CRM_COL_MONEY);
+	crm_out_cols(o, names + 3, 2);
+	if (rc == CRM_DONE && purchases) {
+		char rev[CRM_MONEY_LEN], avg[CRM_MONEY_LEN], cnt[24];
+		crm_money_format(revenue, rev);
+		crm_money_format((2 * revenue + (int64_t)purchases) / (2 * (int64_t)purchases), avg);
+		snprintf(cnt, sizeof cnt, "%zu", purchases);
+		crm_out_row(o, (const char *[]){rev, cnt, avg, days[0], days[n - 1]});
+	}
+	for (size_t i = 0; i < n; i++)
+		free(days[i]);
+	free(days);
+	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read the account's purchases");
 }

@@ -266,7 +266,7 @@ Try 'crm-account --help'."
 	run crm-account show 1
 	assert_success
 	# sections in order, each "# name" then a header
-	[ "$(crm-account show 1 | grep '^# ' | tr '\n' ' ')" = "# profile # contacts # deals # quotes # contracts # orders # payments # tickets # churn # timeline # tasks # history " ]
+	[ "$(crm-account show 1 | grep '^# ' | tr '\n' ' ')" = "# profile # contacts # deals # quotes # contracts # orders # payments # tickets # value # churn # timeline # tasks # history " ]
 	section() { crm-account show 1 | awk -v s="# $1" '$0 == s { on = 1; next } on && NF == 0 { exit } on'; }
 	[ "$(section profile | head -1 | cut -f1-3)" = "id	name	industry" ]
 	[ "$(section profile | sed -n 2p | cut -f1-3,13)" = "1	长江电子	制造	ann" ]

@@ -76,4 +76,6 @@ bats_require_minimum_version 1.5.0
 	run crm-account show 1 --as bob
 	assert_output --partial "1	T-000001	resolved	normal	打印机驱动错误	$(at "2026-09-30 10:00")	$(at "2026-10-09 15:00")	breached	2	sam"
 	assert_output --partial "rated 2/5 on T-000001"
+	# its lifetime value to date: the one won deal of the spring
+	assert_output --partial "$(printf '# value\nrevenue\tpurchases\taverage_order\tfirst_purchase\tlast_purchase\n50000.00\t1\t50000.00\t2026-04-01\t2026-04-01')"
 }
