@@ -37,13 +37,15 @@ struct section {
 	" UNION SELECT 'contact', id FROM contacts WHERE account_id = ?1" \
 	" UNION SELECT 'deal', id FROM deals WHERE account_id = ?1" \
 	" UNION SELECT 'lead', id FROM leads WHERE account_id = ?1" \
-	" UNION SELECT 'lead', lead_id FROM accounts WHERE id = ?1 AND lead_id IS NOT NULL) "
+	" UNION SELECT 'lead', lead_id FROM accounts WHERE id = ?1 AND lead_id IS NOT NULL" \
+	" UNION SELECT 'ticket', id FROM tickets WHERE account_id = ?1) "
 
 #define SUBJECT_NAME(type, id) \
 	"CASE " type " WHEN 'account' THEN (SELECT name FROM accounts WHERE id = " id ")" \
 	" WHEN 'contact' THEN (SELECT name FROM contacts WHERE id = " id ")" \
 	" WHEN 'deal' THEN (SELECT title FROM deals WHERE id = " id ")" \
-	" WHEN 'lead' THEN (SELECT coalesce(name, company) FROM leads WHERE id = " id ") END"
+	" WHEN 'lead' THEN (SELECT coalesce(name, company) FROM leads WHERE id = " id ")" \
+	" WHEN 'ticket' THEN (SELECT number || ' ' || subject FROM tickets WHERE id = " id ") END"
 
 static int profile(struct crm_ctx *ctx, int64_t id, bool table, struct crm_out *o)
 {

@@ -383,6 +383,9 @@ sue	1	0	1	4.50		1	0	0.0000	0		"
 	crm-ticket add --subject 网络故障 --account 1 -q
 	crm-ticket resolve 1 -q
 	crm-ticket rate "$(crm-ticket surveys -H | cut -f1)" 2 -q
+	crm-ticket reply 1 已重启交换机 -q
 	run crm-account show 1
+	# the reply is in the account's timeline
+	assert_output --partial "$(printf 'reply\tticket\t1\tT-000001 网络故障\t已重启交换机')"
 	assert_output --partial "$(printf '# tickets\nid\tnumber\tstatus\tpriority\tsubject\tcreated_at\tresolved_at\tsla\tcsat\towner\n1\tT-000001\tresolved\tnormal\t网络故障\t%s\t%s\tdone\t2\tsam' "$CRM_NOW" "$CRM_NOW")"
 }
