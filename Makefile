@@ -68,7 +68,7 @@ $(B)/bin/%: $(B)/cmd/%.o $(B)/libcrm.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(B)/libcrm.a $(LDLIBS)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libcrm.a
+$(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libcrm.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libcrm.a $(LDLIBS) -lcmocka
 
