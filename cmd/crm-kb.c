@@ -62,33 +62,9 @@ static FILE *output(struct crm_opts *o)
 /* The whole of path ("-": stdin), malloc'd; NULL after reporting. */
 static char *slurp(const char *path, int *st)
 {
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	struct crm_buf b = {0};
-	char chunk[8192];
-	size_t n;
-	if (!fp) {
-		crm_warn_errno("cannot open '%s'", path);
-		*st = errno == ENOENT ? EX_NOINPUT : EX_IOERR;
-		return NULL;
-	}
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		crm_buf_addn(&b, chunk, n);
-	bool bad = ferror(fp) != 0;
-	if (fp != stdin)
-		fclose(fp);
-	if (bad) {
-		crm_warn_errno("cannot read '%s'", path);
-		free(b.s);
-		*st = EX_IOERR;
-		return NULL;
-	}
-	if (memchr(b.s ? b.s : "", '\0', b.len)) {
-		crm_warn("%s: a NUL byte: not text", path);
-		free(b.s);
-		*st = EX_DATAERR;
-		return NULL;
-	}
-	return crm_buf_take(&b);
+	char *text;
+	*st = crm_read_text(path, CRM_KB_BODY_MAX, &text);
+	return *st ? NULL : text;
 }
 
 /* The article values of the options; *body a slurped body to free. */

@@ -118,7 +118,6 @@ static int cmd_mail(struct crm_opts *o, int argc, char **argv)
 /* The text of reply and note: the operand, --file or standard input. */
 static int text_of(const struct crm_args *a, int argc, char **argv, char **text)
 {
-	size_t len;
 	const char *file = crm_arg(a, O_FILE);
 	if (argc > 1 && file)
 		return crm_usage_fail("give the text or --file, not both");
@@ -126,7 +125,7 @@ static int text_of(const struct crm_args *a, int argc, char **argv, char **text)
 		*text = crm_xstrdup(argv[1]);
 		return 0;
 	}
-	int st = crm_read_all(file ? file : "-", TEXT_MAX, text, &len);
+	int st = crm_read_text(file ? file : "-", TEXT_MAX, text);
 	if (!st)
 		crm_trim(*text);
 	return st;

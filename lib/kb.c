@@ -18,7 +18,7 @@
 #include "utf8.h"
 
 #define TITLE_MAX 500
-#define BODY_MAX (1024 * 1024)
+#define BODY_MAX CRM_KB_BODY_MAX
 #define TAGS_MAX 1000
 
 /* An article's values, checked and in canonical form. */

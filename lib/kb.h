@@ -19,6 +19,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* The longest body an article may have, in bytes. */
+#define CRM_KB_BODY_MAX (1024 * 1024)
+
 #include "ctx.h"
 
 /* The values of an article to add or edit; NULL: not given. */

@@ -7,6 +7,7 @@
 
 #include "err.h"
 #include "text.h"
+#include "utf8.h"
 
 #define TAGS_MAX 1024
 
@@ -208,6 +209,28 @@ int crm_read_all(const char *path, size_t max, char **buf, size_t *len)
 		fclose(f);
 	*len = b.len;
 	*buf = crm_buf_take(&b);
+	if (st) {
+		free(*buf);
+		*buf = NULL;
+	}
+	return st;
+}
+
+int crm_read_text(const char *path, size_t max, char **buf)
+{
+	size_t len, bad;
+	int st = crm_read_all(path, max, buf, &len);
+	if (st)
+		return st;
+	const char *name = strcmp(path, "-") ? path : "standard input";
+	const char *nul = memchr(*buf, '\0', len);
+	if (nul) {
+		crm_warn("%s: a NUL byte at offset %zu: not text", name, (size_t)(nul - *buf));
+		st = EX_DATAERR;
+	} else if (!crm_utf8_valid(*buf, len, &bad)) {
+		crm_warn("%s: invalid UTF-8 at byte %zu (convert it with iconv)", name, bad);
+		st = EX_DATAERR;
+	}
 	if (st) {
 		free(*buf);
 		*buf = NULL;

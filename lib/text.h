@@ -33,6 +33,9 @@ char *crm_buf_take(struct crm_buf *b);
  * without it): 0, or after reporting 66 (cannot open), 65 (longer than
  * max) or 74 (read error). */
 int crm_read_all(const char *path, size_t max, char **buf, size_t *len);
+/* The same for text a person wrote (a reply, an article): 65 after
+ * reporting a NUL byte or invalid UTF-8, with the byte's offset. */
+int crm_read_text(const char *path, size_t max, char **buf);
 /* Add "key":"value" to a JSON object being built in b (b->len 0 starts
  * it); crm_json_end closes it, leaving "" when nothing was added. */
 void crm_json_member(struct crm_buf *b, const char *key, const char *value);

@@ -211,6 +211,16 @@ EOF
 	assert_output "note|内部：先查日志|sam
 reply|您好，请重启路由器|sam
 reply|还有别的吗|sam"
+	# the database, or text that is not UTF-8, is no reply
+	before=$(fingerprint)
+	must_fail 65 crm-ticket reply 1 --file "$CRM_DB"
+	assert_output --regexp "^crm-ticket: .*crm.db: a NUL byte at offset [0-9]+: not text$"
+	printf '\xb4\xf2\xd3\xa1\n' >gbk.txt
+	must_fail 65 crm-ticket note 1 - <gbk.txt
+	assert_output "crm-ticket: standard input: invalid UTF-8 at byte 0 (convert it with iconv)"
+	must_fail 66 crm-ticket reply 1 --file no-such.txt
+	must_fail 64 crm-ticket reply 1 text --file reply.txt
+	[ "$(fingerprint)" = "$before" ]
 	crm-ticket close 1 -q
 	must_fail 65 crm-ticket reply 1 迟到的回复
 	assert_output "crm-ticket: ticket T-000001 is closed: it takes no more replies"
