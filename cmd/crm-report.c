@@ -42,7 +42,7 @@ static const struct option long_opts[] = {
 
 /* clv's numbers: a whole number of periods from 1 to 1000; a discount
  * rate from 0 to 10 (1000% a period); a period of more than 0 and at
- * most 520 weeks */
+ * most 520 weeks; the horizon at most 100 years (5200 weeks) */
 static int clv_opts(const struct crm_args *a, const char *name, struct crm_report_opts *ro)
 {
 	const char *h = crm_arg(a, OPT_HORIZON), *d = crm_arg(a, OPT_DISCOUNT);
@@ -77,6 +77,11 @@ static int clv_opts(const struct crm_args *a, const char *name, struct crm_repor
 			return crm_usage_fail("--period-weeks: want more than 0 and at most 520 weeks, not '%s'", w);
 		ro->period_weeks = v;
 	}
+	/* beyond that the expectations take ever longer (2F1 near z = 1)
+	 * and mean nothing */
+	if (ro->horizon * ro->period_weeks > 5200)
+		return crm_usage_fail("--horizon %d periods of %g weeks: more than 100 years", ro->horizon,
+				      ro->period_weeks);
 	return 0;
 }
 

@@ -68,29 +68,39 @@ double crm_clv_log_hyp2f1(double a, double b, double c, double z)
 	if (z == 0)
 		return 0;
 	quiet_gsl();
-	if (z <= 0.75) {
-		gsl_sf_result res;
-		if (gsl_sf_hyperg_2F1_e(a, b, c, z, &res) == GSL_SUCCESS && isfinite(res.val) &&
-		    res.val > 0 && res.err <= 1e-10 * res.val)
-			return log(res.val);
-	}
-	/* sum_n (a)_n (b)_n / (c)_n z^n / n!, in logs: term n+1 is term n
-	 * times (a+n)(b+n) z / ((c+n)(n+1)); once that ratio is below 1 and
-	 * falling, the rest is below term * ratio / (1 - ratio) */
-	double lz = log(z), lt = 0, ls = 0;
-	for (long k = 0; k < 100000000L; k++) {
-		double n = (double)k;
-		double lr = log(a + n) + log(b + n) + lz - log(c + n) - log1p(n);
-		lt += lr;
-		ls = log_add(ls, lt);
-		if (lr < 0) {
-			double ratio = exp(lr);
-			/* the ratio falls once n exceeds a + b - c; bound the tail */
-			if (n > a + b - c && lt - ls + log(ratio / (1 - ratio)) < log(1e-15))
-				break;
+	gsl_sf_result res;
+	/* GSL's error estimate is honest where it fails (near z = 1 with
+	 * some parameters it says so, or overflows) */
+	if (gsl_sf_hyperg_2F1_e(a, b, c, z, &res) == GSL_SUCCESS && isfinite(res.val) &&
+	    res.val > 0 && res.err <= 1e-10 * res.val)
+		return log(res.val);
+	/* sum_n (a)_n (b)_n / (c)_n z^n / n!, its terms all positive, scaled
+	 * by e^-shift against overflow: term m+1 is term m times z
+	 * (a+m)/(m+1) (b+m)/(c+m) (or paired the other way).  Each factor is
+	 * monotonic in m, so for every m >= n it is below the larger of its
+	 * value at n and its limit 1: with q the product of those bounds (the
+	 * better pairing), once q < 1 the rest of the sum is below
+	 * term q / (1 - q). */
+	const double big = 1e250;
+	double t = 1, sum = 1, shift = 0;
+	for (long k = 0;; k++) {
+		if (k == 100000000L)	/* z within about 4e-7 of 1: give up */
+			return NAN;
+		double n = (double)k, m = n + 1;
+		t *= (a + n) * z / (n + 1) * ((b + n) / (c + n));
+		sum += t;
+		if (sum > big) {
+			t /= big;
+			sum /= big;
+			shift += log(big);
 		}
+		double q1 = fmax((a + m) / (m + 1), 1) * fmax((b + m) / (c + m), 1);
+		double q2 = fmax((b + m) / (m + 1), 1) * fmax((a + m) / (c + m), 1);
+		double q = z * fmin(q1, q2);
+		if (q < 1 && t * q / (1 - q) < 1e-15 * sum)
+			break;
 	}
-	return ls;
+	return shift + log(sum);
 }
 
 /* BG/NBD */

@@ -73,11 +73,15 @@ double crm_clv_value(const struct crm_clv_bgnbd *m, const struct crm_clv_gg *g,
 		     const struct crm_clv_cust *c, int horizon, double period, double rate);
 
 /* The Gauss hypergeometric 2F1(a, b; c; z) for a, b, c > 0 and
- * 0 <= z < 1, as its logarithm: gsl_sf_hyperg_2F1 for z <= 0.75 when it
- * succeeds, else the power series summed term by term in logs (the terms
- * are all positive, so there is no cancellation; the ratio of terms tends
- * to z, so it converges for every z < 1, needing about 40 / (1 - z)
- * terms).  NaN outside the domain. */
+ * 0 <= z < 1, as its logarithm: gsl_sf_hyperg_2F1 when it succeeds with
+ * an error estimate below 1e-10 of the value, else (near z = 1, where it
+ * may report a large error, or parameters that overflow it) the power
+ * series summed term by term, scaled against overflow (the terms are all
+ * positive, so there is no cancellation; the ratio of terms tends to z,
+ * so it converges for every z < 1, needing about 35 / (1 - z) terms past
+ * its largest one; it stops on a bound of the rest below 1e-15 of the
+ * sum).  NaN outside the domain, and when that would take more than 1e8
+ * terms (z within about 4e-7 of 1). */
 double crm_clv_log_hyp2f1(double a, double b, double c, double z);
 
 #endif

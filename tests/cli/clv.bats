@@ -168,6 +168,9 @@ EOF
 	assert_line --index 0 "crm-report: --horizon: want a whole number of periods from 1 to 1000, not '0'"
 	must_fail 64 crm-report clv --horizon 2x
 	must_fail 64 crm-report clv --period-weeks 0
+	must_fail 64 crm-report clv --horizon 101
+	assert_line --index 0 "crm-report: --horizon 101 periods of 52 weeks: more than 100 years"
+	must_fail 64 crm-report clv --horizon 11 --period-weeks 520
 	must_fail 64 crm-report clv --discount abc
 	must_fail 64 crm-report rfm --horizon 3
 	assert_line --index 0 "crm-report: --params, --horizon, --discount and --period-weeks are for clv"

@@ -23,6 +23,19 @@
  * catches any wrong term.  (The brief's guess of 1.473 for E[X(39)] is
  * not what the formula gives with the published parameters: 1.1967.)
  *
+ * 2F1 with huge b and c (a fit where the beta distribution of the
+ * drop-out probability tends to a point: a, b ~ 1e7) is checked against
+ * the series summed directly in 40-digit mpmath arithmetic,
+ *
+ *	t = s = mpf(1)
+ *	for n in range(3000): t *= (a+n)*(b+n)/((c+n)*(n+1))*z; s += t
+ *
+ * as mpmath's own hyp2f1 is wrong there (it gives log 2F1(2.5, 5000;
+ * 7000; 0.9) = 341.2; the terms are below 1e-480 by n = 3000, and the sum
+ * is 13.13): log 2F1(2.5, 5000; 7000; 0.9) = 2.57485865205070,
+ * log 2F1(2.5, 13396500; 17200000; 0.9) = 3.01810952586111; and
+ * log 2F1(0.7, 3.2; 5.5; 0.995) = 0.793704988808226 (hyp2f1 agrees).
+ *
  * The fits are checked on purchase logs simulated from known parameters
  * (GSL's mt19937, fixed seeds): each estimate within 4 asymptotic standard
  * errors of the truth, the standard errors from the inverse of the
@@ -77,6 +90,9 @@ static void test_closed_forms(void **state)
 	near(exp(crm_clv_log_hyp2f1(3.5, 5.25, 2.75, 0.9)), 1587168.77706356, 1e-9);
 	near(exp(crm_clv_log_hyp2f1(0.5, 1.5, 2.5, 0.999)), 2.26473823207784, 1e-9);
 	near(exp(crm_clv_log_hyp2f1(60, 70, 80, 0.6)), 4.28286009792256e20, 1e-9);
+	near(crm_clv_log_hyp2f1(2.5, 5000, 7000, 0.9), 2.57485865205070, 1e-9);
+	near(crm_clv_log_hyp2f1(2.5, 13396500, 17200000, 0.9), 3.01810952586111, 1e-9);
+	near(crm_clv_log_hyp2f1(0.7, 3.2, 5.5, 0.995), 0.793704988808226, 1e-9);
 	assert_true(isnan(crm_clv_log_hyp2f1(1, 1, 1, 1)));
 	assert_true(isnan(crm_clv_log_hyp2f1(1, 1, 1, -0.5)));
 }
