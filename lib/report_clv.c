@@ -524,7 +524,8 @@ int crm_clv_account_section(struct crm_ctx *ctx, int64_t account_id, struct crm_
 		revenue += crm_col_int(st, 2);
 	}
 	crm_stmt_reset(st);
-	qsort(days, n, sizeof *days, cmp_text);
+	if (n)
+		qsort(days, n, sizeof *days, cmp_text);
 	size_t purchases = 0;
 	for (size_t i = 0; i < n; i++)
 		purchases += !i || strcmp(days[i], days[i - 1]);

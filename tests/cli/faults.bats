@@ -382,6 +382,9 @@ v3_rows() {
 2	Zhao Min	
 3	周杰	li"
 	[ "$(crm-log list --lead 1 -H | wc -l)" -eq 2 ]
+	# the interactions rebuilt by version 9 keep their ids and are in its full-text index
+	[ "$(q 'SELECT group_concat(id) FROM interactions')" = "$(sqlite3 v3.db 'SELECT group_concat(id) FROM interactions')" ]
+	[ "$(q "SELECT count(*) FROM interaction_fts WHERE interaction_fts MATCH 'summary:\"$(q 'SELECT substr(summary, 1, 3) FROM interactions WHERE summary IS NOT NULL LIMIT 1')\"'")" -ge 1 ]
 	[ "$(crm-task list --all --status all -H | wc -l)" -eq 3 ]
 	run crm-lead convert 1 --title 五轴加工中心 --amount 120000 -q
 	assert_success
