@@ -26,8 +26,8 @@
  *     snippet) need PostgreSQL versions (ILIKE / similarity over these
  *     columns); that is the backend's work, not the schema's.  pg_trgm
  *     counts a character as part of a word by the database's LC_CTYPE:
- *     create it with a UTF-8 one (C.UTF-8 will do) or Chinese text gives
- *     the index no trigrams.
+ *     create it with a UTF-8 one (C.UTF-8; the collation stays C) or
+ *     Chinese text gives the index no trigrams.
  * There are no other triggers, and every DEFAULT and CHECK is SQL that
  * both engines read alike. */
 #include <stddef.h>

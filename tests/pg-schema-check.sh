@@ -54,8 +54,9 @@ trap '$as "$PGBIN/pg_ctl" -D "$tmp/data" -m immediate stop >/dev/null 2>&1; rm -
 chmod 755 "$tmp"
 [ -n "$as" ] && chown "$u" "$tmp"
 
-# a UTF-8 LC_CTYPE, or pg_trgm finds no trigrams in Chinese
-$as "$PGBIN/initdb" -D "$tmp/data" -A trust -U crm -E UTF8 --locale=C.UTF-8 \
+# as HACKING says: the C collation, and a UTF-8 LC_CTYPE, or pg_trgm finds
+# no trigrams in Chinese
+$as "$PGBIN/initdb" -D "$tmp/data" -A trust -U crm -E UTF8 --lc-collate=C --lc-ctype=C.UTF-8 \
 	>"$tmp/initdb.log" 2>&1 || { cat "$tmp/initdb.log"; skip "initdb failed"; }
 $as "$PGBIN/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w -t 20 \
 	-o "-k $tmp -c listen_addresses= -c fsync=off" start >/dev/null 2>&1 ||
