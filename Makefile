@@ -43,7 +43,7 @@ DEB_PKGS = libsqlite3-dev libyaml-dev libcsv-dev nettle-dev pkg-config libcmocka
 # only for make fuzz and make valgrind
 DEV_PKGS = clang libclang-rt-14-dev valgrind
 
-.PHONY: all deps demo check check-full test unit cli lint install uninstall clean bench fuzz valgrind
+.PHONY: all deps demo check check-full check-pg test unit cli lint install uninstall clean bench fuzz valgrind
 
 all: $(BIN_OUT)
 
@@ -81,7 +81,8 @@ demo: deps all
 # make check: unit and command-line tests and the man page lint, then under
 # AddressSanitizer and UndefinedBehaviorSanitizer the unit tests (with the
 # fuzz regressions), faults.bats and a slice of the command-line tests
-# that runs every tool (SLICE in tests/run.sh).  make check-full runs
+# that runs every tool (SLICE in tests/run.sh), and last the PostgreSQL
+# schema against SQLite's (tests/pg-schema-check.sh).  make check-full runs
 # every command-line test under the sanitizers too.
 SAN_FLAGS = B=build-san SANITIZE=address,undefined CFLAGS='-O1 -g'
 JOBS     ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
@@ -90,6 +91,13 @@ check check-full:
 	@$(MAKE) --no-print-directory -j$(JOBS) all units B=$(B) >/dev/null
 	@$(MAKE) --no-print-directory -j$(JOBS) all units $(SAN_FLAGS) >/dev/null
 	@sh tests/run.sh $(if $(filter check-full,$@),-f) $(B) build-san $(MANS)
+	@sh tests/pg-schema-check.sh $(B)
+
+# make check-pg: only the PostgreSQL schema against SQLite's, in a scratch
+# cluster (tests/pg-schema-check.sh: some 4 s; skipped without PostgreSQL).
+check-pg:
+	@$(MAKE) --no-print-directory -j$(JOBS) all units B=$(B) >/dev/null
+	@sh tests/pg-schema-check.sh $(B)
 
 units: $(UNIT_OUT)
 
