@@ -39,7 +39,8 @@ MANS     = $(MAN1) $(MAN5) $(MAN7)
 
 DEB_PKGS = libsqlite3-dev libyaml-dev libcsv-dev nettle-dev pkg-config libcmocka-dev \
            bats bats-assert bats-support parallel mandoc sqlite3 gnuplot-nox fonts-noto-cjk \
-           python3 libcairo2-dev libpango1.0-dev poppler-utils libgmime-3.0-dev libgsl-dev
+           python3 libcairo2-dev libpango1.0-dev poppler-utils libgmime-3.0-dev libgsl-dev \
+           postgresql
 # only for make fuzz and make valgrind
 DEV_PKGS = clang libclang-rt-14-dev valgrind
 
