@@ -468,6 +468,37 @@ const char *crm_json_value(const struct crm_json *o, size_t i)
 	return o->m[i].text ? o->m[i].text : o->m[i].json;
 }
 
+const char *crm_json_each_text(const struct crm_json *o, size_t i)
+{
+	switch (crm_json_type(o, i)) {
+	case CRM_JSON_TRUE: return "1";
+	case CRM_JSON_FALSE: return "0";
+	case CRM_JSON_NULL: return "";
+	default: return crm_json_value(o, i);
+	}
+}
+
+static const struct crm_json *sorting;	/* qsort has no argument for it */
+
+static int by_key(const void *a, const void *b)
+{
+	const size_t *x = a, *y = b;
+	int c = strcmp(sorting->m[*x].key, sorting->m[*y].key);
+	return c ? c : (*x > *y) - (*x < *y);
+}
+
+size_t *crm_json_by_key(const struct crm_json *o)
+{
+	size_t *ix = crm_xcalloc(o->n ? o->n : 1, sizeof *ix);
+	for (size_t i = 0; i < o->n; i++)
+		ix[i] = i;
+	sorting = o;
+	if (o->n)
+		qsort(ix, o->n, sizeof *ix, by_key);
+	sorting = NULL;
+	return ix;
+}
+
 long crm_json_find(const struct crm_json *o, const char *key)
 {
 	for (size_t i = 0; i < o->n; i++)

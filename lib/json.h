@@ -34,6 +34,15 @@ enum crm_json_type crm_json_type(const struct crm_json *o, size_t i);
 /* A string's text unescaped (a \u0000 ends it); any other value's JSON
  * text, minified: a number as written, "true", "null", "[1,2]". */
 const char *crm_json_value(const struct crm_json *o, size_t i);
+/* A member's value as SQLite's json_each gives it as text, so that what
+ * a custom field shows is the same on every engine: a string unescaped,
+ * true "1", false "0", null "", a number as written, an array or object
+ * its JSON text. */
+const char *crm_json_each_text(const struct crm_json *o, size_t i);
+/* The indexes of o's members in the order of their keys (byte order, as
+ * ORDER BY key), malloc'd (count entries). */
+size_t *crm_json_by_key(const struct crm_json *o);
+
 /* The first member named key: its index, or -1. */
 long crm_json_find(const struct crm_json *o, const char *key);
 

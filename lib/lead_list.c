@@ -9,6 +9,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "json.h"
 #include "lead.h"
 #include "leadfield.h"
 #include "out.h"
@@ -215,8 +216,7 @@ out:
 
 static int show_fields(struct crm_ctx *ctx, int64_t id, FILE *out, struct crm_out *o, bool vertical)
 {
-	static const char extra_sql[] =
-		"SELECT key, value FROM leads, json_each(leads.custom) WHERE leads.id = ?1 ORDER BY key";
+	static const char custom_sql[] = "SELECT coalesce(custom, '') FROM leads WHERE id = ?1";
 	struct crm_buf q = {0};
 	struct crm_stmt *s = NULL;
 	char what[48];
@@ -272,13 +272,23 @@ static int show_fields(struct crm_ctx *ctx, int64_t id, FILE *out, struct crm_ou
 		names[n] = crm_xstrdup(cfg->custom_fields[i].name);
 		values[n++] = crm_xstrdup("");
 	}
-	if (!(s = crm_db_stmt(ctx->db, extra_sql))) {
+	struct crm_json *js = NULL;
+	if (!(s = crm_db_stmt(ctx->db, custom_sql))) {
 		st = EX_SOFTWARE;
 		goto out;
 	}
 	crm_bind_int(s, 1, id);
-	while ((rc = crm_step(s)) == CRM_ROW) {
-		const char *key = crm_col_text(s, 0);
+	if ((rc = crm_step(s)) == CRM_ROW && *crm_col_text(s, 0) &&
+	    !(js = crm_json_parse(crm_col_text(s, 0), strlen(crm_col_text(s, 0))))) {
+		crm_warn("lead %lld: its custom fields are not valid JSON", (long long)id);
+		st = EX_DATAERR;
+	}
+	crm_stmt_reset(s);
+	if (rc != CRM_ROW && rc != CRM_DONE)
+		st = crm_db_fail(ctx->db, "cannot read custom fields");
+	size_t *order = js ? crm_json_by_key(js) : NULL;
+	for (size_t j = 0; js && j < crm_json_count(js); j++) {
+		const char *key = crm_json_key(js, order[j]);
 		size_t k = first_custom;
 		while (k < n && strcmp(names[k], key) != 0)
 			k++;
@@ -292,10 +302,10 @@ static int show_fields(struct crm_ctx *ctx, int64_t id, FILE *out, struct crm_ou
 			values[n++] = NULL;
 		}
 		free(values[k]);
-		values[k] = crm_xstrdup(crm_col_text(s, 1));
+		values[k] = crm_xstrdup(crm_json_each_text(js, order[j]));
 	}
-	if (rc != CRM_DONE)
-		st = crm_db_fail(ctx->db, "cannot read custom fields");
+	free(order);
+	crm_json_free(js);
 
 	if (!st && vertical) {
 		crm_out_col(o, "field", CRM_COL_TEXT);

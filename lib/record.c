@@ -11,6 +11,7 @@
 #include "audit.h"
 #include "db.h"
 #include "err.h"
+#include "json.h"
 #include "money.h"
 #include "normalise.h"
 #include "record.h"
@@ -823,7 +824,6 @@ static void select_sql(struct kind_sql *r)
 
 int crm_rec_load(struct crm_rec *r, int64_t id, bool for_change)
 {
-	static const char custom_sql[] = "SELECT key, value FROM json_each(?1)";
 	struct crm_ctx *ctx = r->ctx;
 	int n = r->k->nfields, st, rc;
 	char what[64];
@@ -866,18 +866,20 @@ int crm_rec_load(struct crm_rec *r, int64_t id, bool for_change)
 	crm_stmt_reset(s);
 	if (!custom)
 		return 0;
-	struct crm_stmt *c = crm_db_stmt(ctx->db, custom_sql);
-	if (!c) {
-		free(custom);
-		return EX_SOFTWARE;
+	struct crm_json *js = crm_json_parse(custom, strlen(custom));
+	free(custom);
+	if (!js) {
+		crm_warn("%s: its custom fields are not valid JSON", what);
+		return EX_DATAERR;
 	}
-	crm_bind_owned(c, 1, custom);
-	while ((rc = crm_step(c)) == CRM_ROW)
+	for (size_t j = 0; j < crm_json_count(js); j++) {
+		const char *v = crm_json_each_text(js, j);
 		for (int h = n; h < r->nslots; h++)
-			if (strcmp(crm_rec_field_name(r, h), crm_col_text(c, 0)) == 0)
-				slot_copy(&r->v[h], crm_col_text(c, 1), strlen(crm_col_text(c, 1)));
-	crm_stmt_reset(c);
-	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read custom fields");
+			if (strcmp(crm_rec_field_name(r, h), crm_json_key(js, j)) == 0)
+				slot_copy(&r->v[h], v, strlen(v));
+	}
+	crm_json_free(js);
+	return 0;
 }
 
 /* UPDATE t SET fields... = ?1..?n, keys..., updated_at [, assigned_at]

@@ -10,6 +10,7 @@
 #include "db.h"
 #include "dialect.h"
 #include "err.h"
+#include "json.h"
 #include "record.h"
 
 int crm_pick_find(struct crm_ctx *ctx, const struct crm_kind *k, const char *name,
@@ -322,30 +323,32 @@ static void pairs_free(struct pairs *p)
 static int custom_pairs(struct crm_ctx *ctx, const struct crm_kind *k, const char *json,
 			struct pairs *p)
 {
-	static const char sql[] = "SELECT key, value FROM json_each(?1) ORDER BY key";
 	const struct crm_config *cfg = ctx->cfg;
 	size_t first = p->n;
-	int rc;
 	for (size_t i = 0; i < cfg->ncustom_fields; i++)
 		if (strcmp(cfg->custom_fields[i].entity, k->entity) == 0)
 			pair_add(p, cfg->custom_fields[i].name, "");
 	if (!*json)
 		return 0;
-	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
-	if (!s)
-		return EX_SOFTWARE;
-	crm_bind_copy(s, 1, json);
-	while ((rc = crm_step(s)) == CRM_ROW) {
-		const char *key = crm_col_text(s, 0);
+	struct crm_json *js = crm_json_parse(json, strlen(json));
+	if (!js) {
+		crm_warn("%s: its custom fields are not valid JSON", k->entity);
+		return EX_DATAERR;
+	}
+	size_t *order = crm_json_by_key(js);
+	for (size_t j = 0; j < crm_json_count(js); j++) {
+		const char *key = crm_json_key(js, order[j]);
 		size_t i = first;
 		while (i < p->n && strcmp(p->names[i], key) != 0)
 			i++;
 		if (i == p->n)
 			pair_add(p, key, "");
 		free(p->values[i]);
-		p->values[i] = crm_xstrdup(crm_col_text(s, 1));
+		p->values[i] = crm_xstrdup(crm_json_each_text(js, order[j]));
 	}
-	return rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read custom fields");
+	free(order);
+	crm_json_free(js);
+	return 0;
 }
 
 int crm_rec_profile(struct crm_ctx *ctx, const struct crm_kind *k, int64_t id, bool vertical,

@@ -179,6 +179,31 @@ static void test_leaves(void **state)
 	assert_int_equal(crm_json_leaves("{\"a\":", 5, collect, &l), -1);
 }
 
+/* Each member as json_each gives it (sqlite3: SELECT key, value FROM
+ * json_each('{"b":"x\\u00e9","a":true,"c":null,"d":1.50,"e":[1, 2],"a2":false}')
+ * ORDER BY key gives a 1, a2 0, b xé, c NULL, d 1.5, e [1,2]; we keep a
+ * number as written, 1.50, which custom fields never hold: they store text). */
+static void test_each_text(void **state)
+{
+	(void)state;
+	const char *text = "{\"b\":\"x\\u00e9\",\"a\":true,\"c\":null,\"d\":1.50,\"e\":[1, 2],\"a2\":false}";
+	struct crm_json *o = crm_json_parse(text, strlen(text));
+	assert_non_null(o);
+	size_t *ix = crm_json_by_key(o);
+	static const char *const keys[] = {"a", "a2", "b", "c", "d", "e"};
+	static const char *const values[] = {"1", "0", "x\xc3\xa9", "", "1.50", "[1,2]"};
+	for (size_t i = 0; i < 6; i++) {
+		assert_string_equal(crm_json_key(o, ix[i]), keys[i]);
+		assert_string_equal(crm_json_each_text(o, ix[i]), values[i]);
+	}
+	free(ix);
+	crm_json_free(o);
+	struct crm_json *empty = crm_json_parse("{}", 2);
+	ix = crm_json_by_key(empty);
+	free(ix);
+	crm_json_free(empty);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_minify),
 		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_leaves),
+		cmocka_unit_test(test_each_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
