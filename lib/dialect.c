@@ -32,6 +32,7 @@ const struct crm_dialect crm_dialect_sqlite = {
 	.not_indexed = " NOT INDEXED",
 	.no_index = "+%1$s",
 	.without_rowid = " WITHOUT ROWID",
+	.no_flatten = " LIMIT -1",
 };
 
 /* Checked against PostgreSQL 15 (psql); the backend that uses them is yet
@@ -57,6 +58,7 @@ const struct crm_dialect crm_dialect_postgresql = {
 	.not_indexed = "",
 	.no_index = "%1$s",
 	.without_rowid = "",
+	.no_flatten = " OFFSET 0",
 };
 
 /* Until db.h asks the backend, the name of the database says which

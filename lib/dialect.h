@@ -60,6 +60,9 @@ struct crm_dialect {
 	/* After the ")" of CREATE TABLE: a table stored in the order of its
 	 * primary key, which has no other key. */
 	const char *without_rowid;
+	/* At the end of a subquery in FROM: keep it a subquery the planner
+	 * runs once, not one it folds into the query around it. */
+	const char *no_flatten;
 };
 
 extern const struct crm_dialect crm_dialect_sqlite, crm_dialect_postgresql;

@@ -23,6 +23,7 @@
 #include "audit.h"
 #include "colmap.h"
 #include "db.h"
+#include "dialect.h"
 #include "err.h"
 #include "lead_import.h"
 #include "lead.h"
@@ -411,7 +412,9 @@ static const char *const dups_all_sql[] = {
 	DUP_GROUPS("company_norm, name_norm", "company_norm IS NOT NULL AND name_norm IS NOT NULL",
 		   "3", "l.company_norm = g.company_norm AND l.name_norm = g.name_norm"),
 };
-static const char dups_new_sql[] =
+/* %1$s the dialect's no_flatten: the subquery is a co-routine, each
+ * look-up runs once. */
+static const char dups_new_fmt[] =
 	"INSERT INTO import_dups (id, first, k)"
 	" SELECT id, CASE WHEN fp < id THEN fp WHEN fe < id THEN fe ELSE fc END,"
 	"  CASE WHEN fp < id THEN 1 WHEN fe < id THEN 2 ELSE 3 END FROM ("
@@ -420,7 +423,7 @@ static const char dups_new_sql[] =
 	"   (SELECT min(o.id) FROM leads o WHERE o.email_norm = n.email_norm) AS fe,"
 	"   (SELECT min(o.id) FROM leads o WHERE o.company_norm = n.company_norm"
 	"    AND o.name_norm = n.name_norm) AS fc"
-	"  FROM leads n WHERE n.id > ?1 LIMIT -1)"	/* a co-routine: each look-up runs once */
+	"  FROM leads n WHERE n.id > ?1%1$s)"
 	" WHERE fp < id OR fe < id OR fc < id";
 
 static int find_dups(struct imp *im, long *ndups)
@@ -431,6 +434,9 @@ static int find_dups(struct imp *im, long *ndups)
 			       "DELETE FROM import_dups;");
 	if (st)
 		return st;
+	static char *dups_new_sql;	/* built once: it holds a piece of the dialect */
+	if (!dups_new_sql)
+		dups_new_sql = crm_xasprintf(dups_new_fmt, crm_dialect(db)->no_flatten);
 	*ndups = 0;
 	for (size_t i = 0; i < (im->empty_start ? 3 : 1); i++) {
 		struct crm_stmt *s = crm_db_stmt(db, im->empty_start ? dups_all_sql[i] : dups_new_sql);
