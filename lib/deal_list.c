@@ -8,12 +8,11 @@
 #include "db.h"
 #include "deal_field.h"
 #include "deal_list.h"
+#include "dialect.h"
 #include "err.h"
 #include "money.h"
 #include "out.h"
 #include "record.h"
-
-#define MONEY_SQL(x) "printf('%d.%02d', " x " / 100, " x " % 100)"
 
 struct col {
 	const char *name;
@@ -30,7 +29,7 @@ static const struct col cols[] = {
 	{"pipeline", "d.pipeline", NULL, CRM_COL_TEXT, true},
 	{"stage", "d.stage", NULL, CRM_COL_TEXT, true},
 	{"status", "d.status", NULL, CRM_COL_TEXT, true},
-	{"amount", MONEY_SQL("d.amount"), "d.amount", CRM_COL_MONEY, true},
+	{"amount", "d.amount", NULL, CRM_COL_MONEY, true},	/* cents, formatted in C */
 	{"currency", "d.currency", NULL, CRM_COL_TEXT, true},
 	{"close_date", "d.expected_close", NULL, CRM_COL_TEXT, true},
 	{"owner", "u.login", NULL, CRM_COL_TEXT, true},
@@ -49,8 +48,7 @@ static const struct col cols[] = {
 	{"stage_changed_at", "d.stage_changed_at", NULL, CRM_COL_TEXT, false},
 	{"closed_at", "d.closed_at", NULL, CRM_COL_TEXT, false},
 	{"last_activity_at", "d.last_activity_at", NULL, CRM_COL_TEXT, false},
-	{"days_in_stage", "(unixepoch(:now) - unixepoch(d.stage_changed_at)) / 86400", NULL,
-	 CRM_COL_NUM, false},
+	{"days_in_stage", NULL, NULL, CRM_COL_NUM, false},	/* DAYS_IN_STAGE, in the dialect */
 };
 #define NCOLS (sizeof cols / sizeof cols[0])
 
@@ -114,6 +112,19 @@ static int parse_fields(const struct crm_config *cfg, const char *spec, struct p
 static void add_expr(struct crm_ctx *ctx, struct crm_buf *q, const struct pick *p, int *ncf,
 		     bool sort)
 {
+	if (p->col && !p->col->expr) {	/* whole days since the stage changed */
+		const struct crm_dialect *d = crm_dialect(ctx->db);
+		char *now = crm_xasprintf(d->epoch, ":now");
+		char *then = crm_xasprintf(d->epoch, "d.stage_changed_at");
+		crm_buf_add(q, "(");
+		crm_buf_add(q, now);
+		crm_buf_add(q, " - ");
+		crm_buf_add(q, then);
+		crm_buf_add(q, ") / 86400");
+		free(now);
+		free(then);
+		return;
+	}
 	if (p->col) {
 		crm_buf_add(q, sort && p->col->sort ? p->col->sort : p->col->expr);
 		return;
@@ -310,11 +321,16 @@ static int run_list(struct crm_ctx *ctx, struct crm_stmt *s, const struct pick *
 		    struct crm_out *o, FILE *out, bool vertical)
 {
 	const char **row = crm_xcalloc(n, sizeof *row);
+	char (*money)[CRM_MONEY_LEN] = crm_xcalloc(n, sizeof *money);
 	long rows = 0;
 	int rc;
 	while ((rc = crm_step(s)) == CRM_ROW) {
 		for (size_t i = 0; i < n; i++) {
 			row[i] = crm_col_str(s, (int)i);
+			if (row[i] && picks[i].col && picks[i].col->kind == CRM_COL_MONEY) {
+				crm_money_format(crm_col_int(s, (int)i), money[i]);
+				row[i] = money[i];
+			}
 			if (vertical)
 				crm_out_row(o, (const char *[]){pick_name(&picks[i]), row[i]});
 		}
@@ -324,6 +340,7 @@ static int run_list(struct crm_ctx *ctx, struct crm_stmt *s, const struct pick *
 			break;
 	}
 	free(row);
+	free(money);
 	return rc == CRM_ROW || rc == CRM_DONE ? 0 : crm_db_fail(ctx->db, "cannot read deals");
 }
 
