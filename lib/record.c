@@ -802,13 +802,7 @@ static void select_sql(struct kind_sql *r)
 		const struct crm_field *f = &r->k->fields[i];
 		if (f->kind == CRM_FK_OWNER) {
 			crm_buf_add(&q, "(SELECT login FROM users u WHERE u.id = t.owner_id)");
-		} else if (f->kind == CRM_FK_MONEY) {
-			crm_buf_add(&q, "printf('%d.%02d', t.");
-			crm_buf_add(&q, f->column);
-			crm_buf_add(&q, " / 100, t.");
-			crm_buf_add(&q, f->column);
-			crm_buf_add(&q, " % 100)");
-		} else {
+		} else {	/* money in cents too: crm_rec_load formats it */
 			crm_buf_add(&q, "t.");
 			crm_buf_add(&q, f->column);
 		}
@@ -856,8 +850,15 @@ int crm_rec_load(struct crm_rec *r, int64_t id, bool for_change)
 		return st;
 	}
 	crm_rec_clear(r);
-	for (int h = 0; h < n; h++)
-		slot_copy(&r->v[h], crm_col_text(s, h), strlen(crm_col_text(s, h)));
+	for (int h = 0; h < n; h++) {
+		const char *v = crm_col_text(s, h);
+		char money[CRM_MONEY_LEN];
+		if (r->k->fields[h].kind == CRM_FK_MONEY) {	/* cents; none is 0.00 */
+			crm_money_format(crm_col_int(s, h), money);
+			v = money;
+		}
+		slot_copy(&r->v[h], v, strlen(v));
+	}
 	r->owner_id = owner;
 	for (int h = n; h < r->nslots; h++)
 		slot_copy(&r->v[h], "", 0);
