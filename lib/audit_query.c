@@ -14,8 +14,9 @@
 
 /* The entities the tools write audit rows for. */
 static const char *const entities[] = {
-	"account", "contact", "cost", "deal", "forecast_snapshot", "interaction", "lead",
-	"reminder", "task", "team", "user", NULL,
+	"account", "article", "contact", "contract", "cost", "deal", "forecast_snapshot",
+	"instalment", "interaction", "invoice", "lead", "order", "payment", "product", "quote",
+	"reminder", "survey", "task", "team", "ticket", "user", NULL,
 };
 
 static bool parse_id(const char *s, int64_t *id)

@@ -90,7 +90,7 @@ Try 'crm --help'."
 	assert_output "crm: invalid date for --until 'soon'
 Try 'crm --help'."
 	must_fail 64 crm audit --entity leads
-	assert_output "crm: unknown entity 'leads' (account, contact, cost, deal, forecast_snapshot, interaction, lead, reminder, task, team, user)
+	assert_output "crm: unknown entity 'leads' (account, article, contact, contract, cost, deal, forecast_snapshot, instalment, interaction, invoice, lead, order, payment, product, quote, reminder, survey, task, team, ticket, user)
 Try 'crm --help'."
 	must_fail 64 crm audit --id 1
 	assert_output "crm: --id needs --entity
