@@ -37,6 +37,10 @@ static int move_leads(struct handover *h);
 static int move_accounts(struct handover *h);
 static int move_contacts(struct handover *h);
 static int move_deals(struct handover *h);
+static int move_quotes(struct handover *h);
+static int move_contracts(struct handover *h);
+static int move_orders(struct handover *h);
+static int move_tickets(struct handover *h);
 static int move_tasks(struct handover *h);
 
 /* The handover steps, in order.  Each moves one kind of record from
@@ -48,6 +52,10 @@ static int (*const steps[])(struct handover *h) = {
 	move_accounts,
 	move_contacts,
 	move_deals,
+	move_quotes,
+	move_contracts,
+	move_orders,
+	move_tickets,
 	move_tasks,
 };
 
@@ -191,6 +199,42 @@ static int move_deals(struct handover *h)
 		"SELECT id, title, '', coalesce(account_id, 0) FROM deals"
 		" WHERE owner_id = ?1 AND status = 'open' ORDER BY id",
 		"UPDATE deals SET owner_id = ?2, updated_at = ?3 WHERE id = ?1");
+}
+
+/* Quotes not yet decided, contracts not yet over, orders not yet
+ * delivered and tickets not yet resolved go with their account; the
+ * decided, finished and resolved ones stay with who did the work. */
+static int move_quotes(struct handover *h)
+{
+	return move_with_account(h, "quote",
+		"SELECT id, number, '', coalesce(account_id, 0) FROM quotes"
+		" WHERE owner_id = ?1 AND status IN ('draft', 'sent') ORDER BY id",
+		"UPDATE quotes SET owner_id = ?2, updated_at = ?3 WHERE id = ?1");
+}
+
+static int move_contracts(struct handover *h)
+{
+	return move_with_account(h, "contract",
+		"SELECT id, number, '', coalesce(account_id, 0) FROM contracts WHERE owner_id = ?1"
+		" AND status IN ('draft', 'pending', 'approved', 'rejected', 'signed', 'active')"
+		" ORDER BY id",
+		"UPDATE contracts SET owner_id = ?2, updated_at = ?3 WHERE id = ?1");
+}
+
+static int move_orders(struct handover *h)
+{
+	return move_with_account(h, "order",
+		"SELECT id, number, '', coalesce(account_id, 0) FROM orders"
+		" WHERE owner_id = ?1 AND status IN ('open', 'partial') ORDER BY id",
+		"UPDATE orders SET owner_id = ?2, updated_at = ?3 WHERE id = ?1");
+}
+
+static int move_tickets(struct handover *h)
+{
+	return move_with_account(h, "ticket",
+		"SELECT id, number, '', coalesce(account_id, 0) FROM tickets"
+		" WHERE owner_id = ?1 AND status IN ('new', 'open', 'pending') ORDER BY id",
+		"UPDATE tickets SET owner_id = ?2, updated_at = ?3 WHERE id = ?1");
 }
 
 /* A task on a lead that went to a taker goes with it; others are spread. */

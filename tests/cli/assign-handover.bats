@@ -152,3 +152,35 @@ Try 'crm-assign --help'."
 	run crm-assign handover --from bob --team east -H --as emgr
 	assert_success
 }
+
+@test "handover: open quotes, contracts, orders and tickets go with the account; closed ones stay" {
+	setup_team
+	crm-user add --login bob --name Bob --team east --manager emgr >/dev/null
+	crm-account add --name 长江电子 --owner bob >/dev/null
+	crm-stage add --title 大单 --account 1 --owner bob >/dev/null
+	crm-product add --sku SRV --name 服务器 --price 1000 >/dev/null
+	crm-quote new --deal 1 --as bob >/dev/null
+	crm-quote line 1 --product SRV --as bob >/dev/null
+	crm-quote new --deal 1 --as bob >/dev/null
+	crm-quote line 2 --product SRV --as bob >/dev/null
+	crm-quote send 2 --as bob >/dev/null
+	crm-quote reject 2 --as bob >/dev/null		# decided: stays
+	crm-ticket add --subject 打印机 --account 1 --owner bob >/dev/null
+	crm-ticket add --subject 已解决 --account 1 --owner bob >/dev/null
+	crm-ticket resolve 2 -q				# resolved: stays
+	printf 'number\tamount\taccount\towner\tstart_date\tsigned_on\tstatus\n' >c.tsv
+	printf 'HT-1\t1000\t1\tbob\t2026-01-01\t2026-01-01\tactive\n' >>c.tsv
+	printf 'HT-2\t1000\t1\tbob\t2025-01-01\t2025-01-01\tcompleted\n' >>c.tsv
+	crm-contract import --tsv -q c.tsv
+	run crm-assign handover --from bob --to e2
+	assert_success
+	assert_line "quote	1	Q-000001	bob	e2"
+	assert_line "contract	1	HT-1	bob	e2"
+	assert_line "ticket	1	T-000001	bob	e2"
+	refute_line --partial "Q-000002"
+	refute_line --partial "HT-2"
+	refute_line --partial "T-000002"
+	assert_equal "$(q "SELECT group_concat(u.login) FROM (SELECT owner_id FROM quotes ORDER BY id) x JOIN users u ON u.id = x.owner_id")" "e2,bob"
+	assert_equal "$(q "SELECT u.login FROM tickets t JOIN users u ON u.id = t.owner_id WHERE t.id = 2")" bob
+	assert_equal "$(q "SELECT u.login FROM contracts c JOIN users u ON u.id = c.owner_id WHERE c.number = 'HT-2'")" bob
+}
