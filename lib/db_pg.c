@@ -54,9 +54,12 @@ struct pg_stmt {
 	struct pg_param *params;
 	const char **values;		/* for PQsendQueryPrepared */
 	enum { ST_IDLE, ST_RUNNING, ST_PARKED } state;
-	PGresult *row;			/* the current row, one tuple */
-	PGresult **queue;		/* results read ahead when parked */
-	size_t nqueue, qhead;
+	PGresult *row;			/* a row streamed, one tuple */
+	const PGresult *cur;		/* the current row is tuple ri of cur */
+	int ri;
+	PGresult *parked;		/* rows read ahead when parked, */
+	int nparked, pnext;		/* how many, the next to read */
+	PGresult *end;			/* and the result that ended them */
 	int ncols;			/* -1 until known */
 	unsigned char *blob;		/* a bytea column decoded */
 };
@@ -158,34 +161,44 @@ static void clear_row(struct pg_stmt *st)
 {
 	PQclear(st->row);
 	st->row = NULL;
+	st->cur = NULL;
 	free(st->blob);
 	st->blob = NULL;
 }
 
-static void clear_queue(struct pg_stmt *st)
+static void clear_parked(struct pg_stmt *st)
 {
-	for (size_t i = st->qhead; i < st->nqueue; i++)
-		PQclear(st->queue[i]);
-	free(st->queue);
-	st->queue = NULL;
-	st->nqueue = st->qhead = 0;
+	PQclear(st->parked);
+	PQclear(st->end);
+	st->parked = st->end = NULL;
+	st->nparked = st->pnext = 0;
 }
 
-/* Read what is left of the active statement's results into its queue, so
- * that the connection can run something else. */
+/* Read what is left of the active statement's results, so that the
+ * connection can run something else: the rows into one result (a result
+ * a row costs kilobytes), the end as it is. */
 static void park(struct pg_db *db)
 {
 	struct pg_stmt *st = db->active;
 	if (!st)
 		return;
-	size_t cap = 0;
 	PGresult *r;
 	while ((r = PQgetResult(db->conn))) {
-		if (st->nqueue == cap) {
-			cap = cap ? 2 * cap : 64;
-			st->queue = crm_xrealloc(st->queue, cap * sizeof *st->queue);
+		if (PQresultStatus(r) != PGRES_SINGLE_TUPLE) {
+			PQclear(st->end);
+			st->end = r;
+			continue;
 		}
-		st->queue[st->nqueue++] = r;
+		if (!st->parked && !(st->parked = PQcopyResult(r, PG_COPYRES_ATTRS)))
+			crm_die(EX_OSERR, "out of memory");
+		for (int c = 0, n = PQnfields(r); c < n; c++) {
+			bool null = PQgetisnull(r, 0, c);
+			if (!PQsetvalue(st->parked, st->nparked, c, null ? NULL : PQgetvalue(r, 0, c),
+					null ? -1 : PQgetlength(r, 0, c)))
+				crm_die(EX_OSERR, "out of memory");
+		}
+		st->nparked++;
+		PQclear(r);
 	}
 	st->state = ST_PARKED;
 	db->active = NULL;
@@ -201,7 +214,7 @@ static void stop(struct pg_stmt *st)
 			PQclear(r);
 		db->active = NULL;
 	}
-	clear_queue(st);
+	clear_parked(st);
 	clear_row(st);
 	st->state = ST_IDLE;
 }
@@ -627,13 +640,21 @@ static int pg_step(struct crm_stmt *s)
 		db->active = st;
 	}
 	PGresult *r;
-	if (st->state == ST_PARKED)
-		r = st->qhead < st->nqueue ? st->queue[st->qhead++] : NULL;
-	else
+	if (st->state == ST_PARKED) {
+		if (st->pnext < st->nparked) {
+			st->cur = st->parked;
+			st->ri = st->pnext++;
+			return CRM_ROW;
+		}
+		r = st->end;
+		st->end = NULL;
+	} else {
 		r = PQgetResult(db->conn);
+	}
 	ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
 	if (t == PGRES_SINGLE_TUPLE) {
-		st->row = r;
+		st->cur = st->row = r;
+		st->ri = 0;
 		st->ncols = PQnfields(r);
 		return CRM_ROW;
 	}
@@ -720,19 +741,19 @@ static int pg_param_count(struct crm_stmt *s) { return PST(s)->nparams; }
 
 static bool has_col(struct pg_stmt *st, int i)
 {
-	return st->row && i >= 0 && i < PQnfields(st->row);
+	return st->cur && i >= 0 && i < PQnfields(st->cur);
 }
 
 static bool pg_col_null(struct crm_stmt *s, int i)
 {
 	struct pg_stmt *st = PST(s);
-	return !has_col(st, i) || PQgetisnull(st->row, 0, i);
+	return !has_col(st, i) || PQgetisnull(st->cur, st->ri, i);
 }
 
 static const char *pg_col_str(struct crm_stmt *s, int i)
 {
 	struct pg_stmt *st = PST(s);
-	return pg_col_null(s, i) ? NULL : PQgetvalue(st->row, 0, i);
+	return pg_col_null(s, i) ? NULL : PQgetvalue(st->cur, st->ri, i);
 }
 
 /* A number as SQLite reads one out of text: its leading integer (a
@@ -751,7 +772,7 @@ static const void *pg_col_blob(struct crm_stmt *s, int i)
 {
 	struct pg_stmt *st = PST(s);
 	const char *v = pg_col_str(s, i);
-	if (!v || PQftype(st->row, i) != 17)	/* bytea */
+	if (!v || PQftype(st->cur, i) != 17)	/* bytea */
 		return v;
 	if (!st->blob) {
 		size_t n;
@@ -765,19 +786,19 @@ static int pg_col_bytes(struct crm_stmt *s, int i)
 	struct pg_stmt *st = PST(s);
 	if (pg_col_null(s, i))
 		return 0;
-	if (PQftype(st->row, i) == 17) {
-		const char *v = PQgetvalue(st->row, 0, i);
+	if (PQftype(st->cur, i) == 17) {
+		const char *v = PQgetvalue(st->cur, st->ri, i);
 		/* hex output: \x and two digits a byte */
-		return v[0] == '\\' && v[1] == 'x' ? (int)(strlen(v) - 2) / 2 : PQgetlength(st->row, 0, i);
+		return v[0] == '\\' && v[1] == 'x' ? (int)(strlen(v) - 2) / 2 : PQgetlength(st->cur, st->ri, i);
 	}
-	return PQgetlength(st->row, 0, i);
+	return PQgetlength(st->cur, st->ri, i);
 }
 
 static int pg_col_count(struct crm_stmt *s)
 {
 	struct pg_stmt *st = PST(s);
-	if (st->row)
-		return PQnfields(st->row);
+	if (st->cur)
+		return PQnfields(st->cur);
 	if (st->ncols < 0) {
 		park(st->db);
 		PGresult *r = PQdescribePrepared(st->db->conn, st->name);
