@@ -284,7 +284,9 @@ static int pg_begin(struct crm_db *d)
 	struct pg_db *db = PG(d);
 	pg_reset_statements(d);
 	d->tx_serial++;
-	if (run_ok(db, "BEGIN") != 0)
+	/* read committed: the snapshot of each statement is taken once the
+	 * lock is held, so a writer sees what the one before it wrote */
+	if (run_ok(db, "BEGIN ISOLATION LEVEL READ COMMITTED") != 0)
 		return crm_db_fail(d, "cannot start transaction");
 	if (run_ok(db, "SELECT pg_advisory_xact_lock(" WRITE_LOCK ")") != 0) {
 		int st = crm_db_fail(d, "cannot start transaction");
@@ -1199,10 +1201,13 @@ static int pg_open(const char *path, enum crm_db_mode mode, const struct crm_db_
 	}
 	PQsetNoticeProcessor(db->conn, quiet, NULL);
 	/* a writer waits for the lock of another as long as on SQLite; a
-	 * statement that runs long is not cut short (reports may) */
-	char sql[160];
+	 * statement that runs long is not cut short (reports may).  A plain
+	 * BEGIN (crm_db_exec) reads one snapshot throughout, as SQLite's
+	 * does: repeatable read. */
+	char sql[224];
 	snprintf(sql, sizeof sql, "SET lock_timeout = %ld; SET client_encoding = 'UTF8';"
-		 " SET standard_conforming_strings = on", busy_timeout_ms());
+		 " SET standard_conforming_strings = on;"
+		 " SET default_transaction_isolation = 'repeatable read'", busy_timeout_ms());
 	if (run_ok(db, sql) != 0) {
 		st = crm_db_fail(d, "cannot open database");
 		crm_db_close(d);

@@ -293,7 +293,25 @@ static void test_write_lock(void **state)
 	assert_false(crm_db_in_transaction(other));
 	crm_db_rollback(db);
 	assert_int_equal(crm_db_begin(other), 0);
-	crm_db_rollback(other);
+	/* a reader's BEGIN keeps one snapshot, as on SQLite; a writer's
+	 * sees what was committed before it took the lock */
+	struct crm_stmt *st;
+	assert_int_equal(crm_db_exec(db, "BEGIN"), 0);
+	assert_int_equal(crm_db_prepare(db, "SELECT count(*) FROM t", &st), CRM_OK);
+	assert_int_equal(crm_db_row(db, st, "count"), 0);
+	assert_int_equal(crm_col_int(st, 0), 0);
+	assert_int_equal(crm_db_exec(other, "INSERT INTO t (v) VALUES ('w')"), 0);
+	assert_int_equal(crm_db_commit(other), 0);
+	crm_stmt_reset(st);
+	assert_int_equal(crm_db_row(db, st, "count"), 0);
+	assert_int_equal(crm_col_int(st, 0), 0);
+	crm_db_rollback(db);
+	assert_int_equal(crm_db_begin(db), 0);
+	crm_stmt_reset(st);
+	assert_int_equal(crm_db_row(db, st, "count"), 0);
+	assert_int_equal(crm_col_int(st, 0), 1);
+	crm_stmt_finish(st);
+	crm_db_rollback(db);
 	crm_db_close(other);
 }
 
