@@ -12,13 +12,13 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 
 CC       ?= cc
 B        ?= build
-PKGS      = sqlite3 yaml-0.1 nettle pangocairo fontconfig gmime-3.0 gsl
+PKGS      = sqlite3 yaml-0.1 nettle pangocairo fontconfig gmime-3.0 gsl libpq
 CFLAGS   ?= -O2 -g
 # string literals are const in the code (tests may build argv from them)
 CODE_WARN = $(WARN) -Wwrite-strings
 WARN      = -std=c11 -Wall -Wextra -Wvla -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DCRM_VERSION='"$(VERSION)"' -Ilib
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lyaml -lnettle -lgsl -lgslcblas) -lcsv -lm
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lyaml -lnettle -lgsl -lgslcblas -lpq) -lcsv -lm
 
 ifdef SANITIZE
 CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=$(SANITIZE) -fno-omit-frame-pointer
@@ -40,7 +40,7 @@ MANS     = $(MAN1) $(MAN5) $(MAN7)
 DEB_PKGS = libsqlite3-dev libyaml-dev libcsv-dev nettle-dev pkg-config libcmocka-dev \
            bats bats-assert bats-support parallel mandoc sqlite3 gnuplot-nox fonts-noto-cjk \
            python3 libcairo2-dev libpango1.0-dev poppler-utils libgmime-3.0-dev libgsl-dev \
-           postgresql
+           libpq-dev postgresql
 # only for make fuzz and make valgrind
 DEV_PKGS = clang libclang-rt-14-dev valgrind
 
@@ -56,6 +56,9 @@ $(B)/lib/%.o: lib/%.c $(wildcard lib/*.h)
 $(B)/lib/quote_render.o: CPPFLAGS += $(shell pkg-config --cflags pangocairo fontconfig 2>/dev/null)
 # and the one that parses e-mail (mail.c) GMime and GLib
 $(B)/lib/mail.o: CPPFLAGS += $(shell pkg-config --cflags gmime-3.0 2>/dev/null)
+# and the PostgreSQL backend (db_pg.c) libpq
+$(B)/lib/db_pg.o: CPPFLAGS += $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
+$(B)/tests/test_db_pg: CPPFLAGS += $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
 
 $(B)/cmd/%.o: cmd/%.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)

@@ -1,11 +1,161 @@
-/* db_common.c: the parts of db.h that every backend shares: the default path,
- * binding conveniences and the re-pointing of references. */
+/* db_common.c: db.h for every backend: the choice of backend at open (a
+ * PostgreSQL connection string or a file for SQLite), each call passed on
+ * to the backend of its connection or statement (db_backend.h), and what
+ * is the same on all: the origin of audit rows, the default path, binding
+ * conveniences and the re-pointing of references. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sysexits.h>
 
-#include "db.h"
+#include "db_backend.h"
 #include "err.h"
+
+bool crm_db_is_pg(const char *path)
+{
+	return strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0 ||
+	       strchr(path, '=') != NULL;
+}
+
+static const struct crm_backend *backend_of(const char *path)
+{
+	return crm_db_is_pg(path) ? &crm_backend_pg : &crm_backend_sqlite;
+}
+
+void crm_db_init_common(struct crm_db *db, const struct crm_backend *be, const char *path,
+			const struct crm_db_ext *ext)
+{
+	db->be = be;
+	db->path = crm_xstrdup(path);
+	db->tool = crm_xstrdup(crm_progname);
+	db->ext = ext;
+}
+
+int crm_db_open(const char *path, enum crm_db_mode mode, const struct crm_db_ext *ext,
+		struct crm_db **out)
+{
+	*out = NULL;
+	return backend_of(path)->open(path, mode, ext, out);
+}
+
+void crm_db_close(struct crm_db *db)
+{
+	if (!db)
+		return;
+	db->be->close(db);
+	if (db->ext && db->ext->detach)
+		db->ext->detach(db->ext_state);
+	free(db->path);
+	free(db->actor);
+	free(db->real_actor);
+	free(db->tool);
+	free(db->now);
+	free(db);
+}
+
+void crm_db_set_origin(struct crm_db *db, const char *actor, const char *real_actor,
+		       const char *tool, const char *now_iso)
+{
+	free(db->actor);
+	free(db->real_actor);
+	free(db->tool);
+	free(db->now);
+	db->actor = actor ? crm_xstrdup(actor) : NULL;
+	db->real_actor = real_actor ? crm_xstrdup(real_actor) : NULL;
+	db->tool = crm_xstrdup(tool);
+	db->now = crm_xstrdup(now_iso);
+}
+
+const char *crm_db_path(const struct crm_db *db) { return db->path; }
+const char *crm_db_now(const struct crm_db *db) { return db->now; }
+const char *crm_db_actor(const struct crm_db *db) { return db->actor; }
+const char *crm_db_real_actor(const struct crm_db *db) { return db->real_actor; }
+const char *crm_db_tool(const struct crm_db *db) { return db->tool; }
+unsigned long crm_db_tx_serial(const struct crm_db *db) { return db->tx_serial; }
+
+/* ---- passed on to the backend ---- */
+
+int crm_db_share(struct crm_db *db, gid_t gid) { return db->be->share(db, gid); }
+void crm_db_reset_statements(struct crm_db *db) { db->be->reset_statements(db); }
+int crm_db_begin(struct crm_db *db) { return db->be->begin(db); }
+int crm_db_commit(struct crm_db *db) { return db->be->commit(db); }
+void crm_db_rollback(struct crm_db *db) { db->be->rollback(db); }
+bool crm_db_in_transaction(struct crm_db *db) { return db->be->in_transaction(db); }
+struct crm_stmt *crm_db_stmt(struct crm_db *db, const char *sql) { return db->be->stmt(db, sql); }
+int crm_db_prepare(struct crm_db *db, const char *sql, struct crm_stmt **out)
+{
+	return db->be->prepare(db, sql, out);
+}
+int crm_db_fail(struct crm_db *db, const char *what) { return db->be->fail(db, what); }
+const char *crm_db_errmsg(struct crm_db *db) { return db->be->errmsg(db); }
+int crm_db_exec(struct crm_db *db, const char *sql) { return db->be->exec(db, sql); }
+int64_t crm_db_changes(struct crm_db *db) { return db->be->changes(db); }
+int64_t crm_db_total_changes(struct crm_db *db) { return db->be->total_changes(db); }
+int64_t crm_db_last_id(struct crm_db *db) { return db->be->last_id(db); }
+int crm_db_define(struct crm_db *db, const char *name, int nargs, unsigned flags,
+		  crm_fn_body *body, void *data)
+{
+	return db->be->define(db, name, nargs, flags, body, data);
+}
+int crm_db_check(struct crm_db *db) { return db->be->check(db); }
+int crm_db_integrity(struct crm_db *db) { return db->be->integrity(db); }
+int crm_db_secure_delete(struct crm_db *db) { return db->be->secure_delete(db); }
+int crm_db_checkpoint_truncate(struct crm_db *db) { return db->be->checkpoint_truncate(db); }
+int crm_db_private_temp(struct crm_db *db) { return db->be->private_temp(db); }
+int crm_db_forget_statistics(struct crm_db *db, const char *const *tables)
+{
+	return db->be->forget_statistics(db, tables);
+}
+bool crm_db_has_table(struct crm_db *db, const char *table) { return db->be->has_table(db, table); }
+int crm_db_file_verify(const char *path, const char *file, bool exact)
+{
+	return backend_of(path)->file_verify(path, file, exact);
+}
+int crm_db_copy_into(struct crm_db *db, const char *src, const char *path, const char *file)
+{
+	return (db ? db->be : backend_of(src))->copy_into(db, src, path, file);
+}
+int crm_db_swap_prepare(struct crm_db *db) { return db->be->swap_prepare(db); }
+void crm_db_swap_done(struct crm_db *db) { db->be->swap_done(db); }
+
+void crm_stmt_finish(struct crm_stmt *st)
+{
+	if (st)
+		st->be->finish(st);
+}
+void crm_stmt_reset(struct crm_stmt *st) { st->be->reset(st); }
+void crm_stmt_clear(struct crm_stmt *st) { st->be->clear(st); }
+int crm_step(struct crm_stmt *st) { return st->be->step(st); }
+int crm_bind_int(struct crm_stmt *st, int i, int64_t v) { return st->be->bind_int(st, i, v); }
+int crm_bind_null(struct crm_stmt *st, int i) { return st->be->bind_null(st, i); }
+int crm_bind_strn(struct crm_stmt *st, int i, const char *s, int len)
+{
+	return st->be->bind_strn(st, i, s, len);
+}
+int crm_bind_copyn(struct crm_stmt *st, int i, const char *s, int len)
+{
+	return st->be->bind_copyn(st, i, s, len);
+}
+int crm_bind_owned(struct crm_stmt *st, int i, char *s) { return st->be->bind_owned(st, i, s); }
+int crm_param_index(struct crm_stmt *st, const char *name) { return st->be->param_index(st, name); }
+int crm_param_count(struct crm_stmt *st) { return st->be->param_count(st); }
+int64_t crm_col_int(struct crm_stmt *st, int i) { return st->be->col_int(st, i); }
+bool crm_col_null(struct crm_stmt *st, int i) { return st->be->col_null(st, i); }
+const char *crm_col_str(struct crm_stmt *st, int i) { return st->be->col_str(st, i); }
+const unsigned char *crm_col_ustr(struct crm_stmt *st, int i)
+{
+	return (const unsigned char *)st->be->col_str(st, i);
+}
+const char *crm_col_text(struct crm_stmt *st, int i)
+{
+	const char *s = st->be->col_str(st, i);
+	return s ? s : "";
+}
+int crm_col_bytes(struct crm_stmt *st, int i) { return st->be->col_bytes(st, i); }
+const void *crm_col_blob(struct crm_stmt *st, int i) { return st->be->col_blob(st, i); }
+int crm_col_count(struct crm_stmt *st) { return st->be->col_count(st); }
+
+/* ---- the same on every backend ---- */
 
 char *crm_db_default_path(void)
 {

@@ -1,6 +1,6 @@
-/* db_sqlite.c: the SQLite backend of db.h: the one file that names sqlite3.
- * A database is a file (mode 0600) in WAL mode with foreign keys on;
- * the schema version is PRAGMA user_version. */
+/* db_sqlite.c: the SQLite backend of db.h (through db_backend.h): the one
+ * file that names sqlite3.  A database is a file (mode 0600) in WAL mode
+ * with foreign keys on; the schema version is PRAGMA user_version. */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -13,46 +13,48 @@
 
 #include <sqlite3.h>
 
-#include "db.h"
+#include "db_backend.h"
+#include "dialect.h"
 #include "err.h"
 #include "schema.h"
 
 #define STMT_CACHE 128	/* power of two */
 
-struct crm_db {
-	sqlite3 *h;
-	char *path;
-	char *made_dir;		/* the first directory crm init made, or NULL */
-	char *actor, *real_actor, *tool, *now;
-	const struct crm_db_ext *ext;
-	void *ext_state;
-	unsigned long tx_serial;
-	struct {
-		const char *sql;
-		sqlite3_stmt *st;
-	} cache[STMT_CACHE];
+/* A statement is SQLite's own, behind the common head of db_backend.h. */
+struct sq_stmt {
+	struct crm_stmt base;
+	sqlite3_stmt *h;
 };
 
-const char *crm_db_path(const struct crm_db *db) { return db->path; }
-const char *crm_db_now(const struct crm_db *db) { return db->now; }
-const char *crm_db_actor(const struct crm_db *db) { return db->actor; }
-const char *crm_db_real_actor(const struct crm_db *db) { return db->real_actor; }
-const char *crm_db_tool(const struct crm_db *db) { return db->tool; }
-unsigned long crm_db_tx_serial(const struct crm_db *db) { return db->tx_serial; }
-bool crm_db_in_transaction(struct crm_db *db) { return !sqlite3_get_autocommit(db->h); }
-const char *crm_db_errmsg(struct crm_db *db) { return sqlite3_errmsg(db->h); }
-int64_t crm_db_changes(struct crm_db *db) { return sqlite3_changes(db->h); }
-int64_t crm_db_total_changes(struct crm_db *db) { return sqlite3_total_changes(db->h); }
-int64_t crm_db_last_id(struct crm_db *db) { return sqlite3_last_insert_rowid(db->h); }
+struct sq_cached {
+	const char *sql;
+	struct sq_stmt *st;
+};
+
+struct sq_db {
+	struct crm_db base;
+	sqlite3 *h;
+	char *made_dir;		/* the first directory crm init made, or NULL */
+	struct sq_cached cache[STMT_CACHE];
+};
+
+#define SQ(db) ((struct sq_db *)(db))
+#define ST(st) (((struct sq_stmt *)(st))->h)
+
+static bool sq_in_transaction(struct crm_db *db) { return !sqlite3_get_autocommit(SQ(db)->h); }
+static const char *sq_errmsg(struct crm_db *db) { return sqlite3_errmsg(SQ(db)->h); }
+static int64_t sq_changes(struct crm_db *db) { return sqlite3_changes(SQ(db)->h); }
+static int64_t sq_total_changes(struct crm_db *db) { return sqlite3_total_changes(SQ(db)->h); }
+static int64_t sq_last_id(struct crm_db *db) { return sqlite3_last_insert_rowid(SQ(db)->h); }
 int crm_db_schema_version(void) { return crm_schema_count(); }
 
-int crm_db_fail(struct crm_db *db, const char *what)
+static int sq_fail(struct crm_db *db, const char *what)
 {
-	int rc = sqlite3_extended_errcode(db->h);
-	const char *msg = sqlite3_errmsg(db->h);
+	int rc = sqlite3_extended_errcode(SQ(db)->h);
+	const char *msg = sqlite3_errmsg(SQ(db)->h);
 	/* "disk I/O error" alone does not say whether the disk is full or
 	 * the file too large: the system does */
-	int sys = (rc & 0xff) == SQLITE_IOERR ? sqlite3_system_errno(db->h) : 0;
+	int sys = (rc & 0xff) == SQLITE_IOERR ? sqlite3_system_errno(SQ(db)->h) : 0;
 	char why[256];
 	if (sys) {
 		snprintf(why, sizeof why, "%s (%s)", msg, strerror(sys));
@@ -87,9 +89,9 @@ int crm_db_fail(struct crm_db *db, const char *what)
 	}
 }
 
-int crm_db_exec(struct crm_db *db, const char *sql)
+static int sq_exec(struct crm_db *db, const char *sql)
 {
-	if (sqlite3_exec(db->h, sql, NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(SQ(db)->h, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return crm_db_fail(db, "cannot run statement");
 	return 0;
 }
@@ -106,8 +108,8 @@ static int make_parent(struct crm_db *db)
 			continue;
 		*p = '\0';
 		if (mkdir(dir, 0700) == 0) {
-			if (!db->made_dir)
-				db->made_dir = crm_xstrdup(dir);
+			if (!SQ(db)->made_dir)
+				SQ(db)->made_dir = crm_xstrdup(dir);
 		} else if (errno != EEXIST) {
 			crm_warn_errno("cannot create directory '%s'", dir);
 			free(dir);
@@ -175,7 +177,7 @@ static int find_file(struct crm_db *db, enum crm_db_mode mode)
 static int user_version(struct crm_db *db, int *v)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(SQ(db)->h, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
 		return crm_db_fail(db, "cannot read schema version");
 	int rc = sqlite3_step(st);
 	*v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
@@ -193,7 +195,7 @@ static int user_version(struct crm_db *db, int *v)
 static int is_crm(struct crm_db *db, enum crm_db_mode mode)
 {
 	sqlite3_stmt *st;
-	int v, rc = sqlite3_prepare_v2(db->h,
+	int v, rc = sqlite3_prepare_v2(SQ(db)->h,
 		"SELECT count(*), coalesce(sum(type = 'table' AND name IN"
 		" ('teams', 'users', 'leads', 'audit')), 0) FROM sqlite_master", -1, &st, NULL);
 	if (rc == SQLITE_OK)
@@ -235,7 +237,7 @@ static int migrate(struct crm_db *db)
 		goto fail;
 	int from = v;
 	for (; v < crm_schema_count(); v++) {
-		if (sqlite3_exec(db->h, crm_schema_step(v), NULL, NULL, NULL) != SQLITE_OK) {
+		if (sqlite3_exec(SQ(db)->h, crm_schema_step(v), NULL, NULL, NULL) != SQLITE_OK) {
 			char what[64];
 			snprintf(what, sizeof what, "migration to schema version %d", v + 1);
 			st = crm_db_fail(db, what);
@@ -274,7 +276,7 @@ static int set_wal(struct crm_db *db)
 {
 	int waited = 0, limit = busy_timeout_ms();
 	for (;;) {
-		int rc = sqlite3_exec(db->h, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+		int rc = sqlite3_exec(SQ(db)->h, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
 		if (rc == SQLITE_OK)
 			return 0;
 		if ((rc & 0xff) != SQLITE_BUSY || waited >= limit)
@@ -284,30 +286,29 @@ static int set_wal(struct crm_db *db)
 	}
 }
 
-int crm_db_open(const char *path, enum crm_db_mode mode, const struct crm_db_ext *ext,
+static int sq_open(const char *path, enum crm_db_mode mode, const struct crm_db_ext *ext,
 		struct crm_db **out)
 {
 	int st;
 	*out = NULL;
-	struct crm_db *db = crm_xcalloc(1, sizeof *db);
-	db->path = crm_xstrdup(path);
-	db->tool = crm_xstrdup(crm_progname);
+	struct crm_db *db = crm_xcalloc(1, sizeof(struct sq_db));
+	crm_db_init_common(db, &crm_backend_sqlite, path, NULL);
 	if ((st = find_file(db, mode))) {
 		crm_db_close(db);
 		return st;
 	}
-	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		st = db->h ? crm_db_fail(db, "cannot open database") : EX_SOFTWARE;
+	if (sqlite3_open_v2(path, &SQ(db)->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		st = SQ(db)->h ? crm_db_fail(db, "cannot open database") : EX_SOFTWARE;
 		crm_db_close(db);
 		return st;
 	}
-	sqlite3_extended_result_codes(db->h, 1);
-	db->ext = ext;
+	sqlite3_extended_result_codes(SQ(db)->h, 1);
+	db->ext = ext;	/* from now on: crm_db_close detaches */
 	if (ext && ext->attach && !(db->ext_state = ext->attach(db))) {
 		crm_db_close(db);
 		return EX_SOFTWARE;
 	}
-	sqlite3_busy_timeout(db->h, busy_timeout_ms());
+	sqlite3_busy_timeout(SQ(db)->h, busy_timeout_ms());
 	if (strcmp(path, ":memory:") != 0 && (st = is_crm(db, mode))) {
 		crm_db_close(db);
 		return st;
@@ -318,16 +319,16 @@ int crm_db_open(const char *path, enum crm_db_mode mode, const struct crm_db_ext
 	 * The WAL is still checkpointed at that close, and journal_size_limit
 	 * (any value >= 0) has SQLite truncate it to nothing then. */
 	int persist = 1;
-	sqlite3_file_control(db->h, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+	sqlite3_file_control(SQ(db)->h, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
 	/* journal_mode is persistent; setting it again costs a lock, so look first */
-	if (sqlite3_exec(db->h, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+	if (sqlite3_exec(SQ(db)->h, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
 			 " PRAGMA journal_size_limit = 67108864;", NULL, NULL, NULL) != SQLITE_OK) {
 		st = crm_db_fail(db, "cannot open database");
 		crm_db_close(db);
 		return st;
 	}
 	sqlite3_stmt *jm;
-	if (sqlite3_prepare_v2(db->h, "PRAGMA journal_mode", -1, &jm, NULL) != SQLITE_OK ||
+	if (sqlite3_prepare_v2(SQ(db)->h, "PRAGMA journal_mode", -1, &jm, NULL) != SQLITE_OK ||
 	    sqlite3_step(jm) != SQLITE_ROW) {
 		st = crm_db_fail(db, "cannot open database");
 		sqlite3_finalize(jm);
@@ -379,7 +380,7 @@ static int share_file(const char *path, const char *suffix, gid_t gid)
 	return st;
 }
 
-int crm_db_share(struct crm_db *db, gid_t gid)
+static int sq_share(struct crm_db *db, gid_t gid)
 {
 	char *dir = crm_xstrdup(db->path);
 	char *slash = strrchr(dir, '/');
@@ -397,9 +398,9 @@ int crm_db_share(struct crm_db *db, gid_t gid)
 	}
 	if (!st && gid == (gid_t)-1)
 		gid = sb.st_gid;
-	if (!st && db->made_dir) {
+	if (!st && SQ(db)->made_dir) {
 		/* from the first directory made down to the database's */
-		for (char *p = dir + strlen(db->made_dir);; p++) {
+		for (char *p = dir + strlen(SQ(db)->made_dir);; p++) {
 			if (*p && *p != '/')
 				continue;
 			char c = *p;
@@ -422,60 +423,41 @@ int crm_db_share(struct crm_db *db, gid_t gid)
 	return st;
 }
 
-void crm_db_close(struct crm_db *db)
+static void sq_finish(struct crm_stmt *st);
+
+static void sq_close(struct crm_db *db)
 {
-	if (!db)
-		return;
+	struct sq_cached *cache = SQ(db)->cache;
 	for (size_t i = 0; i < STMT_CACHE; i++)
-		sqlite3_finalize(db->cache[i].st);
-	sqlite3_close(db->h);
-	if (db->ext && db->ext->detach)
-		db->ext->detach(db->ext_state);
-	free(db->path);
-	free(db->made_dir);
-	free(db->actor);
-	free(db->real_actor);
-	free(db->tool);
-	free(db->now);
-	free(db);
+		sq_finish((struct crm_stmt *)cache[i].st);
+	sqlite3_close(SQ(db)->h);
+	free(SQ(db)->made_dir);
 }
 
-void crm_db_set_origin(struct crm_db *db, const char *actor, const char *real_actor,
-		       const char *tool, const char *now_iso)
-{
-	free(db->actor);
-	free(db->real_actor);
-	free(db->tool);
-	free(db->now);
-	db->actor = actor ? crm_xstrdup(actor) : NULL;
-	db->real_actor = real_actor ? crm_xstrdup(real_actor) : NULL;
-	db->tool = crm_xstrdup(tool);
-	db->now = crm_xstrdup(now_iso);
-}
 
-void crm_db_reset_statements(struct crm_db *db)
+static void sq_reset_statements(struct crm_db *db)
 {
-	for (sqlite3_stmt *s = sqlite3_next_stmt(db->h, NULL); s; s = sqlite3_next_stmt(db->h, s))
+	for (sqlite3_stmt *s = sqlite3_next_stmt(SQ(db)->h, NULL); s; s = sqlite3_next_stmt(SQ(db)->h, s))
 		if (sqlite3_stmt_busy(s))
 			sqlite3_reset(s);
 }
 
-int crm_db_begin(struct crm_db *db)
+static int sq_begin(struct crm_db *db)
 {
 	/* a cached statement stopped half-way holds a read snapshot: BEGIN
 	 * IMMEDIATE would then fail at once with SQLITE_BUSY_SNAPSHOT instead
 	 * of waiting for the busy timeout, whenever another process wrote */
 	crm_db_reset_statements(db);
 	db->tx_serial++;
-	if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(SQ(db)->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return crm_db_fail(db, "cannot start transaction");
 	return 0;
 }
 
-int crm_db_commit(struct crm_db *db)
+static int sq_commit(struct crm_db *db)
 {
 	db->tx_serial++;
-	if (sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+	if (sqlite3_exec(SQ(db)->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		int st = crm_db_fail(db, "cannot commit");
 		crm_db_rollback(db);
 		return st;
@@ -483,96 +465,99 @@ int crm_db_commit(struct crm_db *db)
 	return 0;
 }
 
-void crm_db_rollback(struct crm_db *db)
+static void sq_rollback(struct crm_db *db)
 {
 	db->tx_serial++;
-	if (!sqlite3_get_autocommit(db->h))
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	if (!sqlite3_get_autocommit(SQ(db)->h))
+		sqlite3_exec(SQ(db)->h, "ROLLBACK", NULL, NULL, NULL);
 }
 
-/* A statement is SQLite's own, under the opaque name of db.h. */
-#define ST(st) ((sqlite3_stmt *)(st))
-
-struct crm_stmt *crm_db_stmt(struct crm_db *db, const char *sql)
+static struct crm_stmt *sq_stmt(struct crm_db *db, const char *sql)
 {
+	struct sq_cached *cache = SQ(db)->cache;
 	size_t i = ((uintptr_t)sql >> 3) & (STMT_CACHE - 1);
 	for (size_t n = 0; n < STMT_CACHE; n++, i = (i + 1) & (STMT_CACHE - 1)) {
-		if (db->cache[i].sql == sql) {
-			sqlite3_reset(db->cache[i].st);
-			sqlite3_clear_bindings(db->cache[i].st);
-			return (struct crm_stmt *)db->cache[i].st;
+		if (cache[i].sql == sql) {
+			sqlite3_reset(cache[i].st->h);
+			sqlite3_clear_bindings(cache[i].st->h);
+			return &cache[i].st->base;
 		}
-		if (!db->cache[i].sql)
+		if (!cache[i].sql)
 			break;
 	}
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-		crm_warn("internal error: cannot prepare statement: %s", sqlite3_errmsg(db->h));
-		return NULL;
-	}
-	if (!db->cache[i].sql) {
-		db->cache[i].sql = sql;
-		db->cache[i].st = st;
-	} else {
-		/* cache full: keep the statement for this call only */
+	if (cache[i].sql) {
 		crm_warn("internal error: statement cache full");
-		sqlite3_finalize(st);
 		return NULL;
 	}
-	return (struct crm_stmt *)st;
+	sqlite3_stmt *h;
+	if (sqlite3_prepare_v3(SQ(db)->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &h, NULL) != SQLITE_OK) {
+		crm_warn("internal error: cannot prepare statement: %s", sqlite3_errmsg(SQ(db)->h));
+		return NULL;
+	}
+	struct sq_stmt *st = crm_xcalloc(1, sizeof *st);
+	st->base.be = &crm_backend_sqlite;
+	st->h = h;
+	cache[i].sql = sql;
+	cache[i].st = st;
+	return &st->base;
 }
 
-int crm_db_prepare(struct crm_db *db, const char *sql, struct crm_stmt **out)
+static int sq_prepare(struct crm_db *db, const char *sql, struct crm_stmt **out)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL);
-	*out = (struct crm_stmt *)st;
-	return rc == SQLITE_OK ? CRM_OK : rc;
+	sqlite3_stmt *h = NULL;
+	int rc = sqlite3_prepare_v2(SQ(db)->h, sql, -1, &h, NULL);
+	*out = NULL;
+	if (rc != SQLITE_OK)
+		return rc;
+	struct sq_stmt *st = crm_xcalloc(1, sizeof *st);
+	st->base.be = &crm_backend_sqlite;
+	st->h = h;
+	*out = &st->base;
+	return CRM_OK;
 }
 
-void crm_stmt_finish(struct crm_stmt *st) { sqlite3_finalize(ST(st)); }
-void crm_stmt_reset(struct crm_stmt *st) { sqlite3_reset(ST(st)); }
-void crm_stmt_clear(struct crm_stmt *st) { sqlite3_clear_bindings(ST(st)); }
-int crm_step(struct crm_stmt *st) { return sqlite3_step(ST(st)); }
+static void sq_finish(struct crm_stmt *st)
+{
+	if (!st)
+		return;
+	sqlite3_finalize(ST(st));
+	free(st);
+}
+static void sq_reset(struct crm_stmt *st) { sqlite3_reset(ST(st)); }
+static void sq_clear(struct crm_stmt *st) { sqlite3_clear_bindings(ST(st)); }
+static int sq_step(struct crm_stmt *st) { return sqlite3_step(ST(st)); }
 
-int crm_bind_int(struct crm_stmt *st, int i, int64_t v) { return sqlite3_bind_int64(ST(st), i, v); }
-int crm_bind_null(struct crm_stmt *st, int i) { return sqlite3_bind_null(ST(st), i); }
+static int sq_bind_int(struct crm_stmt *st, int i, int64_t v) { return sqlite3_bind_int64(ST(st), i, v); }
+static int sq_bind_null(struct crm_stmt *st, int i) { return sqlite3_bind_null(ST(st), i); }
 
-int crm_bind_strn(struct crm_stmt *st, int i, const char *s, int len)
+static int sq_bind_strn(struct crm_stmt *st, int i, const char *s, int len)
 {
 	return sqlite3_bind_text(ST(st), i, s, len, SQLITE_STATIC);
 }
 
-int crm_bind_copyn(struct crm_stmt *st, int i, const char *s, int len)
+static int sq_bind_copyn(struct crm_stmt *st, int i, const char *s, int len)
 {
 	return sqlite3_bind_text(ST(st), i, s, len, SQLITE_TRANSIENT);
 }
 
-int crm_bind_owned(struct crm_stmt *st, int i, char *s)
+static int sq_bind_owned(struct crm_stmt *st, int i, char *s)
 {
 	return sqlite3_bind_text(ST(st), i, s, -1, free);
 }
 
-int crm_param_index(struct crm_stmt *st, const char *name)
+static int sq_param_index(struct crm_stmt *st, const char *name)
 {
 	return sqlite3_bind_parameter_index(ST(st), name);
 }
 
-int crm_param_count(struct crm_stmt *st) { return sqlite3_bind_parameter_count(ST(st)); }
+static int sq_param_count(struct crm_stmt *st) { return sqlite3_bind_parameter_count(ST(st)); }
 
-int64_t crm_col_int(struct crm_stmt *st, int i) { return sqlite3_column_int64(ST(st), i); }
-bool crm_col_null(struct crm_stmt *st, int i) { return sqlite3_column_type(ST(st), i) == SQLITE_NULL; }
-const unsigned char *crm_col_ustr(struct crm_stmt *st, int i) { return sqlite3_column_text(ST(st), i); }
-const char *crm_col_str(struct crm_stmt *st, int i) { return (const char *)sqlite3_column_text(ST(st), i); }
-int crm_col_bytes(struct crm_stmt *st, int i) { return sqlite3_column_bytes(ST(st), i); }
-const void *crm_col_blob(struct crm_stmt *st, int i) { return sqlite3_column_blob(ST(st), i); }
-int crm_col_count(struct crm_stmt *st) { return sqlite3_column_count(ST(st)); }
-
-const char *crm_col_text(struct crm_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(ST(st), i);
-	return s ? (const char *)s : "";
-}
+static int64_t sq_col_int(struct crm_stmt *st, int i) { return sqlite3_column_int64(ST(st), i); }
+static bool sq_col_null(struct crm_stmt *st, int i) { return sqlite3_column_type(ST(st), i) == SQLITE_NULL; }
+static const char *sq_col_str(struct crm_stmt *st, int i) { return (const char *)sqlite3_column_text(ST(st), i); }
+static int sq_col_bytes(struct crm_stmt *st, int i) { return sqlite3_column_bytes(ST(st), i); }
+static const void *sq_col_blob(struct crm_stmt *st, int i) { return sqlite3_column_blob(ST(st), i); }
+static int sq_col_count(struct crm_stmt *st) { return sqlite3_column_count(ST(st)); }
 
 /* ---- SQL functions written in C ---- */
 
@@ -593,7 +578,7 @@ static void fn_call(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	def->body(&fn, argc);
 }
 
-int crm_db_define(struct crm_db *db, const char *name, int nargs, unsigned flags,
+static int sq_define(struct crm_db *db, const char *name, int nargs, unsigned flags,
 		  crm_fn_body *body, void *data)
 {
 	struct fn_def *def = crm_xcalloc(1, sizeof *def);
@@ -606,10 +591,10 @@ int crm_db_define(struct crm_db *db, const char *name, int nargs, unsigned flags
 		how |= SQLITE_DIRECTONLY;
 	/* SQLite frees def (with free) when the function is replaced or the
 	 * connection closes, and also when this call fails */
-	if (sqlite3_create_function_v2(db->h, name, nargs, how, def, fn_call, NULL, NULL, free) !=
+	if (sqlite3_create_function_v2(SQ(db)->h, name, nargs, how, def, fn_call, NULL, NULL, free) !=
 	    SQLITE_OK) {
 		crm_warn("internal error: cannot define SQL function %s: %s", name,
-			 sqlite3_errmsg(db->h));
+			 sqlite3_errmsg(SQ(db)->h));
 		return EX_SOFTWARE;
 	}
 	return 0;
@@ -665,6 +650,12 @@ static int file_fail(sqlite3 *h, const char *file, const char *what)
 	}
 }
 
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? (const char *)s : "";
+}
+
 /* Run a checking pragma on h, reporting each row that is not "ok" against
  * path: 0, 65, or after a failed query what fail makes of it. */
 static int check_pragma(sqlite3 *h, const char *path, const char *sql, const char *what,
@@ -679,13 +670,13 @@ static int check_pragma(sqlite3 *h, const char *path, const char *sql, const cha
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int n = sqlite3_column_count(st);
-		if (n == 1 && strcmp(crm_col_text((struct crm_stmt *)st, 0), "ok") == 0)
+		if (n == 1 && strcmp(col_text(st, 0), "ok") == 0)
 			continue;
 		char line[512] = "";
 		size_t len = 0;
 		for (int i = 0; i < n && len < sizeof line - 1; i++)
 			len += (size_t)snprintf(line + len, sizeof line - len, "%s%s",
-						i ? " " : "", crm_col_text((struct crm_stmt *)st, i));
+						i ? " " : "", col_text(st, i));
 		crm_warn("%s: %s: %s", path, what, line);
 		problems++;
 	}
@@ -699,32 +690,32 @@ static int check_pragma(sqlite3 *h, const char *path, const char *sql, const cha
 
 static int check_live(struct crm_db *db, const char *sql, const char *what)
 {
-	int failed, st = check_pragma(db->h, db->path, sql, what, &failed);
+	int failed, st = check_pragma(SQ(db)->h, db->path, sql, what, &failed);
 	return failed ? crm_db_fail(db, what) : st;
 }
 
-int crm_db_check(struct crm_db *db)
+static int sq_check(struct crm_db *db)
 {
 	int a = check_live(db, "PRAGMA integrity_check", "integrity check");
 	int b = check_live(db, "PRAGMA foreign_key_check", "foreign key check");
 	return a ? a : b;
 }
 
-int crm_db_integrity(struct crm_db *db)
+static int sq_integrity(struct crm_db *db)
 {
 	return check_live(db, "PRAGMA integrity_check", "integrity check");
 }
 
-int crm_db_secure_delete(struct crm_db *db)
+static int sq_secure_delete(struct crm_db *db)
 {
 	return crm_db_exec(db, "PRAGMA secure_delete = ON");
 }
 
-int crm_db_checkpoint_truncate(struct crm_db *db)
+static int sq_checkpoint_truncate(struct crm_db *db)
 {
 	sqlite3_stmt *st;
 	crm_db_reset_statements(db);	/* a statement left open is a reader */
-	if (sqlite3_prepare_v2(db->h, "PRAGMA main.wal_checkpoint(TRUNCATE)", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(SQ(db)->h, "PRAGMA main.wal_checkpoint(TRUNCATE)", -1, &st, NULL) != SQLITE_OK)
 		return crm_db_fail(db, "cannot checkpoint the write-ahead log");
 	int rc = sqlite3_step(st);
 	/* one row: busy (1 when a reader or writer kept it from finishing),
@@ -741,12 +732,12 @@ int crm_db_checkpoint_truncate(struct crm_db *db)
 	return 0;
 }
 
-int crm_db_private_temp(struct crm_db *db)
+static int sq_private_temp(struct crm_db *db)
 {
 	return crm_db_exec(db, "PRAGMA temp_store = MEMORY");
 }
 
-bool crm_db_has_table(struct crm_db *db, const char *table)
+static bool sq_has_table(struct crm_db *db, const char *table)
 {
 	struct crm_stmt *st = crm_db_stmt(db,
 		"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
@@ -759,7 +750,7 @@ bool crm_db_has_table(struct crm_db *db, const char *table)
 }
 
 /* ANALYZE with SQLITE_ENABLE_STAT4 keeps sample keys in sqlite_stat4. */
-int crm_db_forget_statistics(struct crm_db *db, const char *const *tables)
+static int sq_forget_statistics(struct crm_db *db, const char *const *tables)
 {
 	if (!crm_db_has_table(db, "sqlite_stat4"))
 		return 0;
@@ -786,7 +777,7 @@ static int query_int(sqlite3 *h, const char *sql, int *v)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
-int crm_db_file_verify(const char *path, const char *file, bool exact)
+static int sq_file_verify(const char *path, const char *file, bool exact)
 {
 	sqlite3 *h = NULL;
 	int st, version, tables, failed;
@@ -852,10 +843,10 @@ static int copy_db(sqlite3 *from, const char *path, const char *file)
 	return st;
 }
 
-int crm_db_copy_into(struct crm_db *db, const char *src, const char *path, const char *file)
+static int sq_copy_into(struct crm_db *db, const char *src, const char *path, const char *file)
 {
 	if (db)
-		return copy_db(db->h, path, file);
+		return copy_db(SQ(db)->h, path, file);
 	sqlite3 *h = NULL;
 	int st;
 	if (sqlite3_open_v2(src, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
@@ -866,15 +857,65 @@ int crm_db_copy_into(struct crm_db *db, const char *src, const char *path, const
 	return st;
 }
 
-int crm_db_swap_prepare(struct crm_db *db)
+static int sq_swap_prepare(struct crm_db *db)
 {
 	crm_db_reset_statements(db);	/* a half-read statement is a reader too */
-	if (sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_wal_checkpoint_v2(SQ(db)->h, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK)
 		return crm_db_fail(db, "cannot empty the WAL before the restore");
 	return 0;
 }
 
-void crm_db_swap_done(struct crm_db *db)
+static void sq_swap_done(struct crm_db *db)
 {
-	sqlite3_db_config(db->h, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	sqlite3_db_config(SQ(db)->h, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 }
+
+const struct crm_backend crm_backend_sqlite = {
+	.name = "sqlite",
+	.dialect = &crm_dialect_sqlite,
+	.open = sq_open,
+	.close = sq_close,
+	.share = sq_share,
+	.reset_statements = sq_reset_statements,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.in_transaction = sq_in_transaction,
+	.stmt = sq_stmt,
+	.prepare = sq_prepare,
+	.fail = sq_fail,
+	.errmsg = sq_errmsg,
+	.exec = sq_exec,
+	.changes = sq_changes,
+	.total_changes = sq_total_changes,
+	.last_id = sq_last_id,
+	.define = sq_define,
+	.check = sq_check,
+	.integrity = sq_integrity,
+	.secure_delete = sq_secure_delete,
+	.checkpoint_truncate = sq_checkpoint_truncate,
+	.private_temp = sq_private_temp,
+	.forget_statistics = sq_forget_statistics,
+	.has_table = sq_has_table,
+	.file_verify = sq_file_verify,
+	.copy_into = sq_copy_into,
+	.swap_prepare = sq_swap_prepare,
+	.swap_done = sq_swap_done,
+	.finish = sq_finish,
+	.reset = sq_reset,
+	.clear = sq_clear,
+	.step = sq_step,
+	.bind_int = sq_bind_int,
+	.bind_null = sq_bind_null,
+	.bind_strn = sq_bind_strn,
+	.bind_copyn = sq_bind_copyn,
+	.bind_owned = sq_bind_owned,
+	.param_index = sq_param_index,
+	.param_count = sq_param_count,
+	.col_int = sq_col_int,
+	.col_null = sq_col_null,
+	.col_str = sq_col_str,
+	.col_bytes = sq_col_bytes,
+	.col_blob = sq_col_blob,
+	.col_count = sq_col_count,
+};

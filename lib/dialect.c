@@ -1,7 +1,5 @@
 /* dialect.c: see dialect.h */
-#include <string.h>
-
-#include "db.h"
+#include "db_backend.h"
 #include "dialect.h"
 
 /* SQLite's strftime knows no ISO weeks (before 3.46): the week is that of
@@ -35,8 +33,7 @@ const struct crm_dialect crm_dialect_sqlite = {
 	.no_flatten = " LIMIT -1",
 };
 
-/* Checked against PostgreSQL 15 (psql); the backend that uses them is yet
- * to come. */
+/* Checked against PostgreSQL 15 (psql); db_pg.c uses them. */
 const struct crm_dialect crm_dialect_postgresql = {
 	.name = "postgresql",
 	.greatest = "greatest(%1$s)",
@@ -61,12 +58,8 @@ const struct crm_dialect crm_dialect_postgresql = {
 	.no_flatten = " OFFSET 0",
 };
 
-/* Until db.h asks the backend, the name of the database says which
- * engine holds it: a libpq URI is PostgreSQL's (SPEC §4: CRM_DB). */
+/* The backend that opened db knows its dialect. */
 const struct crm_dialect *crm_dialect(struct crm_db *db)
 {
-	const char *path = crm_db_path(db);
-	if (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0)
-		return &crm_dialect_postgresql;
-	return &crm_dialect_sqlite;
+	return db->be->dialect;
 }

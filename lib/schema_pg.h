@@ -11,6 +11,11 @@
 #ifndef CRM_SCHEMA_PG_H
 #define CRM_SCHEMA_PG_H
 
+/* The schema version before step 1: step 0 takes an empty database to
+ * version CRM_SCHEMA_PG_BASE + 1, step i >= 1 takes version BASE + i to
+ * BASE + i + 1. */
+#define CRM_SCHEMA_PG_BASE 8
+
 int crm_schema_pg_count(void);          /* number of steps */
 const char *crm_schema_pg_step(int i);  /* SQL of step i (0-based), or NULL */
 

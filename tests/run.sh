@@ -37,7 +37,19 @@ san=$2
 shift 2
 log=$(mktemp)
 tmpl=$(mktemp -d)
-trap 'rm -rf "$log" "$tmpl"' EXIT
+pg=
+trap 'rm -rf "$log" "$tmpl"; [ -z "$pg" ] || sh "$top/tests/pg.sh" stop "$pg"' EXIT
+
+# test_db_pg runs against a scratch PostgreSQL cluster when the server is
+# installed (or against CRM_TEST_PG when set); without one it skips.
+if [ -z "${CRM_TEST_PG-}" ] && [ -f "$top/tests/pg.sh" ]; then
+	pg=$(mktemp -d /tmp/crm-pg.XXXXXX)
+	if CRM_TEST_PG=$(sh "$top/tests/pg.sh" start "$pg" 2>"$tmpl/pg.err"); then
+		export CRM_TEST_PG
+	else
+		echo "tests/run.sh: no PostgreSQL cluster, test_db_pg skips: $(head -n 1 "$tmpl/pg.err")"
+	fi
+fi
 
 jobs=${CRM_TEST_JOBS:-$(($(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1) + 1))}
 if [ "$jobs" -gt 1 ] && ! command -v parallel >/dev/null 2>&1; then

@@ -1,0 +1,96 @@
+/* db_backend.h: what a backend of db.h provides, for db_common.c (which
+ * implements db.h by dispatching through it) and the backends
+ * (db_sqlite.c, db_pg.c).  No other file includes it.
+ *
+ * A connection is a backend's own struct whose first member is struct
+ * crm_db, and a statement one whose first member is struct crm_stmt: both
+ * name their backend, so every call of db.h finds its implementation in
+ * one indirect call.  What every backend keeps alike (the path, the
+ * origin of audit rows, the extension, the transaction serial) is here,
+ * read by db_common.c. */
+#ifndef CRM_DB_BACKEND_H
+#define CRM_DB_BACKEND_H
+
+#include "db.h"
+
+struct crm_dialect;
+
+struct crm_db {
+	const struct crm_backend *be;
+	char *path;
+	char *actor, *real_actor, *tool, *now;
+	const struct crm_db_ext *ext;
+	void *ext_state;
+	unsigned long tx_serial;
+};
+
+struct crm_stmt {
+	const struct crm_backend *be;
+};
+
+struct crm_backend {
+	const char *name;
+	const struct crm_dialect *dialect;
+	/* out is set only on success; the backend fills the common part
+	 * with crm_db_init_common */
+	int (*open)(const char *path, enum crm_db_mode mode, const struct crm_db_ext *ext,
+		    struct crm_db **out);
+	void (*close)(struct crm_db *db);	/* its own part; then db_common.c frees */
+	int (*share)(struct crm_db *db, gid_t gid);
+	void (*reset_statements)(struct crm_db *db);
+	int (*begin)(struct crm_db *db);
+	int (*commit)(struct crm_db *db);
+	void (*rollback)(struct crm_db *db);
+	bool (*in_transaction)(struct crm_db *db);
+	struct crm_stmt *(*stmt)(struct crm_db *db, const char *sql);
+	int (*prepare)(struct crm_db *db, const char *sql, struct crm_stmt **out);
+	int (*fail)(struct crm_db *db, const char *what);
+	const char *(*errmsg)(struct crm_db *db);
+	int (*exec)(struct crm_db *db, const char *sql);
+	int64_t (*changes)(struct crm_db *db);
+	int64_t (*total_changes)(struct crm_db *db);
+	int64_t (*last_id)(struct crm_db *db);
+	int (*define)(struct crm_db *db, const char *name, int nargs, unsigned flags,
+		      crm_fn_body *body, void *data);
+	int (*check)(struct crm_db *db);
+	int (*integrity)(struct crm_db *db);
+	int (*secure_delete)(struct crm_db *db);
+	int (*checkpoint_truncate)(struct crm_db *db);
+	int (*private_temp)(struct crm_db *db);
+	int (*forget_statistics)(struct crm_db *db, const char *const *tables);
+	bool (*has_table)(struct crm_db *db, const char *table);
+	/* db NULL: the file src (file_verify: path) */
+	int (*file_verify)(const char *path, const char *file, bool exact);
+	int (*copy_into)(struct crm_db *db, const char *src, const char *path, const char *file);
+	int (*swap_prepare)(struct crm_db *db);
+	void (*swap_done)(struct crm_db *db);
+
+	void (*finish)(struct crm_stmt *st);
+	void (*reset)(struct crm_stmt *st);
+	void (*clear)(struct crm_stmt *st);
+	int (*step)(struct crm_stmt *st);
+	int (*bind_int)(struct crm_stmt *st, int i, int64_t v);
+	int (*bind_null)(struct crm_stmt *st, int i);
+	int (*bind_strn)(struct crm_stmt *st, int i, const char *s, int len);
+	int (*bind_copyn)(struct crm_stmt *st, int i, const char *s, int len);
+	int (*bind_owned)(struct crm_stmt *st, int i, char *s);
+	int (*param_index)(struct crm_stmt *st, const char *name);
+	int (*param_count)(struct crm_stmt *st);
+	int64_t (*col_int)(struct crm_stmt *st, int i);
+	bool (*col_null)(struct crm_stmt *st, int i);
+	const char *(*col_str)(struct crm_stmt *st, int i);	/* NULL for NULL */
+	int (*col_bytes)(struct crm_stmt *st, int i);
+	const void *(*col_blob)(struct crm_stmt *st, int i);
+	int (*col_count)(struct crm_stmt *st);
+};
+
+extern const struct crm_backend crm_backend_sqlite, crm_backend_pg;
+
+/* Does path name a PostgreSQL server (a postgresql:// or postgres:// URI,
+ * or a libpq keyword string: it has an '=')? */
+bool crm_db_is_pg(const char *path);
+/* The common part of a new connection. */
+void crm_db_init_common(struct crm_db *db, const struct crm_backend *be, const char *path,
+			const struct crm_db_ext *ext);
+
+#endif

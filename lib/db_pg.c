@@ -1,0 +1,1274 @@
+/* db_pg.c: the PostgreSQL backend of db.h (through db_backend.h): the one
+ * file that names libpq.  A database is a PostgreSQL database, named by a
+ * postgresql:// URI or a libpq keyword string; its schema comes from
+ * schema_pg.h, versioned in the table crm_schema_version.
+ *
+ * The SQL of lib/ is written with SQLite's parameters (?1, ?, :name):
+ * each statement is rewritten once to $1..$n, strings, quoted names and
+ * comments left alone, and prepared once per connection (cached by the
+ * address of its text, as on SQLite).  Values go as text and the server
+ * infers their types; a parameter it cannot type is sent as text.  Rows
+ * stream one at a time (single-row mode); when another statement runs on
+ * the connection while one is half-way through its rows, the rest of
+ * those rows are read into memory first (the statement is "parked"), so
+ * statements nest as they do on SQLite.  crm_db_begin serialises writers
+ * with one advisory lock, as BEGIN IMMEDIATE does on SQLite. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <libpq-fe.h>
+
+#include "db_backend.h"
+#include "dialect.h"
+#include "err.h"
+#include "schema_pg.h"
+
+#define STMT_CACHE 128		/* power of two */
+#define WRITE_LOCK "7161940213"	/* the advisory lock of writers: "crm" */
+#define TEXTOID 25
+
+struct pg_param {
+	char *text;		/* NULL: SQL NULL; else num, or malloc'd */
+	char num[24];
+};
+
+struct pg_stmt {
+	struct crm_stmt base;
+	struct pg_db *db;
+	struct pg_stmt *next, *prev;	/* every live statement of db */
+	char name[24];			/* of the prepared statement */
+	bool cached;
+	int nparams;
+	char **names;			/* names[i]: ":x" of parameter i+1, or NULL */
+	struct pg_param *params;
+	const char **values;		/* for PQsendQueryPrepared */
+	enum { ST_IDLE, ST_RUNNING, ST_PARKED } state;
+	PGresult *row;			/* a row streamed, one tuple */
+	const PGresult *cur;		/* the current row is tuple ri of cur */
+	int ri;
+	PGresult *parked;		/* rows read ahead when parked, */
+	int nparked, pnext;		/* how many, the next to read */
+	PGresult *end;			/* and the result that ended them */
+	int ncols;			/* -1 until known */
+	unsigned char *blob;		/* a bytea column decoded */
+};
+
+struct pg_db {
+	struct crm_db base;
+	PGconn *conn;
+	struct pg_stmt *active;		/* the statement whose rows are streaming */
+	struct pg_stmt *stmts;
+	unsigned long serial;		/* for statement names */
+	char sqlstate[6];
+	char *msg;			/* the server's primary message */
+	int64_t changes, total_changes;
+	bool inserted, open_done;
+	char **fns;			/* SQL functions the callers need, by name */
+	size_t nfns;
+	struct {
+		const char *sql;
+		struct pg_stmt *st;
+	} cache[STMT_CACHE];
+};
+
+#define PG(db) ((struct pg_db *)(db))
+#define PST(st) ((struct pg_stmt *)(st))
+
+/* ---- errors ---- */
+
+static void set_error(struct pg_db *db, const char *state, const char *msg)
+{
+	snprintf(db->sqlstate, sizeof db->sqlstate, "%s", state ? state : "XX000");
+	free(db->msg);
+	db->msg = crm_xstrdup(msg ? msg : "unknown error");
+	size_t n = strlen(db->msg);
+	while (n && (db->msg[n - 1] == '\n' || db->msg[n - 1] == ' '))
+		db->msg[--n] = '\0';
+	/* libpq's own messages run over lines: one line */
+	for (char *p = db->msg; (p = strpbrk(p, "\n\t"));)
+		*p = ' ';
+}
+
+static void set_error_res(struct pg_db *db, const PGresult *r)
+{
+	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	if (!r || (PQstatus(db->conn) == CONNECTION_BAD && !msg)) {
+		set_error(db, "08006", PQerrorMessage(db->conn));
+		return;
+	}
+	set_error(db, PQresultErrorField(r, PG_DIAG_SQLSTATE),
+		  msg ? msg : PQresultErrorMessage(r));
+}
+
+static bool is_class(const char *state, const char *cls)
+{
+	return strncmp(state, cls, 2) == 0;
+}
+
+static int pg_fail(struct crm_db *d, const char *what)
+{
+	struct pg_db *db = PG(d);
+	const char *s = db->sqlstate, *msg = db->msg ? db->msg : "unknown error";
+	if (!strcmp(s, "55P03") || !strcmp(s, "40P01") || !strcmp(s, "40001") ||
+	    !strcmp(s, "55006")) {
+		crm_warn("%s: %s: database is locked (%s)", d->path, what, msg);
+		return EX_UNAVAILABLE;
+	}
+	if (is_class(s, "08") || !strcmp(s, "57P01") || !strcmp(s, "57P02") ||
+	    !strcmp(s, "57P03") || !strcmp(s, "53300")) {
+		crm_warn("%s: %s: %s", d->path, what, msg);
+		return EX_UNAVAILABLE;
+	}
+	if (is_class(s, "23")) {
+		crm_warn("%s: %s", what, msg);
+		return EX_DATAERR;
+	}
+	if (!strcmp(s, "53100") || !strcmp(s, "58030")) {
+		crm_warn("%s: %s: %s", d->path, what, msg);
+		return EX_IOERR;
+	}
+	if (!strcmp(s, "42501") || !strcmp(s, "25006")) {
+		crm_warn("%s: %s: %s", d->path, what, msg);
+		return EX_CANTCREAT;
+	}
+	if (!strcmp(s, "XX001") || !strcmp(s, "XX002")) {
+		crm_warn("%s: %s: %s", d->path, what, msg);
+		return EX_DATAERR;
+	}
+	crm_warn("%s: %s: %s", d->path, what, msg);
+	return EX_SOFTWARE;
+}
+
+static const char *pg_errmsg(struct crm_db *db)
+{
+	return PG(db)->msg ? PG(db)->msg : "not an error";
+}
+
+/* ---- the connection's one query at a time ---- */
+
+static void clear_row(struct pg_stmt *st)
+{
+	PQclear(st->row);
+	st->row = NULL;
+	st->cur = NULL;
+	free(st->blob);
+	st->blob = NULL;
+}
+
+static void clear_parked(struct pg_stmt *st)
+{
+	PQclear(st->parked);
+	PQclear(st->end);
+	st->parked = st->end = NULL;
+	st->nparked = st->pnext = 0;
+}
+
+/* Read what is left of the active statement's results, so that the
+ * connection can run something else: the rows into one result (a result
+ * a row costs kilobytes), the end as it is. */
+static void park(struct pg_db *db)
+{
+	struct pg_stmt *st = db->active;
+	if (!st)
+		return;
+	PGresult *r;
+	while ((r = PQgetResult(db->conn))) {
+		if (PQresultStatus(r) != PGRES_SINGLE_TUPLE) {
+			PQclear(st->end);
+			st->end = r;
+			continue;
+		}
+		if (!st->parked && !(st->parked = PQcopyResult(r, PG_COPYRES_ATTRS)))
+			crm_die(EX_OSERR, "out of memory");
+		for (int c = 0, n = PQnfields(r); c < n; c++) {
+			bool null = PQgetisnull(r, 0, c);
+			if (!PQsetvalue(st->parked, st->nparked, c, null ? NULL : PQgetvalue(r, 0, c),
+					null ? -1 : PQgetlength(r, 0, c)))
+				crm_die(EX_OSERR, "out of memory");
+		}
+		st->nparked++;
+		PQclear(r);
+	}
+	st->state = ST_PARKED;
+	db->active = NULL;
+}
+
+/* Drop the statement's remaining results. */
+static void stop(struct pg_stmt *st)
+{
+	struct pg_db *db = st->db;
+	if (st->state == ST_RUNNING && db->active == st) {
+		PGresult *r;
+		while ((r = PQgetResult(db->conn)))
+			PQclear(r);
+		db->active = NULL;
+	}
+	clear_parked(st);
+	clear_row(st);
+	st->state = ST_IDLE;
+}
+
+/* Run sql (no parameters, several statements allowed) for its last
+ * result, which the caller clears; NULL after a connection failure. */
+static PGresult *run(struct pg_db *db, const char *sql)
+{
+	park(db);
+	return PQexec(db->conn, sql);
+}
+
+/* Run sql that returns no rows: 0, or -1 with the error kept. */
+static int run_ok(struct pg_db *db, const char *sql)
+{
+	PGresult *r = run(db, sql);
+	int ok = r && (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK);
+	if (!ok)
+		set_error_res(db, r);
+	PQclear(r);
+	return ok ? 0 : -1;
+}
+
+static bool pg_in_transaction(struct crm_db *db)
+{
+	PGTransactionStatusType t = PQtransactionStatus(PG(db)->conn);
+	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+static void count_changes(struct pg_db *db, const PGresult *r)
+{
+	const char *n = PQcmdTuples((PGresult *)r);
+	if (*n) {
+		db->changes = strtoll(n, NULL, 10);
+		db->total_changes += db->changes;
+	}
+	if (strncmp(PQcmdStatus((PGresult *)r), "INSERT", 6) == 0 && db->changes > 0)
+		db->inserted = true;
+}
+
+static int pg_exec(struct crm_db *d, const char *sql)
+{
+	struct pg_db *db = PG(d);
+	PGresult *r = run(db, sql);
+	ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+		set_error_res(db, r);
+		PQclear(r);
+		return crm_db_fail(d, "cannot run statement");
+	}
+	count_changes(db, r);
+	PQclear(r);
+	return 0;
+}
+
+/* ---- transactions ---- */
+
+static void pg_reset_statements(struct crm_db *db)
+{
+	for (struct pg_stmt *st = PG(db)->stmts; st; st = st->next)
+		if (st->state != ST_IDLE)
+			stop(st);
+}
+
+static int pg_begin(struct crm_db *d)
+{
+	struct pg_db *db = PG(d);
+	pg_reset_statements(d);
+	d->tx_serial++;
+	/* read committed: the snapshot of each statement is taken once the
+	 * lock is held, so a writer sees what the one before it wrote */
+	if (run_ok(db, "BEGIN ISOLATION LEVEL READ COMMITTED") != 0)
+		return crm_db_fail(d, "cannot start transaction");
+	if (run_ok(db, "SELECT pg_advisory_xact_lock(" WRITE_LOCK ")") != 0) {
+		int st = crm_db_fail(d, "cannot start transaction");
+		PQclear(run(db, "ROLLBACK"));
+		return st;
+	}
+	return 0;
+}
+
+static int pg_commit(struct crm_db *d)
+{
+	struct pg_db *db = PG(d);
+	d->tx_serial++;
+	PGresult *r = run(db, "COMMIT");
+	/* COMMIT of a transaction that failed is a ROLLBACK, and says so */
+	bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK && strcmp(PQcmdStatus(r), "COMMIT") == 0;
+	if (!ok) {
+		if (r && PQresultStatus(r) == PGRES_COMMAND_OK)
+			set_error(db, "25P02", "the transaction failed and was rolled back");
+		else
+			set_error_res(db, r);
+	}
+	PQclear(r);
+	if (!ok) {
+		int st = crm_db_fail(d, "cannot commit");
+		if (pg_in_transaction(d))
+			PQclear(run(db, "ROLLBACK"));
+		return st;
+	}
+	return 0;
+}
+
+static void pg_rollback(struct crm_db *d)
+{
+	d->tx_serial++;
+	if (pg_in_transaction(d))
+		PQclear(run(PG(d), "ROLLBACK"));
+}
+
+/* ---- statements ---- */
+
+struct names {
+	char **v;
+	int n;
+};
+
+static int name_index(struct names *nm, const char *name, size_t len)
+{
+	for (int i = 0; i < nm->n; i++)
+		if (nm->v[i] && strlen(nm->v[i]) == len && memcmp(nm->v[i], name, len) == 0)
+			return i + 1;
+	return 0;
+}
+
+static void grow_names(struct names *nm, int n)
+{
+	if (n <= nm->n)
+		return;
+	nm->v = crm_xrealloc(nm->v, (size_t)n * sizeof *nm->v);
+	memset(nm->v + nm->n, 0, (size_t)(n - nm->n) * sizeof *nm->v);
+	nm->n = n;
+}
+
+static bool ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || (unsigned char)c >= 0x80;
+}
+
+/* sql with SQLite's parameters ?N, ? and :name as $N, numbered as SQLite
+ * numbers them (? and a new :name take the largest number so far plus
+ * one); nm gets the names.  Text in quotes, quoted names, comments,
+ * dollar-quoted bodies and :: casts are copied as they are.  NULL when a
+ * number is out of range. */
+char *crm_pg_rewrite(const char *sql, char ***names, int *count);
+char *crm_pg_rewrite(const char *sql, char ***names, int *count)
+{
+	struct names nm = {NULL, 0};
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	if (!f)
+		crm_die(EX_OSERR, "out of memory");
+	const char *p = sql;
+	bool bad = false;
+	while (*p && !bad) {
+		if (*p == '\'' || *p == '"') {
+			char q = *p;
+			const char *e = p + 1;
+			for (; *e; e++)
+				if (*e == q) {
+					if (e[1] == q)
+						e++;
+					else
+						break;
+				}
+			if (*e)
+				e++;
+			fwrite(p, 1, (size_t)(e - p), f);
+			p = e;
+		} else if (p[0] == '-' && p[1] == '-') {
+			const char *e = strchr(p, '\n');
+			e = e ? e : p + strlen(p);
+			fwrite(p, 1, (size_t)(e - p), f);
+			p = e;
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *e = strstr(p + 2, "*/");
+			e = e ? e + 2 : p + strlen(p);
+			fwrite(p, 1, (size_t)(e - p), f);
+			p = e;
+		} else if (*p == '$' && (p == sql || !ident_char(p[-1])) &&
+			   (p[1] == '$' || ((p[1] < '0' || p[1] > '9') && ident_char(p[1])))) {
+			/* $tag$ ... $tag$ */
+			const char *t = p + 1;
+			while (*t != '$' && ident_char(*t))
+				t++;
+			if (*t != '$') {
+				fputc(*p++, f);
+				continue;
+			}
+			size_t tl = (size_t)(t - p + 1);
+			const char *e = t + 1;
+			while (*e && strncmp(e, p, tl) != 0)
+				e++;
+			e = *e ? e + tl : e;
+			fwrite(p, 1, (size_t)(e - p), f);
+			p = e;
+		} else if (p[0] == ':' && p[1] == ':') {
+			fputs("::", f);
+			p += 2;
+		} else if (*p == '?') {
+			int i;
+			if (p[1] >= '0' && p[1] <= '9') {
+				char *e;
+				long v = strtol(p + 1, &e, 10);
+				if (v < 1 || v > 32766) {
+					bad = true;
+					break;
+				}
+				i = (int)v;
+				p = e;
+			} else {
+				i = nm.n + 1;
+				p++;
+			}
+			grow_names(&nm, i);
+			fprintf(f, "$%d", i);
+		} else if (*p == ':' && ident_char(p[1]) && !(p[1] >= '0' && p[1] <= '9')) {
+			const char *e = p + 1;
+			while (ident_char(*e))
+				e++;
+			int i = name_index(&nm, p, (size_t)(e - p));
+			if (!i) {
+				grow_names(&nm, nm.n + 1);
+				i = nm.n;
+				nm.v[i - 1] = crm_xstrndup(p, (size_t)(e - p));
+			}
+			fprintf(f, "$%d", i);
+			p = e;
+		} else {
+			fputc(*p++, f);
+		}
+	}
+	fclose(f);
+	if (bad) {
+		for (int i = 0; i < nm.n; i++)
+			free(nm.v[i]);
+		free(nm.v);
+		free(out);
+		return NULL;
+	}
+	*names = nm.v;
+	*count = nm.n;
+	return out;
+}
+
+static void free_stmt(struct pg_stmt *st)
+{
+	for (int i = 0; i < st->nparams; i++) {
+		free(st->names[i]);
+		if (st->params[i].text != st->params[i].num)
+			free(st->params[i].text);
+	}
+	free(st->names);
+	free(st->params);
+	free(st->values);
+	free(st);
+}
+
+/* Prepare sql on the server under a new name: the statement, or NULL with
+ * the error kept.  In a transaction a failed prepare would end it, so it
+ * goes inside a savepoint there. */
+static struct pg_stmt *make_stmt(struct pg_db *db, const char *sql)
+{
+	char **names = NULL;
+	int n = 0;
+	char *text = crm_pg_rewrite(sql, &names, &n);
+	if (!text) {
+		set_error(db, "42P02", "parameter number out of range");
+		return NULL;
+	}
+	struct pg_stmt *st = crm_xcalloc(1, sizeof *st);
+	st->base.be = &crm_backend_pg;
+	st->db = db;
+	st->nparams = n;
+	st->names = names;
+	st->params = crm_xcalloc((size_t)n + 1, sizeof *st->params);
+	st->values = crm_xcalloc((size_t)n + 1, sizeof *st->values);
+	st->ncols = -1;
+	snprintf(st->name, sizeof st->name, "crm_%lu", ++db->serial);
+	park(db);
+	bool in_tx = pg_in_transaction(&db->base);
+	if (in_tx && run_ok(db, "SAVEPOINT crm_prepare") != 0) {
+		free(text);
+		free_stmt(st);
+		return NULL;
+	}
+	Oid *types = NULL;
+	PGresult *r;
+	for (;;) {
+		r = PQprepare(db->conn, st->name, text, n, types);
+		if (r && PQresultStatus(r) == PGRES_COMMAND_OK)
+			break;
+		/* "could not determine data type of parameter $N": text */
+		const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+		const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+		const char *dollar = msg ? strrchr(msg, '$') : NULL;
+		int which = dollar ? atoi(dollar + 1) : 0;
+		if (!state || strcmp(state, "42P18") != 0 || which < 1 || which > n ||
+		    (types && types[which - 1] == TEXTOID))
+			break;
+		if (!types)
+			types = crm_xcalloc((size_t)n, sizeof *types);
+		types[which - 1] = TEXTOID;
+		PQclear(r);
+		if (in_tx)
+			PQclear(PQexec(db->conn, "ROLLBACK TO SAVEPOINT crm_prepare"));
+	}
+	free(types);
+	free(text);
+	bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		set_error_res(db, r);
+	PQclear(r);
+	if (in_tx) {
+		if (!ok)
+			PQclear(PQexec(db->conn, "ROLLBACK TO SAVEPOINT crm_prepare"));
+		PQclear(PQexec(db->conn, "RELEASE SAVEPOINT crm_prepare"));
+	}
+	if (!ok) {
+		free_stmt(st);
+		return NULL;
+	}
+	st->next = db->stmts;
+	if (db->stmts)
+		db->stmts->prev = st;
+	db->stmts = st;
+	return st;
+}
+
+static void pg_clear(struct crm_stmt *s)
+{
+	struct pg_stmt *st = PST(s);
+	for (int i = 0; i < st->nparams; i++) {
+		if (st->params[i].text != st->params[i].num)
+			free(st->params[i].text);
+		st->params[i].text = NULL;
+	}
+}
+
+static void pg_reset(struct crm_stmt *s) { stop(PST(s)); }
+
+static struct crm_stmt *pg_stmt(struct crm_db *d, const char *sql)
+{
+	struct pg_db *db = PG(d);
+	size_t i = ((uintptr_t)sql >> 3) & (STMT_CACHE - 1);
+	for (size_t n = 0; n < STMT_CACHE; n++, i = (i + 1) & (STMT_CACHE - 1)) {
+		if (db->cache[i].sql == sql) {
+			struct pg_stmt *st = db->cache[i].st;
+			stop(st);
+			pg_clear(&st->base);
+			return &st->base;
+		}
+		if (!db->cache[i].sql)
+			break;
+	}
+	if (db->cache[i].sql) {
+		crm_warn("internal error: statement cache full");
+		return NULL;
+	}
+	struct pg_stmt *st = make_stmt(db, sql);
+	if (!st) {
+		crm_warn("internal error: cannot prepare statement: %s", db->msg);
+		return NULL;
+	}
+	st->cached = true;
+	db->cache[i].sql = sql;
+	db->cache[i].st = st;
+	return &st->base;
+}
+
+static int pg_prepare(struct crm_db *d, const char *sql, struct crm_stmt **out)
+{
+	struct pg_stmt *st = make_stmt(PG(d), sql);
+	*out = st ? &st->base : NULL;
+	return st ? CRM_OK : 1;
+}
+
+static void unlink_stmt(struct pg_stmt *st)
+{
+	struct pg_db *db = st->db;
+	stop(st);
+	if (st->prev)
+		st->prev->next = st->next;
+	else
+		db->stmts = st->next;
+	if (st->next)
+		st->next->prev = st->prev;
+}
+
+static void pg_finish(struct crm_stmt *s)
+{
+	struct pg_stmt *st = PST(s);
+	if (!st)
+		return;
+	unlink_stmt(st);
+	/* in a failed transaction this fails too: the name stays taken until
+	 * the connection closes, and the error kept is still the caller's */
+	if (PQstatus(st->db->conn) == CONNECTION_OK &&
+	    PQtransactionStatus(st->db->conn) != PQTRANS_INERROR) {
+		char sql[48];
+		snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
+		PQclear(run(st->db, sql));
+	}
+	free_stmt(st);
+}
+
+static int pg_step(struct crm_stmt *s)
+{
+	struct pg_stmt *st = PST(s);
+	struct pg_db *db = st->db;
+	clear_row(st);
+	if (st->state == ST_IDLE) {
+		park(db);
+		for (int i = 0; i < st->nparams; i++)
+			st->values[i] = st->params[i].text;
+		if (!PQsendQueryPrepared(db->conn, st->name, st->nparams, st->values, NULL, NULL, 0)) {
+			set_error(db, "08006", PQerrorMessage(db->conn));
+			return 1;
+		}
+		PQsetSingleRowMode(db->conn);
+		st->state = ST_RUNNING;
+		db->active = st;
+	}
+	PGresult *r;
+	if (st->state == ST_PARKED) {
+		if (st->pnext < st->nparked) {
+			st->cur = st->parked;
+			st->ri = st->pnext++;
+			return CRM_ROW;
+		}
+		r = st->end;
+		st->end = NULL;
+	} else {
+		r = PQgetResult(db->conn);
+	}
+	ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	if (t == PGRES_SINGLE_TUPLE) {
+		st->cur = st->row = r;
+		st->ri = 0;
+		st->ncols = PQnfields(r);
+		return CRM_ROW;
+	}
+	int rc = CRM_DONE;
+	if (t == PGRES_TUPLES_OK || t == PGRES_COMMAND_OK) {
+		count_changes(db, r);
+		if (st->ncols < 0)
+			st->ncols = PQnfields(r);
+	} else {
+		set_error_res(db, r);
+		rc = 1;
+	}
+	PQclear(r);
+	stop(st);	/* reads the end of the results; next step runs again */
+	return rc;
+}
+
+/* ---- binding ---- */
+
+static struct pg_param *param(struct crm_stmt *s, int i)
+{
+	struct pg_stmt *st = PST(s);
+	if (i < 1 || i > st->nparams)
+		return NULL;
+	struct pg_param *p = &st->params[i - 1];
+	if (p->text != p->num)
+		free(p->text);
+	p->text = NULL;
+	return p;
+}
+
+static int pg_bind_int(struct crm_stmt *s, int i, int64_t v)
+{
+	struct pg_param *p = param(s, i);
+	if (!p)
+		return 1;
+	snprintf(p->num, sizeof p->num, "%lld", (long long)v);
+	p->text = p->num;
+	return 0;
+}
+
+static int pg_bind_null(struct crm_stmt *s, int i) { return param(s, i) ? 0 : 1; }
+
+static int pg_bind_copyn(struct crm_stmt *s, int i, const char *v, int len)
+{
+	struct pg_param *p = param(s, i);
+	if (!p)
+		return 1;
+	if (v)
+		p->text = len < 0 ? crm_xstrdup(v) : crm_xstrndup(v, (size_t)len);
+	return 0;
+}
+
+/* Text parameters are NUL-terminated: a string bound in place is copied
+ * too. */
+static int pg_bind_strn(struct crm_stmt *s, int i, const char *v, int len)
+{
+	return pg_bind_copyn(s, i, v, len);
+}
+
+static int pg_bind_owned(struct crm_stmt *s, int i, char *v)
+{
+	struct pg_param *p = param(s, i);
+	if (!p) {
+		free(v);
+		return 1;
+	}
+	p->text = v;
+	return 0;
+}
+
+static int pg_param_index(struct crm_stmt *s, const char *name)
+{
+	struct pg_stmt *st = PST(s);
+	for (int i = 0; i < st->nparams; i++)
+		if (st->names[i] && strcmp(st->names[i], name) == 0)
+			return i + 1;
+	return 0;
+}
+
+static int pg_param_count(struct crm_stmt *s) { return PST(s)->nparams; }
+
+/* ---- columns ---- */
+
+static bool has_col(struct pg_stmt *st, int i)
+{
+	return st->cur && i >= 0 && i < PQnfields(st->cur);
+}
+
+static bool pg_col_null(struct crm_stmt *s, int i)
+{
+	struct pg_stmt *st = PST(s);
+	return !has_col(st, i) || PQgetisnull(st->cur, st->ri, i);
+}
+
+static const char *pg_col_str(struct crm_stmt *s, int i)
+{
+	struct pg_stmt *st = PST(s);
+	return pg_col_null(s, i) ? NULL : PQgetvalue(st->cur, st->ri, i);
+}
+
+/* A number as SQLite reads one out of text: its leading integer (a
+ * boolean t is 1). */
+static int64_t pg_col_int(struct crm_stmt *s, int i)
+{
+	const char *v = pg_col_str(s, i);
+	if (!v)
+		return 0;
+	if (v[0] == 't' && v[1] == '\0')
+		return 1;
+	return strtoll(v, NULL, 10);
+}
+
+static const void *pg_col_blob(struct crm_stmt *s, int i)
+{
+	struct pg_stmt *st = PST(s);
+	const char *v = pg_col_str(s, i);
+	if (!v || PQftype(st->cur, i) != 17)	/* bytea */
+		return v;
+	if (!st->blob) {
+		size_t n;
+		st->blob = PQunescapeBytea((const unsigned char *)v, &n);
+	}
+	return st->blob;
+}
+
+static int pg_col_bytes(struct crm_stmt *s, int i)
+{
+	struct pg_stmt *st = PST(s);
+	if (pg_col_null(s, i))
+		return 0;
+	if (PQftype(st->cur, i) == 17) {
+		const char *v = PQgetvalue(st->cur, st->ri, i);
+		/* hex output: \x and two digits a byte */
+		return v[0] == '\\' && v[1] == 'x' ? (int)(strlen(v) - 2) / 2 : PQgetlength(st->cur, st->ri, i);
+	}
+	return PQgetlength(st->cur, st->ri, i);
+}
+
+static int pg_col_count(struct crm_stmt *s)
+{
+	struct pg_stmt *st = PST(s);
+	if (st->cur)
+		return PQnfields(st->cur);
+	if (st->ncols < 0) {
+		park(st->db);
+		PGresult *r = PQdescribePrepared(st->db->conn, st->name);
+		st->ncols = r && PQresultStatus(r) == PGRES_COMMAND_OK ? PQnfields(r) : 0;
+		PQclear(r);
+	}
+	return st->ncols;
+}
+
+/* ---- the rest of the store ---- */
+
+static int64_t pg_changes(struct crm_db *db) { return PG(db)->changes; }
+static int64_t pg_total_changes(struct crm_db *db) { return PG(db)->total_changes; }
+
+/* The value the last INSERT took from a sequence (an identity column) on
+ * this connection: lastval().  Before any, 0; in a transaction inside a
+ * savepoint, as an error would end it. */
+static int64_t pg_last_id(struct crm_db *d)
+{
+	struct pg_db *db = PG(d);
+	if (!db->inserted)
+		return 0;
+	bool in_tx = pg_in_transaction(d);
+	if (in_tx && run_ok(db, "SAVEPOINT crm_lastval") != 0)
+		return 0;
+	PGresult *r = run(db, "SELECT lastval()");
+	bool ok = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+	int64_t id = ok ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+	PQclear(r);
+	if (in_tx) {
+		if (!ok)
+			PQclear(PQexec(db->conn, "ROLLBACK TO SAVEPOINT crm_lastval"));
+		PQclear(PQexec(db->conn, "RELEASE SAVEPOINT crm_lastval"));
+	}
+	return id;
+}
+
+static bool server_has_function(struct pg_db *db, const char *name, int nargs, int *failed)
+{
+	char n[16];
+	snprintf(n, sizeof n, "%d", nargs);
+	const char *v[2] = {name, n};
+	park(db);
+	PGresult *r = PQexecParams(db->conn,
+		"SELECT 1 FROM pg_catalog.pg_proc WHERE proname = $1 AND (pronargs = $2::int"
+		" OR $2::int < 0 OR provariadic <> 0) AND pg_catalog.pg_function_is_visible(oid)",
+		2, NULL, v, NULL, NULL, 0);
+	bool ok = r && PQresultStatus(r) == PGRES_TUPLES_OK;
+	bool found = ok && PQntuples(r) > 0;
+	if (!ok)
+		set_error_res(db, r);
+	PQclear(r);
+	*failed = !ok;
+	return found;
+}
+
+static int no_function(struct pg_db *db, const char *name, int nargs)
+{
+	crm_warn("%s: the SQL function %s (%d arguments) is written in C for SQLite;"
+		 " on PostgreSQL the server must provide it (schema_pg)", db->base.path, name, nargs);
+	return EX_SOFTWARE;
+}
+
+/* A function written in C cannot run in the server.  What the callers
+ * need is the function by its name in their SQL: the server's own, made
+ * by the PostgreSQL schema.  So define only checks that the server has
+ * it, once the schema is there: during the open (extensions attach before
+ * the migrations) the name is noted and checked after them. */
+static int pg_define(struct crm_db *d, const char *name, int nargs, unsigned flags,
+		     crm_fn_body *body, void *data)
+{
+	struct pg_db *db = PG(d);
+	if (!db->open_done) {
+		db->fns = crm_xrealloc(db->fns, (db->nfns + 1) * sizeof *db->fns);
+		db->fns[db->nfns++] = crm_xasprintf("%d %s", nargs, name);
+		return 0;
+	}
+	int failed;
+	bool found = server_has_function(db, name, nargs, &failed);
+	if (failed)
+		return crm_db_fail(d, "cannot look up SQL functions");
+	return found ? 0 : no_function(db, name, nargs);
+}
+
+static int check_functions(struct pg_db *db)
+{
+	for (size_t i = 0; i < db->nfns; i++) {
+		char *sp = strchr(db->fns[i], ' ');
+		int nargs = atoi(db->fns[i]), failed;
+		bool found = server_has_function(db, sp + 1, nargs, &failed);
+		if (failed)
+			return crm_db_fail(&db->base, "cannot look up SQL functions");
+		if (!found)
+			return no_function(db, sp + 1, nargs);
+	}
+	return 0;
+}
+
+static int pg_integrity(struct crm_db *d)
+{
+	/* the server keeps its own pages sound; what is left to ask is that
+	 * it answers */
+	PGresult *r = run(PG(d), "SELECT 1");
+	bool ok = r && PQresultStatus(r) == PGRES_TUPLES_OK;
+	if (!ok)
+		set_error_res(PG(d), r);
+	PQclear(r);
+	return ok ? 0 : crm_db_fail(d, "integrity check");
+}
+
+/* Foreign keys are always enforced there: nothing more to check. */
+static int pg_check(struct crm_db *d) { return pg_integrity(d); }
+
+static int unsupported(const char *path, const char *what, const char *instead)
+{
+	crm_warn("%s: %s on PostgreSQL: %s", path, what, instead);
+	return EX_UNAVAILABLE;
+}
+
+/* Deleted rows stay in the table's pages until VACUUM reuses them, and in
+ * the server's WAL: forget cannot promise there what it does on SQLite. */
+static int pg_secure_delete(struct crm_db *d)
+{
+	return unsupported(d->path, "erasing deleted content",
+			   "have the administrator VACUUM FULL the tables afterwards");
+}
+
+static int pg_checkpoint_truncate(struct crm_db *d)
+{
+	return unsupported(d->path, "emptying the write-ahead log",
+			   "the server's WAL is its own (VACUUM and CHECKPOINT by the administrator)");
+}
+
+/* Temporary tables of PostgreSQL live in the session's buffers and spill
+ * to files of the server only past temp_buffers, which can be raised
+ * before the session's first temporary table: to 256 MB. */
+static int pg_private_temp(struct crm_db *d)
+{
+	if (run_ok(PG(d), "SET temp_buffers = '256MB'") != 0)
+		return crm_db_fail(d, "cannot keep temporary tables in memory");
+	return 0;
+}
+
+static int pg_forget_statistics(struct crm_db *d, const char *const *tables)
+{
+	/* pg_statistic keeps most common values of columns: ANALYZE again */
+	for (; *tables; tables++) {
+		char *id = PQescapeIdentifier(PG(d)->conn, *tables, strlen(*tables));
+		if (!id) {
+			set_error(PG(d), "XX000", PQerrorMessage(PG(d)->conn));
+			return crm_db_fail(d, "cannot renew index statistics");
+		}
+		char *sql = crm_xasprintf("ANALYZE %s", id);
+		PQfreemem(id);
+		int failed = run_ok(PG(d), sql);
+		free(sql);
+		if (failed)
+			return crm_db_fail(d, "cannot renew index statistics");
+	}
+	return 0;
+}
+
+static bool pg_has_table(struct crm_db *d, const char *table)
+{
+	struct crm_stmt *st = crm_db_stmt(d,
+		"SELECT 1 FROM pg_catalog.pg_tables WHERE tablename = ?1"
+		" AND (schemaname = current_schema() OR schemaname LIKE 'pg_temp%')");
+	if (!st)
+		return false;
+	crm_bind_strn(st, 1, table, -1);
+	bool found = crm_step(st) == CRM_ROW;
+	crm_stmt_reset(st);
+	return found;
+}
+
+static int pg_share(struct crm_db *d, gid_t gid)
+{
+	return unsupported(d->path, "crm init --group", "grant roles on the server instead");
+}
+
+static int pg_file_verify(const char *path, const char *file, bool exact)
+{
+	return unsupported(file, "crm restore", "use pg_restore");
+}
+
+static int pg_copy_into(struct crm_db *d, const char *src, const char *path, const char *file)
+{
+	return unsupported(d ? d->path : src, "crm backup", "use pg_dump");
+}
+
+static int pg_swap_prepare(struct crm_db *d)
+{
+	return unsupported(d->path, "crm restore", "use pg_restore");
+}
+
+static void pg_swap_done(struct crm_db *d) {}
+
+/* ---- open and close ---- */
+
+static void pg_close(struct crm_db *d)
+{
+	struct pg_db *db = PG(d);
+	while (db->stmts) {
+		struct pg_stmt *st = db->stmts;
+		unlink_stmt(st);
+		free_stmt(st);
+	}
+	PQfinish(db->conn);
+	free(db->msg);
+	for (size_t i = 0; i < db->nfns; i++)
+		free(db->fns[i]);
+	free(db->fns);
+}
+
+static void quiet(void *arg, const char *msg) {}
+
+/* The connection string with no password, for messages. */
+static char *shown_name(const char *path)
+{
+	char *s = crm_xstrdup(path);
+	char *scheme = strstr(s, "://");
+	if (scheme && !strchr(s, ' ')) {
+		char *auth = scheme + 3, *at = strchr(auth, '@'), *slash = strchr(auth, '/');
+		char *colon = strchr(auth, ':');
+		if (at && (!slash || at < slash) && colon && colon < at)
+			memmove(colon, at, strlen(at) + 1);
+		char *pw = strstr(s, "password=");
+		if (pw) {
+			char *end = strchr(pw, '&');
+			if (end)
+				memmove(pw, end + 1, strlen(end + 1) + 1);
+			else
+				pw[pw[-1] == '?' || pw[-1] == '&' ? -1 : 0] = '\0';
+		}
+		return s;
+	}
+	char *pw = strstr(s, "password");
+	while (pw) {
+		char *e = pw + 8;
+		while (*e == ' ')
+			e++;
+		if ((pw == s || pw[-1] == ' ') && *e == '=') {
+			e++;
+			while (*e == ' ')
+				e++;
+			if (*e == '\'') {
+				for (e++; *e && *e != '\''; e++)
+					if (*e == '\\' && e[1])
+						e++;
+				if (*e)
+					e++;
+			} else {
+				while (*e && *e != ' ')
+					e++;
+			}
+			memmove(pw, e, strlen(e) + 1);
+		} else {
+			pw = strstr(pw + 1, "password");
+			continue;
+		}
+		pw = strstr(pw, "password");
+	}
+	return s;
+}
+
+static int query_int(struct pg_db *db, const char *sql, int *v)
+{
+	PGresult *r = run(db, sql);
+	bool ok = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+	if (ok)
+		*v = atoi(PQgetvalue(r, 0, 0));
+	else
+		set_error_res(db, r);
+	PQclear(r);
+	return ok ? 0 : -1;
+}
+
+static int schema_version(struct pg_db *db, int *v)
+{
+	int has;
+	if (query_int(db, "SELECT count(*) FROM pg_catalog.pg_tables WHERE tablename ="
+		      " 'crm_schema_version' AND schemaname = current_schema()", &has))
+		return -1;
+	*v = 0;
+	return has ? query_int(db, "SELECT coalesce(max(version), 0) FROM crm_schema_version", v) : 0;
+}
+
+/* Is the database ours?  One with the version table is; crm init may
+ * also take one with no table at all.  Asked before anything is written. */
+static int is_crm(struct pg_db *db, enum crm_db_mode mode)
+{
+	const char *path = db->base.path;
+	int tables, v;
+	if (query_int(db, "SELECT count(*) FROM pg_catalog.pg_tables WHERE"
+		      " schemaname = current_schema()", &tables) || schema_version(db, &v))
+		return crm_db_fail(&db->base, "cannot open database");
+	if (v >= 1)
+		return 0;
+	if (mode == CRM_DB_CREATE && tables == 0)
+		return 0;
+	if (mode != CRM_DB_CREATE) {
+		if (tables == 0)
+			crm_warn("%s: no crm database there (run 'crm init' to create one)", path);
+		else
+			crm_warn("%s: not a crm database", path);
+		return EX_NOINPUT;
+	}
+	crm_warn("%s: not a crm database; crm init will not write over it", path);
+	return EX_CANTCREAT;
+}
+
+/* Every migration in one transaction, with the version. */
+static int migrate(struct pg_db *db)
+{
+	struct crm_db *d = &db->base;
+	/* the versions are schema.c's: step 0 builds version BASE + 1 */
+	int v, st, n = CRM_SCHEMA_PG_BASE + crm_schema_pg_count();
+	if (schema_version(db, &v))
+		return crm_db_fail(d, "cannot read schema version");
+	if (v > n) {
+		crm_warn("%s: database schema version %d is newer than this tool's (%d); "
+			 "upgrade crm", d->path, v, n);
+		return EX_DATAERR;
+	}
+	if (v == n)
+		return 0;
+	if ((st = crm_db_begin(d)))
+		return st;
+	/* another process may have migrated while we waited for the lock */
+	if (schema_version(db, &v)) {
+		st = crm_db_fail(d, "cannot read schema version");
+		goto fail;
+	}
+	int from = v;
+	while (v < n) {
+		int step = v ? v - CRM_SCHEMA_PG_BASE : 0;
+		if (step < 0 || run_ok(db, crm_schema_pg_step(step)) != 0) {
+			char what[64];
+			snprintf(what, sizeof what, "migration to schema version %d",
+				 CRM_SCHEMA_PG_BASE + 1 + step);
+			st = step < 0 ? EX_DATAERR : crm_db_fail(d, what);
+			if (step < 0)
+				crm_warn("%s: schema version %d has no PostgreSQL step", d->path, v);
+			goto fail;
+		}
+		v = CRM_SCHEMA_PG_BASE + 1 + step;
+	}
+	if (run_ok(db, "CREATE TABLE IF NOT EXISTS crm_schema_version (version INTEGER NOT NULL)")) {
+		st = crm_db_fail(d, "cannot create the schema version table");
+		goto fail;
+	}
+	if ((st = check_functions(db)))
+		goto fail;
+	if (d->ext && d->ext->migrated && (st = d->ext->migrated(d, d->ext_state, from)))
+		goto fail;
+	char sql[96];
+	snprintf(sql, sizeof sql, "DELETE FROM crm_schema_version;"
+		 " INSERT INTO crm_schema_version (version) VALUES (%d)", v);
+	if ((st = crm_db_exec(d, sql)))
+		goto fail;
+	return crm_db_commit(d);
+fail:
+	crm_db_rollback(d);
+	return st;
+}
+
+static long busy_timeout_ms(void)
+{
+	const char *s = getenv("CRM_BUSY_TIMEOUT");
+	if (s && *s) {
+		char *end;
+		long v = strtol(s, &end, 10);
+		if (*end == '\0' && v >= 0 && v < 3600000)
+			return v;
+		crm_warn("ignoring invalid CRM_BUSY_TIMEOUT '%s'", s);
+	}
+	return 5000;
+}
+
+static int pg_open(const char *path, enum crm_db_mode mode, const struct crm_db_ext *ext,
+		   struct crm_db **out)
+{
+	int st;
+	struct pg_db *db = crm_xcalloc(1, sizeof *db);
+	struct crm_db *d = &db->base;
+	char *shown = shown_name(path);
+	crm_db_init_common(d, &crm_backend_pg, shown, NULL);
+	free(shown);
+	db->conn = PQconnectdb(path);
+	if (!db->conn)
+		crm_die(EX_OSERR, "out of memory");
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		set_error(db, "08001", PQerrorMessage(db->conn));
+		st = crm_db_fail(d, "cannot connect");
+		crm_db_close(d);
+		return st;
+	}
+	PQsetNoticeProcessor(db->conn, quiet, NULL);
+	/* a writer waits for the lock of another as long as on SQLite; a
+	 * statement that runs long is not cut short (reports may).  A plain
+	 * BEGIN (crm_db_exec) reads one snapshot throughout, as SQLite's
+	 * does: repeatable read. */
+	char sql[224];
+	snprintf(sql, sizeof sql, "SET lock_timeout = %ld; SET client_encoding = 'UTF8';"
+		 " SET standard_conforming_strings = on;"
+		 " SET default_transaction_isolation = 'repeatable read'", busy_timeout_ms());
+	if (run_ok(db, sql) != 0) {
+		st = crm_db_fail(d, "cannot open database");
+		crm_db_close(d);
+		return st;
+	}
+	d->ext = ext;
+	if (ext && ext->attach && !(d->ext_state = ext->attach(d))) {
+		crm_db_close(d);
+		return EX_SOFTWARE;
+	}
+	if ((st = is_crm(db, mode)) || (st = migrate(db))) {
+		crm_db_close(d);
+		return st;
+	}
+	/* no migration ran: the functions noted are checked now */
+	if (!db->open_done && (st = check_functions(db))) {
+		crm_db_close(d);
+		return st;
+	}
+	db->open_done = true;
+	*out = d;
+	return 0;
+}
+
+const struct crm_backend crm_backend_pg = {
+	.name = "postgresql",
+	.dialect = &crm_dialect_postgresql,
+	.open = pg_open,
+	.close = pg_close,
+	.share = pg_share,
+	.reset_statements = pg_reset_statements,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.in_transaction = pg_in_transaction,
+	.stmt = pg_stmt,
+	.prepare = pg_prepare,
+	.fail = pg_fail,
+	.errmsg = pg_errmsg,
+	.exec = pg_exec,
+	.changes = pg_changes,
+	.total_changes = pg_total_changes,
+	.last_id = pg_last_id,
+	.define = pg_define,
+	.check = pg_check,
+	.integrity = pg_integrity,
+	.secure_delete = pg_secure_delete,
+	.checkpoint_truncate = pg_checkpoint_truncate,
+	.private_temp = pg_private_temp,
+	.forget_statistics = pg_forget_statistics,
+	.has_table = pg_has_table,
+	.file_verify = pg_file_verify,
+	.copy_into = pg_copy_into,
+	.swap_prepare = pg_swap_prepare,
+	.swap_done = pg_swap_done,
+	.finish = pg_finish,
+	.reset = pg_reset,
+	.clear = pg_clear,
+	.step = pg_step,
+	.bind_int = pg_bind_int,
+	.bind_null = pg_bind_null,
+	.bind_strn = pg_bind_strn,
+	.bind_copyn = pg_bind_copyn,
+	.bind_owned = pg_bind_owned,
+	.param_index = pg_param_index,
+	.param_count = pg_param_count,
+	.col_int = pg_col_int,
+	.col_null = pg_col_null,
+	.col_str = pg_col_str,
+	.col_bytes = pg_col_bytes,
+	.col_blob = pg_col_blob,
+	.col_count = pg_col_count,
+};
