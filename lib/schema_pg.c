@@ -115,6 +115,46 @@ static const char *const steps[] = {
 	"CREATE INDEX audit_entity ON audit(entity, entity_id);"
 	"CREATE INDEX audit_at ON audit(at);"			/* 7 */
 	"CREATE INDEX audit_actor ON audit(actor, at);"
+	/* The audit chain's SQL functions, which lib/audit.c writes in C for
+	 * SQLite: the same bytes hashed the same way (the previous row's
+	 * hash, then each of at .. field framed by a tag and, for text, its
+	 * length, then the SHA-256 of each value), the chain's last hash kept
+	 * for the transaction in a setting, as audit.c keeps it in memory. */
+	"CREATE FUNCTION crm_sha256(t TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE"
+	"  AS $$ SELECT encode(sha256(convert_to(t, 'UTF8')), 'hex') $$;"
+	"CREATE FUNCTION crm_audit_frame(t TEXT) RETURNS BYTEA LANGUAGE sql IMMUTABLE AS $$"
+	"  SELECT CASE WHEN t IS NULL THEN '\\x00'::bytea"
+	"  ELSE '\\x01'::bytea || int4send(octet_length(convert_to(t, 'UTF8')))"
+	"  || convert_to(t, 'UTF8') END $$;"
+	"CREATE FUNCTION crm_audit_value(t TEXT) RETURNS BYTEA LANGUAGE sql IMMUTABLE AS $$"
+	"  SELECT CASE WHEN t IS NULL THEN '\\x00'::bytea"
+	"  ELSE '\\x02'::bytea || sha256(convert_to(t, 'UTF8')) END $$;"
+	"CREATE FUNCTION crm_audit_hash(row_id BIGINT, at TEXT, actor TEXT, real_actor TEXT,"
+	"  tool TEXT, entity TEXT, entity_id BIGINT, action TEXT, field TEXT, old_value TEXT,"
+	"  new_value TEXT) RETURNS BYTEA LANGUAGE plpgsql VOLATILE AS $$"
+	" DECLARE kept TEXT := current_setting('crm.audit_chain', true);"
+	"   prev BYTEA; last_id BIGINT; h BYTEA;"
+	" BEGIN"
+	"   IF kept IS NULL OR kept = '' THEN"
+	"     SELECT a.id, a.hash INTO last_id, prev FROM audit a ORDER BY a.id DESC LIMIT 1;"
+	"     last_id := coalesce(last_id, 0);"
+	"   ELSE"
+	"     last_id := split_part(kept, ':', 1)::bigint;"
+	"     prev := decode(split_part(kept, ':', 2), 'hex');"
+	"   END IF;"
+	"   IF prev IS NULL OR octet_length(prev) <> 32 THEN"
+	"     prev := decode(repeat('00', 32), 'hex');"
+	"   END IF;"
+	"   IF row_id IS NOT NULL AND row_id <> last_id + 1 THEN"
+	"     RAISE EXCEPTION 'audit rows chained out of order';"
+	"   END IF;"
+	"   h := sha256(prev || crm_audit_frame(at) || crm_audit_frame(actor)"
+	"     || crm_audit_frame(real_actor) || crm_audit_frame(tool) || crm_audit_frame(entity)"
+	"     || crm_audit_frame(entity_id::text) || crm_audit_frame(action)"
+	"     || crm_audit_frame(field) || crm_audit_value(old_value) || crm_audit_value(new_value));"
+	"   PERFORM set_config('crm.audit_chain', (last_id + 1)::text || ':' || encode(h, 'hex'), true);"
+	"   RETURN h;"
+	" END $$;"
 
 	/* 2: interactions (as version 9 rebuilt them) and tasks */
 	"CREATE TABLE interactions ("
