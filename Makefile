@@ -96,12 +96,16 @@ check check-full:
 	@$(MAKE) --no-print-directory -j$(JOBS) all units $(SAN_FLAGS) >/dev/null
 	@sh tests/run.sh $(if $(filter check-full,$@),-f) $(B) build-san $(MANS)
 	@sh tests/pg-schema-check.sh $(B)
+	@sh tests/pg-parity.sh $(B)
 
-# make check-pg: only the PostgreSQL schema against SQLite's, in a scratch
-# cluster (tests/pg-schema-check.sh: some 4 s; skipped without PostgreSQL).
+# make check-pg: only the PostgreSQL checks, in scratch clusters: the schema
+# against SQLite's (tests/pg-schema-check.sh) and two scenarios run on both
+# engines giving the same bytes (tests/pg-parity.sh); some 10 s, skipped
+# without PostgreSQL.
 check-pg:
 	@$(MAKE) --no-print-directory -j$(JOBS) all units B=$(B) >/dev/null
 	@sh tests/pg-schema-check.sh $(B)
+	@sh tests/pg-parity.sh $(B)
 
 units: $(UNIT_OUT)
 

@@ -116,10 +116,10 @@ int crm_ticket_queue(struct crm_ctx *ctx, const struct crm_ticket_filter *f, FIL
 		" FROM tickets t LEFT JOIN accounts a ON a.id = t.account_id"
 		" LEFT JOIN users u ON u.id = t.owner_id"
 		" WHERE t.status IN ('new', 'open', 'pending') AND t.forgotten_at IS NULL"
-		" AND (:status IS NULL OR t.status = :status)"
-		" AND (:priority IS NULL OR t.priority = :priority)"
-		" AND (:category IS NULL OR t.category = :category)"
-		" AND (:owner = 0 OR t.owner_id = :owner)"
+		" AND (CAST(:status AS TEXT) IS NULL OR t.status = :status)"
+		" AND (CAST(:priority AS TEXT) IS NULL OR t.priority = :priority)"
+		" AND (CAST(:category AS TEXT) IS NULL OR t.category = :category)"
+		" AND (CAST(:owner AS BIGINT) = 0 OR t.owner_id = :owner)"
 		" AND " CRM_SQL_TICKET_SEEN("t")
 		" ORDER BY CASE t.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2"
 		" ELSE 3 END, t.created_at, t.id";
