@@ -125,3 +125,15 @@ refuses() {
 	[ "$(disk)" = "$before" ]
 	[ "$(sqlite3 other.db 'SELECT body FROM notes')" = keep ]
 }
+
+@test "PostgreSQL: a server that is not there is 69 with libpq's reason, and no password shown" {
+	export CRM_DB="postgresql://crm:s3cret@127.0.0.1:1/crm"
+	must_fail 69 crm-lead list
+	assert_output --partial "crm-lead: postgresql://crm@127.0.0.1:1/crm: cannot connect:"
+	refute_output --partial s3cret
+	must_fail 69 crm-lead list -d "host=$BATS_TEST_TMPDIR/nowhere dbname=crm password=s3cret"
+	assert_output --partial "cannot connect"
+	refute_output --partial s3cret
+	# a SQLite path that merely contains "postgres" is still a file
+	must_fail 66 crm-lead list -d "$BATS_TEST_TMPDIR/postgres.db"
+}
