@@ -161,7 +161,7 @@ static char *select_sql(const struct crm_db_table *t)
 
 static char *insert_sql(const struct crm_db_table *t, int rows)
 {
-	char *cols = column_list(t), *b = NULL, num[24];
+	char *cols = column_list(t), *b = NULL;
 	size_t len = 0, cap = 0;
 	append(&b, &len, &cap, "INSERT INTO ");
 	quote(&b, &len, &cap, t->name);
@@ -169,13 +169,11 @@ static char *insert_sql(const struct crm_db_table *t, int rows)
 	append(&b, &len, &cap, cols);
 	append(&b, &len, &cap, ") VALUES ");
 	free(cols);
-	int n = 0;
+	/* plain ?, numbered in order: SQLite looks a name up for each ?NNN */
 	for (int r = 0; r < rows; r++) {
 		append(&b, &len, &cap, r ? ", (" : "(");
-		for (int k = 0; k < t->ncols; k++) {
-			snprintf(num, sizeof num, "%s?%d", k ? ", " : "", ++n);
-			append(&b, &len, &cap, num);
-		}
+		for (int k = 0; k < t->ncols; k++)
+			append(&b, &len, &cap, k ? ", ?" : "?");
 		append(&b, &len, &cap, ")");
 	}
 	return b;
