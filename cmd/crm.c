@@ -1,4 +1,4 @@
-/* crm: set up, check, back up and restore the crm database, and run crm-NOUN tools */
+/* crm: set up, check, back up, restore and migrate the crm database, and run crm-NOUN tools */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -254,8 +254,8 @@ static void usage(FILE *fp)
 		return;
 	fputs("  crm NOUN [ARGS...]\n"
 	      "\n"
-	      "Create, check, back up and restore the crm database; 'crm NOUN ARGS' runs\n"
-	      "crm-NOUN ARGS (crm lead list = crm-lead list).\n"
+	      "Create, check, back up, restore and migrate the crm database; 'crm NOUN\n"
+	      "ARGS' runs crm-NOUN ARGS (crm lead list = crm-lead list).\n"
 	      "\n"
 	      "Commands:\n", fp);
 	crm_usage_summaries(fp, cmds);
@@ -265,10 +265,8 @@ static void usage(FILE *fp)
 	      "                          (mode 0660, new directories 2770; default: the\n"
 	      "                          group of the database's directory)\n"
 	      "      --force             backup: replace an existing FILE\n"
-	      "  -n, --dry-run           restore: only verify FILE; migrate: copy, count\n"
-	      "                          and roll back\n"
-	      "      --to <target>       migrate: a new SQLite file or a PostgreSQL\n"
-	      "                          connection string (postgresql://...)\n"
+	      "  -n, --dry-run           restore: only verify FILE; migrate: roll back\n"
+	      "      --to <target>       migrate: a new SQLite file or PostgreSQL database\n"
 	      "      --entity <kind>     audit: rows of this entity (lead, account, ...)\n"
 	      "      --id <n>            audit: rows of this record of --entity\n"
 	      "      --actor <login>     audit: rows written acting as this user\n"
@@ -278,7 +276,7 @@ static void usage(FILE *fp)
 	      "      --since <date>      audit: rows at or after date (YYYY-MM-DD, 7d, ...)\n"
 	      "      --until <date>      audit: rows before date\n"
 	      "  -f, --format <fmt>      audit: output as tsv, csv, table or json (JSON Lines)\n"
-	      "  -H, --no-header         audit: no header line\n"
+	      "  -H, --no-header         audit, migrate: no header line\n"
 	      "  -d, --db <path>         database (default $CRM_DB)\n"
 	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
 	      "      --as <login>        act as this user (admins only)\n"
