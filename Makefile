@@ -97,15 +97,18 @@ check check-full:
 	@sh tests/run.sh $(if $(filter check-full,$@),-f) $(B) build-san $(MANS)
 	@sh tests/pg-schema-check.sh $(B)
 	@sh tests/pg-parity.sh $(B)
+	@sh tests/pg-migrate.sh $(B)
 
 # make check-pg: only the PostgreSQL checks, in scratch clusters: the schema
-# against SQLite's (tests/pg-schema-check.sh) and two scenarios run on both
-# engines giving the same bytes (tests/pg-parity.sh); some 10 s, skipped
+# against SQLite's (tests/pg-schema-check.sh), two scenarios run on both
+# engines giving the same bytes (tests/pg-parity.sh), and crm migrate from
+# SQLite to PostgreSQL and back (tests/pg-migrate.sh); some 15 s, skipped
 # without PostgreSQL.
 check-pg:
 	@$(MAKE) --no-print-directory -j$(JOBS) all units B=$(B) >/dev/null
 	@sh tests/pg-schema-check.sh $(B)
 	@sh tests/pg-parity.sh $(B)
+	@sh tests/pg-migrate.sh $(B)
 
 units: $(UNIT_OUT)
 

@@ -1,4 +1,4 @@
-/* crm: set up, check, back up and restore the crm database, and run crm-NOUN tools */
+/* crm: set up, check, back up, restore and migrate the crm database, and run crm-NOUN tools */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -11,15 +11,18 @@
 #include "backup.h"
 #include "audit_query.h"
 #include "ctx.h"
+#include "migrate.h"
 #include "err.h"
 #include "opts.h"
 
 static void usage(FILE *fp);
 
+enum { OPT_TO = CRM_OPT_TOOL + 20 };
 static const char short_opts[] = CRM_SHORTOPTS "g::";
 static const struct option long_opts[] = {
 	CRM_LONGOPTS,
 	{"group", optional_argument, NULL, 'g'},
+	{"to", required_argument, NULL, OPT_TO},
 	CRM_FORCEOPT,
 	{0},
 };
@@ -78,6 +81,28 @@ static int cmd_file(struct crm_opts *o, int argc, char **argv)
 	if ((st = crm_ctx_open(&ctx, o)))
 		return st;
 	st = crm_backup(&ctx, file);
+	crm_ctx_close(&ctx);
+	return st;
+}
+
+/* migrate --to TARGET */
+static int cmd_migrate(struct crm_opts *o, int argc, char **argv)
+{
+	const char *to = NULL;
+	int c, st;
+	while ((c = crm_getopt(o, argc, argv, short_opts, long_opts)) != -1) {
+		if (c != OPT_TO)
+			return crm_usage_error();
+		to = optarg;
+	}
+	if (optind != argc)
+		return crm_usage_fail("unexpected argument '%s'", argv[optind]);
+	if (!to)
+		return crm_usage_fail("migrate: --to TARGET is required");
+	struct crm_ctx ctx;
+	if ((st = crm_ctx_open(&ctx, o)))
+		return st;
+	st = crm_migrate(&ctx, to, stdout);
 	crm_ctx_close(&ctx);
 	return st;
 }
@@ -206,6 +231,9 @@ static const struct crm_subcmd cmds[] = {
 	 .summary = "copy the database to FILE while others keep writing"},
 	{"restore", cmd_file, .synopsis = "[-n] FILE",
 	 .summary = "put the copy in FILE in place of the database"},
+	{"migrate", cmd_migrate, .synopsis = "[-n] --to TARGET",
+	 .summary = "copy the whole database, with its history, into a new one:\n"
+		    "a SQLite file or an empty PostgreSQL database; counts the rows"},
 	{"audit", cmd_audit,
 	 .synopsis = "[--entity KIND [--id N]] [--actor LOGIN] [--tool NAME]\n"
 		     "\t[--field NAME] [--action NAME] [--since DATE] [--until DATE]\n"
@@ -226,8 +254,8 @@ static void usage(FILE *fp)
 		return;
 	fputs("  crm NOUN [ARGS...]\n"
 	      "\n"
-	      "Create, check, back up and restore the crm database; 'crm NOUN ARGS' runs\n"
-	      "crm-NOUN ARGS (crm lead list = crm-lead list).\n"
+	      "Create, check, back up, restore and migrate the crm database; 'crm NOUN\n"
+	      "ARGS' runs crm-NOUN ARGS (crm lead list = crm-lead list).\n"
 	      "\n"
 	      "Commands:\n", fp);
 	crm_usage_summaries(fp, cmds);
@@ -237,7 +265,8 @@ static void usage(FILE *fp)
 	      "                          (mode 0660, new directories 2770; default: the\n"
 	      "                          group of the database's directory)\n"
 	      "      --force             backup: replace an existing FILE\n"
-	      "  -n, --dry-run           restore: only verify FILE\n"
+	      "  -n, --dry-run           restore: only verify FILE; migrate: roll back\n"
+	      "      --to <target>       migrate: a new SQLite file or PostgreSQL database\n"
 	      "      --entity <kind>     audit: rows of this entity (lead, account, ...)\n"
 	      "      --id <n>            audit: rows of this record of --entity\n"
 	      "      --actor <login>     audit: rows written acting as this user\n"
@@ -247,7 +276,7 @@ static void usage(FILE *fp)
 	      "      --since <date>      audit: rows at or after date (YYYY-MM-DD, 7d, ...)\n"
 	      "      --until <date>      audit: rows before date\n"
 	      "  -f, --format <fmt>      audit: output as tsv, csv, table or json (JSON Lines)\n"
-	      "  -H, --no-header         audit: no header line\n"
+	      "  -H, --no-header         audit, migrate: no header line\n"
 	      "  -d, --db <path>         database (default $CRM_DB)\n"
 	      "  -c, --config <path>     config file (default $CRM_CONFIG)\n"
 	      "      --as <login>        act as this user (admins only)\n"

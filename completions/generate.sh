@@ -36,7 +36,7 @@ kind_of() {
 	crm-pay:contract) echo contracts; return ;;
 	crm-roi:from|crm-roi:to) return ;;	# dates there
 	crm-quote:status) echo quote-status; return ;;
-	crm-quote:output) echo FILE; return ;;
+	crm-quote:output|crm:to) echo FILE; return ;;	# crm migrate --to: a file or a connection string
 	crm-quote:reason) return ;;	# free text there
 	esac
 	case $2 in
@@ -95,7 +95,7 @@ for t in $tools; do
 		printf '# fish completion for %s (written by completions/generate.sh)\n' "$t"
 		printf 'complete -c %s -f\n' "$t"
 		if [ "$t" = crm ]; then
-			printf "complete -c crm -n '__fish_use_subcommand' -a 'init check backup restore audit help version' -d 'crm command'\n"
+			printf "complete -c crm -n '__fish_use_subcommand' -a 'init check backup restore migrate audit help version' -d 'crm command'\n"
 			printf "complete -c crm -n '__fish_use_subcommand' -a '(__fish_complete_command crm- | string replace -r \"^crm-\" \"\" | string replace -r \"\\\\t.*\" \"\")' -d 'tool'\n"
 		else
 			printf "complete -c %s -n '__fish_use_subcommand' -a '(%s --complete=subcommands 2>/dev/null)'\n" "$t" "$t"

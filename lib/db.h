@@ -60,6 +60,9 @@ int crm_db_open(const char *path, enum crm_db_mode mode, const struct crm_db_ext
  * warning when the group cannot write it.  0 or 73 after reporting. */
 int crm_db_share(struct crm_db *db, gid_t gid);
 void crm_db_close(struct crm_db *db);
+/* Does path name a PostgreSQL server (a postgresql:// or postgres:// URI,
+ * or a libpq keyword string: it has an '='), not a SQLite file? */
+bool crm_db_is_pg(const char *path);
 const char *crm_db_path(const struct crm_db *db);
 int crm_db_schema_version(void);	/* the version this tool writes */
 /* The default path: $XDG_DATA_HOME/crm/crm.db or ~/.local/share/crm/crm.db. */
@@ -136,6 +139,8 @@ int crm_bind_copyn(struct crm_stmt *st, int i, const char *s, int len);
 int crm_bind_owned(struct crm_stmt *st, int i, char *s);
 int crm_bind_text(struct crm_stmt *st, int i, const char *s);
 int crm_bind_id(struct crm_stmt *st, int i, int64_t id);	/* 0 binds NULL */
+/* len bytes at p (copied) as a BLOB (bytea); p NULL binds NULL. */
+int crm_bind_blob(struct crm_stmt *st, int i, const void *p, int len);
 /* The number of the parameter :name, 0 when the statement has none. */
 int crm_param_index(struct crm_stmt *st, const char *name);
 int crm_param_count(struct crm_stmt *st);
@@ -189,6 +194,38 @@ int crm_db_private_temp(struct crm_db *db);
 int crm_db_forget_statistics(struct crm_db *db, const char *const *tables);
 /* Does the schema have a table of that name? */
 bool crm_db_has_table(struct crm_db *db, const char *table);
+
+/* The catalogue, for crm migrate: the tables of the crm schema as the
+ * engine holds them, by name (bytewise), each with its columns in order;
+ * not the engine's own tables (SQLite's sqlite_*, its full-text tables and
+ * their shadow tables; PostgreSQL's crm_schema_version), and version the
+ * schema version the database records.  0 or an exit status after
+ * reporting; free it with crm_db_catalogue_free. */
+enum crm_db_type { CRM_DB_INTEGER, CRM_DB_TEXT, CRM_DB_BLOB };
+struct crm_db_column {
+	char *name;
+	enum crm_db_type type;
+	bool not_null;
+	int key;		/* its place in the primary key from 1, 0 if none */
+	char *references;	/* the table its foreign key names, or NULL */
+};
+struct crm_db_table {
+	char *name;
+	struct crm_db_column *cols;
+	int ncols;
+};
+struct crm_db_catalogue {
+	int version;
+	struct crm_db_table *tables;
+	size_t ntables;
+};
+int crm_db_catalogue(struct crm_db *db, struct crm_db_catalogue *out);
+void crm_db_catalogue_free(struct crm_db_catalogue *c);
+/* After rows of table were inserted with the ids they had elsewhere: the
+ * next id the engine gives follows the largest held (PostgreSQL moves the
+ * identity sequence of table.id; SQLite's rowid needs nothing).  0 or an
+ * exit status after reporting. */
+int crm_db_sync_ids(struct crm_db *db, const char *table);
 
 /* Whole-file copies (crm backup, crm restore).  file names the copy in
  * messages. */

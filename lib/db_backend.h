@@ -59,6 +59,14 @@ struct crm_backend {
 	int (*private_temp)(struct crm_db *db);
 	int (*forget_statistics)(struct crm_db *db, const char *const *tables);
 	bool (*has_table)(struct crm_db *db, const char *table);
+	/* crm_db_catalogue: rows of table, column, type ('integer', 'text'
+	 * or 'blob'), NOT NULL (1 or 0), place in the primary key (0 if
+	 * none), the table a foreign key of the column names (NULL if
+	 * none), by table name (bytewise) and column position; and one row
+	 * of the schema version */
+	const char *catalogue_sql, *version_sql;
+	/* crm_db_sync_ids: a format of %1$s the table; NULL if not needed */
+	const char *sync_ids_sql;
 	/* db NULL: the file src (file_verify: path) */
 	int (*file_verify)(const char *path, const char *file, bool exact);
 	int (*copy_into)(struct crm_db *db, const char *src, const char *path, const char *file);
@@ -74,6 +82,7 @@ struct crm_backend {
 	int (*bind_strn)(struct crm_stmt *st, int i, const char *s, int len);
 	int (*bind_copyn)(struct crm_stmt *st, int i, const char *s, int len);
 	int (*bind_owned)(struct crm_stmt *st, int i, char *s);
+	int (*bind_blob)(struct crm_stmt *st, int i, const void *p, int len);
 	int (*param_index)(struct crm_stmt *st, const char *name);
 	int (*param_count)(struct crm_stmt *st);
 	int64_t (*col_int)(struct crm_stmt *st, int i);
@@ -86,9 +95,6 @@ struct crm_backend {
 
 extern const struct crm_backend crm_backend_sqlite, crm_backend_pg;
 
-/* Does path name a PostgreSQL server (a postgresql:// or postgres:// URI,
- * or a libpq keyword string: it has an '=')? */
-bool crm_db_is_pg(const char *path);
 /* The common part of a new connection. */
 void crm_db_init_common(struct crm_db *db, const struct crm_backend *be, const char *path,
 			const struct crm_db_ext *ext);

@@ -213,3 +213,91 @@ void crm_bind_named_text(struct crm_stmt *st, const char *name, const char *valu
 	if (i)
 		crm_bind_copy(st, i, value);
 }
+
+int crm_bind_blob(struct crm_stmt *st, int i, const void *p, int len)
+{
+	return st->be->bind_blob(st, i, p, len);
+}
+
+void crm_db_catalogue_free(struct crm_db_catalogue *c)
+{
+	for (size_t i = 0; i < c->ntables; i++) {
+		struct crm_db_table *t = &c->tables[i];
+		for (int k = 0; k < t->ncols; k++) {
+			free(t->cols[k].name);
+			free(t->cols[k].references);
+		}
+		free(t->cols);
+		free(t->name);
+	}
+	free(c->tables);
+	*c = (struct crm_db_catalogue){0};
+}
+
+int crm_db_catalogue(struct crm_db *db, struct crm_db_catalogue *out)
+{
+	struct crm_stmt *st;
+	size_t cap = 0;
+	int rc;
+	*out = (struct crm_db_catalogue){0};
+	if (crm_db_prepare(db, db->be->version_sql, &st) != CRM_OK)
+		return crm_db_fail(db, "cannot read the schema version");
+	rc = crm_step(st);
+	if (rc == CRM_ROW)
+		out->version = (int)crm_col_int(st, 0);
+	crm_stmt_finish(st);
+	if (rc != CRM_ROW)
+		return crm_db_fail(db, "cannot read the schema version");
+	if (crm_db_prepare(db, db->be->catalogue_sql, &st) != CRM_OK)
+		return crm_db_fail(db, "cannot read the catalogue");
+	while ((rc = crm_step(st)) == CRM_ROW) {
+		const char *name = crm_col_text(st, 0), *type = crm_col_text(st, 2);
+		struct crm_db_table *t = out->ntables ? &out->tables[out->ntables - 1] : NULL;
+		if (!t || strcmp(t->name, name) != 0) {
+			if (out->ntables == cap) {
+				cap = cap ? 2 * cap : 64;
+				out->tables = crm_xrealloc(out->tables, cap * sizeof *out->tables);
+			}
+			t = &out->tables[out->ntables++];
+			*t = (struct crm_db_table){.name = crm_xstrdup(name)};
+		}
+		t->cols = crm_xrealloc(t->cols, (size_t)(t->ncols + 1) * sizeof *t->cols);
+		const char *ref = crm_col_str(st, 5);
+		t->cols[t->ncols++] = (struct crm_db_column){
+			.name = crm_xstrdup(crm_col_text(st, 1)),
+			.type = strcmp(type, "integer") == 0 ? CRM_DB_INTEGER
+				: strcmp(type, "blob") == 0  ? CRM_DB_BLOB
+							     : CRM_DB_TEXT,
+			.not_null = crm_col_int(st, 3) != 0,
+			.key = (int)crm_col_int(st, 4),
+			.references = ref ? crm_xstrdup(ref) : NULL,
+		};
+	}
+	crm_stmt_finish(st);
+	if (rc != CRM_DONE) {
+		crm_db_catalogue_free(out);
+		return crm_db_fail(db, "cannot read the catalogue");
+	}
+	return 0;
+}
+
+int crm_db_sync_ids(struct crm_db *db, const char *table)
+{
+	if (!db->be->sync_ids_sql)
+		return 0;
+	char *sql = crm_xasprintf(db->be->sync_ids_sql, table);
+	struct crm_stmt *st;
+	int rc = crm_db_prepare(db, sql, &st);
+	free(sql);
+	if (rc == CRM_OK) {
+		while ((rc = crm_step(st)) == CRM_ROW)
+			;
+		crm_stmt_finish(st);
+	}
+	if (rc != CRM_OK && rc != CRM_DONE) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "%s: cannot move the id sequence", table);
+		return crm_db_fail(db, msg);
+	}
+	return 0;
+}

@@ -720,6 +720,25 @@ static int pg_bind_owned(struct crm_stmt *s, int i, char *v)
 	return 0;
 }
 
+/* bytea's hex input, which the server reads for a parameter it types
+ * bytea */
+static int pg_bind_blob(struct crm_stmt *s, int i, const void *v, int len)
+{
+	if (!v)
+		return pg_bind_null(s, i);
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *b = v;
+	char *t = crm_xmalloc(2 * (size_t)len + 3), *q = t;
+	*q++ = '\\';
+	*q++ = 'x';
+	for (int k = 0; k < len; k++) {
+		*q++ = hex[b[k] >> 4];
+		*q++ = hex[b[k] & 15];
+	}
+	*q = '\0';
+	return pg_bind_owned(s, i, t);
+}
+
 static int pg_param_index(struct crm_stmt *s, const char *name)
 {
 	struct pg_stmt *st = PST(s);
@@ -1250,6 +1269,21 @@ const struct crm_backend crm_backend_pg = {
 	.private_temp = pg_private_temp,
 	.forget_statistics = pg_forget_statistics,
 	.has_table = pg_has_table,
+	.catalogue_sql =
+		"SELECT CAST(c.relname AS text), CAST(a.attname AS text),"
+		" CASE WHEN a.atttypid IN (20, 21, 23) THEN 'integer' WHEN a.atttypid = 17 THEN 'blob'"
+		" ELSE 'text' END, CASE WHEN a.attnotnull THEN 1 ELSE 0 END,"
+		" COALESCE(array_position(p.conkey, a.attnum), 0),"
+		" (SELECT CAST(r.relname AS text) FROM pg_constraint f JOIN pg_class r ON r.oid = f.confrelid"
+		"  WHERE f.conrelid = c.oid AND f.contype = 'f' AND f.conkey = ARRAY[a.attnum] LIMIT 1)"
+		" FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0"
+		" AND NOT a.attisdropped"
+		" LEFT JOIN pg_constraint p ON p.conrelid = c.oid AND p.contype = 'p'"
+		" WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
+		" AND c.relkind = 'r' AND c.relname <> 'crm_schema_version'"
+		" ORDER BY c.relname COLLATE \"C\", a.attnum",
+	.version_sql = "SELECT version FROM crm_schema_version",
+	.sync_ids_sql = "SELECT setval(pg_get_serial_sequence('%1$s', 'id'), max(id)) FROM %1$s",
 	.file_verify = pg_file_verify,
 	.copy_into = pg_copy_into,
 	.swap_prepare = pg_swap_prepare,
@@ -1263,6 +1297,7 @@ const struct crm_backend crm_backend_pg = {
 	.bind_strn = pg_bind_strn,
 	.bind_copyn = pg_bind_copyn,
 	.bind_owned = pg_bind_owned,
+	.bind_blob = pg_bind_blob,
 	.param_index = pg_param_index,
 	.param_count = pg_param_count,
 	.col_int = pg_col_int,

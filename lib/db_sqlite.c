@@ -545,6 +545,11 @@ static int sq_bind_owned(struct crm_stmt *st, int i, char *s)
 	return sqlite3_bind_text(ST(st), i, s, -1, free);
 }
 
+static int sq_bind_blob(struct crm_stmt *st, int i, const void *p, int len)
+{
+	return p ? sqlite3_bind_blob(ST(st), i, p, len, SQLITE_TRANSIENT) : sqlite3_bind_null(ST(st), i);
+}
+
 static int sq_param_index(struct crm_stmt *st, const char *name)
 {
 	return sqlite3_bind_parameter_index(ST(st), name);
@@ -897,6 +902,15 @@ const struct crm_backend crm_backend_sqlite = {
 	.private_temp = sq_private_temp,
 	.forget_statistics = sq_forget_statistics,
 	.has_table = sq_has_table,
+	/* pragma_table_list types virtual and shadow tables apart */
+	.catalogue_sql =
+		"SELECT t.name, c.name, CASE upper(c.type) WHEN 'INTEGER' THEN 'integer'"
+		" WHEN 'BLOB' THEN 'blob' ELSE 'text' END, c.\"notnull\", c.pk,"
+		" (SELECT k.\"table\" FROM pragma_foreign_key_list(t.name) k WHERE k.\"from\" = c.name)"
+		" FROM pragma_table_list t, pragma_table_info(t.name) c"
+		" WHERE t.schema = 'main' AND t.type = 'table' AND t.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+		" ORDER BY t.name, c.cid",
+	.version_sql = "PRAGMA user_version",
 	.file_verify = sq_file_verify,
 	.copy_into = sq_copy_into,
 	.swap_prepare = sq_swap_prepare,
@@ -910,6 +924,7 @@ const struct crm_backend crm_backend_sqlite = {
 	.bind_strn = sq_bind_strn,
 	.bind_copyn = sq_bind_copyn,
 	.bind_owned = sq_bind_owned,
+	.bind_blob = sq_bind_blob,
 	.param_index = sq_param_index,
 	.param_count = sq_param_count,
 	.col_int = sq_col_int,

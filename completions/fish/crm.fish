@@ -1,10 +1,11 @@
 # fish completion for crm (written by completions/generate.sh)
 complete -c crm -f
-complete -c crm -n '__fish_use_subcommand' -a 'init check backup restore audit help version' -d 'crm command'
+complete -c crm -n '__fish_use_subcommand' -a 'init check backup restore migrate audit help version' -d 'crm command'
 complete -c crm -n '__fish_use_subcommand' -a '(__fish_complete_command crm- | string replace -r "^crm-" "" | string replace -r "\t.*" "")' -d 'tool'
 complete -c crm -l group -s g -d 'init: share the database with a Unix group'
 complete -c crm -l force -d 'backup: replace an existing FILE'
-complete -c crm -l dry-run -s n -d 'restore: only verify FILE'
+complete -c crm -l dry-run -s n -d 'restore: only verify FILE; migrate: roll back'
+complete -c crm -l to -r -F -d 'migrate: a new SQLite file or PostgreSQL database'
 complete -c crm -l entity -x -d 'audit: rows of this entity (lead, account, ...)'
 complete -c crm -l id -x -d 'audit: rows of this record of --entity'
 complete -c crm -l actor -x -d 'audit: rows written acting as this user'
@@ -14,7 +15,7 @@ complete -c crm -l action -x -d 'audit: rows of this action (create, merge, ...)
 complete -c crm -l since -x -d 'audit: rows at or after date (YYYY-MM-DD, 7d, ...)'
 complete -c crm -l until -x -d 'audit: rows before date'
 complete -c crm -l format -s f -x -a '(crm --complete=formats 2>/dev/null)' -d 'audit: output as tsv, csv, table or json (JSON Lines)'
-complete -c crm -l no-header -s H -d 'audit: no header line'
+complete -c crm -l no-header -s H -d 'audit, migrate: no header line'
 complete -c crm -l db -s d -r -F -d 'database (default $CRM_DB)'
 complete -c crm -l config -s c -r -F -d 'config file (default $CRM_CONFIG)'
 complete -c crm -l as -x -a '(crm --complete=logins 2>/dev/null)' -d 'act as this user (admins only)'
