@@ -573,9 +573,14 @@ static int run_search(struct crm_ctx *ctx, const char *match, const char *text, 
 	}
 	if (!all)
 		crm_buf_add(&q, " AND a.status = 'published'");
-	crm_buf_add(&q, !match ? " ORDER BY a.id LIMIT :limit"
-		    : fts5 ? " ORDER BY bm25(kb_fts, 10.0, 1.0, 5.0), a.id LIMIT :limit"
-		    : " ORDER BY 6, a.id LIMIT :limit");
+	if (match && !fts5) {
+		crm_buf_add(&q, " ORDER BY 6, ");
+		crm_search_length(&q, like_cols);
+		crm_buf_add(&q, ", a.id LIMIT :limit");
+	} else {
+		crm_buf_add(&q, match ? " ORDER BY bm25(kb_fts, 10.0, 1.0, 5.0), a.id LIMIT :limit"
+			    : " ORDER BY a.id LIMIT :limit");
+	}
 	if (crm_db_prepare(ctx->db, q.s, &s) != CRM_OK) {
 		free(q.s);
 		for (int i = 0; i < nwords; i++)

@@ -231,6 +231,15 @@ void crm_search_rank(struct crm_buf *q, const char *const *cols, const int *weig
 	crm_buf_add(q, ")");
 }
 
+void crm_search_length(struct crm_buf *q, const char *const *cols)
+{
+	for (size_t c = 0; cols[c]; c++) {
+		crm_buf_add(q, c ? " + length(coalesce(" : "length(coalesce(");
+		crm_buf_add(q, cols[c]);
+		crm_buf_add(q, ", ''))");
+	}
+}
+
 void crm_search_bind_words(struct crm_stmt *st, char **words, int nwords)
 {
 	char p[32];
@@ -417,7 +426,9 @@ int crm_search_tickets(struct crm_ctx *ctx, const char *query, int limit, struct
 		crm_search_like(&q, "ILIKE", like_cols, nwords, false);
 		if (ctx->actor.role != CRM_ROLE_ADMIN)
 			crm_buf_add(&q, vis);
-		crm_buf_add(&q, " ORDER BY 6, t.id LIMIT :limit");
+		crm_buf_add(&q, " ORDER BY 6, ");
+		crm_search_length(&q, like_cols);
+		crm_buf_add(&q, ", t.id LIMIT :limit");
 	} else if (match) {
 		crm_buf_add(&q, "snippet(ticket_fts, -1, '[', ']', '...', 32),"
 			    " printf('%.6g', bm25(ticket_fts, 5.0, 1.0))"
@@ -488,7 +499,9 @@ int crm_search_interactions(struct crm_ctx *ctx, const char *query, int limit,
 			crm_buf_add(&q, " AND ");
 			crm_buf_add(&q, vis);
 		}
-		crm_buf_add(&q, " ORDER BY 8, i.id LIMIT :limit");
+		crm_buf_add(&q, " ORDER BY 8, ");
+		crm_search_length(&q, like_cols);
+		crm_buf_add(&q, ", i.id LIMIT :limit");
 	} else if (match) {
 		crm_buf_add(&q, "snippet(interaction_fts, 0, '[', ']', '...', 32),"
 			    " printf('%.6g', bm25(interaction_fts))"

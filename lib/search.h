@@ -58,9 +58,12 @@ void crm_search_bind_words(struct crm_stmt *st, char **words, int nwords);
 /* PostgreSQL's rank in place of bm25: append to q the expression
  *	-(sum over columns c and words k of weight[c] * occurrences of :tK in c)
  * the occurrences counted without regard to case (lower()), a NULL column
- * none.  Lower is better, as with bm25; ties go by id. */
+ * none.  Lower is better, as with bm25.  A tie goes to the shorter text
+ * (bm25 weighs a hit in a short text more), crm_search_length's sum of
+ * the columns' lengths, then to the lower id. */
 void crm_search_rank(struct crm_buf *q, const char *const *cols, const int *weights,
 		     int nwords);
+void crm_search_length(struct crm_buf *q, const char *const *cols);
 
 /* A snippet of text around the first of words, for the LIKE scans:
  * at most about 12 characters each side, the word in [ ]; malloc'd. */
