@@ -219,11 +219,12 @@ void crm_search_rank(struct crm_buf *q, const char *const *cols, const int *weig
 	crm_buf_add(q, "-(0");
 	for (size_t c = 0; cols[c]; c++)
 		for (int k = 1; k <= nwords; k++) {
-			/* the characters the word's occurrences take, over its length */
+			/* the characters the word's occurrences take, over its
+			 * length (3 or more: words of a match); SQL of both engines */
 			snprintf(t, sizeof t, "lower(CAST(:t%d AS TEXT))", k);
 			char *e = crm_xasprintf(
 				" + %d * ((length(lower(coalesce(%s, ''))) - length(replace(lower("
-				"coalesce(%s, '')), %s, ''))) / greatest(length(%s), 1))",
+				"coalesce(%s, '')), %s, ''))) / length(%s))",
 				weights[c], cols[c], cols[c], t, t);
 			crm_buf_add(q, e);
 			free(e);
