@@ -31,6 +31,8 @@ const struct crm_dialect crm_dialect_sqlite = {
 	.no_index = "+%1$s",
 	.without_rowid = " WITHOUT ROWID",
 	.no_flatten = " LIMIT -1",
+	.fts5 = 1,
+	.like_nocase = "LIKE",
 };
 
 /* Checked against PostgreSQL 15 (psql); db_pg.c uses them. */
@@ -56,6 +58,8 @@ const struct crm_dialect crm_dialect_postgresql = {
 	.no_index = "%1$s",
 	.without_rowid = "",
 	.no_flatten = " OFFSET 0",
+	.fts5 = 0,
+	.like_nocase = "ILIKE",
 };
 
 /* The backend that opened db knows its dialect. */

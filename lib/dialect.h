@@ -63,6 +63,15 @@ struct crm_dialect {
 	/* At the end of a subquery in FROM: keep it a subquery the planner
 	 * runs once, not one it folds into the query around it. */
 	const char *no_flatten;
+
+	/* ---- full text (search.c, kb.c) ---- */
+	/* true: the FTS5 tables kb_fts, ticket_fts, interaction_fts (MATCH,
+	 * bm25, snippet); false: the pg_trgm indexes of the base tables, by
+	 * ILIKE, ranked by a score of search.c (search.h). */
+	int fts5;
+	/* The LIKE that ignores case (ASCII at least), for the scans of
+	 * words too short for an index: SQLite's LIKE, PostgreSQL's ILIKE. */
+	const char *like_nocase;
 };
 
 extern const struct crm_dialect crm_dialect_sqlite, crm_dialect_postgresql;

@@ -7,6 +7,7 @@
 #include "audit.h"
 #include "colmap.h"
 #include "db.h"
+#include "dialect.h"
 #include "err.h"
 #include "kb.h"
 #include "out.h"
@@ -542,27 +543,44 @@ static int run_search(struct crm_ctx *ctx, const char *match, const char *text, 
 		      bool all, char **terms, int nterms, FILE *out)
 {
 	static const char *const like_cols[] = {"a.title", "a.body", "a.tags", NULL};
+	static const int weights[] = {10, 1, 5};	/* bm25's below */
+	bool fts5 = crm_dialect(ctx->db)->fts5;
 	struct crm_buf q = {0};
 	struct crm_stmt *s;
-	char **words = NULL;
-	int nwords = 0, st;
+	char **words = NULL, **w;
+	int nwords = 0, nw, st;
 	crm_buf_add(&q, "SELECT a.id, a.title, a.status, a.tags, ");
-	if (match) {
+	if (match && fts5) {
 		crm_buf_add(&q, terms ? "a.body," : "snippet(kb_fts, -1, '[', ']', '...', 32),");
 		crm_buf_add(&q, " printf('%.6g', bm25(kb_fts, 10.0, 1.0, 5.0))"
 			    " FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid"
 			    " WHERE kb_fts MATCH :q");
+	} else if (match) {
+		/* PostgreSQL: the same terms (suggest's OR-ed) through the trigram
+		 * indexes by ILIKE, ranked by crm_search_rank (search.h) */
+		if (!terms)
+			words = crm_search_words(text, &nwords);
+		crm_buf_add(&q, "a.body, ");
+		crm_search_rank(&q, like_cols, weights, terms ? nterms : nwords);
+		crm_buf_add(&q, " FROM kb_articles a WHERE TRUE");
+		crm_search_like(&q, "ILIKE", like_cols, terms ? nterms : nwords, terms != NULL);
 	} else {
 		words = crm_search_words(text, &nwords);
 		crm_buf_add(&q, "a.body, NULL FROM kb_articles a WHERE TRUE");
-		crm_search_like(&q, like_cols, nwords);
+		crm_search_like(&q, crm_dialect(ctx->db)->like_nocase, like_cols, nwords, false);
 		if (!nwords)
 			crm_buf_add(&q, " AND FALSE");	/* no words: nothing to find */
 	}
 	if (!all)
 		crm_buf_add(&q, " AND a.status = 'published'");
-	crm_buf_add(&q, match ? " ORDER BY bm25(kb_fts, 10.0, 1.0, 5.0), a.id LIMIT :limit"
-		    : " ORDER BY a.id LIMIT :limit");
+	if (match && !fts5) {
+		crm_buf_add(&q, " ORDER BY 6, ");
+		crm_search_length(&q, like_cols);
+		crm_buf_add(&q, ", a.id LIMIT :limit");
+	} else {
+		crm_buf_add(&q, match ? " ORDER BY bm25(kb_fts, 10.0, 1.0, 5.0), a.id LIMIT :limit"
+			    : " ORDER BY a.id LIMIT :limit");
+	}
 	if (crm_db_prepare(ctx->db, q.s, &s) != CRM_OK) {
 		free(q.s);
 		for (int i = 0; i < nwords; i++)
@@ -571,9 +589,11 @@ static int run_search(struct crm_ctx *ctx, const char *match, const char *text, 
 		return crm_db_fail(ctx->db, "cannot search articles");
 	}
 	free(q.s);
-	if (match)
+	if (match && fts5)
 		crm_bind_str(s, crm_param_index(s, ":q"), match);
-	crm_search_bind_words(s, words, nwords);
+	w = words ? words : terms;
+	nw = words ? nwords : nterms;
+	crm_search_bind_words(s, w, nw);
 	crm_bind_int(s, crm_param_index(s, ":limit"), limit > 0 ? limit : INT32_MAX);
 	struct crm_out *o = crm_out_new(out, ctx->opts->format, !ctx->opts->no_header);
 	for (size_t i = 0; i < 6; i++)
@@ -581,8 +601,10 @@ static int run_search(struct crm_ctx *ctx, const char *match, const char *text, 
 			    : CRM_COL_TEXT);
 	int rc;
 	while ((rc = crm_step(s)) == CRM_ROW) {
-		char *snip = words ? crm_search_snippet(crm_col_text(s, 4), words, nwords)
-			     : terms ? crm_search_snippet(crm_col_text(s, 4), terms, nterms) : NULL;
+		/* PostgreSQL's snippet: of the title, body or tags */
+		const char *texts[] = {crm_col_str(s, 1), crm_col_str(s, 4), crm_col_str(s, 3)};
+		char *snip = match && !fts5 ? crm_search_snippet_best(texts, 3, w, nw)
+			     : w ? crm_search_snippet(crm_col_text(s, 4), w, nw) : NULL;
 		const char *row[] = {crm_col_str(s, 0), crm_col_str(s, 1), crm_col_str(s, 2),
 				     crm_col_str(s, 3), snip ? snip : crm_col_str(s, 4),
 				     crm_col_str(s, 5)};

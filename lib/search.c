@@ -6,6 +6,7 @@
 #include <sysexits.h>
 
 #include "db.h"
+#include "dialect.h"
 #include "err.h"
 #include "record.h"
 #include "search.h"
@@ -187,20 +188,56 @@ char **crm_search_words(const char *text, int *n)
 	return w;
 }
 
-void crm_search_like(struct crm_buf *q, const char *const *cols, int nwords)
+void crm_search_like(struct crm_buf *q, const char *like, const char *const *cols, int nwords,
+		     bool any)
 {
 	char p[32];
+	if (any && nwords)
+		crm_buf_add(q, " AND (");
 	for (int k = 1; k <= nwords; k++) {
 		snprintf(p, sizeof p, ":w%d", k);
-		crm_buf_add(q, " AND (");
+		crm_buf_add(q, !any ? " AND (" : k > 1 ? " OR (" : "(");
 		for (size_t c = 0; cols[c]; c++) {
 			crm_buf_add(q, c ? " OR " : "");
 			crm_buf_add(q, cols[c]);
-			crm_buf_add(q, " LIKE ");
+			crm_buf_addc(q, ' ');
+			crm_buf_add(q, like);
+			crm_buf_addc(q, ' ');
 			crm_buf_add(q, p);
 			crm_buf_add(q, " ESCAPE '\\'");
 		}
 		crm_buf_add(q, ")");
+	}
+	if (any && nwords)
+		crm_buf_add(q, ")");
+}
+
+void crm_search_rank(struct crm_buf *q, const char *const *cols, const int *weights,
+		     int nwords)
+{
+	char t[64];
+	crm_buf_add(q, "-(0");
+	for (size_t c = 0; cols[c]; c++)
+		for (int k = 1; k <= nwords; k++) {
+			/* the characters the word's occurrences take, over its
+			 * length (3 or more: words of a match); SQL of both engines */
+			snprintf(t, sizeof t, "lower(CAST(:t%d AS TEXT))", k);
+			char *e = crm_xasprintf(
+				" + %d * ((length(lower(coalesce(%s, ''))) - length(replace(lower("
+				"coalesce(%s, '')), %s, ''))) / length(%s))",
+				weights[c], cols[c], cols[c], t, t);
+			crm_buf_add(q, e);
+			free(e);
+		}
+	crm_buf_add(q, ")");
+}
+
+void crm_search_length(struct crm_buf *q, const char *const *cols)
+{
+	for (size_t c = 0; cols[c]; c++) {
+		crm_buf_add(q, c ? " + length(coalesce(" : "length(coalesce(");
+		crm_buf_add(q, cols[c]);
+		crm_buf_add(q, ", ''))");
 	}
 }
 
@@ -222,6 +259,10 @@ void crm_search_bind_words(struct crm_stmt *st, char **words, int nwords)
 			crm_bind_owned(st, i, crm_buf_take(&b));
 		else
 			free(b.s);
+		/* the word itself, for crm_search_rank */
+		snprintf(p, sizeof p, ":t%d", k + 1);
+		if ((i = crm_param_index(st, p)) > 0)
+			crm_bind_str(st, i, words[k]);
 	}
 }
 
@@ -247,21 +288,64 @@ static size_t fwd_cps(const char *s, size_t len, size_t i, int n)
 	return i;
 }
 
-char *crm_search_snippet(const char *text, char **words, int nwords)
+/* The snippet of text around hit (wl bytes), or of its start when hit is
+ * NULL. */
+static char *snippet_at(const char *text, const char *hit, size_t wl)
 {
 	size_t len = text ? strlen(text) : 0;
-	const char *hit = NULL;
-	int w = 0;
-	for (; w < nwords && !hit; w++)
-		hit = text ? strstr(text, words[w]) : NULL;
 	if (!hit) {
 		size_t end = fwd_cps(text ? text : "", len, 0, 24);
 		return crm_xasprintf("%.*s%s", (int)end, text ? text : "", end < len ? "..." : "");
 	}
-	size_t at = (size_t)(hit - text), wl = strlen(words[w - 1]);
+	size_t at = (size_t)(hit - text);
 	size_t from = back_cps(text, at, 12), to = fwd_cps(text, len, at + wl, 12);
 	return crm_xasprintf("%s%.*s[%.*s]%.*s%s", from ? "..." : "", (int)(at - from), text + from,
 			     (int)wl, hit, (int)(to - at - wl), hit + wl, to < len ? "..." : "");
+}
+
+char *crm_search_snippet(const char *text, char **words, int nwords)
+{
+	const char *hit = NULL;
+	int w = 0;
+	for (; w < nwords && !hit; w++)
+		hit = text ? strstr(text, words[w]) : NULL;
+	return snippet_at(text, hit, hit ? strlen(words[w - 1]) : 0);
+}
+
+static int lower_ascii(int c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
+
+/* Where word first occurs in text, ASCII case ignored; NULL: nowhere. */
+static const char *find_nocase(const char *text, const char *word)
+{
+	size_t wl = strlen(word);
+	for (const char *t = text; t && *t; t++) {
+		size_t i = 0;
+		while (i < wl && t[i] && lower_ascii((unsigned char)t[i]) ==
+		       lower_ascii((unsigned char)word[i]))
+			i++;
+		if (i == wl)
+			return t;
+	}
+	return NULL;
+}
+
+char *crm_search_snippet_best(const char *const *texts, int ntexts, char **words, int nwords)
+{
+	int best = 0, most = -1;
+	for (int c = 0; c < ntexts; c++) {
+		int found = 0;
+		for (int w = 0; w < nwords; w++)
+			found += find_nocase(texts[c], words[w]) != NULL;
+		if (found > most) {
+			most = found;
+			best = c;
+		}
+	}
+	const char *text = ntexts ? texts[best] : NULL, *hit = NULL;
+	int w = 0;
+	for (; w < nwords && !hit; w++)
+		hit = find_nocase(text, words[w]);
+	return snippet_at(text, hit, hit ? strlen(words[w - 1]) : 0);
 }
 
 /* ---- the searches ---- */
@@ -276,17 +360,26 @@ static int prepare(struct crm_ctx *ctx, const char *sql, struct crm_stmt **st)
 	return 0;
 }
 
-/* Run st (its last column the rank, else NULL), each row through put. */
+/* Run st (its last column the rank, else NULL), each row out; words: the
+ * snippet is made here around the first of them: from column text_col
+ * for a scan (no rank), from the best of the columns text_cols (ntext)
+ * for PostgreSQL's ranked matches. */
 static int rows(struct crm_ctx *ctx, struct crm_stmt *st, struct crm_out *o, int ncols,
-		char **words, int nwords, int text_col, const char *what)
+		char **words, int nwords, int text_col, const int *text_cols, int ntext,
+		const char *what)
 {
-	const char *row[16];
+	const char *row[16], *texts[4];
 	int rc;
 	while ((rc = crm_step(st)) == CRM_ROW) {
 		char *snip = NULL;
 		for (int i = 0; i < ncols; i++)
 			row[i] = crm_col_str(st, i);
-		if (words) {	/* the LIKE scan: the snippet made here, no rank */
+		if (words && text_cols) {	/* PostgreSQL's match: ranked */
+			for (int c = 0; c < ntext; c++)
+				texts[c] = crm_col_str(st, text_cols[c]);
+			snip = crm_search_snippet_best(texts, ntext, words, nwords);
+			row[ncols - 2] = snip;
+		} else if (words) {	/* the LIKE scan: the snippet made here, no rank */
 			snip = crm_search_snippet(crm_col_text(st, text_col), words, nwords);
 			row[ncols - 2] = snip;
 			row[ncols - 1] = NULL;
@@ -320,8 +413,24 @@ int crm_search_tickets(struct crm_ctx *ctx, const char *query, int limit, struct
 	int nwords = 0, rc;
 	for (size_t i = 0; i < 6; i++)
 		crm_out_col(o, names[i], i == 0 ? CRM_COL_INT : i == 5 ? CRM_COL_NUM : CRM_COL_TEXT);
+	static const int weights[] = {5, 1};
+	static const int text_cols[] = {3, 4};	/* subject, body */
+	bool fts5 = crm_dialect(ctx->db)->fts5, ranked = false;
 	crm_buf_add(&q, head);
-	if (crm_fts_query(query, false, &match)) {
+	if (crm_fts_query(query, false, &match) && !fts5) {
+		/* PostgreSQL: the trigram indexes by ILIKE, crm_search_rank */
+		ranked = true;
+		words = crm_search_words(query, &nwords);
+		crm_buf_add(&q, "t.body, ");
+		crm_search_rank(&q, like_cols, weights, nwords);
+		crm_buf_add(&q, " FROM tickets t WHERE TRUE");
+		crm_search_like(&q, "ILIKE", like_cols, nwords, false);
+		if (ctx->actor.role != CRM_ROLE_ADMIN)
+			crm_buf_add(&q, vis);
+		crm_buf_add(&q, " ORDER BY 6, ");
+		crm_search_length(&q, like_cols);
+		crm_buf_add(&q, ", t.id LIMIT :limit");
+	} else if (match) {
 		crm_buf_add(&q, "snippet(ticket_fts, -1, '[', ']', '...', 32),"
 			    " printf('%.6g', bm25(ticket_fts, 5.0, 1.0))"
 			    " FROM ticket_fts JOIN tickets t ON t.id = ticket_fts.rowid"
@@ -332,7 +441,7 @@ int crm_search_tickets(struct crm_ctx *ctx, const char *query, int limit, struct
 	} else {
 		words = crm_search_words(query, &nwords);
 		crm_buf_add(&q, "coalesce(t.body, t.subject), NULL FROM tickets t WHERE TRUE");
-		crm_search_like(&q, like_cols, nwords);
+		crm_search_like(&q, crm_dialect(ctx->db)->like_nocase, like_cols, nwords, false);
 		if (!nwords)
 			crm_buf_add(&q, " AND FALSE");	/* no words: nothing to find */
 		if (ctx->actor.role != CRM_ROLE_ADMIN)
@@ -346,11 +455,14 @@ int crm_search_tickets(struct crm_ctx *ctx, const char *query, int limit, struct
 		free_words(words, nwords);
 		return rc;
 	}
-	if (match)
+	if (match && fts5)
 		crm_bind_owned(st, crm_param_index(st, ":q"), match);
+	else
+		free(match);
 	crm_search_bind_words(st, words, nwords);
 	crm_bind_int(st, crm_param_index(st, ":limit"), limit_of(limit));
-	rc = rows(ctx, st, o, 6, words, nwords, 4, "cannot search tickets");
+	rc = rows(ctx, st, o, 6, words, nwords, 4, ranked ? text_cols : NULL, 2,
+		  "cannot search tickets");
 	free_words(words, nwords);
 	return rc;
 }
@@ -372,8 +484,26 @@ int crm_search_interactions(struct crm_ctx *ctx, const char *query, int limit,
 	/* whom crm-log shows the interaction: an admin sees every subject */
 	if (ctx->actor.role != CRM_ROLE_ADMIN)
 		vis = crm_subject_sql(ctx, CRM_SUBJECT_VISIBLE, "i.subject_type", "i.subject_id");
+	static const int weights[] = {1};
+	static const int text_cols[] = {6};	/* summary */
+	bool fts5 = crm_dialect(ctx->db)->fts5, ranked = false;
 	crm_buf_add(&q, "SELECT i.id, i.at, i.subject_type, i.subject_id, i.kind, u.login, ");
-	if (crm_fts_query(query, false, &match)) {
+	if (crm_fts_query(query, false, &match) && !fts5) {
+		/* PostgreSQL: the trigram index by ILIKE, crm_search_rank */
+		ranked = true;
+		words = crm_search_words(query, &nwords);
+		crm_buf_add(&q, "i.summary, ");
+		crm_search_rank(&q, like_cols, weights, nwords);
+		crm_buf_add(&q, " FROM interactions i LEFT JOIN users u ON u.id = i.user_id WHERE TRUE");
+		crm_search_like(&q, "ILIKE", like_cols, nwords, false);
+		if (vis) {
+			crm_buf_add(&q, " AND ");
+			crm_buf_add(&q, vis);
+		}
+		crm_buf_add(&q, " ORDER BY 8, ");
+		crm_search_length(&q, like_cols);
+		crm_buf_add(&q, ", i.id LIMIT :limit");
+	} else if (match) {
 		crm_buf_add(&q, "snippet(interaction_fts, 0, '[', ']', '...', 32),"
 			    " printf('%.6g', bm25(interaction_fts))"
 			    " FROM interaction_fts JOIN interactions i ON i.id = interaction_fts.rowid"
@@ -388,7 +518,7 @@ int crm_search_interactions(struct crm_ctx *ctx, const char *query, int limit,
 		words = crm_search_words(query, &nwords);
 		crm_buf_add(&q, "i.summary, NULL FROM interactions i"
 			    " LEFT JOIN users u ON u.id = i.user_id WHERE TRUE");
-		crm_search_like(&q, like_cols, nwords);
+		crm_search_like(&q, crm_dialect(ctx->db)->like_nocase, like_cols, nwords, false);
 		if (!nwords)
 			crm_buf_add(&q, " AND FALSE");
 		if (vis) {
@@ -405,11 +535,14 @@ int crm_search_interactions(struct crm_ctx *ctx, const char *query, int limit,
 		free_words(words, nwords);
 		return rc;
 	}
-	if (match)
+	if (match && fts5)
 		crm_bind_owned(st, crm_param_index(st, ":q"), match);
+	else
+		free(match);
 	crm_search_bind_words(st, words, nwords);
 	crm_bind_int(st, crm_param_index(st, ":limit"), limit_of(limit));
-	rc = rows(ctx, st, o, 8, words, nwords, 6, "cannot search interactions");
+	rc = rows(ctx, st, o, 8, words, nwords, 6, ranked ? text_cols : NULL, 1,
+		  "cannot search interactions");
 	free_words(words, nwords);
 	return rc;
 }

@@ -6,8 +6,14 @@
  * word of one or two characters (打印, "ab") cannot go through MATCH: the
  * searches here then scan the table with LIKE instead (no rank, and the
  * time grows with the table).  Ranks are bm25 scores: lower is a better
- * match.  FTS5 is SQLite's; a PostgreSQL backend needs its own indexes
- * (pg_trgm) behind these same functions. */
+ * match.
+ *
+ * FTS5 is SQLite's.  On PostgreSQL (the dialect's fts5 false) the same
+ * terms are matched by ILIKE '%term%' over the columns, which the pg_trgm
+ * GIN indexes (kb_fts_title, ..., interaction_fts_summary) serve for
+ * terms of 3 characters or more: every term a substring of some column,
+ * case ignored, as FTS5's trigram MATCH of a quoted string.  The rank is
+ * crm_search_rank's score, the snippet crm_search_snippet's. */
 #ifndef CRM_SEARCH_H
 #define CRM_SEARCH_H
 
@@ -39,15 +45,36 @@ char **crm_fts_terms(const char *text, int *n);
 char **crm_search_words(const char *text, int *n);
 
 /* Append to q " AND (col1 LIKE :wK ESCAPE '\' OR col2 ...)" for word k
- * of words, the columns NULL-ended; crm_search_bind_words binds :w1... */
+ * of words, the columns NULL-ended, like the operator ("LIKE", or the
+ * dialect's like_nocase); any: one AND of the words OR-ed instead
+ * (" AND ((...:w1...) OR (...:w2...))").  crm_search_bind_words binds
+ * :w1... (the word between %, its % _ \ escaped) and :t1... (the word). */
 struct crm_buf;
 struct crm_stmt;
-void crm_search_like(struct crm_buf *q, const char *const *cols, int nwords);
+void crm_search_like(struct crm_buf *q, const char *like, const char *const *cols, int nwords,
+		     bool any);
 void crm_search_bind_words(struct crm_stmt *st, char **words, int nwords);
+
+/* PostgreSQL's rank in place of bm25: append to q the expression
+ *	-(sum over columns c and words k of weight[c] * occurrences of :tK in c)
+ * the occurrences counted without regard to case (lower()), a NULL column
+ * none.  Lower is better, as with bm25.  A tie goes to the shorter text
+ * (bm25 weighs a hit in a short text more), crm_search_length's sum of
+ * the columns' lengths, then to the lower id. */
+void crm_search_rank(struct crm_buf *q, const char *const *cols, const int *weights,
+		     int nwords);
+void crm_search_length(struct crm_buf *q, const char *const *cols);
 
 /* A snippet of text around the first of words, for the LIKE scans:
  * at most about 12 characters each side, the word in [ ]; malloc'd. */
 char *crm_search_snippet(const char *text, char **words, int nwords);
+
+/* PostgreSQL's snippet in place of FTS5's snippet(-1): of the ntexts
+ * texts (the FTS table's columns in its order; NULL ones have nothing)
+ * the one in which the most of words occur, the first on a tie, its
+ * snippet as crm_search_snippet's but with ASCII case ignored, as the
+ * match does; malloc'd. */
+char *crm_search_snippet_best(const char *const *texts, int ntexts, char **words, int nwords);
 
 /* Tickets the actor sees (CRM_SQL_VISIBLE_OWNED on the owner) whose
  * subject or body match query: columns id, number, status, subject,

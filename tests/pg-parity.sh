@@ -84,14 +84,114 @@ cash() {
 	n 2026-04-15T03:00:00Z crm check
 }
 
+# r NOW command...: a ranked search (3+ characters: FTS5 on SQLite, the
+# pg_trgm indexes on PostgreSQL), its rows without their last two
+# columns, sorted.  The two engines find the same rows, but of each row
+# the snippet and the rank legitimately differ: SQLite's are FTS5's
+# snippet() (its window counted in tokens) and bm25 (a float, weighted by
+# the rarity of the term and the length of the text), PostgreSQL's are
+# crm_search_snippet_best (12 characters either side of the first term)
+# and crm_search_rank (minus the weighted count of occurrences, an
+# integer); and where bm25's length and rarity outweigh the counts the
+# order differs too.  So the set of rows is compared, not the order.
+r() {
+	CRM_NOW=$1
+	export CRM_NOW
+	shift
+	"$B/bin/$@" >"$tmp/r.out" 2>&1
+	echo "status $?"
+	awk -F '\t' '{ s = $1; for (i = 2; i <= NF - 2; i++) s = s "\t" $i; print s }' \
+		"$tmp/r.out" | sort
+}
+
+# o NOW command...: the order of a ranked search's ids, where the counts
+# and bm25 agree (the word in the title first, then more often in a body)
+o() {
+	CRM_NOW=$1
+	export CRM_NOW
+	shift
+	"$B/bin/$@" -H 2>&1 | cut -f1 | tr '\n' ' '
+	echo
+}
+
+# full-text search: articles (English and Chinese), tickets and notes
+# through the tools; crm-kb search (3+ characters ranked, 1-2 by a scan),
+# --tickets, --notes, suggest; hostile query text (quotes, %, _,
+# backslash, FTS syntax) never an error.  The admin is ada, not root:
+# run as root, CRM_USER could name no one else (SPEC §4 "Identity").
+search() {
+	t=2026-03-02T01:00:00Z
+	CRM_USER=ada
+	export CRM_USER
+	long=$(printf 'lorem ipsum dolor sit amet %.0s' $(seq 60))
+	n $t crm-user add --login ada --name Ada --role admin
+	n $t crm-user add --login rob --name Rob
+	n $t crm-user add --login wes --name Wes
+	n $t crm-kb add -q --title "Printer jams" --body "If the printer jams, open tray 2." --publish
+	n $t crm-kb add -q --title 打印机卡纸 --body "请打开纸盒，取出卡住的纸。" --tags 打印机,硬件 --publish
+	n $t crm-kb add -q --title "Draft printer" --body "printer notes"
+	n $t crm-kb add -q --title Misc --body "$long toner $long" --publish
+	n $t crm-kb add -q --title Toner --body "toner toner: replace the toner" --publish
+	n $t crm-kb add -q --title Other --body "$(printf 'words %.0s' $(seq 20)) toner, toner" --publish
+	n $t crm-kb add -q --title 'Quote "x" and NEAR(a b)' \
+		--body 'col:val -flag (paren) a*b 100% off_line back\slash' --publish
+	n $t crm-kb add -q --title 无法登录 --body 重置密码后再试 --publish
+	n $t crm-kb add -q --title "VPN drops" --body "Reconnect the VPN client" --publish
+	n $t crm-ticket add -q --subject 打印机卡纸 --body 每次都卡 --owner rob
+	n $t crm-ticket add -q --subject 打印机坏了 --body "不能开机, printer dead" --owner wes
+	n $t crm-ticket add -q --subject "VPN keeps dropping" --body "the vpn client drops hourly"
+	n $t crm-lead add -q --name 甲 --phone 13800000001 --owner rob
+	n $t crm-lead add -q --name 乙 --phone 13800000002 --owner wes
+	n $t crm-log add --lead 1 --kind call 客户说打印机卡纸
+	n $t crm-log add --lead 2 --kind call "打印机报价已发 100% off"
+	n $t crm-ticket note 2 "printer 打印机 replaced"
+	# the scans (1-2 characters) print the same bytes on both: no rank
+	for q in 打印 卡纸 "VPN 卡"; do
+		n $t crm-kb search -- "$q"
+		n $t crm-kb search --tickets -- "$q"
+		n $t crm-kb search --notes -- "$q"
+	done
+	for q in PRINTER printer 打印机 "printer 纸盒" "打印机 硬件" toner vpn; do
+		r $t crm-kb search -- "$q"
+	done
+	r $t crm-kb search --all printer
+	r $t crm-kb search --limit 1 --all printer
+	o $t crm-kb search toner
+	o $t crm-kb search 打印机
+	for q in '"' '""' 'NEAR(a b)' 'NEAR' '*' 'a*b' '-flag' 'col:val' '(paren)' '(((' \
+		'AND OR NOT' '"x" OR' "'; DROP TABLE kb_articles; --" '^col' '{title}: x' \
+		'%' '%%%' '_' '___' '100%' 'off_line' 'off%line' 'back\slash' '\\\' '\%_' "'''"; do
+		r $t crm-kb search -- "$q"
+		r $t crm-kb search --tickets -- "$q"
+		r $t crm-kb search --notes -- "$q"
+		r $t crm-kb suggest -- "$q"
+	done
+	for u in ada rob wes; do
+		for q in 打印机 printer vpn; do
+			CRM_USER=$u r $t crm-kb search --tickets -- "$q"
+			CRM_USER=$u r $t crm-kb search --notes -- "$q"
+		done
+	done
+	r $t crm-kb suggest --ticket 1
+	r $t crm-kb suggest --ticket T-000003
+	r $t crm-kb suggest "the vpn keeps dropping"
+	r $t crm-kb suggest 我的打印机又卡纸了，昨天开始
+	r $t crm-kb suggest 登录
+	CRM_USER=rob r $t crm-kb suggest --ticket 2
+	n $t crm check
+	CRM_USER=root
+}
+
 export CRM_USER=root TZ=Asia/Shanghai LC_ALL=C.UTF-8
 unset CRM_CONFIG
 export XDG_CONFIG_HOME="$tmp/config"
 st=0
-for scenario in sales cash; do
+for scenario in sales cash search; do
 	lite=$tmp/$scenario.db
 	CRM_DB=$lite "$B/bin/crm" init -q || exit 1
-	psql "$conn" -q -c "CREATE DATABASE $scenario TEMPLATE template0 LC_COLLATE 'C'" \
+	# LC_CTYPE UTF-8: under C pg_trgm takes no Chinese into its trigrams
+	psql "$conn" -q -c "CREATE DATABASE $scenario TEMPLATE template0 LC_COLLATE 'C'
+		LC_CTYPE 'C.UTF-8'" \
 		-c "" >/dev/null 2>&1 ||
 		{ echo "$me: cannot create database $scenario" >&2; exit 1; }
 	pg=$(echo "$conn" | sed "s/dbname=[^ ]*/dbname=$scenario/")
@@ -103,5 +203,5 @@ for scenario in sales cash; do
 		st=1
 	fi
 done
-[ $st -eq 0 ] && echo "$me: sales and cash: the same bytes from SQLite and PostgreSQL"
+[ $st -eq 0 ] && echo "$me: sales, cash and search: the same bytes from SQLite and PostgreSQL"
 exit $st
