@@ -22,9 +22,8 @@
  *     (kb_fts_ai/_ad/_au, ticket_fts_ai/_ad/_au, interaction_fts_ai/_ad/_au)
  *     are pg_trgm GIN indexes, one per column the FTS table had, named
  *     <fts table>_<column>: PostgreSQL keeps an index itself, so no
- *     trigger is needed.  The FTS queries of search.c (MATCH, bm25,
- *     snippet) need PostgreSQL versions (ILIKE / similarity over these
- *     columns); that is the backend's work, not the schema's.  pg_trgm
+ *     trigger is needed.  search.c and kb.c search them with ILIKE (the
+ *     dialect's fts5 is 0 here), which these indexes serve.  pg_trgm
  *     counts a character as part of a word by the database's LC_CTYPE:
  *     create it with a UTF-8 one (C.UTF-8; the collation stays C) or
  *     Chinese text gives the index no trigrams.
