@@ -2,7 +2,7 @@
  * crm_norm_email, crm_norm_name, crm_norm_company in plpgsql) give what
  * lib/normalise.c gives, as privacy.c's SQL functions return it: the key,
  * or NULL where C reports no key (0 or -1).  Every input of
- * test_normalise.c (collected by running its tests) and some 800
+ * test_normalise.c (collected by running its tests) and some 900
  * generated ones (phones, addresses, names and companies made of digits,
  * full-width forms, spaces, dashes, brackets, region tags and legal
  * forms) go through all four functions on both sides.  Inputs that are
