@@ -59,6 +59,9 @@ $(B)/lib/mail.o: CPPFLAGS += $(shell pkg-config --cflags gmime-3.0 2>/dev/null)
 # and the PostgreSQL backend (db_pg.c) libpq
 $(B)/lib/db_pg.o: CPPFLAGS += $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
 $(B)/tests/test_db_pg: CPPFLAGS += $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
+$(B)/tests/test_normalise_pg: CPPFLAGS += $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
+# test_normalise_pg runs every input of test_normalise.c, which it includes
+$(B)/tests/test_normalise_pg: tests/unit/test_normalise.c
 
 $(B)/cmd/%.o: cmd/%.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)

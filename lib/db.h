@@ -187,6 +187,10 @@ int crm_db_integrity(struct crm_db *db);	/* the first check only */
  * when another connection keeps it from finishing. */
 int crm_db_secure_delete(struct crm_db *db);
 int crm_db_checkpoint_truncate(struct crm_db *db);
+/* Does the engine have those two?  One whose server keeps old versions of
+ * rows in its own storage (until its administrator reclaims them) has
+ * not: the caller skips both and says what is left to do. */
+bool crm_db_has_secure_delete(struct crm_db *db);
 /* Keep this connection's temporary tables in memory, never in a file. */
 int crm_db_private_temp(struct crm_db *db);
 /* Drop the planner's samples of index keys on the tables named (a

@@ -56,6 +56,7 @@ struct crm_backend {
 	int (*integrity)(struct crm_db *db);
 	int (*secure_delete)(struct crm_db *db);
 	int (*checkpoint_truncate)(struct crm_db *db);
+	bool (*has_secure_delete)(struct crm_db *db);
 	int (*private_temp)(struct crm_db *db);
 	int (*forget_statistics)(struct crm_db *db, const char *const *tables);
 	bool (*has_table)(struct crm_db *db, const char *table);

@@ -101,6 +101,7 @@ int crm_db_check(struct crm_db *db) { return db->be->check(db); }
 int crm_db_integrity(struct crm_db *db) { return db->be->integrity(db); }
 int crm_db_secure_delete(struct crm_db *db) { return db->be->secure_delete(db); }
 int crm_db_checkpoint_truncate(struct crm_db *db) { return db->be->checkpoint_truncate(db); }
+bool crm_db_has_secure_delete(struct crm_db *db) { return db->be->has_secure_delete(db); }
 int crm_db_private_temp(struct crm_db *db) { return db->be->private_temp(db); }
 int crm_db_forget_statistics(struct crm_db *db, const char *const *tables)
 {

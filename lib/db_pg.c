@@ -945,6 +945,13 @@ static int pg_checkpoint_truncate(struct crm_db *d)
 			   "the server's WAL is its own (VACUUM and CHECKPOINT by the administrator)");
 }
 
+/* Forget asks first, and skips the two above on PostgreSQL. */
+static bool pg_has_secure_delete(struct crm_db *d)
+{
+	(void)d;
+	return false;
+}
+
 /* Temporary tables of PostgreSQL live in the session's buffers and spill
  * to files of the server only past temp_buffers, which can be raised
  * before the session's first temporary table: to 256 MB. */
@@ -1266,6 +1273,7 @@ const struct crm_backend crm_backend_pg = {
 	.integrity = pg_integrity,
 	.secure_delete = pg_secure_delete,
 	.checkpoint_truncate = pg_checkpoint_truncate,
+	.has_secure_delete = pg_has_secure_delete,
 	.private_temp = pg_private_temp,
 	.forget_statistics = pg_forget_statistics,
 	.has_table = pg_has_table,

@@ -737,6 +737,12 @@ static int sq_checkpoint_truncate(struct crm_db *db)
 	return 0;
 }
 
+static bool sq_has_secure_delete(struct crm_db *db)
+{
+	(void)db;
+	return true;
+}
+
 static int sq_private_temp(struct crm_db *db)
 {
 	return crm_db_exec(db, "PRAGMA temp_store = MEMORY");
@@ -899,6 +905,7 @@ const struct crm_backend crm_backend_sqlite = {
 	.integrity = sq_integrity,
 	.secure_delete = sq_secure_delete,
 	.checkpoint_truncate = sq_checkpoint_truncate,
+	.has_secure_delete = sq_has_secure_delete,
 	.private_temp = sq_private_temp,
 	.forget_statistics = sq_forget_statistics,
 	.has_table = sq_has_table,

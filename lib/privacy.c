@@ -24,6 +24,7 @@
 #include "privacy.h"
 #include "privacy_int.h"
 #include "record.h"
+#include "text.h"
 #include "ticket.h"
 
 /* What the person's values become inside a title or a note kept. */
@@ -817,15 +818,44 @@ static int forget(struct crm_ctx *ctx, const char *entity, int64_t id, bool pers
 	return st ? st : erase_elsewhere(ctx);
 }
 
+/* An engine without secure delete (PostgreSQL) keeps the old versions of
+ * the rows forget changed in its tables until VACUUM, and in its WAL:
+ * one line on what the administrator runs, naming every table changed. */
+static void tell_vacuum(struct crm_ctx *ctx)
+{
+	struct target t[16];
+	struct crm_buf tables = {0};
+	int n = targets(ctx->cfg, t);
+	for (int i = 0; i < n; i++) {
+		bool seen = false;
+		for (int j = 0; j < i; j++)
+			seen |= strcmp(t[j].table, t[i].table) == 0;
+		if (!seen) {
+			crm_buf_add(&tables, t[i].table);
+			crm_buf_add(&tables, ", ");
+		}
+	}
+	crm_buf_add(&tables, "audit");
+	char *list = crm_buf_take(&tables);
+	crm_warn("forget: the server keeps old versions of the rows erased until VACUUM;"
+		 " to remove them, an administrator runs VACUUM FULL %s; then CHECKPOINT", list);
+	free(list);
+}
+
 int crm_privacy_forget(struct crm_ctx *ctx, const char *entity, int64_t id, bool person,
 		       FILE *out)
 {
+	bool wipe = crm_db_has_secure_delete(ctx->db);
 	int st;
-	if ((st = crm_privacy_session_open(ctx)) || (st = crm_db_secure_delete(ctx->db)) ||
+	if ((st = crm_privacy_session_open(ctx)) || (wipe && (st = crm_db_secure_delete(ctx->db))) ||
 	    (st = crm_db_begin(ctx->db)))
 		return st;
 	st = crm_ctx_end(ctx, forget(ctx, entity, id, person, out));
-	if (!st && !ctx->opts->dry_run)
-		st = crm_db_checkpoint_truncate(ctx->db);
+	if (!st && !ctx->opts->dry_run) {
+		if (wipe)
+			st = crm_db_checkpoint_truncate(ctx->db);
+		else
+			tell_vacuum(ctx);
+	}
 	return st;
 }

@@ -40,14 +40,15 @@ tmpl=$(mktemp -d)
 pg=
 trap 'rm -rf "$log" "$tmpl"; [ -z "$pg" ] || sh "$top/tests/pg.sh" stop "$pg"' EXIT
 
-# test_db_pg runs against a scratch PostgreSQL cluster when the server is
-# installed (or against CRM_TEST_PG when set); without one it skips.
+# test_db_pg and test_normalise_pg run against a scratch PostgreSQL cluster
+# when the server is installed (or against CRM_TEST_PG when set); without
+# one they skip.
 if [ -z "${CRM_TEST_PG-}" ] && [ -f "$top/tests/pg.sh" ]; then
 	pg=$(mktemp -d /tmp/crm-pg.XXXXXX)
 	if CRM_TEST_PG=$(sh "$top/tests/pg.sh" start "$pg" 2>"$tmpl/pg.err"); then
 		export CRM_TEST_PG
 	else
-		echo "tests/run.sh: no PostgreSQL cluster, test_db_pg skips: $(head -n 1 "$tmpl/pg.err")"
+		echo "tests/run.sh: no PostgreSQL cluster, test_db_pg and test_normalise_pg skip: $(head -n 1 "$tmpl/pg.err")"
 	fi
 fi
 
