@@ -1198,6 +1198,34 @@ static long busy_timeout_ms(void)
 	return 5000;
 }
 
+/* The session's time zone is crm's (the config's timezone, else TZ: both
+ * reach TZ before the store opens), so that the dialect's period keys and
+ * the server's dates are in the same zone as the tools' own.  A TZ that
+ * names no zone the server knows (a POSIX rule, ":/path") leaves the
+ * server's. */
+static int set_zone(struct pg_db *db)
+{
+	const char *tz = getenv("TZ");
+	if (!tz || !*tz || *tz == ':' || *tz == '/')
+		return 0;
+	char *lit = PQescapeLiteral(db->conn, tz, strlen(tz));
+	if (!lit)
+		return -1;
+	char *probe = crm_xasprintf("SELECT 1 FROM pg_timezone_names WHERE name = %s", lit);
+	PGresult *r = PQexec(db->conn, probe);
+	bool known = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+	PQclear(r);
+	free(probe);
+	int st = 0;
+	if (known) {
+		char *set = crm_xasprintf("SET TimeZone = %s", lit);
+		st = run_ok(db, set);
+		free(set);
+	}
+	PQfreemem(lit);
+	return st;
+}
+
 static int pg_open(const char *path, enum crm_db_mode mode, const struct crm_db_ext *ext,
 		   struct crm_db **out)
 {
@@ -1225,7 +1253,7 @@ static int pg_open(const char *path, enum crm_db_mode mode, const struct crm_db_
 	snprintf(sql, sizeof sql, "SET lock_timeout = %ld; SET client_encoding = 'UTF8';"
 		 " SET standard_conforming_strings = on;"
 		 " SET default_transaction_isolation = 'repeatable read'", busy_timeout_ms());
-	if (run_ok(db, sql) != 0) {
+	if (run_ok(db, sql) != 0 || set_zone(db) != 0) {
 		st = crm_db_fail(d, "cannot open database");
 		crm_db_close(d);
 		return st;

@@ -48,6 +48,10 @@ sales() {
 	n 2026-03-06T03:00:00Z crm-report funnel --since 2026-03-01
 	n 2026-03-06T03:00:00Z crm-report kpi --since 2026-03-01
 	n 2026-03-06T03:00:00Z crm-report leaderboard --since 2026-03-01
+	# 17:00 UTC on the 31st is April in Shanghai: the month keys follow
+	# crm's zone on both engines (PostgreSQL's session TimeZone is set)
+	n 2026-03-31T17:00:00Z crm-stage add --title 边界单 -q
+	n 2026-04-02T03:00:00Z crm-report kpi --by month --since 2026-03-01
 	n 2026-03-06T03:00:00Z crm-account show 1
 	n 2026-03-07T01:00:00Z crm-contact add --name 赵敏 --phone "+86 139-0013-9000" --email Zm@Example.CN
 	n 2026-03-07T02:00:00Z crm-privacy export --phone "139 0013 9000" --email zm@example.cn
