@@ -154,6 +154,20 @@ static const char *const steps[] = {
 	"   PERFORM set_config('crm.audit_chain', (last_id + 1)::text || ':' || encode(h, 'hex'), true);"
 	"   RETURN h;"
 	" END $$;"
+	/* An audit row takes the id its hash was chained for (the setting
+	 * crm_audit_hash just wrote), as SQLite's rowid is the next after the
+	 * last: an identity sequence would skip the ids of rolled-back rows
+	 * and leave the chain's count behind the table's. */
+	"CREATE FUNCTION crm_audit_id() RETURNS TRIGGER LANGUAGE plpgsql AS $$"
+	" DECLARE kept TEXT := current_setting('crm.audit_chain', true);"
+	" BEGIN"
+	"   IF kept IS NOT NULL AND kept <> '' AND NEW.hash IS NOT NULL"
+	"      AND encode(NEW.hash, 'hex') = split_part(kept, ':', 2) THEN"
+	"     NEW.id := split_part(kept, ':', 1)::bigint;"
+	"   END IF;"
+	"   RETURN NEW;"
+	" END $$;"
+	"CREATE TRIGGER audit_id BEFORE INSERT ON audit FOR EACH ROW EXECUTE FUNCTION crm_audit_id();"
 	/* The normalisers of lib/normalise.c, which privacy.c defines in C
 	 * for SQLite (crm_norm_phone, crm_norm_email, crm_norm_name,
 	 * crm_norm_company): the same rules, code point by code point, the

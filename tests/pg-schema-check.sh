@@ -13,7 +13,9 @@
 #            PostgreSQL, a trigram GIN index F_C on T per column C;
 #   fk       each foreign key, by columns;
 #   checks   how many CHECK constraints a table has;
-#   trigger  each trigger but those keeping an FTS table (F_ai, _ad, _au).
+#   trigger  each trigger but those keeping an FTS table (F_ai, _ad, _au),
+#            and PostgreSQL's audit_id (an audit row takes the id its hash
+#            was chained for, what SQLite's rowid gives by itself).
 # SQLite's FTS shadow tables and autoindexes, and PostgreSQL's
 # crm_schema_version (checked alone: one row, version INTEGER NOT NULL)
 # are left out.  Prints the differences as a diff (- SQLite, + PostgreSQL)
@@ -167,7 +169,8 @@ SELECT 'fk ' || t.name || ' (' ||
 SELECT 'checks ' || t.name || ' ' || count(*)
   FROM t JOIN pg_constraint k ON k.conrelid = t.oid AND k.contype = 'c' GROUP BY t.name;
 SELECT 'trigger ' || t.name || ' ' || g.tgname
-  FROM t JOIN pg_trigger g ON g.tgrelid = t.oid WHERE NOT g.tgisinternal;
+  FROM t JOIN pg_trigger g ON g.tgrelid = t.oid WHERE NOT g.tgisinternal
+  AND g.tgname <> 'audit_id';
 EOF
 
 v=$(pg -d crm -A -t -c "SELECT count(*) || ' ' || min(version) FROM crm_schema_version")
