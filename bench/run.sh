@@ -19,7 +19,9 @@
 # (default 1000000) for ageing and collections, which do not scale with
 # BENCH_N.  BENCH_NOTES_N interactions (default 1000000) for search, which
 # does not scale either.  BENCH_CHURN_N accounts (default 100000) for churn.
-# BENCH_CLV_N customers (default 100000) for clv.
+# BENCH_CLV_N customers (default 100000) for clv.  BENCH_PG=1 adds the
+# PostgreSQL rows (import, assign, funnel, roi, list, show against psql) in
+# a scratch cluster of tests/pg.sh that this script starts and stops.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=${CRM_BIN:-$top/build/bin}
@@ -32,6 +34,7 @@ pay_n=${BENCH_PAY_N:-1000000}
 notes_n=${BENCH_NOTES_N:-1000000}
 churn_n=${BENCH_CHURN_N:-100000}
 clv_n=${BENCH_CLV_N:-100000}
+pg=${BENCH_PG:-0}
 rss_cap=16384		# KiB: import, append and list stay under 16 MiB at any size
 
 die() { echo "bench: $*" >&2; exit 1; }
@@ -39,6 +42,7 @@ say() { echo "bench: $*" >&2; }
 for v in "$n" "$pairs" "$sample_ms" "$pay_n" "$notes_n" "$churn_n" "$clv_n"; do
 	case $v in '' | *[!0-9]* | 0) die "BENCH_N, BENCH_PAIRS and BENCH_SAMPLE_MS want a positive number" ;; esac
 done
+case $pg in 0 | 1) ;; *) die "BENCH_PG wants 0 or 1" ;; esac
 for t in $tasks; do
 	case $t in import | append | assign | funnel | roi | list | show | ageing | collections | search | churn | clv) ;;
 	*) die "unknown task '$t'" ;; esac
@@ -50,15 +54,25 @@ done
 bin=$(cd "$bin" && pwd)		# the runs happen in the work directory
 bbin=$(cd "$bbin" && pwd)
 command -v sqlite3 >/dev/null || die "no sqlite3 shell (Debian: apt-get install sqlite3)"
+# psql itself, not Debian's wrapper script (a Perl start-up in every run)
+psql=${PG_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}/psql
+[ -x "$psql" ] || psql=$(command -v psql || :)
+if [ "$pg" = 1 ] && [ -z "$psql" ]; then die "BENCH_PG=1 wants psql (Debian: postgresql-client)"; fi
 
 if [ -n "${BENCH_DIR:-}" ]; then
 	mkdir -p "$BENCH_DIR"
 	work=$(cd "$BENCH_DIR" && pwd)
 else
 	work=$(mktemp -d "${TMPDIR:-/tmp}/crm-bench.XXXXXX")
-	trap 'rm -rf "$work"' EXIT
-	trap 'exit 130' INT TERM
+	scratch=$work
 fi
+# the scratch cluster, if any, goes with the run; a temporary directory too
+cleanup() {
+	if [ -n "${pgdir:-}" ]; then sh "$top/tests/pg.sh" stop "$pgdir" >/dev/null 2>&1 || :; fi
+	if [ -n "${scratch:-}" ]; then rm -rf "$scratch"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 cd "$work"
 unset CRM_DB CRM_BUSY_TIMEOUT
 export TZ=Asia/Shanghai CRM_NOW=2026-03-02T09:00:00Z CRM_USER=admin CRM_CONFIG=$work/crm.yaml
@@ -160,6 +174,59 @@ for db in template.db "imported-$n.db" "big-$n.db" "pay-$pay_n.db" "notes-$notes
 	if [ -e "$db" ]; then "$bin/crm-lead" -d "$db" list --limit 1 >/dev/null; fi
 done
 
+# ---- PostgreSQL (BENCH_PG=1) ----
+
+# A scratch cluster of tests/pg.sh in the work directory (the server runs
+# as crmpg when we are root, so the directory must let it in), started
+# here and stopped on exit; its databases are made afresh every run.
+# pgnew NAME [TEMPLATE]: a new database, by default an empty one from
+# template0 with the C collation; a copy of TEMPLATE (a database of ours,
+# so the same collation) before a writer's run, outside the clock.
+# pgconn NAME: its connection string.
+pgconn() { echo "$conn" | sed "s/dbname=[^ ]*/dbname=$1/"; }
+pgnew() {
+	PGOPTIONS='-c client_min_messages=warning' "$psql" "$conn" -X -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $1" \
+		-c "CREATE DATABASE $1 TEMPLATE ${2:-template0} LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'" \
+		>/dev/null || die "cannot create the PostgreSQL database $1"
+}
+pgq() { "$psql" "$(pgconn "$1")" -X -A -t -q -v ON_ERROR_STOP=1 -c "$2"; }	# DB SQL: one query's rows
+if [ "$pg" = 1 ]; then
+	if [ "$(id -u)" -eq 0 ]; then chmod 755 "$work"; fi
+	pgdir=$work/pg
+	conn=$(sh "$top/tests/pg.sh" start "$pgdir") || die "BENCH_PG=1: no PostgreSQL cluster"
+	say "PostgreSQL: the empty database"
+	pgnew pgtmpl
+	"$bin/crm" -d "$(pgconn pgtmpl)" init >/dev/null
+	"$bin/crm-user" -d "$(pgconn pgtmpl)" -q add --login admin --name Admin --role admin >/dev/null
+	for team in east north south west; do
+		"$bin/crm-user" -d "$(pgconn pgtmpl)" -q team add "$team" >/dev/null
+		for k in 1 2 3; do
+			"$bin/crm-user" -d "$(pgconn pgtmpl)" -q add --login "$team$k" --name "$team rep $k" \
+				--team "$team" >/dev/null
+		done
+	done
+	if wants import || wants assign; then
+		# the leads imported once: the database to assign, and what COPY loads
+		say "PostgreSQL: importing $n leads (the database to assign, the rows for COPY)"
+		pgnew pgimp pgtmpl
+		"$bin/crm-lead" -d "$(pgconn pgimp)" -q import "leads-$n.csv" >/dev/null 2>&1
+		# every column the import wrote but the id, which COPY takes from the sequence
+		pgcols=$(pgq pgimp "SELECT string_agg(column_name, ', ' ORDER BY ordinal_position)
+			FROM information_schema.columns WHERE table_name = 'leads' AND column_name <> 'id'")
+		psql "$(pgconn pgimp)" -X -q -v ON_ERROR_STOP=1 \
+			-c "\\copy (SELECT $pgcols FROM leads ORDER BY id) TO 'leads-$n.pg.tsv'" ||
+			die "cannot export the imported leads"
+		pgq pgimp "VACUUM ANALYZE" >/dev/null
+	fi
+	if wants funnel || wants roi || wants list || wants show; then
+		say "PostgreSQL: crm migrate of the generated database of $n leads"
+		pgnew pgbig
+		"$bin/crm" -d "big-$n.db" migrate -q --to "$(pgconn pgbig)" >/dev/null ||
+			die "crm migrate to PostgreSQL failed"
+		pgq pgbig "VACUUM ANALYZE" >/dev/null	# both sides read it: the planner's statistics
+	fi
+fi
+
 # ---- timing ----
 
 # timed [timeit options] COMMAND...: one sample, "WALL KIB CPU"; the
@@ -209,7 +276,7 @@ row() {
 		miss = ""
 		if (target != "-" && ratio > target) miss = "time"
 		if (cap != "-" && kib > cap) miss = miss (miss ? "+" : "") "rss"
-		printf "%-7s %-19s %9s %10s %10s %6.2f %6s %8.1f MiB %6.2f  %s\n", task, base, rows,
+		printf "%-11s %-19s %9s %10s %10s %6.2f %6s %8.1f MiB %6.2f  %s\n", task, base, rows,
 			span(median(o, NR)), span(median(b, NR)), ratio, target, kib / 1024, median(c, NR),
 			miss ? "<< MISS " miss : "ok"
 	}' >>table
@@ -458,6 +525,121 @@ task_clv() {
 	row clv "$clv_n" sql "sqlite3 clv.sql" - - 1
 }
 
+# ---- the PostgreSQL rows (BENCH_PG=1) ----
+# The same work on a PostgreSQL database of the scratch cluster, against
+# psql.  The clock and the cpu column see the client only: the server's
+# work is in the wall time, not in the CPU time.
+
+# psqlf DB FILE [psql options]: a psql script, as the baseline runs it
+psqlf() { db=$1 f=$2; shift 2; "$psql" "$(pgconn "$db")" -X -q -v ON_ERROR_STOP=1 "$@" <"$f"; }
+
+# import(pg): crm-lead import into a copy of the empty database against
+# psql's \copy of the rows the import wrote (exported once, at set-up) into
+# the same indexed table of another copy.
+task_import_pg() {
+	prep_ours() { pgnew o pgtmpl; }
+	run_ours() { timed "$bin/crm-lead" -d "$(pgconn o)" -q import "leads-$n.csv"; }
+	prep_copy() { pgnew c pgtmpl; }
+	run_copy() { timed "$psql" "$(pgconn c)" -X -q -v ON_ERROR_STOP=1 \
+		-c "\\copy leads ($pgcols) FROM 'leads-$n.pg.tsv'"; }
+	check_round1() {
+		want=$(pgq pgimp 'SELECT count(*) FROM leads')
+		[ "$(pgq c 'SELECT count(*) FROM leads')" = "$want" ] || die "import(pg): COPY did not load $want leads"
+		[ "$(pgq o 'SELECT count(*) FROM leads')" = "$want" ] || die "import(pg): crm-lead imported too few leads"
+	}
+	series copy
+	row "import(pg)" "$(pgq pgimp 'SELECT count(*) FROM leads')" copy "psql \\copy" 1.5 $rss_cap 1
+}
+
+# assign(pg): crm-assign against bench/pg/assign.sql's one UPDATE, each on
+# a copy of the imported database; every lead must get the same owner.
+task_assign_pg() {
+	rows=$(pgq pgimp "SELECT count(*) FROM leads WHERE owner_id IS NULL
+		AND status IN ('new', 'contacted', 'qualified')")
+	# a dry run of ours first: where crm-assign fails on PostgreSQL, the
+	# row says so (with the baseline's time, once) and the bench goes on
+	pgnew o pgimp
+	if ! "$bin/crm-assign" -d "$(pgconn o)" -q --unassigned >/dev/null 2>assign.err; then
+		why=$(tail -n 1 assign.err)
+		say "assign(pg): $why"
+		pgnew u pgimp
+		timed -i "$top/bench/pg/assign.sql" "$psql" "$(pgconn u)" -X -q -v now="$CRM_NOW" |
+			awk -v rows="$rows" -v why="$why" '{
+				printf "%-11s %-19s %9s %10s %7.1f ms %6s %6s %12s %6s  << FAIL %s\n", "assign(pg)",
+					"psql UPDATE", rows, "-", $1 * 1000, "-", 1.5, "-", "-", why }' >>table
+		return 0
+	fi
+	prep_ours() { pgnew o pgimp; }
+	run_ours() { timed "$bin/crm-assign" -d "$(pgconn o)" -q --unassigned; }
+	prep_update() { pgnew u pgimp; }
+	run_update() { timed -i "$top/bench/pg/assign.sql" "$psql" "$(pgconn u)" -X -q -v now="$CRM_NOW"; }
+	check_round1() {
+		pgq o 'SELECT id, owner_id FROM leads ORDER BY id' >ours.out
+		pgq u 'SELECT id, owner_id FROM leads ORDER BY id' >base.out
+		cmp -s ours.out base.out || die "assign(pg): crm-assign and the SQL gave leads different owners"
+		[ "$(pgq o 'SELECT count(*) FROM leads WHERE owner_id IS NULL')" = 0 ] ||
+			die "assign(pg): leads left in the pool"
+	}
+	series update
+	row "assign(pg)" "$rows" update "psql UPDATE" 1.5 - 1
+}
+
+# pg_read TASK LABEL PROGRAM ARGS -- PSQL-FILE [psql options]: a read-only
+# command of ours against the psql script, both on the database migrated
+# from big-N.db (ours through CRM_DB: a connection string has blanks); the
+# outputs must agree first.  ROWS and CAP as row() takes them.
+pg_read() {
+	task=$1 label=$2
+	shift 2
+	ours=""
+	while [ "$1" != -- ]; do ours="$ours $1"; shift; done
+	shift
+	pgfile=$1
+	shift
+	pgopts="$*"
+	CRM_DB=$(pgconn pgbig)
+	export CRM_DB
+	# shellcheck disable=SC2086	# ours and pgopts: words without blanks
+	run_ours_out() { $ours; }
+	run_base_out() { psqlf pgbig "$pgfile" $pgopts; }
+	same_output "$label"
+	k=$(repeats $ours)
+	run_ours() { timed -n "$k" $ours; }
+	run_sql() { timed -n "$k" -i "$pgfile" "$psql" "$CRM_DB" -X -q -v ON_ERROR_STOP=1 $pgopts; }
+	prep_sql() { :; }
+	series sql
+	unset CRM_DB
+	row "$label" "$rows" sql "psql $task.sql" 1.1 "$cap" "$k"
+}
+task_funnel_pg() {
+	rows=$n cap=-
+	pg_read funnel "funnel(pg)" "$bin/crm-report" -H funnel --since 2025-01-01 --until 2025-12-31 \
+		-- "$top/bench/pg/funnel.sql"
+}
+task_roi_pg() {
+	rows=$n cap=-
+	pg_read roi "roi(pg)" "$bin/crm-roi" -H --since 2025-01-01 --until 2025-12-31 \
+		-- "$top/bench/pg/roi.sql" -v since=2024-12-31T16:00:00Z -v until=2025-12-31T16:00:00Z \
+		-v from_day=2025-01-01 -v to_day=2025-12-31
+}
+task_list_pg() {
+	rows=$(pgq pgbig "SELECT count(*) FROM leads WHERE region = '广东'") cap=$rss_cap
+	pg_read list "list(pg)" "$bin/crm-lead" list --region 广东 -- "$top/bench/pg/list.sql"
+}
+task_show_pg() {
+	id=$((n / 2))
+	big=$(pgconn pgbig)
+	"$bin/crm-lead" -d "$big" show "$id" | sed -n 3p | cut -f1,2 >ours.out
+	psqlf pgbig "$top/bench/pg/show.sql" -v id="$id" | sed -n 2p | cut -f1,2 >base.out
+	cmp -s ours.out base.out || die "show(pg): crm-lead show and the point query found different leads"
+	k=$(repeats "$bin/crm-lead" -d "$big" show "$id")
+	run_ours() { timed -n "$k" "$bin/crm-lead" -d "$big" show "$id"; }
+	run_sql() { timed -n "$k" -i "$top/bench/pg/show.sql" "$psql" "$big" -X -q -v ON_ERROR_STOP=1 -v id="$id"; }
+	prep_sql() { :; }
+	series sql
+	row "show(pg)" 1 sql "psql point query" 1.15 - "$k"
+}
+
 # ---- the run ----
 
 load_before=$(uptime)
@@ -468,12 +650,18 @@ for t in $tasks; do
 	check_round1() { :; }
 	done_rows=$(wc -l <table)
 	"task_$t"
+	case $pg/$t in 1/import | 1/assign | 1/funnel | 1/roi | 1/list | 1/show)
+		say "$t(pg) ($pairs rounds)"
+		prep_ours() { :; }
+		check_round1() { :; }
+		"task_${t}_pg" ;;
+	esac
 	tail -n +$((done_rows + 1)) table >&2
 done
 echo "make bench: $n leads, $pairs rounds of ours and the baseline alternately; $(nproc) CPUs;" \
 	"sqlite $(sqlite3 -version | cut -d' ' -f1)"
 echo "load before: ${load_before#*load average: }; after: $(uptime | sed 's/.*load average: //')"
-printf '%-7s %-19s %9s %10s %10s %6s %6s %12s %6s  %s\n' task baseline rows ours baseline \
+printf '%-11s %-19s %9s %10s %10s %6s %6s %12s %6s  %s\n' task baseline rows ours baseline \
 	ratio target "peak RSS" cpu result
 cat table
 echo "ratio: median over the rounds of ours / baseline (wall clock); cpu: the same for user+system time;"
