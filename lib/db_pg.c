@@ -66,6 +66,7 @@ struct pg_db {
 	char *msg;			/* the server's primary message */
 	int64_t changes, total_changes;
 	bool inserted, open_done;
+	bool lastval_ok;		/* lastval() has answered once: it always will now */
 	char **fns;			/* SQL functions the callers need, by name */
 	size_t nfns;
 	struct {
@@ -834,13 +835,18 @@ static int64_t pg_last_id(struct crm_db *d)
 	struct pg_db *db = PG(d);
 	if (!db->inserted)
 		return 0;
-	bool in_tx = pg_in_transaction(d);
+	/* lastval() fails (and so aborts the transaction) until the session
+	 * has drawn from a sequence: a savepoint guards it until it has
+	 * answered once, two round trips saved on every later insert */
+	bool in_tx = pg_in_transaction(d) && !db->lastval_ok;
 	if (in_tx && run_ok(db, "SAVEPOINT crm_lastval") != 0)
 		return 0;
 	PGresult *r = run(db, "SELECT lastval()");
 	bool ok = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
 	int64_t id = ok ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
 	PQclear(r);
+	if (ok)
+		db->lastval_ok = true;
 	if (in_tx) {
 		if (!ok)
 			PQclear(PQexec(db->conn, "ROLLBACK TO SAVEPOINT crm_lastval"));
