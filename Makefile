@@ -105,13 +105,16 @@ check check-full:
 # make check-pg: only the PostgreSQL checks, in scratch clusters: the schema
 # against SQLite's (tests/pg-schema-check.sh), two scenarios run on both
 # engines giving the same bytes (tests/pg-parity.sh), and crm migrate from
-# SQLite to PostgreSQL and back (tests/pg-migrate.sh); some 15 s, skipped
-# without PostgreSQL.
+# SQLite to PostgreSQL and back (tests/pg-migrate.sh), and eight writers at
+# once for PG_STRESS_SECONDS (8) with nothing lost or doubled
+# (tests/pg-stress.sh, not in make check: it loads the machine); some
+# 25 s, skipped without PostgreSQL.
 check-pg:
 	@$(MAKE) --no-print-directory -j$(JOBS) all units B=$(B) >/dev/null
 	@sh tests/pg-schema-check.sh $(B)
 	@sh tests/pg-parity.sh $(B)
 	@sh tests/pg-migrate.sh $(B)
+	@sh tests/pg-stress.sh $(B)
 
 units: $(UNIT_OUT)
 

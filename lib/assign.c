@@ -619,8 +619,9 @@ static int write_queue(struct assigner *a)
 	static const char update[] =
 		"UPDATE leads SET owner_id = d.owner_id, assigned_at = ?1, updated_at = ?1,"
 		" claimed_at = NULL FROM crm_assigned d WHERE leads.id = d.lead_id";
-	/* in lead order: the queue's own order, the outer loop (CROSS JOIN) */
-	static const char audit[] = CRM_AUDIT_INSERT(CRM_AUDIT_NEXT_ID,
+	/* in lead order, each its id after ?5, the last audit row's: an id
+	 * of NULL takes the next on SQLite but is refused on PostgreSQL */
+	static const char audit[] = CRM_AUDIT_INSERT("?5 + row_number() OVER (ORDER BY d.lead_id)",
 		"?1 AS at, ?2 AS actor, ?3 AS real_actor, ?4 AS tool, 'lead' AS entity,"
 		" d.lead_id AS entity_id, 'assign' AS action, 'owner' AS field, o.login AS old_value,"
 		" n.login AS new_value FROM crm_assigned d CROSS JOIN users n"
@@ -633,9 +634,14 @@ static int write_queue(struct assigner *a)
 		return crm_db_fail(ctx->db, "cannot assign leads");
 	if (!(st = crm_db_stmt(ctx->db, audit)))
 		return EX_SOFTWARE;
-	crm_audit_bind_origin(ctx->db, st);
+	int rc = crm_audit_bind(ctx->db, st, 5);
+	if (rc)
+		return rc;
 	if (crm_step(st) != CRM_DONE)
 		return crm_db_fail(ctx->db, "cannot write audit rows");
+	/* the ids were given: PostgreSQL's sequence must learn of them */
+	if ((rc = crm_db_sync_ids(ctx->db, "audit")))
+		return rc;
 	return crm_task_first_contact_assigned(ctx);
 }
 

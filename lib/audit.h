@@ -29,11 +29,11 @@
 
 /* A set-wise audit INSERT: ROWS is "SELECT-list FROM ...", the list naming
  * the ten CRM_AUDIT_VALUES by alias (?1 AS at, ...), and ID the id of each
- * row: CRM_AUDIT_NEXT_ID for the next, when the rows come out in the order
- * they are inserted (no ORDER BY, so no sort computes them first), or an
- * expression of the last audit id (crm_db_bind_audit) giving each its own,
- * which crm_audit_hash checks follow one another. */
-#define CRM_AUDIT_NEXT_ID "CAST(NULL AS BIGINT)"	/* a bare NULL is text on PostgreSQL */
+ * row, an expression of the last audit id (crm_audit_bind), such as
+ * "?5 + row_number() OVER (ORDER BY x.id)", giving each its own, which
+ * crm_audit_hash checks follow one another.  A NULL id is no "next" on
+ * PostgreSQL (NOT NULL fails), and ids given leave its sequence behind:
+ * crm_db_sync_ids(db, "audit") after the INSERT. */
 #define CRM_AUDIT_INSERT(id, rows) \
 	"INSERT INTO audit (id, " CRM_AUDIT_COLUMNS ") SELECT id, " CRM_AUDIT_VALUES \
 	", crm_audit_hash(id, " CRM_AUDIT_VALUES ") FROM (SELECT " id " AS id, " rows ") AS v"

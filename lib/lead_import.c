@@ -423,7 +423,7 @@ static const char dups_new_fmt[] =
 	"   (SELECT min(o.id) FROM leads o WHERE o.email_norm = n.email_norm) AS fe,"
 	"   (SELECT min(o.id) FROM leads o WHERE o.company_norm = n.company_norm"
 	"    AND o.name_norm = n.name_norm) AS fc"
-	"  FROM leads n WHERE n.id > ?1%1$s)"
+	"  FROM leads n WHERE n.id > ?1%1$s) AS f"	/* PostgreSQL 15 wants its name */
 	" WHERE fp < id OR fe < id OR fc < id";
 
 static int find_dups(struct imp *im, long *ndups)

@@ -120,7 +120,7 @@ int crm_task_first_contact_assigned(struct crm_ctx *ctx)
 #define STALE_FIRST_CONTACT \
 	" FROM tasks t JOIN crm_assigned d ON t.subject_type = 'lead' AND t.subject_id = d.lead_id" \
 	" WHERE t.kind = 'first_contact' AND t.status = 'open' AND t.owner_id IS DISTINCT FROM d.owner_id"
-	static const char audit_close[] = CRM_AUDIT_INSERT(CRM_AUDIT_NEXT_ID,
+	static const char audit_close[] = CRM_AUDIT_INSERT("?5 + row_number() OVER (ORDER BY t.id)",
 		"?1 AS at, ?2 AS actor, ?3 AS real_actor, ?4 AS tool, 'task' AS entity, t.id AS entity_id,"
 		" 'update' AS action, 'status' AS field, 'open' AS old_value, 'done' AS new_value"
 		STALE_FIRST_CONTACT);
@@ -155,11 +155,13 @@ int crm_task_first_contact_assigned(struct crm_ctx *ctx)
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		if (!(st = crm_db_stmt(ctx->db, steps[i])))
 			return EX_SOFTWARE;
-		/* the audit inserts: ?1-?4 the origin (and ?5 the last task,
-		 * ?6 the last audit row); the others ?1 now (and ?2, ?3) */
+		/* the audit inserts: ?1-?4 the origin and the last audit row (?5
+		 * closing, ?6 new, whose ?5 is the last task); the others ?1 now
+		 * (and ?2, ?3) */
 		int rc;
 		if (steps[i] == audit_close) {
-			crm_audit_bind_origin(ctx->db, st);
+			if ((rc = crm_audit_bind(ctx->db, st, 5)))
+				return rc;
 		} else if (steps[i] == audit_new) {
 			if ((rc = crm_audit_bind(ctx->db, st, 6)))
 				return rc;
@@ -174,7 +176,8 @@ int crm_task_first_contact_assigned(struct crm_ctx *ctx)
 		if (crm_step(st) != CRM_DONE)
 			return crm_db_fail(ctx->db, "cannot write first-contact tasks");
 	}
-	return 0;
+	/* the audit ids were given: PostgreSQL's sequence must learn of them */
+	return crm_db_sync_ids(ctx->db, "audit");
 }
 
 int crm_task_handover(struct crm_ctx *ctx, int64_t from_id, int64_t to_id, long *moved)

@@ -38,8 +38,10 @@ sales() {
 	n 2026-03-02T01:00:00Z crm-user add --login a1 --name A1 --team east
 	n 2026-03-02T01:00:00Z crm-user add --login a2 --name A2 --team east
 	n 2026-03-02T01:00:00Z crm-lead import "$top/tests/fixtures/leads-expo.csv"
+	# assigned set-wise: the audit rows' ids given, the sequence told
 	n 2026-03-02T01:00:00Z crm-assign --unassigned --to a1
-	n 2026-03-02T01:00:00Z crm-assign handover --from a1 --team east
+	printf 'id\n2\n' | n 2026-03-02T01:30:00Z crm-assign --reassign --to a2
+	n 2026-03-02T01:40:00Z crm-assign handover --from a1 --team east
 	n 2026-03-02T02:00:00Z crm-log add --lead 1 --kind call 电话沟通
 	n 2026-03-02T03:00:00Z crm-lead convert 1 --title 大单 --amount 120000
 	n 2026-03-03T03:00:00Z crm-stage move 1 proposal
