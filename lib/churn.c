@@ -151,7 +151,7 @@ void crm_churn_bind(struct crm_ctx *ctx, struct crm_stmt *st, int idle)
 	int64_t today = 0;
 	crm_time start = crm_time_day_start(ctx->now);
 	crm_time_date(ctx->now, date);
-	crm_pay_date_days(date, &today);
+	crm_date_days(date, &today);
 	int i;
 	if ((i = crm_param_index(st, ":churn_today")))
 		crm_bind_int(st, i, today);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config_yaml.h"
+#include "date.h"
 
 const char *const crm_priorities[] = {
 	[CRM_PRIO_LOW] = "low", [CRM_PRIO_NORMAL] = "normal", [CRM_PRIO_HIGH] = "high",
@@ -38,17 +39,6 @@ static bool digits(const char **p, int n, int *v)
 	return true;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
- * days_from_civil). */
-static int64_t civil_days(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
 
 /* "YYYY-MM-DD" at *p, advancing it. */
 static bool read_date(const char **p, int64_t *day)
@@ -61,7 +51,7 @@ static bool read_date(const char **p, int64_t *day)
 	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && leap))
 		return false;
-	*day = civil_days(y, m, d);
+	*day = crm_days_from_civil(y, m, d);
 	return true;
 }
 

@@ -7,6 +7,7 @@
 
 #include "audit.h"
 #include "colmap.h"
+#include "date.h"
 #include "db.h"
 #include "err.h"
 #include "money.h"
@@ -16,14 +17,10 @@
 #define TEXT_MAX 200	/* bytes of a source or campaign */
 #define NOTE_MAX 2000
 
-/* Days since 1970-01-01 of a valid "YYYY-MM-DD" (proleptic Gregorian). */
+/* Days since 1970-01-01 of a valid "YYYY-MM-DD". */
 static int64_t day_number(const char *ymd)
 {
-	int64_t y = atoi(ymd), m = atoi(ymd + 5), d = atoi(ymd + 8);
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+	return crm_days_from_civil(atoi(ymd), atoi(ymd + 5), atoi(ymd + 8));
 }
 
 #define COST_WHERE "period_start <= :to_day AND period_end >= :from_day" \

@@ -41,6 +41,16 @@ crm_time crm_time_day_start(crm_time t);
 crm_time crm_time_add_days(crm_time t, int days);
 crm_time crm_time_add_months(crm_time t, int months);
 
+/* Calendar arithmetic on day numbers: days since 1970-01-01 of the
+ * proleptic Gregorian calendar (H. Hinnant's days_from_civil and
+ * civil_from_days), no time zone involved. */
+int64_t crm_days_from_civil(int64_t y, int m, int d);
+void crm_civil_from_days(int64_t days, int *y, int *m, int *d);
+/* The day number of a valid "YYYY-MM-DD" (leap days checked): 0, or -1
+ * with nothing reported; crm_date_of_days is the inverse. */
+int crm_date_days(const char *s, int64_t *days);
+void crm_date_of_days(int64_t days, char out[CRM_DATE_LEN]);
+
 /* Select the zone for local dates (an IANA name like "Asia/Shanghai");
  * leaves TZ alone when the environment sets it. */
 void crm_time_set_zone(const char *zone);

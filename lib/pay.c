@@ -6,6 +6,7 @@
 #include <sysexits.h>
 
 #include "audit.h"
+#include "date.h"
 #include "db.h"
 #include "err.h"
 #include "money.h"
@@ -40,49 +41,6 @@ int64_t crm_pay_allocate(int64_t amount, const int64_t *open, size_t n, int64_t 
 	return amount;
 }
 
-/* Calendar arithmetic on days since 1970 (proleptic Gregorian). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
-int crm_pay_date_days(const char *s, int64_t *days)
-{
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	for (int i = 0; i < 10; i++)
-		if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
-			return -1;
-	if (s[10])
-		return -1;
-	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || (m == 2 && d == 29 && !leap))
-		return -1;
-	*days = days_from_civil(y, m, d);
-	return 0;
-}
-
-void crm_pay_date_text(int64_t z, char out[CRM_DATE_LEN])
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	int y = (int)((yoe + era * 400 + (m <= 2)) % 10000);
-	const int v[] = { y / 1000, y / 100 % 10, y / 10 % 10, y % 10, -1, m / 10, m % 10, -1,
-			  d / 10, d % 10 };
-	for (int i = 0; i < 10; i++)
-		out[i] = v[i] < 0 ? '-' : (char)('0' + v[i]);
-	out[10] = '\0';
-}
 
 void crm_pay_today(struct crm_ctx *ctx, char out[CRM_DATE_LEN])
 {
@@ -94,7 +52,7 @@ static int date_why(struct crm_ctx *ctx, const char *opt, const char *s, char ou
 {
 	int64_t days;
 	crm_time t;
-	if (crm_pay_date_days(s, &days) == 0) {
+	if (crm_date_days(s, &days) == 0) {
 		snprintf(out, CRM_DATE_LEN, "%s", s);
 		return 0;
 	}
@@ -247,13 +205,13 @@ struct plan {
 static int plan_percent(struct plan *p, const int *bp, const int *after, size_t n)
 {
 	int64_t base, *amounts = crm_xcalloc(n, sizeof *amounts);
-	if (crm_pay_date_days(p->base, &base))
+	if (crm_date_days(p->base, &base))
 		base = 0;
 	int st = crm_pay_split(p->total, bp, n, amounts);
 	p->parts = crm_xcalloc(n, sizeof *p->parts);
 	for (size_t i = 0; !st && i < n; i++) {
 		p->parts[i].amount = amounts[i];
-		crm_pay_date_text(base + after[i], p->parts[i].due_on);
+		crm_date_of_days(base + after[i], p->parts[i].due_on);
 	}
 	p->n = n;
 	free(amounts);
@@ -339,7 +297,7 @@ static int plan_dates(struct plan *p, const char *const *due, size_t n)
 		}
 		memcpy(p->parts[i].due_on, due[i], 10);
 		p->parts[i].due_on[10] = '\0';
-		if (crm_pay_date_days(p->parts[i].due_on, &days)) {
+		if (crm_date_days(p->parts[i].due_on, &days)) {
 			crm_warn("invalid date for --due '%s'", p->parts[i].due_on);
 			return EX_DATAERR;
 		}
@@ -600,7 +558,7 @@ int crm_pay_schedule(struct crm_ctx *ctx, const char *contract, struct crm_out *
 	if ((st = crm_pay_contract(ctx, contract, &c)))
 		return st;
 	crm_pay_today(ctx, today);
-	crm_pay_date_days(today, &now_days);
+	crm_date_days(today, &now_days);
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		crm_out_col(o, names[i], kinds[i]);
 	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
@@ -610,7 +568,7 @@ int crm_pay_schedule(struct crm_ctx *ctx, const char *contract, struct crm_out *
 	while ((rc = crm_step(s)) == CRM_ROW) {
 		char seq[24], amount[CRM_MONEY_LEN], paid[CRM_MONEY_LEN], open[CRM_MONEY_LEN], days[24];
 		int64_t a = crm_col_int(s, 2), pd = crm_col_int(s, 3);
-		int64_t late = crm_pay_date_days(crm_col_text(s, 1), &due) ? 0 : now_days - due;
+		int64_t late = crm_date_days(crm_col_text(s, 1), &due) ? 0 : now_days - due;
 		snprintf(seq, sizeof seq, "%lld", (long long)crm_col_int(s, 0));
 		crm_money_format(a, amount);
 		crm_money_format(pd, paid);

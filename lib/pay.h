@@ -27,10 +27,6 @@ int crm_pay_split(int64_t total, const int *bp, size_t n, int64_t *out);
  * is left over (more than all of open together). */
 int64_t crm_pay_allocate(int64_t amount, const int64_t *open, size_t n, int64_t *alloc);
 
-/* Days since 1970-01-01 of a strict "YYYY-MM-DD" (a real date); -1 after
- * nothing reported when it is not one.  crm_pay_date_text is the inverse. */
-int crm_pay_date_days(const char *s, int64_t *days);
-void crm_pay_date_text(int64_t days, char out[CRM_DATE_LEN]);
 
 /* The date of option opt: YYYY-MM-DD or a relative form ("today", "3d"),
  * as a local date; 65 after "invalid date for --on 'x'". */

@@ -8,6 +8,7 @@
 #include <sysexits.h>
 
 #include "colmap.h"
+#include "date.h"
 #include "db.h"
 #include "err.h"
 #include "pay_int.h"
@@ -80,7 +81,7 @@ static int row_apply(struct imp *im, int type, char why[PAY_WHY])
 		return EX_DATAERR;
 	if (type == 0) {
 		const char *due = row_date(im, C_DUE);
-		if (!due || crm_pay_date_days(due, &days)) {
+		if (!due || crm_date_days(due, &days)) {
 			snprintf(why, PAY_WHY, "invalid due_on '%s'", due ? due : "");
 			return EX_DATAERR;
 		}

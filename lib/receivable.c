@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "date.h"
 #include "db.h"
 #include "dialect.h"
 #include "err.h"
@@ -152,7 +153,7 @@ static const char ageing_team[] = AGEING("t.name",
 static void bind_days_ago(struct crm_stmt *st, const char *name, int64_t today, int days)
 {
 	char d[CRM_DATE_LEN];
-	crm_pay_date_text(today - days, d);
+	crm_date_of_days(today - days, d);
 	crm_bind_named_text(st, name, d);
 }
 
@@ -185,7 +186,7 @@ int crm_report_ageing(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE
 	char today[CRM_DATE_LEN];
 	int64_t t;
 	crm_pay_today(ctx, today);
-	crm_pay_date_days(today, &t);
+	crm_date_days(today, &t);
 	crm_bind_named_text(s, ":d0", today);
 	bind_days_ago(s, ":d30", t, 30);
 	bind_days_ago(s, ":d60", t, 60);

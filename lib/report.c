@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "date.h"
 #include "dialect.h"
 #include "err.h"
 #include "money.h"
@@ -58,31 +59,6 @@ const struct crm_rep_base crm_rep_interactions = {
 	SUBJECT_FIELD("l.industry", DEAL_FIELD("industry"), "a.industry"), NULL, NULL, NULL,
 };
 
-/* Calendar arithmetic on days since 1970-01-01 (proleptic Gregorian), for
- * period keys; local dates come from lib/date.c. */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 static int64_t weekday(int64_t z)	/* 0 = Monday */
 {
 	return ((z + 3) % 7 + 7) % 7;
@@ -94,12 +70,12 @@ static void day_key(enum crm_dim dim, int64_t z, char out[16])
 	if (dim == CRM_DIM_WEEK) {
 		/* ISO 8601: a week belongs to the year of its Thursday */
 		int64_t th = z - weekday(z) + 3;
-		civil_from_days(th, &y, &m, &d);
+		crm_civil_from_days(th, &y, &m, &d);
 		snprintf(out, 16, "%04u-W%02u", (unsigned)y % 10000u,
-			 (unsigned)((th - days_from_civil(y, 1, 1)) / 7 + 1) % 100u);
+			 (unsigned)((th - crm_days_from_civil(y, 1, 1)) / 7 + 1) % 100u);
 		return;
 	}
-	civil_from_days(z, &y, &m, &d);
+	crm_civil_from_days(z, &y, &m, &d);
 	if (dim == CRM_DIM_QUARTER)
 		snprintf(out, 16, "%04u-Q%u", (unsigned)y % 10000u, (unsigned)(m + 2) / 3 % 10u);
 	else
@@ -114,13 +90,13 @@ static int64_t local_day(crm_time t)
 	crm_time_date(t, date);
 	if (sscanf(date, "%d-%d-%d", &y, &m, &d) != 3)
 		return 0;
-	return days_from_civil(y, m, d);
+	return crm_days_from_civil(y, m, d);
 }
 
 static void day_date(int64_t z, char out[CRM_DATE_LEN])
 {
 	int y, m, d;
-	civil_from_days(z, &y, &m, &d);
+	crm_civil_from_days(z, &y, &m, &d);
 	snprintf(out, CRM_DATE_LEN, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
 		 (unsigned)d % 100u);
 }
@@ -132,19 +108,19 @@ static bool key_days(const char *key, int64_t *first, int64_t *end)
 	int y, n, len;
 	char c;
 	if (sscanf(key, "%4d%n", &y, &len) == 1 && len == 4 && !key[4]) {
-		*first = days_from_civil(y, 1, 1);
-		*end = days_from_civil(y + 1, 1, 1);
+		*first = crm_days_from_civil(y, 1, 1);
+		*end = crm_days_from_civil(y + 1, 1, 1);
 	} else if (sscanf(key, "%4d-%2d%n", &y, &n, &len) == 2 && len == 7 && !key[7] &&
 		   n >= 1 && n <= 12) {
-		*first = days_from_civil(y, n, 1);
-		*end = n == 12 ? days_from_civil(y + 1, 1, 1) : days_from_civil(y, n + 1, 1);
+		*first = crm_days_from_civil(y, n, 1);
+		*end = n == 12 ? crm_days_from_civil(y + 1, 1, 1) : crm_days_from_civil(y, n + 1, 1);
 	} else if (sscanf(key, "%4d-%c%1d%n", &y, &c, &n, &len) == 3 && len == 7 && !key[7] &&
 		   c == 'Q' && n >= 1 && n <= 4) {
-		*first = days_from_civil(y, 3 * n - 2, 1);
-		*end = n == 4 ? days_from_civil(y + 1, 1, 1) : days_from_civil(y, 3 * n + 1, 1);
+		*first = crm_days_from_civil(y, 3 * n - 2, 1);
+		*end = n == 4 ? crm_days_from_civil(y + 1, 1, 1) : crm_days_from_civil(y, 3 * n + 1, 1);
 	} else if (sscanf(key, "%4d-%c%2d%n", &y, &c, &n, &len) == 3 && len == 8 && !key[8] &&
 		   c == 'W' && n >= 1 && n <= 53) {
-		int64_t jan4 = days_from_civil(y, 1, 4);
+		int64_t jan4 = crm_days_from_civil(y, 1, 4);
 		char check[16];
 		*first = jan4 - weekday(jan4) + 7 * (n - 1);
 		*end = *first + 7;

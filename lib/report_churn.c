@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "churn.h"
+#include "date.h"
 #include "err.h"
 #include "pay.h"
 #include "record.h"
@@ -123,7 +124,7 @@ int crm_report_churn(struct crm_ctx *ctx, const struct crm_report_opts *o, FILE 
 			size_t risk = risk_of(score);
 			counts[risk]++;
 			char day[CRM_DATE_LEN];
-			crm_pay_date_text(crm_rep_col_int(&r, 1 + CRM_CHURN_LAST), day);
+			crm_date_of_days(crm_rep_col_int(&r, 1 + CRM_CHURN_LAST), day);
 			char *why = reasons(&r);
 			const char *row[] = {
 				g, crm_rep_col_text(&r, 1 + CRM_CHURN_AID), crm_rep_col_text(&r, 1 + CRM_CHURN_NAME),
@@ -170,7 +171,7 @@ int crm_churn_account_section(struct crm_ctx *ctx, int64_t account_id, struct cr
 			text[i] = crm_col_text(st, CRM_CHURN_R_SLOW + 2 * i);
 		}
 		char *why = reasons_of(pts, text), day[CRM_DATE_LEN];
-		crm_pay_date_text(crm_col_int(st, CRM_CHURN_LAST), day);
+		crm_date_of_days(crm_col_int(st, CRM_CHURN_LAST), day);
 		crm_out_row(o, (const char *[]){
 			crm_col_text(st, CRM_CHURN_SCORE), risks[risk_of(crm_col_int(st, CRM_CHURN_SCORE))],
 			why, day, crm_col_text(st, CRM_CHURN_SINCE), crm_col_text(st, CRM_CHURN_USUAL),

@@ -32,6 +32,7 @@
 #include <sysexits.h>
 
 #include "clv.h"
+#include "date.h"
 #include "err.h"
 #include "order.h"
 #include "money.h"
@@ -63,21 +64,13 @@ struct clv {
 	size_t np, pcap;
 };
 
-static int64_t civil_days(int y, int m, int d)
-{
-	int64_t yy = y - (m <= 2);
-	int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
-	int64_t yoe = yy - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
 
 static bool date_days(const char *date, int64_t *out)
 {
 	int y, m, d;
 	if (sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
 		return false;
-	*out = civil_days(y, m, d);
+	*out = crm_days_from_civil(y, m, d);
 	return true;
 }
 

@@ -105,21 +105,21 @@ static void test_dates(void **state)
 	(void)state;
 	int64_t d, e;
 	char s[CRM_DATE_LEN];
-	assert_int_equal(crm_pay_date_days("1970-01-01", &d), 0);
+	assert_int_equal(crm_date_days("1970-01-01", &d), 0);
 	assert_int_equal(d, 0);
-	assert_int_equal(crm_pay_date_days("2026-01-05", &d), 0);
-	crm_pay_date_text(d + 30, s);
+	assert_int_equal(crm_date_days("2026-01-05", &d), 0);
+	crm_date_of_days(d + 30, s);
 	assert_string_equal(s, "2026-02-04");
-	crm_pay_date_text(d + 90, s);
+	crm_date_of_days(d + 90, s);
 	assert_string_equal(s, "2026-04-05");
-	assert_int_equal(crm_pay_date_days("2024-02-29", &e), 0);
-	crm_pay_date_text(e + 1, s);
+	assert_int_equal(crm_date_days("2024-02-29", &e), 0);
+	crm_date_of_days(e + 1, s);
 	assert_string_equal(s, "2024-03-01");
-	assert_int_equal(crm_pay_date_days("2025-02-29", &d), -1);
-	assert_int_equal(crm_pay_date_days("2026-13-01", &d), -1);
-	assert_int_equal(crm_pay_date_days("2026-1-01", &d), -1);
-	assert_int_equal(crm_pay_date_days("2026-01-01x", &d), -1);
-	assert_int_equal(crm_pay_date_days("", &d), -1);
+	assert_int_equal(crm_date_days("2025-02-29", &d), -1);
+	assert_int_equal(crm_date_days("2026-13-01", &d), -1);
+	assert_int_equal(crm_date_days("2026-1-01", &d), -1);
+	assert_int_equal(crm_date_days("2026-01-01x", &d), -1);
+	assert_int_equal(crm_date_days("", &d), -1);
 }
 
 /* ---- the 360-degree section, on a scratch database ---- */
