@@ -401,6 +401,30 @@ static void free_words(char **w, int n)
 /* A limit the statement takes: none as the largest. */
 static int64_t limit_of(int limit) { return limit > 0 ? limit : INT64_MAX; }
 
+/* Prepare the search built in q and print its rows (rows above): bound
+ * are the FTS query match (NULL: none; taken, as words are) and the words
+ * of a scan.  0 or a status. */
+static int run_search(struct crm_ctx *ctx, struct crm_buf *q, char *match, char **words,
+		      int nwords, int limit, struct crm_out *o, int ncols, int text_col,
+		      const int *text_cols, int ntext, const char *what)
+{
+	struct crm_stmt *st;
+	int rc = prepare(ctx, q->s, &st);
+	free(q->s);
+	q->s = NULL;
+	if (!rc) {
+		if (match)
+			crm_bind_owned(st, crm_param_index(st, ":q"), match);
+		match = NULL;
+		crm_search_bind_words(st, words, nwords);
+		crm_bind_int(st, crm_param_index(st, ":limit"), limit_of(limit));
+		rc = rows(ctx, st, o, ncols, words, nwords, text_col, text_cols, ntext, what);
+	}
+	free(match);
+	free_words(words, nwords);
+	return rc;
+}
+
 int crm_search_tickets(struct crm_ctx *ctx, const char *query, int limit, struct crm_out *o)
 {
 	static const char *const like_cols[] = {"t.subject", "t.body", NULL};
@@ -408,9 +432,8 @@ int crm_search_tickets(struct crm_ctx *ctx, const char *query, int limit, struct
 	static const char head[] = "SELECT t.id, t.number, t.status, t.subject, ";
 	static const char vis[] = " AND " CRM_SQL_TICKET_SEEN("t");
 	struct crm_buf q = {0};
-	struct crm_stmt *st;
 	char *match, **words = NULL;
-	int nwords = 0, rc;
+	int nwords = 0;
 	for (size_t i = 0; i < 6; i++)
 		crm_out_col(o, names[i], i == 0 ? CRM_COL_INT : i == 5 ? CRM_COL_NUM : CRM_COL_TEXT);
 	static const int weights[] = {5, 1};
@@ -448,23 +471,12 @@ int crm_search_tickets(struct crm_ctx *ctx, const char *query, int limit, struct
 			crm_buf_add(&q, vis);
 		crm_buf_add(&q, " ORDER BY t.id DESC LIMIT :limit");
 	}
-	rc = prepare(ctx, q.s, &st);
-	free(q.s);
-	if (rc) {
+	if (!fts5) {	/* the scan binds words, no FTS query */
 		free(match);
-		free_words(words, nwords);
-		return rc;
+		match = NULL;
 	}
-	if (match && fts5)
-		crm_bind_owned(st, crm_param_index(st, ":q"), match);
-	else
-		free(match);
-	crm_search_bind_words(st, words, nwords);
-	crm_bind_int(st, crm_param_index(st, ":limit"), limit_of(limit));
-	rc = rows(ctx, st, o, 6, words, nwords, 4, ranked ? text_cols : NULL, 2,
-		  "cannot search tickets");
-	free_words(words, nwords);
-	return rc;
+	return run_search(ctx, &q, match, words, nwords, limit, o, 6, 4,
+			  ranked ? text_cols : NULL, 2, "cannot search tickets");
 }
 
 int crm_search_interactions(struct crm_ctx *ctx, const char *query, int limit,
@@ -475,9 +487,8 @@ int crm_search_interactions(struct crm_ctx *ctx, const char *query, int limit,
 		"id", "at", "subject_type", "subject_id", "kind", "user", "snippet", "rank",
 	};
 	struct crm_buf q = {0};
-	struct crm_stmt *st;
 	char *match, **words = NULL, *vis = NULL;
-	int nwords = 0, rc;
+	int nwords = 0;
 	for (size_t i = 0; i < 8; i++)
 		crm_out_col(o, names[i], i == 0 || i == 3 ? CRM_COL_INT
 			    : i == 7 ? CRM_COL_NUM : CRM_COL_TEXT);
@@ -528,21 +539,10 @@ int crm_search_interactions(struct crm_ctx *ctx, const char *query, int limit,
 		crm_buf_add(&q, " ORDER BY i.at DESC, i.id DESC LIMIT :limit");
 	}
 	free(vis);
-	rc = prepare(ctx, q.s, &st);
-	free(q.s);
-	if (rc) {
+	if (!fts5) {	/* the scan binds words, no FTS query */
 		free(match);
-		free_words(words, nwords);
-		return rc;
+		match = NULL;
 	}
-	if (match && fts5)
-		crm_bind_owned(st, crm_param_index(st, ":q"), match);
-	else
-		free(match);
-	crm_search_bind_words(st, words, nwords);
-	crm_bind_int(st, crm_param_index(st, ":limit"), limit_of(limit));
-	rc = rows(ctx, st, o, 8, words, nwords, 6, ranked ? text_cols : NULL, 1,
-		  "cannot search interactions");
-	free_words(words, nwords);
-	return rc;
+	return run_search(ctx, &q, match, words, nwords, limit, o, 8, 6,
+			  ranked ? text_cols : NULL, 1, "cannot search interactions");
 }
