@@ -279,15 +279,9 @@ int crm_ticket_assign_rules(struct crm_ctx *ctx, int64_t id, int64_t *owner)
 	free(chan);
 	if (s || !*owner)
 		return s;
-	st = crm_db_stmt(ctx->db, "UPDATE tickets SET owner_id = ?2 WHERE id = ?1");
-	if (!st)
-		return EX_SOFTWARE;
-	crm_bind_int(st, 1, id);
-	crm_bind_int(st, 2, *owner);
-	rc = crm_step(st);
-	crm_stmt_reset(st);
-	if (rc != CRM_DONE)
-		return crm_db_fail(ctx->db, "cannot assign the ticket");
+	static const char *const give[] = {"UPDATE tickets SET owner_id = ?2 WHERE id = ?1"};
+	if ((s = crm_db_run_with_ids(ctx->db, give, 1, id, *owner, "assign the ticket")))
+		return s;
 	char *login = crm_rec_login_of(ctx, *owner);
 	s = crm_audit_write(ctx->db, "ticket", id, "assign", "owner", NULL, login);
 	free(login);
