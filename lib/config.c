@@ -409,17 +409,7 @@ static void load_match(struct crm_yaml *L, yaml_node_t *m, struct crm_rule *r)
 		}
 		struct crm_match *x = PUSH(r->match, r->nmatch);
 		x->field = crm_xstrdup(YTEXT(k));
-		if (v->type == YAML_SEQUENCE_NODE) {
-			if (v->data.sequence.items.start == v->data.sequence.items.top)
-				crm_yaml_error(L, v, "empty list for '%s'", YTEXT(k));
-			EACH_ITEM(L, v, it)
-				if (crm_yaml_is(L, it, YAML_SCALAR_NODE, YTEXT(k)))
-					*PUSH(x->values, x->nvalues) = crm_xstrdup(YTEXT(it));
-		} else if (crm_yaml_null(v)) {
-			crm_yaml_error(L, v, "missing value for '%s'", YTEXT(k));
-		} else if (crm_yaml_is(L, v, YAML_SCALAR_NODE, YTEXT(k))) {
-			*PUSH(x->values, x->nvalues) = crm_xstrdup(YTEXT(v));
-		}
+		crm_yaml_match_values(L, k, v, x, NULL);
 	}
 }
 

@@ -258,18 +258,17 @@ static bool is_glob(const char *s)
 }
 
 /* A value of a match: priorities and channels must exist (globs aside). */
-static void match_value(struct crm_yaml *L, yaml_node_t *it, const char *field,
-		struct crm_match *x)
+/* A plain priority or channel must be one there is (a glob may match any). */
+static bool match_value_ok(struct crm_yaml *L, yaml_node_t *it, const char *field)
 {
-	if (!crm_yaml_is(L, it, YAML_SCALAR_NODE, field))
-		return;
 	const char *s = YTEXT(it);
 	if (!is_glob(s) && !strcmp(field, "priority") && crm_priority_index(s) < 0)
 		crm_yaml_error(L, it, "unknown priority '%s'", s);
 	else if (!is_glob(s) && !strcmp(field, "channel") && crm_config_index_of(channels, s) < 0)
 		crm_yaml_error(L, it, "unknown channel '%s'", s);
 	else
-		*PUSH(x->values, x->nvalues) = crm_xstrdup(s);
+		return true;
+	return false;
 }
 
 static void load_match(struct crm_yaml *L, yaml_node_t *m, struct crm_ticket_rule *r)
@@ -283,16 +282,7 @@ static void load_match(struct crm_yaml *L, yaml_node_t *m, struct crm_ticket_rul
 		}
 		struct crm_match *x = PUSH(r->match, r->nmatch);
 		x->field = crm_xstrdup(YTEXT(k));
-		if (v->type == YAML_SEQUENCE_NODE) {
-			if (v->data.sequence.items.start == v->data.sequence.items.top)
-				crm_yaml_error(L, v, "empty list for '%s'", YTEXT(k));
-			EACH_ITEM(L, v, it)
-				match_value(L, it, x->field, x);
-		} else if (crm_yaml_null(v)) {
-			crm_yaml_error(L, v, "missing value for '%s'", YTEXT(k));
-		} else {
-			match_value(L, v, x->field, x);
-		}
+		crm_yaml_match_values(L, k, v, x, match_value_ok);
 	}
 }
 

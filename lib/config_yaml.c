@@ -245,3 +245,20 @@ bool crm_config_valid_id(const char *s)
 	static const char allowed[] = "abcdefghijklmnopqrstuvwxyz0123456789_-";
 	return *s && *s != '_' && *s != '-' && !s[strspn(s, allowed)];
 }
+
+void crm_yaml_match_values(struct crm_yaml *L, yaml_node_t *k, yaml_node_t *v,
+		struct crm_match *x,
+		bool (*ok)(struct crm_yaml *L, yaml_node_t *it, const char *field))
+{
+	if (v->type == YAML_SEQUENCE_NODE) {
+		if (v->data.sequence.items.start == v->data.sequence.items.top)
+			crm_yaml_error(L, v, "empty list for '%s'", YTEXT(k));
+		EACH_ITEM(L, v, it)
+			if (crm_yaml_is(L, it, YAML_SCALAR_NODE, YTEXT(k)) && (!ok || ok(L, it, YTEXT(k))))
+				*PUSH(x->values, x->nvalues) = crm_xstrdup(YTEXT(it));
+	} else if (crm_yaml_null(v)) {
+		crm_yaml_error(L, v, "missing value for '%s'", YTEXT(k));
+	} else if (crm_yaml_is(L, v, YAML_SCALAR_NODE, YTEXT(k)) && (!ok || ok(L, v, YTEXT(k)))) {
+		*PUSH(x->values, x->nvalues) = crm_xstrdup(YTEXT(v));
+	}
+}

@@ -60,6 +60,13 @@ bool crm_yaml_is(struct crm_yaml *L, const yaml_node_t *n, yaml_node_type_t type
 		const char *what);
 bool crm_yaml_key_ok(struct crm_yaml *L, yaml_node_t *m, yaml_node_pair_t *p,
 		const char *const *known, bool report);
+/* The values of a rule's match of field k (value v: one, or a list of
+ * them) into x, each kept when ok (NULL: any scalar) says it may be,
+ * which reports why not; an empty list or no value is reported. */
+void crm_yaml_match_values(struct crm_yaml *L, yaml_node_t *k, yaml_node_t *v,
+		struct crm_match *x,
+		bool (*ok)(struct crm_yaml *L, yaml_node_t *it, const char *field));
+
 /* Report unknown (known: NULL-terminated, or NULL for any) and repeated keys. */
 void crm_yaml_check_keys(struct crm_yaml *L, yaml_node_t *m, const char *const *known);
 
