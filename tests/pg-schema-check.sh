@@ -20,9 +20,8 @@
 # crm_schema_version (checked alone: one row, version INTEGER NOT NULL)
 # are left out.  Prints the differences as a diff (- SQLite, + PostgreSQL)
 # and exits 1 on any; exits 0 with a message, comparing nothing, when no
-# PostgreSQL server can be started here (PGBIN names its programs,
-# default /usr/lib/postgresql/15/bin or pg_config's; as root the server
-# runs as CRM_PG_USER, default crmpg, which must exist).
+# PostgreSQL server can be started here (the scratch cluster of
+# tests/pg.sh).
 # usage: tests/pg-schema-check.sh [BUILD]
 B=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,38 +35,20 @@ die() { echo "$me: $*" >&2; exit 1; }
 	die "$B/bin/crm or $B/tests/test_schema_pg missing (make all units)"
 command -v sqlite3 >/dev/null 2>&1 || die "no sqlite3 shell (make deps)"
 
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
-[ -x "$PGBIN/initdb" ] || PGBIN=$(pg_config --bindir 2>/dev/null)
-{ [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] && [ -x "$PGBIN/pg_ctl" ]; } ||
-	skip "no PostgreSQL server programs (set PGBIN)"
-command -v psql >/dev/null 2>&1 || PATH=$PGBIN:$PATH
-command -v psql >/dev/null 2>&1 || skip "no psql"
-
-as=
-if [ "$(id -u)" -eq 0 ]; then
-	u=${CRM_PG_USER:-crmpg}
-	id "$u" >/dev/null 2>&1 || skip "running as root and no user $u to run PostgreSQL as (useradd -r $u)"
-	command -v runuser >/dev/null 2>&1 || skip "running as root and no runuser"
-	as="runuser -u $u --"
-fi
-
 tmp=$(mktemp -d)
-trap '$as "$PGBIN/pg_ctl" -D "$tmp/data" -m immediate stop >/dev/null 2>&1; rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"
-[ -n "$as" ] && chown "$u" "$tmp"
+trap 'sh "$top/tests/pg.sh" stop "$tmp/pg" >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+conn=$(sh "$top/tests/pg.sh" start "$tmp/pg" 2>"$tmp/pg.err") ||
+	skip "no PostgreSQL cluster ($(tail -n 1 "$tmp/pg.err"))"
+crm_conn=$(echo "$conn" | sed 's/dbname=[^ ]*/dbname=crm/')
 
+pg() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 # as HACKING says: the C collation, and a UTF-8 LC_CTYPE, or pg_trgm finds
 # no trigrams in Chinese
-$as "$PGBIN/initdb" -D "$tmp/data" -A trust -U crm -E UTF8 --lc-collate=C --lc-ctype=C.UTF-8 \
-	>"$tmp/initdb.log" 2>&1 || { cat "$tmp/initdb.log"; skip "initdb failed"; }
-$as "$PGBIN/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w -t 20 \
-	-o "-k $tmp -c listen_addresses= -c fsync=off" start >/dev/null 2>&1 ||
-	{ cat "$tmp/server.log"; skip "the PostgreSQL server did not start"; }
-
-pg() { psql -X -q -v ON_ERROR_STOP=1 -h "$tmp" -U crm "$@"; }
-pg -d postgres -c "CREATE DATABASE crm" || die "CREATE DATABASE failed"
+pg -d "$conn" -c "CREATE DATABASE crm TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'" ||
+	die "CREATE DATABASE failed"
 "$B/tests/test_schema_pg" --print >"$tmp/schema.sql" || die "test_schema_pg --print failed"
-pg -1 -d crm -f "$tmp/schema.sql" || die "the steps of lib/schema_pg.c fail on PostgreSQL"
+pg -1 -d "$crm_conn" -f "$tmp/schema.sql" || die "the steps of lib/schema_pg.c fail on PostgreSQL"
 
 (unset CRM_CONFIG; CRM_DB=$tmp/crm.db XDG_CONFIG_HOME=$tmp/config "$B/bin/crm" init -q) ||
 	die "crm init failed"
@@ -123,7 +104,7 @@ SELECT 'trigger ' || tbl_name || ' ' || name FROM sqlite_master
 EOF
 
 # ---- PostgreSQL ----
-pg -d crm -A -t >"$tmp/pg.txt" <<'EOF' || die "reading the PostgreSQL schema failed"
+pg -d "$crm_conn" -A -t >"$tmp/pg.txt" <<'EOF' || die "reading the PostgreSQL schema failed"
 CREATE TEMP VIEW t AS
   SELECT c.oid, c.relname AS name FROM pg_class c
   WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
@@ -173,8 +154,8 @@ SELECT 'trigger ' || t.name || ' ' || g.tgname
   AND g.tgname <> 'audit_id';
 EOF
 
-v=$(pg -d crm -A -t -c "SELECT count(*) || ' ' || min(version) FROM crm_schema_version")
-vt=$(pg -d crm -A -t -c "SELECT data_type || ' ' || is_nullable FROM information_schema.columns
+v=$(pg -d "$crm_conn" -A -t -c "SELECT count(*) || ' ' || min(version) FROM crm_schema_version")
+vt=$(pg -d "$crm_conn" -A -t -c "SELECT data_type || ' ' || is_nullable FROM information_schema.columns
 	WHERE table_name = 'crm_schema_version' AND column_name = 'version'")
 st=0
 [ "$v" = "1 0" ] || { echo "$me: crm_schema_version holds \"$v\" (rows, version), not one row of 0"; st=1; }
