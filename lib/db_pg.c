@@ -67,6 +67,7 @@ struct pg_db {
 	int64_t changes, total_changes;
 	bool inserted, open_done;
 	bool lastval_ok;		/* lastval() has answered once: it always will now */
+	struct crm_bulk *copying;	/* a bulk writer whose COPY is open */
 	char **fns;			/* SQL functions the callers need, by name */
 	size_t nfns;
 	struct {
@@ -170,8 +171,12 @@ static void clear_parked(struct pg_stmt *st)
 /* Read what is left of the active statement's results, so that the
  * connection can run something else: the rows into one result (a result
  * a row costs kilobytes), the end as it is. */
+static void bulk_pause(struct pg_db *db);
+
 static void park(struct pg_db *db)
 {
+	if (db->copying)
+		bulk_pause(db);	/* another statement mid-stream ends the COPY */
 	struct pg_stmt *st = db->active;
 	if (!st)
 		return;
@@ -1022,6 +1027,235 @@ static int pg_swap_prepare(struct crm_db *d)
 
 static void pg_swap_done(struct crm_db *d) {}
 
+/* ---- the bulk writer: COPY FROM STDIN in text format ---- */
+
+#define COPY_CHUNK 65536	/* bytes gathered before PQputCopyData */
+
+struct pg_bulk {
+	char *sql;		/* COPY t (cols) FROM STDIN */
+	char *buf;
+	size_t len, cap;
+	char sqlstate[6];	/* a failure's, kept over later statements */
+	char *msg;
+};
+
+static void bulk_keep_error(struct crm_bulk *b)
+{
+	struct pg_db *db = PG(b->db);
+	struct pg_bulk *pb = b->be;
+	b->failed = 1;
+	memcpy(pb->sqlstate, db->sqlstate, sizeof pb->sqlstate);
+	free(pb->msg);
+	pb->msg = crm_xstrdup(db->msg ? db->msg : "unknown error");
+}
+
+static void bulk_put_error(struct pg_db *db)
+{
+	set_error(db, "08006", PQerrorMessage(db->conn));
+}
+
+/* Start the COPY: the rows of any statement half-way are read first. */
+static int copy_open(struct crm_bulk *b)
+{
+	struct pg_db *db = PG(b->db);
+	park(db);
+	PGresult *r = PQexec(db->conn, ((struct pg_bulk *)b->be)->sql);
+	bool ok = r && PQresultStatus(r) == PGRES_COPY_IN;
+	if (!ok)
+		set_error_res(db, r);
+	PQclear(r);
+	if (!ok) {
+		/* a result other than COPY_IN may leave more to read */
+		while ((r = PQgetResult(db->conn)))
+			PQclear(r);
+		return -1;
+	}
+	db->copying = b;
+	return 0;
+}
+
+static int copy_flush(struct crm_bulk *b)
+{
+	struct pg_db *db = PG(b->db);
+	struct pg_bulk *pb = b->be;
+	if (pb->len && PQputCopyData(db->conn, pb->buf, (int)pb->len) != 1) {
+		bulk_put_error(db);
+		return -1;
+	}
+	pb->len = 0;
+	return 0;
+}
+
+/* End the COPY (errmsg NULL: keep its rows; else the server drops them)
+ * and read its result: 0, or -1 with the error kept. */
+static int copy_close(struct crm_bulk *b, const char *errmsg)
+{
+	struct pg_db *db = PG(b->db);
+	int rc = errmsg ? 0 : copy_flush(b);
+	db->copying = NULL;
+	if (PQputCopyEnd(db->conn, rc ? "client failed" : errmsg) != 1 && !rc) {
+		bulk_put_error(db);
+		rc = -1;
+	}
+	PGresult *r;
+	bool seen = false;
+	while ((r = PQgetResult(db->conn))) {
+		if (!seen && !errmsg) {
+			if (PQresultStatus(r) == PGRES_COMMAND_OK)
+				count_changes(db, r);
+			else if (!rc) {
+				set_error_res(db, r);
+				rc = -1;
+			}
+		}
+		seen = true;
+		PQclear(r);
+		if (PQstatus(db->conn) == CONNECTION_BAD)
+			break;
+	}
+	if (!seen && !errmsg && !rc) {	/* no result at all: the server went away */
+		bulk_put_error(db);
+		rc = -1;
+	}
+	((struct pg_bulk *)b->be)->len = 0;
+	return rc;
+}
+
+static void bulk_pause(struct pg_db *db)
+{
+	struct crm_bulk *b = db->copying;
+	if (copy_close(b, NULL))
+		bulk_keep_error(b);
+}
+
+static int pg_bulk_begin(struct crm_bulk *b)
+{
+	struct pg_bulk *pb = crm_xcalloc(1, sizeof *pb);
+	size_t len = strlen(b->table) + 32;
+	for (int i = 0; i < b->ncols; i++)
+		len += strlen(b->cols[i]) + 2;
+	pb->sql = crm_xmalloc(len);
+	int off = snprintf(pb->sql, len, "COPY %s (", b->table);
+	for (int i = 0; i < b->ncols; i++)
+		off += snprintf(pb->sql + off, len - (size_t)off, "%s%s", i ? ", " : "", b->cols[i]);
+	snprintf(pb->sql + off, len - (size_t)off, ") FROM STDIN");
+	pb->cap = COPY_CHUNK + 4096;
+	pb->buf = crm_xmalloc(pb->cap);
+	b->be = pb;
+	/* the COPY opens at the first row: an empty writer sends nothing */
+	return 0;
+}
+
+static void reserve(struct pg_bulk *pb, size_t more)
+{
+	if (pb->len + more <= pb->cap)
+		return;
+	while (pb->len + more > pb->cap)
+		pb->cap *= 2;
+	pb->buf = crm_xrealloc(pb->buf, pb->cap);
+}
+
+/* Text in COPY's text format: backslash, tab, newline and carriage
+ * return escaped (a backslash-period cannot start a line then). */
+static void put_escaped(struct pg_bulk *pb, const char *p, size_t n)
+{
+	reserve(pb, 2 * n);
+	char *q = pb->buf + pb->len;
+	for (size_t i = 0; i < n; i++) {
+		char c = p[i];
+		switch (c) {
+		case '\\': *q++ = '\\'; *q++ = '\\'; break;
+		case '\t': *q++ = '\\'; *q++ = 't'; break;
+		case '\n': *q++ = '\\'; *q++ = 'n'; break;
+		case '\r': *q++ = '\\'; *q++ = 'r'; break;
+		default: *q++ = c;
+		}
+	}
+	pb->len = (size_t)(q - pb->buf);
+}
+
+/* bytea's hex input (\x and two digits a byte), its backslash escaped */
+static void put_bytea(struct pg_bulk *pb, const unsigned char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	reserve(pb, 2 * n + 3);
+	char *q = pb->buf + pb->len;
+	*q++ = '\\';
+	*q++ = '\\';
+	*q++ = 'x';
+	for (size_t i = 0; i < n; i++) {
+		*q++ = hex[p[i] >> 4];
+		*q++ = hex[p[i] & 15];
+	}
+	pb->len = (size_t)(q - pb->buf);
+}
+
+static int pg_bulk_row(struct crm_bulk *b)
+{
+	struct pg_db *db = PG(b->db);
+	struct pg_bulk *pb = b->be;
+	if (db->copying != b && copy_open(b)) {
+		bulk_keep_error(b);
+		return -1;
+	}
+	for (int i = 0; i < b->ncols; i++) {
+		const struct crm_bulk_val *v = &b->v[i];
+		reserve(pb, 32);
+		if (i)
+			pb->buf[pb->len++] = '\t';
+		switch (v->kind) {
+		case CRM_BV_NULL:
+			memcpy(pb->buf + pb->len, "\\N", 2);
+			pb->len += 2;
+			break;
+		case CRM_BV_INT:
+			pb->len += (size_t)snprintf(pb->buf + pb->len, 24, "%lld", (long long)v->i);
+			break;
+		case CRM_BV_TEXT: put_escaped(pb, v->p, (size_t)v->len); break;
+		case CRM_BV_BLOB: put_bytea(pb, (const unsigned char *)v->p, (size_t)v->len); break;
+		}
+	}
+	reserve(pb, 1);
+	pb->buf[pb->len++] = '\n';
+	if (pb->len >= COPY_CHUNK && copy_flush(b)) {
+		bulk_keep_error(b);
+		return -1;
+	}
+	return 0;
+}
+
+static int pg_bulk_end(struct crm_bulk *b)
+{
+	struct pg_db *db = PG(b->db);
+	struct pg_bulk *pb = b->be;
+	if (!b->failed && db->copying == b && copy_close(b, NULL))
+		bulk_keep_error(b);
+	if (b->failed) {
+		set_error(db, pb->sqlstate, pb->msg);
+		return 1;
+	}
+	free(pb->sql);
+	free(pb->buf);
+	free(pb);
+	b->be = NULL;
+	return 0;
+}
+
+static void pg_bulk_abort(struct crm_bulk *b)
+{
+	struct pg_db *db = PG(b->db);
+	struct pg_bulk *pb = b->be;
+	if (!pb)
+		return;
+	if (db->copying == b)
+		copy_close(b, "aborted by the client");
+	free(pb->sql);
+	free(pb->buf);
+	free(pb->msg);
+	free(pb);
+	b->be = NULL;
+}
+
 /* ---- open and close ---- */
 
 static void pg_close(struct crm_db *d)
@@ -1330,6 +1564,10 @@ const struct crm_backend crm_backend_pg = {
 	.copy_into = pg_copy_into,
 	.swap_prepare = pg_swap_prepare,
 	.swap_done = pg_swap_done,
+	.bulk_begin = pg_bulk_begin,
+	.bulk_row = pg_bulk_row,
+	.bulk_end = pg_bulk_end,
+	.bulk_abort = pg_bulk_abort,
 	.finish = pg_finish,
 	.reset = pg_reset,
 	.clear = pg_clear,
