@@ -1466,6 +1466,80 @@ static int set_zone(struct pg_db *db)
 	return st;
 }
 
+/* A zone name of the tz database (Asia/Shanghai, UTC, Etc/GMT+8), not a
+ * POSIX rule (CST-8), which set_zone tells apart by asking the server. */
+static bool zone_name(const char *tz)
+{
+	if (strchr(tz, '/'))
+		return true;
+	for (const char *p = tz; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_'))
+			return false;
+	return true;
+}
+
+/* The open of a short command in one round trip: the session's settings
+ * (sql), the time zone, the functions the extensions named and the schema
+ * version, sent as one query.  true when the schema is current and every
+ * function is there: nothing more to do.  Otherwise (a new or old
+ * database, a missing function, a POSIX zone, any error) false, with the
+ * whole query undone (one implicit transaction), for the long way. */
+static bool open_fast(struct pg_db *db, const char *sql)
+{
+	const char *tz = getenv("TZ");
+	bool zone = tz && *tz && *tz != ':' && *tz != '/';
+	if (zone && !zone_name(tz))
+		return false;
+	char *q = NULL;
+	size_t qlen = 0;
+	FILE *f = open_memstream(&q, &qlen);
+	if (!f)
+		crm_die(EX_OSERR, "out of memory");
+	fprintf(f, "%s;", sql);
+	bool ok = true;
+	if (zone) {
+		/* a name the server does not know leaves its zone, as set_zone */
+		char *lit = PQescapeLiteral(db->conn, tz, strlen(tz));
+		ok = lit != NULL;
+		if (lit)
+			fprintf(f, " DO $crm$BEGIN PERFORM pg_catalog.set_config('TimeZone', %s, false);"
+				" EXCEPTION WHEN invalid_parameter_value THEN NULL; END$crm$;", lit);
+		PQfreemem(lit);
+	}
+	fputs(" SELECT true", f);
+	for (size_t i = 0; ok && i < db->nfns; i++) {
+		const char *name = strchr(db->fns[i], ' ') + 1;
+		int nargs = atoi(db->fns[i]);
+		char *lit = PQescapeLiteral(db->conn, name, strlen(name));
+		ok = lit != NULL;
+		if (lit)
+			fprintf(f, " AND EXISTS (SELECT 1 FROM pg_catalog.pg_proc WHERE proname = %s"
+				" AND (pronargs = %d OR %d < 0 OR provariadic <> 0)"
+				" AND pg_catalog.pg_function_is_visible(oid))", lit, nargs, nargs);
+		PQfreemem(lit);
+	}
+	fputs("; SELECT coalesce(max(version), 0) FROM crm_schema_version", f);
+	fclose(f);
+	if (!ok || !PQsendQuery(db->conn, q)) {
+		free(q);
+		return false;
+	}
+	free(q);
+	PGresult *r;
+	int n = 0, fns = 0, version = -1;
+	while ((r = PQgetResult(db->conn))) {
+		ExecStatusType t = PQresultStatus(r);
+		if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK)
+			ok = false;
+		else if (t == PGRES_TUPLES_OK && PQntuples(r) == 1 && n++ == 0)
+			fns = PQgetvalue(r, 0, 0)[0] == 't';
+		else if (t == PGRES_TUPLES_OK && PQntuples(r) == 1)
+			version = atoi(PQgetvalue(r, 0, 0));
+		PQclear(r);
+	}
+	return ok && fns && version == CRM_SCHEMA_PG_BASE + crm_schema_pg_count();
+}
+
 static int pg_open(const char *path, enum crm_db_mode mode, const struct crm_db_ext *ext,
 		   struct crm_db **out)
 {
@@ -1493,15 +1567,21 @@ static int pg_open(const char *path, enum crm_db_mode mode, const struct crm_db_
 	snprintf(sql, sizeof sql, "SET lock_timeout = %ld; SET client_encoding = 'UTF8';"
 		 " SET standard_conforming_strings = on;"
 		 " SET default_transaction_isolation = 'repeatable read'", busy_timeout_ms());
-	if (run_ok(db, sql) != 0 || set_zone(db) != 0) {
-		st = crm_db_fail(d, "cannot open database");
-		crm_db_close(d);
-		return st;
-	}
+	/* extensions only name their functions here (pg_define) */
 	d->ext = ext;
 	if (ext && ext->attach && !(d->ext_state = ext->attach(d))) {
 		crm_db_close(d);
 		return EX_SOFTWARE;
+	}
+	if (open_fast(db, sql)) {
+		db->open_done = true;
+		*out = d;
+		return 0;
+	}
+	if (run_ok(db, sql) != 0 || set_zone(db) != 0) {
+		st = crm_db_fail(d, "cannot open database");
+		crm_db_close(d);
+		return st;
 	}
 	if ((st = is_crm(db, mode)) || (st = migrate(db))) {
 		crm_db_close(d);
