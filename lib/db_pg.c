@@ -41,6 +41,10 @@ struct pg_stmt {
 	struct pg_stmt *next, *prev;	/* every live statement of db */
 	char name[24];			/* of the prepared statement */
 	bool cached;
+	char *text;			/* the SQL rewritten, for a lazy prepare */
+	bool prepared;			/* on the server under name */
+	bool oneshot;			/* running unprepared (PQsendQueryParams) */
+	bool ran;			/* has been sent once */
 	int nparams;
 	char **names;			/* names[i]: ":x" of parameter i+1, or NULL */
 	struct pg_param *params;
@@ -68,6 +72,8 @@ struct pg_db {
 	bool inserted, open_done;
 	bool lastval_ok;		/* lastval() has answered once: it always will now */
 	struct crm_bulk *copying;	/* a bulk writer whose COPY is open */
+	char *drops;			/* DEALLOCATE of finished statements, to send */
+	int ndrops;
 	char **fns;			/* SQL functions the callers need, by name */
 	size_t nfns;
 	struct {
@@ -471,41 +477,25 @@ static void free_stmt(struct pg_stmt *st)
 	free(st->names);
 	free(st->params);
 	free(st->values);
+	free(st->text);
 	free(st);
 }
 
-/* Prepare sql on the server under a new name: the statement, or NULL with
- * the error kept.  In a transaction a failed prepare would end it, so it
- * goes inside a savepoint there. */
-static struct pg_stmt *make_stmt(struct pg_db *db, const char *sql)
+/* Prepare st on the server under its name: 0, or -1 with the error kept.
+ * In a transaction a failed prepare would end it, so it goes inside a
+ * savepoint there. */
+static int prepare_named(struct pg_stmt *st)
 {
-	char **names = NULL;
-	int n = 0;
-	char *text = crm_pg_rewrite(sql, &names, &n);
-	if (!text) {
-		set_error(db, "42P02", "parameter number out of range");
-		return NULL;
-	}
-	struct pg_stmt *st = crm_xcalloc(1, sizeof *st);
-	st->base.be = &crm_backend_pg;
-	st->db = db;
-	st->nparams = n;
-	st->names = names;
-	st->params = crm_xcalloc((size_t)n + 1, sizeof *st->params);
-	st->values = crm_xcalloc((size_t)n + 1, sizeof *st->values);
-	st->ncols = -1;
-	snprintf(st->name, sizeof st->name, "crm_%lu", ++db->serial);
+	struct pg_db *db = st->db;
+	int n = st->nparams;
 	park(db);
 	bool in_tx = pg_in_transaction(&db->base);
-	if (in_tx && run_ok(db, "SAVEPOINT crm_prepare") != 0) {
-		free(text);
-		free_stmt(st);
-		return NULL;
-	}
+	if (in_tx && run_ok(db, "SAVEPOINT crm_prepare") != 0)
+		return -1;
 	Oid *types = NULL;
 	PGresult *r;
 	for (;;) {
-		r = PQprepare(db->conn, st->name, text, n, types);
+		r = PQprepare(db->conn, st->name, st->text, n, types);
 		if (r && PQresultStatus(r) == PGRES_COMMAND_OK)
 			break;
 		/* "could not determine data type of parameter $N": text */
@@ -524,7 +514,6 @@ static struct pg_stmt *make_stmt(struct pg_db *db, const char *sql)
 			PQclear(PQexec(db->conn, "ROLLBACK TO SAVEPOINT crm_prepare"));
 	}
 	free(types);
-	free(text);
 	bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
 		set_error_res(db, r);
@@ -534,7 +523,34 @@ static struct pg_stmt *make_stmt(struct pg_db *db, const char *sql)
 			PQclear(PQexec(db->conn, "ROLLBACK TO SAVEPOINT crm_prepare"));
 		PQclear(PQexec(db->conn, "RELEASE SAVEPOINT crm_prepare"));
 	}
-	if (!ok) {
+	st->prepared = ok;
+	return ok ? 0 : -1;
+}
+
+/* A statement for sql under a new name: prepared now (eager), or at its
+ * second run, its first going unprepared in the same round trip as its
+ * parameters (lazy: a cached statement outside a transaction, the most
+ * of a short command's).  NULL with the error kept. */
+static struct pg_stmt *make_stmt(struct pg_db *db, const char *sql, bool lazy)
+{
+	char **names = NULL;
+	int n = 0;
+	char *text = crm_pg_rewrite(sql, &names, &n);
+	if (!text) {
+		set_error(db, "42P02", "parameter number out of range");
+		return NULL;
+	}
+	struct pg_stmt *st = crm_xcalloc(1, sizeof *st);
+	st->base.be = &crm_backend_pg;
+	st->db = db;
+	st->nparams = n;
+	st->names = names;
+	st->text = text;
+	st->params = crm_xcalloc((size_t)n + 1, sizeof *st->params);
+	st->values = crm_xcalloc((size_t)n + 1, sizeof *st->values);
+	st->ncols = -1;
+	snprintf(st->name, sizeof st->name, "crm_%lu", ++db->serial);
+	if (!lazy && prepare_named(st) != 0) {
 		free_stmt(st);
 		return NULL;
 	}
@@ -575,7 +591,7 @@ static struct crm_stmt *pg_stmt(struct crm_db *d, const char *sql)
 		crm_warn("internal error: statement cache full");
 		return NULL;
 	}
-	struct pg_stmt *st = make_stmt(db, sql);
+	struct pg_stmt *st = make_stmt(db, sql, !pg_in_transaction(d));
 	if (!st) {
 		crm_warn("internal error: cannot prepare statement: %s", db->msg);
 		return NULL;
@@ -588,7 +604,7 @@ static struct crm_stmt *pg_stmt(struct crm_db *d, const char *sql)
 
 static int pg_prepare(struct crm_db *d, const char *sql, struct crm_stmt **out)
 {
-	struct pg_stmt *st = make_stmt(PG(d), sql);
+	struct pg_stmt *st = make_stmt(PG(d), sql, false);
 	*out = st ? &st->base : NULL;
 	return st ? CRM_OK : 1;
 }
@@ -605,6 +621,27 @@ static void unlink_stmt(struct pg_stmt *st)
 		st->next->prev = st->prev;
 }
 
+/* A finished statement's name is dropped on the server with others, in
+ * one round trip a DROP_BATCH of them, not one each; what is left at the
+ * close goes with the session.  In a failed transaction the drop fails
+ * too: the names stay taken until the connection closes, and the error
+ * kept is still the caller's. */
+#define DROP_BATCH 32
+
+static void drop_later(struct pg_db *db, const char *name)
+{
+	size_t n = strlen(db->drops ? db->drops : "");
+	db->drops = crm_xrealloc(db->drops, n + strlen(name) + 16);
+	sprintf(db->drops + n, "DEALLOCATE %s;", name);
+	if (++db->ndrops < DROP_BATCH)
+		return;
+	if (PQstatus(db->conn) == CONNECTION_OK && PQtransactionStatus(db->conn) != PQTRANS_INERROR)
+		PQclear(run(db, db->drops));
+	free(db->drops);
+	db->drops = NULL;
+	db->ndrops = 0;
+}
+
 static void pg_finish(struct crm_stmt *s)
 {
 	struct pg_stmt *st = PST(s);
@@ -613,13 +650,36 @@ static void pg_finish(struct crm_stmt *s)
 	unlink_stmt(st);
 	/* in a failed transaction this fails too: the name stays taken until
 	 * the connection closes, and the error kept is still the caller's */
-	if (PQstatus(st->db->conn) == CONNECTION_OK &&
-	    PQtransactionStatus(st->db->conn) != PQTRANS_INERROR) {
-		char sql[48];
-		snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
-		PQclear(run(st->db, sql));
-	}
+	if (st->prepared)
+		drop_later(st->db, st->name);
 	free_stmt(st);
+}
+
+/* Send st with its parameters: prepared when it has run before (or must,
+ * in a transaction, where a failure would end it), else unprepared in one
+ * round trip.  0, or 1 with the error kept. */
+static int send(struct pg_stmt *st)
+{
+	struct pg_db *db = st->db;
+	park(db);
+	for (int i = 0; i < st->nparams; i++)
+		st->values[i] = st->params[i].text;
+	st->oneshot = !st->prepared && !st->ran && !pg_in_transaction(&db->base);
+	if (!st->prepared && !st->oneshot && prepare_named(st) != 0)
+		return 1;
+	int ok = st->oneshot ? PQsendQueryParams(db->conn, st->text, st->nparams, NULL, st->values,
+						 NULL, NULL, 0)
+			     : PQsendQueryPrepared(db->conn, st->name, st->nparams, st->values, NULL,
+						   NULL, 0);
+	if (!ok) {
+		set_error(db, "08006", PQerrorMessage(db->conn));
+		return 1;
+	}
+	st->ran = true;
+	PQsetSingleRowMode(db->conn);
+	st->state = ST_RUNNING;
+	db->active = st;
+	return 0;
 }
 
 static int pg_step(struct crm_stmt *s)
@@ -627,18 +687,8 @@ static int pg_step(struct crm_stmt *s)
 	struct pg_stmt *st = PST(s);
 	struct pg_db *db = st->db;
 	clear_row(st);
-	if (st->state == ST_IDLE) {
-		park(db);
-		for (int i = 0; i < st->nparams; i++)
-			st->values[i] = st->params[i].text;
-		if (!PQsendQueryPrepared(db->conn, st->name, st->nparams, st->values, NULL, NULL, 0)) {
-			set_error(db, "08006", PQerrorMessage(db->conn));
-			return 1;
-		}
-		PQsetSingleRowMode(db->conn);
-		st->state = ST_RUNNING;
-		db->active = st;
-	}
+	if (st->state == ST_IDLE && send(st) != 0)
+		return 1;
 	PGresult *r;
 	if (st->state == ST_PARKED) {
 		if (st->pnext < st->nparked) {
@@ -652,6 +702,17 @@ static int pg_step(struct crm_stmt *s)
 		r = PQgetResult(db->conn);
 	}
 	ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	if (st->oneshot && r && t == PGRES_FATAL_ERROR &&
+	    !strcmp(PQresultErrorField(r, PG_DIAG_SQLSTATE) ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : "", "42P18")) {
+		/* a parameter the server cannot type unprepared: prepared
+		 * with it as text, and run again (outside a transaction, so
+		 * the error ended nothing) */
+		PQclear(r);
+		stop(st);
+		if (prepare_named(st) != 0 || send(st) != 0)
+			return 1;
+		return pg_step(s);
+	}
 	if (t == PGRES_SINGLE_TUPLE) {
 		st->cur = st->row = r;
 		st->ri = 0;
@@ -820,6 +881,8 @@ static int pg_col_count(struct crm_stmt *s)
 		return PQnfields(st->cur);
 	if (st->ncols < 0) {
 		park(st->db);
+		if (!st->prepared && prepare_named(st) != 0)
+			return 0;
 		PGresult *r = PQdescribePrepared(st->db->conn, st->name);
 		st->ncols = r && PQresultStatus(r) == PGRES_COMMAND_OK ? PQnfields(r) : 0;
 		PQclear(r);
@@ -1268,6 +1331,7 @@ static void pg_close(struct crm_db *d)
 	}
 	PQfinish(db->conn);
 	free(db->msg);
+	free(db->drops);
 	for (size_t i = 0; i < db->nfns; i++)
 		free(db->fns[i]);
 	free(db->fns);
