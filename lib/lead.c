@@ -211,7 +211,6 @@ int crm_lead_bulk_insert(struct crm_lead_bulk *lb, struct crm_lead_rec *r, int64
 	struct crm_bulk *b = lb->b;
 	const char *owner_login = crm_rec_get(r, CRM_LF_OWNER);
 	int64_t owner;
-	int st;
 
 	/* the owner and the check of crm_rec_insert: a rep's lead with none
 	 * is the rep's */
@@ -225,7 +224,8 @@ int crm_lead_bulk_insert(struct crm_lead_bulk *lb, struct crm_lead_rec *r, int64
 		char whose[200];
 		snprintf(whose, sizeof whose, "%s%s%ss of '%.100s'", what ? what : "",
 			 what ? ": " : "", k->entity, owner ? owner_login : "the pool");
-		if ((st = crm_ctx_may_change(ctx, owner, whose)))
+		int st = crm_ctx_may_change(ctx, owner, whose);
+		if (st)
 			return st;
 	}
 	for (int i = 0; i < k->nfields; i++) {

@@ -698,8 +698,10 @@ static int run_import(struct imp *im, FILE *ids, long *ndups, long *n)
 		return st;
 	if ((st = find_dups(im, ndups)) || (st = handle_dups(im)))
 		return st;
-	/* the ids were given: the engine's next one follows the largest left */
-	if ((st = crm_db_sync_ids(db, "leads")))
+	/* the ids were given: the engine's next one follows the largest left
+	 * (PostgreSQL's setval outlives a rollback: not for -n, which rolls
+	 * back) */
+	if (!im->ctx->opts->dry_run && (st = crm_db_sync_ids(db, "leads")))
 		return st;
 	if (im->o->on_duplicate == CRM_DUP_ERROR &&
 	    (st = crm_nothing_done(*ndups, "duplicate", "imported", EX_DATAERR)))
