@@ -89,6 +89,13 @@ struct assigner {
 	size_t ncustom;
 	struct user *to;
 	struct buf label;	/* the rule column of the current lead */
+	/* the pool's decisions, kept here while its scan streams and
+	 * written by write_queue through the bulk writer (each lead once) */
+	bool defer;
+	struct decision {
+		int64_t id, owner, old;
+	} *dec;
+	size_t ndec, capdec;
 };
 
 enum verdict { V_ASSIGN, V_KEEP, V_UNASSIGNED, V_SKIP };
@@ -578,6 +585,14 @@ static enum verdict decide(struct assigner *a, struct crm_stmt *lead, struct use
 /* Queue the decision: the writes happen set-based after the scan. */
 static int queue(struct assigner *a, int64_t id, struct user *old, struct user *new)
 {
+	if (a->defer) {
+		if (a->ndec == a->capdec) {
+			a->capdec = a->capdec ? 2 * a->capdec : 1024;
+			a->dec = crm_xrealloc(a->dec, a->capdec * sizeof *a->dec);
+		}
+		a->dec[a->ndec++] = (struct decision){id, new->id, old ? old->id : 0};
+		return 0;
+	}
 	struct crm_stmt *st = crm_db_stmt(a->ctx->db,
 		"INSERT INTO crm_assigned (lead_id, owner_id, old_owner_id) VALUES (?1, ?2, ?3)"
 		" ON CONFLICT (lead_id) DO UPDATE SET owner_id = excluded.owner_id");
@@ -613,9 +628,32 @@ static int process(struct assigner *a, struct crm_stmt *lead, const char **owner
 /* Carry out the queued decisions: one UPDATE and one audit INSERT for all
  * of them (a statement per lead costs several times more in SQLite), then
  * the first-contact tasks, set-wise too. */
+/* The decisions kept in memory into crm_assigned, in one stream. */
+static int write_deferred(struct assigner *a)
+{
+	static const char *const cols[] = {"lead_id", "owner_id", "old_owner_id"};
+	struct crm_bulk *b;
+	if (!a->ndec)
+		return 0;
+	int st = crm_db_bulk_begin(a->ctx->db, "crm_assigned", cols, 3, &b);
+	if (st)
+		return st;
+	for (size_t i = 0; i < a->ndec; i++) {
+		crm_bulk_int(b, a->dec[i].id);
+		crm_bulk_int(b, a->dec[i].owner);
+		crm_bulk_id(b, a->dec[i].old);
+		if (crm_bulk_row(b))
+			break;
+	}
+	return crm_bulk_end(b, "cannot queue assignment");
+}
+
 static int write_queue(struct assigner *a)
 {
 	struct crm_ctx *ctx = a->ctx;
+	int dst = write_deferred(a);
+	if (dst)
+		return dst;
 	static const char update[] =
 		"UPDATE leads SET owner_id = d.owner_id, assigned_at = ?1, updated_at = ?1,"
 		" claimed_at = NULL FROM crm_assigned d WHERE leads.id = d.lead_id";
@@ -693,6 +731,7 @@ static int run_pool(struct assigner *a, struct crm_out *out)
 {
 #define POOL_WHERE " WHERE l.owner_id IS NULL AND l.status IN " OPEN_STATUS \
 	" AND l.forgotten_at IS NULL ORDER BY l.id"
+	a->defer = true;	/* each lead once: no conflict to resolve */
 	int64_t n = count(a, "SELECT count(*) FROM leads WHERE owner_id IS NULL AND status IN " OPEN_STATUS);
 	int64_t all = count(a, "SELECT max(id) FROM leads");
 	struct crm_stmt *st = prepare_leads(a, "l.owner_id", 1,
@@ -828,6 +867,7 @@ static int prepare(struct assigner *a)
 
 static void free_assigner(struct assigner *a)
 {
+	free(a->dec);
 	for (size_t i = 0; i < a->nrules; i++) {
 		struct rule *r = &a->rules[i];
 		for (size_t k = 0; r->conds && k < r->cfg->nmatch; k++)

@@ -74,6 +74,18 @@ struct crm_backend {
 	int (*swap_prepare)(struct crm_db *db);
 	void (*swap_done)(struct crm_db *db);
 
+	/* the bulk writer: begin prepares its backend part (b's table and
+	 * columns set; 0, or an error kept for fail), row writes b->v
+	 * (0, or nonzero with the error kept: b->failed is set), end
+	 * finishes and frees the backend part (0), or returns nonzero with
+	 * the error current for fail (a failed row's too, b->failed),
+	 * leaving the part to abort, which drops what is unwritten and
+	 * frees it */
+	int (*bulk_begin)(struct crm_bulk *b);
+	int (*bulk_row)(struct crm_bulk *b);
+	int (*bulk_end)(struct crm_bulk *b);
+	void (*bulk_abort)(struct crm_bulk *b);
+
 	void (*finish)(struct crm_stmt *st);
 	void (*reset)(struct crm_stmt *st);
 	void (*clear)(struct crm_stmt *st);
@@ -92,6 +104,28 @@ struct crm_backend {
 	int (*col_bytes)(struct crm_stmt *st, int i);
 	const void *(*col_blob)(struct crm_stmt *st, int i);
 	int (*col_count)(struct crm_stmt *st);
+};
+
+/* A bulk writer (db.h crm_db_bulk_begin): the common part gathers one
+ * row of values, the backend writes it. */
+enum crm_bulk_kind { CRM_BV_NULL, CRM_BV_TEXT, CRM_BV_INT, CRM_BV_BLOB };
+struct crm_bulk_val {
+	enum crm_bulk_kind kind;
+	const char *p;		/* text or blob, the caller's until the row */
+	int len;		/* bytes of p */
+	int64_t i;
+};
+struct crm_bulk {
+	struct crm_db *db;
+	char *table;
+	char **cols;
+	int ncols;
+	int col;		/* the next value's column */
+	struct crm_bulk_val *v;
+	int64_t rows;
+	int failed;		/* the backend's row failed: nonzero */
+	bool overflow;		/* too many or too few values in a row */
+	void *be;		/* the backend's part */
 };
 
 extern const struct crm_backend crm_backend_sqlite, crm_backend_pg;

@@ -302,3 +302,152 @@ int crm_db_sync_ids(struct crm_db *db, const char *table)
 	}
 	return 0;
 }
+
+/* ---- the bulk writer ---- */
+
+int crm_db_bulk_begin(struct crm_db *db, const char *table, const char *const *cols,
+		      int ncols, struct crm_bulk **out)
+{
+	struct crm_bulk *b = crm_xcalloc(1, sizeof *b);
+	b->db = db;
+	b->table = crm_xstrdup(table);
+	b->ncols = ncols;
+	b->cols = crm_xcalloc((size_t)ncols, sizeof *b->cols);
+	for (int i = 0; i < ncols; i++)
+		b->cols[i] = crm_xstrdup(cols[i]);
+	b->v = crm_xcalloc((size_t)ncols, sizeof *b->v);
+	*out = NULL;
+	if (db->be->bulk_begin(b)) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "%s: cannot start writing rows", table);
+		int st = crm_db_fail(db, msg);
+		b->db = NULL;
+		crm_bulk_abort(b);
+		return st;
+	}
+	*out = b;
+	return 0;
+}
+
+static struct crm_bulk_val *next_val(struct crm_bulk *b)
+{
+	if (b->col >= b->ncols) {
+		b->overflow = true;
+		return NULL;
+	}
+	return &b->v[b->col++];
+}
+
+void crm_bulk_int(struct crm_bulk *b, int64_t v)
+{
+	struct crm_bulk_val *x = next_val(b);
+	if (x)
+		*x = (struct crm_bulk_val){.kind = CRM_BV_INT, .i = v};
+}
+
+void crm_bulk_textn(struct crm_bulk *b, const char *s, int len)
+{
+	struct crm_bulk_val *x = next_val(b);
+	if (x)
+		*x = s ? (struct crm_bulk_val){.kind = CRM_BV_TEXT, .p = s,
+					       .len = len < 0 ? (int)strlen(s) : len}
+		       : (struct crm_bulk_val){.kind = CRM_BV_NULL};
+}
+
+void crm_bulk_text(struct crm_bulk *b, const char *s) { crm_bulk_textn(b, s, -1); }
+
+void crm_bulk_null(struct crm_bulk *b)
+{
+	struct crm_bulk_val *x = next_val(b);
+	if (x)
+		*x = (struct crm_bulk_val){.kind = CRM_BV_NULL};
+}
+
+void crm_bulk_id(struct crm_bulk *b, int64_t id)
+{
+	if (id)
+		crm_bulk_int(b, id);
+	else
+		crm_bulk_null(b);
+}
+
+void crm_bulk_blob(struct crm_bulk *b, const void *p, int len)
+{
+	struct crm_bulk_val *x = next_val(b);
+	if (x)
+		*x = p ? (struct crm_bulk_val){.kind = CRM_BV_BLOB, .p = p, .len = len}
+		       : (struct crm_bulk_val){.kind = CRM_BV_NULL};
+}
+
+int crm_bulk_row(struct crm_bulk *b)
+{
+	if (b->col != b->ncols)
+		b->overflow = true;
+	if (!b->failed && !b->overflow) {
+		if (b->db->be->bulk_row(b))
+			b->failed = 1;
+		else
+			b->rows++;
+	}
+	b->col = 0;
+	return b->failed || b->overflow;
+}
+
+int64_t crm_bulk_rows(const struct crm_bulk *b) { return b->rows; }
+
+static void bulk_free(struct crm_bulk *b)
+{
+	for (int i = 0; i < b->ncols; i++)
+		free(b->cols[i]);
+	free(b->cols);
+	free(b->v);
+	free(b->table);
+	free(b);
+}
+
+int crm_bulk_end(struct crm_bulk *b, const char *what)
+{
+	struct crm_db *db = b->db;
+	int st = 0;
+	if (b->overflow) {
+		db->be->bulk_abort(b);
+		crm_warn("internal error: %s: a row of %s without its %d values", what, b->table,
+			 b->ncols);
+		st = EX_SOFTWARE;
+	} else if (db->be->bulk_end(b)) {
+		st = crm_db_fail(db, what);	/* the error kept, maybe from a row before */
+		db->be->bulk_abort(b);
+	}
+	bulk_free(b);
+	return st;
+}
+
+void crm_bulk_abort(struct crm_bulk *b)
+{
+	if (!b)
+		return;
+	if (b->db)
+		b->db->be->bulk_abort(b);
+	bulk_free(b);
+}
+
+int crm_db_max_id(struct crm_db *db, const char *table, int64_t *id)
+{
+	char *sql = crm_xasprintf("SELECT coalesce(max(id), 0) FROM %s", table);
+	struct crm_stmt *st;
+	int rc = crm_db_prepare(db, sql, &st);
+	free(sql);
+	*id = 0;
+	if (rc == CRM_OK) {
+		rc = crm_step(st);
+		if (rc == CRM_ROW)
+			*id = crm_col_int(st, 0);
+		crm_stmt_finish(st);
+	}
+	if (rc != CRM_ROW) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "%s: cannot read the largest id", table);
+		return crm_db_fail(db, msg);
+	}
+	return 0;
+}

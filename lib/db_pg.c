@@ -41,6 +41,10 @@ struct pg_stmt {
 	struct pg_stmt *next, *prev;	/* every live statement of db */
 	char name[24];			/* of the prepared statement */
 	bool cached;
+	char *text;			/* the SQL rewritten, for a lazy prepare */
+	bool prepared;			/* on the server under name */
+	bool oneshot;			/* running unprepared (PQsendQueryParams) */
+	bool ran;			/* has been sent once */
 	int nparams;
 	char **names;			/* names[i]: ":x" of parameter i+1, or NULL */
 	struct pg_param *params;
@@ -67,6 +71,9 @@ struct pg_db {
 	int64_t changes, total_changes;
 	bool inserted, open_done;
 	bool lastval_ok;		/* lastval() has answered once: it always will now */
+	struct crm_bulk *copying;	/* a bulk writer whose COPY is open */
+	char *drops;			/* DEALLOCATE of finished statements, to send */
+	int ndrops;
 	char **fns;			/* SQL functions the callers need, by name */
 	size_t nfns;
 	struct {
@@ -170,8 +177,12 @@ static void clear_parked(struct pg_stmt *st)
 /* Read what is left of the active statement's results, so that the
  * connection can run something else: the rows into one result (a result
  * a row costs kilobytes), the end as it is. */
+static void bulk_pause(struct pg_db *db);
+
 static void park(struct pg_db *db)
 {
+	if (db->copying)
+		bulk_pause(db);	/* another statement mid-stream ends the COPY */
 	struct pg_stmt *st = db->active;
 	if (!st)
 		return;
@@ -466,41 +477,25 @@ static void free_stmt(struct pg_stmt *st)
 	free(st->names);
 	free(st->params);
 	free(st->values);
+	free(st->text);
 	free(st);
 }
 
-/* Prepare sql on the server under a new name: the statement, or NULL with
- * the error kept.  In a transaction a failed prepare would end it, so it
- * goes inside a savepoint there. */
-static struct pg_stmt *make_stmt(struct pg_db *db, const char *sql)
+/* Prepare st on the server under its name: 0, or -1 with the error kept.
+ * In a transaction a failed prepare would end it, so it goes inside a
+ * savepoint there. */
+static int prepare_named(struct pg_stmt *st)
 {
-	char **names = NULL;
-	int n = 0;
-	char *text = crm_pg_rewrite(sql, &names, &n);
-	if (!text) {
-		set_error(db, "42P02", "parameter number out of range");
-		return NULL;
-	}
-	struct pg_stmt *st = crm_xcalloc(1, sizeof *st);
-	st->base.be = &crm_backend_pg;
-	st->db = db;
-	st->nparams = n;
-	st->names = names;
-	st->params = crm_xcalloc((size_t)n + 1, sizeof *st->params);
-	st->values = crm_xcalloc((size_t)n + 1, sizeof *st->values);
-	st->ncols = -1;
-	snprintf(st->name, sizeof st->name, "crm_%lu", ++db->serial);
+	struct pg_db *db = st->db;
+	int n = st->nparams;
 	park(db);
 	bool in_tx = pg_in_transaction(&db->base);
-	if (in_tx && run_ok(db, "SAVEPOINT crm_prepare") != 0) {
-		free(text);
-		free_stmt(st);
-		return NULL;
-	}
+	if (in_tx && run_ok(db, "SAVEPOINT crm_prepare") != 0)
+		return -1;
 	Oid *types = NULL;
 	PGresult *r;
 	for (;;) {
-		r = PQprepare(db->conn, st->name, text, n, types);
+		r = PQprepare(db->conn, st->name, st->text, n, types);
 		if (r && PQresultStatus(r) == PGRES_COMMAND_OK)
 			break;
 		/* "could not determine data type of parameter $N": text */
@@ -519,7 +514,6 @@ static struct pg_stmt *make_stmt(struct pg_db *db, const char *sql)
 			PQclear(PQexec(db->conn, "ROLLBACK TO SAVEPOINT crm_prepare"));
 	}
 	free(types);
-	free(text);
 	bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
 		set_error_res(db, r);
@@ -529,7 +523,34 @@ static struct pg_stmt *make_stmt(struct pg_db *db, const char *sql)
 			PQclear(PQexec(db->conn, "ROLLBACK TO SAVEPOINT crm_prepare"));
 		PQclear(PQexec(db->conn, "RELEASE SAVEPOINT crm_prepare"));
 	}
-	if (!ok) {
+	st->prepared = ok;
+	return ok ? 0 : -1;
+}
+
+/* A statement for sql under a new name: prepared now (eager), or at its
+ * second run, its first going unprepared in the same round trip as its
+ * parameters (lazy: a cached statement outside a transaction, the most
+ * of a short command's).  NULL with the error kept. */
+static struct pg_stmt *make_stmt(struct pg_db *db, const char *sql, bool lazy)
+{
+	char **names = NULL;
+	int n = 0;
+	char *text = crm_pg_rewrite(sql, &names, &n);
+	if (!text) {
+		set_error(db, "42P02", "parameter number out of range");
+		return NULL;
+	}
+	struct pg_stmt *st = crm_xcalloc(1, sizeof *st);
+	st->base.be = &crm_backend_pg;
+	st->db = db;
+	st->nparams = n;
+	st->names = names;
+	st->text = text;
+	st->params = crm_xcalloc((size_t)n + 1, sizeof *st->params);
+	st->values = crm_xcalloc((size_t)n + 1, sizeof *st->values);
+	st->ncols = -1;
+	snprintf(st->name, sizeof st->name, "crm_%lu", ++db->serial);
+	if (!lazy && prepare_named(st) != 0) {
 		free_stmt(st);
 		return NULL;
 	}
@@ -570,7 +591,7 @@ static struct crm_stmt *pg_stmt(struct crm_db *d, const char *sql)
 		crm_warn("internal error: statement cache full");
 		return NULL;
 	}
-	struct pg_stmt *st = make_stmt(db, sql);
+	struct pg_stmt *st = make_stmt(db, sql, !pg_in_transaction(d));
 	if (!st) {
 		crm_warn("internal error: cannot prepare statement: %s", db->msg);
 		return NULL;
@@ -583,7 +604,7 @@ static struct crm_stmt *pg_stmt(struct crm_db *d, const char *sql)
 
 static int pg_prepare(struct crm_db *d, const char *sql, struct crm_stmt **out)
 {
-	struct pg_stmt *st = make_stmt(PG(d), sql);
+	struct pg_stmt *st = make_stmt(PG(d), sql, false);
 	*out = st ? &st->base : NULL;
 	return st ? CRM_OK : 1;
 }
@@ -600,6 +621,27 @@ static void unlink_stmt(struct pg_stmt *st)
 		st->next->prev = st->prev;
 }
 
+/* A finished statement's name is dropped on the server with others, in
+ * one round trip a DROP_BATCH of them, not one each; what is left at the
+ * close goes with the session.  In a failed transaction the drop fails
+ * too: the names stay taken until the connection closes, and the error
+ * kept is still the caller's. */
+#define DROP_BATCH 32
+
+static void drop_later(struct pg_db *db, const char *name)
+{
+	size_t n = strlen(db->drops ? db->drops : "");
+	db->drops = crm_xrealloc(db->drops, n + strlen(name) + 16);
+	sprintf(db->drops + n, "DEALLOCATE %s;", name);
+	if (++db->ndrops < DROP_BATCH)
+		return;
+	if (PQstatus(db->conn) == CONNECTION_OK && PQtransactionStatus(db->conn) != PQTRANS_INERROR)
+		PQclear(run(db, db->drops));
+	free(db->drops);
+	db->drops = NULL;
+	db->ndrops = 0;
+}
+
 static void pg_finish(struct crm_stmt *s)
 {
 	struct pg_stmt *st = PST(s);
@@ -608,13 +650,36 @@ static void pg_finish(struct crm_stmt *s)
 	unlink_stmt(st);
 	/* in a failed transaction this fails too: the name stays taken until
 	 * the connection closes, and the error kept is still the caller's */
-	if (PQstatus(st->db->conn) == CONNECTION_OK &&
-	    PQtransactionStatus(st->db->conn) != PQTRANS_INERROR) {
-		char sql[48];
-		snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
-		PQclear(run(st->db, sql));
-	}
+	if (st->prepared)
+		drop_later(st->db, st->name);
 	free_stmt(st);
+}
+
+/* Send st with its parameters: prepared when it has run before (or must,
+ * in a transaction, where a failure would end it), else unprepared in one
+ * round trip.  0, or 1 with the error kept. */
+static int send(struct pg_stmt *st)
+{
+	struct pg_db *db = st->db;
+	park(db);
+	for (int i = 0; i < st->nparams; i++)
+		st->values[i] = st->params[i].text;
+	st->oneshot = !st->prepared && !st->ran && !pg_in_transaction(&db->base);
+	if (!st->prepared && !st->oneshot && prepare_named(st) != 0)
+		return 1;
+	int ok = st->oneshot ? PQsendQueryParams(db->conn, st->text, st->nparams, NULL, st->values,
+						 NULL, NULL, 0)
+			     : PQsendQueryPrepared(db->conn, st->name, st->nparams, st->values, NULL,
+						   NULL, 0);
+	if (!ok) {
+		set_error(db, "08006", PQerrorMessage(db->conn));
+		return 1;
+	}
+	st->ran = true;
+	PQsetSingleRowMode(db->conn);
+	st->state = ST_RUNNING;
+	db->active = st;
+	return 0;
 }
 
 static int pg_step(struct crm_stmt *s)
@@ -622,18 +687,8 @@ static int pg_step(struct crm_stmt *s)
 	struct pg_stmt *st = PST(s);
 	struct pg_db *db = st->db;
 	clear_row(st);
-	if (st->state == ST_IDLE) {
-		park(db);
-		for (int i = 0; i < st->nparams; i++)
-			st->values[i] = st->params[i].text;
-		if (!PQsendQueryPrepared(db->conn, st->name, st->nparams, st->values, NULL, NULL, 0)) {
-			set_error(db, "08006", PQerrorMessage(db->conn));
-			return 1;
-		}
-		PQsetSingleRowMode(db->conn);
-		st->state = ST_RUNNING;
-		db->active = st;
-	}
+	if (st->state == ST_IDLE && send(st) != 0)
+		return 1;
 	PGresult *r;
 	if (st->state == ST_PARKED) {
 		if (st->pnext < st->nparked) {
@@ -647,6 +702,17 @@ static int pg_step(struct crm_stmt *s)
 		r = PQgetResult(db->conn);
 	}
 	ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	if (st->oneshot && r && t == PGRES_FATAL_ERROR &&
+	    !strcmp(PQresultErrorField(r, PG_DIAG_SQLSTATE) ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : "", "42P18")) {
+		/* a parameter the server cannot type unprepared: prepared
+		 * with it as text, and run again (outside a transaction, so
+		 * the error ended nothing) */
+		PQclear(r);
+		stop(st);
+		if (prepare_named(st) != 0 || send(st) != 0)
+			return 1;
+		return pg_step(s);
+	}
 	if (t == PGRES_SINGLE_TUPLE) {
 		st->cur = st->row = r;
 		st->ri = 0;
@@ -815,6 +881,8 @@ static int pg_col_count(struct crm_stmt *s)
 		return PQnfields(st->cur);
 	if (st->ncols < 0) {
 		park(st->db);
+		if (!st->prepared && prepare_named(st) != 0)
+			return 0;
 		PGresult *r = PQdescribePrepared(st->db->conn, st->name);
 		st->ncols = r && PQresultStatus(r) == PGRES_COMMAND_OK ? PQnfields(r) : 0;
 		PQclear(r);
@@ -1022,6 +1090,235 @@ static int pg_swap_prepare(struct crm_db *d)
 
 static void pg_swap_done(struct crm_db *d) {}
 
+/* ---- the bulk writer: COPY FROM STDIN in text format ---- */
+
+#define COPY_CHUNK 65536	/* bytes gathered before PQputCopyData */
+
+struct pg_bulk {
+	char *sql;		/* COPY t (cols) FROM STDIN */
+	char *buf;
+	size_t len, cap;
+	char sqlstate[6];	/* a failure's, kept over later statements */
+	char *msg;
+};
+
+static void bulk_keep_error(struct crm_bulk *b)
+{
+	struct pg_db *db = PG(b->db);
+	struct pg_bulk *pb = b->be;
+	b->failed = 1;
+	memcpy(pb->sqlstate, db->sqlstate, sizeof pb->sqlstate);
+	free(pb->msg);
+	pb->msg = crm_xstrdup(db->msg ? db->msg : "unknown error");
+}
+
+static void bulk_put_error(struct pg_db *db)
+{
+	set_error(db, "08006", PQerrorMessage(db->conn));
+}
+
+/* Start the COPY: the rows of any statement half-way are read first. */
+static int copy_open(struct crm_bulk *b)
+{
+	struct pg_db *db = PG(b->db);
+	park(db);
+	PGresult *r = PQexec(db->conn, ((struct pg_bulk *)b->be)->sql);
+	bool ok = r && PQresultStatus(r) == PGRES_COPY_IN;
+	if (!ok)
+		set_error_res(db, r);
+	PQclear(r);
+	if (!ok) {
+		/* a result other than COPY_IN may leave more to read */
+		while ((r = PQgetResult(db->conn)))
+			PQclear(r);
+		return -1;
+	}
+	db->copying = b;
+	return 0;
+}
+
+static int copy_flush(struct crm_bulk *b)
+{
+	struct pg_db *db = PG(b->db);
+	struct pg_bulk *pb = b->be;
+	if (pb->len && PQputCopyData(db->conn, pb->buf, (int)pb->len) != 1) {
+		bulk_put_error(db);
+		return -1;
+	}
+	pb->len = 0;
+	return 0;
+}
+
+/* End the COPY (errmsg NULL: keep its rows; else the server drops them)
+ * and read its result: 0, or -1 with the error kept. */
+static int copy_close(struct crm_bulk *b, const char *errmsg)
+{
+	struct pg_db *db = PG(b->db);
+	int rc = errmsg ? 0 : copy_flush(b);
+	db->copying = NULL;
+	if (PQputCopyEnd(db->conn, rc ? "client failed" : errmsg) != 1 && !rc) {
+		bulk_put_error(db);
+		rc = -1;
+	}
+	PGresult *r;
+	bool seen = false;
+	while ((r = PQgetResult(db->conn))) {
+		if (!seen && !errmsg) {
+			if (PQresultStatus(r) == PGRES_COMMAND_OK)
+				count_changes(db, r);
+			else if (!rc) {
+				set_error_res(db, r);
+				rc = -1;
+			}
+		}
+		seen = true;
+		PQclear(r);
+		if (PQstatus(db->conn) == CONNECTION_BAD)
+			break;
+	}
+	if (!seen && !errmsg && !rc) {	/* no result at all: the server went away */
+		bulk_put_error(db);
+		rc = -1;
+	}
+	((struct pg_bulk *)b->be)->len = 0;
+	return rc;
+}
+
+static void bulk_pause(struct pg_db *db)
+{
+	struct crm_bulk *b = db->copying;
+	if (copy_close(b, NULL))
+		bulk_keep_error(b);
+}
+
+static int pg_bulk_begin(struct crm_bulk *b)
+{
+	struct pg_bulk *pb = crm_xcalloc(1, sizeof *pb);
+	size_t len = strlen(b->table) + 32;
+	for (int i = 0; i < b->ncols; i++)
+		len += strlen(b->cols[i]) + 2;
+	pb->sql = crm_xmalloc(len);
+	int off = snprintf(pb->sql, len, "COPY %s (", b->table);
+	for (int i = 0; i < b->ncols; i++)
+		off += snprintf(pb->sql + off, len - (size_t)off, "%s%s", i ? ", " : "", b->cols[i]);
+	snprintf(pb->sql + off, len - (size_t)off, ") FROM STDIN");
+	pb->cap = COPY_CHUNK + 4096;
+	pb->buf = crm_xmalloc(pb->cap);
+	b->be = pb;
+	/* the COPY opens at the first row: an empty writer sends nothing */
+	return 0;
+}
+
+static void reserve(struct pg_bulk *pb, size_t more)
+{
+	if (pb->len + more <= pb->cap)
+		return;
+	while (pb->len + more > pb->cap)
+		pb->cap *= 2;
+	pb->buf = crm_xrealloc(pb->buf, pb->cap);
+}
+
+/* Text in COPY's text format: backslash, tab, newline and carriage
+ * return escaped (a backslash-period cannot start a line then). */
+static void put_escaped(struct pg_bulk *pb, const char *p, size_t n)
+{
+	reserve(pb, 2 * n);
+	char *q = pb->buf + pb->len;
+	for (size_t i = 0; i < n; i++) {
+		char c = p[i];
+		switch (c) {
+		case '\\': *q++ = '\\'; *q++ = '\\'; break;
+		case '\t': *q++ = '\\'; *q++ = 't'; break;
+		case '\n': *q++ = '\\'; *q++ = 'n'; break;
+		case '\r': *q++ = '\\'; *q++ = 'r'; break;
+		default: *q++ = c;
+		}
+	}
+	pb->len = (size_t)(q - pb->buf);
+}
+
+/* bytea's hex input (\x and two digits a byte), its backslash escaped */
+static void put_bytea(struct pg_bulk *pb, const unsigned char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	reserve(pb, 2 * n + 3);
+	char *q = pb->buf + pb->len;
+	*q++ = '\\';
+	*q++ = '\\';
+	*q++ = 'x';
+	for (size_t i = 0; i < n; i++) {
+		*q++ = hex[p[i] >> 4];
+		*q++ = hex[p[i] & 15];
+	}
+	pb->len = (size_t)(q - pb->buf);
+}
+
+static int pg_bulk_row(struct crm_bulk *b)
+{
+	struct pg_db *db = PG(b->db);
+	struct pg_bulk *pb = b->be;
+	if (db->copying != b && copy_open(b)) {
+		bulk_keep_error(b);
+		return -1;
+	}
+	for (int i = 0; i < b->ncols; i++) {
+		const struct crm_bulk_val *v = &b->v[i];
+		reserve(pb, 32);
+		if (i)
+			pb->buf[pb->len++] = '\t';
+		switch (v->kind) {
+		case CRM_BV_NULL:
+			memcpy(pb->buf + pb->len, "\\N", 2);
+			pb->len += 2;
+			break;
+		case CRM_BV_INT:
+			pb->len += (size_t)snprintf(pb->buf + pb->len, 24, "%lld", (long long)v->i);
+			break;
+		case CRM_BV_TEXT: put_escaped(pb, v->p, (size_t)v->len); break;
+		case CRM_BV_BLOB: put_bytea(pb, (const unsigned char *)v->p, (size_t)v->len); break;
+		}
+	}
+	reserve(pb, 1);
+	pb->buf[pb->len++] = '\n';
+	if (pb->len >= COPY_CHUNK && copy_flush(b)) {
+		bulk_keep_error(b);
+		return -1;
+	}
+	return 0;
+}
+
+static int pg_bulk_end(struct crm_bulk *b)
+{
+	struct pg_db *db = PG(b->db);
+	struct pg_bulk *pb = b->be;
+	if (!b->failed && db->copying == b && copy_close(b, NULL))
+		bulk_keep_error(b);
+	if (b->failed) {
+		set_error(db, pb->sqlstate, pb->msg);
+		return 1;
+	}
+	free(pb->sql);
+	free(pb->buf);
+	free(pb);
+	b->be = NULL;
+	return 0;
+}
+
+static void pg_bulk_abort(struct crm_bulk *b)
+{
+	struct pg_db *db = PG(b->db);
+	struct pg_bulk *pb = b->be;
+	if (!pb)
+		return;
+	if (db->copying == b)
+		copy_close(b, "aborted by the client");
+	free(pb->sql);
+	free(pb->buf);
+	free(pb->msg);
+	free(pb);
+	b->be = NULL;
+}
+
 /* ---- open and close ---- */
 
 static void pg_close(struct crm_db *d)
@@ -1034,6 +1331,7 @@ static void pg_close(struct crm_db *d)
 	}
 	PQfinish(db->conn);
 	free(db->msg);
+	free(db->drops);
 	for (size_t i = 0; i < db->nfns; i++)
 		free(db->fns[i]);
 	free(db->fns);
@@ -1232,6 +1530,80 @@ static int set_zone(struct pg_db *db)
 	return st;
 }
 
+/* A zone name of the tz database (Asia/Shanghai, UTC, Etc/GMT+8), not a
+ * POSIX rule (CST-8), which set_zone tells apart by asking the server. */
+static bool zone_name(const char *tz)
+{
+	if (strchr(tz, '/'))
+		return true;
+	for (const char *p = tz; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_'))
+			return false;
+	return true;
+}
+
+/* The open of a short command in one round trip: the session's settings
+ * (sql), the time zone, the functions the extensions named and the schema
+ * version, sent as one query.  true when the schema is current and every
+ * function is there: nothing more to do.  Otherwise (a new or old
+ * database, a missing function, a POSIX zone, any error) false, with the
+ * whole query undone (one implicit transaction), for the long way. */
+static bool open_fast(struct pg_db *db, const char *sql)
+{
+	const char *tz = getenv("TZ");
+	bool zone = tz && *tz && *tz != ':' && *tz != '/';
+	if (zone && !zone_name(tz))
+		return false;
+	char *q = NULL;
+	size_t qlen = 0;
+	FILE *f = open_memstream(&q, &qlen);
+	if (!f)
+		crm_die(EX_OSERR, "out of memory");
+	fprintf(f, "%s;", sql);
+	bool ok = true;
+	if (zone) {
+		/* a name the server does not know leaves its zone, as set_zone */
+		char *lit = PQescapeLiteral(db->conn, tz, strlen(tz));
+		ok = lit != NULL;
+		if (lit)
+			fprintf(f, " DO $crm$BEGIN PERFORM pg_catalog.set_config('TimeZone', %s, false);"
+				" EXCEPTION WHEN invalid_parameter_value THEN NULL; END$crm$;", lit);
+		PQfreemem(lit);
+	}
+	fputs(" SELECT true", f);
+	for (size_t i = 0; ok && i < db->nfns; i++) {
+		const char *name = strchr(db->fns[i], ' ') + 1;
+		int nargs = atoi(db->fns[i]);
+		char *lit = PQescapeLiteral(db->conn, name, strlen(name));
+		ok = lit != NULL;
+		if (lit)
+			fprintf(f, " AND EXISTS (SELECT 1 FROM pg_catalog.pg_proc WHERE proname = %s"
+				" AND (pronargs = %d OR %d < 0 OR provariadic <> 0)"
+				" AND pg_catalog.pg_function_is_visible(oid))", lit, nargs, nargs);
+		PQfreemem(lit);
+	}
+	fputs("; SELECT coalesce(max(version), 0) FROM crm_schema_version", f);
+	fclose(f);
+	if (!ok || !PQsendQuery(db->conn, q)) {
+		free(q);
+		return false;
+	}
+	free(q);
+	PGresult *r;
+	int n = 0, fns = 0, version = -1;
+	while ((r = PQgetResult(db->conn))) {
+		ExecStatusType t = PQresultStatus(r);
+		if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK)
+			ok = false;
+		else if (t == PGRES_TUPLES_OK && PQntuples(r) == 1 && n++ == 0)
+			fns = PQgetvalue(r, 0, 0)[0] == 't';
+		else if (t == PGRES_TUPLES_OK && PQntuples(r) == 1)
+			version = atoi(PQgetvalue(r, 0, 0));
+		PQclear(r);
+	}
+	return ok && fns && version == CRM_SCHEMA_PG_BASE + crm_schema_pg_count();
+}
+
 static int pg_open(const char *path, enum crm_db_mode mode, const struct crm_db_ext *ext,
 		   struct crm_db **out)
 {
@@ -1259,15 +1631,21 @@ static int pg_open(const char *path, enum crm_db_mode mode, const struct crm_db_
 	snprintf(sql, sizeof sql, "SET lock_timeout = %ld; SET client_encoding = 'UTF8';"
 		 " SET standard_conforming_strings = on;"
 		 " SET default_transaction_isolation = 'repeatable read'", busy_timeout_ms());
-	if (run_ok(db, sql) != 0 || set_zone(db) != 0) {
-		st = crm_db_fail(d, "cannot open database");
-		crm_db_close(d);
-		return st;
-	}
+	/* extensions only name their functions here (pg_define) */
 	d->ext = ext;
 	if (ext && ext->attach && !(d->ext_state = ext->attach(d))) {
 		crm_db_close(d);
 		return EX_SOFTWARE;
+	}
+	if (open_fast(db, sql)) {
+		db->open_done = true;
+		*out = d;
+		return 0;
+	}
+	if (run_ok(db, sql) != 0 || set_zone(db) != 0) {
+		st = crm_db_fail(d, "cannot open database");
+		crm_db_close(d);
+		return st;
 	}
 	if ((st = is_crm(db, mode)) || (st = migrate(db))) {
 		crm_db_close(d);
@@ -1330,6 +1708,10 @@ const struct crm_backend crm_backend_pg = {
 	.copy_into = pg_copy_into,
 	.swap_prepare = pg_swap_prepare,
 	.swap_done = pg_swap_done,
+	.bulk_begin = pg_bulk_begin,
+	.bulk_row = pg_bulk_row,
+	.bulk_end = pg_bulk_end,
+	.bulk_abort = pg_bulk_abort,
 	.finish = pg_finish,
 	.reset = pg_reset,
 	.clear = pg_clear,

@@ -881,6 +881,60 @@ static void sq_swap_done(struct crm_db *db)
 	sqlite3_db_config(SQ(db)->h, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 }
 
+/* ---- the bulk writer: one prepared INSERT, stepped a row at a time ---- */
+
+static int sq_bulk_begin(struct crm_bulk *b)
+{
+	size_t len = strlen(b->table) + 32;
+	for (int i = 0; i < b->ncols; i++)
+		len += strlen(b->cols[i]) + 16;
+	char *sql = crm_xmalloc(len);
+	int off = snprintf(sql, len, "INSERT INTO %s (", b->table);
+	for (int i = 0; i < b->ncols; i++)
+		off += snprintf(sql + off, len - (size_t)off, "%s%s", i ? ", " : "", b->cols[i]);
+	off += snprintf(sql + off, len - (size_t)off, ") VALUES (");
+	for (int i = 0; i < b->ncols; i++)
+		off += snprintf(sql + off, len - (size_t)off, "%s?%d", i ? ", " : "", i + 1);
+	snprintf(sql + off, len - (size_t)off, ")");
+	sqlite3_stmt *h = NULL;
+	int rc = sqlite3_prepare_v3(SQ(b->db)->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &h, NULL);
+	free(sql);
+	b->be = h;
+	return rc != SQLITE_OK;
+}
+
+static int sq_bulk_row(struct crm_bulk *b)
+{
+	sqlite3_stmt *h = b->be;
+	for (int i = 0; i < b->ncols; i++) {
+		const struct crm_bulk_val *v = &b->v[i];
+		switch (v->kind) {
+		case CRM_BV_NULL: sqlite3_bind_null(h, i + 1); break;
+		case CRM_BV_INT: sqlite3_bind_int64(h, i + 1, v->i); break;
+		case CRM_BV_TEXT: sqlite3_bind_text(h, i + 1, v->p, v->len, SQLITE_STATIC); break;
+		case CRM_BV_BLOB: sqlite3_bind_blob(h, i + 1, v->p, v->len, SQLITE_STATIC); break;
+		}
+	}
+	int rc = sqlite3_step(h);
+	sqlite3_reset(h);
+	return rc != SQLITE_DONE;
+}
+
+static int sq_bulk_end(struct crm_bulk *b)
+{
+	if (b->failed)
+		return 1;	/* the row's error is still the connection's */
+	sqlite3_finalize(b->be);
+	b->be = NULL;
+	return 0;
+}
+
+static void sq_bulk_abort(struct crm_bulk *b)
+{
+	sqlite3_finalize(b->be);
+	b->be = NULL;
+}
+
 const struct crm_backend crm_backend_sqlite = {
 	.name = "sqlite",
 	.dialect = &crm_dialect_sqlite,
@@ -922,6 +976,10 @@ const struct crm_backend crm_backend_sqlite = {
 	.copy_into = sq_copy_into,
 	.swap_prepare = sq_swap_prepare,
 	.swap_done = sq_swap_done,
+	.bulk_begin = sq_bulk_begin,
+	.bulk_row = sq_bulk_row,
+	.bulk_end = sq_bulk_end,
+	.bulk_abort = sq_bulk_abort,
 	.finish = sq_finish,
 	.reset = sq_reset,
 	.clear = sq_clear,

@@ -4,12 +4,15 @@
  * writing commands (add, update, bulk update).  Listing is in
  * lead_list.c, dupes/merge/forget in lead_merge.c, bulk import in
  * lead_import.c. */
+#include <stdlib.h>
+#include <string.h>
 #include <sysexits.h>
 
 #include "db.h"
 #include "err.h"
 #include "lead.h"
 #include "leadfield.h"
+#include "normalise.h"
 #include "record.h"
 #include "score.h"
 
@@ -129,6 +132,144 @@ int crm_lead_insert(struct crm_rec *r, bool audit, const char *what, int64_t *id
 	int st = crm_rec_insert(r, true, audit, id);
 	crm_rec_where(r, NULL);
 	return st;
+}
+
+/* ---- the bulk insert of the importer ---- */
+
+/* The row crm_rec_insert writes (the fields, custom, the duplicate keys,
+ * created_at, updated_at, created_by, assigned_at), and what its written
+ * hook and the engine's id add: heat_manual and the id. */
+enum { BULK_NKEYS = 4 };
+
+struct crm_lead_bulk {
+	struct crm_ctx *ctx;
+	struct crm_bulk *b;
+	char *key[BULK_NKEYS];
+	size_t keycap[BULK_NKEYS];
+	int key_h[BULK_NKEYS];
+};
+
+int crm_lead_bulk_begin(struct crm_ctx *ctx, struct crm_lead_bulk **out)
+{
+	const struct crm_kind *k = &crm_lead_kind;
+	const char *names[64];
+	int n = 0, st;
+	for (int i = 0; i < k->nfields; i++)
+		names[n++] = k->fields[i].column;
+	names[n++] = "custom";
+	for (int j = 0; j < k->nkeys; j++)
+		names[n++] = k->keys[j].column;
+	names[n++] = "created_at";
+	names[n++] = "updated_at";
+	names[n++] = "created_by";
+	names[n++] = "assigned_at";
+	names[n++] = "heat_manual";
+	names[n++] = "id";
+	struct crm_lead_bulk *lb = crm_xcalloc(1, sizeof *lb);
+	lb->ctx = ctx;
+	for (int j = 0; j < BULK_NKEYS; j++)
+		lb->key_h[j] = crm_kind_field(k, k->keys[j].field);
+	*out = NULL;
+	if ((st = crm_db_bulk_begin(ctx->db, k->table, names, n, &lb->b))) {
+		free(lb);
+		return st;
+	}
+	*out = lb;
+	return 0;
+}
+
+static bool given(const char *v) { return v && *v; }
+
+/* The duplicate key j of the value, as crm_rec_insert's make_keys: NULL
+ * when it normalises to nothing. */
+static const char *bulk_key(struct crm_lead_bulk *lb, int j, const char *in)
+{
+	if (!given(in))
+		return NULL;
+	size_t need = strlen(in) + 1;
+	if (lb->keycap[j] < need) {
+		lb->keycap[j] = need < 256 ? 256 : 2 * need;
+		lb->key[j] = crm_xrealloc(lb->key[j], lb->keycap[j]);
+	}
+	char *out = lb->key[j];
+	long len = 0;
+	switch (crm_lead_kind.keys[j].key) {
+	case CRM_KEY_PHONE: len = crm_norm_phone(in, out); break;
+	case CRM_KEY_EMAIL: len = crm_norm_email(in, out); break;
+	case CRM_KEY_COMPANY: len = (long)crm_norm_company(in, out); break;
+	case CRM_KEY_NAME: len = (long)crm_norm_name(in, out); break;
+	}
+	return len > 0 && *out ? out : NULL;
+}
+
+int crm_lead_bulk_insert(struct crm_lead_bulk *lb, struct crm_lead_rec *r, int64_t id,
+			 const char *what)
+{
+	struct crm_ctx *ctx = lb->ctx;
+	const struct crm_actor *a = &ctx->actor;
+	const struct crm_kind *k = &crm_lead_kind;
+	struct crm_bulk *b = lb->b;
+	const char *owner_login = crm_rec_get(r, CRM_LF_OWNER);
+	int64_t owner;
+
+	/* the owner and the check of crm_rec_insert: a rep's lead with none
+	 * is the rep's */
+	if (given(owner_login)) {
+		owner = crm_rec_owner_id(r);
+	} else {
+		owner = a->role == CRM_ROLE_REP && !a->single_user ? a->id : 0;
+		owner_login = owner ? a->login : NULL;
+	}
+	if (a->role != CRM_ROLE_ADMIN) {
+		char whose[200];
+		snprintf(whose, sizeof whose, "%s%s%ss of '%.100s'", what ? what : "",
+			 what ? ": " : "", k->entity, owner ? owner_login : "the pool");
+		int st = crm_ctx_may_change(ctx, owner, whose);
+		if (st)
+			return st;
+	}
+	for (int i = 0; i < k->nfields; i++) {
+		const struct crm_field *f = &k->fields[i];
+		const char *v = crm_rec_get(r, i);
+		if (f->kind == CRM_FK_OWNER)
+			crm_bulk_id(b, owner);
+		else if (f->kind == CRM_FK_INT)
+			crm_bulk_int(b, v ? strtoll(v, NULL, 10) : 0);
+		else if (!given(v) && f->initial)
+			crm_bulk_text(b, f->initial);
+		else
+			crm_bulk_text(b, given(v) ? v : NULL);
+	}
+	const char *json = crm_rec_custom_json(r);
+	crm_bulk_text(b, given(json) ? json : NULL);
+	for (int j = 0; j < k->nkeys && j < BULK_NKEYS; j++)
+		crm_bulk_text(b, bulk_key(lb, j, lb->key_h[j] >= 0 ? crm_rec_get(r, lb->key_h[j]) : NULL));
+	crm_bulk_text(b, ctx->now_iso);
+	crm_bulk_text(b, ctx->now_iso);
+	crm_bulk_text(b, given(a->login) ? a->login : NULL);
+	crm_bulk_text(b, owner ? ctx->now_iso : NULL);
+	/* written(): a heat the file gives is a heat set by hand */
+	crm_bulk_int(b, given(crm_rec_get(r, CRM_LF_HEAT)) ? 1 : 0);
+	crm_bulk_int(b, id);
+	return crm_bulk_row(b) ? -1 : 0;
+}
+
+int crm_lead_bulk_end(struct crm_lead_bulk *lb)
+{
+	int st = crm_bulk_end(lb->b, "cannot insert lead");
+	lb->b = NULL;
+	crm_lead_bulk_abort(lb);
+	return st;
+}
+
+void crm_lead_bulk_abort(struct crm_lead_bulk *lb)
+{
+	if (!lb)
+		return;
+	crm_bulk_abort(lb->b);
+	for (int j = 0; j < BULK_NKEYS; j++)
+		free(lb->key[j]);
+	free(lb);
 }
 
 int crm_lead_apply(struct crm_rec *chg, int64_t id, const char *action, struct crm_lead_diff *d)

@@ -52,6 +52,19 @@ int crm_lead_rec_check_new(struct crm_lead_rec *r);
  * the place in messages, e.g. "leads.csv:14"; NULL for none). */
 int crm_lead_insert(struct crm_lead_rec *r, bool audit, const char *what, int64_t *id);
 
+/* The importer's insert: many new leads in one stream (db.h's bulk
+ * writer), each as crm_lead_insert(r, false, what) writes it but with
+ * the id given (the caller takes them from the largest + 1 under the
+ * write lock, then crm_db_sync_ids).  insert returns 0, an exit status
+ * after reporting (permission), or -1 when the writer has failed: end
+ * reports that.  end finishes and frees: 0 or an exit status. */
+struct crm_lead_bulk;
+int crm_lead_bulk_begin(struct crm_ctx *ctx, struct crm_lead_bulk **out);
+int crm_lead_bulk_insert(struct crm_lead_bulk *lb, struct crm_lead_rec *r, int64_t id,
+			 const char *what);
+int crm_lead_bulk_end(struct crm_lead_bulk *lb);
+void crm_lead_bulk_abort(struct crm_lead_bulk *lb);
+
 /* The changes of crm_lead_apply, as -n prints them (change.h), counting
  * leads. */
 struct crm_lead_diff {

@@ -59,6 +59,8 @@ struct imp {
 	struct crm_lead_rec *scratch;	/* where a doomed reader checks rows */
 	struct pipeline *pipe;
 	struct crm_owners *owners;
+	struct crm_lead_bulk *bulk;	/* the loader's stream of new rows */
+	int64_t last_id;		/* the id of the last row given it */
 };
 
 static const char *const match_names[] = {"", "phone", "email", "company and name"};
@@ -294,18 +296,30 @@ static void *reader(void *arg)
 
 /* ---- loading ---- */
 
+/* The bulk writer's end: 0 or its failure (reported). */
+static int end_bulk(struct imp *im)
+{
+	int st = im->bulk ? crm_lead_bulk_end(im->bulk) : 0;
+	im->bulk = NULL;
+	return st;
+}
+
+/* Each row into the bulk writer with the next id: the rows stream to the
+ * server, no round trip a row.  A failure of the writer shows at its end. */
 static int insert_batch(struct imp *im, struct batch *b)
 {
 	char where[512];
 	for (int i = 0; i < b->n; i++) {
-		int64_t id;
+		int64_t id = ++im->last_id;
 		int st;
 		const char *what = file_name(im, b->file[i]);
 		if (im->ctx->actor.role != CRM_ROLE_ADMIN) {
 			snprintf(where, sizeof where, "%s:%ld", what, b->line[i]);
 			what = where;
 		}
-		if ((st = crm_lead_insert(b->rec[i], false, what, &id)))
+		if ((st = crm_lead_bulk_insert(im->bulk, b->rec[i], id, what)) < 0)
+			return end_bulk(im);
+		if (st)
 			return st;
 		note_line(im, id, b->line[i], b->file[i]);
 	}
@@ -319,7 +333,12 @@ static int load(struct imp *im)
 	pthread_t tid;
 	int st;
 
+	im->last_id = im->max_before;
+	if ((st = crm_lead_bulk_begin(im->ctx, &im->bulk)))
+		return st;
 	if ((st = pthread_create(&tid, NULL, reader, im))) {
+		crm_lead_bulk_abort(im->bulk);
+		im->bulk = NULL;
 		errno = st;
 		crm_warn_errno("cannot start the reader thread");
 		return EX_OSERR;
@@ -342,7 +361,15 @@ static int load(struct imp *im)
 	}
 	pthread_mutex_lock(&p->mu);
 	bool doomed = p->doomed;
+	st = p->st;
 	pthread_mutex_unlock(&p->mu);
+	if (!st && !doomed && (st = end_bulk(im))) {
+		pthread_mutex_lock(&p->mu);
+		p->st = st;
+		pthread_mutex_unlock(&p->mu);
+	}
+	crm_lead_bulk_abort(im->bulk);	/* what a failure left unwritten */
+	im->bulk = NULL;
 	if (doomed)
 		crm_db_rollback(im->ctx->db);	/* others may write while the rest is checked */
 	pthread_join(tid, NULL);
@@ -670,6 +697,11 @@ static int run_import(struct imp *im, FILE *ids, long *ndups, long *n)
 	if (im->empty_start && (st = schema_change(db, CRM_LEAD_INDEXES)))
 		return st;
 	if ((st = find_dups(im, ndups)) || (st = handle_dups(im)))
+		return st;
+	/* the ids were given: the engine's next one follows the largest left
+	 * (PostgreSQL's setval outlives a rollback: not for -n, which rolls
+	 * back) */
+	if (!im->ctx->opts->dry_run && (st = crm_db_sync_ids(db, "leads")))
 		return st;
 	if (im->o->on_duplicate == CRM_DUP_ERROR &&
 	    (st = crm_nothing_done(*ndups, "duplicate", "imported", EX_DATAERR)))

@@ -226,6 +226,158 @@ static void test_copy_verified(void **state)
 	assert_int_not_equal(crm_db_file_verify(other, "other.db", false), 0);
 }
 
+/* ---- the bulk writer ---- */
+
+/* Values COPY's text format must escape, and the NULL/empty distinction. */
+static const char *const hostile[] = {
+	"tab\there", "line\nbreak", "back\\slash", "\\N", "", NULL, "中文 客户 ☎", "\\.",
+	"cr\rlf\r\n", "\\x41", "trailing\\", "\t\n\\",
+};
+enum { NHOSTILE = sizeof hostile / sizeof hostile[0] };
+
+static void bulk_hostile(struct crm_db *db)
+{
+	static const char *const cols[] = {"id", "s", "b", "n"};
+	unsigned char bytes[256];
+	for (int i = 0; i < 256; i++)
+		bytes[i] = (unsigned char)i;
+	struct crm_bulk *b;
+	assert_int_equal(crm_db_begin(db), 0);
+	assert_int_equal(crm_db_bulk_begin(db, "bulk_t", cols, 4, &b), 0);
+	for (int i = 0; i < NHOSTILE; i++) {
+		crm_bulk_int(b, 100 + i);
+		crm_bulk_text(b, hostile[i]);
+		if (i % 3 == 2)
+			crm_bulk_blob(b, NULL, 0);
+		else
+			crm_bulk_blob(b, bytes + i, 256 - i);
+		crm_bulk_id(b, i);	/* 0 is NULL */
+		assert_int_equal(crm_bulk_row(b), 0);
+	}
+	assert_int_equal(crm_bulk_rows(b), NHOSTILE);
+	assert_int_equal(crm_bulk_end(b, "cannot write rows"), 0);
+	assert_int_equal(crm_db_commit(db), 0);
+	struct crm_stmt *st;
+	assert_int_equal(crm_db_prepare(db, "SELECT id, s, b, n FROM bulk_t ORDER BY id", &st), CRM_OK);
+	for (int i = 0; i < NHOSTILE; i++) {
+		assert_int_equal(crm_step(st), CRM_ROW);
+		assert_int_equal(crm_col_int(st, 0), 100 + i);
+		if (hostile[i])
+			assert_string_equal(crm_col_str(st, 1), hostile[i]);
+		else
+			assert_null(crm_col_str(st, 1));
+		if (i % 3 == 2) {
+			assert_true(crm_col_null(st, 2));
+		} else {
+			assert_int_equal(crm_col_bytes(st, 2), 256 - i);
+			assert_memory_equal(crm_col_blob(st, 2), bytes + i, 256 - i);
+		}
+		assert_int_equal(crm_col_null(st, 3), i == 0);
+	}
+	assert_int_equal(crm_step(st), CRM_DONE);
+	crm_stmt_finish(st);
+}
+
+static int64_t bulk_count(struct crm_db *db)
+{
+	struct crm_stmt *st;
+	assert_int_equal(crm_db_prepare(db, "SELECT count(*) FROM bulk_t", &st), CRM_OK);
+	assert_int_equal(crm_step(st), CRM_ROW);
+	int64_t n = crm_col_int(st, 0);
+	crm_stmt_finish(st);
+	return n;
+}
+
+/* Row 700 repeats a unique value: the writer fails, now or at its end,
+ * with 65 (a constraint), and the rollback leaves nothing. */
+static void bulk_constraint(struct crm_db *db)
+{
+	static const char *const cols[] = {"s", "n"};
+	struct crm_bulk *b;
+	assert_int_equal(crm_db_begin(db), 0);
+	assert_int_equal(crm_db_bulk_begin(db, "bulk_t", cols, 2, &b), 0);
+	int failed_at = -1;
+	for (int i = 0; i < 2000 && failed_at < 0; i++) {
+		char s[32];
+		snprintf(s, sizeof s, "row %d", i);
+		crm_bulk_text(b, s);
+		crm_bulk_int(b, i == 700 ? 3 : i);
+		if (crm_bulk_row(b))
+			failed_at = i;
+	}
+	assert_true(failed_at < 0 || failed_at == 700);
+	assert_int_equal(crm_bulk_end(b, "cannot write rows"), EX_DATAERR);
+	crm_db_rollback(db);
+	assert_int_equal(bulk_count(db), 0);
+	/* a row with too few values is the caller's bug: 70, nothing kept */
+	assert_int_equal(crm_db_begin(db), 0);
+	assert_int_equal(crm_db_bulk_begin(db, "bulk_t", cols, 2, &b), 0);
+	crm_bulk_text(b, "alone");
+	assert_int_not_equal(crm_bulk_row(b), 0);
+	assert_int_equal(crm_bulk_end(b, "cannot write rows"), EX_SOFTWARE);
+	crm_db_rollback(db);
+	/* an unknown column: begin or end says so */
+	static const char *const bad[] = {"nope"};
+	int st = crm_db_begin(db);
+	assert_int_equal(st, 0);
+	st = crm_db_bulk_begin(db, "bulk_t", bad, 1, &b);
+	if (!st) {
+		crm_bulk_int(b, 1);
+		crm_bulk_row(b);
+		st = crm_bulk_end(b, "cannot write rows");
+	}
+	assert_int_not_equal(st, 0);
+	crm_db_rollback(db);
+	assert_int_equal(bulk_count(db), 0);
+}
+
+/* Another statement between rows sees the rows before it; the stream
+ * goes on after it. */
+static void bulk_interleaved(struct crm_db *db)
+{
+	static const char *const cols[] = {"n"};
+	struct crm_bulk *b;
+	assert_int_equal(crm_db_begin(db), 0);
+	assert_int_equal(crm_db_bulk_begin(db, "bulk_t", cols, 1, &b), 0);
+	for (int i = 0; i < 10; i++) {
+		crm_bulk_int(b, i);
+		assert_int_equal(crm_bulk_row(b), 0);
+	}
+	assert_int_equal(bulk_count(db), 10);
+	for (int i = 10; i < 25; i++) {
+		crm_bulk_int(b, i);
+		assert_int_equal(crm_bulk_row(b), 0);
+	}
+	assert_int_equal(crm_bulk_end(b, "cannot write rows"), 0);
+	assert_int_equal(crm_db_commit(db), 0);
+	assert_int_equal(bulk_count(db), 25);
+	/* an empty writer writes nothing and ends well */
+	assert_int_equal(crm_db_begin(db), 0);
+	assert_int_equal(crm_db_bulk_begin(db, "bulk_t", cols, 1, &b), 0);
+	assert_int_equal(crm_bulk_end(b, "cannot write rows"), 0);
+	/* abort drops what it has not written */
+	assert_int_equal(crm_db_bulk_begin(db, "bulk_t", cols, 1, &b), 0);
+	crm_bulk_int(b, 99);
+	crm_bulk_row(b);
+	crm_bulk_abort(b);
+	crm_db_rollback(db);
+	assert_int_equal(bulk_count(db), 25);
+	int64_t max;
+	assert_int_equal(crm_db_max_id(db, "bulk_t", &max), 0);
+	assert_true(max >= 25);
+}
+
+static void test_bulk(void **state)
+{
+	struct scratch *s = *state;
+	assert_int_equal(crm_db_exec(s->db, "CREATE TABLE bulk_t (id INTEGER PRIMARY KEY,"
+				     " s TEXT, b BLOB, n INTEGER UNIQUE)"), 0);
+	bulk_hostile(s->db);
+	assert_int_equal(crm_db_exec(s->db, "DELETE FROM bulk_t"), 0);
+	bulk_constraint(s->db);
+	bulk_interleaved(s->db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -236,6 +388,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_functions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_extension, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_verified, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk, setup, teardown),
 	};
 	crm_progname = "test_db";
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -411,6 +411,216 @@ static void test_no_server(void **state)
 	(void)state;
 }
 
+/* ---- the bulk writer ---- */
+
+/* Values COPY's text format must escape, and the NULL/empty distinction. */
+static const char *const hostile[] = {
+	"tab\there", "line\nbreak", "back\\slash", "\\N", "", NULL, "中文 客户 ☎", "\\.",
+	"cr\rlf\r\n", "\\x41", "trailing\\", "\t\n\\",
+};
+enum { NHOSTILE = sizeof hostile / sizeof hostile[0] };
+
+static void bulk_hostile(struct crm_db *db)
+{
+	static const char *const cols[] = {"id", "s", "b", "n"};
+	unsigned char bytes[256];
+	for (int i = 0; i < 256; i++)
+		bytes[i] = (unsigned char)i;
+	struct crm_bulk *b;
+	assert_int_equal(crm_db_begin(db), 0);
+	assert_int_equal(crm_db_bulk_begin(db, "bulk_t", cols, 4, &b), 0);
+	for (int i = 0; i < NHOSTILE; i++) {
+		crm_bulk_int(b, 100 + i);
+		crm_bulk_text(b, hostile[i]);
+		if (i % 3 == 2)
+			crm_bulk_blob(b, NULL, 0);
+		else
+			crm_bulk_blob(b, bytes + i, 256 - i);
+		crm_bulk_id(b, i);	/* 0 is NULL */
+		assert_int_equal(crm_bulk_row(b), 0);
+	}
+	assert_int_equal(crm_bulk_rows(b), NHOSTILE);
+	assert_int_equal(crm_bulk_end(b, "cannot write rows"), 0);
+	assert_int_equal(crm_db_commit(db), 0);
+	struct crm_stmt *st;
+	assert_int_equal(crm_db_prepare(db, "SELECT id, s, b, n FROM bulk_t ORDER BY id", &st), CRM_OK);
+	for (int i = 0; i < NHOSTILE; i++) {
+		assert_int_equal(crm_step(st), CRM_ROW);
+		assert_int_equal(crm_col_int(st, 0), 100 + i);
+		if (hostile[i])
+			assert_string_equal(crm_col_str(st, 1), hostile[i]);
+		else
+			assert_null(crm_col_str(st, 1));
+		if (i % 3 == 2) {
+			assert_true(crm_col_null(st, 2));
+		} else {
+			assert_int_equal(crm_col_bytes(st, 2), 256 - i);
+			assert_memory_equal(crm_col_blob(st, 2), bytes + i, 256 - i);
+		}
+		assert_int_equal(crm_col_null(st, 3), i == 0);
+	}
+	assert_int_equal(crm_step(st), CRM_DONE);
+	crm_stmt_finish(st);
+}
+
+static int64_t bulk_count(struct crm_db *db)
+{
+	struct crm_stmt *st;
+	assert_int_equal(crm_db_prepare(db, "SELECT count(*) FROM bulk_t", &st), CRM_OK);
+	assert_int_equal(crm_step(st), CRM_ROW);
+	int64_t n = crm_col_int(st, 0);
+	crm_stmt_finish(st);
+	return n;
+}
+
+/* Row 700 repeats a unique value: the writer fails, now or at its end,
+ * with 65 (a constraint), and the rollback leaves nothing. */
+static void bulk_constraint(struct crm_db *db)
+{
+	static const char *const cols[] = {"s", "n"};
+	struct crm_bulk *b;
+	assert_int_equal(crm_db_begin(db), 0);
+	assert_int_equal(crm_db_bulk_begin(db, "bulk_t", cols, 2, &b), 0);
+	int failed_at = -1;
+	for (int i = 0; i < 2000 && failed_at < 0; i++) {
+		char s[32];
+		snprintf(s, sizeof s, "row %d", i);
+		crm_bulk_text(b, s);
+		crm_bulk_int(b, i == 700 ? 3 : i);
+		if (crm_bulk_row(b))
+			failed_at = i;
+	}
+	assert_true(failed_at < 0 || failed_at == 700);
+	assert_int_equal(crm_bulk_end(b, "cannot write rows"), EX_DATAERR);
+	crm_db_rollback(db);
+	assert_int_equal(bulk_count(db), 0);
+	/* a row with too few values is the caller's bug: 70, nothing kept */
+	assert_int_equal(crm_db_begin(db), 0);
+	assert_int_equal(crm_db_bulk_begin(db, "bulk_t", cols, 2, &b), 0);
+	crm_bulk_text(b, "alone");
+	assert_int_not_equal(crm_bulk_row(b), 0);
+	assert_int_equal(crm_bulk_end(b, "cannot write rows"), EX_SOFTWARE);
+	crm_db_rollback(db);
+	/* an unknown column: begin or end says so */
+	static const char *const bad[] = {"nope"};
+	int st = crm_db_begin(db);
+	assert_int_equal(st, 0);
+	st = crm_db_bulk_begin(db, "bulk_t", bad, 1, &b);
+	if (!st) {
+		crm_bulk_int(b, 1);
+		crm_bulk_row(b);
+		st = crm_bulk_end(b, "cannot write rows");
+	}
+	assert_int_not_equal(st, 0);
+	crm_db_rollback(db);
+	assert_int_equal(bulk_count(db), 0);
+}
+
+/* Another statement between rows sees the rows before it; the stream
+ * goes on after it. */
+static void bulk_interleaved(struct crm_db *db)
+{
+	static const char *const cols[] = {"n"};
+	struct crm_bulk *b;
+	assert_int_equal(crm_db_begin(db), 0);
+	assert_int_equal(crm_db_bulk_begin(db, "bulk_t", cols, 1, &b), 0);
+	for (int i = 0; i < 10; i++) {
+		crm_bulk_int(b, i);
+		assert_int_equal(crm_bulk_row(b), 0);
+	}
+	assert_int_equal(bulk_count(db), 10);
+	for (int i = 10; i < 25; i++) {
+		crm_bulk_int(b, i);
+		assert_int_equal(crm_bulk_row(b), 0);
+	}
+	assert_int_equal(crm_bulk_end(b, "cannot write rows"), 0);
+	assert_int_equal(crm_db_commit(db), 0);
+	assert_int_equal(bulk_count(db), 25);
+	/* an empty writer writes nothing and ends well */
+	assert_int_equal(crm_db_begin(db), 0);
+	assert_int_equal(crm_db_bulk_begin(db, "bulk_t", cols, 1, &b), 0);
+	assert_int_equal(crm_bulk_end(b, "cannot write rows"), 0);
+	/* abort drops what it has not written */
+	assert_int_equal(crm_db_bulk_begin(db, "bulk_t", cols, 1, &b), 0);
+	crm_bulk_int(b, 99);
+	crm_bulk_row(b);
+	crm_bulk_abort(b);
+	crm_db_rollback(db);
+	assert_int_equal(bulk_count(db), 25);
+	int64_t max;
+	assert_int_equal(crm_db_max_id(db, "bulk_t", &max), 0);
+	assert_true(max >= 25);
+}
+
+static void test_bulk(void **state)
+{
+	NEED_PG();
+	struct crm_db *db = *state;
+	assert_int_equal(crm_db_exec(db, "CREATE TABLE bulk_t (id BIGINT GENERATED BY DEFAULT AS"
+				     " IDENTITY PRIMARY KEY, s TEXT, b BYTEA, n BIGINT UNIQUE)"), 0);
+	bulk_hostile(db);
+	/* the ids were given: the sequence follows them once told */
+	assert_int_equal(crm_db_sync_ids(db, "bulk_t"), 0);
+	assert_int_equal(crm_db_exec(db, "INSERT INTO bulk_t (n) VALUES (-5)"), 0);
+	struct crm_stmt *st;
+	assert_int_equal(crm_db_prepare(db, "SELECT max(id) FROM bulk_t", &st), CRM_OK);
+	assert_int_equal(crm_step(st), CRM_ROW);
+	assert_int_equal(crm_col_int(st, 0), 100 + NHOSTILE);
+	crm_stmt_finish(st);
+	assert_int_equal(crm_db_exec(db, "DELETE FROM bulk_t"), 0);
+	bulk_constraint(db);
+	bulk_interleaved(db);
+}
+
+/* The server goes away mid-COPY: 69 with its message, nothing written. */
+static void test_bulk_server_gone(void **state)
+{
+	NEED_PG();
+	struct crm_db *db = *state;
+	static const char *const cols[] = {"s", "n"};
+	assert_int_equal(crm_db_exec(db, "CREATE TABLE bulk_t (id BIGINT GENERATED BY DEFAULT AS"
+				     " IDENTITY PRIMARY KEY, s TEXT, b BYTEA, n BIGINT UNIQUE)"), 0);
+	struct crm_stmt *st;
+	assert_int_equal(crm_db_prepare(db, "SELECT pg_backend_pid()", &st), CRM_OK);
+	assert_int_equal(crm_step(st), CRM_ROW);
+	char pid[24];
+	snprintf(pid, sizeof pid, "%s", crm_col_text(st, 0));
+	crm_stmt_finish(st);
+	struct crm_bulk *b;
+	assert_int_equal(crm_db_begin(db), 0);
+	assert_int_equal(crm_db_bulk_begin(db, "bulk_t", cols, 2, &b), 0);
+	char text[200];
+	memset(text, 'x', sizeof text - 1);
+	text[sizeof text - 1] = '\0';
+	int i = 0;
+	for (; i < 1000; i++) {	/* past the first chunk: the COPY is open */
+		crm_bulk_text(b, text);
+		crm_bulk_int(b, i);
+		assert_int_equal(crm_bulk_row(b), 0);
+	}
+	PGconn *c = PQconnectdb(conninfo);
+	const char *v[1] = {pid};
+	PGresult *r = PQexecParams(c, "SELECT pg_terminate_backend($1::int)", 1, NULL, v, NULL,
+				   NULL, 0);
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	PQclear(r);
+	usleep(200000);
+	for (; i < 20000; i++) {
+		crm_bulk_text(b, text);
+		crm_bulk_int(b, i);
+		if (crm_bulk_row(b))
+			break;
+	}
+	assert_int_equal(crm_bulk_end(b, "cannot write rows"), EX_UNAVAILABLE);
+	assert_true(strlen(crm_db_errmsg(db)) > 0);
+	crm_db_rollback(db);
+	r = PQexec(c, "SELECT count(*) FROM bulk_t");
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	assert_string_equal(PQgetvalue(r, 0, 0), "0");
+	PQclear(r);
+	PQfinish(c);
+}
+
 int main(void)
 {
 	conninfo = getenv("CRM_TEST_PG");
@@ -426,6 +636,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_streaming, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_there, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_server, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_server_gone, setup, teardown),
 	};
 	crm_progname = "test_db_pg";
 	return cmocka_run_group_tests(tests, NULL, NULL);
