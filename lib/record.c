@@ -10,6 +10,7 @@
 
 #include "audit.h"
 #include "db.h"
+#include "dialect.h"
 #include "err.h"
 #include "json.h"
 #include "money.h"
@@ -383,6 +384,16 @@ static int resolve_ref(struct crm_rec *r, int h, const char *text)
 	crm_bind_int(s, crm_param_index(s, ":id"), id);
 	crm_ctx_bind_actor(r->ctx, s);
 	int rc = crm_step(s);
+	if (rc == CRM_DONE && !r->trusted_refs && crm_dialect(r->ctx->db)->row_security) {
+		snprintf(what, sizeof what, "%s %lld", entity, id);
+		struct crm_ctx *ctx = r->ctx;
+		const char *table = f->kind == CRM_FK_REF ? f->ref : "accounts";
+		if (crm_ctx_hidden(ctx, table, id, NULL) == EX_NOPERM) {
+			snprintf(r->err, sizeof r->err, "permission denied: %s is not visible to '%s'",
+				 what, ctx->actor.login);
+			return EX_NOPERM;
+		}
+	}
 	if (rc == CRM_DONE) {
 		snprintf(what, sizeof what, "unknown %s", entity);
 		return refuse(r, h, CRM_REFUSE_MISSING, what, text);
@@ -828,9 +839,13 @@ int crm_rec_load(struct crm_rec *r, int64_t id, bool for_change)
 	crm_bind_int(s, crm_param_index(s, ":id"), id);
 	crm_ctx_bind_actor(ctx, s);
 	snprintf(what, sizeof what, "cannot read %s", r->k->entity);
-	if ((rc = crm_db_row(ctx->db, s, what)) == CRM_EX_NOTFOUND)
+	if ((rc = crm_db_row(ctx->db, s, what)) == CRM_EX_NOTFOUND) {
+		snprintf(what, sizeof what, "%s %lld", r->k->entity, (long long)id);
+		if ((st = crm_ctx_hidden(ctx, r->k->table, id, what)))
+			return st;
 		crm_warn("%s%s%s %lld not found", r->where ? r->where : "", r->where ? ": " : "",
 			 r->k->entity, (long long)id);
+	}
 	if (rc)
 		return rc;
 	int64_t owner = crm_col_int(s, n);
