@@ -72,7 +72,7 @@ static const char *const steps[] = {
 	" LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$"
 	" DECLARE found BOOLEAN;"
 	" BEGIN"
-	"  IF t NOT IN ('leads', 'accounts', 'contacts', 'deals', 'quotes', 'contracts', 'orders')"
+	"  IF t NOT IN ('leads', 'accounts', 'contacts', 'deals')"
 	"  THEN RETURN false; END IF;"
 	"  EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE id = $1)', t) INTO found USING row_id;"
 	"  RETURN found;"
@@ -170,9 +170,6 @@ static const char *const steps[] = {
 	POLICIES("accounts", VISIBLE_OWNED("owner_id"))
 	POLICIES("contacts", VISIBLE_OWNED("owner_id"))
 	POLICIES("deals", VISIBLE_OWNED("owner_id"))
-	POLICIES("quotes", VISIBLE_OWNED("owner_id"))
-	POLICIES("contracts", VISIBLE_OWNED("owner_id"))
-	POLICIES("orders", VISIBLE_OWNED("owner_id"))
 	POLICIES("interactions", SUBJECT_SEEN("subject_type", "subject_id"))
 	POLICIES("tasks", VISIBLE("owner_id"))
 	ADMIN_WRITES("teams")

@@ -12,13 +12,15 @@
  *     change of users only their absence; admins write everything but the
  *     version tables, and may create roles;
  *   - row-level security on the customer data (leads, accounts, contacts,
- *     deals, quotes, contracts, orders, interactions, tasks) mirroring
+ *     deals, interactions, tasks) mirroring
  *     ctx.h's CRM_SQL_VISIBLE* rules, and on users and teams (read by
  *     all, written by admins), so that psql with a rep's login sees and
  *     changes exactly the rows the tools show that rep.  A role that is
  *     no active crm login sees none of it (the pool neither); a database
  *     with no users yet is single-user: everyone is the admin, as on
- *     SQLite;
+ *     SQLite.  Not yet: quotes, contracts, orders, payments and tickets,
+ *     whose visibility the config shares in (payment recorders, approver
+ *     groups, a team's ticket queue) and the server cannot read;
  *   - crm_actor_id(), crm_actor_rank() (2 admin, 1 manager, 0 rep, -1
  *     no login) and crm_actor_team(): the current role as crm knows it;
  *   - the SECURITY DEFINER functions through which a tool looks beyond
