@@ -54,7 +54,8 @@ struct pg_stmt {
 	int nparked, pnext;		/* how many, the next to read */
 	PGresult *end;			/* and the result that ended them */
 	int ncols;			/* -1 until known */
-	unsigned char *blob;		/* a bytea column decoded */
+	unsigned char **blobs;		/* the bytea columns of the row decoded, by column */
+	int nblobs;
 };
 
 struct pg_db {
@@ -160,8 +161,11 @@ static void clear_row(struct pg_stmt *st)
 	PQclear(st->row);
 	st->row = NULL;
 	st->cur = NULL;
-	free(st->blob);
-	st->blob = NULL;
+	for (int i = 0; i < st->nblobs; i++)
+		PQfreemem(st->blobs[i]);
+	free(st->blobs);
+	st->blobs = NULL;
+	st->nblobs = 0;
 }
 
 static void clear_parked(struct pg_stmt *st)
@@ -793,11 +797,17 @@ static const void *pg_col_blob(struct crm_stmt *s, int i)
 	const char *v = pg_col_str(s, i);
 	if (!v || PQftype(st->cur, i) != 17)	/* bytea */
 		return v;
-	if (!st->blob) {
-		size_t n;
-		st->blob = PQunescapeBytea((const unsigned char *)v, &n);
+	/* each column its own, as SQLite's stay valid until the next step */
+	if (!st->blobs) {
+		st->nblobs = PQnfields(st->cur);
+		st->blobs = crm_xcalloc((size_t)st->nblobs, sizeof *st->blobs);
 	}
-	return st->blob;
+	if (!st->blobs[i]) {
+		size_t n;
+		if (!(st->blobs[i] = PQunescapeBytea((const unsigned char *)v, &n)))
+			crm_die(EX_OSERR, "out of memory");
+	}
+	return st->blobs[i];
 }
 
 static int pg_col_bytes(struct crm_stmt *s, int i)

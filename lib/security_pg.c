@@ -84,7 +84,7 @@ static const char *const steps[] = {
 	" LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$"
 	" DECLARE m BIGINT;"
 	" BEGIN"
-	"  IF t NOT IN ('leads', 'accounts', 'contacts', 'deals', 'users', 'interactions', 'tasks')"
+	"  IF t NOT IN ('leads', 'accounts', 'contacts', 'deals', 'users', 'interactions', 'tasks', 'audit')"
 	"  THEN RAISE EXCEPTION 'crm_max_id: not a table of crm: %', t; END IF;"
 	"  EXECUTE format('SELECT coalesce(max(id), 0) FROM %I', t) INTO m;"
 	"  RETURN m;"
@@ -105,6 +105,39 @@ static const char *const steps[] = {
 	"  ELSE RETURN QUERY " CRM_LEAD_DUPS_NEW("p_after", " OFFSET 0") ";"
 	"  END IF;"
 	" END$$;"
+
+	/* The audit's chain, which every writer extends and crm check
+	 * verifies, beyond the rows an actor may read: the last row up to an
+	 * id (all: NULL), and each row's id with the hash audit.c's chain
+	 * gives it after the row before and the hash stored.  Hashes only,
+	 * never a value. */
+	"CREATE FUNCTION crm_audit_tail(upto BIGINT) RETURNS TABLE (id BIGINT, hash BYTEA)"
+	" LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS"
+	" $$SELECT a.id, a.hash FROM audit a WHERE upto IS NULL OR a.id <= upto"
+	" ORDER BY a.id DESC LIMIT 1$$;"
+	"CREATE FUNCTION crm_audit_chain() RETURNS TABLE (id BIGINT, want BYTEA, hash BYTEA)"
+	" LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$"
+	" DECLARE r RECORD; zeros BYTEA := decode(repeat('00', 32), 'hex'); prev BYTEA := zeros;"
+	" BEGIN"
+	"  FOR r IN SELECT * FROM audit a ORDER BY a.id LOOP"
+	"   id := r.id; hash := r.hash;"
+	"   want := sha256(prev || crm_audit_frame(r.at) || crm_audit_frame(r.actor)"
+	"    || crm_audit_frame(r.real_actor) || crm_audit_frame(r.tool) || crm_audit_frame(r.entity)"
+	"    || crm_audit_frame(r.entity_id::text) || crm_audit_frame(r.action)"
+	"    || crm_audit_frame(r.field)"
+	"    || CASE WHEN r.old_sha IS NULL THEN crm_audit_value(r.old_value)"
+	"       WHEN r.old_sha ~ '^[0-9a-fA-F]{64}$' THEN '\\x02'::bytea || decode(r.old_sha, 'hex')"
+	"       ELSE '\\x02'::bytea || zeros END"
+	"    || CASE WHEN r.new_sha IS NULL THEN crm_audit_value(r.new_value)"
+	"       WHEN r.new_sha ~ '^[0-9a-fA-F]{64}$' THEN '\\x02'::bytea || decode(r.new_sha, 'hex')"
+	"       ELSE '\\x02'::bytea || zeros END);"
+	"   prev := CASE WHEN octet_length(r.hash) = 32 THEN r.hash ELSE zeros END;"
+	"   RETURN NEXT;"
+	"  END LOOP;"
+	" END$$;"
+	/* set-wise audit rows chain on from the last of all rows */
+	"ALTER FUNCTION crm_audit_hash(BIGINT, TEXT, TEXT, TEXT, TEXT, TEXT, BIGINT, TEXT, TEXT,"
+	" TEXT, TEXT) SECURITY DEFINER SET search_path FROM CURRENT;"
 
 	/* A login's role of the server, made when missing (if the caller may
 	 * create roles) and put in the group of its crm role; an admin's may
@@ -172,6 +205,19 @@ static const char *const steps[] = {
 	POLICIES("deals", VISIBLE_OWNED("owner_id"))
 	POLICIES("interactions", SUBJECT_SEEN("subject_type", "subject_id"))
 	POLICIES("tasks", VISIBLE("owner_id"))
+	/* an audit row is read with what it is about (a forgotten or merged
+	 * record's rows by admins); rows of what has no policy yet by all */
+	"ALTER TABLE audit ENABLE ROW LEVEL SECURITY;"
+	"CREATE POLICY crm_read ON audit FOR SELECT USING (" RANK " = 2 OR CASE entity"
+	" WHEN 'lead' THEN EXISTS (SELECT 1 FROM leads s WHERE s.id = entity_id)"
+	" WHEN 'account' THEN EXISTS (SELECT 1 FROM accounts s WHERE s.id = entity_id)"
+	" WHEN 'contact' THEN EXISTS (SELECT 1 FROM contacts s WHERE s.id = entity_id)"
+	" WHEN 'deal' THEN EXISTS (SELECT 1 FROM deals s WHERE s.id = entity_id)"
+	" WHEN 'interaction' THEN EXISTS (SELECT 1 FROM interactions s WHERE s.id = entity_id)"
+	" WHEN 'task' THEN EXISTS (SELECT 1 FROM tasks s WHERE s.id = entity_id)"
+	" ELSE " RANK " >= 0 END);"
+	"CREATE POLICY crm_add ON audit FOR INSERT WITH CHECK (" RANK " >= 0);"
+	"CREATE POLICY crm_change ON audit FOR UPDATE USING (" RANK " = 2);"
 	ADMIN_WRITES("teams")
 	/* users: an admin changes anyone, others only absence (the column
 	 * grants above), their own or, for a manager, anyone's */

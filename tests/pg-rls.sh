@@ -121,6 +121,26 @@ for stmt in "DELETE FROM audit" "UPDATE audit SET actor = 'x'" \
 	*) fail "alice: $stmt was not refused" ;; esac
 done
 crm check -q >/dev/null || fail "crm check after the raw SQL"
+# the audit is read with what it is about: alice reads no row about carl's
+# leads, yet her crm check hashes the whole chain (on the server)
+carl_id=$(sql boss "SELECT id FROM users WHERE login = 'carl'")
+n=$(sql alice "SELECT count(*) FROM audit a JOIN leads l ON l.id = a.entity_id
+	WHERE a.entity = 'lead' AND l.owner_id = $carl_id")
+[ "$n" = 0 ] || fail "alice reads $n audit rows of carl's leads"
+n=$(sql boss "SELECT count(*) FROM audit WHERE entity = 'lead' AND entity_id IN
+	(SELECT id FROM leads WHERE owner_id = $carl_id)")
+[ "$n" -gt 0 ] || fail "no audit rows of carl's leads to hide"
+all=$(sql boss "SELECT count(*) FROM audit")
+[ "$(sql alice "SELECT count(*) FROM audit")" -lt "$all" ] || fail "alice reads the whole audit"
+out=$(CRM_USER=alice crm check | grep -E '^audit')
+[ "$out" = "$(printf 'audit\tok\naudit_rows\t%s' "$all")" ] || fail "alice's crm check: $out"
+psql -X -q -d "$as_owner" -c "UPDATE audit SET new_value = 'forged' WHERE id = 3" || exit 1
+for u in alice boss; do
+	out=$(CRM_USER=$u crm check 2>&1)
+	[ $? = 65 ] && case $out in *"audit row 3 altered"*) true ;; *) false ;; esac ||
+		fail "$u's crm check missed a forged audit row: $out"
+done
+psql -X -q -d "$as_owner" -c "UPDATE audit SET new_value = NULL WHERE id = 3" >/dev/null
 
 # ---- the tools as a rep: the same answers as on SQLite ----
 lead=$(CRM_USER=carl crm-lead list --owner carl | sed -n 2p | cut -f1)
