@@ -924,8 +924,10 @@ static void update_sql(struct kind_sql *r)
 	if (k->pool && ho >= 0) {
 		r->pu_changed = ++p;
 		char num[200];
+		/* the owner cast: PostgreSQL types a parameter by its first use */
 		snprintf(num, sizeof num, ", assigned_at = CASE WHEN ?%d = 0 THEN assigned_at"
-			 " WHEN ?%d IS NULL THEN NULL ELSE ?%d END", r->pu_changed, ho + 1, r->pu_now);
+			 " WHEN CAST(?%d AS BIGINT) IS NULL THEN NULL ELSE ?%d END", r->pu_changed,
+			 ho + 1, r->pu_now);
 		crm_buf_add(&q, num);
 	}
 	add_param(&q, " WHERE id = ", r->pu_id = ++p);
@@ -1000,7 +1002,7 @@ static int write_custom(struct crm_rec *cur, int64_t id, int h, const char *valu
 static bool parent_loop(struct crm_ctx *ctx, int64_t id, int64_t parent)
 {
 	static const char sql[] =
-		"WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT a.parent_id FROM accounts a"
+		"WITH RECURSIVE up(id) AS (SELECT CAST(?1 AS BIGINT) UNION SELECT a.parent_id FROM accounts a"
 		" JOIN up ON a.id = up.id WHERE a.parent_id IS NOT NULL)"
 		" SELECT 1 FROM up WHERE id = ?2";
 	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
