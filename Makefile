@@ -101,11 +101,14 @@ check check-full:
 	@sh tests/pg-schema-check.sh $(B)
 	@sh tests/pg-parity.sh $(B)
 	@sh tests/pg-migrate.sh $(B)
+	@sh tests/pg-rls.sh $(B)
 
 # make check-pg: only the PostgreSQL checks, in scratch clusters: the schema
 # against SQLite's (tests/pg-schema-check.sh), two scenarios run on both
 # engines giving the same bytes (tests/pg-parity.sh), and crm migrate from
-# SQLite to PostgreSQL and back (tests/pg-migrate.sh), and eight writers at
+# SQLite to PostgreSQL and back (tests/pg-migrate.sh), the server's
+# roles and row-level security against what the tools show each login
+# (tests/pg-rls.sh), and eight writers at
 # once for PG_STRESS_SECONDS (8) with nothing lost or doubled
 # (tests/pg-stress.sh, not in make check: it loads the machine); some
 # 25 s, skipped without PostgreSQL.
@@ -114,6 +117,7 @@ check-pg:
 	@sh tests/pg-schema-check.sh $(B)
 	@sh tests/pg-parity.sh $(B)
 	@sh tests/pg-migrate.sh $(B)
+	@sh tests/pg-rls.sh $(B)
 	@sh tests/pg-stress.sh $(B)
 
 units: $(UNIT_OUT)

@@ -8,6 +8,7 @@
 #include "audit.h"
 #include "ctx.h"
 #include "db.h"
+#include "dialect.h"
 #include "err.h"
 
 static const char *const role_names[] = {"rep", "manager", "admin"};
@@ -93,6 +94,28 @@ static int who_am_i(struct crm_ctx *ctx, struct crm_actor *me)
 	return st;
 }
 
+/* On PostgreSQL the server knows who connected: a login role that is a
+ * crm user is the actor, and CRM_USER may name no one else; a role that
+ * is none (a service account, the database's owner) falls back to
+ * who_am_i.  *server is the session's role, NULL on SQLite. */
+static int who_connected(struct crm_ctx *ctx, const char *server, struct crm_actor *me)
+{
+	bool found = false;
+	int st = server ? lookup_user(ctx, server, me, &found) : 0;
+	if (st || !found)
+		return st ? st : who_am_i(ctx, me);
+	const char *env = getenv("CRM_USER");
+	if (env && *env && strcmp(env, server) != 0) {
+		crm_warn("permission denied: CRM_USER '%s' is not your PostgreSQL role '%s'", env, server);
+		return EX_NOPERM;
+	}
+	me->real_login = crm_xstrdup(server);
+	return 0;
+}
+
+/* The actor, and on PostgreSQL the role the server then holds the
+ * session to (SET ROLE): the one it connected as, or one the server lets
+ * it act as. */
 static int resolve_actor(struct crm_ctx *ctx)
 {
 	struct crm_actor *a = &ctx->actor;
@@ -112,21 +135,21 @@ static int resolve_actor(struct crm_ctx *ctx)
 		a->role = CRM_ROLE_ADMIN;
 		return 0;
 	}
-	int rc = who_am_i(ctx, a);
-	if (rc || !as || strcmp(as, a->real_login) == 0) {
-		if (!rc)
-			a->login = crm_xstrdup(a->real_login);
-		return rc;
-	}
-	if (a->role != CRM_ROLE_ADMIN) {
-		crm_warn("permission denied: '%s' may not act as '%s' (only an admin may use --as)",
-			 a->real_login, as);
-		return EX_NOPERM;
-	}
-	if ((rc = active_user(ctx, as, "from --as", a)))
-		return rc;
-	a->login = crm_xstrdup(as);
-	return 0;
+	char *server = crm_db_session_role(ctx->db);
+	int rc = who_connected(ctx, server, a);
+	if (!rc && as && strcmp(as, a->real_login) != 0) {
+		if (a->role != CRM_ROLE_ADMIN) {
+			crm_warn("permission denied: '%s' may not act as '%s' (only an admin may use --as)",
+				 a->real_login, as);
+			rc = EX_NOPERM;
+		} else if (!(rc = active_user(ctx, as, "from --as", a)))
+			a->login = crm_xstrdup(as);
+	} else if (!rc)
+		a->login = crm_xstrdup(a->real_login);
+	if (!rc && server && strcmp(server, a->login) != 0)
+		rc = crm_db_set_role(ctx->db, a->login);
+	free(server);
+	return rc;
 }
 
 int crm_ctx_open_config(struct crm_ctx *ctx, struct crm_opts *opts)
@@ -267,6 +290,27 @@ int crm_ctx_require_admin(struct crm_ctx *ctx, const char *what)
 bool crm_ctx_sees(struct crm_ctx *ctx, int64_t owner_id)
 {
 	return may_touch(ctx, owner_id, false);
+}
+
+int crm_ctx_hidden(struct crm_ctx *ctx, const char *table, int64_t id, const char *what)
+{
+	if (!crm_dialect(ctx->db)->row_security)
+		return 0;
+	struct crm_stmt *st = crm_db_stmt(ctx->db,
+		"SELECT " CRM_SQL_AS_INT("crm_row_hidden(?1, ?2)"));
+	if (!st)
+		return EX_SOFTWARE;
+	crm_bind_str(st, 1, table);
+	crm_bind_int(st, 2, id);
+	if (crm_step(st) != CRM_ROW)
+		return crm_db_fail(ctx->db, "cannot read the rows of others");
+	bool hidden = crm_col_int(st, 0);
+	crm_stmt_reset(st);
+	if (!hidden)
+		return 0;
+	if (what)
+		crm_warn("permission denied: %s is not visible to '%s'", what, ctx->actor.login);
+	return EX_NOPERM;
 }
 
 int crm_ctx_filter_user(struct crm_ctx *ctx, const char *login, int64_t *id)

@@ -77,6 +77,12 @@ int crm_ctx_require_manager(struct crm_ctx *ctx, const char *what);
 /* crm_ctx_may_see without a message: for wording a message about another
  * record so that it reveals nothing the actor may not see. */
 bool crm_ctx_sees(struct crm_ctx *ctx, int64_t owner_id);
+/* After a query for row id of table found nothing: on PostgreSQL, whose
+ * row-level security leaves out what the actor may not see, 77 with
+ * "permission denied: WHAT is not visible" when the row is there all the
+ * same, as the tools say on SQLite (security_pg.h, crm_row_hidden); else
+ * 0, and the caller reports it missing.  what NULL: 77 without a word. */
+int crm_ctx_hidden(struct crm_ctx *ctx, const char *table, int64_t id, const char *what);
 /* Resolve the user or team an explicit filter (--owner, --team) names:
  * 65 when unknown, 77 when out of the actor's sight (a team is in sight of
  * its members and of admins), so that a filter never answers with an

@@ -224,6 +224,15 @@ int crm_db_checkpoint_truncate(struct crm_db *db);
  * rows in its own storage (until its administrator reclaims them) has
  * not: the caller skips both and says what is left to do. */
 bool crm_db_has_secure_delete(struct crm_db *db);
+/* Who the server says connected: the login role a PostgreSQL session
+ * authenticated as (session_user), newly allocated; NULL on an engine
+ * with no logins of its own (SQLite: the file's permissions are the
+ * boundary), or on failure (reported). */
+char *crm_db_session_role(struct crm_db *db);
+/* Act as role from now on (PostgreSQL's SET ROLE, so that the server's
+ * grants and row-level security apply to it): 0, or 77 with the
+ * server's refusal reported.  0 and nothing done on SQLite. */
+int crm_db_set_role(struct crm_db *db, const char *role);
 /* Keep this connection's temporary tables in memory, never in a file. */
 int crm_db_private_temp(struct crm_db *db);
 /* Drop the planner's samples of index keys on the tables named (a

@@ -57,6 +57,8 @@ struct crm_backend {
 	int (*secure_delete)(struct crm_db *db);
 	int (*checkpoint_truncate)(struct crm_db *db);
 	bool (*has_secure_delete)(struct crm_db *db);
+	char *(*session_role)(struct crm_db *db);	/* NULL: no logins */
+	int (*set_role)(struct crm_db *db, const char *role);
 	int (*private_temp)(struct crm_db *db);
 	int (*forget_statistics)(struct crm_db *db, const char *const *tables);
 	bool (*has_table)(struct crm_db *db, const char *table);

@@ -102,6 +102,8 @@ int crm_db_integrity(struct crm_db *db) { return db->be->integrity(db); }
 int crm_db_secure_delete(struct crm_db *db) { return db->be->secure_delete(db); }
 int crm_db_checkpoint_truncate(struct crm_db *db) { return db->be->checkpoint_truncate(db); }
 bool crm_db_has_secure_delete(struct crm_db *db) { return db->be->has_secure_delete(db); }
+char *crm_db_session_role(struct crm_db *db) { return db->be->session_role(db); }
+int crm_db_set_role(struct crm_db *db, const char *role) { return db->be->set_role(db, role); }
 int crm_db_private_temp(struct crm_db *db) { return db->be->private_temp(db); }
 int crm_db_forget_statistics(struct crm_db *db, const char *const *tables)
 {

@@ -25,6 +25,7 @@
 #include "dialect.h"
 #include "err.h"
 #include "schema_pg.h"
+#include "security_pg.h"
 
 #define STMT_CACHE 128		/* power of two */
 #define WRITE_LOCK "7161940213"	/* the advisory lock of writers: "crm" */
@@ -57,7 +58,8 @@ struct pg_stmt {
 	int nparked, pnext;		/* how many, the next to read */
 	PGresult *end;			/* and the result that ended them */
 	int ncols;			/* -1 until known */
-	unsigned char *blob;		/* a bytea column decoded */
+	unsigned char **blobs;		/* the bytea columns of the row decoded, by column */
+	int nblobs;
 };
 
 struct pg_db {
@@ -138,7 +140,11 @@ static int pg_fail(struct crm_db *d, const char *what)
 		crm_warn("%s: %s: %s", d->path, what, msg);
 		return EX_IOERR;
 	}
-	if (!strcmp(s, "42501") || !strcmp(s, "25006")) {
+	if (!strcmp(s, "42501")) {	/* the server's grants or row-level security */
+		crm_warn("%s: %s: permission denied: %s", d->path, what, msg);
+		return EX_NOPERM;
+	}
+	if (!strcmp(s, "25006")) {
 		crm_warn("%s: %s: %s", d->path, what, msg);
 		return EX_CANTCREAT;
 	}
@@ -162,8 +168,11 @@ static void clear_row(struct pg_stmt *st)
 	PQclear(st->row);
 	st->row = NULL;
 	st->cur = NULL;
-	free(st->blob);
-	st->blob = NULL;
+	for (int i = 0; i < st->nblobs; i++)
+		PQfreemem(st->blobs[i]);
+	free(st->blobs);
+	st->blobs = NULL;
+	st->nblobs = 0;
 }
 
 static void clear_parked(struct pg_stmt *st)
@@ -854,11 +863,17 @@ static const void *pg_col_blob(struct crm_stmt *s, int i)
 	const char *v = pg_col_str(s, i);
 	if (!v || PQftype(st->cur, i) != 17)	/* bytea */
 		return v;
-	if (!st->blob) {
-		size_t n;
-		st->blob = PQunescapeBytea((const unsigned char *)v, &n);
+	/* each column its own, as SQLite's stay valid until the next step */
+	if (!st->blobs) {
+		st->nblobs = PQnfields(st->cur);
+		st->blobs = crm_xcalloc((size_t)st->nblobs, sizeof *st->blobs);
 	}
-	return st->blob;
+	if (!st->blobs[i]) {
+		size_t n;
+		if (!(st->blobs[i] = PQunescapeBytea((const unsigned char *)v, &n)))
+			crm_die(EX_OSERR, "out of memory");
+	}
+	return st->blobs[i];
 }
 
 static int pg_col_bytes(struct crm_stmt *s, int i)
@@ -1024,6 +1039,44 @@ static bool pg_has_secure_delete(struct crm_db *d)
 {
 	(void)d;
 	return false;
+}
+
+static char *pg_session_role(struct crm_db *d)
+{
+	PGresult *r = run(PG(d), "SELECT session_user");
+	char *role = NULL;
+	if (r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		role = crm_xstrdup(PQgetvalue(r, 0, 0));
+	else
+		set_error_res(PG(d), r);
+	PQclear(r);
+	if (!role)
+		crm_db_fail(d, "cannot read the session's role");
+	return role;
+}
+
+/* SET ROLE, which the server grants only to a member of the role (or a
+ * superuser): a crm admin's login is made a member of every other
+ * login's role (security_pg.h), so that --as works for admins alone. */
+static int pg_set_role(struct crm_db *d, const char *role)
+{
+	struct pg_db *db = PG(d);
+	char *id = PQescapeIdentifier(db->conn, role, strlen(role));
+	if (!id)
+		crm_die(EX_OSERR, "out of memory");
+	char *sql = crm_xasprintf("SET ROLE %s", id);
+	PQfreemem(id);
+	int rc = run_ok(db, sql);
+	free(sql);
+	if (rc == 0)
+		return 0;
+	if (!strcmp(db->sqlstate, "42501") || !strcmp(db->sqlstate, "22023") ||
+	    !strcmp(db->sqlstate, "42704")) {
+		crm_warn("permission denied: the server does not let this session act as '%s' (%s)",
+			 role, db->msg);
+		return EX_NOPERM;
+	}
+	return crm_db_fail(d, "cannot set the role");
 }
 
 /* Temporary tables of PostgreSQL live in the session's buffers and spill
@@ -1400,14 +1453,26 @@ static int query_int(struct pg_db *db, const char *sql, int *v)
 	return ok ? 0 : -1;
 }
 
-static int schema_version(struct pg_db *db, int *v)
+/* The schema version (0 without the table) and the revision of the
+ * security (security_pg.h; 0 without its table). */
+static int schema_version(struct pg_db *db, int *v, int *sec)
 {
-	int has;
-	if (query_int(db, "SELECT count(*) FROM pg_catalog.pg_tables WHERE tablename ="
-		      " 'crm_schema_version' AND schemaname = current_schema()", &has))
+	PGresult *r = run(db, "SELECT count(*) FILTER (WHERE tablename = 'crm_schema_version'),"
+			  " count(*) FILTER (WHERE tablename = 'crm_security')"
+			  " FROM pg_catalog.pg_tables WHERE schemaname = current_schema()");
+	bool ok = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+	int has_v = ok ? atoi(PQgetvalue(r, 0, 0)) : 0, has_sec = ok ? atoi(PQgetvalue(r, 0, 1)) : 0;
+	if (!ok)
+		set_error_res(db, r);
+	PQclear(r);
+	*v = *sec = 0;
+	if (!ok)
 		return -1;
-	*v = 0;
-	return has ? query_int(db, "SELECT coalesce(max(version), 0) FROM crm_schema_version", v) : 0;
+	if (has_v && query_int(db, "SELECT coalesce(max(version), 0) FROM crm_schema_version", v))
+		return -1;
+	if (has_sec && query_int(db, "SELECT coalesce(max(revision), 0) FROM crm_security", sec))
+		return -1;
+	return 0;
 }
 
 /* Is the database ours?  One with the version table is; crm init may
@@ -1415,9 +1480,9 @@ static int schema_version(struct pg_db *db, int *v)
 static int is_crm(struct pg_db *db, enum crm_db_mode mode)
 {
 	const char *path = db->base.path;
-	int tables, v;
+	int tables, v, sec;
 	if (query_int(db, "SELECT count(*) FROM pg_catalog.pg_tables WHERE"
-		      " schemaname = current_schema()", &tables) || schema_version(db, &v))
+		      " schemaname = current_schema()", &tables) || schema_version(db, &v, &sec))
 		return crm_db_fail(&db->base, "cannot open database");
 	if (v >= 1)
 		return 0;
@@ -1434,25 +1499,40 @@ static int is_crm(struct pg_db *db, enum crm_db_mode mode)
 	return EX_CANTCREAT;
 }
 
+/* The revisions of the security after sec, in the transaction. */
+static int secure(struct pg_db *db, int sec)
+{
+	for (; sec < crm_security_pg_count(); sec++)
+		if (run_ok(db, crm_security_pg_step(sec)) != 0) {
+			char what[64];
+			snprintf(what, sizeof what, "security revision %d", sec + 1);
+			return crm_db_fail(&db->base, what);
+		}
+	char sql[64];
+	snprintf(sql, sizeof sql, "UPDATE crm_security SET revision = %d", sec);
+	return crm_db_exec(&db->base, sql);
+}
+
 /* Every migration in one transaction, with the version. */
 static int migrate(struct pg_db *db)
 {
 	struct crm_db *d = &db->base;
 	/* the versions are schema.c's: step 0 builds version BASE + 1 */
-	int v, st, n = CRM_SCHEMA_PG_BASE + crm_schema_pg_count();
-	if (schema_version(db, &v))
+	int v, sec, st, n = CRM_SCHEMA_PG_BASE + crm_schema_pg_count();
+	int nsec = crm_security_pg_count();
+	if (schema_version(db, &v, &sec))
 		return crm_db_fail(d, "cannot read schema version");
-	if (v > n) {
-		crm_warn("%s: database schema version %d is newer than this tool's (%d); "
-			 "upgrade crm", d->path, v, n);
+	if (v > n || sec > nsec) {
+		crm_warn("%s: database schema version %d.%d is newer than this tool's (%d.%d); "
+			 "upgrade crm", d->path, v, sec, n, nsec);
 		return EX_DATAERR;
 	}
-	if (v == n)
+	if (v == n && sec == nsec)
 		return 0;
 	if ((st = crm_db_begin(d)))
 		return st;
 	/* another process may have migrated while we waited for the lock */
-	if (schema_version(db, &v)) {
+	if (schema_version(db, &v, &sec)) {
 		st = crm_db_fail(d, "cannot read schema version");
 		goto fail;
 	}
@@ -1474,9 +1554,11 @@ static int migrate(struct pg_db *db)
 		st = crm_db_fail(d, "cannot create the schema version table");
 		goto fail;
 	}
+	if (sec < nsec && (st = secure(db, sec)))
+		goto fail;
 	if ((st = check_functions(db)))
 		goto fail;
-	if (d->ext && d->ext->migrated && (st = d->ext->migrated(d, d->ext_state, from)))
+	if (from < n && d->ext && d->ext->migrated && (st = d->ext->migrated(d, d->ext_state, from)))
 		goto fail;
 	char sql[96];
 	snprintf(sql, sizeof sql, "DELETE FROM crm_schema_version;"
@@ -1686,6 +1768,8 @@ const struct crm_backend crm_backend_pg = {
 	.secure_delete = pg_secure_delete,
 	.checkpoint_truncate = pg_checkpoint_truncate,
 	.has_secure_delete = pg_has_secure_delete,
+	.session_role = pg_session_role,
+	.set_role = pg_set_role,
 	.private_temp = pg_private_temp,
 	.forget_statistics = pg_forget_statistics,
 	.has_table = pg_has_table,
@@ -1700,7 +1784,7 @@ const struct crm_backend crm_backend_pg = {
 		" AND NOT a.attisdropped"
 		" LEFT JOIN pg_constraint p ON p.conrelid = c.oid AND p.contype = 'p'"
 		" WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
-		" AND c.relkind = 'r' AND c.relname <> 'crm_schema_version'"
+		" AND c.relkind = 'r' AND c.relname NOT IN ('crm_schema_version', 'crm_security')"
 		" ORDER BY c.relname COLLATE \"C\", a.attnum",
 	.version_sql = "SELECT version FROM crm_schema_version",
 	.sync_ids_sql = "SELECT setval(pg_get_serial_sequence('%1$s', 'id'), max(id)) FROM %1$s",

@@ -737,6 +737,20 @@ static int sq_checkpoint_truncate(struct crm_db *db)
 	return 0;
 }
 
+/* A file has no logins: who may open it is the boundary. */
+static char *sq_session_role(struct crm_db *db)
+{
+	(void)db;
+	return NULL;
+}
+
+static int sq_set_role(struct crm_db *db, const char *role)
+{
+	(void)db;
+	(void)role;
+	return 0;
+}
+
 static bool sq_has_secure_delete(struct crm_db *db)
 {
 	(void)db;
@@ -960,6 +974,8 @@ const struct crm_backend crm_backend_sqlite = {
 	.secure_delete = sq_secure_delete,
 	.checkpoint_truncate = sq_checkpoint_truncate,
 	.has_secure_delete = sq_has_secure_delete,
+	.session_role = sq_session_role,
+	.set_role = sq_set_role,
 	.private_temp = sq_private_temp,
 	.forget_statistics = sq_forget_statistics,
 	.has_table = sq_has_table,

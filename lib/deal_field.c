@@ -128,7 +128,10 @@ int crm_deal_check(struct crm_ctx *ctx, int64_t id, bool for_change, int64_t *ow
 		return EX_SOFTWARE;
 	crm_bind_int(s, crm_param_index(s, ":id"), id);
 	crm_ctx_bind_actor(ctx, s);
-	int rc = crm_step(s);
+	int rc = crm_step(s), st;
+	snprintf(what, sizeof what, "deal %lld", (long long)id);
+	if (rc == CRM_DONE && (st = crm_ctx_hidden(ctx, "deals", id, what)))
+		return st;
 	if (rc == CRM_DONE) {
 		crm_warn("deal %lld not found", (long long)id);
 		return CRM_EX_NOTFOUND;
@@ -138,7 +141,6 @@ int crm_deal_check(struct crm_ctx *ctx, int64_t id, bool for_change, int64_t *ow
 	int64_t owner = crm_col_int(s, 0);
 	bool visible = crm_col_int(s, 1);
 	crm_stmt_reset(s);
-	snprintf(what, sizeof what, "deal %lld", (long long)id);
 	if (owner_id)
 		*owner_id = owner;
 	if (!visible) {

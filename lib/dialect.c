@@ -60,6 +60,7 @@ const struct crm_dialect crm_dialect_postgresql = {
 	.no_flatten = " OFFSET 0",
 	.fts5 = 0,
 	.like_nocase = "ILIKE",
+	.row_security = 1,
 };
 
 /* The backend that opened db knows its dialect. */

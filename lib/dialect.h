@@ -72,6 +72,11 @@ struct crm_dialect {
 	/* The LIKE that ignores case (ASCII at least), for the scans of
 	 * words too short for an index: SQLite's LIKE, PostgreSQL's ILIKE. */
 	const char *like_nocase;
+
+	/* ---- who may see what ---- */
+	/* true: the server's row-level security leaves out of every query
+	 * the rows the actor may not see (security_pg.h) */
+	int row_security;
 };
 
 extern const struct crm_dialect crm_dialect_sqlite, crm_dialect_postgresql;

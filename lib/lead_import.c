@@ -25,6 +25,7 @@
 #include "db.h"
 #include "dialect.h"
 #include "err.h"
+#include "lead_dups.h"
 #include "lead_import.h"
 #include "lead.h"
 #include "leadfield.h"
@@ -46,7 +47,7 @@ struct imp {
 	char **files;
 	int nfiles;
 	int64_t max_before;
-	bool empty_start;
+	bool empty_start, rebuild_indexes;
 	long rows;
 	struct run *runs;
 	size_t nruns, capruns;
@@ -421,37 +422,24 @@ static int schema_change(struct crm_db *db, const char *sql)
 }
 
 /* Duplicates among the new rows, set-wise, in statements whose memory does
- * not grow with the rows.  first is the smallest id sharing the key, so an
- * existing lead is preferred to an earlier row of the file; a row matching
- * on several keys is recorded once, for the first of phone, e-mail,
- * company and name (ON CONFLICT DO NOTHING, in that order).
- * Into a new table: per key, a streaming GROUP BY over the key's index
- * finds the groups with more than one lead, joined back to their members.
- * Into a filled one: each new row looks its keys up in the indexes. */
-#define DUP_GROUPS(keys, cond, k, join) \
-	"INSERT INTO import_dups (id, first, k) SELECT l.id, g.first, " k \
-	" FROM (SELECT " keys ", min(id) AS first FROM leads WHERE " cond " GROUP BY " keys \
-	" HAVING count(*) > 1 AND max(id) > ?1) g JOIN leads l ON " join \
-	" WHERE l.id > ?1 AND l.id > g.first ON CONFLICT DO NOTHING"
+ * not grow with the rows (lead_dups.h); a row matching on several keys is
+ * recorded once, for the first of phone, e-mail, company and name (ON
+ * CONFLICT DO NOTHING, in that order).  On PostgreSQL the server runs the
+ * same SQL in crm_lead_dups, beyond the rows row-level security lets the
+ * importer see. */
+#define INTO_DUPS(select) "INSERT INTO import_dups (id, first, k) " select " ON CONFLICT DO NOTHING"
 static const char *const dups_all_sql[] = {
-	DUP_GROUPS("phone_norm", "phone_norm IS NOT NULL", "1", "l.phone_norm = g.phone_norm"),
-	DUP_GROUPS("email_norm", "email_norm IS NOT NULL", "2", "l.email_norm = g.email_norm"),
-	DUP_GROUPS("company_norm, name_norm", "company_norm IS NOT NULL AND name_norm IS NOT NULL",
-		   "3", "l.company_norm = g.company_norm AND l.name_norm = g.name_norm"),
+	INTO_DUPS(CRM_LEAD_DUPS_PHONE("?1")),
+	INTO_DUPS(CRM_LEAD_DUPS_EMAIL("?1")),
+	INTO_DUPS(CRM_LEAD_DUPS_COMPANY("?1")),
 };
-/* %1$s the dialect's no_flatten: the subquery is a co-routine, each
- * look-up runs once. */
-static const char dups_new_fmt[] =
-	"INSERT INTO import_dups (id, first, k)"
-	" SELECT id, CASE WHEN fp < id THEN fp WHEN fe < id THEN fe ELSE fc END,"
-	"  CASE WHEN fp < id THEN 1 WHEN fe < id THEN 2 ELSE 3 END FROM ("
-	"  SELECT n.id,"
-	"   (SELECT min(o.id) FROM leads o WHERE o.phone_norm = n.phone_norm) AS fp,"
-	"   (SELECT min(o.id) FROM leads o WHERE o.email_norm = n.email_norm) AS fe,"
-	"   (SELECT min(o.id) FROM leads o WHERE o.company_norm = n.company_norm"
-	"    AND o.name_norm = n.name_norm) AS fc"
-	"  FROM leads n WHERE n.id > ?1%1$s) AS f"	/* PostgreSQL 15 wants its name */
-	" WHERE fp < id OR fe < id OR fc < id";
+static const char dups_new_fmt[] = INTO_DUPS(CRM_LEAD_DUPS_NEW("?1", "%1$s"));
+static const char *const dups_server_sql[] = {
+	INTO_DUPS("SELECT id, first, k FROM crm_lead_dups(?1, 1)"),
+	INTO_DUPS("SELECT id, first, k FROM crm_lead_dups(?1, 2)"),
+	INTO_DUPS("SELECT id, first, k FROM crm_lead_dups(?1, 3)"),
+	INTO_DUPS("SELECT id, first, k FROM crm_lead_dups(?1, 0)"),
+};
 
 static int find_dups(struct imp *im, long *ndups)
 {
@@ -465,8 +453,12 @@ static int find_dups(struct imp *im, long *ndups)
 	if (!dups_new_sql)
 		dups_new_sql = crm_xasprintf(dups_new_fmt, crm_dialect(db)->no_flatten);
 	*ndups = 0;
+	bool server = crm_dialect(db)->row_security;
 	for (size_t i = 0; i < (im->empty_start ? 3 : 1); i++) {
-		struct crm_stmt *s = crm_db_stmt(db, im->empty_start ? dups_all_sql[i] : dups_new_sql);
+		const char *sql = im->empty_start ? dups_all_sql[i] : dups_new_sql;
+		if (server)
+			sql = dups_server_sql[im->empty_start ? i : 3];
+		struct crm_stmt *s = crm_db_stmt(db, sql);
 		if (!s)
 			return EX_SOFTWARE;
 		crm_bind_int(s, 1, im->max_before);
@@ -615,21 +607,24 @@ static int handle_dups(struct imp *im)
 
 static int start(struct imp *im)
 {
-	static const char sql[] =
-		"SELECT coalesce(max(id), 0), NOT EXISTS (SELECT 1 FROM leads) FROM leads";
 	struct crm_db *db = im->ctx->db;
 	int st = crm_db_begin(db);
 	if (st)
 		return st;
-	struct crm_stmt *s = crm_db_stmt(db, sql);
+	/* the last id of all leads, seen or not: the new ones come after it */
+	struct crm_stmt *s = crm_db_stmt(db, crm_dialect(db)->row_security
+					 ? "SELECT crm_max_id('leads')" : "SELECT coalesce(max(id), 0) FROM leads");
 	if (!s)
 		return EX_SOFTWARE;
 	if (crm_step(s) != CRM_ROW)
 		return crm_db_fail(db, "cannot read leads");
 	im->max_before = crm_col_int(s, 0);
-	im->empty_start = crm_col_int(s, 1);
+	im->empty_start = im->max_before == 0;
 	crm_stmt_reset(s);
-	return im->empty_start ? schema_change(db, CRM_LEAD_DROP_INDEXES) : 0;
+	/* the indexes are rebuilt once, after the rows, by the only role that
+	 * may: SQLite's (the server's are its tables' owner's) */
+	im->rebuild_indexes = im->empty_start && !crm_dialect(db)->row_security;
+	return im->rebuild_indexes ? schema_change(db, CRM_LEAD_DROP_INDEXES) : 0;
 }
 
 /* The new ids into a temporary file, printed only once committed; the
@@ -694,7 +689,7 @@ static int run_import(struct imp *im, FILE *ids, long *ndups, long *n)
 		return st;
 	if ((st = crm_rejects_status(&im->rj)))
 		return st;
-	if (im->empty_start && (st = schema_change(db, CRM_LEAD_INDEXES)))
+	if (im->rebuild_indexes && (st = schema_change(db, CRM_LEAD_INDEXES)))
 		return st;
 	if ((st = find_dups(im, ndups)) || (st = handle_dups(im)))
 		return st;

@@ -237,9 +237,11 @@ static int show_fields(struct crm_ctx *ctx, int64_t id, FILE *out, struct crm_ou
 	crm_ctx_bind_actor(ctx, s);
 	snprintf(what, sizeof what, "lead %lld", (long long)id);
 	if ((rc = crm_step(s)) != CRM_ROW) {
-		if (rc == CRM_DONE)
+		st = rc == CRM_DONE ? crm_ctx_hidden(ctx, "leads", id, what) : 0;
+		if (rc == CRM_DONE && !st)
 			crm_warn("lead %lld not found", (long long)id);
-		st = rc == CRM_DONE ? CRM_EX_NOTFOUND : crm_db_fail(ctx->db, "cannot read lead");
+		if (!st)
+			st = rc == CRM_DONE ? CRM_EX_NOTFOUND : crm_db_fail(ctx->db, "cannot read lead");
 		crm_stmt_finish(s);
 		return st;
 	}

@@ -14,6 +14,7 @@
 
 #include "audit.h"
 #include "db.h"
+#include "dialect.h"
 #include "err.h"
 #include "migrate.h"
 
@@ -467,6 +468,25 @@ static int copy_all(struct mig *m, const char *target, FILE *out, bool header)
 	return st;
 }
 
+/* On PostgreSQL each user copied gets the server's role of its login, in
+ * the group of its crm role (security_pg.h); what the server would not do
+ * is a warning. */
+static int server_roles(struct crm_db *to)
+{
+	if (!crm_dialect(to)->row_security)
+		return 0;
+	struct crm_stmt *st;
+	if (crm_db_prepare(to, "SELECT login, crm_role_ensure(login, role) FROM users ORDER BY id",
+			   &st) != CRM_OK)
+		return crm_db_fail(to, "cannot set up the server's roles");
+	int rc;
+	while ((rc = crm_step(st)) == CRM_ROW)
+		if (!crm_col_null(st, 1))
+			crm_warn("warning: user '%s': %s", crm_col_text(st, 0), crm_col_text(st, 1));
+	crm_stmt_finish(st);
+	return rc == CRM_DONE ? 0 : crm_db_fail(to, "cannot set up the server's roles");
+}
+
 static void remove_sqlite(const char *path)
 {
 	static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
@@ -508,7 +528,7 @@ int crm_migrate(struct crm_ctx *ctx, const char *target, FILE *out)
 	if (!(st = crm_db_begin(to))) {
 		if (!(st = empty_target(to, &b, target)) &&
 		    !(st = copy_all(&m, target, ctx->opts->quiet ? NULL : out,
-				    !ctx->opts->no_header)))
+				    !ctx->opts->no_header)) && !(st = server_roles(to)))
 			made = false;
 		if (st || ctx->opts->dry_run)
 			crm_db_rollback(to);

@@ -179,6 +179,14 @@ static int check_claim(struct crm_ctx *ctx, int64_t id, char **name)
 		return EX_SOFTWARE;
 	crm_bind_int(st, 1, id);
 	if (crm_step(st) != CRM_ROW) {
+		/* row-level security hides a lead someone else holds */
+		int hidden = crm_ctx_hidden(ctx, "leads", id, NULL);
+		if (hidden == EX_NOPERM) {
+			crm_warn("lead %" PRId64 " is not in the pool: it belongs to someone else", id);
+			return EX_DATAERR;
+		}
+		if (hidden)
+			return hidden;
 		crm_warn("lead %" PRId64 " not found", id);
 		return CRM_EX_NOTFOUND;
 	}

@@ -10,6 +10,7 @@
 
 #include "audit.h"
 #include "db.h"
+#include "dialect.h"
 #include "err.h"
 #include "json.h"
 #include "money.h"
@@ -383,6 +384,16 @@ static int resolve_ref(struct crm_rec *r, int h, const char *text)
 	crm_bind_int(s, crm_param_index(s, ":id"), id);
 	crm_ctx_bind_actor(r->ctx, s);
 	int rc = crm_step(s);
+	if (rc == CRM_DONE && !r->trusted_refs && crm_dialect(r->ctx->db)->row_security) {
+		snprintf(what, sizeof what, "%s %lld", entity, id);
+		struct crm_ctx *ctx = r->ctx;
+		const char *table = f->kind == CRM_FK_REF ? f->ref : "accounts";
+		if (crm_ctx_hidden(ctx, table, id, NULL) == EX_NOPERM) {
+			snprintf(r->err, sizeof r->err, "permission denied: %s is not visible to '%s'",
+				 what, ctx->actor.login);
+			return EX_NOPERM;
+		}
+	}
 	if (rc == CRM_DONE) {
 		snprintf(what, sizeof what, "unknown %s", entity);
 		return refuse(r, h, CRM_REFUSE_MISSING, what, text);
@@ -828,9 +839,13 @@ int crm_rec_load(struct crm_rec *r, int64_t id, bool for_change)
 	crm_bind_int(s, crm_param_index(s, ":id"), id);
 	crm_ctx_bind_actor(ctx, s);
 	snprintf(what, sizeof what, "cannot read %s", r->k->entity);
-	if ((rc = crm_db_row(ctx->db, s, what)) == CRM_EX_NOTFOUND)
+	if ((rc = crm_db_row(ctx->db, s, what)) == CRM_EX_NOTFOUND) {
+		snprintf(what, sizeof what, "%s %lld", r->k->entity, (long long)id);
+		if ((st = crm_ctx_hidden(ctx, r->k->table, id, what)))
+			return st;
 		crm_warn("%s%s%s %lld not found", r->where ? r->where : "", r->where ? ": " : "",
 			 r->k->entity, (long long)id);
+	}
 	if (rc)
 		return rc;
 	int64_t owner = crm_col_int(s, n);
@@ -909,8 +924,10 @@ static void update_sql(struct kind_sql *r)
 	if (k->pool && ho >= 0) {
 		r->pu_changed = ++p;
 		char num[200];
+		/* the owner cast: PostgreSQL types a parameter by its first use */
 		snprintf(num, sizeof num, ", assigned_at = CASE WHEN ?%d = 0 THEN assigned_at"
-			 " WHEN ?%d IS NULL THEN NULL ELSE ?%d END", r->pu_changed, ho + 1, r->pu_now);
+			 " WHEN CAST(?%d AS BIGINT) IS NULL THEN NULL ELSE ?%d END", r->pu_changed,
+			 ho + 1, r->pu_now);
 		crm_buf_add(&q, num);
 	}
 	add_param(&q, " WHERE id = ", r->pu_id = ++p);
@@ -985,7 +1002,7 @@ static int write_custom(struct crm_rec *cur, int64_t id, int h, const char *valu
 static bool parent_loop(struct crm_ctx *ctx, int64_t id, int64_t parent)
 {
 	static const char sql[] =
-		"WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT a.parent_id FROM accounts a"
+		"WITH RECURSIVE up(id) AS (SELECT CAST(?1 AS BIGINT) UNION SELECT a.parent_id FROM accounts a"
 		" JOIN up ON a.id = up.id WHERE a.parent_id IS NOT NULL)"
 		" SELECT 1 FROM up WHERE id = ?2";
 	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);

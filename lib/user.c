@@ -7,6 +7,7 @@
 
 #include "audit.h"
 #include "db.h"
+#include "dialect.h"
 #include "err.h"
 #include "handover.h"
 #include "normalise.h"
@@ -224,6 +225,23 @@ static int apply_input(struct crm_ctx *ctx, int64_t id, const struct crm_user_in
 	return st;
 }
 
+int crm_user_server_role(struct crm_ctx *ctx, const char *login, const char *role)
+{
+	if (!crm_dialect(ctx->db)->row_security)
+		return 0;
+	struct crm_stmt *st = crm_db_stmt(ctx->db, "SELECT crm_role_ensure(?1, ?2)");
+	if (!st)
+		return EX_SOFTWARE;
+	crm_bind_str(st, 1, login);
+	crm_bind_str(st, 2, role);
+	if (crm_step(st) != CRM_ROW)
+		return crm_db_fail(ctx->db, "cannot set up the server's role");
+	if (!crm_col_null(st, 0))
+		crm_warn("warning: user '%s': %s", login, crm_col_text(st, 0));
+	crm_stmt_reset(st);
+	return 0;
+}
+
 static int64_t user_for_change(struct crm_ctx *ctx, const char *login, int *st)
 {
 	int64_t id = crm_ctx_user_id(ctx, login);
@@ -263,6 +281,8 @@ int crm_user_add(struct crm_ctx *ctx, const struct crm_user_input *in, struct cr
 		return crm_ctx_end(ctx, crm_db_fail(ctx->db, "cannot add user"));
 	int64_t id = crm_db_last_id(ctx->db);
 	st = crm_audit_write(ctx->db, "user", id, "create", "login", NULL, in->login);
+	if (!st)
+		st = crm_user_server_role(ctx, in->login, in->role ? in->role : "rep");
 	struct crm_user_input rest = *in;
 	rest.name = rest.role = NULL;
 	if (!st)
@@ -284,6 +304,8 @@ int crm_user_update(struct crm_ctx *ctx, const char *login, const struct crm_use
 	int64_t id = user_for_change(ctx, login, &st);
 	if (!st)
 		st = apply_input(ctx, id, in, "update");
+	if (!st && in->role)
+		st = crm_user_server_role(ctx, login, in->role);
 	return crm_ctx_end(ctx, st);
 }
 

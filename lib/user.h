@@ -12,6 +12,10 @@
 
 /* A login: 1 to 64 letters, digits and . _ - @, a letter or digit first. */
 bool crm_user_login_ok(const char *s);
+/* On PostgreSQL, the login's role of the server, made when the actor may
+ * and put in the group role of role (security_pg.h); what the server
+ * would not do is a warning, and the user stands.  0 on SQLite. */
+int crm_user_server_role(struct crm_ctx *ctx, const char *login, const char *role);
 /* A weight (a whole number from 1) or, zero_ok, a capacity (from 0). */
 bool crm_user_number_ok(const char *s, bool zero_ok);
 

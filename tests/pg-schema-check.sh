@@ -17,7 +17,8 @@
 #            and PostgreSQL's audit_id (an audit row takes the id its hash
 #            was chained for, what SQLite's rowid gives by itself).
 # SQLite's FTS shadow tables and autoindexes, and PostgreSQL's
-# crm_schema_version (checked alone: one row, version INTEGER NOT NULL)
+# crm_schema_version (checked alone: one row, version INTEGER NOT NULL) and
+# crm_security (PostgreSQL's own: security_pg.h)
 # are left out.  Prints the differences as a diff (- SQLite, + PostgreSQL)
 # and exits 1 on any; exits 0 with a message, comparing nothing, when no
 # PostgreSQL server can be started here (the scratch cluster of
@@ -108,7 +109,7 @@ pg -d "$crm_conn" -A -t >"$tmp/pg.txt" <<'EOF' || die "reading the PostgreSQL sc
 CREATE TEMP VIEW t AS
   SELECT c.oid, c.relname AS name FROM pg_class c
   WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
-    AND c.relname <> 'crm_schema_version';
+    AND c.relname NOT IN ('crm_schema_version', 'crm_security');
 CREATE TEMP VIEW ix AS
   SELECT t.name AS tab, x.*, i.relname AS name, am.amname,
          (SELECT string_agg(a.attname, ',' ORDER BY k.n)

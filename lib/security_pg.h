@@ -1,0 +1,42 @@
+/* security_pg.h: who may do what on PostgreSQL, enforced by the server
+ * (HACKING, "Roles on PostgreSQL").
+ *
+ * On SQLite the roles are crm's own and the file's permissions are the
+ * boundary.  On PostgreSQL every crm login is a role of the server, and
+ * the database holds:
+ *   - three group roles, crm_rep, crm_manager and crm_admin, made by crm
+ *     init when its role may create roles; a login is a member of the
+ *     group of its crm role (crm_role_ensure), and the groups carry the
+ *     table privileges: reps and managers read every table, write the
+ *     customer data, add to the audit but never change or delete it, and
+ *     change of users only their absence; admins write everything but the
+ *     version tables, and may create roles;
+ *   - row-level security on the customer data (leads, accounts, contacts,
+ *     deals, interactions, tasks) mirroring
+ *     ctx.h's CRM_SQL_VISIBLE* rules, and on users and teams (read by
+ *     all, written by admins), so that psql with a rep's login sees and
+ *     changes exactly the rows the tools show that rep.  A role that is
+ *     no active crm login sees none of it (the pool neither); a database
+ *     with no users yet is single-user: everyone is the admin, as on
+ *     SQLite.  Not yet: quotes, contracts, orders, payments and tickets,
+ *     whose visibility the config shares in (payment recorders, approver
+ *     groups, a team's ticket queue) and the server cannot read;
+ *   - crm_actor_id(), crm_actor_rank() (2 admin, 1 manager, 0 rep, -1
+ *     no login) and crm_actor_team(): the current role as crm knows it;
+ *   - the SECURITY DEFINER functions through which a tool looks beyond
+ *     the actor's rows, each answering one narrow question
+ *     (crm_row_hidden: does a row the actor may not see exist, so that
+ *     the tools say "not visible" (77) as on SQLite rather than "no
+ *     such");
+ *   - crm_role_ensure(login, role), which crm-user calls.
+ *
+ * The security of a database is versioned on its own (crm_security:
+ * revision), beside the schema version that both engines share; the
+ * backend brings it up to date when it migrates. */
+#ifndef CRM_SECURITY_PG_H
+#define CRM_SECURITY_PG_H
+
+int crm_security_pg_count(void);          /* number of revisions */
+const char *crm_security_pg_step(int i);  /* SQL of revision i + 1, or NULL */
+
+#endif
