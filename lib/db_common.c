@@ -9,6 +9,7 @@
 #include <sysexits.h>
 
 #include "db_backend.h"
+#include "dialect.h"
 #include "err.h"
 
 bool crm_db_is_pg(const char *path)
@@ -435,7 +436,9 @@ void crm_bulk_abort(struct crm_bulk *b)
 
 int crm_db_max_id(struct crm_db *db, const char *table, int64_t *id)
 {
-	char *sql = crm_xasprintf("SELECT coalesce(max(id), 0) FROM %s", table);
+	/* row-level security would show only the actor's rows */
+	char *sql = crm_xasprintf(crm_dialect(db)->row_security ? "SELECT crm_max_id('%s')"
+				  : "SELECT coalesce(max(id), 0) FROM %s", table);
 	struct crm_stmt *st;
 	int rc = crm_db_prepare(db, sql, &st);
 	free(sql);

@@ -1149,6 +1149,7 @@ static void pg_swap_done(struct crm_db *d) {}
 
 struct pg_bulk {
 	char *sql;		/* COPY t (cols) FROM STDIN */
+	char *flush;		/* staged: the INSERT from the staging table, or NULL */
 	char *buf;
 	size_t len, cap;
 	char sqlstate[6];	/* a failure's, kept over later statements */
@@ -1233,7 +1234,19 @@ static int copy_close(struct crm_bulk *b, const char *errmsg)
 		bulk_put_error(db);
 		rc = -1;
 	}
-	((struct pg_bulk *)b->be)->len = 0;
+	struct pg_bulk *pb = b->be;
+	pb->len = 0;
+	if (pb->flush && !errmsg && !rc) {
+		/* the staged rows into the table, under its policies */
+		r = PQexec(db->conn, pb->flush);
+		if (r && PQresultStatus(r) == PGRES_COMMAND_OK)
+			count_changes(db, r);
+		else {
+			set_error_res(db, r);
+			rc = -1;
+		}
+		PQclear(r);
+	}
 	return rc;
 }
 
@@ -1242,6 +1255,52 @@ static void bulk_pause(struct pg_db *db)
 	struct crm_bulk *b = db->copying;
 	if (copy_close(b, NULL))
 		bulk_keep_error(b);
+}
+
+/* COPY FROM refuses a table whose row-level security applies to the
+ * session (security_pg.h): then the rows go into a temporary table of
+ * the same columns, and from there into the table by one INSERT, which
+ * the policies check, whenever the COPY ends.  0, or 1 with the error
+ * kept. */
+static int stage(struct pg_db *db, struct crm_bulk *b, struct pg_bulk *pb)
+{
+	char *lit = PQescapeLiteral(db->conn, b->table, strlen(b->table));
+	if (!lit)
+		crm_die(EX_OSERR, "out of memory");
+	char *q = crm_xasprintf("SELECT row_security_active(%s)", lit);
+	PQfreemem(lit);
+	park(db);
+	PGresult *r = PQexec(db->conn, q);
+	free(q);
+	bool ok = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+	bool active = ok && PQgetvalue(r, 0, 0)[0] == 't';
+	if (!ok)
+		set_error_res(db, r);
+	PQclear(r);
+	if (!ok)
+		return 1;
+	if (!active)
+		return 0;
+	static unsigned long serial;
+	char name[64];
+	snprintf(name, sizeof name, "crm_stage_%lu", ++serial);
+	char *cols = strchr(pb->sql, '(') + 1;	/* "a, b) FROM STDIN" */
+	size_t ncols = (size_t)(strstr(cols, ") FROM STDIN") - cols);
+	/* gone with the transaction, or with the session outside one */
+	bool in_tx = PQtransactionStatus(db->conn) == PQTRANS_INTRANS;
+	q = crm_xasprintf("CREATE TEMP TABLE %s%s AS SELECT %.*s FROM %s WITH NO DATA", name,
+			  in_tx ? " ON COMMIT DROP" : "", (int)ncols, cols, b->table);
+	if (run_ok(db, q) != 0) {
+		free(q);
+		return 1;
+	}
+	free(q);
+	pb->flush = crm_xasprintf("INSERT INTO %s (%.*s) SELECT %.*s FROM %s; TRUNCATE %s", b->table,
+				  (int)ncols, cols, (int)ncols, cols, name, name);
+	q = crm_xasprintf("COPY %s (%.*s) FROM STDIN", name, (int)ncols, cols);
+	free(pb->sql);
+	pb->sql = q;
+	return 0;
 }
 
 static int pg_bulk_begin(struct crm_bulk *b)
@@ -1255,6 +1314,11 @@ static int pg_bulk_begin(struct crm_bulk *b)
 	for (int i = 0; i < b->ncols; i++)
 		off += snprintf(pb->sql + off, len - (size_t)off, "%s%s", i ? ", " : "", b->cols[i]);
 	snprintf(pb->sql + off, len - (size_t)off, ") FROM STDIN");
+	if (stage(PG(b->db), b, pb)) {
+		free(pb->sql);
+		free(pb);
+		return 1;
+	}
 	pb->cap = COPY_CHUNK + 4096;
 	pb->buf = crm_xmalloc(pb->cap);
 	b->be = pb;
@@ -1351,6 +1415,7 @@ static int pg_bulk_end(struct crm_bulk *b)
 		return 1;
 	}
 	free(pb->sql);
+	free(pb->flush);
 	free(pb->buf);
 	free(pb);
 	b->be = NULL;
@@ -1366,6 +1431,7 @@ static void pg_bulk_abort(struct crm_bulk *b)
 	if (db->copying == b)
 		copy_close(b, "aborted by the client");
 	free(pb->sql);
+	free(pb->flush);
 	free(pb->buf);
 	free(pb->msg);
 	free(pb);
@@ -1664,7 +1730,8 @@ static bool open_fast(struct pg_db *db, const char *sql)
 				" AND pg_catalog.pg_function_is_visible(oid))", lit, nargs, nargs);
 		PQfreemem(lit);
 	}
-	fputs("; SELECT coalesce(max(version), 0) FROM crm_schema_version", f);
+	fputs("; SELECT coalesce(max(version), 0) FROM crm_schema_version;"
+	      " SELECT coalesce(max(revision), 0) FROM crm_security", f);
 	fclose(f);
 	if (!ok || !PQsendQuery(db->conn, q)) {
 		free(q);
@@ -1672,18 +1739,21 @@ static bool open_fast(struct pg_db *db, const char *sql)
 	}
 	free(q);
 	PGresult *r;
-	int n = 0, fns = 0, version = -1;
+	int n = 0, fns = 0, version = -1, revision = -1;
 	while ((r = PQgetResult(db->conn))) {
 		ExecStatusType t = PQresultStatus(r);
 		if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK)
 			ok = false;
 		else if (t == PGRES_TUPLES_OK && PQntuples(r) == 1 && n++ == 0)
 			fns = PQgetvalue(r, 0, 0)[0] == 't';
-		else if (t == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		else if (t == PGRES_TUPLES_OK && PQntuples(r) == 1 && n++ == 1)
 			version = atoi(PQgetvalue(r, 0, 0));
+		else if (t == PGRES_TUPLES_OK && PQntuples(r) == 1)
+			revision = atoi(PQgetvalue(r, 0, 0));
 		PQclear(r);
 	}
-	return ok && fns && version == CRM_SCHEMA_PG_BASE + crm_schema_pg_count();
+	return ok && fns && version == CRM_SCHEMA_PG_BASE + crm_schema_pg_count() &&
+	       revision == crm_security_pg_count();
 }
 
 static int pg_open(const char *path, enum crm_db_mode mode, const struct crm_db_ext *ext,
@@ -1787,7 +1857,8 @@ const struct crm_backend crm_backend_pg = {
 		" AND c.relkind = 'r' AND c.relname NOT IN ('crm_schema_version', 'crm_security')"
 		" ORDER BY c.relname COLLATE \"C\", a.attnum",
 	.version_sql = "SELECT version FROM crm_schema_version",
-	.sync_ids_sql = "SELECT setval(pg_get_serial_sequence('%1$s', 'id'), max(id)) FROM %1$s",
+	/* through the server's function: row-level security would hide rows */
+	.sync_ids_sql = "SELECT crm_sync_ids('%1$s')",
 	.file_verify = pg_file_verify,
 	.copy_into = pg_copy_into,
 	.swap_prepare = pg_swap_prepare,

@@ -612,15 +612,9 @@ static int start(struct imp *im)
 	if (st)
 		return st;
 	/* the last id of all leads, seen or not: the new ones come after it */
-	struct crm_stmt *s = crm_db_stmt(db, crm_dialect(db)->row_security
-					 ? "SELECT crm_max_id('leads')" : "SELECT coalesce(max(id), 0) FROM leads");
-	if (!s)
-		return EX_SOFTWARE;
-	if (crm_step(s) != CRM_ROW)
-		return crm_db_fail(db, "cannot read leads");
-	im->max_before = crm_col_int(s, 0);
+	if ((st = crm_db_max_id(db, "leads", &im->max_before)))
+		return st;
 	im->empty_start = im->max_before == 0;
-	crm_stmt_reset(s);
 	/* the indexes are rebuilt once, after the rows, by the only role that
 	 * may: SQLite's (the server's are its tables' owner's) */
 	im->rebuild_indexes = im->empty_start && !crm_dialect(db)->row_security;

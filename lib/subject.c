@@ -162,9 +162,12 @@ char *crm_subject_sql(struct crm_ctx *ctx, enum crm_subject_expr what, const cha
 		if (what == CRM_SUBJECT_VISIBLE)
 			part = crm_xasprintf(" WHEN '%s' THEN EXISTS (SELECT 1 FROM %s s WHERE s.id = %s AND %s)",
 					     d->type, d->table, id_col, d->visible);
+		else if (what == CRM_SUBJECT_NAME)	/* no name of what the actor may not see */
+			part = crm_xasprintf(" WHEN '%s' THEN (SELECT %s FROM %s s WHERE s.id = %s AND %s)",
+					     d->type, d->name, d->table, id_col, d->visible);
 		else
-			part = crm_xasprintf(" WHEN '%s' THEN (SELECT %s FROM %s s WHERE s.id = %s)", d->type,
-					     what == CRM_SUBJECT_NAME ? d->name : "s.owner_id", d->table, id_col);
+			part = crm_xasprintf(" WHEN '%s' THEN (SELECT s.owner_id FROM %s s WHERE s.id = %s)",
+					     d->type, d->table, id_col);
 		size_t n = strlen(part);
 		while (len + n + 32 > cap)
 			s = crm_xrealloc(s, cap *= 2);

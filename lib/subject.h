@@ -40,7 +40,7 @@ int crm_subject_filter(struct crm_ctx *ctx, const char *type, int64_t id);
 void crm_subject_report(const char *where, const char *type, int64_t id, int status);
 
 enum crm_subject_expr {
-	CRM_SUBJECT_NAME,	/* its display name */
+	CRM_SUBJECT_NAME,	/* its display name; NULL when the actor may not see it (:actor_*) */
 	CRM_SUBJECT_OWNER,	/* its owner's users.id */
 	CRM_SUBJECT_VISIBLE,	/* a condition: the actor may see it (uses :actor_*) */
 };

@@ -116,6 +116,17 @@ ids() { echo "$output" | cut -f1 | tr '\n' ' '; }
 	assert_equal "$(ids)" "3 4 "
 }
 
+@test "list: a rep's task on a lead that went to someone else keeps no name of it" {
+	team_setup
+	crm-task add -q --lead 1 --title 回访 --due 2026-03-05 --owner alice
+	crm-assign -q --reassign --to bob <<<$'id\n1' >/dev/null
+	run crm-task list -H --as alice
+	assert_success
+	assert_output "1	$(utc '2026-03-05 00:00')	alice	lead	1		回访	open	"
+	run crm-task list -H --as root --owner alice
+	assert_output "1	$(utc '2026-03-05 00:00')	alice	lead	1	张三	回访	open	"
+}
+
 @test "list: managers and admins see all they may; --owner and --mine narrow it" {
 	list_setup
 	run crm-task list -H --as mgr
