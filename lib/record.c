@@ -910,7 +910,7 @@ static void update_sql(struct kind_sql *r)
 		r->pu_changed = ++p;
 		char num[200];
 		snprintf(num, sizeof num, ", assigned_at = CASE WHEN ?%d = 0 THEN assigned_at"
-			 " WHEN ?%d IS NULL THEN NULL ELSE ?%d END", r->pu_changed, ho + 1, r->pu_now);
+			 " WHEN CAST(?%d AS BIGINT) IS NULL THEN NULL ELSE ?%d END", r->pu_changed, ho + 1, r->pu_now);
 		crm_buf_add(&q, num);
 	}
 	add_param(&q, " WHERE id = ", r->pu_id = ++p);
