@@ -1011,7 +1011,7 @@ static int write_custom(struct crm_rec *cur, int64_t id, int h, const char *valu
 static bool parent_loop(struct crm_ctx *ctx, int64_t id, int64_t parent)
 {
 	static const char sql[] =
-		"WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT a.parent_id FROM accounts a"
+		"WITH RECURSIVE up(id) AS (SELECT CAST(?1 AS BIGINT) UNION SELECT a.parent_id FROM accounts a"
 		" JOIN up ON a.id = up.id WHERE a.parent_id IS NOT NULL)"
 		" SELECT 1 FROM up WHERE id = ?2";
 	struct crm_stmt *s = crm_db_stmt(ctx->db, sql);
