@@ -42,11 +42,7 @@ load helper
 
 @test "a database newer than the tool is refused" {
 	crm init -q
-	if on_pg; then	# PostgreSQL keeps the version in a table
-		fixture_sql "INSERT INTO crm_schema_version (version) VALUES (999)"
-	else
-		fixture_sql "PRAGMA user_version = 999"
-	fi
+	set_schema_version 999
 	must_fail 65 crm check
 	assert_output --regexp "database schema version 999 is newer than this tool's \([0-9]+\); upgrade crm"
 }

@@ -238,6 +238,24 @@ fixture() {
 	fi
 }
 
+# set_schema_version N: mark the database as of schema version N (SQLite's
+# user_version; PostgreSQL's table crm_schema_version); schema_version
+# prints it.
+set_schema_version() {
+	if is_pg_db "$CRM_DB"; then
+		fixture_sql "DELETE FROM crm_schema_version; INSERT INTO crm_schema_version (version) VALUES ($1)"
+	else
+		fixture_sql "PRAGMA user_version = $1"
+	fi
+}
+schema_version() {
+	if is_pg_db "$CRM_DB"; then
+		db_query "SELECT max(version) FROM crm_schema_version"
+	else
+		db_query "PRAGMA user_version"
+	fi
+}
+
 # db_query SQL...: read the database, rows as sqlite3 prints them (|
 # between columns, no header, NULL as nothing); db_query_tsv with tabs.
 db_query() { db_query_sep '|' "$@"; }
