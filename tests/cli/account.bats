@@ -480,7 +480,7 @@ EOF
 	run crm-account import -q "$MAVEN/accounts.csv"
 	assert_success
 	want=$(awk -F, 'NR > 1 { s += $4 * 100 } END { printf "%d", s }' "$MAVEN/accounts.csv")
-	[ "$(db_query "SELECT sum(CAST(round(json_extract(custom, '$.revenue') * 100) AS INTEGER)) FROM accounts")" = "$want" ]
+	[ "$(db_query "SELECT sum(CAST(round(CAST(json_extract(custom, '$.revenue') AS NUMERIC) * 100) AS BIGINT)) FROM accounts")" = "$want" ]
 	[ "$(crm-account list -H --fields year_established --search Acme)" = 1996 ]
 	printf '客户名称,行业,城市,电话\n长江电子有限公司,制造,武汉,027 8765 4321\n长江电子,制造,宜昌,\n' >cn.csv
 	run --separate-stderr crm-account import cn.csv

@@ -36,7 +36,7 @@ crm-lead: imported 4, duplicates 1, rejected 0" ]
 	# a quoted field with a comma and one over two lines (CRLF kept) come through
 	assert_line --index 1 '李娜	长江电子有限公司, 上海分公司	工程师	13900139000	lina@example.cn	上海	上海	电子		第一行\r\n第二行'
 	# one audit row for the batch, not one per lead
-	run db_query "SELECT entity, coalesce(entity_id, '-'), action, new_value FROM audit"
+	run db_query "SELECT entity, coalesce(CAST(entity_id AS TEXT), '-'), action, new_value FROM audit"
 	assert_output "lead|-|import|4 leads, ids 1-4, from $FIXTURES/leads-expo.csv"
 }
 

@@ -59,7 +59,7 @@ money() { awk -v c="$1" 'BEGIN { printf "%d.%02d", int(c / 100), c % 100 }'; }
 	assert_output "$(printf '1\tQ-000001\t1\taccepted\t\t1\t1\tCNY\t1000000.00\t130000.00\t1130000.00\t2026-04-01\trob')"
 	run crm-stage list --fields id,amount -H
 	assert_output "$(printf '1\t%s' "$(money $total)")"
-	run sqlite3 "$CRM_DB" "SELECT actor, tool, action, old_value, new_value FROM audit WHERE entity = 'deal' AND field = 'amount' AND action = 'update'"
+	run db_query "SELECT actor, tool, action, old_value, new_value FROM audit WHERE entity = 'deal' AND field = 'amount' AND action = 'update'"
 	assert_output "rob|crm-quote|update|0.00|1130000.00"
 }
 

@@ -241,7 +241,7 @@ reply|还有别的吗|sam"
 	must_fail 65 crm-ticket reopen 1
 	assert_output "crm-ticket: ticket T-000001 is closed: only a resolved ticket is reopened"
 	must_fail 65 crm-ticket open 1
-	run db_query "SELECT group_concat(to_status, ',') FROM (SELECT to_status FROM ticket_events ORDER BY id)"
+	run db_query "SELECT group_concat(to_status, ',') FROM (SELECT to_status FROM ticket_events ORDER BY id) e"
 	assert_output "new,open,pending,open,resolved,open,resolved,closed"
 	run db_query "SELECT summary FROM interactions WHERE kind = 'note'"
 	assert_output "等客户回复"
