@@ -36,15 +36,6 @@ written() {
 	fi
 }
 
-# The indexes of table $1.
-indexes() {
-	if on_pg; then
-		q "SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename = '$1'"
-	else
-		q "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = '$1'"
-	fi
-}
-
 # kill_mid_write PID: wait until PID holds the write lock and has written
 # part of its transaction, freeze it (SIGSTOP), make sure it still holds
 # the lock, then SIGKILL it.  Fails when it ends first.

@@ -107,7 +107,6 @@ new_db() {
 		else
 			pg_empty "$TEST_PG_NAME"
 			crm init -q
-			pg_psql -f "$TOP/tests/cli/pg-compat.sql" >/dev/null
 		fi
 	elif [ -n "${CRM_TEST_TEMPLATE:-}" ]; then
 		install -m 600 "$CRM_TEST_TEMPLATE" "$CRM_DB"
@@ -116,8 +115,12 @@ new_db() {
 	fi
 }
 
-# pg_empty NAME: a new database with nothing of crm's in it.
-pg_empty() { pg_admin "CREATE DATABASE $1 TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'"; }
+# pg_empty NAME: a new database with nothing of crm's in it, and the
+# SQLite functions of the tests' own queries (pg-compat.sql).
+pg_empty() {
+	pg_admin "CREATE DATABASE $1 TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'"
+	CRM_DB=$(pg_conn "$1") pg_psql -f "$TOP/tests/cli/pg-compat.sql" >/dev/null
+}
 
 # fresh_db: start again from a new, empty database.
 fresh_db() {
@@ -130,7 +133,8 @@ fresh_db() {
 }
 
 # no_db: no database at all, for a test that builds one from a fixture.
-# On PostgreSQL: a database with nothing of crm's in it.
+# On PostgreSQL: a database with nothing of crm's in it (but the tests'
+# SQLite functions).
 no_db() {
 	if is_pg_db "$CRM_DB"; then
 		pg_drop
@@ -223,7 +227,8 @@ PY
 # CRM_DB=FILE before it aims it at another file.
 fixture_sql() {
 	if is_pg_db "$CRM_DB"; then
-		pg_psql -c "$1"
+		# rows inserted with their ids: the identity sequences follow
+		pg_psql -c "$1" -c 'SELECT FROM sqlite_compat.sync_ids()' 
 	else
 		sqlite3 "$CRM_DB" "$1"
 	fi
@@ -232,7 +237,7 @@ fixture_sql() {
 # fixture FILE: run the SQL of FILE (a schema of an older version, say).
 fixture() {
 	if is_pg_db "$CRM_DB"; then
-		pg_psql -f "$1"
+		pg_psql -f "$1" -c 'SELECT FROM sqlite_compat.sync_ids()'
 	else
 		sqlite3 "$CRM_DB" <"$1"
 	fi
@@ -253,6 +258,15 @@ schema_version() {
 		db_query "SELECT max(version) FROM crm_schema_version"
 	else
 		db_query "PRAGMA user_version"
+	fi
+}
+
+# indexes TABLE: how many indexes TABLE has.
+indexes() {
+	if is_pg_db "$CRM_DB"; then
+		db_query "SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename = '$1'"
+	else
+		db_query "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = '$1'"
 	fi
 }
 

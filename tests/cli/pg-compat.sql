@@ -30,3 +30,24 @@ $$ SELECT CASE WHEN x IS NULL THEN 'null'
 	WHEN pg_typeof(x) IN ('integer'::regtype, 'bigint'::regtype, 'smallint'::regtype, 'boolean'::regtype) THEN 'integer'
 	WHEN pg_typeof(x) IN ('real'::regtype, 'double precision'::regtype, 'numeric'::regtype) THEN 'real'
 	ELSE 'text' END $$;
+
+-- printf('%.Nf', X) and printf('%d', X), the formats the tests use
+CREATE FUNCTION printf(fmt text, x numeric) RETURNS text LANGUAGE sql IMMUTABLE AS
+$$ SELECT CASE WHEN fmt ~ '^%\.[0-9]f$' THEN round(x, substr(fmt, 3, 1)::int)::text
+	WHEN fmt = '%d' THEN trunc(x)::bigint::text END $$;
+CREATE FUNCTION printf(fmt text, x double precision) RETURNS text LANGUAGE sql IMMUTABLE AS
+$$ SELECT sqlite_compat.printf(fmt, x::numeric) $$;
+
+-- sync_ids(): every identity sequence of the current schema to the
+-- highest id of its table, as after rows a fixture inserted with ids
+-- (SQLite takes max + 1 by itself)
+CREATE FUNCTION sync_ids() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE r record;
+BEGIN
+	FOR r IN SELECT c.table_name, c.column_name FROM information_schema.columns c
+		WHERE c.table_schema = current_schema() AND c.is_identity = 'YES'
+	LOOP
+		EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L), coalesce(max(%I), 0) + 1, false) FROM %I',
+			r.table_name, r.column_name, r.column_name, r.table_name);
+	END LOOP;
+END $$;
