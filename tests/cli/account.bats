@@ -415,7 +415,7 @@ notes|-"
 	[ "$(db_query "SELECT coalesce(summary, '-') FROM interactions")" = - ]
 	# a private person: the name and the address go too
 	crm-account forget --person 1
-	run db_query "SELECT coalesce(name, '-'), coalesce(address, '-'), name_norm IS NULL FROM accounts"
+	run db_query "SELECT coalesce(name, '-'), coalesce(address, '-'), CAST(name_norm IS NULL AS INTEGER) FROM accounts"
 	assert_output "-|-|1"
 	[ "$(db_query "SELECT count(*) FROM audit WHERE new_value LIKE '%Zhang%' OR new_value LIKE '%Long Rd%'")" = 0 ]
 	[ "$(db_query "SELECT count(*) FROM audit WHERE action = 'forget'")" = 2 ]
@@ -552,7 +552,7 @@ crm-account: imported 3, duplicates 0, rejected 2"
 	assert_success
 	kill "$LOCK_PID"
 	wait "$LOCK_PID" 2>/dev/null || true
-	[ "$(db_query "SELECT count(*), max(city) IS NULL FROM accounts")" = "1|1" ]
+	[ "$(db_query "SELECT count(*), CAST(max(city) IS NULL AS INTEGER) FROM accounts")" = "1|1" ]
 }
 
 @test "--help and completion values" {

@@ -411,7 +411,7 @@ v3_rows() {
 	[ "$(crm-task list --all --status all -H | wc -l)" -eq 3 ]
 	run crm-lead convert 1 --title 五轴加工中心 --amount 120000 -q
 	assert_success
-	[ "$(q 'SELECT status, deal_id IS NOT NULL FROM leads WHERE id = 1')" = "converted	1" ]
+	[ "$(q 'SELECT status, CAST(deal_id IS NOT NULL AS INTEGER) FROM leads WHERE id = 1')" = "converted	1" ]
 	run crm check -q
 	assert_success
 }

@@ -92,10 +92,10 @@ T-000002	ok	210"
 	gb2312_mail "Re: [T-000001] 等客户" "型号是 HP 1020" "Message-ID: <r1@cj.example.cn>" >r.eml
 	CRM_NOW=$(at "2026-10-08 10:00") run crm-ticket mail r.eml -H
 	assert_output "1	T-000001	open	1	1	sam	reply"
-	run db_query "SELECT resolve_due, breached_at IS NULL FROM tickets"
+	run db_query "SELECT resolve_due, CAST(breached_at IS NULL AS INTEGER) FROM tickets"
 	assert_output "$(at "2026-10-09 18:00")|1"
 	CRM_NOW=$(at "2026-10-09 17:00") crm-ticket resolve 1 --as sam -q
-	run db_query "SELECT status, breached_at IS NULL FROM tickets"
+	run db_query "SELECT status, CAST(breached_at IS NULL AS INTEGER) FROM tickets"
 	assert_output "resolved|1"
 }
 
@@ -119,7 +119,7 @@ T-000002	ok	210"
 	assert_output "1	T-000001	new	1	1	sam	reply"
 	gb2312_mail "[T-000001] 还有问题" "重启后还是不行" "Message-ID: <m3@cj.example.cn>" >m3.eml
 	crm-ticket mail -q <m3.eml
-	run db_query "SELECT kind, summary, user_id IS NULL FROM interactions WHERE subject_type = 'ticket' ORDER BY id"
+	run db_query "SELECT kind, summary, CAST(user_id IS NULL AS INTEGER) FROM interactions WHERE subject_type = 'ticket' ORDER BY id"
 	assert_output "email|补充：型号 HP 1020|1
 email|重启后还是不行|1"
 	# after it is closed, a mail opens a new ticket
@@ -199,7 +199,7 @@ EOF
 	export CRM_NOW=$(at "$WED 10:00")
 	crm-ticket add --subject 问题 -q
 	CRM_NOW=$(at "$WED 10:20") crm-ticket note 1 内部：先查日志 --as sam -q
-	run db_query "SELECT status, first_response_at IS NULL FROM tickets"
+	run db_query "SELECT status, CAST(first_response_at IS NULL AS INTEGER) FROM tickets"
 	assert_output "new|1"
 	echo "您好，请重启路由器" >reply.txt
 	CRM_NOW=$(at "$WED 10:40") run crm-ticket reply 1 --file reply.txt --as sam -H
@@ -379,7 +379,7 @@ sue	1	0	1	4.50		1	0	0.0000	0		"
 	assert_output --partial '"subject":"发票问题"'
 	assert_output --partial '"comment":"服务太慢"'
 	crm-contact forget 1 -q
-	run db_query "SELECT coalesce(body, '-'), coalesce(sender_name, '-'), coalesce(sender_email, '-'), forgotten_at IS NOT NULL FROM tickets"
+	run db_query "SELECT coalesce(body, '-'), coalesce(sender_name, '-'), coalesce(sender_email, '-'), CAST(forgotten_at IS NOT NULL AS INTEGER) FROM tickets"
 	assert_output "-|-|-|1"
 	run db_query "SELECT coalesce(email, '-'), coalesce(comment, '-'), csat FROM surveys"
 	assert_output "-|-|1"
