@@ -94,6 +94,7 @@ export -f section
 }
 
 @test "an id freed by a merge and given again starts a history of its own" {
+	skip_on_pg "an identity column never gives an id again, once its row is gone"
 	crm init -q
 	crm-lead add --name 王伟 >/dev/null
 	crm-lead add --name 'Wang Wei' --phone 13800138000 >/dev/null
