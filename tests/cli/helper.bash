@@ -261,6 +261,14 @@ schema_version() {
 	fi
 }
 
+# forget_notice TOOL: what TOOL forget adds on stderr on PostgreSQL (with
+# the tables of the built-in config), a line of its own; nothing on SQLite.
+forget_notice() {
+	on_pg || return 0
+	printf '\n%s: forget: the server keeps old versions of the rows erased until VACUUM; to remove them, an administrator runs VACUUM FULL %s; then CHECKPOINT' \
+		"$1" "leads, contacts, accounts, deals, tickets, surveys, tasks, interactions, audit"
+}
+
 # indexes TABLE: how many indexes TABLE has.
 indexes() {
 	if is_pg_db "$CRM_DB"; then
