@@ -213,7 +213,12 @@ reply|您好，请重启路由器|sam
 reply|还有别的吗|sam"
 	# the database, or text that is not UTF-8, is no reply
 	before=$(fingerprint)
-	must_fail 65 crm-ticket reply 1 --file "$CRM_DB"
+	f=$CRM_DB
+	if on_pg; then	# the database is no file there: a SQLite file's first bytes
+		printf 'SQLite format 3\0' >crm.db
+		f=crm.db
+	fi
+	must_fail 65 crm-ticket reply 1 --file "$f"
 	assert_output --regexp "^crm-ticket: .*crm.db: a NUL byte at offset [0-9]+: not text$"
 	printf '\xb4\xf2\xd3\xa1\n' >gbk.txt
 	must_fail 65 crm-ticket note 1 - <gbk.txt
@@ -384,7 +389,11 @@ sue	1	0	1	4.50		1	0	0.0000	0		"
 	run db_query "SELECT coalesce(email, '-'), coalesce(comment, '-'), csat FROM surveys"
 	assert_output "-|-|1"
 	[ "$(db_query "SELECT count(*) FROM audit WHERE new_value LIKE '%13800138000%' OR new_value LIKE '%wangwei%'")" = 0 ]
-	[ "$(db_query "SELECT count(*) FROM ticket_fts WHERE ticket_fts MATCH '13800138000'")" = 0 ]
+	if on_pg; then	# no FTS5 table there: the search reads the rows (pg_trgm)
+		[ "$(db_query "SELECT count(*) FROM tickets WHERE coalesce(subject, '') || coalesce(body, '') LIKE '%13800138000%'")" = 0 ]
+	else
+		[ "$(db_query "SELECT count(*) FROM ticket_fts WHERE ticket_fts MATCH '13800138000'")" = 0 ]
+	fi
 }
 
 @test "the 360 view lists the account's tickets with their SLA state and rating" {
