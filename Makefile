@@ -111,7 +111,8 @@ check check-full:
 # SQLite to PostgreSQL and back (tests/pg-migrate.sh), and eight writers at
 # once for PG_STRESS_SECONDS (8) with nothing lost or doubled
 # (tests/pg-stress.sh, not in make check: it loads the machine); some
-# 25 s, skipped without PostgreSQL.
+# 6 minutes on two cores (the command-line tests 5 1/2 of them), skipped
+# without PostgreSQL.
 check-pg:
 	@$(MAKE) --no-print-directory -j$(JOBS) all units B=$(B) >/dev/null
 	@sh tests/run.sh -p $(B)
