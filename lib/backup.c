@@ -163,7 +163,7 @@ int crm_restore_run(struct crm_opts *o, const char *path)
 	struct stat sb;
 	struct crm_ctx ctx;
 	int st;
-	if (lstat(db, &sb) != 0 && errno == ENOENT) {
+	if (!crm_db_is_pg(db) && lstat(db, &sb) != 0 && errno == ENOENT) {
 		st = restore_missing(o, path, db);
 	} else if (!(st = crm_ctx_open(&ctx, o))) {
 		st = crm_restore(&ctx, path);
@@ -179,8 +179,12 @@ int crm_restore(struct crm_ctx *ctx, const char *path)
 	struct stat from, live;
 	char *tmp = NULL;
 	int st;
-	if ((st = crm_ctx_require_admin(ctx, "restore the database")) ||
-	    (st = restore_source(path, &from)))
+	if ((st = crm_ctx_require_admin(ctx, "restore the database")))
+		return st;
+	/* no file to put in place: the backend says what to use instead */
+	if (crm_db_is_pg(db))
+		return crm_db_swap_prepare(ctx->db);
+	if ((st = restore_source(path, &from)))
 		return st;
 	if (stat(db, &live) != 0) {
 		crm_warn_errno("%s", db);

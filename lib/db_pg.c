@@ -122,8 +122,12 @@ static int pg_fail(struct crm_db *d, const char *what)
 {
 	struct pg_db *db = PG(d);
 	const char *s = db->sqlstate, *msg = db->msg ? db->msg : "unknown error";
-	if (!strcmp(s, "55P03") || !strcmp(s, "40P01") || !strcmp(s, "40001") ||
-	    !strcmp(s, "55006")) {
+	/* lock_timeout is CRM_BUSY_TIMEOUT: said as SQLite says it */
+	if (!strcmp(s, "55P03")) {
+		crm_warn("%s: %s: database is locked (busy timeout expired)", d->path, what);
+		return EX_UNAVAILABLE;
+	}
+	if (!strcmp(s, "40P01") || !strcmp(s, "40001") || !strcmp(s, "55006")) {
 		crm_warn("%s: %s: database is locked (%s)", d->path, what, msg);
 		return EX_UNAVAILABLE;
 	}

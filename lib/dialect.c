@@ -21,6 +21,8 @@ const struct crm_dialect crm_dialect_sqlite = {
 	.strpos = "instr(%1$s, %2$s)",
 	.json_text = "json_extract(%1$s, %2$s)",
 	.json_key = "$.\"%s\"",
+	.json_object = "json_object(%1$s)",
+	.json_embed = "json(%1$s)",
 	.period = {
 		[CRM_PERIOD_MONTH] = {"strftime('%%Y-%%m', %1$s, 'localtime')",
 				      "strftime('%%Y-%%m', %1$s)"},
@@ -45,6 +47,8 @@ const struct crm_dialect crm_dialect_postgresql = {
 	.strpos = "strpos(%1$s, %2$s)",
 	.json_text = "((%1$s)::jsonb ->> %2$s)",
 	.json_key = "%s",
+	.json_object = "json_build_object(%1$s)::text",
+	.json_embed = "(%1$s)::json",
 	.period = {
 		[CRM_PERIOD_MONTH] = {"to_char((%1$s)::timestamptz, 'YYYY-MM')",
 				      "to_char((%1$s)::date, 'YYYY-MM')"},

@@ -45,6 +45,11 @@ struct crm_dialect {
 	 * format, %s the member's name) of the member. */
 	const char *json_text;
 	const char *json_key;
+	/* A JSON object of the name, value pairs listed in %1$s ("'id', t.id,
+	 * 'name', t.name"): an integer a number, a text a string, NULL null;
+	 * json_embed makes JSON text %1$s a member's value as it is.  The
+	 * text is minified only on SQLite: pass it through crm_json_minify. */
+	const char *json_object, *json_embed;
 	/* The key of the period (2026-03, 2026-Q1, 2026-W10: ISO weeks) in
 	 * which time %1$s falls, in the local time zone.  PostgreSQL reads
 	 * it from the session's TimeZone, which must be the zone crm uses

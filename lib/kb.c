@@ -427,8 +427,11 @@ int crm_kb_publish(struct crm_ctx *ctx, int64_t id, bool publish, FILE *out)
 
 static const char *const import_cols[] = {"title", "body", "tags", "status", "format"};
 
-static int import_file(struct crm_ctx *ctx, struct crm_rows *rows, struct crm_rejects *rj,
-		       int64_t **ids, size_t *nids)
+/* The good articles of rows, checked, onto *arts: none is inserted until
+ * every file is read, so that input with a bad row inserts nothing (and
+ * takes no id: PostgreSQL's identity would not give it back). */
+static int import_file(struct crm_rows *rows, struct crm_rejects *rj,
+		       struct art **arts, size_t *narts)
 {
 	int col[5], rc, st = 0;
 	for (int i = 0; i < 5; i++)
@@ -470,16 +473,12 @@ static int import_file(struct crm_ctx *ctx, struct crm_rows *rows, struct crm_re
 			crm_reject(rj, rows, why);
 			continue;
 		}
-		int64_t id = 0;
 		if (rj->bad == 0 || rj->skip_bad) {
-			if ((st = insert(ctx, &c, &id))) {
-				art_free(&c);
-				return st;
-			}
-			*ids = crm_xrealloc(*ids, (*nids + 1) * sizeof **ids);
-			(*ids)[(*nids)++] = id;
+			*arts = crm_xrealloc(*arts, (*narts + 1) * sizeof **arts);
+			(*arts)[(*narts)++] = c;
+		} else {
+			art_free(&c);
 		}
-		art_free(&c);
 	}
 	return 0;
 }
@@ -491,7 +490,8 @@ int crm_kb_import(struct crm_ctx *ctx, int format, bool skip_bad, const char *re
 	char *stdin_only[] = {dash};
 	struct crm_rejects rj;
 	int64_t *ids = NULL;
-	size_t nids = 0;
+	struct art *arts = NULL;
+	size_t nids = 0, narts = 0;
 	int st;
 	if ((st = crm_ctx_require_manager(ctx, "import articles")))
 		return st;
@@ -507,9 +507,17 @@ int crm_kb_import(struct crm_ctx *ctx, int format, bool skip_bad, const char *re
 		struct crm_rows *rows = crm_rows_open(files[i], (enum crm_rows_format)format, &st);
 		if (!rows)
 			break;
-		st = import_file(ctx, rows, &rj, &ids, &nids);
+		st = import_file(rows, &rj, &arts, &narts);
 		crm_rows_close(rows);
 	}
+	if (!st && (rj.bad == 0 || rj.skip_bad)) {
+		ids = crm_xcalloc(narts ? narts : 1, sizeof *ids);
+		for (; nids < narts && !st; nids++)
+			st = insert(ctx, &arts[nids], &ids[nids]);
+	}
+	for (size_t i = 0; i < narts; i++)
+		art_free(&arts[i]);
+	free(arts);
 	if (!st)
 		st = crm_rejects_status(&rj);
 	st = crm_ctx_end(ctx, crm_rejects_save(&rj, st));

@@ -11,7 +11,9 @@
 
 #include "audit.h"
 #include "db.h"
+#include "dialect.h"
 #include "err.h"
+#include "json.h"
 #include "lead.h"
 #include "leadfield.h"
 #include "out.h"
@@ -29,13 +31,13 @@ int crm_lead_dupes(struct crm_ctx *ctx, FILE *out)
 		"WITH c AS ("
 		"  SELECT id, 1 AS m, phone_norm AS key FROM (SELECT id, phone_norm,"
 		"   count(*) OVER (PARTITION BY phone_norm) AS n FROM leads"
-		"   WHERE phone_norm IS NOT NULL) WHERE n > 1"
+		"   WHERE phone_norm IS NOT NULL) p WHERE n > 1"
 		"  UNION ALL SELECT id, 2, email_norm FROM (SELECT id, email_norm,"
 		"   count(*) OVER (PARTITION BY email_norm) AS n FROM leads"
-		"   WHERE email_norm IS NOT NULL) WHERE n > 1"
+		"   WHERE email_norm IS NOT NULL) e WHERE n > 1"
 		"  UNION ALL SELECT id, 3, company_norm || '\t' || name_norm FROM (SELECT id,"
 		"   company_norm, name_norm, count(*) OVER (PARTITION BY company_norm, name_norm) AS n"
-		"   FROM leads WHERE company_norm IS NOT NULL AND name_norm IS NOT NULL) WHERE n > 1),"
+		"   FROM leads WHERE company_norm IS NOT NULL AND name_norm IS NOT NULL) cn WHERE n > 1),"
 		" v AS (SELECT c.id, c.m, c.key FROM c JOIN leads l ON l.id = c.id"
 		"  WHERE " CRM_SQL_VISIBLE_LEAD("l.owner_id") "),"
 		" g AS (SELECT id, m, count(*) OVER w AS n, min(id) OVER w AS first FROM v"
@@ -107,28 +109,42 @@ static int fill_from(struct crm_lead_rec *chg, const struct crm_lead_rec *keep,
 /* Audit row on the duplicate with all it held, then delete it. */
 static int snapshot_and_delete(struct crm_ctx *ctx, int64_t dup, int64_t keep)
 {
-	static const char snap_sql[] =
-		"SELECT json_object('id', l.id, 'name', l.name, 'company', l.company,"
+	/* built at run time: it holds pieces of the dialect */
+	const struct crm_dialect *d = crm_dialect(ctx->db);
+	char *custom = crm_xasprintf(d->json_embed, "l.custom");
+	char *pairs = crm_xasprintf("'id', l.id, 'name', l.name, 'company', l.company,"
 		" 'title', l.title, 'phone', l.phone, 'email', l.email, 'region', l.region,"
 		" 'city', l.city, 'industry', l.industry, 'source', l.source, 'campaign', l.campaign,"
 		" 'tags', l.tags, 'heat', l.heat, 'score', l.score, 'status', l.status,"
-		" 'owner', u.login, 'notes', l.notes, 'custom', json(l.custom),"
+		" 'owner', u.login, 'notes', l.notes, 'custom', %s,"
 		" 'disqualify_reason', l.disqualify_reason, 'created_at', l.created_at,"
 		" 'updated_at', l.updated_at, 'created_by', l.created_by,"
 		" 'assigned_at', l.assigned_at, 'first_contact_at', l.first_contact_at,"
-		" 'last_activity_at', l.last_activity_at, 'claimed_at', l.claimed_at)"
-		" FROM leads l LEFT JOIN users u ON u.id = l.owner_id WHERE l.id = ?1";
+		" 'last_activity_at', l.last_activity_at, 'claimed_at', l.claimed_at", custom);
+	char *object = crm_xasprintf(d->json_object, pairs);
+	char *snap_sql = crm_xasprintf("SELECT %s FROM leads l LEFT JOIN users u ON u.id = l.owner_id"
+				       " WHERE l.id = ?1", object);
+	free(custom);
+	free(pairs);
+	free(object);
 	static const char del_sql[] = "DELETE FROM leads WHERE id = ?1";
 	char keep_text[24];
 	int st;
 
-	struct crm_stmt *s = crm_db_stmt(ctx->db, snap_sql);
-	if (!s)
-		return EX_SOFTWARE;
-	crm_bind_int(s, 1, dup);
-	if (crm_step(s) != CRM_ROW)
+	struct crm_stmt *s;
+	int rc = crm_db_prepare(ctx->db, snap_sql, &s);
+	free(snap_sql);
+	if (rc != CRM_OK)
 		return crm_db_fail(ctx->db, "cannot read lead");
-	char *snapshot = crm_xstrdup(crm_col_text(s, 0));
+	crm_bind_int(s, 1, dup);
+	if (crm_step(s) != CRM_ROW) {
+		crm_stmt_finish(s);
+		return crm_db_fail(ctx->db, "cannot read lead");
+	}
+	char *snapshot = crm_json_minify(crm_col_text(s, 0), (size_t)crm_col_bytes(s, 0));
+	crm_stmt_finish(s);
+	if (!snapshot)
+		return crm_db_fail(ctx->db, "cannot read lead");
 	snprintf(keep_text, sizeof keep_text, "%lld", (long long)keep);
 	st = crm_audit_write(ctx->db, "lead", dup, "merge", "merged_into", snapshot, keep_text);
 	free(snapshot);

@@ -978,24 +978,50 @@ static int write_row(struct crm_rec *cur, int64_t id, bool owner_changed)
 	return st;
 }
 
+/* Set custom field h of record id to value (a string; none removes it),
+ * edited in C (json.h) as json_set and json_remove would, on either
+ * engine: NULL when no field is left, unless the kind keeps "{}". */
 static int write_custom(struct crm_rec *cur, int64_t id, int h, const char *value)
 {
+	struct crm_db *db = cur->ctx->db;
 	/* the table name comes from the kind, never from input */
-	char *sql = crm_xasprintf("UPDATE %s SET custom = nullif(CASE WHEN ?2 IS NULL"
-				  " THEN json_remove(coalesce(custom, '{}'), ?1)"
-				  " ELSE json_set(coalesce(custom, '{}'), ?1, ?2) END, '%s') WHERE id = ?3",
-				  cur->k->table, cur->k->custom_keep_empty ? "" : "{}");
+	char *sql = crm_xasprintf("SELECT custom FROM %s WHERE id = ?1", cur->k->table);
 	struct crm_stmt *s;
-	int rc = crm_db_prepare(cur->ctx->db, sql, &s);
+	int rc = crm_db_prepare(db, sql, &s);
 	free(sql);
 	if (rc != CRM_OK)
-		return crm_db_fail(cur->ctx->db, "cannot update custom field");
-	crm_bind_owned(s, 1, crm_xasprintf("$.\"%s\"", crm_rec_field_name(cur, h)));
-	bind_value(s, 2, value);
-	crm_bind_int(s, 3, id);
+		return crm_db_fail(db, "cannot update custom field");
+	crm_bind_int(s, 1, id);
+	if ((rc = crm_step(s)) != CRM_ROW) {
+		crm_stmt_finish(s);
+		return rc == CRM_DONE ? 0 : crm_db_fail(db, "cannot update custom field");
+	}
+	struct crm_json *o = crm_col_null(s, 0) ? crm_json_new()
+		: crm_json_parse(crm_col_text(s, 0), (size_t)crm_col_bytes(s, 0));
+	crm_stmt_finish(s);
+	if (!o) {
+		crm_warn("%s %lld: cannot read its custom fields", cur->k->entity, (long long)id);
+		return EX_DATAERR;
+	}
+	if (value && *value)
+		crm_json_set(o, crm_rec_field_name(cur, h), value);
+	else
+		crm_json_remove(o, crm_rec_field_name(cur, h));
+	char *text = crm_json_count(o) || cur->k->custom_keep_empty ? crm_json_text(o) : NULL;
+	crm_json_free(o);
+	sql = crm_xasprintf("UPDATE %s SET custom = ?1 WHERE id = ?2", cur->k->table);
+	rc = crm_db_prepare(db, sql, &s);
+	free(sql);
+	if (rc != CRM_OK) {
+		free(text);
+		return crm_db_fail(db, "cannot update custom field");
+	}
+	crm_bind_text(s, 1, text);
+	crm_bind_int(s, 2, id);
 	rc = crm_step(s);
 	crm_stmt_finish(s);
-	return rc == CRM_DONE ? 0 : crm_db_fail(cur->ctx->db, "cannot update custom field");
+	free(text);
+	return rc == CRM_DONE ? 0 : crm_db_fail(db, "cannot update custom field");
 }
 
 /* Would making parent the parent of account id close a loop? */

@@ -9,7 +9,9 @@
 
 #include "audit.h"
 #include "db.h"
+#include "dialect.h"
 #include "err.h"
+#include "json.h"
 #include "privacy.h"
 #include "record.h"
 
@@ -106,14 +108,24 @@ static int snapshot_and_delete(struct crm_ctx *ctx, const struct crm_kind *k, in
 	char keep_text[24];
 	int st;
 
-	crm_buf_add(&q, "SELECT json_object(");
+	const struct crm_dialect *d = crm_dialect(ctx->db);
+	struct crm_buf pairs = {0};
 	for (int i = 0; i < k->ncols; i++) {
-		crm_buf_add(&q, i ? ", '" : "'");
-		crm_buf_add(&q, k->cols[i].name);
-		crm_buf_add(&q, "', ");
-		crm_buf_add(&q, k->cols[i].expr);
+		crm_buf_add(&pairs, i ? ", '" : "'");
+		crm_buf_add(&pairs, k->cols[i].name);
+		crm_buf_add(&pairs, "', ");
+		crm_buf_add(&pairs, k->cols[i].expr);
 	}
-	crm_buf_add(&q, ", 'custom', json(t.custom)) FROM ");
+	char *custom = crm_xasprintf(d->json_embed, "t.custom");
+	crm_buf_add(&pairs, ", 'custom', ");
+	crm_buf_add(&pairs, custom);
+	free(custom);
+	char *object = crm_xasprintf(d->json_object, pairs.s);
+	free(pairs.s);
+	crm_buf_add(&q, "SELECT ");
+	crm_buf_add(&q, object);
+	free(object);
+	crm_buf_add(&q, " FROM ");
 	crm_buf_add(&q, k->table);
 	crm_buf_add(&q, " t LEFT JOIN users u ON u.id = t.owner_id WHERE t.id = ?1");
 	if ((st = prepare(ctx, &q, &s, "cannot read record")))
@@ -123,8 +135,10 @@ static int snapshot_and_delete(struct crm_ctx *ctx, const struct crm_kind *k, in
 		crm_stmt_finish(s);
 		return crm_db_fail(ctx->db, "cannot read record");
 	}
-	char *snapshot = crm_xstrdup(crm_col_text(s, 0));
+	char *snapshot = crm_json_minify(crm_col_text(s, 0), (size_t)crm_col_bytes(s, 0));
 	crm_stmt_finish(s);
+	if (!snapshot)
+		return crm_db_fail(ctx->db, "cannot read record");
 	snprintf(keep_text, sizeof keep_text, "%lld", (long long)keep);
 	st = crm_audit_write(ctx->db, k->entity, dup, "merge", "merged_into", snapshot, keep_text);
 	free(snapshot);

@@ -2,6 +2,7 @@
 # Run the tests once per build directory given (the plain build, then the
 # sanitizer build), lint the man pages, and end with "N passed, N failed".
 # usage: tests/run.sh [-f] BUILD [SANBUILD] MANPAGE...
+#        tests/run.sh -p BUILD   (the PostgreSQL pass alone)
 #
 # BUILD runs every unit and command-line test.  SANBUILD runs every unit
 # test (the fuzz regressions among them) and the command-line test files
@@ -14,6 +15,12 @@
 # identity.bats).  The longest files go FIRST, so that the others fill in
 # around them.  Each test starts from a copy of one database made by crm
 # init per build (CRM_TEST_TEMPLATE, see tests/cli/helper.bash).
+#
+# Then, with a PostgreSQL cluster (CRM_TEST_PG, else a scratch one from
+# tests/pg.sh), BUILD runs every command-line test a second time on
+# PostgreSQL (CRM_TEST_BACKEND=pg), each test in a database of its own
+# made from one crm init made (CRM_TEST_PG_TEMPLATE); without a server the
+# pass is skipped and says so.  -p runs that pass alone.
 FIRST="faults.bats inputs.bats report.bats lead-import.bats stage-import.bats
 	visibility.bats roi.bats log.bats report-more.bats lead.bats write-lock.bats"
 
@@ -27,14 +34,18 @@ SLICE="faults.bats write-lock.bats outfiles.bats crm.bats lead.bats lead-import.
 	pay.bats ticket.bats kb.bats"
 
 full=
-if [ "${1-}" = -f ]; then
-	full=1
-	shift
-fi
+pgonly=
+case ${1-} in
+-f) full=1; shift ;;
+-p) pgonly=1; shift ;;
+esac
 top=$(cd "$(dirname "$0")/.." && pwd)
-builds="$1 $2"
-san=$2
-shift 2
+plain=$1
+builds="$1 ${2-}"
+san=${2-}
+shift
+[ $# -eq 0 ] || shift
+[ -z "$pgonly" ] || { builds=; set --; }
 log=$(mktemp)
 tmpl=$(mktemp -d)
 pg=
@@ -48,7 +59,7 @@ if [ -z "${CRM_TEST_PG-}" ] && [ -f "$top/tests/pg.sh" ]; then
 	if CRM_TEST_PG=$(sh "$top/tests/pg.sh" start "$pg" 2>"$tmpl/pg.err"); then
 		export CRM_TEST_PG
 	else
-		echo "tests/run.sh: no PostgreSQL cluster, test_db_pg and test_normalise_pg skip: $(head -n 1 "$tmpl/pg.err")"
+		echo "tests/run.sh: no PostgreSQL cluster, test_db_pg and test_normalise_pg skip, and the PostgreSQL pass of the command-line tests: $(head -n 1 "$tmpl/pg.err")"
 	fi
 fi
 
@@ -123,6 +134,40 @@ for b in $builds; do
 		fi
 	)
 done
+
+# The PostgreSQL pass: the plain build's command-line tests, every file.
+pgdb=
+if [ -n "${CRM_TEST_PG-}" ] && [ -d "$top/$plain" ] && ls "$top"/tests/cli/*.bats >/dev/null 2>&1; then
+	pgdb=crm_test_template_$$
+	pgconn=$(echo "$CRM_TEST_PG" | sed "s/dbname=[^ ]*/dbname=$pgdb/")
+	case $pgconn in *dbname=*) ;; *) pgconn="$CRM_TEST_PG dbname=$pgdb" ;; esac
+	start=$(date +%s)
+	if psql -X -q -v ON_ERROR_STOP=1 -d "$CRM_TEST_PG" \
+		-c "CREATE DATABASE $pgdb TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'" >"$tmpl/pg.err" 2>&1 &&
+		(unset CRM_CONFIG; CRM_DB=$pgconn XDG_CONFIG_HOME="$tmpl/db/config" \
+			"$top/$plain/bin/crm" init -q) 2>>"$tmpl/pg.err" &&
+		psql -X -q -v ON_ERROR_STOP=1 -d "$pgconn" -f "$top/tests/cli/pg-compat.sql" >>"$tmpl/pg.err" 2>&1; then
+		files=$(san= full=1 cli_files "$plain")
+		(
+			export PATH="$top/$plain/bin:$PATH" CRM_TEST_BUILD="$top/$plain" CRM_TEST_TEMPLATE= \
+				CRM_TEST_BACKEND=pg CRM_TEST_PG_TEMPLATE=$pgdb
+			if [ "$jobs" -gt 1 ]; then
+				run_tap "$plain cli on PostgreSQL (all files, $jobs files at once)" \
+					bats --tap --jobs "$jobs" --no-parallelize-within-files $files
+			else
+				run_tap "$plain cli on PostgreSQL (all files)" bats --tap $files
+			fi
+		)
+		echo "$plain cli on PostgreSQL: $(($(date +%s) - start)) s"
+	else
+		echo "$plain: crm init on PostgreSQL failed: $(head -n 3 "$tmpl/pg.err")"
+		echo "0 1" >>"$log"
+	fi
+	psql -X -q -d "$CRM_TEST_PG" -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" >/dev/null 2>&1
+elif [ -n "$pgonly" ]; then
+	echo "tests/run.sh: no PostgreSQL cluster: the PostgreSQL pass is skipped"
+fi
+
 wait "$units"
 cat "$tmpl/units"
 

@@ -180,7 +180,7 @@ Try 'crm-assign --help'."
 	refute_line --partial "Q-000002"
 	refute_line --partial "HT-2"
 	refute_line --partial "T-000002"
-	assert_equal "$(q "SELECT group_concat(u.login) FROM (SELECT owner_id FROM quotes ORDER BY id) x JOIN users u ON u.id = x.owner_id")" "e2,bob"
+	assert_equal "$(q "SELECT group_concat(login) FROM (SELECT u.login FROM quotes q JOIN users u ON u.id = q.owner_id ORDER BY q.id) x")" "e2,bob"
 	assert_equal "$(q "SELECT u.login FROM tickets t JOIN users u ON u.id = t.owner_id WHERE t.id = 2")" bob
 	assert_equal "$(q "SELECT u.login FROM contracts c JOIN users u ON u.id = c.owner_id WHERE c.number = 'HT-2'")" bob
 }

@@ -92,6 +92,7 @@ rows() { db_query "SELECT count(*) FROM audit"; }
 }
 
 @test "a database from before the chain is chained when it is migrated" {
+	skip_on_pg "the fixture is a SQLite schema of version 1 (PostgreSQL starts at version 9, chained)"
 	no_db
 	fixture "$FIXTURES/schema-v1.sql"
 	fixture_sql "INSERT INTO audit (at, actor, tool, entity, entity_id, action, field, new_value)

@@ -23,7 +23,7 @@ q() { db_query_tsv "$1"; }
 	run crm audit
 	assert_success
 	assert_line --index 0 "id	at	actor	real_actor	tool	entity	entity_id	action	field	old_value	new_value	erased"
-	[ "$(crm audit -H | cut -f1 | paste -sd,)" = "$(q "SELECT group_concat(id) FROM (SELECT id FROM audit ORDER BY id)")" ]
+	[ "$(crm audit -H | cut -f1 | paste -sd,)" = "$(q "SELECT group_concat(id) FROM (SELECT id FROM audit ORDER BY id) a")" ]
 	[ "$(crm audit -H | wc -l)" = "$(q "SELECT count(*) FROM audit")" ]
 }
 

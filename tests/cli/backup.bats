@@ -28,6 +28,7 @@ start() {
 }
 
 @test "backup: the copy is a sound crm database with the same data, mode 0600" {
+	skip_on_pg "crm backup and restore copy SQLite files (PostgreSQL: pg_dump, pg_restore; the last test)"
 	start
 	run --separate-stderr crm backup copy.db
 	assert_success
@@ -43,6 +44,7 @@ delete"
 }
 
 @test "backup: an existing file is refused (untouched) unless --force; never a symlink, the database, -wal" {
+	skip_on_pg "crm backup and restore copy SQLite files (PostgreSQL: pg_dump, pg_restore; the last test)"
 	start
 	echo old >copy.db
 	must_fail 73 crm backup copy.db
@@ -76,6 +78,7 @@ Try 'crm --help'."
 }
 
 @test "backup and restore: admins only; a rep gets 77 and no file" {
+	skip_on_pg "crm backup and restore copy SQLite files (PostgreSQL: pg_dump, pg_restore; the last test)"
 	start
 	crm-user add --login bob --name Bob --role rep >/dev/null
 	before=$(fingerprint)
@@ -89,6 +92,7 @@ Try 'crm --help'."
 }
 
 @test "backup: a database that fails its integrity check is refused (65), nothing written" {
+	skip_on_pg "crm backup and restore copy SQLite files (PostgreSQL: pg_dump, pg_restore; the last test)"
 	in_work
 	crm init -q
 	awk 'BEGIN { print "name,phone"; for (i = 1; i <= 3000; i++) printf "客户%d,139%08d\n", i, i }' >l.csv
@@ -105,6 +109,7 @@ Try 'crm --help'."
 }
 
 @test "backup: past a file size limit (no SIGXFSZ trap): 74, no file and no temporary file left" {
+	skip_on_pg "crm backup and restore copy SQLite files (PostgreSQL: pg_dump, pg_restore; the last test)"
 	start
 	run --separate-stderr bash -c 'ulimit -f 40; exec crm backup copy.db'
 	[ "$status" -eq 74 ]
@@ -114,6 +119,7 @@ Try 'crm --help'."
 }
 
 @test "restore: the data backed up is back; the database keeps its mode" {
+	skip_on_pg "crm backup and restore copy SQLite files (PostgreSQL: pg_dump, pg_restore; the last test)"
 	start
 	crm backup -q copy.db
 	saved=$(crm-lead list)
@@ -139,6 +145,7 @@ Try 'crm --help'."
 }
 
 @test "restore: garbage, an empty file, a foreign or newer database, a missing file: refused, live database untouched" {
+	skip_on_pg "crm backup and restore copy SQLite files (PostgreSQL: pg_dump, pg_restore; the last test)"
 	start
 	head -c 8192 /dev/urandom >junk.db
 	: >empty.db
@@ -165,6 +172,7 @@ Try 'crm --help'."
 }
 
 @test "restore: a copy of an older schema passes verification (it is migrated on the next open)" {
+	skip_on_pg "crm backup and restore copy SQLite files (PostgreSQL: pg_dump, pg_restore; the last test)"
 	start
 	crm backup -q old.db
 	v=$(db_query 'PRAGMA user_version')
@@ -176,6 +184,7 @@ Try 'crm --help'."
 }
 
 @test "restore: a database that is gone comes back from its copy, for an admin of the copy" {
+	skip_on_pg "crm backup and restore copy SQLite files (PostgreSQL: pg_dump, pg_restore; the last test)"
 	start
 	crm-user add --login bob --name Bob --role rep >/dev/null
 	crm backup -q ../copy.db
@@ -204,4 +213,17 @@ Try 'crm --help'."
 	must_fail 65 crm restore ../bad.db
 	[ ! -e "$CRM_DB" ]
 	[ -z "$(ls -A "$(dirname "$CRM_DB")" | grep crm.db)" ]
+}
+
+@test "on PostgreSQL, backup and restore are refused (69) naming the server's tools, nothing written" {
+	on_pg || skip "SQLite: the tests above"
+	start
+	CRM_DB=$PWD/../copy.db crm init -q
+	must_fail 69 crm backup copy.db
+	assert_output "crm: $CRM_DB: crm backup on PostgreSQL: use pg_dump"
+	must_fail 69 crm restore ../copy.db
+	assert_output "crm: $CRM_DB: crm restore on PostgreSQL: use pg_restore"
+	only_files
+	CRM_USER=tester must_fail 77 crm restore ../copy.db
+	intact
 }

@@ -231,8 +231,8 @@ interaction	1	subject	summary"
 	[ "$(db_query "SELECT name || phone || email || wechat || notes FROM contacts")" = 王伟13900139000ww@cj.exampleww88住在附近 ]
 	crm-contact forget 1
 	run db_query "SELECT coalesce(name, '-'), coalesce(phone, '-'), coalesce(email, '-'),
-		coalesce(wechat, '-'), coalesce(notes, '-'), title, account_id, name_norm IS NULL,
-		phone_norm IS NULL, forgotten_at FROM contacts"
+		coalesce(wechat, '-'), coalesce(notes, '-'), title, account_id, CAST(name_norm IS NULL AS INTEGER),
+		CAST(phone_norm IS NULL AS INTEGER), forgotten_at FROM contacts"
 	assert_output "-|-|-|-|-|CEO|1|1|1|2026-03-02T09:00:00Z"
 	[ "$(db_query "SELECT count(*) FROM audit WHERE old_value LIKE '%138%' OR new_value LIKE '%139%' OR new_value LIKE '%王伟%'")" = 0 ]
 	[ "$(db_query "SELECT count(*) FROM audit WHERE entity = 'contact' AND new_value = 'CEO'")" = 1 ]

@@ -64,7 +64,12 @@ narrow_path() {
 }
 
 use_dataset() {
-	TZ=Asia/Shanghai sh "$TOP/tests/gen-dataset.sh" -d "$CRM_DB" "$BATS_TEST_TMPDIR/data" >/dev/null
+	if on_pg; then	# the generator loads a SQLite file: crm migrate brings it over
+		TZ=Asia/Shanghai sh "$TOP/tests/gen-dataset.sh" -d "$BATS_TEST_TMPDIR/data.db" "$BATS_TEST_TMPDIR/data" >/dev/null
+		CRM_DB=$BATS_TEST_TMPDIR/data.db CRM_USER=admin crm migrate --to "$CRM_DB" >/dev/null
+	else
+		TZ=Asia/Shanghai sh "$TOP/tests/gen-dataset.sh" -d "$CRM_DB" "$BATS_TEST_TMPDIR/data" >/dev/null
+	fi
 	export CRM_CONFIG=$BATS_TEST_TMPDIR/data/crm.yaml CRM_USER=admin
 }
 

@@ -73,7 +73,7 @@ modes() {	# mode and group of each of the database's files and its directory
 	run crm-lead add --name 李娜 --owner rep2 --as rep
 	assert_failure 77
 	crm-lead add --name 李娜 -q --as rep
-	run db_query "SELECT DISTINCT actor, real_actor, tool FROM audit WHERE entity = 'lead' ORDER BY id"
+	run db_query "SELECT actor, real_actor, tool FROM audit WHERE entity = 'lead' GROUP BY actor, real_actor, tool ORDER BY min(id)"
 	assert_output "rep|rep|crm-lead
 rep|boss|crm-lead"
 	must_fail 77 crm-lead list --as ghost

@@ -71,7 +71,7 @@ ticket() {
 	assert_output --partial $'update\ttitle\tOld\tNew'
 	# clearing the tags
 	crm-kb edit 1 --tags "" -q
-	[ "$(db_query "SELECT tags IS NULL FROM kb_articles")" = 1 ]
+	[ "$(db_query "SELECT CAST(tags IS NULL AS INTEGER) FROM kb_articles")" = 1 ]
 	must_fail 64 crm-kb edit 1
 	must_fail 1 crm-kb edit 9 --title x
 	assert_output "crm-kb: no such article 9"

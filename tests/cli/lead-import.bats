@@ -36,7 +36,7 @@ crm-lead: imported 4, duplicates 1, rejected 0" ]
 	# a quoted field with a comma and one over two lines (CRLF kept) come through
 	assert_line --index 1 '李娜	长江电子有限公司, 上海分公司	工程师	13900139000	lina@example.cn	上海	上海	电子		第一行\r\n第二行'
 	# one audit row for the batch, not one per lead
-	run db_query "SELECT entity, coalesce(entity_id, '-'), action, new_value FROM audit"
+	run db_query "SELECT entity, coalesce(CAST(entity_id AS TEXT), '-'), action, new_value FROM audit"
 	assert_output "lead|-|import|4 leads, ids 1-4, from $FIXTURES/leads-expo.csv"
 }
 
@@ -208,6 +208,8 @@ crm-lead: would import 1, duplicates 1, rejected 0" ]
 @test "an import killed half-way leaves all or none of its rows" {
 	sh "$GEN" 300000 >big.csv
 	crm-lead list >/dev/null
+	idx=$(indexes leads)
+	on_pg || [ "$idx" -eq 10 ]	# PostgreSQL counts its primary key's too
 	crm-lead import -q big.csv >/dev/null 2>&1 &
 	pid=$!
 	# wait until it has written a fair part of the load, then kill it
@@ -222,7 +224,7 @@ crm-lead: would import 1, duplicates 1, rejected 0" ]
 	run crm check
 	assert_success
 	# the indexes are all there either way
-	[ "$(db_query "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'leads'")" -eq 10 ]
+	[ "$(indexes leads)" -eq "$idx" ]
 	# and the next import works
 	DUPS=0 sh "$GEN" 10 3 | crm-lead import -q --csv --on-duplicate allow >/dev/null
 }

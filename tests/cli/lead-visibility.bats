@@ -78,7 +78,7 @@ snapshot() { db_query "SELECT * FROM leads; SELECT count(*) FROM audit"; }
 	CRM_USER=mia crm-lead update 1 --heat hot
 	CRM_USER=ada crm-lead update 2 --owner mia
 	run db_query "SELECT l.id, coalesce(l.city, ''), coalesce(l.heat, ''), coalesce(l.tags, ''),
-		u.login, l.assigned_at FROM leads l JOIN users u ON u.id = l.owner_id WHERE l.id IN (1, 2, 3, 5)"
+		u.login, l.assigned_at FROM leads l JOIN users u ON u.id = l.owner_id WHERE l.id IN (1, 2, 3, 5) ORDER BY l.id"
 	assert_output "1|杭州|hot||rob|2026-03-02T09:00:00Z
 2||||mia|2026-03-02T09:00:00Z
 3||||rob|2026-03-02T09:00:00Z

@@ -170,7 +170,7 @@ Try 'crm-lead --help'."
 	assert_output "id	field	old_value	new_value
 2	city		上海
 2	score	0	5"
-	run db_query "SELECT city IS NULL, score FROM leads WHERE id = 2"
+	run db_query "SELECT CAST(city IS NULL AS INTEGER), score FROM leads WHERE id = 2"
 	assert_output "1|0"
 	run crm-lead update 2 --city 上海 --score 5 --region 上海
 	assert_success
@@ -227,7 +227,7 @@ Try 'crm-lead --help'."
 	run bash -c "printf 'colour\tid\tcity\theat\ttags\n红\t1\t北京\t\ta,b\n蓝\t3\t\tcold\t\n' | crm-lead update"
 	assert_success
 	assert_output "crm-lead: updated 1 lead, 3 fields"
-	run db_query "SELECT city, heat IS NULL, tags FROM leads WHERE id = 1"
+	run db_query "SELECT city, CAST(heat IS NULL AS INTEGER), tags FROM leads WHERE id = 1"
 	assert_output "北京|1|a,b"
 }
 

@@ -88,12 +88,13 @@ export -f section
 	crm-lead forget 1 >/dev/null
 	run crm check
 	assert_success
-	run db_query "SELECT count(*) FROM audit WHERE coalesce(old_value, '') || coalesce(new_value, '')
-		GLOB '*[Ww]ei*' OR coalesce(new_value, '') IN ('13800138000', 'w@x.cn')"
+	run db_query "SELECT count(*) FROM audit WHERE lower(coalesce(old_value, '') || coalesce(new_value, ''))
+		LIKE '%wei%' OR coalesce(new_value, '') IN ('13800138000', 'w@x.cn')"
 	assert_output 0
 }
 
 @test "an id freed by a merge and given again starts a history of its own" {
+	skip_on_pg "an identity column never gives an id again, once its row is gone"
 	crm init -q
 	crm-lead add --name 王伟 >/dev/null
 	crm-lead add --name 'Wang Wei' --phone 13800138000 >/dev/null

@@ -40,7 +40,9 @@ leaks() {
 
 @test "forget a converted lead: every record of the person, none of the values left in the files" {
 	sima
-	[ "$(leaks)" -gt 0 ]
+	# on PostgreSQL the files are the server's, which keeps old versions
+	# of rows until VACUUM (forget says so): only the rows are searched
+	on_pg || [ "$(leaks)" -gt 0 ]
 	run crm-lead forget 1
 	assert_success
 	assert_output "entity	id	found_by	erased
@@ -49,7 +51,7 @@ contact	1	phone	name,phone,email
 account	1	phone	name,phone,email
 deal	1	link	title
 task	1	subject	title
-interaction	1	subject	summary"
+interaction	1	subject	summary$(forget_notice crm-lead)"
 	run leaks
 	assert_output 0
 	# the WAL is emptied after the commit
@@ -102,7 +104,7 @@ interaction	1	subject	summary"
 lead	1	phone	name,phone,email
 lead	2	given	name,phone
 contact	1	link	name,email
-account	1	phone	phone,email"
+account	1	phone	phone,email$(forget_notice crm-lead)"
 	# the contact conversion linked by e-mail; the deal's title is the company's;
 	# the company keeps its name and is not forgotten; 李娜 is untouched
 	run db_query "SELECT name, coalesce(phone, '-'), coalesce(email, '-'), coalesce(forgotten_at, '-') FROM accounts"

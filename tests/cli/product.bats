@@ -71,7 +71,7 @@ setup_people() {
 	assert_output "crm-product: invalid quantity 'x'"
 	must_fail 1 crm-product price NOPE 1 1
 	assert_output "crm-product: no such product 'NOPE'"
-	run sqlite3 "$CRM_DB" "SELECT field, coalesce(old_value, '-'), coalesce(new_value, '-') FROM audit WHERE entity = 'product' AND action = 'price' ORDER BY id"
+	run db_query "SELECT field, coalesce(old_value, '-'), coalesce(new_value, '-') FROM audit WHERE entity = 'product' AND action = 'price' ORDER BY id"
 	assert_output "$(printf 'tier 10|-|90.00\ntier 100|-|80.00\ntier 10|90.00|85.00\ntier 100|80.00|-')"
 }
 

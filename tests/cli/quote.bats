@@ -59,7 +59,7 @@ money() { awk -v c="$1" 'BEGIN { printf "%d.%02d", int(c / 100), c % 100 }'; }
 	assert_output "$(printf '1\tQ-000001\t1\taccepted\t\t1\t1\tCNY\t1000000.00\t130000.00\t1130000.00\t2026-04-01\trob')"
 	run crm-stage list --fields id,amount -H
 	assert_output "$(printf '1\t%s' "$(money $total)")"
-	run sqlite3 "$CRM_DB" "SELECT actor, tool, action, old_value, new_value FROM audit WHERE entity = 'deal' AND field = 'amount' AND action = 'update'"
+	run db_query "SELECT actor, tool, action, old_value, new_value FROM audit WHERE entity = 'deal' AND field = 'amount' AND action = 'update'"
 	assert_output "rob|crm-quote|update|0.00|1130000.00"
 }
 
@@ -111,7 +111,7 @@ money() { awk -v c="$1" 'BEGIN { printf "%d.%02d", int(c / 100), c % 100 }'; }
 	[ "$status" -eq 65 ]
 	[ "$stderr" = "crm-quote: stdin:3: invalid quantity 'x'
 crm-quote: stdin:4: unknown product 'NOPE'" ]
-	run sqlite3 "$CRM_DB" "SELECT count(*) FROM doc_lines; SELECT total FROM quotes"
+	run db_query "SELECT count(*) FROM doc_lines; SELECT total FROM quotes"
 	assert_output "$(printf '0\n0')"
 }
 
@@ -122,11 +122,11 @@ crm-quote: stdin:4: unknown product 'NOPE'" ]
 		crm-quote lines 1 >/dev/null
 	read -r _ _ c1 <<<"$(line 2 8000000 0 1300)"
 	read -r _ _ c2 <<<"$(line 1 500000 0 600)"
-	run sqlite3 "$CRM_DB" "SELECT total FROM quotes WHERE id = 1"
+	run db_query "SELECT total FROM quotes WHERE id = 1"
 	assert_output "$((c1 + c2))"
 	run crm-quote rmline 1 1 -H
 	assert_output --partial "$(printf '1\t\t培训\t\t1\t5000.00\t0.0000\t0.0600')"
-	run sqlite3 "$CRM_DB" "SELECT total FROM quotes WHERE id = 1"
+	run db_query "SELECT total FROM quotes WHERE id = 1"
 	assert_output "$c2"
 	must_fail 1 crm-quote rmline 1 5
 	assert_output "crm-quote: quote 1 has no line 5"
@@ -136,19 +136,19 @@ crm-quote: stdin:4: unknown product 'NOPE'" ]
 	setup_sales
 	crm-quote new --deal 1 >/dev/null
 	run crm-quote line 1 --product LIC --discount 15%
-	run sqlite3 "$CRM_DB" "SELECT approval FROM quotes WHERE id = 1"
+	run db_query "SELECT approval FROM quotes WHERE id = 1"
 	assert_output "pending"
 	must_fail 65 crm-quote send 1
 	assert_output "crm-quote: quote 1: its discount is waiting for approval"
-	before=$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit")
+	before=$(db_query "SELECT count(*) FROM audit")
 	must_fail 77 crm-quote approve 1
 	assert_output "crm-quote: permission denied: 'rob' may not decide the discount of quote 1"
 	CRM_USER=rae must_fail 77 crm-quote approve 1
 	assert_output "crm-quote: permission denied: 'rae' may not decide the discount of quote 1"
-	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit")" = "$before" ]
+	[ "$(db_query "SELECT count(*) FROM audit")" = "$before" ]
 	CRM_USER=mia run crm-quote approve 1 --comment 大客户 -H
 	assert_success
-	run sqlite3 "$CRM_DB" "SELECT q.approval, u.login FROM quotes q JOIN users u ON u.id = q.approved_by"
+	run db_query "SELECT q.approval, u.login FROM quotes q JOIN users u ON u.id = q.approved_by"
 	assert_output "approved|mia"
 	run crm-quote send 1 -H
 	assert_output --partial "sent"
@@ -207,7 +207,7 @@ crm-quote: stdin:4: unknown product 'NOPE'" ]
 	assert_output "crm-quote: quote 1 is sent: only a draft's lines change (revise it)"
 	run crm-quote revise 1 -H
 	assert_output --partial "$(printf '2\tQ-000001\t2\tdraft')"
-	run sqlite3 "$CRM_DB" "SELECT count(*), sum(source_line IS NOT NULL) FROM doc_lines WHERE doc_id = 2"
+	run db_query "SELECT count(*), sum(CAST(source_line IS NOT NULL AS INTEGER)) FROM doc_lines WHERE doc_id = 2"
 	assert_output "1|1"
 	crm-quote line 2 --product LIC >/dev/null
 	crm-quote send 2 >/dev/null
@@ -223,7 +223,7 @@ crm-quote: stdin:4: unknown product 'NOPE'" ]
 	assert_output "crm-quote: quote 3 is expired: only a sent quote can be accepted"
 	run crm-quote reject 2 --reason 预算不足 -H
 	assert_output --partial "rejected"
-	run sqlite3 "$CRM_DB" "SELECT reason FROM quotes WHERE id = 2"
+	run db_query "SELECT reason FROM quotes WHERE id = 2"
 	assert_output "预算不足"
 	must_fail 65 crm-quote new --deal 1 --valid-until 2026-13-40
 	must_fail 1 crm-quote show 99
@@ -233,7 +233,7 @@ crm-quote: stdin:4: unknown product 'NOPE'" ]
 @test "quote: -n writes nothing" {
 	setup_sales
 	crm-quote new --deal 1 -n >/dev/null
-	run sqlite3 "$CRM_DB" "SELECT count(*) FROM quotes"
+	run db_query "SELECT count(*) FROM quotes"
 	assert_output "0"
 }
 

@@ -67,7 +67,7 @@ $(expect_funnel -v OWNERS=2,5,6,7)"
 }
 
 @test "funnel: skipped stages, lost, reopened, won and another month's lead, by hand" {
-	rm -f "$CRM_DB"
+	fresh_db
 	crm init >/dev/null
 	# leads 1-6 come in in January 2026, lead 7 in December and converts in January
 	fixture_sql "

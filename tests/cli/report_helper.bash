@@ -10,14 +10,16 @@ NOW_TS=1772442000	# CRM_NOW, 2026-03-02T09:00:00Z
 
 setup_file() {
 	export DATA=$BATS_FILE_TMPDIR/data
+	file_db_setup
 	TZ=Asia/Shanghai CRM_NOW=2026-03-02T09:00:00Z XDG_CONFIG_HOME=$BATS_FILE_TMPDIR/cfg \
-		sh "$TOP/tests/gen-dataset.sh" -d "$BATS_FILE_TMPDIR/crm.db" "$DATA" >/dev/null
+		sh "$TOP/tests/gen-dataset.sh" -d "$FILE_DB" "$DATA" >/dev/null
+	file_db_done
 }
 
 eval "helper_$(declare -f setup)"
 setup() {
 	helper_setup
-	cp "$BATS_FILE_TMPDIR/crm.db" "$CRM_DB"
+	file_db_copy
 	export CRM_CONFIG=$DATA/crm.yaml CRM_USER=admin
 }
 

@@ -12,8 +12,10 @@ bats_require_minimum_version 1.5.0
 
 setup_file() {
 	export DATA=$BATS_FILE_TMPDIR/data
+	file_db_setup
 	TZ=Asia/Shanghai CRM_NOW=2026-03-02T09:00:00Z XDG_CONFIG_HOME=$BATS_FILE_TMPDIR/cfg \
-		sh "$TOP/tests/gen-dataset.sh" -d "$BATS_FILE_TMPDIR/crm.db" "$DATA" >/dev/null
+		sh "$TOP/tests/gen-dataset.sh" -d "$FILE_DB" "$DATA" >/dev/null
+	file_db_done
 	# The report recomputed: integer cents, halves rounded as documented;
 	# one line per channel as "revenue TAB source TAB campaign TAB row" for
 	# sorting, or with TOTAL=1 the totals.  mawk's %d stops at 2^31: %.0f.
@@ -105,7 +107,7 @@ EOF
 
 # use_data: this test works on a copy of the generated database
 use_data() {
-	cp "$BATS_FILE_TMPDIR/crm.db" "$CRM_DB"
+	file_db_copy
 	cp "$DATA"/*.tsv "$DATA/crm.yaml" "$BATS_TEST_TMPDIR/"
 	export CRM_CONFIG=$BATS_TEST_TMPDIR/crm.yaml CRM_USER=admin
 }

@@ -36,7 +36,7 @@ bats_require_minimum_version 1.5.0
 
 	# 11:00: the first response, due at 15:00
 	CRM_NOW=$(at "2026-09-30 11:00") crm-ticket reply 1 "请按知识库文章 1 重装驱动" --as sam -q
-	run db_query "SELECT first_response_at <= first_response_due, first_response_due FROM tickets"
+	run db_query "SELECT CAST(first_response_at <= first_response_due AS INTEGER), first_response_due FROM tickets"
 	assert_output "1|$(at "2026-09-30 15:00")"
 	# resolution: 7h on Wednesday, the week of 10-01..07 off, 8h on Thursday
 	# 10-08, the 16th hour ends at 10:00 on Friday 10-09

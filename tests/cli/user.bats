@@ -89,7 +89,7 @@ root,,admin,"
 	assert_output --partial "bob"
 	must_fail 77 crm-user list --as bob
 	assert_output "crm-user: user 'bob' is deactivated"
-	run db_query "SELECT field, ifnull(old_value,'-'), ifnull(new_value,'-'), actor FROM audit WHERE entity='user' AND entity_id=3 AND action IN ('update', 'deactivate') ORDER BY id"
+	run db_query "SELECT field, coalesce(old_value,'-'), coalesce(new_value,'-'), actor FROM audit WHERE entity='user' AND entity_id=3 AND action IN ('update', 'deactivate') ORDER BY id"
 	assert_output "team|east|west|root
 manager|alice|-|root
 active|1|0|root"
@@ -106,7 +106,7 @@ active|1|0|root"
 	must_fail 65 crm-user away bob --until someday
 	must_fail 64 crm-user away bob
 	crm-user away bob --back --as bob
-	run db_query "SELECT ifnull(away_until, 'none') FROM users WHERE login='bob'"
+	run db_query "SELECT coalesce(away_until, 'none') FROM users WHERE login='bob'"
 	assert_output "none"
 	must_fail 77 crm-user away carol --until 3d --as bob
 }

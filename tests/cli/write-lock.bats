@@ -291,3 +291,27 @@ crm-stage: 2 bad rows, nothing moved"
 	run cat err
 	assert_output "crm-stage: stdin:4: deal 2 is already in stage 'contact'"
 }
+
+@test "writers are serialised: one waits while another holds the lock, then writes; past the busy timeout 69" {
+	setup_leads
+	printf 'id\tcity\n1\t南京\n' >good.tsv
+	# SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock (hold_lock)
+	hold_lock 2
+	t0=$(date +%s%N)
+	CRM_BUSY_TIMEOUT=100 must_fail 69 crm-lead update <good.tsv
+	assert_output --partial "database is locked (busy timeout expired)"
+	[ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 1500 ]	# it gave up at the timeout
+	CRM_BUSY_TIMEOUT=20000 run crm-lead update -q <good.tsv
+	assert_success
+	# it waited for the holder to let go, about 2 s after the lock was taken
+	[ $(( ($(date +%s%N) - t0) / 1000000 )) -ge 1500 ]
+	wait "$LOCK_PID" 2>/dev/null || true
+	[ "$(db_query "SELECT city FROM leads WHERE id = 1")" = 南京 ]
+	# readers never wait
+	hold_lock 5
+	CRM_BUSY_TIMEOUT=100 run crm-lead list -H --fields city
+	assert_success
+	assert_line 南京
+	kill "$LOCK_PID"
+	wait "$LOCK_PID" 2>/dev/null || true
+}
