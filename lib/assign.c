@@ -809,11 +809,17 @@ static int run_stdin(struct assigner *a, struct crm_tsv *t, struct crm_out *out)
 		crm_stmt_reset(st);
 		crm_bind_int(st, 1, id);
 		if ((rc = crm_step(st)) != CRM_ROW) {
+			int hidden = rc == CRM_DONE ? crm_ctx_hidden(a->ctx, "leads", id, NULL) : 0;
 			if (rc != CRM_DONE)
 				status = crm_db_fail(a->ctx->db, "cannot read leads");
+			else if (hidden == EX_NOPERM)	/* row-level security hid it */
+				crm_warn("%s:%ld: permission denied: lead %" PRId64 " is not visible to '%s'",
+					 name, line, id, a->ctx->actor.login);
+			else if (hidden)
+				status = hidden;
 			else
 				crm_warn("%s:%ld: lead %" PRId64 " not found", name, line, id);
-			bad = bad ? bad : EX_DATAERR;
+			bad = hidden == EX_NOPERM ? EX_NOPERM : bad ? bad : EX_DATAERR;
 			continue;
 		}
 		struct user *owner = user_by_id(a, crm_col_int(st, COL_OWNER_ID));

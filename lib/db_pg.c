@@ -1593,8 +1593,12 @@ static int migrate(struct pg_db *db)
 	if (schema_version(db, &v, &sec))
 		return crm_db_fail(d, "cannot read schema version");
 	if (v > n || sec > nsec) {
-		crm_warn("%s: database schema version %d.%d is newer than this tool's (%d.%d); "
-			 "upgrade crm", d->path, v, sec, n, nsec);
+		if (v > n)
+			crm_warn("%s: database schema version %d is newer than this tool's (%d); "
+				 "upgrade crm", d->path, v, n);
+		else
+			crm_warn("%s: database security revision %d is newer than this tool's (%d); "
+				 "upgrade crm", d->path, sec, nsec);
 		return EX_DATAERR;
 	}
 	if (v == n && sec == nsec)

@@ -72,7 +72,7 @@ static const char *const steps[] = {
 	" LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$"
 	" DECLARE found BOOLEAN;"
 	" BEGIN"
-	"  IF t NOT IN ('leads', 'accounts', 'contacts', 'deals')"
+	"  IF t IS NULL OR t NOT IN ('leads', 'accounts', 'contacts', 'deals', 'interactions', 'tasks')"
 	"  THEN RETURN false; END IF;"
 	"  EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE id = $1)', t) INTO found USING row_id;"
 	"  RETURN found;"
@@ -143,9 +143,36 @@ static const char *const steps[] = {
 	"   RETURN NEXT;"
 	"  END LOOP;"
 	" END$$;"
-	/* set-wise audit rows chain on from the last of all rows */
-	"ALTER FUNCTION crm_audit_hash(BIGINT, TEXT, TEXT, TEXT, TEXT, TEXT, BIGINT, TEXT, TEXT,"
-	" TEXT, TEXT) SECURITY DEFINER SET search_path FROM CURRENT;"
+	/* set-wise audit rows chain on from the last of all rows, which
+	 * crm_audit_tail reads past row-level security (crm_audit_hash
+	 * itself keeps the chain in a setting of the transaction, which a
+	 * SECURITY DEFINER function with its own search_path would lose) */
+	"CREATE OR REPLACE FUNCTION crm_audit_hash(row_id BIGINT, at TEXT, actor TEXT, real_actor TEXT,"
+	"  tool TEXT, entity TEXT, entity_id BIGINT, action TEXT, field TEXT, old_value TEXT,"
+	"  new_value TEXT) RETURNS BYTEA LANGUAGE plpgsql VOLATILE AS $$"
+	" DECLARE kept TEXT := current_setting('crm.audit_chain', true);"
+	"   prev BYTEA; last_id BIGINT; h BYTEA;"
+	" BEGIN"
+	"   IF kept IS NULL OR kept = '' THEN"
+	"     SELECT t.id, t.hash INTO last_id, prev FROM crm_audit_tail(NULL) t;"
+	"     last_id := coalesce(last_id, 0);"
+	"   ELSE"
+	"     last_id := split_part(kept, ':', 1)::bigint;"
+	"     prev := decode(split_part(kept, ':', 2), 'hex');"
+	"   END IF;"
+	"   IF prev IS NULL OR octet_length(prev) <> 32 THEN"
+	"     prev := decode(repeat('00', 32), 'hex');"
+	"   END IF;"
+	"   IF row_id IS NOT NULL AND row_id <> last_id + 1 THEN"
+	"     RAISE EXCEPTION 'audit rows chained out of order';"
+	"   END IF;"
+	"   h := sha256(prev || crm_audit_frame(at) || crm_audit_frame(actor)"
+	"     || crm_audit_frame(real_actor) || crm_audit_frame(tool) || crm_audit_frame(entity)"
+	"     || crm_audit_frame(entity_id::text) || crm_audit_frame(action)"
+	"     || crm_audit_frame(field) || crm_audit_value(old_value) || crm_audit_value(new_value));"
+	"   PERFORM set_config('crm.audit_chain', (last_id + 1)::text || ':' || encode(h, 'hex'), true);"
+	"   RETURN h;"
+	" END $$;"
 
 	/* A login's role of the server, made when missing (if the caller may
 	 * create roles) and put in the group of its crm role; an admin's may
@@ -201,6 +228,7 @@ static const char *const steps[] = {
 	"   ' TO crm_rep, crm_manager, crm_admin';"
 	"  REVOKE INSERT, UPDATE, DELETE ON users, teams, audit FROM crm_rep, crm_manager;"
 	"  GRANT INSERT ON audit TO crm_rep, crm_manager;"
+	"  GRANT UPDATE (old_value, new_value, old_sha, new_sha) ON audit TO crm_rep, crm_manager;"
 	"  GRANT UPDATE (away_from, away_until) ON users TO crm_rep, crm_manager;"
 	"  REVOKE DELETE ON audit FROM crm_admin;"
 	"  REVOKE INSERT, UPDATE, DELETE ON crm_schema_version, crm_security"
@@ -225,7 +253,21 @@ static const char *const steps[] = {
 	" WHEN 'task' THEN EXISTS (SELECT 1 FROM tasks s WHERE s.id = entity_id)"
 	" ELSE " RANK " >= 0 END);"
 	"CREATE POLICY crm_add ON audit FOR INSERT WITH CHECK (" RANK " >= 0);"
-	"CREATE POLICY crm_change ON audit FOR UPDATE USING (" RANK " = 2);"
+	/* forget erases values (audit.h CRM_AUDIT_ERASE_VALUES: the value
+	 * goes, its SHA-256 stays) of rows it may read, or of records gone
+	 * (merged away); only an admin writes anything else, and a row that
+	 * holds both a value and a digest of one is refused, so nothing can
+	 * be written in that the chain's check would not catch */
+	"CREATE POLICY crm_change ON audit FOR UPDATE USING (" RANK " = 2 OR (" RANK " >= 0 AND (CASE entity"
+	" WHEN 'lead' THEN EXISTS (SELECT 1 FROM leads s WHERE s.id = entity_id)"
+	" WHEN 'account' THEN EXISTS (SELECT 1 FROM accounts s WHERE s.id = entity_id)"
+	" WHEN 'contact' THEN EXISTS (SELECT 1 FROM contacts s WHERE s.id = entity_id)"
+	" WHEN 'deal' THEN EXISTS (SELECT 1 FROM deals s WHERE s.id = entity_id)"
+	" ELSE true END OR NOT crm_row_hidden(CASE entity WHEN 'lead' THEN 'leads'"
+	" WHEN 'account' THEN 'accounts' WHEN 'contact' THEN 'contacts' WHEN 'deal' THEN 'deals'"
+	" END, entity_id))))"
+	" WITH CHECK (" RANK " = 2 OR ((old_value IS NULL OR old_sha IS NULL)"
+	" AND (new_value IS NULL OR new_sha IS NULL)));"
 	ADMIN_WRITES("teams")
 	/* users: an admin changes anyone, others only absence (the column
 	 * grants above), their own or, for a manager, anyone's */

@@ -134,10 +134,13 @@ int crm_task_first_contact_assigned(struct crm_ctx *ctx)
 		"   FROM tasks t WHERE t.subject_type = 'lead' AND t.subject_id = d.lead_id"
 		"   AND t.status = 'open' AND t.kind = 'first_contact' AND t.owner_id = d.owner_id)"
 		" ORDER BY d.lead_id";
-	/* the new tasks have the ids after ?5, one after another, and each
-	 * gets three rows: their ids follow from the task's, with no sort
-	 * (CROSS JOIN keeps the tasks the outer loop, so rows come in id order) */
-	static const char audit_new[] = CRM_AUDIT_INSERT("?6 + (t.id - ?5 - 1) * 3 + f.n",
+	/* the new tasks have the ids after ?5 and three audit rows each,
+	 * numbered by a window in id order, which is also the order the rows
+	 * come out in, for the chain: not from the task's id (a PostgreSQL
+	 * sequence leaves gaps where rolled-back rows took ids), nor from the
+	 * join's order (the planner's, row-level security's filters in it) */
+	static const char audit_new[] = CRM_AUDIT_INSERT(
+		"?6 + row_number() OVER (ORDER BY t.id, f.n)",
 		"?1 AS at, ?2 AS actor, ?3 AS real_actor, ?4 AS tool, 'task' AS entity, t.id AS entity_id,"
 		" 'create' AS action, f.field AS field, NULL AS old_value,"
 		" CASE f.field WHEN 'title' THEN t.title WHEN 'due' THEN t.due"
@@ -473,6 +476,11 @@ static int change_one(struct crm_ctx *ctx, enum crm_task_op op, int64_t id, cons
 		return EX_SOFTWARE;
 	crm_bind_int(st, 1, id);
 	int rc = crm_db_row(ctx->db, st, "cannot read task");
+	char what[40];
+	snprintf(what, sizeof what, "task %lld", (long long)id);
+	/* row-level security hid another's task: an owner no one is */
+	if (rc == CRM_EX_NOTFOUND && crm_ctx_hidden(ctx, "tasks", id, NULL) == EX_NOPERM)
+		return crm_ctx_may_change(ctx, -1, what);
 	if (rc == CRM_EX_NOTFOUND)
 		crm_warn("task %lld not found", (long long)id);
 	if (rc)
@@ -481,8 +489,6 @@ static int change_one(struct crm_ctx *ctx, enum crm_task_op op, int64_t id, cons
 	bool open = strcmp(crm_col_text(st, 1), "open") == 0;
 	char old_due[CRM_ISO_LEN];
 	snprintf(old_due, sizeof old_due, "%s", crm_col_text(st, 2));
-	char what[40];
-	snprintf(what, sizeof what, "task %lld", (long long)id);
 	if ((rc = crm_ctx_may_change(ctx, owner, what)))
 		return rc;
 

@@ -158,7 +158,7 @@ static int insert_user(struct uimp *im, const char *const v[U_NFIELDS], int64_t 
 		if (st)
 			return st;
 	}
-	return 0;
+	return crm_user_server_role(ctx, v[0], v[U_ROLE] && *v[U_ROLE] ? v[U_ROLE] : "rep");
 }
 
 /* Checking: remember a user that would be added. */
