@@ -18,6 +18,7 @@
 #include "colmap.h"
 #include "config_yaml.h"
 #include "db.h"
+#include "dialect.h"
 #include "deal.h"
 #include "err.h"
 #include "money.h"
@@ -375,6 +376,16 @@ static int64_t existing(struct imp *im, const char *external_id, bool *visible)
 		*visible = crm_col_int(s, 1);
 	}
 	crm_stmt_reset(s);
+	if (!id && crm_dialect(im->ctx->db)->row_security) {
+		/* one row-level security hides from the importer */
+		s = crm_db_stmt(im->ctx->db, "SELECT crm_deal_external(?1)");
+		if (!s)
+			return 0;
+		crm_bind_str(s, 1, external_id);
+		if (crm_step(s) == CRM_ROW && (id = crm_col_int(s, 0)))
+			*visible = false;
+		crm_stmt_reset(s);
+	}
 	return id;
 }
 

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "lead_dups.h"
+#include "record_dups.h"
 #include "security_pg.h"
 
 #define RANK "(SELECT crm_actor_rank())"
@@ -173,6 +174,20 @@ static const char *const steps[] = {
 	"   PERFORM set_config('crm.audit_chain', (last_id + 1)::text || ':' || encode(h, 'hex'), true);"
 	"   RETURN h;"
 	" END $$;"
+
+	/* The record an imported account, contact or deal duplicates
+	 * (record_dups.h), among everyone's: an importer who may not see it
+	 * learns that the customer is there, not whose it is. */
+	"CREATE FUNCTION crm_account_dup(p_name TEXT) RETURNS TABLE (id BIGINT)"
+	" LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$"
+	CRM_ACCOUNT_DUP("p_name") "$$;"
+	"CREATE FUNCTION crm_contact_dup(p_name TEXT, p_phone TEXT, p_email TEXT, p_account BIGINT)"
+	" RETURNS TABLE (id BIGINT, why TEXT)"
+	" LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$"
+	CRM_CONTACT_DUP("p_name", "p_phone", "p_email", "p_account") "$$;"
+	"CREATE FUNCTION crm_deal_external(p_ext TEXT) RETURNS BIGINT"
+	" LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$"
+	CRM_DEAL_EXTERNAL("p_ext") " ORDER BY id LIMIT 1$$;"
 
 	/* A login's role of the server, made when missing (if the caller may
 	 * create roles) and put in the group of its crm role; an admin's may
