@@ -793,6 +793,15 @@ static int forget(struct crm_ctx *ctx, const char *entity, int64_t id, bool pers
 
 	if ((st = load_given(ctx, entity, id)) || (st = crm_privacy_session_tables(ctx)))
 		return st;
+	/* the person's other records, which forget must find all of (and
+	 * refuse when any is not the actor's), are out of sight of anyone
+	 * but an admin under the server's row-level security */
+	if (crm_dialect(ctx->db)->row_security && ctx->actor.role != CRM_ROLE_ADMIN) {
+		crm_warn("forget: %s %lld: on PostgreSQL only an admin may forget: row-level security"
+			 " hides the person's other records from '%s'", entity, (long long)id,
+			 ctx->actor.login);
+		return EX_NOPERM;
+	}
 	struct crm_stmt *s = crm_db_stmt(ctx->db, seed_sql);
 	if (!s)
 		return EX_SOFTWARE;

@@ -17,6 +17,13 @@
 	" THEN 'email' ELSE 'name at the same account' END FROM contacts WHERE forgotten_at IS NULL" \
 	" AND (phone_norm = " phone " OR email_norm = " email " OR (account_id = " account         \
 	" AND name_norm = " name ")) ORDER BY id LIMIT 1"
+/* the contact (id, account or 0), else the account (id), of a mail's
+ * sender (ticket_mail.c; crm_mail_sender on PostgreSQL) */
+#define CRM_CONTACT_BY_EMAIL(email)                                                       \
+	"SELECT id, coalesce(account_id, 0) FROM contacts WHERE email_norm = " email        \
+	" AND forgotten_at IS NULL ORDER BY id LIMIT 1"
+#define CRM_ACCOUNT_BY_EMAIL(email) \
+	"SELECT id FROM accounts WHERE email_norm = " email " AND forgotten_at IS NULL ORDER BY id LIMIT 1"
 /* the deal imported before with this external id: (id) */
 #define CRM_DEAL_EXTERNAL(ext) "SELECT id FROM deals WHERE external_id = " ext
 

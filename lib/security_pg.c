@@ -189,6 +189,20 @@ static const char *const steps[] = {
 	" LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$"
 	CRM_DEAL_EXTERNAL("p_ext") " ORDER BY id LIMIT 1$$;"
 
+	/* The contact and account of a mail's sender (ticket_mail.c), among
+	 * everyone's: (0, 0) when none. */
+	"CREATE FUNCTION crm_mail_sender(p_email TEXT) RETURNS TABLE (contact BIGINT, account BIGINT)"
+	" LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$"
+	" BEGIN"
+	"  contact := 0; account := 0;"
+	"  SELECT c.id, c.a INTO contact, account FROM (" CRM_CONTACT_BY_EMAIL("p_email") ") AS c(id, a);"
+	"  IF coalesce(account, 0) = 0 THEN"
+	"   SELECT a.id INTO account FROM (" CRM_ACCOUNT_BY_EMAIL("p_email") ") AS a(id);"
+	"  END IF;"
+	"  contact := coalesce(contact, 0); account := coalesce(account, 0);"
+	"  RETURN NEXT;"
+	" END$$;"
+
 	/* A login's role of the server, made when missing (if the caller may
 	 * create roles) and put in the group of its crm role; an admin's may
 	 * create roles itself, every other login's is granted to crm_admin so
@@ -251,7 +265,11 @@ static const char *const steps[] = {
 	" END$$;"
 
 	POLICIES("leads", VISIBLE_LEAD("owner_id"))
-	POLICIES("accounts", VISIBLE_OWNED("owner_id"))
+	/* and an approver the customer of a contract it approves (contract.h
+	 * CRM_SQL_CONTRACT_SEEN), as the tools name it to them */
+	POLICIES("accounts", "(" VISIBLE_OWNED("owner_id") " OR EXISTS (SELECT 1 FROM contracts c"
+		 " JOIN contract_approvals ap ON ap.contract_id = c.id JOIN contract_approvers ca"
+		 " ON ca.approval_id = ap.id WHERE c.account_id = accounts.id AND ca.user_id = " ME "))")
 	POLICIES("contacts", VISIBLE_OWNED("owner_id"))
 	POLICIES("deals", VISIBLE_OWNED("owner_id"))
 	POLICIES("interactions", SUBJECT_SEEN("subject_type", "subject_id"))

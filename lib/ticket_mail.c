@@ -10,9 +10,11 @@
 
 #include "audit.h"
 #include "db.h"
+#include "dialect.h"
 #include "err.h"
 #include "mail.h"
 #include "normalise.h"
+#include "record_dups.h"
 #include "ticket.h"
 
 /* The ticket number in a subject tag "[T-000012]", or "". */
@@ -79,9 +81,10 @@ static void sender_links(struct crm_ctx *ctx, const char *email, int64_t *contac
 	*contact = *account = 0;
 	if (!email || strlen(email) >= sizeof norm || crm_norm_email(email, norm) <= 0)
 		return;
-	struct crm_stmt *st = crm_db_stmt(ctx->db,
-		"SELECT id, coalesce(account_id, 0) FROM contacts WHERE email_norm = ?1"
-		" AND forgotten_at IS NULL ORDER BY id LIMIT 1");
+	/* PostgreSQL: among every contact and account, whoever may see them */
+	bool server = crm_dialect(ctx->db)->row_security;
+	struct crm_stmt *st = crm_db_stmt(ctx->db, server
+		? "SELECT contact, account FROM crm_mail_sender(?1)" : CRM_CONTACT_BY_EMAIL("?1"));
 	if (st) {
 		crm_bind_str(st, 1, norm);
 		if (crm_step(st) == CRM_ROW) {
@@ -90,10 +93,9 @@ static void sender_links(struct crm_ctx *ctx, const char *email, int64_t *contac
 		}
 		crm_stmt_reset(st);
 	}
-	if (*account)
+	if (*account || server)
 		return;
-	st = crm_db_stmt(ctx->db, "SELECT id FROM accounts WHERE email_norm = ?1"
-				  " AND forgotten_at IS NULL ORDER BY id LIMIT 1");
+	st = crm_db_stmt(ctx->db, CRM_ACCOUNT_BY_EMAIL("?1"));
 	if (st) {
 		crm_bind_str(st, 1, norm);
 		if (crm_step(st) == CRM_ROW)

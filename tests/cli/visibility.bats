@@ -255,15 +255,24 @@ crm-contact: 1 bad row, nothing imported"
 	assert_success
 	CRM_USER=rob must_fail 77 crm-lead forget 1
 	printf 'permissions:\n  rep_forget: yes\n' >crm.yaml
-	CRM_USER=rob run crm-contact forget 3 -q
-	assert_success
+	# on PostgreSQL only admins forget (row-level security hides the person's other records)
+	if on_pg; then
+		CRM_USER=rob must_fail 77 crm-contact forget 3 -q
+	else
+		CRM_USER=rob run crm-contact forget 3 -q
+		assert_success
+	fi
 	CRM_USER=rob must_fail 77 crm-account merge 2 3
 	unset CRM_CONFIG
 	# a manager merges and forgets their team's records
 	CRM_USER=mia run crm-account merge 2 3 -q
 	assert_success
-	CRM_USER=mia run crm-lead forget 1 -q
-	assert_success
+	if on_pg; then
+		CRM_USER=mia must_fail 77 crm-lead forget 1 -q
+	else
+		CRM_USER=mia run crm-lead forget 1 -q
+		assert_success
+	fi
 	# and is still held to what they may change
 	CRM_USER=mia must_fail 77 crm-lead forget 2
 	assert_output "crm-lead: permission denied: lead 2 is not visible to 'mia'"
