@@ -235,6 +235,10 @@ static void roi_query(struct sql *q, struct crm_ctx *ctx, const struct crm_roi_f
 	const struct crm_dialect *d = crm_dialect(ctx->db);
 	/* costs are the company's: revenue must be too (crm_roi_report) */
 	bool all = ctx->actor.role >= CRM_ROLE_MANAGER;
+	/* PostgreSQL's row-level security holds a manager to the team's rows:
+	 * the channel's leads and won deals come from the server's functions
+	 * that give managers the company's (security_pg.h) */
+	bool server = all && ctx->actor.role == CRM_ROLE_MANAGER && d->row_security;
 	const char *keys = f->by_campaign ? "k1, k2" : "k1";
 	/* by source, k2 is no column to group by but NULL */
 	const char *k2 = f->by_campaign ? "k2" : "NULL AS k2";
@@ -249,7 +253,7 @@ static void roi_query(struct sql *q, struct crm_ctx *ctx, const struct crm_roi_f
 	}
 	add(q, " AS k1, ");
 	add(q, f->by_campaign ? "l.campaign" : "NULL");
-	add(q, " AS k2 FROM leads l");
+	add(q, server ? " AS k2 FROM crm_roi_leads(:since, :until) l" : " AS k2 FROM leads l");
 	if (!seek)
 		add(q, d->not_indexed);
 	add(q, " WHERE l.created_at >= :since AND l.created_at < :until");
@@ -267,10 +271,13 @@ static void roi_query(struct sql *q, struct crm_ctx *ctx, const struct crm_roi_f
 		add(q, " AND " CRM_SQL_VISIBLE_LEAD("l.owner_id"));
 	add(q, totals ? "), won AS MATERIALIZED (" : "), won AS (");
 	add(q, "SELECT c.k1, c.k2, coalesce(d.account_id, -d.lead_id) AS customer, d.amount FROM ");
+	const char *deals = server ? "crm_roi_won() d" : "deals d";
 	if (seek) {
-		add(q, "cohort c JOIN deals d ON c.id = d.lead_id WHERE");
+		add(q, "cohort c JOIN ");
+		add(q, deals);
+		add(q, " ON c.id = d.lead_id WHERE");
 	} else {
-		add(q, "deals d");
+		add(q, deals);
 		add(q, d->not_indexed);
 		add(q, " CROSS JOIN cohort c WHERE c.id = d.lead_id AND");
 	}

@@ -203,6 +203,28 @@ static const char *const steps[] = {
 	"  RETURN NEXT;"
 	" END$$;"
 
+	/* Who called a SECURITY DEFINER function, in which current_user is
+	 * the function's owner: the role the session was SET to (which the
+	 * server grants only to its members), else the one it logged in as. */
+	"CREATE FUNCTION crm_caller() RETURNS TEXT LANGUAGE sql STABLE AS"
+	" $$SELECT CASE current_setting('role') WHEN 'none' THEN session_user::text"
+	" ELSE current_setting('role') END$$;"
+	/* The leads and won deals ROI counts for a manager (roi.c): costs are
+	 * the company's, so is the revenue, in sums per channel; the columns
+	 * those sums need and no others, to managers and admins only. */
+	"CREATE FUNCTION crm_roi_leads(p_since TEXT, p_until TEXT) RETURNS TABLE (id BIGINT,"
+	" created_at TEXT, source TEXT, campaign TEXT, region TEXT, owner_id BIGINT)"
+	" LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS"
+	" $$SELECT l.id, l.created_at, l.source, l.campaign, l.region, l.owner_id FROM leads l"
+	" WHERE l.created_at >= p_since AND l.created_at < p_until AND EXISTS (SELECT 1 FROM users u"
+	" WHERE u.login = crm_caller() AND u.active = 1 AND u.role IN ('manager', 'admin'))$$;"
+	"CREATE FUNCTION crm_roi_won() RETURNS TABLE (lead_id BIGINT, account_id BIGINT,"
+	" amount BIGINT, owner_id BIGINT, status TEXT)"
+	" LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS"
+	" $$SELECT d.lead_id, d.account_id, d.amount, d.owner_id, d.status FROM deals d"
+	" WHERE d.status = 'won' AND d.lead_id IS NOT NULL AND EXISTS (SELECT 1 FROM users u"
+	" WHERE u.login = crm_caller() AND u.active = 1 AND u.role IN ('manager', 'admin'))$$;"
+
 	/* A login's role of the server, made when missing (if the caller may
 	 * create roles) and put in the group of its crm role; an admin's may
 	 * create roles itself, every other login's is granted to crm_admin so
@@ -223,16 +245,24 @@ static const char *const steps[] = {
 	"   RETURN format('no group role crm_%s on the server (crm init makes it when its role"
 	" may create roles)', p_role);"
 	"  END IF;"
-	"  BEGIN"
-	"   EXECUTE format('GRANT %I TO %I', 'crm_' || p_role, p_login);"
-	"   IF p_role = 'admin' THEN"
-	"    EXECUTE format('ALTER ROLE %I CREATEROLE', p_login);"
-	"   ELSIF NOT pg_has_role('crm_admin', p_login, 'MEMBER') THEN"
-	"    EXECUTE format('GRANT %I TO crm_admin', p_login);"
-	"   END IF;"
-	"  EXCEPTION WHEN insufficient_privilege OR invalid_grant_operation THEN"
-	"   RETURN format('the PostgreSQL role ''%s'' is not set up for crm (%s)', p_login, SQLERRM);"
-	"  END;"
+	/* the roles are the cluster's: another database's crm may be granting
+	 * the same ones at this moment ("tuple concurrently updated") */
+	"  FOR attempt IN 1..10 LOOP"
+	"   BEGIN"
+	"    EXECUTE format('GRANT %I TO %I', 'crm_' || p_role, p_login);"
+	"    IF p_role = 'admin' THEN"
+	"     EXECUTE format('ALTER ROLE %I CREATEROLE', p_login);"
+	"    ELSIF NOT pg_has_role('crm_admin', p_login, 'MEMBER') THEN"
+	"     EXECUTE format('GRANT %I TO crm_admin', p_login);"
+	"    END IF;"
+	"    RETURN NULL;"
+	"   EXCEPTION WHEN insufficient_privilege OR invalid_grant_operation THEN"
+	"    RETURN format('the PostgreSQL role ''%s'' is not set up for crm (%s)', p_login, SQLERRM);"
+	"   WHEN internal_error THEN"
+	"    IF attempt = 10 THEN RAISE; END IF;"
+	"    PERFORM pg_sleep(0.02 * attempt);"
+	"   END;"
+	"  END LOOP;"
 	"  RETURN NULL;"
 	" END$$;"
 

@@ -156,6 +156,17 @@ out=$(CRM_USER=alice crm-lead import --tsv dup.tsv 2>&1)
 case $out in *"duplicate of a lead owned by someone else"*"imported 0, duplicates 1"*) ;;
 *) fail "alice's import of carl's customer: $out" ;; esac
 
+# ---- what looks beyond a login's rows, and only for whom it should ----
+# ROI: costs are the company's, so a manager's revenue is the company's too
+crm-stage won -q "$(crm-stage list | sed -n 2p | cut -f1)" >/dev/null
+[ "$(CRM_USER=mia crm-roi)" = "$(crm-roi)" ] || fail "mia's ROI is not the company's"
+n=$(sql alice "SELECT count(*) FROM crm_roi_leads('0', '9')")
+[ "$n" = 0 ] || fail "a rep reads the company's leads through crm_roi_leads: $n"
+[ "$(sql mia "SELECT count(*) FROM crm_roi_leads('0', '9')")" = 12 ] ||
+	fail "a manager's crm_roi_leads does not count the company's leads"
+# a rep cannot make the server think it is someone else
+case $(sql alice "SET ROLE boss") in *"permission denied"*) ;; *) fail "alice could SET ROLE boss" ;; esac
+
 # ---- sessions: who connected, and SET ROLE only where the server grants it ----
 out=$(CRM_DB=$(as alice) CRM_USER= crm-lead list | rows)
 [ "$out" = "$(sql alice "SELECT count(*) FROM leads")" ] || fail "alice connected as herself lists $out"

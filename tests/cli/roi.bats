@@ -241,7 +241,6 @@ total       0          0                 0.00  0.00"
 }
 
 @test "visibility: costs are the company's, so is the revenue; reps are refused" {
-	skip_on_pg "row-level security holds a manager to the team's leads and deals: company-wide ROI for managers wants a server function"
 	use_data
 	# a manager's report counts every lead and deal, as an admin's does
 	# (awk runs as admin, the tool as the manager)
