@@ -12,7 +12,8 @@
  *     change of users only their absence; admins write everything but the
  *     version tables, and may create roles;
  *   - row-level security on the customer data (leads, accounts, contacts,
- *     deals, interactions, tasks) mirroring
+ *     deals, interactions, tasks; an approver also sees the account of a
+ *     contract it approves) mirroring
  *     ctx.h's CRM_SQL_VISIBLE* rules, and on users and teams (read by
  *     all, written by admins), so that psql with a rep's login sees and
  *     changes exactly the rows the tools show that rep.  A role that is
@@ -28,6 +29,13 @@
  *     (crm_row_hidden: does a row the actor may not see exist, so that
  *     the tools say "not visible" (77) as on SQLite rather than "no
  *     such");
+ *     crm_mail_sender: a mail's contact and account; crm_roi_leads and
+ *     crm_roi_won: the company's leads and won deals, for managers and
+ *     admins only, read from crm_caller(), the role the session is SET
+ *     to or logged in as (current_user there is the function's owner);
+ *     crm_audit_tail and crm_audit_chain: the audit's chain, hashes only);
+ *   - the audit under row-level security, read with what it is about,
+ *     values erased (never written) by those who may read them;
  *   - crm_role_ensure(login, role), which crm-user calls.
  *
  * The security of a database is versioned on its own (crm_security:

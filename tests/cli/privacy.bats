@@ -5,6 +5,7 @@
 # its WAL finds them, and crm-privacy export gathers it all for them.
 
 load helper
+bats_require_minimum_version 1.5.0
 
 personal_config() {
 	export CRM_CONFIG=$BATS_TEST_TMPDIR/crm.yaml
