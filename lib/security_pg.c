@@ -83,21 +83,7 @@ static const char *const steps[] = {
 	 * included (where an import's ids begin), and the table's identity
 	 * sequence moved to it (after rows given their ids): ids, nothing
 	 * more. */
-	"CREATE FUNCTION crm_max_id(t TEXT) RETURNS BIGINT"
-	" LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$"
-	" DECLARE m BIGINT;"
-	" BEGIN"
-	"  EXECUTE format('SELECT coalesce(max(id), 0) FROM %I', t) INTO m;"
-	"  RETURN m;"
-	" END$$;"
-	"CREATE FUNCTION crm_sync_ids(t TEXT) RETURNS BIGINT"
-	" LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path FROM CURRENT AS $$"
-	" DECLARE m BIGINT;"
-	" BEGIN"
-	"  EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, ''id''), max(id)) FROM %I', t, t)"
-	"   INTO m;"
-	"  RETURN m;"
-	" END$$;"
+	CRM_SECURITY_PG_IDS
 	/* The duplicates among the leads after p_after (lead_dups.h) against
 	 * every lead, for an importer who sees only some: by phone (key 1),
 	 * e-mail (2), company and name (3) into a new table, by each key of

@@ -44,6 +44,26 @@
 #ifndef CRM_SECURITY_PG_H
 #define CRM_SECURITY_PG_H
 
+/* crm_max_id(table) and crm_sync_ids(table), which db_common.c's
+ * crm_db_max_id and the backend's crm_db_sync_ids call: part of revision
+ * 1, here for the tests of the store that build no more of it. */
+#define CRM_SECURITY_PG_IDS \
+	"CREATE FUNCTION crm_max_id(t TEXT) RETURNS BIGINT" \
+	" LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$" \
+	" DECLARE m BIGINT;" \
+	" BEGIN" \
+	"  EXECUTE format('SELECT coalesce(max(id), 0) FROM %I', t) INTO m;" \
+	"  RETURN m;" \
+	" END$$;" \
+	"CREATE FUNCTION crm_sync_ids(t TEXT) RETURNS BIGINT" \
+	" LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path FROM CURRENT AS $$" \
+	" DECLARE m BIGINT;" \
+	" BEGIN" \
+	"  EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, ''id''), max(id)) FROM %I', t, t)" \
+	"   INTO m;" \
+	"  RETURN m;" \
+	" END$$;"
+
 int crm_security_pg_count(void);          /* number of revisions */
 const char *crm_security_pg_step(int i);  /* SQL of revision i + 1, or NULL */
 

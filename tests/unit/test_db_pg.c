@@ -36,12 +36,15 @@ const char *crm_schema_pg_step(int i)
 	       " v TEXT UNIQUE, n BIGINT CHECK (n >= 0))";
 }
 
-/* and no roles or policies (security_pg.h): they name crm's tables */
-int crm_security_pg_count(void) { return 0; }
+/* and of the security (security_pg.h) only the functions of the ids,
+ * which the store's crm_db_max_id and crm_db_sync_ids call: the roles
+ * and policies name crm's tables */
+int crm_security_pg_count(void) { return 1; }
 const char *crm_security_pg_step(int i)
 {
 	(void)i;
-	return NULL;
+	return "CREATE TABLE crm_security (revision INTEGER NOT NULL);"
+	       "INSERT INTO crm_security (revision) VALUES (0);" CRM_SECURITY_PG_IDS;
 }
 
 static const char *conninfo;
