@@ -9,6 +9,7 @@
 
 #include "lead_dups.h"
 #include "record_dups.h"
+#include "schema_pg.h"
 #include "security_pg.h"
 
 #define RANK "(SELECT crm_actor_rank())"
@@ -134,32 +135,8 @@ static const char *const steps[] = {
 	 * crm_audit_tail reads past row-level security (crm_audit_hash
 	 * itself keeps the chain in a setting of the transaction, which a
 	 * SECURITY DEFINER function with its own search_path would lose) */
-	"CREATE OR REPLACE FUNCTION crm_audit_hash(row_id BIGINT, at TEXT, actor TEXT, real_actor TEXT,"
-	"  tool TEXT, entity TEXT, entity_id BIGINT, action TEXT, field TEXT, old_value TEXT,"
-	"  new_value TEXT) RETURNS BYTEA LANGUAGE plpgsql VOLATILE AS $$"
-	" DECLARE kept TEXT := current_setting('crm.audit_chain', true);"
-	"   prev BYTEA; last_id BIGINT; h BYTEA;"
-	" BEGIN"
-	"   IF kept IS NULL OR kept = '' THEN"
-	"     SELECT t.id, t.hash INTO last_id, prev FROM crm_audit_tail(NULL) t;"
-	"     last_id := coalesce(last_id, 0);"
-	"   ELSE"
-	"     last_id := split_part(kept, ':', 1)::bigint;"
-	"     prev := decode(split_part(kept, ':', 2), 'hex');"
-	"   END IF;"
-	"   IF prev IS NULL OR octet_length(prev) <> 32 THEN"
-	"     prev := decode(repeat('00', 32), 'hex');"
-	"   END IF;"
-	"   IF row_id IS NOT NULL AND row_id <> last_id + 1 THEN"
-	"     RAISE EXCEPTION 'audit rows chained out of order';"
-	"   END IF;"
-	"   h := sha256(prev || crm_audit_frame(at) || crm_audit_frame(actor)"
-	"     || crm_audit_frame(real_actor) || crm_audit_frame(tool) || crm_audit_frame(entity)"
-	"     || crm_audit_frame(entity_id::text) || crm_audit_frame(action)"
-	"     || crm_audit_frame(field) || crm_audit_value(old_value) || crm_audit_value(new_value));"
-	"   PERFORM set_config('crm.audit_chain', (last_id + 1)::text || ':' || encode(h, 'hex'), true);"
-	"   RETURN h;"
-	" END $$;"
+	CRM_AUDIT_HASH_FN("CREATE OR REPLACE", "SELECT t.id, t.hash INTO last_id, prev"
+			  " FROM crm_audit_tail(NULL) t")
 
 	/* The record an imported account, contact or deal duplicates
 	 * (record_dups.h), among everyone's: an importer who may not see it
