@@ -6,19 +6,8 @@
 # of crm check that names the database.  Skips (exit 0 with a message)
 # when no PostgreSQL server can be started here.
 # usage: tests/pg-parity.sh [BUILD]
-B=${1:-build}
-top=$(cd "$(dirname "$0")/.." && pwd)
-case $B in /*) ;; *) B=$top/$B ;; esac
 me=pg-parity
-[ -x "$B/bin/crm" ] || { echo "$me: $B/bin/crm missing (make all)" >&2; exit 1; }
-
-tmp=$(mktemp -d)
-chmod 755 "$tmp"
-trap 'sh "$top/tests/pg.sh" stop "$tmp/pg" >/dev/null 2>&1; rm -rf "$tmp"' EXIT
-conn=$(sh "$top/tests/pg.sh" start "$tmp/pg" 2>"$tmp/pg.err") || {
-	echo "$me: skipped: no PostgreSQL cluster ($(tail -n 1 "$tmp/pg.err"))"
-	exit 0
-}
+. "$(dirname "$0")/pg-scenario.sh"
 
 # n NOW command...: one step of a scenario, its output and status
 n() {

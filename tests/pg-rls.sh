@@ -7,19 +7,8 @@
 # login only when the server grants it.  Skips (exit 0 with a message)
 # when no PostgreSQL server can be started here.
 # usage: tests/pg-rls.sh [BUILD]
-B=${1:-build}
-top=$(cd "$(dirname "$0")/.." && pwd)
-case $B in /*) ;; *) B=$top/$B ;; esac
 me=pg-rls
-[ -x "$B/bin/crm" ] || { echo "$me: $B/bin/crm missing (make all)" >&2; exit 1; }
-
-tmp=$(mktemp -d)
-chmod 755 "$tmp"
-trap 'sh "$top/tests/pg.sh" stop "$tmp/pg" >/dev/null 2>&1; rm -rf "$tmp"' EXIT
-conn=$(sh "$top/tests/pg.sh" start "$tmp/pg" 2>"$tmp/pg.err") || {
-	echo "$me: skipped: no PostgreSQL cluster ($(tail -n 1 "$tmp/pg.err"))"
-	exit 0
-}
+. "$(dirname "$0")/pg-scenario.sh"
 psql -X -q -d "$conn" -v ON_ERROR_STOP=1 \
 	-c "CREATE DATABASE rls TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'" || exit 1
 # as whom: the cluster's owner (a superuser, as a service account would
